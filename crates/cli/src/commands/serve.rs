@@ -1,0 +1,76 @@
+//! `quanke serve` and `quanke migrate`.
+
+use super::open;
+use crate::config::Config;
+use anyhow::Context;
+use std::fs::File;
+use tokio::net::TcpListener;
+
+pub async fn migrate_only(cfg: &Config) -> anyhow::Result<()> {
+    let db = open(cfg).await?;
+    let applied = db.applied_migrations().await?;
+    println!("数据库已是最新 (migrations applied): {applied:?}");
+    db.close().await;
+    Ok(())
+}
+
+/// Holds a shared lock beside the SQLite file while serving, so `quanke restore` can tell
+/// that the database is in use.
+pub fn lock_sqlite(cfg: &Config) -> anyhow::Result<Option<File>> {
+    if !cfg.is_sqlite() {
+        return Ok(None);
+    }
+    let path = super::backup::lock_path(cfg);
+    let file = File::create(&path).with_context(|| format!("无法创建 {}", path.display()))?;
+    file.try_lock_shared()
+        .map_err(|_| anyhow::anyhow!("数据库正在恢复中,请稍后再启动"))?;
+    Ok(Some(file))
+}
+
+pub async fn run(cfg: &Config) -> anyhow::Result<()> {
+    let db = open(cfg).await?;
+    let _lock = lock_sqlite(cfg)?;
+    let listener = TcpListener::bind(&cfg.addr)
+        .await
+        .with_context(|| format!("无法监听 {}", cfg.addr))?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, database = %super::redact(&cfg.database()), "quanke serving");
+    serve_on(listener, db, cfg).await
+}
+
+pub async fn serve_on(
+    listener: TcpListener,
+    db: quanke_store::Db,
+    cfg: &Config,
+) -> anyhow::Result<()> {
+    let state = quanke_web::AppState::new(db.clone(), cfg.web());
+    quanke_web::serve(listener, state, shutdown_signal()).await?;
+    tracing::info!("in-flight requests finished; closing the database");
+    db.close().await;
+    Ok(())
+}
+
+/// Resolves on SIGTERM or Ctrl-C.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutdown requested; finishing in-flight requests");
+}

@@ -1,0 +1,114 @@
+//! Who may do what, and where. A user acts through a `Scope`: their role plus their place in the
+//! org tree. Permissions say what; the subtree says where.
+
+use crate::org::OrgPath;
+use crate::role::Role;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// The front desk (受理台).
+    UseDesk,
+    /// The back-office queue.
+    WorkQueue,
+    /// The grid worker's own grid.
+    WorkGrid,
+    /// Dashboards for heads.
+    ViewDashboard,
+    /// Create and rename communities and grids.
+    ManageOrgs,
+    /// Create, disable and re-role users.
+    ManageUsers,
+    /// Read the security audit log.
+    ReadAudit,
+}
+
+impl Permission {
+    pub fn granted_to(self, role: Role) -> bool {
+        use Permission::*;
+        use Role::*;
+        match self {
+            UseDesk => matches!(role, FrontDesk | BackOffice | CommunityHead),
+            WorkQueue => matches!(role, BackOffice | CommunityHead),
+            WorkGrid => matches!(role, GridWorker | CommunityHead),
+            ViewDashboard => matches!(role, CommunityHead | StreetAdmin),
+            ManageOrgs => matches!(role, CommunityHead | StreetAdmin | SystemAdmin),
+            ManageUsers => matches!(role, CommunityHead | StreetAdmin | SystemAdmin),
+            ReadAudit => matches!(role, CommunityHead | StreetAdmin | SystemAdmin),
+        }
+    }
+}
+
+/// The reach of one signed-in user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    pub role: Role,
+    pub org: OrgPath,
+}
+
+impl Scope {
+    pub fn can(&self, p: Permission) -> bool {
+        p.granted_to(self.role)
+    }
+
+    /// True when the node at `path` is inside this user's subtree.
+    pub fn covers(&self, path: &OrgPath) -> bool {
+        self.org.contains(path)
+    }
+
+    /// Which roles this user may hand out. No one may grant a role above their own, and only a
+    /// system administrator makes system administrators.
+    pub fn can_grant(&self, role: Role) -> bool {
+        match self.role {
+            Role::SystemAdmin => true,
+            Role::StreetAdmin => role != Role::SystemAdmin,
+            Role::CommunityHead => {
+                matches!(role, Role::FrontDesk | Role::BackOffice | Role::GridWorker)
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scope(role: Role, path: OrgPath) -> Scope {
+        Scope { role, org: path }
+    }
+
+    #[test]
+    fn only_managers_manage_users() {
+        for role in Role::ALL {
+            let expected = matches!(
+                role,
+                Role::CommunityHead | Role::StreetAdmin | Role::SystemAdmin
+            );
+            assert_eq!(Permission::ManageUsers.granted_to(role), expected, "{role}");
+        }
+    }
+
+    #[test]
+    fn grid_worker_sees_only_own_grid() {
+        let comm = OrgPath::root(1).child(2);
+        let mine = comm.child(3);
+        let other = comm.child(4);
+        let s = scope(Role::GridWorker, mine.clone());
+        assert!(s.covers(&mine));
+        assert!(!s.covers(&other));
+        assert!(!s.covers(&comm));
+    }
+
+    #[test]
+    fn heads_cannot_grant_above_themselves() {
+        let s = scope(Role::CommunityHead, OrgPath::root(1).child(2));
+        assert!(s.can_grant(Role::FrontDesk));
+        assert!(!s.can_grant(Role::CommunityHead));
+        assert!(!s.can_grant(Role::SystemAdmin));
+        let street = scope(Role::StreetAdmin, OrgPath::root(1));
+        assert!(street.can_grant(Role::CommunityHead));
+        assert!(!street.can_grant(Role::SystemAdmin));
+        let desk = scope(Role::FrontDesk, OrgPath::root(1).child(2));
+        assert!(Role::ALL.iter().all(|r| !desk.can_grant(*r)));
+    }
+}

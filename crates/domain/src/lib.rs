@@ -1,0 +1,11 @@
+//! Pure rules of Quanke: no I/O, no async. Everything here is unit-tested beside its code.
+
+pub mod access;
+pub mod org;
+pub mod password;
+pub mod role;
+pub mod throttle;
+
+pub use access::{Permission, Scope};
+pub use org::{OrgKind, OrgPath};
+pub use role::Role;

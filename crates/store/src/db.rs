@@ -1,0 +1,140 @@
+use crate::{Result, StoreError};
+use sqlx::migrate::{Migration, MigrationType, Migrator};
+use sqlx::postgres::{PgPool, PgPoolOptions};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::{AssertSqlSafe, SqlSafeStr};
+use std::borrow::Cow;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Runs `$body` with `$pool` bound to whichever pool the `Db` holds. The body is compiled once
+/// per backend, so it may only use SQL and types both understand.
+macro_rules! with_pool {
+    ($db:expr, |$pool:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Pg($pool) => $body,
+        }
+    };
+}
+pub(crate) use with_pool;
+
+#[derive(Clone, Debug)]
+pub enum Db {
+    Sqlite(SqlitePool),
+    Pg(PgPool),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Embedded migrations, one list per dialect, kept side by side with the same numbers.
+const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/sqlite/0001_foundation.sql"),
+)];
+const PG_MIGRATIONS: &[(i64, &str, &str)] = &[(
+    1,
+    "foundation",
+    include_str!("../migrations/postgres/0001_foundation.sql"),
+)];
+
+fn migrator(list: &[(i64, &'static str, &'static str)]) -> Migrator {
+    let migrations = list
+        .iter()
+        .map(|(version, desc, sql)| {
+            Migration::new(
+                *version,
+                Cow::Borrowed(*desc),
+                MigrationType::Simple,
+                sql.into_sql_str(),
+                false,
+            )
+        })
+        .collect();
+    Migrator::with_migrations(migrations)
+}
+
+impl Db {
+    /// Opens a pool for `url`: `sqlite:PATH` (created if missing, WAL) or `postgres://...`.
+    pub async fn connect(url: &str) -> Result<Db> {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = PgPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            Ok(Db::Pg(pool))
+        } else if url.starts_with("sqlite:") {
+            let opts = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // NORMAL in WAL mode survives a killed process; only an OS crash or power loss
+                // can drop the last commits. See docs/architecture.md.
+                .synchronous(SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10));
+            let pool = SqlitePoolOptions::new()
+                .max_connections(8)
+                .connect_with(opts)
+                .await?;
+            Ok(Db::Sqlite(pool))
+        } else {
+            Err(StoreError::BadUrl(format!(
+                "expected sqlite:PATH or postgres://..., got \"{url}\""
+            )))
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        match self {
+            Db::Sqlite(_) => Backend::Sqlite,
+            Db::Pg(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies every embedded migration not yet applied; each runs in its own transaction.
+    pub async fn migrate(&self) -> Result<()> {
+        match self {
+            Db::Sqlite(p) => migrator(SQLITE_MIGRATIONS).run(p).await?,
+            Db::Pg(p) => migrator(PG_MIGRATIONS).run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Versions of the migrations applied to this database, in order.
+    pub async fn applied_migrations(&self) -> Result<Vec<i64>> {
+        let sql = "SELECT version FROM _sqlx_migrations WHERE success ORDER BY version";
+        let rows: Vec<(i64,)> = with_pool!(self, |p| sqlx::query_as(sql).fetch_all(p).await?);
+        Ok(rows.into_iter().map(|r| r.0).collect())
+    }
+
+    /// Cheap round trip for /healthz.
+    pub async fn ping(&self) -> Result<()> {
+        with_pool!(self, |p| sqlx::query("SELECT 1")
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+
+    pub async fn close(&self) {
+        with_pool!(self, |p| p.close().await)
+    }
+
+    /// Runs one statement of trusted, program-built SQL (used by backup).
+    pub(crate) async fn execute_raw(&self, sql: String) -> Result<()> {
+        with_pool!(self, |p| sqlx::query(AssertSqlSafe(sql.clone()))
+            .execute(p)
+            .await?
+            .rows_affected());
+        Ok(())
+    }
+}

@@ -1,0 +1,17 @@
+//! Persistence for Quanke. All SQL lives in this crate. One `Db` value serves SQLite or PostgreSQL;
+//! most statements are written once (SQLite accepts `$1` placeholders) and run on either pool.
+
+mod db;
+mod error;
+
+pub mod audit;
+pub mod backup;
+pub mod orgs;
+pub mod sessions;
+pub mod throttle;
+pub mod users;
+
+pub use db::{Backend, Db};
+pub use error::StoreError;
+
+pub type Result<T> = std::result::Result<T, StoreError>;

@@ -1,0 +1,22 @@
+//! Administration: the org tree, staff accounts and the audit log.
+
+mod audit_log;
+mod orgs;
+mod users;
+
+use crate::server::Shared;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{id}/rename", post(orgs::rename))
+        .route("/users", get(users::list).post(users::create))
+        .route("/users/{id}", get(users::show))
+        .route("/users/{id}/role", post(users::change_role))
+        .route("/users/{id}/disable", post(users::disable))
+        .route("/users/{id}/enable", post(users::enable))
+        .route("/users/{id}/reset", post(users::reset))
+        .route("/audit", get(audit_log::list))
+}

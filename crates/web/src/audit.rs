@@ -1,0 +1,69 @@
+//! Writing security events. An event that cannot be recorded fails the action that caused it:
+//! the log must never miss what happened.
+
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::server::Shared;
+use quanke_store::audit::{self, NewEntry};
+
+/// Stable action codes and how the audit page names them.
+pub const ACTIONS: &[(&str, &str)] = &[
+    ("login", "登录"),
+    ("login_failed", "登录失败"),
+    ("login_throttled", "登录受限"),
+    ("logout", "退出"),
+    ("password_changed", "修改密码"),
+    ("password_reset", "重置密码"),
+    ("user_created", "新建账号"),
+    ("role_changed", "变更角色"),
+    ("user_disabled", "停用账号"),
+    ("user_enabled", "启用账号"),
+    ("org_created", "新建组织"),
+    ("org_renamed", "组织更名"),
+];
+
+pub fn action_label(code: &str) -> &str {
+    ACTIONS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, l)| *l)
+        .unwrap_or(code)
+}
+
+pub struct Event<'a> {
+    pub action: &'a str,
+    pub target: &'a str,
+    pub detail: &'a str,
+    pub ip: &'a str,
+    /// The org subtree the event belongs to (the target's place, or the actor's).
+    pub org_path: &'a str,
+}
+
+/// Records an event done by a signed-in user.
+pub async fn by_user(st: &Shared, me: &CurrentUser, e: Event<'_>) -> anyhow::Result<()> {
+    append(st, Some(me.user.id), &me.user.username, e).await
+}
+
+/// Records an event with an actor who may not be signed in (sign-in attempts).
+pub async fn append(
+    st: &Shared,
+    actor_id: Option<i64>,
+    actor_name: &str,
+    e: Event<'_>,
+) -> anyhow::Result<()> {
+    audit::append(
+        &st.db,
+        &NewEntry {
+            at: clock::now(),
+            actor_id,
+            actor_name,
+            action: e.action,
+            target: e.target,
+            detail: e.detail,
+            ip: e.ip,
+            org_path: e.org_path,
+        },
+    )
+    .await?;
+    Ok(())
+}

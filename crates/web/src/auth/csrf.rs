@@ -1,0 +1,101 @@
+//! CSRF protection by double-submit: every visitor holds a random `qk_csrf` cookie (HttpOnly,
+//! SameSite=Lax) and every state-changing request must echo it, as the `_csrf` form field or the
+//! `X-CSRF-Token` header. A forged cross-site form cannot read the cookie, so it cannot echo it.
+
+use super::cookies;
+use crate::error::error_page;
+use crate::server::Shared;
+use axum::body::{Body, to_bytes};
+use axum::extract::{Request, State};
+use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use subtle::ConstantTimeEq;
+
+/// The token a page must embed in its forms.
+#[derive(Clone, Debug)]
+pub struct CsrfToken(pub String);
+
+const FORM_LIMIT: usize = 1024 * 1024;
+
+pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
+    let existing = cookies::get(req.headers(), cookies::CSRF).filter(|t| cookies::well_formed(t));
+    let mut req = if changes_state(req.method()) {
+        match check(req, existing.as_deref()).await {
+            Ok(req) => req,
+            Err(resp) => return resp,
+        }
+    } else {
+        req
+    };
+    let token = existing.clone().unwrap_or_else(cookies::new_token);
+    req.extensions_mut().insert(CsrfToken(token.clone()));
+    let mut resp = next.run(req).await;
+    if existing.is_none() {
+        let c = cookies::set(cookies::CSRF, &token, None, st.settings.secure_cookies);
+        if let Ok(v) = HeaderValue::from_str(&c) {
+            resp.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    resp
+}
+
+fn changes_state(m: &Method) -> bool {
+    !matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// Passes the request on (with its body restored) when it echoes the cookie's token.
+async fn check(req: Request, cookie: Option<&str>) -> Result<Request, Response> {
+    let Some(expected) = cookie else {
+        return Err(refused());
+    };
+    if let Some(h) = req.headers().get("x-csrf-token") {
+        return if same(h.as_bytes(), expected) {
+            Ok(req)
+        } else {
+            Err(refused())
+        };
+    }
+    let is_form = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(refused());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, FORM_LIMIT).await.map_err(|_| {
+        error_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "提交内容过大",
+            "表单内容超过了允许的大小。",
+        )
+    })?;
+    let given = form_field(&bytes, "_csrf");
+    if !given.is_some_and(|g| same(g.as_bytes(), expected)) {
+        return Err(refused());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+fn same(given: &[u8], expected: &str) -> bool {
+    given.ct_eq(expected.as_bytes()).into()
+}
+
+fn refused() -> Response {
+    error_page(
+        StatusCode::FORBIDDEN,
+        "请求已过期",
+        "为保护您的账号,此次提交未被接受(安全校验失败)。请返回上一页,刷新后重新提交。",
+    )
+}

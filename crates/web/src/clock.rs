@@ -1,0 +1,59 @@
+//! Time as the application sees it: Unix seconds, shown in Beijing time (UTC+8), which is the
+//! only civil time of the deployments we serve.
+
+use time::{OffsetDateTime, UtcOffset};
+
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+const BEIJING: UtcOffset = match UtcOffset::from_hms(8, 0, 0) {
+    Ok(o) => o,
+    Err(_) => UtcOffset::UTC,
+};
+
+/// "2026-11-28 13:45:07" in Beijing time.
+pub fn format(ts: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(ts) else {
+        return String::new();
+    };
+    let t = t.to_offset(BEIJING);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// "2026年11月28日 星期六" for page headers.
+pub fn today_label(ts: i64) -> String {
+    let Ok(t) = OffsetDateTime::from_unix_timestamp(ts) else {
+        return String::new();
+    };
+    let t = t.to_offset(BEIJING);
+    let weekday =
+        ["一", "二", "三", "四", "五", "六", "日"][t.weekday().number_days_from_monday() as usize];
+    format!(
+        "{}年{}月{}日 星期{weekday}",
+        t.year(),
+        u8::from(t.month()),
+        t.day()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_in_beijing_time() {
+        // 2026-11-28 00:00:00 UTC is 08:00 in Beijing, a Saturday.
+        let ts = 1_795_824_000;
+        assert_eq!(format(ts), "2026-11-28 08:00:00");
+        assert_eq!(today_label(ts), "2026年11月28日 星期六");
+    }
+}

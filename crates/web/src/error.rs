@@ -1,0 +1,80 @@
+//! One error type for page handlers. People see a Chinese page with no internals; the internal
+//! cause is logged with a reference so an operator can find it.
+
+use crate::templates;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::context;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    /// Input the user can fix; the message is shown as is.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// Not signed in: go to the sign-in page and come back to `next`.
+    #[error("sign-in required")]
+    SignIn { next: String },
+    /// Signed in with a temporary password: change it first.
+    #[error("password change required")]
+    ChangePassword,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<quanke_store::StoreError> for AppError {
+    fn from(e: quanke_store::StoreError) -> Self {
+        match e {
+            quanke_store::StoreError::NotFound => AppError::NotFound,
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match self {
+            AppError::NotFound => error_page(
+                StatusCode::NOT_FOUND,
+                "页面不存在",
+                "您要找的页面不存在或已被移除。请检查地址,或返回首页。",
+            ),
+            AppError::Forbidden => error_page(
+                StatusCode::FORBIDDEN,
+                "无权访问",
+                "您的角色或所属组织无权查看或办理此项内容。如需权限,请联系社区负责人或系统管理员。",
+            ),
+            AppError::BadRequest(msg) => error_page(StatusCode::BAD_REQUEST, "请求有误", &msg),
+            AppError::SignIn { next } => {
+                let q = serde_urlencoded::to_string([("next", next)]).unwrap_or_default();
+                Redirect::to(&format!("/login?{q}")).into_response()
+            }
+            AppError::ChangePassword => Redirect::to("/password").into_response(),
+            AppError::Internal(e) => internal(&e),
+        }
+    }
+}
+
+/// Logs the cause and shows a reference the user can quote to an operator.
+pub fn internal(e: &dyn std::fmt::Display) -> Response {
+    let reference = format!("{:08x}", rand::random::<u32>());
+    tracing::error!(reference, error = %e, "internal error");
+    let msg = format!(
+        "系统暂时无法完成此操作,请稍后再试。如问题持续,请将编号 {reference} 告知系统管理员。"
+    );
+    error_page(StatusCode::INTERNAL_SERVER_ERROR, "系统内部错误", &msg)
+}
+
+pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
+    let ctx = context! { status => status.as_u16(), title, message };
+    match templates::render("error.html", ctx) {
+        Ok(html) => (status, Html(html)).into_response(),
+        // The error template is embedded and tested; if it ever fails, fall back to plain text.
+        Err(_) => (status, format!("{} {}", status.as_u16(), title)).into_response(),
+    }
+}

@@ -1,0 +1,19 @@
+//! The web application: server-rendered pages in Simplified Chinese, plus operational endpoints.
+//! One module per area; handlers stay thin and call the store.
+
+pub mod accounts;
+mod admin;
+mod assets;
+mod audit;
+mod auth;
+mod clock;
+pub mod demo;
+mod error;
+mod health;
+mod home;
+mod metrics;
+mod page;
+mod server;
+mod templates;
+
+pub use server::{AppState, WebSettings, router, serve};

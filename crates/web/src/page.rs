@@ -1,0 +1,88 @@
+//! Rendering a page with what every page shows: who is signed in, the navigation their role
+//! allows, today's date and the CSRF token for forms.
+
+use crate::auth::CurrentUser;
+use crate::auth::csrf::CsrfToken;
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::templates;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::response::Html;
+use minijinja::{Value, context};
+use quanke_domain::Permission;
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct NavItem {
+    href: &'static str,
+    label: &'static str,
+}
+
+/// Navigation entries and the permission each needs (None: everyone signed in).
+const NAV: &[(&str, &str, Option<Permission>)] = &[
+    ("/", "首页", None),
+    ("/admin/orgs", "组织架构", Some(Permission::ManageOrgs)),
+    ("/admin/users", "人员账号", Some(Permission::ManageUsers)),
+    ("/admin/audit", "安全审计", Some(Permission::ReadAudit)),
+];
+
+/// The CSRF token of this request, for forms on pages shown to anyone.
+pub struct Csrf(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Csrf {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| Csrf(t.0.clone()))
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("csrf layer missing")))
+    }
+}
+
+/// A signed-in page: the user plus the form token.
+pub struct Ctx {
+    pub me: CurrentUser,
+    pub csrf: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = AppError;
+    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
+        let me = CurrentUser::from_request_parts(parts, s).await?;
+        let Csrf(csrf) = Csrf::from_request_parts(parts, s).await?;
+        Ok(Ctx { me, csrf })
+    }
+}
+
+impl Ctx {
+    pub fn render(&self, template: &str, extra: Value) -> AppResult<Html<String>> {
+        let u = &self.me.user;
+        let nav: Vec<NavItem> = NAV
+            .iter()
+            .filter(|(_, _, p)| p.is_none_or(|p| self.me.scope.can(p)))
+            .map(|(href, label, _)| NavItem { href, label })
+            .collect();
+        let ctx = context! {
+            me => context! {
+                username => &u.username,
+                name => &u.display_name,
+                role => u.role.label(),
+                org => &u.org_name,
+            },
+            nav,
+            csrf => &self.csrf,
+            today => clock::today_label(clock::now()),
+            ..extra
+        };
+        render_anon(template, ctx)
+    }
+}
+
+/// Renders a page that needs no signed-in user (sign-in form).
+pub fn render_anon(template: &str, ctx: Value) -> AppResult<Html<String>> {
+    templates::render(template, ctx)
+        .map(Html)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("render {template}: {e:#}")))
+}

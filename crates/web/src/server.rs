@@ -1,0 +1,99 @@
+//! The application value, its router and the HTTP server with graceful shutdown.
+
+use crate::{admin, assets, auth, error, health, home, metrics};
+use axum::Router;
+use axum::middleware::from_fn_with_state;
+use axum::routing::get;
+use quanke_store::Db;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+/// Web-facing settings, resolved from the configuration by the CLI.
+#[derive(Debug, Clone)]
+pub struct WebSettings {
+    /// A session ends after this many seconds without a request.
+    pub session_idle_secs: i64,
+    /// A session ends this many seconds after sign-in, however active.
+    pub session_max_secs: i64,
+    /// Mark cookies Secure (set when the server sits behind TLS).
+    pub secure_cookies: bool,
+    /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
+    pub trust_proxy: bool,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        WebSettings {
+            session_idle_secs: 30 * 60,
+            session_max_secs: 12 * 3600,
+            secure_cookies: false,
+            trust_proxy: false,
+        }
+    }
+}
+
+pub struct AppState {
+    pub db: Db,
+    pub settings: WebSettings,
+    pub(crate) metrics: metrics::Metrics,
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: WebSettings) -> Arc<AppState> {
+        Arc::new(AppState {
+            db,
+            settings,
+            metrics: metrics::Metrics::new(),
+        })
+    }
+}
+
+pub type Shared = Arc<AppState>;
+
+/// The whole application. Tests drive this router directly; `serve` binds it to a socket.
+pub fn router(state: Shared) -> Router {
+    Router::new()
+        .route("/", get(home::show))
+        .merge(auth::routes())
+        .nest("/admin", admin::routes())
+        .route("/healthz", get(health::healthz))
+        .route("/metrics", get(metrics::render))
+        .route("/assets/{file}", get(assets::serve))
+        .fallback(not_found)
+        .layer(from_fn_with_state(state.clone(), auth::session::resolve))
+        .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
+        .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
+        .layer(TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(30),
+        ))
+        .layer(CatchPanicLayer::custom(
+            |_: Box<dyn std::any::Any + Send>| error::internal(&"handler panicked"),
+        ))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+async fn not_found() -> error::AppError {
+    error::AppError::NotFound
+}
+
+/// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: Shared,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,67 @@
+//! Embedded minijinja templates (HTML auto-escaped) and the filters they use.
+
+use minijinja::{Environment, Value};
+use std::sync::LazyLock;
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../templates/", $name)))),*]
+    };
+}
+
+const TEMPLATES: &[(&str, &str)] = embedded![
+    "base.html",
+    "error.html",
+    "login.html",
+    "password.html",
+    "home_desk.html",
+    "home_queue.html",
+    "home_grid.html",
+    "home_head.html",
+    "home_admin.html",
+    "_overview.html",
+    "admin_orgs.html",
+    "admin_users.html",
+    "admin_user.html",
+    "admin_user_created.html",
+    "admin_audit.html",
+];
+
+static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
+    let mut env = Environment::new();
+    for (name, src) in TEMPLATES {
+        // Templates are compiled into the binary; a syntax error is a build defect the
+        // template test catches, so failing loudly at first use is right.
+        env.add_template(name, src)
+            .unwrap_or_else(|e| panic!("template {name}: {e}"));
+    }
+    env.add_filter("datetime", |ts: i64| crate::clock::format(ts));
+    env
+});
+
+pub fn render(name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+    ENV.get_template(name)?.render(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_template_compiles() {
+        for (name, _) in TEMPLATES {
+            assert!(ENV.get_template(name).is_ok(), "{name}");
+        }
+    }
+
+    #[test]
+    fn output_is_escaped() {
+        let html = render(
+            "error.html",
+            minijinja::context! { status => 400, title => "t", message => "<script>" },
+        )
+        .unwrap();
+        assert!(html.contains("&lt;script&gt;"));
+        assert!(!html.contains("<script>"));
+    }
+}

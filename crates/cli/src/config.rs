@@ -106,14 +106,14 @@ impl Config {
                 .unwrap_or(0);
             bad(
                 setting,
-                format!("{} 第 {line} 行格式错误: {}", path.display(), e.message()),
+                format!("{} 第 {line} 行格式错误：{}", path.display(), e.message()),
             )
         })?;
         for (key, value) in &table {
             if !KEYS.contains(&key.as_str()) {
                 return Err(bad(
                     key,
-                    format!("未知的设置项,可用的设置项: {}", KEYS.join(", ")),
+                    format!("未知的设置项，可用的设置项：{}", KEYS.join(", ")),
                 ));
             }
             let text = match value {
@@ -137,7 +137,7 @@ impl Config {
                 self.log_format = match value {
                     "text" => LogFormat::Text,
                     "json" => LogFormat::Json,
-                    _ => return Err(bad(shown, format!("应为 text 或 json,实际为 \"{value}\""))),
+                    _ => return Err(bad(shown, format!("应为 text 或 json，实际为 \"{value}\""))),
                 }
             }
             "log_level" => self.log_level = value.to_string(),
@@ -155,7 +155,10 @@ impl Config {
         if self.addr.parse::<std::net::SocketAddr>().is_err() {
             return Err(bad(
                 "addr",
-                format!("应为 主机:端口,如 127.0.0.1:8080,实际为 \"{}\"", self.addr),
+                format!(
+                    "应为 主机:端口，如 127.0.0.1:8080，实际为 \"{}\"",
+                    self.addr
+                ),
             ));
         }
         let url = &self.database_url;
@@ -166,7 +169,7 @@ impl Config {
         if !known {
             return Err(bad(
                 "database_url",
-                format!("应以 sqlite: 或 postgres:// 开头,实际为 \"{url}\""),
+                format!("应以 sqlite: 或 postgres:// 开头，实际为 \"{url}\""),
             ));
         }
         if self
@@ -224,7 +227,7 @@ impl Config {
 fn positive(setting: &str, v: &str) -> Result<i64, ConfigError> {
     match v.trim().parse::<i64>() {
         Ok(n) if n > 0 => Ok(n),
-        _ => Err(bad(setting, format!("应为正整数,实际为 \"{v}\""))),
+        _ => Err(bad(setting, format!("应为正整数，实际为 \"{v}\""))),
     }
 }
 
@@ -232,7 +235,7 @@ fn boolean(setting: &str, v: &str) -> Result<bool, ConfigError> {
     match v.trim() {
         "true" | "1" | "yes" => Ok(true),
         "false" | "0" | "no" => Ok(false),
-        _ => Err(bad(setting, format!("应为 true 或 false,实际为 \"{v}\""))),
+        _ => Err(bad(setting, format!("应为 true 或 false，实际为 \"{v}\""))),
     }
 }
 

@@ -14,7 +14,7 @@ use std::process::ExitCode;
     name = "quanke",
     version,
     about = "全科社区服务平台 Quanke: one-window community service for all-round social workers",
-    long_about = "全科社区服务平台:一口受理、全科服务、最多跑一次。\nQuanke serves the front desk, back office, grid work and administration of urban community service centres."
+    long_about = "全科社区服务平台：一口受理、全科服务、最多跑一次。\nQuanke serves the front desk, back office, grid work and administration of urban community service centres."
 )]
 struct Cli {
     /// 配置文件 (TOML) / configuration file; default ./quanke.toml if present
@@ -54,6 +54,13 @@ enum Command {
     User {
         #[command(subcommand)]
         action: commands::user::UserAction,
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
+    /// 管理组织架构 / manage the org tree (street → community → grid)
+    Org {
+        #[command(subcommand)]
+        action: commands::org::OrgAction,
         #[arg(long, global = true)]
         database: Option<String>,
     },
@@ -130,6 +137,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { action, database } => {
             let cfg = load(config, database, None)?;
             rt.block_on(commands::user::run(&cfg, action))
+        }
+        Command::Org { action, database } => {
+            let cfg = load(config, database, None)?;
+            rt.block_on(commands::org::run(&cfg, action))
         }
         Command::Backup { file, database } => {
             let cfg = load(config, database, None)?;

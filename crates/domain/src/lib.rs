@@ -1,6 +1,9 @@
 //! Pure rules of Quanke: no I/O, no async. Everything here is unit-tested beside its code.
 
 pub mod access;
+pub mod calendar;
+pub mod ident;
+pub mod mask;
 pub mod org;
 pub mod password;
 pub mod role;

@@ -117,7 +117,7 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     if (1..=60).contains(&n) {
         Ok(())
     } else {
-        Err("名称不能为空,且不超过 60 个字".into())
+        Err("名称不能为空，且不超过 60 个字".into())
     }
 }
 

@@ -69,7 +69,7 @@ impl fmt::Display for Role {
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error(
-    "未知角色 \"{0}\",可选:front_desk, back_office, grid_worker, community_head, street_admin, system_admin"
+    "未知角色 \"{0}\"，可选：front_desk, back_office, grid_worker, community_head, street_admin, system_admin"
 )]
 pub struct UnknownRole(pub String);
 

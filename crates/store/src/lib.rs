@@ -11,6 +11,9 @@ pub mod sessions;
 pub mod throttle;
 pub mod users;
 
+#[cfg(feature = "test-support")]
+pub mod testing;
+
 pub use db::{Backend, Db};
 pub use error::StoreError;
 

@@ -11,11 +11,11 @@ use quanke_store::{Db, StoreError, sessions, users};
 pub enum AccountError {
     #[error("用户名只能由 3 到 32 位小写字母、数字、点、下划线或连字符组成")]
     BadUsername,
-    #[error("姓名不能为空,且不超过 30 个字")]
+    #[error("姓名不能为空，且不超过 30 个字")]
     BadName,
     #[error("用户名 \"{0}\" 已被使用")]
     UsernameTaken(String),
-    #[error("{role}应设在{expected}一级,而所选组织是{actual}")]
+    #[error("{role}应设在{expected}一级，而所选组织是{actual}")]
     WrongPlace {
         role: &'static str,
         expected: &'static str,

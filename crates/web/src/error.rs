@@ -1,8 +1,12 @@
 //! One error type for page handlers. People see a Chinese page with no internals; the internal
 //! cause is logged with a reference so an operator can find it.
 
+use crate::auth::CurrentUser;
+use crate::page::{Csrf, Ctx};
 use crate::templates;
+use axum::extract::Request;
 use axum::http::StatusCode;
+use axum::middleware::Next;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 
@@ -42,12 +46,12 @@ impl IntoResponse for AppError {
             AppError::NotFound => error_page(
                 StatusCode::NOT_FOUND,
                 "页面不存在",
-                "您要找的页面不存在或已被移除。请检查地址,或返回首页。",
+                "您要找的页面不存在或已被移除。请检查地址，或返回首页。",
             ),
             AppError::Forbidden => error_page(
                 StatusCode::FORBIDDEN,
                 "无权访问",
-                "您的角色或所属组织无权查看或办理此项内容。如需权限,请联系社区负责人或系统管理员。",
+                "您的角色或所属组织无权查看或办理此项内容。如需权限，请联系社区负责人或系统管理员。",
             ),
             AppError::BadRequest(msg) => error_page(StatusCode::BAD_REQUEST, "请求有误", &msg),
             AppError::SignIn { next } => {
@@ -65,16 +69,51 @@ pub fn internal(e: &dyn std::fmt::Display) -> Response {
     let reference = format!("{:08x}", rand::random::<u32>());
     tracing::error!(reference, error = %e, "internal error");
     let msg = format!(
-        "系统暂时无法完成此操作,请稍后再试。如问题持续,请将编号 {reference} 告知系统管理员。"
+        "系统暂时无法完成此操作，请稍后再试。如问题持续，请将编号 {reference} 告知系统管理员。"
     );
     error_page(StatusCode::INTERNAL_SERVER_ERROR, "系统内部错误", &msg)
 }
 
+/// What an error page says; kept on the response so `dress` can re-render it with the
+/// signed-in user's header and navigation.
+#[derive(Clone, Debug)]
+pub struct ErrorInfo {
+    pub title: String,
+    pub message: String,
+}
+
 pub fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
     let ctx = context! { status => status.as_u16(), title, message };
-    match templates::render("error.html", ctx) {
+    let mut resp = match templates::render("error.html", ctx) {
         Ok(html) => (status, Html(html)).into_response(),
         // The error template is embedded and tested; if it ever fails, fall back to plain text.
         Err(_) => (status, format!("{} {}", status.as_u16(), title)).into_response(),
+    };
+    resp.extensions_mut().insert(ErrorInfo {
+        title: title.into(),
+        message: message.into(),
+    });
+    resp
+}
+
+/// Gives error pages of signed-in users the usual header, so they keep their navigation and
+/// the sign-out button instead of a dead end.
+pub async fn dress(
+    me: Option<CurrentUser>,
+    Csrf(csrf): Csrf,
+    req: Request,
+    next: Next,
+) -> Response {
+    let resp = next.run(req).await;
+    let (Some(me), Some(info)) = (me, resp.extensions().get::<ErrorInfo>().cloned()) else {
+        return resp;
+    };
+    let status = resp.status();
+    let ctx = Ctx { me, csrf };
+    let extra =
+        context! { status => status.as_u16(), title => info.title, message => info.message };
+    match ctx.render("error.html", extra) {
+        Ok(html) => (status, html).into_response(),
+        Err(_) => resp,
     }
 }

@@ -67,6 +67,7 @@ pub fn router(state: Shared) -> Router {
         .route("/metrics", get(metrics::render))
         .route("/assets/{file}", get(assets::serve))
         .fallback(not_found)
+        .layer(axum::middleware::from_fn(error::dress))
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(from_fn_with_state(state.clone(), metrics::track))

@@ -1,6 +1,6 @@
 //! Embedded minijinja templates (HTML auto-escaped) and the filters they use.
 
-use minijinja::{Environment, Value};
+use minijinja::{Environment, UndefinedBehavior, Value};
 use std::sync::LazyLock;
 
 macro_rules! embedded {
@@ -29,6 +29,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     let mut env = Environment::new();
+    // Optional context (a re-shown form, an error) may be absent; `form.code` then renders empty.
+    env.set_undefined_behavior(UndefinedBehavior::Chainable);
     for (name, src) in TEMPLATES {
         // Templates are compiled into the binary; a syntax error is a build defect the
         // template test catches, so failing loudly at first use is right.

@@ -55,7 +55,7 @@ pub async fn restore(cfg: &Config, file: &Path) -> anyhow::Result<()> {
     }
     let lock = File::create(lock_path(cfg))?;
     if lock.try_lock().is_err() {
-        bail!("服务正在使用数据库 {},请先停止服务再恢复", dest.display());
+        bail!("服务正在使用数据库 {}，请先停止服务再恢复", dest.display());
     }
     quanke_store::backup::sqlite_restore(file, &dest)
         .await
@@ -66,7 +66,7 @@ pub async fn restore(cfg: &Config, file: &Path) -> anyhow::Result<()> {
 
 fn pg_tool(tool: &str, args: &[&str]) -> anyhow::Result<()> {
     let status = Command::new(tool).args(args).status().with_context(|| {
-        format!("无法运行 {tool}(PostgreSQL 客户端工具),请确认已安装并在 PATH 中")
+        format!("无法运行 {tool}(PostgreSQL 客户端工具)，请确认已安装并在 PATH 中")
     })?;
     if !status.success() {
         bail!("{tool} 执行失败 ({status})");

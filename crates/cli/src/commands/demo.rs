@@ -18,7 +18,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<()> {
     println!("全科演示已启动 (Quanke demo is running): http://{addr}/");
     println!("数据 (data): {}", super::redact(&cfg.database()));
     println!(
-        "登录账号 (logins), 密码 (password) 均为 {}:",
+        "登录账号 (logins)，密码 (password) 均为 {}:",
         quanke_web::demo::PASSWORD
     );
     for l in &logins {

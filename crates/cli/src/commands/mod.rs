@@ -1,5 +1,6 @@
 pub mod backup;
 pub mod demo;
+pub mod org;
 pub mod serve;
 pub mod user;
 
@@ -9,15 +10,12 @@ use quanke_store::Db;
 
 /// Opens the configured database (creating the data dir for SQLite) and applies migrations.
 pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
-    if cfg.is_sqlite() {
-        if let Some(dir) = cfg
-            .sqlite_path()
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-        {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
-        }
+    let sqlite_file = cfg.is_sqlite().then(|| cfg.sqlite_path());
+    if let Some(dir) = sqlite_file.as_deref().and_then(|p| p.parent())
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("无法创建数据目录 {}", dir.display()))?;
     }
     let url = cfg.database();
     let db = Db::connect(&url)
@@ -25,6 +23,12 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
         .with_context(|| format!("无法连接数据库 {}", redact(&url)))?;
     db.migrate().await.context("数据库迁移失败")?;
     Ok(db)
+}
+
+/// Seconds since the Unix epoch, for audit entries written by commands.
+pub fn unix_now() -> anyhow::Result<i64> {
+    let d = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?;
+    Ok(d.as_secs() as i64)
 }
 
 /// The URL without its password, for messages.

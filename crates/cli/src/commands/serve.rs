@@ -23,7 +23,7 @@ pub fn lock_sqlite(cfg: &Config) -> anyhow::Result<Option<File>> {
     let path = super::backup::lock_path(cfg);
     let file = File::create(&path).with_context(|| format!("无法创建 {}", path.display()))?;
     file.try_lock_shared()
-        .map_err(|_| anyhow::anyhow!("数据库正在恢复中,请稍后再启动"))?;
+        .map_err(|_| anyhow::anyhow!("数据库正在恢复中，请稍后再启动"))?;
     Ok(Some(file))
 }
 

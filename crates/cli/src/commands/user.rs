@@ -3,7 +3,7 @@
 
 use super::open;
 use crate::config::Config;
-use anyhow::{Context, bail};
+use anyhow::bail;
 use clap::Subcommand;
 use quanke_domain::Role;
 use quanke_store::audit::{self, NewEntry};
@@ -102,17 +102,15 @@ async fn find(db: &Db, username: &str) -> anyhow::Result<users::User> {
     }
 }
 
-async fn record(
+/// Appends an audit entry for a change made from the command line.
+pub async fn record(
     db: &Db,
     action: &str,
     target: &str,
     detail: &str,
     org_path: &str,
 ) -> anyhow::Result<()> {
-    let at = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .context("system clock")?
-        .as_secs() as i64;
+    let at = super::unix_now()?;
     let e = NewEntry {
         at,
         actor_id: None,

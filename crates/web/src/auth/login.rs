@@ -73,7 +73,7 @@ pub async fn submit(
         audit::append(&st, None, &username, ev).await?;
         let minutes = (wait + 59) / 60;
         return again(format!(
-            "登录失败次数过多,账号已暂时锁定,请 {minutes} 分钟后再试"
+            "登录失败次数过多，账号已暂时锁定，请 {minutes} 分钟后再试"
         ));
     }
     let user = match users::by_username(&st.db, &username).await {
@@ -120,7 +120,7 @@ pub async fn submit(
             };
             audit::append(&st, user.as_ref().map(|u| u.id), &username, ev).await?;
             // The same message whatever the reason, so names cannot be probed.
-            again("用户名或密码错误,或账号已停用".into())
+            again("用户名或密码错误，或账号已停用".into())
         }
     }
 }

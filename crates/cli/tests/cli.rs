@@ -1,0 +1,194 @@
+//! The `quanke` binary end to end: configuration errors, the org and user commands, backup and
+//! restore, and a graceful stop on SIGTERM.
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+fn quanke(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_quanke"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("QUANKE_CONFIG")
+        .env_remove("QUANKE_DATABASE_URL")
+        .output()
+        .expect("run quanke")
+}
+
+fn text(o: &[u8]) -> String {
+    String::from_utf8_lossy(o).into_owned()
+}
+
+/// Runs a command that must succeed and returns its standard output.
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let o = quanke(dir, args);
+    assert!(
+        o.status.success(),
+        "{args:?}: {}{}",
+        text(&o.stdout),
+        text(&o.stderr)
+    );
+    text(&o.stdout)
+}
+
+#[test]
+fn configuration_errors_exit_2_with_one_line_naming_the_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "adr = \"x\"\n").unwrap();
+    std::fs::write(
+        dir.path().join("idle.toml"),
+        "session_idle_minutes = \"soon\"\n",
+    )
+    .unwrap();
+    let cases: [(&[&str], &str); 4] = [
+        (&["migrate", "--config", "bad.toml"], "[adr]"),
+        (
+            &["migrate", "--config", "idle.toml"],
+            "[session_idle_minutes]",
+        ),
+        (&["migrate", "--config", "missing.toml"], "[--config]"),
+        (&["serve", "--addr", "nowhere"], "[addr]"),
+    ];
+    for (args, setting) in cases {
+        let o = quanke(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let err = text(&o.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(setting) && err.contains("配置错误"), "{err}");
+    }
+    let o = Command::new(env!("CARGO_BIN_EXE_quanke"))
+        .args(["migrate"])
+        .current_dir(dir.path())
+        .env("QUANKE_LOG_FORMAT", "xml")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("[QUANKE_LOG_FORMAT]"));
+}
+
+#[test]
+fn org_user_backup_and_restore() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["org", "add", "HS", "湖墅街道"]);
+    ok(d, &["org", "add", "MYQ", "卖鱼桥社区", "--parent", "HS"]);
+    ok(
+        d,
+        &["org", "add", "MYQ-01", "卖鱼桥第一网格", "--parent", "MYQ"],
+    );
+    let refused = quanke(d, &["org", "add", "X", "楼", "--parent", "MYQ-01"]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("网格下不能再建下级组织"));
+    let tree = ok(d, &["org", "list"]);
+    assert!(
+        tree.contains("HS 湖墅街道") && tree.contains("    MYQ-01 卖鱼桥第一网格"),
+        "{tree}"
+    );
+    let added = ok(
+        d,
+        &[
+            "user",
+            "add",
+            "zhang",
+            "--name",
+            "张三",
+            "--role",
+            "grid_worker",
+            "--org",
+            "MYQ-01",
+        ],
+    );
+    assert!(added.contains("临时密码"), "{added}");
+    let wrong = quanke(
+        d,
+        &[
+            "user",
+            "add",
+            "lisi",
+            "--name",
+            "李四",
+            "--role",
+            "grid_worker",
+            "--org",
+            "MYQ",
+        ],
+    );
+    assert!(
+        text(&wrong.stderr).contains("网格员应设在网格一级"),
+        "{}",
+        text(&wrong.stderr)
+    );
+    ok(d, &["user", "disable", "zhang"]);
+    ok(d, &["backup", "snapshot.db"]);
+    ok(
+        d,
+        &[
+            "user",
+            "add",
+            "later",
+            "--name",
+            "后来者",
+            "--role",
+            "front_desk",
+            "--org",
+            "MYQ",
+        ],
+    );
+    ok(d, &["restore", "snapshot.db"]);
+    // The account added after the backup is gone; the one before it is back.
+    assert!(!quanke(d, &["user", "disable", "later"]).status.success());
+    ok(d, &["user", "enable", "zhang"]);
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn wait_healthy(port: u16, server: &mut Child) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return;
+        }
+        assert!(server.try_wait().unwrap().is_none(), "server exited early");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("server did not start");
+}
+
+#[test]
+fn restore_is_refused_while_serving_and_sigterm_stops_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["org", "add", "HS", "湖墅街道"]);
+    ok(d, &["backup", "b.db"]);
+    let port = free_port();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_quanke"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .current_dir(d)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_healthy(port, &mut server);
+    let o = quanke(d, &["restore", "b.db"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("请先停止服务"),
+        "{}",
+        text(&o.stderr)
+    );
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = server.wait().unwrap();
+    assert!(status.success(), "graceful stop exits 0, got {status}");
+    ok(d, &["restore", "b.db"]);
+}

@@ -1,0 +1,12 @@
+//! The Chinese working-day calendar and the deadlines counted on it.
+//!
+//! Holidays and adjusted working days (调休) change every year by State Council notice, so the
+//! calendar is data (`data/holidays.txt`, editable by admins), never constants.
+
+mod deadline;
+mod file;
+mod work_calendar;
+
+pub use deadline::Pause;
+pub use file::{CalendarFileError, LineProblem};
+pub use work_calendar::{DayKind, SpecialDay, WorkCalendar};

@@ -1,0 +1,116 @@
+//! Fresh databases for tests: a SQLite file in a temporary directory, or a new PostgreSQL
+//! database on the server named by `QUANKE_TEST_PG` (e.g. postgres://postgres@127.0.0.1:5432/postgres).
+//! Each test gets its own database, so tests run in parallel without meeting.
+
+use crate::{Backend, Db};
+use sqlx::{AssertSqlSafe, Connection, PgConnection};
+
+pub const PG_ENV: &str = "QUANKE_TEST_PG";
+
+pub struct TestDb {
+    pub db: Db,
+    pg: Option<(String, String)>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// The PostgreSQL server URL for tests. Without it PostgreSQL tests are skipped, except under CI
+/// (CI=true), where a missing or unreachable server must fail the run rather than hide it.
+pub fn pg_url() -> Option<String> {
+    match std::env::var(PG_ENV) {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("{PG_ENV} must be set under CI: the PostgreSQL suite may not be skipped")
+        }
+        _ => None,
+    }
+}
+
+impl TestDb {
+    /// A migrated, empty database of the given backend; None when PostgreSQL is not configured.
+    pub async fn new(backend: Backend) -> Option<TestDb> {
+        match backend {
+            Backend::Sqlite => Some(Self::sqlite().await),
+            Backend::Postgres => Some(Self::postgres(pg_url()?).await),
+        }
+    }
+
+    async fn sqlite() -> TestDb {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite:{}", dir.path().join("test.db").display());
+        let db = Db::connect(&url).await.expect("open sqlite");
+        db.migrate().await.expect("migrate sqlite");
+        TestDb {
+            db,
+            pg: None,
+            _dir: Some(dir),
+        }
+    }
+
+    async fn postgres(server: String) -> TestDb {
+        let name = format!("quanke_t_{}", uuid::Uuid::new_v4().simple());
+        let mut admin = PgConnection::connect(&server)
+            .await
+            .unwrap_or_else(|e| panic!("cannot reach PostgreSQL at {server}: {e}"));
+        sqlx::query(AssertSqlSafe(format!("CREATE DATABASE {name}")))
+            .execute(&mut admin)
+            .await
+            .expect("create test database");
+        admin.close().await.ok();
+        let url = with_database(&server, &name);
+        let db = Db::connect(&url).await.expect("open postgres");
+        db.migrate().await.expect("migrate postgres");
+        TestDb {
+            db,
+            pg: Some((server, name)),
+            _dir: None,
+        }
+    }
+
+    /// Closes the pool and drops a PostgreSQL test database.
+    pub async fn finish(self) {
+        self.db.close().await;
+        let Some((server, name)) = self.pg else {
+            return;
+        };
+        if let Ok(mut admin) = PgConnection::connect(&server).await {
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&mut admin)
+                .await
+                .ok();
+        }
+    }
+}
+
+/// Replaces the database name at the end of a PostgreSQL URL, keeping any query string.
+fn with_database(server: &str, name: &str) -> String {
+    let (base, query) = match server.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (server, None),
+    };
+    let after_scheme = base.find("://").map_or(0, |i| i + 3);
+    let root = match base[after_scheme..].find('/') {
+        Some(i) => &base[..after_scheme + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{root}/{name}?{q}"),
+        None => format!("{root}/{name}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_replaced() {
+        assert_eq!(
+            super::with_database("postgres://postgres@127.0.0.1:5432/postgres", "x"),
+            "postgres://postgres@127.0.0.1:5432/x"
+        );
+        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
+        assert_eq!(
+            super::with_database("postgres://h/db?sslmode=disable", "x"),
+            "postgres://h/x?sslmode=disable"
+        );
+    }
+}

@@ -1,0 +1,390 @@
+//! The store conformance suite: every test runs on SQLite, and on PostgreSQL when
+//! QUANKE_TEST_PG names a server (required under CI).
+
+use quanke_domain::{OrgPath, Role};
+use quanke_store::testing::TestDb;
+use quanke_store::{Backend, Db, StoreError, audit, orgs, sessions, throttle, users};
+
+/// Declares `name::sqlite` and `name::postgres` tests around one async body taking `&Db`.
+macro_rules! both {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                run(Backend::Sqlite, |db| Box::pin($body(db))).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                run(Backend::Postgres, |db| Box::pin($body(db))).await
+            }
+        }
+    };
+}
+
+type Body = for<'a> fn(&'a Db) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
+
+async fn run(backend: Backend, body: Body) {
+    let Some(t) = TestDb::new(backend).await else {
+        eprintln!("skipped: PostgreSQL not configured");
+        return;
+    };
+    body(&t.db).await;
+    t.finish().await;
+}
+
+const NOW: i64 = 1_795_824_000;
+
+/// street HS → communities A, B → grids A-1, B-1.
+async fn tree(db: &Db) -> (orgs::Org, orgs::Org, orgs::Org, orgs::Org, orgs::Org) {
+    let street = orgs::create_street(db, "HS", "湖墅街道", NOW)
+        .await
+        .unwrap();
+    let a = orgs::create_child(db, &street, "A", "卖鱼桥社区", NOW)
+        .await
+        .unwrap();
+    let b = orgs::create_child(db, &street, "B", "双荡弄社区", NOW)
+        .await
+        .unwrap();
+    let a1 = orgs::create_child(db, &a, "A-1", "卖鱼桥第一网格", NOW)
+        .await
+        .unwrap();
+    let b1 = orgs::create_child(db, &b, "B-1", "双荡弄第一网格", NOW)
+        .await
+        .unwrap();
+    (street, a, b, a1, b1)
+}
+
+async fn user(db: &Db, name: &str, role: Role, org: &orgs::Org) -> i64 {
+    let u = users::NewUser {
+        username: name,
+        display_name: name,
+        password_hash: "x",
+        role,
+        org_id: org.id,
+        community_id: org.community_id,
+        must_change_password: false,
+    };
+    users::create(db, &u, NOW).await.unwrap()
+}
+
+async fn migrations_apply_once(db: &Db) {
+    assert_eq!(db.applied_migrations().await.unwrap(), vec![1]);
+    db.migrate().await.unwrap();
+    assert_eq!(db.applied_migrations().await.unwrap(), vec![1]);
+    db.ping().await.unwrap();
+}
+both!(migrations, migrations_apply_once);
+
+async fn org_tree_paths_and_subtrees(db: &Db) {
+    let (street, a, b, a1, b1) = tree(db).await;
+    assert_eq!(a1.path, street.path.child(a.id).child(a1.id));
+    assert_eq!(a1.community_id, Some(a.id));
+    assert_eq!(a.community_id, Some(a.id));
+    assert_eq!(street.community_id, None);
+    let under_a: Vec<String> = orgs::subtree(db, &a.path)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|o| o.code)
+        .collect();
+    assert_eq!(under_a, vec!["A", "A-1"]);
+    assert_eq!(orgs::subtree(db, &street.path).await.unwrap().len(), 5);
+    assert!(
+        !orgs::subtree(db, &b.path)
+            .await
+            .unwrap()
+            .iter()
+            .any(|o| o.id == a1.id)
+    );
+    assert_eq!(orgs::by_code(db, "B-1").await.unwrap(), b1);
+    orgs::rename(db, b1.id, "双荡弄一格").await.unwrap();
+    assert_eq!(orgs::get(db, b1.id).await.unwrap().name, "双荡弄一格");
+    assert_eq!(orgs::streets(db).await.unwrap().len(), 1);
+}
+both!(org_tree, org_tree_paths_and_subtrees);
+
+async fn org_codes_are_unique_and_grids_are_leaves(db: &Db) {
+    let (street, _, _, a1, _) = tree(db).await;
+    let dup = orgs::create_child(db, &street, "A", "重复", NOW).await;
+    assert!(matches!(dup, Err(StoreError::Conflict(_))), "{dup:?}");
+    assert!(orgs::create_child(db, &a1, "X", "楼栋", NOW).await.is_err());
+    assert!(matches!(
+        orgs::get(db, 9999).await,
+        Err(StoreError::NotFound)
+    ));
+    assert!(matches!(
+        orgs::rename(db, 9999, "x").await,
+        Err(StoreError::NotFound)
+    ));
+}
+both!(org_rules, org_codes_are_unique_and_grids_are_leaves);
+
+/// Ten siblings make "/1/2/" a prefix of "/1/2x/" style paths; the subtree must not leak.
+async fn subtree_does_not_leak_into_similar_ids(db: &Db) {
+    let street = orgs::create_street(db, "S", "街道", NOW).await.unwrap();
+    let mut communities = Vec::new();
+    for i in 0..12 {
+        communities.push(
+            orgs::create_child(db, &street, &format!("C{i}"), "社区", NOW)
+                .await
+                .unwrap(),
+        );
+    }
+    for c in &communities {
+        let inside = orgs::subtree(db, &c.path).await.unwrap();
+        assert_eq!(
+            inside.len(),
+            1,
+            "{} sees {:?}",
+            c.code,
+            inside.iter().map(|o| &o.code).collect::<Vec<_>>()
+        );
+    }
+}
+both!(subtree_prefixes, subtree_does_not_leak_into_similar_ids);
+
+async fn users_are_scoped_and_unique(db: &Db) {
+    let (street, a, b, a1, _) = tree(db).await;
+    let head = user(db, "head", Role::CommunityHead, &a).await;
+    user(db, "grid", Role::GridWorker, &a1).await;
+    user(db, "other", Role::FrontDesk, &b).await;
+    user(db, "admin", Role::SystemAdmin, &street).await;
+    let names = |v: Vec<users::User>| v.into_iter().map(|u| u.username).collect::<Vec<_>>();
+    assert_eq!(
+        names(users::in_subtree(db, &a.path).await.unwrap()),
+        vec!["head", "grid"]
+    );
+    assert_eq!(users::in_subtree(db, &street.path).await.unwrap().len(), 4);
+    assert_eq!(
+        names(users::in_subtree(db, &a1.path).await.unwrap()),
+        vec!["grid"]
+    );
+    let again = users::NewUser {
+        username: "head",
+        display_name: "x",
+        password_hash: "x",
+        role: Role::FrontDesk,
+        org_id: a.id,
+        community_id: Some(a.id),
+        must_change_password: true,
+    };
+    assert!(matches!(
+        users::create(db, &again, NOW).await,
+        Err(StoreError::Conflict(_))
+    ));
+    let u = users::by_username(db, "head").await.unwrap();
+    assert_eq!(
+        (u.id, u.role, u.org_path.clone()),
+        (head, Role::CommunityHead, a.path.clone())
+    );
+    users::set_role(db, head, Role::FrontDesk, b.id, Some(b.id), NOW)
+        .await
+        .unwrap();
+    users::set_disabled(db, head, true, NOW).await.unwrap();
+    users::set_password(db, head, "y", true, NOW).await.unwrap();
+    let u = users::by_id(db, head).await.unwrap();
+    assert_eq!(
+        (u.role, u.org_id, u.disabled, u.must_change_password),
+        (Role::FrontDesk, b.id, true, true)
+    );
+    assert_eq!(u.password_hash, "y");
+    assert_eq!(users::count(db).await.unwrap(), 4);
+    assert!(matches!(
+        users::set_disabled(db, 999, true, NOW).await,
+        Err(StoreError::NotFound)
+    ));
+}
+both!(users_scope, users_are_scoped_and_unique);
+
+async fn sessions_expire_and_end(db: &Db) {
+    let (_, a, ..) = tree(db).await;
+    let uid = user(db, "u", Role::FrontDesk, &a).await;
+    let s = sessions::NewSession {
+        token_hash: "h1",
+        user_id: uid,
+        now: NOW,
+        expires_at: NOW + 60,
+    };
+    sessions::create(db, &s).await.unwrap();
+    assert_eq!(
+        sessions::find_live(db, "h1", NOW + 59).await.unwrap(),
+        Some((uid, NOW, NOW))
+    );
+    assert_eq!(
+        sessions::find_live(db, "h1", NOW + 60).await.unwrap(),
+        None,
+        "expired at its edge"
+    );
+    sessions::touch(db, "h1", NOW + 30, NOW + 90).await.unwrap();
+    assert_eq!(
+        sessions::find_live(db, "h1", NOW + 89).await.unwrap(),
+        Some((uid, NOW, NOW + 30))
+    );
+    let s2 = sessions::NewSession {
+        token_hash: "h2",
+        user_id: uid,
+        now: NOW,
+        expires_at: NOW + 10,
+    };
+    sessions::create(db, &s2).await.unwrap();
+    assert_eq!(sessions::purge_expired(db, NOW + 10).await.unwrap(), 1);
+    assert_eq!(sessions::delete_for_user(db, uid).await.unwrap(), 1);
+    assert_eq!(sessions::find_live(db, "h1", NOW).await.unwrap(), None);
+}
+both!(sessions_lifecycle, sessions_expire_and_end);
+
+async fn failures_are_counted_per_user_and_ip(db: &Db) {
+    for i in 0..3 {
+        throttle::record_failure(db, "u", "10.0.0.1", NOW + i)
+            .await
+            .unwrap();
+    }
+    throttle::record_failure(db, "v", "10.0.0.1", NOW + 5)
+        .await
+        .unwrap();
+    assert_eq!(
+        throttle::for_user(db, "u", NOW).await.unwrap(),
+        (3, Some(NOW + 2))
+    );
+    assert_eq!(
+        throttle::for_user(db, "u", NOW + 2).await.unwrap(),
+        (1, Some(NOW + 2))
+    );
+    assert_eq!(
+        throttle::for_ip(db, "10.0.0.1", NOW).await.unwrap(),
+        (4, Some(NOW + 5))
+    );
+    throttle::clear_user(db, "u").await.unwrap();
+    assert_eq!(throttle::for_user(db, "u", 0).await.unwrap(), (0, None));
+    assert_eq!(throttle::for_ip(db, "10.0.0.1", 0).await.unwrap().0, 1);
+}
+both!(login_failures, failures_are_counted_per_user_and_ip);
+
+fn entry<'a>(action: &'a str, org_path: &'a str, at: i64) -> audit::NewEntry<'a> {
+    audit::NewEntry {
+        at,
+        actor_id: None,
+        actor_name: "t",
+        action,
+        target: "x",
+        detail: "",
+        ip: "",
+        org_path,
+    }
+}
+
+async fn audit_is_scoped_filtered_and_append_only(db: &Db) {
+    let (street, a, b, a1, _) = tree(db).await;
+    audit::append(db, &entry("login", street.path.as_str(), NOW))
+        .await
+        .unwrap();
+    audit::append(db, &entry("login", a.path.as_str(), NOW + 1))
+        .await
+        .unwrap();
+    audit::append(db, &entry("login_failed", a1.path.as_str(), NOW + 2))
+        .await
+        .unwrap();
+    let last = audit::append(db, &entry("login", b.path.as_str(), NOW + 3))
+        .await
+        .unwrap();
+    let list = |within: &OrgPath, action: Option<&'static str>, before: Option<i64>| {
+        let within = within.clone();
+        async move {
+            let f = audit::Filter {
+                within: &within,
+                action,
+                before_id: before,
+                limit: 10,
+            };
+            audit::list(db, &f)
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|e| e.at - NOW)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        list(&street.path, None, None).await,
+        vec![3, 2, 1, 0],
+        "newest first"
+    );
+    assert_eq!(list(&a.path, None, None).await, vec![2, 1]);
+    assert_eq!(list(&a.path, Some("login"), None).await, vec![1]);
+    assert_eq!(list(&street.path, None, Some(last)).await, vec![2, 1, 0]);
+    let root = OrgPath::from_stored("/".into());
+    assert_eq!(list(&root, None, None).await.len(), 4);
+    // The log refuses changes and deletions at the database itself.
+    let upd = match db {
+        Db::Sqlite(p) => sqlx::query("UPDATE audit_log SET action = 'x'")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        Db::Pg(p) => sqlx::query("UPDATE audit_log SET action = 'x'")
+            .execute(p)
+            .await
+            .map(|_| ()),
+    };
+    assert!(upd.is_err(), "update must be refused");
+    let del = match db {
+        Db::Sqlite(p) => sqlx::query("DELETE FROM audit_log")
+            .execute(p)
+            .await
+            .map(|_| ()),
+        Db::Pg(p) => sqlx::query("DELETE FROM audit_log")
+            .execute(p)
+            .await
+            .map(|_| ()),
+    };
+    assert!(del.is_err(), "delete must be refused");
+    assert_eq!(list(&root, None, None).await.len(), 4);
+}
+both!(audit_log, audit_is_scoped_filtered_and_append_only);
+
+#[tokio::test]
+async fn sqlite_backup_while_open_then_restore() {
+    let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    tree(&t.db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("backup.db");
+    quanke_store::backup::sqlite_backup(&t.db, &file)
+        .await
+        .unwrap();
+    // A second backup to the same file is refused rather than overwriting it.
+    assert!(
+        quanke_store::backup::sqlite_backup(&t.db, &file)
+            .await
+            .is_err()
+    );
+    // Changes after the backup must not survive the restore.
+    orgs::create_street(&t.db, "LATE", "之后", NOW)
+        .await
+        .unwrap();
+    let target = dir.path().join("restored.db");
+    std::fs::write(&target, b"old contents").unwrap();
+    quanke_store::backup::sqlite_restore(&file, &target)
+        .await
+        .unwrap();
+    let restored = Db::connect(&format!("sqlite:{}", target.display()))
+        .await
+        .unwrap();
+    assert_eq!(orgs::streets(&restored).await.unwrap().len(), 1);
+    assert_eq!(
+        orgs::subtree(&restored, &OrgPath::root(1))
+            .await
+            .unwrap()
+            .len(),
+        5
+    );
+    restored.close().await;
+    // A file that is not a Quanke database is refused and the target is left alone.
+    let junk = dir.path().join("junk.db");
+    std::fs::write(&junk, b"not sqlite").unwrap();
+    assert!(
+        quanke_store::backup::sqlite_restore(&junk, &target)
+            .await
+            .is_err()
+    );
+    t.finish().await;
+}

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod calendar;
+pub mod catalogue;
 pub mod ident;
 pub mod mask;
 pub mod org;

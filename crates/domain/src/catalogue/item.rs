@@ -1,0 +1,255 @@
+//! A service item and everything its guide says. Field names are the canonical JSON keys.
+
+use serde::{Deserialize, Serialize};
+
+/// One matter a resident can apply for, as of one version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceItem {
+    /// Stable identifier, also the Open311 `service_code`.
+    pub code: String,
+    pub name: String,
+    /// 条线: the line of work (民政, 社保/就业, 医保...), also the Open311 `group`.
+    pub line: String,
+    /// The responsible department (区民政局...).
+    pub department: String,
+    pub item_type: ItemType,
+    /// Where it is handled (社区, 街道, 区).
+    pub level: Level,
+    /// Who may apply (申请对象).
+    pub applicants: String,
+    /// Conditions per business kind (新办/变更/延续/注销); at least one.
+    pub kinds: Vec<KindConditions>,
+    #[serde(default)]
+    pub materials: Vec<Material>,
+    #[serde(default)]
+    pub steps: Vec<String>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    /// 法定办结时限, working days.
+    pub statutory_days: u32,
+    /// 承诺办结时限, working days (0 for on-the-spot items).
+    pub promised_days: u32,
+    pub mode: Mode,
+    /// 跑动次数: times the resident must come to the office; 0 = fully online.
+    pub visits: u8,
+    /// Always written out: "不收费" is explicit, never blank.
+    pub fee: String,
+    pub location: String,
+    pub hours: String,
+    #[serde(default)]
+    pub window: String,
+    pub consult_phone: String,
+    pub complaint_phone: String,
+    #[serde(default)]
+    pub faqs: Vec<Faq>,
+    /// Practical notes from experienced workers (经验).
+    #[serde(default)]
+    pub tips: Vec<String>,
+    /// Words people use for this matter; searched with the name.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Other names of the matter (colloquial or former names).
+    #[serde(default)]
+    pub synonyms: Vec<String>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    /// Document numbers of the policies that govern the item.
+    #[serde(default)]
+    pub policies: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemType {
+    /// 行政许可
+    Permit,
+    /// 行政给付
+    Benefit,
+    /// 行政确认
+    Confirmation,
+    /// 公共服务
+    PublicService,
+    /// 其他
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    Community,
+    Street,
+    District,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// 即办件: completed on the spot.
+    OnTheSpot,
+    /// 承诺件: completed within the promised limit.
+    Promised,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BusinessKind {
+    /// 新办
+    New,
+    /// 变更
+    Change,
+    /// 延续
+    Renewal,
+    /// 注销
+    Cancel,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindConditions {
+    pub kind: BusinessKind,
+    /// 受理条件 for this kind, one per line.
+    pub conditions: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialForm {
+    Original,
+    Copy,
+    OriginalAndCopy,
+    Electronic,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Material {
+    /// Unique within the item; questions' rules refer to it.
+    pub id: String,
+    pub name: String,
+    pub copies: u8,
+    pub form: MaterialForm,
+    /// Where the resident gets it (自备, 社区开具, 医院出具...).
+    pub how_to_obtain: String,
+    /// A blank form or sample the office hands out, when there is one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blank_form: Option<String>,
+    /// What the system may already hold instead of paper (e.g. "resident_id"), so the desk can
+    /// mark it "already held" and the resident need not bring it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub system_may_hold: Option<String>,
+    /// The business kinds it is needed for; empty means all.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub kinds: Vec<BusinessKind>,
+    /// Needed only when an intake question is answered so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub applies_when: Option<Condition>,
+}
+
+/// "Question `question` was answered with one of `any_of`."
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub question: String,
+    pub any_of: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Faq {
+    pub q: String,
+    pub a: String,
+}
+
+/// Open311's attribute datatypes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Datatype {
+    String,
+    Number,
+    Datetime,
+    Text,
+    Singlevaluelist,
+    Multivaluelist,
+}
+
+impl Datatype {
+    pub fn has_options(self) -> bool {
+        matches!(self, Datatype::Singlevaluelist | Datatype::Multivaluelist)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Question {
+    pub id: String,
+    pub text: String,
+    /// A hint shown under the question (Open311 `datatype_description`).
+    #[serde(default)]
+    pub hint: String,
+    pub datatype: Datatype,
+    pub required: bool,
+    pub order: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<QuestionOption>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuestionOption {
+    pub key: String,
+    pub label: String,
+}
+
+impl ItemType {
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemType::Permit => "行政许可",
+            ItemType::Benefit => "行政给付",
+            ItemType::Confirmation => "行政确认",
+            ItemType::PublicService => "公共服务",
+            ItemType::Other => "其他",
+        }
+    }
+}
+
+impl Level {
+    pub fn label(self) -> &'static str {
+        match self {
+            Level::Community => "社区",
+            Level::Street => "街道",
+            Level::District => "区级",
+        }
+    }
+}
+
+impl Mode {
+    pub fn label(self) -> &'static str {
+        match self {
+            Mode::OnTheSpot => "即办件",
+            Mode::Promised => "承诺件",
+        }
+    }
+}
+
+impl BusinessKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            BusinessKind::New => "新办",
+            BusinessKind::Change => "变更",
+            BusinessKind::Renewal => "延续",
+            BusinessKind::Cancel => "注销",
+        }
+    }
+}
+
+impl MaterialForm {
+    pub fn label(self) -> &'static str {
+        match self {
+            MaterialForm::Original => "原件",
+            MaterialForm::Copy => "复印件",
+            MaterialForm::OriginalAndCopy => "原件及复印件",
+            MaterialForm::Electronic => "电子材料",
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! The service catalogue (办事指南): items, their guides, intake questions and versions.
+//! The canonical JSON form of these types is documented in docs/catalogue-format.md.
+
+mod applicability;
+mod diff;
+mod item;
+mod validate;
+
+#[cfg(test)]
+mod tests;
+
+pub use applicability::{Answers, materials_for};
+pub use diff::{Change, diff};
+pub use item::*;
+pub use validate::{Problem, validate};

@@ -1,0 +1,135 @@
+//! The catalogue rules exercised on one realistic item (sample.json, also the format's example).
+
+use super::*;
+
+fn sample() -> ServiceItem {
+    serde_json::from_str(include_str!("sample.json")).expect("sample parses")
+}
+
+fn fields(item: &ServiceItem) -> Vec<String> {
+    validate(item).into_iter().map(|p| p.field).collect()
+}
+
+#[test]
+fn the_sample_is_valid_and_round_trips() {
+    let item = sample();
+    assert_eq!(validate(&item), vec![]);
+    let json = serde_json::to_string(&item).unwrap();
+    let again: ServiceItem = serde_json::from_str(&json).unwrap();
+    assert_eq!(again, item);
+}
+
+#[test]
+fn unknown_fields_are_refused() {
+    let mut v: serde_json::Value = serde_json::from_str(include_str!("sample.json")).unwrap();
+    v["colour"] = "red".into();
+    let err = serde_json::from_value::<ServiceItem>(v)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("colour"), "{err}");
+}
+
+#[test]
+fn limits_must_agree_with_the_mode() {
+    let mut item = sample();
+    item.promised_days = 30;
+    assert_eq!(fields(&item), vec!["promised_days"]);
+    item.promised_days = 0;
+    assert_eq!(
+        fields(&item),
+        vec!["promised_days"],
+        "a promised item needs a limit"
+    );
+    item.mode = Mode::OnTheSpot;
+    assert_eq!(fields(&item), Vec::<String>::new());
+    item.promised_days = 3;
+    assert_eq!(fields(&item), vec!["promised_days"]);
+}
+
+#[test]
+fn blank_fee_and_phones_are_refused() {
+    let mut item = sample();
+    item.fee = " ".into();
+    item.consult_phone.clear();
+    let problems = validate(&item);
+    assert_eq!(problems.len(), 2);
+    assert!(problems[0].message.contains("不收费"));
+}
+
+#[test]
+fn material_conditions_must_point_at_real_options() {
+    let mut item = sample();
+    item.materials[2].applies_when = Some(Condition {
+        question: "who".into(),
+        any_of: vec!["neighbour".into()],
+    });
+    assert_eq!(fields(&item), vec!["materials[2].applies_when"]);
+    item.materials[2].applies_when = Some(Condition {
+        question: "nope".into(),
+        any_of: vec!["proxy".into()],
+    });
+    assert_eq!(fields(&item), vec!["materials[2].applies_when"]);
+    item.materials[1].id = "id-card".into();
+    assert!(fields(&item).contains(&"materials[1].id".to_string()));
+}
+
+#[test]
+fn questions_need_sound_options() {
+    let mut item = sample();
+    item.questions[0].options.truncate(1);
+    // Too few options, and the material's condition now names an option that is gone.
+    assert_eq!(
+        fields(&item),
+        vec!["materials[2].applies_when", "questions[0].options"]
+    );
+    let mut item = sample();
+    item.questions[0].datatype = Datatype::Text;
+    // The text question now has options, and the material condition points at a non-choice.
+    assert_eq!(
+        fields(&item),
+        vec!["materials[2].applies_when", "questions[0].options"]
+    );
+}
+
+#[test]
+fn materials_follow_the_kind_and_the_answers() {
+    let item = sample();
+    let ids = |kind, answers: &Answers| -> Vec<&str> {
+        materials_for(&item, kind, answers)
+            .iter()
+            .map(|m| m.id.as_str())
+            .collect()
+    };
+    let mut answers = Answers::new();
+    // Unanswered: the conditional material is listed rather than risk a second trip.
+    assert_eq!(
+        ids(BusinessKind::New, &answers),
+        vec!["id-card", "hukou", "proxy-id", "bank"]
+    );
+    answers.insert("who".into(), vec!["self".into()]);
+    assert_eq!(
+        ids(BusinessKind::New, &answers),
+        vec!["id-card", "hukou", "bank"]
+    );
+    answers.insert("who".into(), vec!["proxy".into()]);
+    assert_eq!(
+        ids(BusinessKind::Cancel, &answers),
+        vec!["id-card", "proxy-id"]
+    );
+}
+
+#[test]
+fn diff_names_changed_added_and_removed_fields() {
+    let old = sample();
+    let mut new = sample();
+    new.promised_days = 5;
+    new.materials.pop();
+    new.tips.push("周末可预约上门。".into());
+    let changes = diff(&old, &new);
+    let named: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
+    assert_eq!(named, vec!["materials[3]", "promised_days", "tips[1]"]);
+    assert_eq!(changes[1].before.as_deref(), Some("10"));
+    assert_eq!(changes[1].after.as_deref(), Some("5"));
+    assert!(changes[0].after.is_none() && changes[2].before.is_none());
+    assert!(diff(&old, &old).is_empty());
+}

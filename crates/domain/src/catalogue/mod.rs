@@ -3,6 +3,7 @@
 
 mod applicability;
 mod diff;
+mod file;
 mod item;
 mod validate;
 
@@ -11,5 +12,6 @@ mod tests;
 
 pub use applicability::{Answers, materials_for};
 pub use diff::{Change, diff};
+pub use file::{CatalogueFile, Entry, FORMAT, Policy};
 pub use item::*;
 pub use validate::{Problem, validate};

@@ -57,6 +57,13 @@ enum Command {
         #[arg(long, global = true)]
         database: Option<String>,
     },
+    /// 办事指南导入导出 / import and export the service catalogue
+    Catalogue {
+        #[command(subcommand)]
+        action: commands::catalogue::CatalogueAction,
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
     /// 管理组织架构 / manage the org tree (street → community → grid)
     Org {
         #[command(subcommand)]
@@ -137,6 +144,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User { action, database } => {
             let cfg = load(config, database, None)?;
             rt.block_on(commands::user::run(&cfg, action))
+        }
+        Command::Catalogue { action, database } => {
+            let cfg = load(config, database, None)?;
+            rt.block_on(commands::catalogue::run(&cfg, action))
         }
         Command::Org { action, database } => {
             let cfg = load(config, database, None)?;

@@ -192,3 +192,50 @@ fn restore_is_refused_while_serving_and_sigterm_stops_cleanly() {
     assert!(status.success(), "graceful stop exits 0, got {status}");
     ok(d, &["restore", "b.db"]);
 }
+
+#[test]
+fn catalogue_import_checks_everything_and_round_trips() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let demo = include_str!("../../web/demo/catalogue/minzheng.json");
+    // A broken copy: one blank fee and one unknown policy reference, far apart in the file.
+    let mut broken: serde_json::Value = serde_json::from_str(demo).unwrap();
+    broken["items"][0]["item"]["fee"] = "".into();
+    broken["items"][5]["item"]["policies"] = serde_json::json!(["不存在的文号"]);
+    std::fs::write(d.join("broken.json"), broken.to_string()).unwrap();
+    let o = quanke(d, &["catalogue", "import", "broken.json"]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("第 1 个事项") && err.contains("item.fee"),
+        "{err}"
+    );
+    assert!(
+        err.contains("第 6 个事项") && err.contains("item.policies[0]"),
+        "{err}"
+    );
+    assert!(err.contains("未导入任何内容"));
+    ok(d, &["catalogue", "export", "empty.json"]);
+    let empty: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("empty.json")).unwrap()).unwrap();
+    assert_eq!(
+        empty["items"].as_array().unwrap().len(),
+        0,
+        "nothing was written"
+    );
+    // A valid file imports; exporting and re-importing changes nothing and gives the same bytes.
+    std::fs::write(d.join("demo.json"), demo).unwrap();
+    let first = ok(d, &["catalogue", "import", "demo.json"]);
+    assert!(first.contains("新增事项 46"), "{first}");
+    ok(d, &["catalogue", "export", "a.json"]);
+    let again = ok(d, &["catalogue", "import", "a.json"]);
+    assert!(
+        again.contains("新增事项 0，新版本 0，未变化 46，政策文件 0"),
+        "{again}"
+    );
+    ok(d, &["catalogue", "export", "b.json"]);
+    assert_eq!(
+        std::fs::read(d.join("a.json")).unwrap(),
+        std::fs::read(d.join("b.json")).unwrap()
+    );
+}

@@ -34,7 +34,11 @@ fn main() {
                 println!("{path}: {} {}: {}", item.code, p.field, p.message);
                 bad += 1;
             }
-            for n in item.policies.iter().filter(|n| !numbers.contains(n.as_str())) {
+            for n in item
+                .policies
+                .iter()
+                .filter(|n| !numbers.contains(n.as_str()))
+            {
                 println!("{path}: {} cites policy {n} not in this file", item.code);
                 bad += 1;
             }

@@ -20,6 +20,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("user_enabled", "启用账号"),
     ("org_created", "新建组织"),
     ("org_renamed", "组织更名"),
+    ("catalogue_imported", "导入办事指南"),
+    ("catalogue_published", "发布办事指南"),
+    ("catalogue_draft", "保存指南草稿"),
 ];
 
 pub fn action_label(code: &str) -> &str {

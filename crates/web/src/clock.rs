@@ -29,6 +29,16 @@ pub fn format(ts: i64) -> String {
     )
 }
 
+/// Today's date in Beijing, "YYYY-MM-DD": the day effective dates are compared with.
+pub fn today() -> String {
+    date(now())
+}
+
+/// The Beijing date of a Unix time, "YYYY-MM-DD".
+pub fn date(ts: i64) -> String {
+    format(ts).chars().take(10).collect()
+}
+
 /// "2026年11月28日 星期六" for page headers.
 pub fn today_label(ts: i64) -> String {
     let Ok(t) = OffsetDateTime::from_unix_timestamp(ts) else {
@@ -55,5 +65,7 @@ mod tests {
         let ts = 1_795_824_000;
         assert_eq!(format(ts), "2026-11-28 08:00:00");
         assert_eq!(today_label(ts), "2026年11月28日 星期六");
+        // 16:00 UTC is already the next day in Beijing.
+        assert_eq!(date(ts + 16 * 3600), "2026-11-29");
     }
 }

@@ -2,9 +2,12 @@
 //! of every role. Later areas add their own demo data here.
 
 use crate::accounts::{self, AccountError, NewAccount};
+use crate::catalogue::transfer;
 use crate::clock;
+use anyhow::{Context, bail};
 use quanke_domain::Role;
-use quanke_store::{Db, StoreError, orgs};
+use quanke_domain::catalogue::{CatalogueFile, FORMAT};
+use quanke_store::{Db, StoreError, catalogue, orgs};
 
 pub const STREET_CODE: &str = "HS";
 /// Every demo account signs in with this password; a demo is not a deployment.
@@ -27,18 +30,55 @@ const ACCOUNTS: [(&str, &str, Role, &str); 6] = [
     ("admin", "赵敏", Role::SystemAdmin, STREET_CODE),
 ];
 
+/// The demo catalogue, written by us, one file per group of lines.
+const CATALOGUE: [&str; 3] = [
+    include_str!("../demo/catalogue/minzheng.json"),
+    include_str!("../demo/catalogue/shebao.json"),
+    include_str!("../demo/catalogue/hujizongzhi.json"),
+];
+
+/// The demo catalogue files merged into one.
+pub fn catalogue_file() -> anyhow::Result<CatalogueFile> {
+    let mut all = CatalogueFile {
+        format: FORMAT.into(),
+        policies: Vec::new(),
+        items: Vec::new(),
+    };
+    for text in CATALOGUE {
+        let part: CatalogueFile = serde_json::from_str(text).context("demo catalogue")?;
+        all.policies.extend(part.policies);
+        all.items.extend(part.items);
+    }
+    Ok(all)
+}
+
+/// Loads the demo catalogue when the catalogue is empty.
+async fn ensure_catalogue(db: &Db) -> anyhow::Result<()> {
+    if !catalogue::latest_versions(db).await?.is_empty() {
+        return Ok(());
+    }
+    let file = catalogue_file()?;
+    let problems = transfer::check(&file);
+    if let Some(p) = problems.first() {
+        bail!("演示办事指南有 {} 处问题，第一处：{p}", problems.len());
+    }
+    transfer::import(db, &file, "演示数据", clock::now(), false).await?;
+    Ok(())
+}
+
 pub struct DemoLogin {
     pub username: &'static str,
     pub role: Role,
 }
 
 /// Creates the demo street if it is not there yet; returns the accounts to sign in with.
-pub async fn ensure(db: &Db) -> Result<Vec<DemoLogin>, AccountError> {
+pub async fn ensure(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
     match orgs::by_code(db, STREET_CODE).await {
         Ok(_) => {}
         Err(StoreError::NotFound) => seed(db).await?,
         Err(e) => return Err(e.into()),
     }
+    ensure_catalogue(db).await?;
     Ok(ACCOUNTS
         .iter()
         .map(|(username, _, role, _)| DemoLogin {
@@ -71,4 +111,18 @@ async fn seed(db: &Db) -> Result<(), AccountError> {
         accounts::create(db, &account).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_demo_catalogue_is_valid_and_large_enough() {
+        let file = super::catalogue_file().unwrap();
+        let problems = super::transfer::check(&file);
+        assert!(problems.is_empty(), "{}", problems[0]);
+        assert!(file.items.len() >= 120, "{} items", file.items.len());
+        let lines: std::collections::BTreeSet<&str> =
+            file.items.iter().map(|e| e.item.line.as_str()).collect();
+        assert_eq!(lines.len(), 11, "{lines:?}");
+    }
 }

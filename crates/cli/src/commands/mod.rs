@@ -1,4 +1,5 @@
 pub mod backup;
+pub mod catalogue;
 pub mod demo;
 pub mod org;
 pub mod serve;

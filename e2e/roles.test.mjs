@@ -3,10 +3,7 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
-
-const BASE = process.env.QUANKE_URL;
-if (!BASE) throw new Error('QUANKE_URL is not set: run e2e/run.sh, or set it to a running `quanke demo`');
+import { expectVisible, freshPage, launchChromium, path } from './browser.mjs';
 const PASSWORD = 'quanke2026';
 const SCREENSHOT = '/tmp/quanke-e2e-head.png';
 
@@ -30,54 +27,12 @@ const ROLES = [
 let browser;
 
 before(async () => {
-  // The system Chromium, never a downloaded one; Playwright gives it a fresh temporary profile.
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-quic',
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
 });
-
-/** A fresh context (no cookies) and page; `problems` collects console errors and failed loads. */
-async function freshPage(t) {
-  const context = await browser.newContext({ baseURL: BASE, locale: 'zh-CN' });
-  context.setDefaultTimeout(10_000);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const problems = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() !== 'error') return;
-    const where = m.location()?.url ?? '';
-    // The app has no favicon yet (GET /favicon.ico is a 404); Chromium logs that. Not a failure.
-    if (new URL(where || BASE).pathname === '/favicon.ico') return;
-    problems.push(`console error: ${m.text()} (${where})`);
-  });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
-  page.on('response', (r) => {
-    // Documents may carry an error status on purpose (the 403 test); sub-resources must not.
-    if (r.status() >= 400 && r.request().resourceType() !== 'document') {
-      problems.push(`HTTP ${r.status()}: ${r.url()}`);
-    }
-  });
-  return { page, problems };
-}
-
-function path(page) {
-  return new URL(page.url()).pathname;
-}
 
 async function signIn(page, user, password = PASSWORD) {
   const res = await page.goto('/login');
@@ -93,15 +48,10 @@ async function signIn(page, user, password = PASSWORD) {
   ]);
 }
 
-async function expectVisible(locator, what) {
-  await locator.first().waitFor({ state: 'visible' }).catch(() => {});
-  assert.ok(await locator.first().isVisible(), `${what} should be visible`);
-}
-
 describe('each demo role signs in and sees its home page', () => {
   for (const r of ROLES) {
     test(`${r.user} (${r.label})`, { timeout: 60_000 }, async (t) => {
-      const { page, problems } = await freshPage(t);
+      const { page, problems } = await freshPage(browser, t);
       await signIn(page, r.user);
       assert.equal(path(page), '/', `after sign-in ${r.user} lands on / (got ${page.url()})`);
 
@@ -146,7 +96,7 @@ describe('each demo role signs in and sees its home page', () => {
 });
 
 test('a front-desk worker gets 403 无权访问 at /admin/users', { timeout: 60_000 }, async (t) => {
-  const { page } = await freshPage(t);
+  const { page } = await freshPage(browser, t);
   await signIn(page, 'qiantai');
   assert.equal(path(page), '/');
   const res = await page.goto('/admin/users');
@@ -155,7 +105,7 @@ test('a front-desk worker gets 403 无权访问 at /admin/users', { timeout: 60_
 });
 
 test('a wrong password shows 用户名或密码错误', { timeout: 60_000 }, async (t) => {
-  const { page } = await freshPage(t);
+  const { page } = await freshPage(browser, t);
   await signIn(page, 'jiedao', 'not-the-password');
   assert.equal(path(page), '/login', 'stays on the sign-in page');
   const alert = page.getByRole('alert');

@@ -239,3 +239,26 @@ fn catalogue_import_checks_everything_and_round_trips() {
         std::fs::read(d.join("b.json")).unwrap()
     );
 }
+
+#[test]
+fn catalogue_xlsx_round_trip() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("demo.json"),
+        include_str!("../../web/demo/catalogue/shebao.json"),
+    )
+    .unwrap();
+    ok(d, &["catalogue", "import", "demo.json"]);
+    ok(d, &["catalogue", "export", "c.xlsx"]);
+    assert!(
+        std::fs::read(d.join("c.xlsx")).unwrap().starts_with(b"PK"),
+        "an xlsx is a zip"
+    );
+    let again = ok(d, &["catalogue", "import", "c.xlsx"]);
+    assert!(again.contains("新增事项 0，新版本 0，未变化 44"), "{again}");
+    let junk = d.join("junk.xlsx");
+    std::fs::write(&junk, b"not a workbook").unwrap();
+    let o = quanke(d, &["catalogue", "import", "junk.xlsx"]);
+    assert!(!o.status.success());
+}

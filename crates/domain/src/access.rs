@@ -20,6 +20,14 @@ pub enum Permission {
     ManageUsers,
     /// Read the security audit log.
     ReadAudit,
+    /// Read the service catalogue and policy documents (every staff member).
+    ReadCatalogue,
+    /// Edit catalogue drafts.
+    EditCatalogue,
+    /// Publish catalogue versions and import catalogue files.
+    PublishCatalogue,
+    /// Handle residents' matters, and so receive policy-change notices to acknowledge.
+    HandleMatters,
 }
 
 impl Permission {
@@ -34,6 +42,10 @@ impl Permission {
             ManageOrgs => matches!(role, CommunityHead | StreetAdmin | SystemAdmin),
             ManageUsers => matches!(role, CommunityHead | StreetAdmin | SystemAdmin),
             ReadAudit => matches!(role, CommunityHead | StreetAdmin | SystemAdmin),
+            ReadCatalogue => true,
+            EditCatalogue => matches!(role, CommunityHead | StreetAdmin),
+            PublishCatalogue => matches!(role, StreetAdmin),
+            HandleMatters => matches!(role, FrontDesk | BackOffice | GridWorker | CommunityHead),
         }
     }
 }
@@ -86,6 +98,21 @@ mod tests {
             );
             assert_eq!(Permission::ManageUsers.granted_to(role), expected, "{role}");
         }
+    }
+
+    #[test]
+    fn heads_edit_the_catalogue_and_only_the_street_publishes() {
+        let editors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| Permission::EditCatalogue.granted_to(*r))
+            .collect();
+        assert_eq!(editors, vec![Role::CommunityHead, Role::StreetAdmin]);
+        let publishers: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| Permission::PublishCatalogue.granted_to(*r))
+            .collect();
+        assert_eq!(publishers, vec![Role::StreetAdmin]);
+        assert!(!Permission::HandleMatters.granted_to(Role::SystemAdmin));
     }
 
     #[test]

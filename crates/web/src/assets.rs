@@ -3,6 +3,8 @@
 use axum::extract::Path;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
+use sha2::{Digest, Sha256};
+use std::sync::LazyLock;
 
 const FILES: &[(&str, &str, &str)] = &[
     (
@@ -16,6 +18,19 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../assets/favicon.svg"),
     ),
 ];
+
+/// A short fingerprint of the embedded assets, appended to their URLs so that browsers fetch the
+/// new files after an upgrade instead of keeping yesterday's cached ones.
+pub fn fingerprint() -> &'static str {
+    static FP: LazyLock<String> = LazyLock::new(|| {
+        let mut h = Sha256::new();
+        for (_, _, body) in FILES {
+            h.update(body.as_bytes());
+        }
+        hex::encode(&h.finalize()[..4])
+    });
+    &FP
+}
 
 pub async fn serve(Path(file): Path<String>) -> Response {
     match FILES.iter().find(|(name, _, _)| *name == file) {

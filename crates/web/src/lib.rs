@@ -13,7 +13,9 @@ mod error;
 mod health;
 mod home;
 mod metrics;
+mod open311;
 mod page;
+mod portal;
 mod server;
 mod templates;
 

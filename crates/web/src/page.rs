@@ -22,6 +22,8 @@ struct NavItem {
 /// Navigation entries and the permission each needs (None: everyone signed in).
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "首页", None),
+    ("/catalogue", "办事指南", Some(Permission::ReadCatalogue)),
+    ("/notices", "政策变化", Some(Permission::HandleMatters)),
     ("/admin/orgs", "组织架构", Some(Permission::ManageOrgs)),
     ("/admin/users", "人员账号", Some(Permission::ManageUsers)),
     ("/admin/audit", "安全审计", Some(Permission::ReadAudit)),

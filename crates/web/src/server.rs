@@ -43,6 +43,7 @@ pub struct AppState {
     pub db: Db,
     pub settings: WebSettings,
     pub(crate) metrics: metrics::Metrics,
+    pub(crate) catalogue: crate::catalogue::snapshot::CatalogueCache,
 }
 
 impl AppState {
@@ -51,6 +52,7 @@ impl AppState {
             db,
             settings,
             metrics: metrics::Metrics::new(),
+            catalogue: Default::default(),
         })
     }
 }
@@ -63,6 +65,13 @@ pub fn router(state: Shared) -> Router {
         .route("/", get(home::show))
         .merge(auth::routes())
         .nest("/admin", admin::routes())
+        .merge(crate::catalogue::routes())
+        .nest("/portal", crate::portal::routes())
+        .route(
+            "/portal/",
+            get(|| async { axum::response::Redirect::permanent("/portal") }),
+        )
+        .nest("/open311/v2", crate::open311::routes())
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/assets/{file}", get(assets::serve))

@@ -25,6 +25,24 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "admin_user.html",
     "admin_user_created.html",
     "admin_audit.html",
+    "_guide.html",
+    "catalogue_list.html",
+    "catalogue_item.html",
+    "catalogue_history.html",
+    "catalogue_diff.html",
+    "catalogue_edit.html",
+    "catalogue_draft.html",
+    "catalogue_import.html",
+    "catalogue_notices.html",
+    "catalogue_ack_status.html",
+    "policies.html",
+    "policy.html",
+    "portal_base.html",
+    "_portal_search.html",
+    "portal_home.html",
+    "portal_results.html",
+    "portal_item.html",
+    "portal_checklist.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
@@ -37,7 +55,9 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
         env.add_template(name, src)
             .unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
+    env.add_global("asset_v", crate::assets::fingerprint());
     env.add_filter("datetime", |ts: i64| crate::clock::format(ts));
+    env.add_filter("zh", |code: String| crate::catalogue::labels::zh(&code));
     env
 });
 

@@ -11,14 +11,14 @@ use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]
 pub enum CatalogueAction {
-    /// 导入办事指南 / import a catalogue file (JSON); publishes what changed
+    /// 导入办事指南 / import a catalogue file (.json or .xlsx); publishes what changed
     Import {
         file: PathBuf,
         /// 只检查，不写入 / check and report only
         #[arg(long)]
         dry_run: bool,
     },
-    /// 导出办事指南 / export the catalogue (JSON)
+    /// 导出办事指南 / export the catalogue (.json or .xlsx by the file name)
     Export { file: PathBuf },
 }
 
@@ -33,16 +33,11 @@ pub async fn run(cfg: &Config, action: CatalogueAction) -> anyhow::Result<()> {
 }
 
 async fn import(db: &Db, path: &Path, dry_run: bool) -> anyhow::Result<()> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("无法读取 {}", path.display()))?;
-    let file = match transfer::parse(&text) {
+    let bytes = std::fs::read(path).with_context(|| format!("无法读取 {}", path.display()))?;
+    let file = match transfer::decode(&path.to_string_lossy(), &bytes) {
         Ok(f) => f,
         Err(problems) => return refuse(&problems),
     };
-    let problems = transfer::check(&file);
-    if !problems.is_empty() {
-        return refuse(&problems);
-    }
     let now = super::unix_now()?;
     let r = transfer::import(db, &file, "命令行 (cli)", now, dry_run).await?;
     let verb = if dry_run {
@@ -68,7 +63,7 @@ async fn import(db: &Db, path: &Path, dry_run: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn refuse(problems: &[transfer::FileProblem]) -> anyhow::Result<()> {
+fn refuse(problems: &[String]) -> anyhow::Result<()> {
     for p in problems {
         eprintln!("{p}");
     }
@@ -77,8 +72,15 @@ fn refuse(problems: &[transfer::FileProblem]) -> anyhow::Result<()> {
 
 async fn export(db: &Db, path: &Path) -> anyhow::Result<()> {
     let file = transfer::export(db).await?;
-    std::fs::write(path, file.to_canonical_json())
-        .with_context(|| format!("无法写入 {}", path.display()))?;
+    let bytes = if path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("xlsx"))
+    {
+        quanke_ledger::catalogue_to_xlsx(&file)?
+    } else {
+        file.to_canonical_json().into_bytes()
+    };
+    std::fs::write(path, bytes).with_context(|| format!("无法写入 {}", path.display()))?;
     println!(
         "已导出 {} 个事项、{} 份政策文件到 {}",
         file.items.len(),

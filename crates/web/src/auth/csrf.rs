@@ -57,12 +57,21 @@ async fn check(req: Request, cookie: Option<&str>) -> Result<Request, Response> 
             Err(refused())
         };
     }
-    let is_form = req
+    let content_type = req
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("");
+    // File uploads cannot be read here without consuming them; their forms put the token in
+    // the action URL instead.
+    if content_type.starts_with("multipart/form-data") {
+        let given = form_field(req.uri().query().unwrap_or("").as_bytes(), "_csrf");
+        return match given {
+            Some(g) if same(g.as_bytes(), expected) => Ok(req),
+            _ => Err(refused()),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(refused());
     }
     let (parts, body) = req.into_parts();

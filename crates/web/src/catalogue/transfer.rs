@@ -39,6 +39,25 @@ pub fn parse(text: &str) -> Result<CatalogueFile, Vec<FileProblem>> {
     })
 }
 
+/// Reads an uploaded catalogue, JSON or XLSX by its name, and checks all of it. On failure,
+/// every problem as a sentence naming where it is.
+pub fn decode(name: &str, bytes: &[u8]) -> Result<CatalogueFile, Vec<String>> {
+    let file = if name.to_lowercase().ends_with(".xlsx") {
+        quanke_ledger::catalogue_from_xlsx(bytes)
+            .map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?
+    } else {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| vec!["文件不是 UTF-8 编码的 JSON，也不是 .xlsx 表格".to_string()])?;
+        parse(text).map_err(|ps| ps.iter().map(ToString::to_string).collect::<Vec<_>>())?
+    };
+    let problems = check(&file);
+    if problems.is_empty() {
+        Ok(file)
+    } else {
+        Err(problems.iter().map(ToString::to_string).collect())
+    }
+}
+
 /// Every problem of a parsed file: format tag, dates, duplicates, item rules, policy references.
 pub fn check(file: &CatalogueFile) -> Vec<FileProblem> {
     let mut out = Vec::new();
@@ -277,7 +296,17 @@ pub async fn export(db: &Db) -> anyhow::Result<CatalogueFile> {
             item,
         });
     }
-    let policies = store::policies(db)
+    let policies = stored_policies(db).await?;
+    Ok(CatalogueFile {
+        format: FORMAT.to_string(),
+        policies,
+        items,
+    })
+}
+
+/// Every stored policy document, in the file's form.
+pub async fn stored_policies(db: &Db) -> anyhow::Result<Vec<Policy>> {
+    Ok(store::policies(db)
         .await?
         .into_iter()
         .map(|p| Policy {
@@ -288,10 +317,5 @@ pub async fn export(db: &Db) -> anyhow::Result<CatalogueFile> {
             effective_from: p.effective_from,
             text: p.text,
         })
-        .collect();
-    Ok(CatalogueFile {
-        format: FORMAT.to_string(),
-        policies,
-        items,
-    })
+        .collect())
 }

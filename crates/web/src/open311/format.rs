@@ -7,7 +7,7 @@ use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub enum Format {
     Json,
     Xml,
@@ -15,7 +15,7 @@ pub enum Format {
 
 impl Format {
     /// The format named by the extension of the path's last segment ("services.json").
-    pub fn of_path(path: &str) -> Option<Format> {
+    fn of_path(path: &str) -> Option<Format> {
         let last = path.rsplit('/').next().unwrap_or_default();
         match last.rsplit_once('.')?.1 {
             "json" => Some(Format::Json),
@@ -30,7 +30,7 @@ impl Format {
         Format::of_path(path).unwrap_or(Format::Xml)
     }
 
-    pub fn content_type(self) -> &'static str {
+    fn content_type(self) -> &'static str {
         match self {
             Format::Json => "application/json; charset=utf-8",
             Format::Xml => "text/xml; charset=utf-8",
@@ -69,7 +69,9 @@ impl Format {
             Format::Xml => node::to_xml(root, body).map_err(|e| e.to_string()),
         };
         match bytes {
-            Ok(bytes) => (status, [(header::CONTENT_TYPE, self.content_type())], bytes).into_response(),
+            Ok(bytes) => {
+                (status, [(header::CONTENT_TYPE, self.content_type())], bytes).into_response()
+            }
             Err(e) => {
                 tracing::error!(error = %e, "open311: cannot write response");
                 StatusCode::INTERNAL_SERVER_ERROR.into_response()
@@ -106,7 +108,6 @@ impl IntoResponse for Reply {
 }
 
 /// An error in the spec's format, with the HTTP status equal to the code it reports.
-#[derive(Debug)]
 pub struct Problem {
     format: Format,
     status: StatusCode,

@@ -5,4 +5,6 @@ mod harness;
 
 mod access;
 mod auth;
+mod catalogue;
+mod open311;
 mod ops;

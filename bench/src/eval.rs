@@ -1,0 +1,128 @@
+//! The search-quality evaluation: resident-style queries, each with the item codes that would
+//! be a right answer, scored as top-1 and top-3 hit rates.
+
+use anyhow::{Context, Result, bail};
+use quanke_search::{Hit, SearchIndex};
+use std::collections::HashSet;
+
+/// One line of the evaluation set: `query<TAB>code[,code…]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Case {
+    pub query: String,
+    pub accept: Vec<String>,
+}
+
+/// Parses the TSV; `#` lines and blank lines are ignored.
+pub fn parse(text: &str) -> Result<Vec<Case>> {
+    let mut cases = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let Some((query, codes)) = line.split_once('\t') else {
+            bail!("line {}: expected `query<TAB>codes`", n + 1);
+        };
+        let accept: Vec<String> = codes
+            .split(',')
+            .map(|c| c.trim().to_owned())
+            .filter(|c| !c.is_empty())
+            .collect();
+        if query.trim().is_empty() || accept.is_empty() {
+            bail!("line {}: a query and at least one code are needed", n + 1);
+        }
+        cases.push(Case {
+            query: query.trim().to_owned(),
+            accept,
+        });
+    }
+    Ok(cases)
+}
+
+pub fn load(path: &std::path::Path) -> Result<Vec<Case>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    parse(&text).with_context(|| format!("parsing {}", path.display()))
+}
+
+/// A case the search did not answer within the top three.
+#[derive(Debug)]
+pub struct Miss {
+    pub case: Case,
+    /// Rank of the first acceptable code (1-based), if found beyond the top three.
+    pub rank: Option<usize>,
+    pub top: Vec<Hit>,
+}
+
+#[derive(Debug, Default)]
+pub struct Report {
+    pub cases: usize,
+    pub top1: usize,
+    pub top3: usize,
+    pub misses: Vec<Miss>,
+    /// Codes named by the evaluation set that the catalogue does not have.
+    pub unknown_codes: Vec<String>,
+}
+
+impl Report {
+    pub fn top1_rate(&self) -> f64 {
+        rate(self.top1, self.cases)
+    }
+
+    pub fn top3_rate(&self) -> f64 {
+        rate(self.top3, self.cases)
+    }
+}
+
+fn rate(n: usize, of: usize) -> f64 {
+    if of == 0 {
+        0.0
+    } else {
+        100.0 * n as f64 / of as f64
+    }
+}
+
+/// How far down the list to look for a miss's right answer.
+const DEPTH: usize = 10;
+
+pub fn evaluate(index: &SearchIndex, cases: &[Case], known_codes: &HashSet<&str>) -> Report {
+    let mut report = Report {
+        cases: cases.len(),
+        ..Report::default()
+    };
+    for case in cases {
+        for code in &case.accept {
+            if !known_codes.contains(code.as_str()) && !report.unknown_codes.contains(code) {
+                report.unknown_codes.push(code.clone());
+            }
+        }
+        let hits = index.search(&case.query, DEPTH);
+        let rank = hits.iter().position(|h| case.accept.contains(&h.code));
+        match rank {
+            Some(0) => {
+                report.top1 += 1;
+                report.top3 += 1;
+            }
+            Some(1 | 2) => report.top3 += 1,
+            _ => report.misses.push(Miss {
+                case: case.clone(),
+                rank: rank.map(|r| r + 1),
+                top: hits.into_iter().take(3).collect(),
+            }),
+        }
+    }
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_queries_and_code_lists() {
+        let cases = parse("# 注释\n社保卡丢了\tSB-01, SB-02\n\n低保\tMZ-DB\n").unwrap();
+        assert_eq!(cases.len(), 2);
+        assert_eq!(cases[0].accept, vec!["SB-01", "SB-02"]);
+        assert!(parse("没有编码\n").is_err());
+        assert!(parse("没有编码\t\n").is_err());
+    }
+}

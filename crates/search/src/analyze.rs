@@ -1,0 +1,252 @@
+//! From what a resident typed to the weighted terms searched: segmented words, the dictionary's
+//! meanings of their sayings, and the words behind homophone typos and pinyin.
+
+use crate::lexicon::{Dictionary, Expansion};
+use crate::normalize::{is_hanzi, normalize};
+use crate::phonetic::{Phonetic, Reading, Sound};
+use crate::segment::Segmenter;
+use std::collections::HashSet;
+
+/// Why a term is searched.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Origin {
+    /// The resident typed it.
+    Typed,
+    /// The dictionary says `said` means it.
+    Synonym { said: String },
+    /// `typed` sounds like it or spells it.
+    Sound { typed: String, sound: Sound },
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Term {
+    /// The word as a person reads it (“出生登记”).
+    pub phrase: String,
+    /// Its index tokens (“出生”, “登记”, “出生登记”).
+    pub tokens: Vec<String>,
+    pub weight: f32,
+    pub origin: Origin,
+}
+
+impl Term {
+    /// What the resident actually wrote that this term stands for: the word itself, the saying,
+    /// or the typed sound. Terms with the same evidence are alternatives, not extra evidence.
+    pub(crate) fn evidence(&self) -> &str {
+        match &self.origin {
+            Origin::Typed => &self.phrase,
+            Origin::Synonym { said } => said,
+            Origin::Sound { typed, .. } => typed,
+        }
+    }
+}
+
+/// Relative weights: a typed word counts fully; a meaning or a correction nearly as much, as the
+/// resident meant it; a lone character is weak evidence (“钱”, “办”).
+const TYPED: f32 = 1.0;
+const SINGLE_CHARACTER: f32 = 0.3;
+const SYNONYM: f32 = 0.9;
+const HOMOPHONE: f32 = 0.8;
+const PINYIN: f32 = 1.0;
+const INITIALS: f32 = 0.7;
+/// A dictionary meaning of a corrected word is two steps from what was typed.
+const SYNONYM_OF_CORRECTION: f32 = 0.7;
+
+pub(crate) struct Analyzer {
+    pub segmenter: Segmenter,
+    dictionary: Dictionary,
+    phonetic: Phonetic,
+    stopwords: HashSet<&'static str>,
+}
+
+impl Analyzer {
+    pub(crate) fn new(
+        segmenter: Segmenter,
+        dictionary: Dictionary,
+        phonetic: Phonetic,
+        stopwords: HashSet<&'static str>,
+    ) -> Analyzer {
+        Analyzer {
+            segmenter,
+            dictionary,
+            phonetic,
+            stopwords,
+        }
+    }
+
+    /// The terms to search for `query`, each phrase once with its strongest weight.
+    pub(crate) fn analyze(&self, query: &str) -> Vec<Term> {
+        let query = normalize(query);
+        let mut terms = Terms::default();
+        for word in self.segmenter.words(&query) {
+            if !self.stopwords.contains(word.as_str()) {
+                let weight = if word.chars().count() == 1 {
+                    SINGLE_CHARACTER
+                } else {
+                    TYPED
+                };
+                terms.add(word.clone(), self.tokens(&word), weight, Origin::Typed);
+            }
+        }
+        for expansion in self.dictionary.expand(&query) {
+            self.add_synonym(&mut terms, expansion, SYNONYM);
+        }
+        for reading in self.readings(&query) {
+            let weight = match reading.sound {
+                Sound::Homophone => HOMOPHONE,
+                Sound::Pinyin => PINYIN,
+                Sound::Initials => INITIALS,
+            };
+            for expansion in self.dictionary.expand(&reading.word) {
+                self.add_synonym(&mut terms, expansion, SYNONYM_OF_CORRECTION);
+            }
+            let origin = Origin::Sound {
+                typed: reading.typed,
+                sound: reading.sound,
+            };
+            terms.add(
+                reading.word.clone(),
+                self.tokens(&reading.word),
+                weight,
+                origin,
+            );
+        }
+        terms.0
+    }
+
+    fn add_synonym(&self, terms: &mut Terms, expansion: Expansion, weight: f32) {
+        let tokens = self.tokens(&expansion.means);
+        terms.add(
+            expansion.means,
+            tokens,
+            weight,
+            Origin::Synonym {
+                said: expansion.said,
+            },
+        );
+    }
+
+    /// Index tokens of a phrase, without stop words.
+    fn tokens(&self, phrase: &str) -> Vec<String> {
+        let mut tokens = self.segmenter.tokens(phrase);
+        tokens.retain(|t| !self.stopwords.contains(t.as_str()));
+        tokens
+    }
+
+    /// Homophone readings of the Chinese and pinyin readings of each Latin run.
+    fn readings(&self, query: &str) -> Vec<Reading> {
+        let mut out = Vec::new();
+        if query.chars().any(is_hanzi) {
+            let cuts = self.segmenter.cuts(query);
+            let is_word = |w: &str| self.segmenter.knows(w);
+            out.extend(self.phonetic.homophones(query, &cuts, is_word));
+        }
+        for run in latin_runs(query) {
+            out.extend(self.phonetic.pinyin(&run));
+        }
+        out
+    }
+}
+
+/// Runs of Latin letters, spaces and apostrophes (“she bao ka”, “xi'an”), spaces removed.
+fn latin_runs(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !(c.is_ascii_lowercase() || c == ' ' || c == '\''))
+        .map(|run| {
+            run.chars()
+                .filter(char::is_ascii_lowercase)
+                .collect::<String>()
+        })
+        .filter(|run| !run.is_empty())
+        .collect()
+}
+
+#[derive(Default)]
+struct Terms(Vec<Term>);
+
+impl Terms {
+    fn add(&mut self, phrase: String, tokens: Vec<String>, weight: f32, origin: Origin) {
+        if tokens.is_empty() {
+            return;
+        }
+        match self.0.iter_mut().find(|t| t.phrase == phrase) {
+            Some(term) if term.weight < weight => {
+                term.weight = weight;
+                term.origin = origin;
+            }
+            Some(_) => {}
+            None => self.0.push(Term {
+                phrase,
+                tokens,
+                weight,
+                origin,
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lexicon;
+
+    fn analyzer() -> Analyzer {
+        let dictionary = Dictionary::shipped().unwrap();
+        let words: Vec<String> = dictionary.words().map(str::to_owned).collect();
+        let segmenter = Segmenter::new(words.iter().map(String::as_str));
+        let phonetic = Phonetic::new(words.iter().map(String::as_str).chain(["社保卡", "居住证"]));
+        Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords())
+    }
+
+    fn find<'a>(terms: &'a [Term], phrase: &str) -> &'a Term {
+        terms
+            .iter()
+            .find(|t| t.phrase == phrase)
+            .unwrap_or_else(|| panic!("{phrase} not in {terms:?}"))
+    }
+
+    #[test]
+    fn stop_words_are_dropped_and_lone_characters_weigh_less() {
+        let terms = analyzer().analyze("我社保卡里的钱怎么取");
+        assert!(
+            terms
+                .iter()
+                .all(|t| t.phrase != "怎么" && t.phrase != "我" && t.phrase != "的")
+        );
+        assert_eq!(find(&terms, "社保卡").weight, TYPED);
+        assert_eq!(find(&terms, "钱").weight, SINGLE_CHARACTER);
+    }
+
+    #[test]
+    fn sayings_bring_their_meanings() {
+        let terms = analyzer().analyze("我家生娃了");
+        let term = find(&terms, "出生登记");
+        assert_eq!(
+            term.origin,
+            Origin::Synonym {
+                said: "生娃".into()
+            }
+        );
+        assert!(term.tokens.contains(&"登记".to_owned()));
+    }
+
+    #[test]
+    fn pinyin_brings_the_word_and_its_meanings() {
+        let terms = analyzer().analyze("shebaoka diule");
+        assert_eq!(
+            find(&terms, "社保卡").origin,
+            Origin::Sound {
+                typed: "shebaoka".into(),
+                sound: Sound::Pinyin
+            }
+        );
+        assert_eq!(find(&terms, "补领").weight, SYNONYM_OF_CORRECTION);
+    }
+
+    #[test]
+    fn latin_runs_join_spaced_syllables() {
+        assert_eq!(
+            latin_runs("she bao ka 丢了 xi'an"),
+            vec!["shebaoka", "xian"]
+        );
+    }
+}

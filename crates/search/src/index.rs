@@ -1,0 +1,222 @@
+//! The index itself: built in RAM from items and policies, searched with one OR-ed BM25 query of
+//! weighted terms over boosted fields.
+
+use crate::analyze::{Analyzer, Term as QueryTerm};
+use crate::error::SearchError;
+use crate::explain;
+use crate::fields::Part;
+use crate::lexicon::{self, Dictionary};
+use crate::phonetic::Phonetic;
+use crate::query;
+use crate::segment::Segmenter;
+use crate::writer::{self, TokenParts, Written};
+use quanke_domain::catalogue::{Policy, ServiceItem};
+use std::collections::HashMap;
+use tantivy::collector::TopDocs;
+
+/// One item found, with the reasons it was found (in Chinese, strongest first).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    pub code: String,
+    pub name: String,
+    pub line: String,
+    pub score: f32,
+    pub why: Vec<String>,
+}
+
+/// One policy document found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyHit {
+    pub number: String,
+    pub title: String,
+    pub score: f32,
+    pub why: Vec<String>,
+}
+
+struct ItemEntry {
+    code: String,
+    name: String,
+    line: String,
+}
+
+struct PolicyEntry {
+    number: String,
+    title: String,
+}
+
+/// The catalogue search index. Immutable once built; share it behind an `Arc` and build a new one
+/// after an edit.
+pub struct SearchIndex {
+    analyzer: Analyzer,
+    written: Written,
+    items: Vec<ItemEntry>,
+    policies: Vec<PolicyEntry>,
+    /// Every indexed token with the parts that hold it in some document.
+    vocabulary: TokenParts,
+    /// Lower-cased item code → item, for a query that is a code.
+    codes: HashMap<String, usize>,
+}
+
+impl SearchIndex {
+    /// Indexes the current version of each item and every policy.
+    pub fn build(items: &[ServiceItem], policies: &[Policy]) -> Result<SearchIndex, SearchError> {
+        let dictionary = Dictionary::shipped()?;
+        let segmenter = Segmenter::new(dictionary.words().chain(catalogue_words(items)));
+        let written = writer::write(&segmenter, items, policies)?;
+        let vocabulary = union(written.items.iter().chain(&written.policies));
+        let phonetic = Phonetic::new(sound_vocabulary(&dictionary, items, &written.items));
+        let analyzer = Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords());
+        Ok(SearchIndex {
+            analyzer,
+            written,
+            items: items.iter().map(ItemEntry::of).collect(),
+            policies: policies.iter().map(PolicyEntry::of).collect(),
+            vocabulary,
+            codes: items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| (i.code.to_lowercase(), n))
+                .collect(),
+        })
+    }
+
+    /// Items in rank order; an empty or meaningless query finds nothing.
+    pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
+        let terms = self.analyzer.analyze(query);
+        let mut hits: Vec<Hit> = self
+            .top(&terms, &Part::ITEM, limit)
+            .into_iter()
+            .filter_map(|(score, entry)| {
+                let item = self.items.get(entry)?;
+                let why = explain::reasons(&terms, &self.written.items[entry], &Part::ITEM);
+                Some(item.hit(score, why))
+            })
+            .collect();
+        if let Some(hit) = self.by_code(query, hits.first().map_or(1.0, |h| h.score)) {
+            hits.retain(|h| h.code != hit.code);
+            hits.insert(0, hit);
+            hits.truncate(limit);
+        }
+        hits
+    }
+
+    /// Policy documents in rank order.
+    pub fn search_policies(&self, query: &str, limit: usize) -> Vec<PolicyHit> {
+        let terms = self.analyzer.analyze(query);
+        self.top(&terms, &Part::POLICY, limit)
+            .into_iter()
+            .filter_map(|(score, entry)| {
+                let n = entry.checked_sub(self.items.len())?;
+                let policy = self.policies.get(n)?;
+                let why = explain::reasons(&terms, &self.written.policies[n], &Part::POLICY);
+                Some(PolicyHit {
+                    number: policy.number.clone(),
+                    title: policy.title.clone(),
+                    score,
+                    why,
+                })
+            })
+            .collect()
+    }
+
+    /// The best `limit` entries for `terms` over `parts`.
+    fn top(&self, terms: &[QueryTerm], parts: &[Part], limit: usize) -> Vec<(f32, usize)> {
+        let Some(query) = query::build(terms, parts, &self.written.fields, &self.vocabulary) else {
+            return Vec::new();
+        };
+        if limit == 0 {
+            return Vec::new();
+        }
+        // A RAM index of immutable segments has nothing left to fail on; an error finds nothing.
+        let collector = TopDocs::with_limit(limit).order_by_score();
+        let found = self
+            .written
+            .searcher
+            .search(&query, &collector)
+            .unwrap_or_default();
+        found
+            .into_iter()
+            .filter_map(|(score, address)| Some((score, self.written.entry(address)?)))
+            .collect()
+    }
+
+    /// The item whose code is the whole query, ranked first.
+    fn by_code(&self, query: &str, top_score: f32) -> Option<Hit> {
+        let item = &self.items[*self.codes.get(&query.trim().to_lowercase())?];
+        let why = vec![format!("事项编码“{}”", item.code)];
+        Some(item.hit(top_score, why))
+    }
+}
+
+impl ItemEntry {
+    fn of(item: &ServiceItem) -> ItemEntry {
+        ItemEntry {
+            code: item.code.clone(),
+            name: item.name.clone(),
+            line: item.line.clone(),
+        }
+    }
+
+    fn hit(&self, score: f32, why: Vec<String>) -> Hit {
+        Hit {
+            code: self.code.clone(),
+            name: self.name.clone(),
+            line: self.line.clone(),
+            score,
+            why,
+        }
+    }
+}
+
+impl PolicyEntry {
+    fn of(policy: &Policy) -> PolicyEntry {
+        PolicyEntry {
+            number: policy.number.clone(),
+            title: policy.title.clone(),
+        }
+    }
+}
+
+/// The items' own words for themselves, which the segmenter should keep whole.
+fn catalogue_words(items: &[ServiceItem]) -> impl Iterator<Item = &str> {
+    items
+        .iter()
+        .flat_map(|i| i.keywords.iter().chain(&i.synonyms))
+        .map(String::as_str)
+}
+
+fn union<'a>(docs: impl Iterator<Item = &'a TokenParts>) -> TokenParts {
+    let mut all = TokenParts::new();
+    for doc in docs {
+        for (token, parts) in doc {
+            *all.entry(token.clone()).or_default() |= parts;
+        }
+    }
+    all
+}
+
+/// The words a homophone or pinyin may stand for: the dictionary and domain words, and each
+/// item's name, name words, keywords and synonyms.
+fn sound_vocabulary<'a>(
+    dictionary: &'a Dictionary,
+    items: &'a [ServiceItem],
+    tokens: &'a [TokenParts],
+) -> Vec<&'a str> {
+    let mut words: Vec<&str> = dictionary.words().collect();
+    for word in lexicon::domain_words() {
+        words.push(word);
+    }
+    for (item, tokens) in items.iter().zip(tokens) {
+        words.push(&item.name);
+        words.extend(catalogue_words(std::slice::from_ref(item)));
+        let mut name_words: Vec<&str> = tokens
+            .iter()
+            .filter(|(_, parts)| *parts & Part::Name.bit() != 0)
+            .map(|(t, _)| t.as_str())
+            .collect();
+        // Sorted so that the index is the same from one build to the next.
+        name_words.sort_unstable();
+        words.extend(name_words);
+    }
+    words
+}

@@ -1,0 +1,25 @@
+//! Catalogue search that understands how residents speak.
+//!
+//! A [`SearchIndex`] is a derived artefact: it is built in RAM from the catalogue's items and
+//! policies (at start and after every edit) and is never the source of truth. A query is read the
+//! way a resident writes it: segmented with jieba, widened with the colloquial dictionary
+//! (`data/synonyms.txt`), corrected for homophone typos and pinyin, and the resulting terms are
+//! OR-ed into one BM25 query with per-field boosts. Every hit says, in Chinese, why it matched.
+
+mod analyze;
+mod error;
+mod explain;
+mod fields;
+mod index;
+mod lexicon;
+mod normalize;
+mod phonetic;
+mod query;
+mod segment;
+mod writer;
+
+pub use error::SearchError;
+pub use index::{Hit, PolicyHit, SearchIndex};
+
+#[cfg(test)]
+mod tests;

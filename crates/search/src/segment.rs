@@ -1,0 +1,123 @@
+//! Word segmentation: jieba in search mode (whole words and their dictionary sub-words), taught
+//! the domain vocabulary. Indexing and querying go through the same segmenter, so they agree.
+
+use crate::lexicon;
+use crate::normalize::{is_meaningful, normalize};
+use jieba_rs::{Jieba, TokenizeMode};
+use std::sync::OnceLock;
+
+/// The longest entry taught to jieba as a word, in characters.
+const MAX_WORD: usize = 6;
+
+/// jieba's default dictionary plus `data/words.txt`. Loading it is the slow part of a build, so it
+/// is loaded once per process and cloned for each index.
+fn base() -> &'static Jieba {
+    static BASE: OnceLock<Jieba> = OnceLock::new();
+    BASE.get_or_init(|| {
+        let mut jieba = Jieba::new();
+        for word in lexicon::domain_words() {
+            jieba.add_word(word, None, None);
+        }
+        jieba
+    })
+}
+
+pub(crate) struct Segmenter {
+    jieba: Jieba,
+}
+
+impl Segmenter {
+    /// A segmenter that also keeps `words` (the dictionary's and the catalogue's own words)
+    /// whole. Longer entries are phrases (“孩子想在这里上学”), not words: forced into jieba they
+    /// would swallow the characters around them, so they are left to be cut as usual.
+    pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Segmenter {
+        let mut jieba = base().clone();
+        for word in words {
+            let word = normalize(word);
+            let length = word.chars().count();
+            if (2..=MAX_WORD).contains(&length) && !jieba.has_word(&word) {
+                jieba.add_word(&word, None, None);
+            }
+        }
+        Segmenter { jieba }
+    }
+
+    /// Normalised search-mode tokens of `text`, punctuation and spaces dropped.
+    pub(crate) fn tokens(&self, text: &str) -> Vec<String> {
+        let text = normalize(text);
+        self.jieba
+            .tokenize(&text, TokenizeMode::Search, true)
+            .into_iter()
+            .map(|t| t.word)
+            .filter(|w| is_meaningful(w))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// Normalised words of `text` as jieba cuts them (one reading, no sub-words).
+    pub(crate) fn words(&self, text: &str) -> Vec<String> {
+        let text = normalize(text);
+        self.jieba
+            .cut(&text, true)
+            .into_iter()
+            .map(|t| t.word)
+            .filter(|w| is_meaningful(w))
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// For each character offset of normalised `text` (and its end), whether a word begins or
+    /// ends there. Cut by the dictionary alone: unknown characters (typos) stand alone rather
+    /// than being glued to their neighbours by the HMM.
+    pub(crate) fn cuts(&self, text: &str) -> Vec<bool> {
+        let mut cuts = vec![false; text.chars().count() + 1];
+        for token in self.jieba.cut(text, false) {
+            cuts[token.start] = true;
+            cuts[token.end] = true;
+        }
+        cuts
+    }
+
+    /// Whether `word` is a word in its own right (so it is not a typo of another word).
+    pub(crate) fn knows(&self, word: &str) -> bool {
+        self.jieba.has_word(word)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn domain_words_stay_whole_and_yield_sub_words() {
+        let segmenter = Segmenter::new(["尊老金"]);
+        let tokens = segmenter.tokens("高龄津贴和尊老金");
+        for expected in ["高龄", "津贴", "高龄津贴", "尊老金"] {
+            assert!(
+                tokens.iter().any(|t| t == expected),
+                "{expected} missing from {tokens:?}"
+            );
+        }
+        assert!(!tokens.iter().any(|t| t == "和尊"));
+    }
+
+    #[test]
+    fn words_are_whole() {
+        let words = Segmenter::new([]).words("高龄津贴，怎么申请");
+        assert_eq!(words, vec!["高龄津贴", "怎么", "申请"]);
+    }
+
+    #[test]
+    fn cuts_mark_word_edges() {
+        let cuts = Segmenter::new([]).cuts("广场舞太吵");
+        assert_eq!(cuts, vec![true, false, false, true, true, true]);
+    }
+
+    #[test]
+    fn punctuation_is_dropped_and_latin_lower_cased() {
+        assert_eq!(
+            Segmenter::new([]).tokens("ＳＨＥＢＡＯＫＡ？"),
+            vec!["shebaoka"]
+        );
+    }
+}

@@ -1,0 +1,78 @@
+//! JSON API of the catalogue: `GET /api/v1/catalogue/search?q=...&limit=N`.
+
+use super::search;
+use crate::server::Shared;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+#[derive(Deserialize)]
+pub struct SearchQuery {
+    q: Option<String>,
+    limit: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Item {
+    code: String,
+    name: String,
+    line: String,
+    score: f32,
+    why: Vec<String>,
+    url: String,
+}
+
+const MAX_LIMIT: usize = 50;
+
+/// A machine-readable error: a stable code and a Chinese message.
+fn error(status: StatusCode, code: &str, message: &str) -> Response {
+    (
+        status,
+        Json(json!({ "error": { "code": code, "message": message } })),
+    )
+        .into_response()
+}
+
+pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> Response {
+    let query = q.q.unwrap_or_default();
+    if query.trim().is_empty() {
+        return error(StatusCode::BAD_REQUEST, "missing_query", "请提供查询词 q");
+    }
+    let limit = match q.limit.as_deref().map(str::parse::<usize>) {
+        None => 10,
+        Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
+        Some(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "bad_limit",
+                "limit 应为 1 到 50 之间的整数",
+            );
+        }
+    };
+    let snap = match st.catalogue.get(&st.db).await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::error!(error = %e, "catalogue snapshot");
+            return error(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "系统暂时无法完成查询，请稍后再试",
+            );
+        }
+    };
+    let items: Vec<Item> = search::items(&snap, &query, limit)
+        .into_iter()
+        .map(|h| Item {
+            url: format!("/portal/items/{}", h.code),
+            code: h.code,
+            name: h.name,
+            line: h.line,
+            score: h.score,
+            why: h.why,
+        })
+        .collect();
+    Json(json!({ "items": items })).into_response()
+}

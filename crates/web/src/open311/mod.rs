@@ -1,0 +1,42 @@
+//! Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) over the service catalogue, for
+//! third-party apps and city platforms. Public and read-only so far: discovery, the service list
+//! and service definitions. Service requests (POST /requests...) will join as `requests.rs`
+//! beside `services.rs`, with their routes added to `routes` below.
+//!
+//! Every path ends in `.json` or `.xml`; answers, errors included, come in that format (in XML,
+//! the spec's mandatory format, when the path names none).
+//!
+//! Jurisdiction: a deployment serves one street and nothing in its configuration names it for
+//! Open311. The demo street's code was not used because a deployment is not the demo, and an
+//! org code can be edited while an identifier handed to outside clients must not change. So the
+//! identifier is the constant `JURISDICTION_ID`; `jurisdiction_id` is optional, as the spec
+//! allows for servers of a single jurisdiction, and one that is sent must equal it.
+
+mod discovery;
+mod format;
+mod jurisdiction;
+mod node;
+mod services;
+
+use crate::server::Shared;
+use axum::Router;
+use axum::http::{StatusCode, Uri};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use format::Format;
+
+pub const JURISDICTION_ID: &str = "quanke.local";
+
+/// Mounted at /open311/v2. No sign-in is needed, and being GET-only no CSRF token either.
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/discovery.{format}", get(discovery::show))
+        .route("/services.{format}", get(services::list))
+        .route("/services/{file}", get(services::definition))
+        .fallback(unknown)
+}
+
+/// Unknown resources get the spec's error list rather than the site's HTML page.
+async fn unknown(uri: Uri) -> impl IntoResponse {
+    Format::for_errors(uri.path()).problem(StatusCode::NOT_FOUND, "接口不存在")
+}

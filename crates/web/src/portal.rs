@@ -1,0 +1,129 @@
+//! The resident portal: no sign-in, phone-first. Search in everyday words, read a guide, and
+//! work out exactly what to bring before coming (最多跑一次).
+
+use crate::catalogue::search;
+use crate::catalogue::snapshot::Snapshot;
+use crate::error::{AppError, AppResult};
+use crate::page::render_anon;
+use crate::server::Shared;
+use axum::Router;
+use axum::extract::{Path, Query, RawQuery, State};
+use axum::response::Html;
+use axum::routing::get;
+use minijinja::{Value, context};
+use quanke_domain::catalogue::{Answers, BusinessKind, materials_for};
+use serde::Deserialize;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/", get(home))
+        .route("/search", get(results))
+        .route("/items/{code}", get(guide))
+        .route("/items/{code}/checklist", get(checklist))
+}
+
+async fn home(State(st): State<Shared>) -> AppResult<Html<String>> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let lines: Vec<Value> = snap
+        .by_line()
+        .into_iter()
+        .map(|(line, items)| {
+            let items: Vec<Value> = items
+                .iter()
+                .map(|c| context! { code => &c.item.code, name => &c.item.name })
+                .collect();
+            context! { line, items }
+        })
+        .collect();
+    render_anon("portal_home.html", context! { lines })
+}
+
+#[derive(Deserialize)]
+struct SearchQuery {
+    q: Option<String>,
+}
+
+async fn results(
+    State(st): State<Shared>,
+    Query(q): Query<SearchQuery>,
+) -> AppResult<Html<String>> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let query = q.q.unwrap_or_default().trim().to_string();
+    let hits: Vec<Value> = search::items(&snap, &query, 20)
+        .into_iter()
+        .filter_map(|h| snap.get(&h.code).map(|c| (c, h.why)))
+        .map(|(c, why)| {
+            context! {
+                code => &c.item.code, name => &c.item.name, line => &c.item.line,
+                visits => c.item.visits, mode => c.item.mode.label(), why,
+            }
+        })
+        .collect();
+    render_anon("portal_results.html", context! { q => query, hits })
+}
+
+fn current<'a>(
+    snap: &'a Snapshot,
+    code: &str,
+) -> AppResult<&'a crate::catalogue::snapshot::Current> {
+    snap.get(code).ok_or(AppError::NotFound)
+}
+
+async fn guide(State(st): State<Shared>, Path(code): Path<String>) -> AppResult<Html<String>> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let c = current(&snap, &code)?;
+    let data = context! {
+        item => &c.item, version => c.version, effective_from => &c.effective_from,
+        kinds => c.item.kinds.iter().map(|k| context! { code => code_of(k.kind), label => k.kind.label() }).collect::<Vec<_>>(),
+    };
+    render_anon("portal_item.html", data)
+}
+
+fn code_of(kind: BusinessKind) -> String {
+    serde_json::to_value(kind)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
+}
+
+/// The materials this resident must bring, from their business kind and their answers, given as
+/// `kind=new&a_who=proxy` (repeat `a_<question>` for multiple choices).
+async fn checklist(
+    State(st): State<Shared>,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Html<String>> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let c = current(&snap, &code)?;
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
+    let kind_code = pairs
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .map(|(_, v)| v.clone());
+    let kind = kind_code
+        .as_deref()
+        .and_then(|k| serde_json::from_value::<BusinessKind>(k.into()).ok())
+        .filter(|k| c.item.kinds.iter().any(|x| x.kind == *k))
+        .or_else(|| c.item.kinds.first().map(|k| k.kind))
+        .ok_or(AppError::NotFound)?;
+    let mut answers = Answers::new();
+    for (k, v) in &pairs {
+        if let Some(q) = k.strip_prefix("a_").filter(|_| !v.is_empty()) {
+            answers.entry(q.to_string()).or_default().push(v.clone());
+        }
+    }
+    let materials = materials_for(&c.item, kind, &answers);
+    let unanswered: Vec<&str> = c
+        .item
+        .questions
+        .iter()
+        .filter(|q| q.datatype.has_options() && !answers.contains_key(&q.id))
+        .map(|q| q.text.as_str())
+        .collect();
+    let data = context! {
+        item => &c.item, kind => kind.label(), materials, unanswered,
+        conditions => c.item.kinds.iter().find(|k| k.kind == kind).map(|k| k.conditions.clone()),
+    };
+    render_anon("portal_checklist.html", data)
+}

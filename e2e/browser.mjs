@@ -1,0 +1,56 @@
+// Shared by the browser tests: the system Chromium, fresh pages that collect problems, helpers.
+
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+export const BASE = process.env.QUANKE_URL;
+if (!BASE) throw new Error('QUANKE_URL is not set: run e2e/run.sh, or set it to a running `quanke demo`');
+
+/** The system Chromium, never a downloaded one; Playwright gives it a fresh temporary profile. */
+export function launchChromium() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+/** A fresh context (no cookies) and page; `problems` collects console errors and failed loads. */
+export async function freshPage(browser, t) {
+  const context = await browser.newContext({ baseURL: BASE, locale: 'zh-CN' });
+  context.setDefaultTimeout(10_000);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const where = m.location()?.url ?? '';
+    problems.push(`console error: ${m.text()} (${where})`);
+  });
+  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => {
+    // Documents may carry an error status on purpose (the 403 test); sub-resources must not.
+    if (r.status() >= 400 && r.request().resourceType() !== 'document') {
+      problems.push(`HTTP ${r.status()}: ${r.url()}`);
+    }
+  });
+  return { page, problems };
+}
+
+export function path(page) {
+  return new URL(page.url()).pathname;
+}
+
+export async function expectVisible(locator, what) {
+  await locator.first().waitFor({ state: 'visible' }).catch(() => {});
+  assert.ok(await locator.first().isVisible(), `${what} should be visible`);
+}

@@ -52,7 +52,7 @@ const INITIALS: f32 = 0.7;
 const SYNONYM_OF_CORRECTION: f32 = 0.7;
 
 pub(crate) struct Analyzer {
-    pub segmenter: Segmenter,
+    segmenter: Segmenter,
     dictionary: Dictionary,
     phonetic: Phonetic,
     stopwords: HashSet<&'static str>,

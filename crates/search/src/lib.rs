@@ -5,6 +5,11 @@
 //! way a resident writes it: segmented with jieba, widened with the colloquial dictionary
 //! (`data/synonyms.txt`), corrected for homophone typos and pinyin, and the resulting terms are
 //! OR-ed into one BM25 query with per-field boosts. Every hit says, in Chinese, why it matched.
+//!
+//! The shipped word lists, each documented at its top:
+//! - `data/synonyms.txt`: how residents say things → the catalogue's words (one group a line);
+//! - `data/words.txt`: domain words jieba must keep whole (高龄津贴, 居住证, 社保卡…);
+//! - `data/stopwords.txt`: filler words a query drops (怎么办, 请问…).
 
 mod analyze;
 mod error;

@@ -96,12 +96,23 @@ async fn not_found() -> error::AppError {
     error::AppError::NotFound
 }
 
+/// Builds the catalogue snapshot and its index in the background, so the first residents do
+/// not wait for it; requests that come earlier wait for this build rather than start another.
+fn warm_up(state: Shared) {
+    tokio::spawn(async move {
+        if let Err(e) = state.catalogue.get(&state.db).await {
+            tracing::warn!(error = %e, "catalogue warm-up failed; the first request will retry");
+        }
+    });
+}
+
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
     state: Shared,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    warm_up(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

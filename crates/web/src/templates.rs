@@ -20,6 +20,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "home_head.html",
     "home_admin.html",
     "_overview.html",
+    "_staff.html",
     "admin_orgs.html",
     "admin_users.html",
     "admin_user.html",

@@ -56,7 +56,7 @@ fn lines(text: &str) -> Vec<String> {
 
 /// Keywords may be separated by commas, 、 or new lines.
 fn words(text: &str) -> Vec<String> {
-    text.split(|c| matches!(c, ',' | '，' | '、' | '\n'))
+    text.split([',', '，', '、', '\n'])
         .map(str::trim)
         .filter(|w| !w.is_empty())
         .map(String::from)

@@ -110,13 +110,20 @@ async fn build_index(items: &[Current], policies: &[Policy]) -> anyhow::Result<S
 #[derive(Default)]
 pub struct CatalogueCache {
     current: RwLock<Option<Arc<Snapshot>>>,
+    /// Held while one request rebuilds, so that a burst of requests after a publication builds
+    /// the index once instead of once per request.
+    rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl CatalogueCache {
     /// Today's snapshot, loading it when missing or stale.
     pub async fn get(&self, db: &Db) -> anyhow::Result<Arc<Snapshot>> {
         let today = clock::today();
-        if let Some(s) = self.peek().filter(|s| s.date == today) {
+        if let Some(s) = self.fresh(&today) {
+            return Ok(s);
+        }
+        let _only_one = self.rebuilding.lock().await;
+        if let Some(s) = self.fresh(&today) {
             return Ok(s);
         }
         let fresh = Arc::new(load(db, today).await?);
@@ -129,10 +136,11 @@ impl CatalogueCache {
         *self.current.write().unwrap_or_else(|e| e.into_inner()) = None;
     }
 
-    fn peek(&self) -> Option<Arc<Snapshot>> {
+    fn fresh(&self, today: &str) -> Option<Arc<Snapshot>> {
         self.current
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone()
+            .filter(|s| s.date == today)
     }
 }

@@ -302,14 +302,10 @@ pub async fn unacknowledged(db: &Db, user_id: i64, today: &str) -> Result<Vec<Ve
         .await?))
 }
 
-/// The users who have acknowledged a version.
-pub async fn acknowledged_by(db: &Db, version_id: i64) -> Result<Vec<i64>> {
-    let sql = "SELECT user_id FROM catalogue_acks WHERE version_id = $1 ORDER BY user_id";
-    let rows: Vec<(i64,)> = with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(version_id)
-        .fetch_all(p)
-        .await?);
-    Ok(rows.into_iter().map(|r| r.0).collect())
+/// Every acknowledgement as (version id, user id): one read for a head's overview page.
+pub async fn acknowledgements(db: &Db) -> Result<Vec<(i64, i64)>> {
+    let sql = "SELECT version_id, user_id FROM catalogue_acks ORDER BY version_id, user_id";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql).fetch_all(p).await?))
 }
 
 macro_rules! select_policies {

@@ -32,7 +32,13 @@ pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Respon
     let token = existing.clone().unwrap_or_else(cookies::new_token);
     req.extensions_mut().insert(CsrfToken(token.clone()));
     let mut resp = next.run(req).await;
-    if existing.is_none() {
+    // Only pages carry forms; API, Open311 and asset responses need no token cookie.
+    let is_page = resp
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if existing.is_none() && is_page {
         let c = cookies::set(cookies::CSRF, &token, None, st.settings.secure_cookies);
         if let Ok(v) = HeaderValue::from_str(&c) {
             resp.headers_mut().append(SET_COOKIE, v);

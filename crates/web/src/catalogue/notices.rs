@@ -10,6 +10,7 @@ use minijinja::{Value, context};
 use quanke_domain::{Permission, Role};
 use quanke_store::catalogue as store;
 use quanke_store::users;
+use std::collections::HashSet;
 
 fn notice(v: &store::Version) -> Value {
     context! {
@@ -48,12 +49,12 @@ pub async fn status(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String
         .into_iter()
         .filter(|u| !u.disabled && handles_matters(u.role))
         .collect();
+    let acked: HashSet<(i64, i64)> = store::acknowledgements(&st.db).await?.into_iter().collect();
     let mut rows = Vec::new();
     for c in snap.items.iter().filter(|c| c.version > 1) {
-        let acked = store::acknowledged_by(&st.db, c.version_id).await?;
         let missing: Vec<&str> = workers
             .iter()
-            .filter(|u| !acked.contains(&u.id))
+            .filter(|u| !acked.contains(&(c.version_id, u.id)))
             .map(|u| u.display_name.as_str())
             .collect();
         rows.push(context! {

@@ -43,7 +43,8 @@ pub async fn show(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>>
         Role::CommunityHead | Role::StreetAdmin => ("home_head.html", overview(&st, &ctx).await?),
         Role::SystemAdmin => ("home_admin.html", overview(&st, &ctx).await?),
     };
-    ctx.render(template, data)
+    let notices = crate::catalogue::notices::pending_count(&st, &ctx).await?;
+    ctx.render(template, context! { notices, ..data })
 }
 
 /// The community a desk or back-office worker belongs to, and who works there.

@@ -7,7 +7,7 @@ mod fields;
 mod files;
 pub mod form;
 pub mod labels;
-mod notices;
+pub(crate) mod notices;
 mod pages;
 mod policies;
 pub(crate) mod search;

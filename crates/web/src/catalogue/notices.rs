@@ -20,6 +20,18 @@ fn notice(v: &store::Version) -> Value {
     }
 }
 
+/// How many changed guides this worker has yet to read (0 for those who handle no matters),
+/// for the banner pages show.
+pub async fn pending_count(st: &Shared, ctx: &Ctx) -> AppResult<usize> {
+    if !ctx.me.scope.can(Permission::HandleMatters) {
+        return Ok(0);
+    }
+    let today = crate::clock::today();
+    Ok(store::unacknowledged(&st.db, ctx.me.user.id, &today)
+        .await?
+        .len())
+}
+
 pub async fn mine(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {
     ctx.me.require(Permission::HandleMatters)?;
     let snap = st.catalogue.get(&st.db).await?;

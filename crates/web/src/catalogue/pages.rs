@@ -79,13 +79,7 @@ pub async fn list(
     } else {
         Vec::new()
     };
-    let notices = if ctx.me.scope.can(Permission::HandleMatters) {
-        store::unacknowledged(&st.db, ctx.me.user.id, &snap.date)
-            .await?
-            .len()
-    } else {
-        0
-    };
+    let notices = super::notices::pending_count(&st, &ctx).await?;
     let data = context! {
         items => rows(&snap, &query, q.line.as_deref()),
         lines, line => q.line, q => query, total => snap.items.len(),

@@ -117,6 +117,10 @@ async fn draft_publish_notice_ack(app: &App) {
     // Workers are told until they acknowledge; the head sees who has not.
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
+    assert!(
+        desk.get("/").await.body.contains("因政策调整发生变化"),
+        "the desk home shows the banner"
+    );
     let notices = desk.get("/notices").await.body;
     assert!(notices.contains("高龄津贴") && notices.contains("2026 年起缩短办理时限"));
     let status = head.get("/notices/status").await.body;
@@ -130,6 +134,7 @@ async fn draft_publish_notice_ack(app: &App) {
         StatusCode::SEE_OTHER
     );
     assert!(!desk.get("/notices").await.body.contains("高龄津贴"));
+    assert!(!desk.get("/").await.body.contains("因政策调整发生变化"));
     assert!(!head.get("/notices/status").await.body.contains("陈晓燕"));
     // The comparison page names the change in Chinese.
     let diff = desk.get("/catalogue/MZ-GL80/diff?from=1&to=2").await.body;

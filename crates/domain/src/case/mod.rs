@@ -1,0 +1,15 @@
+//! The case (办件) lifecycle: its states, the transitions allowed between them and who may take
+//! each, and the deadline clock that stops while the resident gathers materials (补正).
+//!
+//! The transitions are data (`data/lifecycle.txt`) so that the rules a street office follows can
+//! be read and changed without touching code; every state change is checked against them.
+
+mod clock;
+mod parse;
+mod state;
+mod table;
+
+pub use clock::{DueStatus, clock_pauses, due_date, due_status};
+pub use parse::{LifecycleFileError, TableProblem};
+pub use state::{State, UnknownState};
+pub use table::{Lifecycle, Transition, TransitionError};

@@ -1,0 +1,311 @@
+//! The transition table and the check every state change goes through.
+
+use thiserror::Error;
+
+use super::parse::{self, LifecycleFileError};
+use super::state::State;
+use crate::role::Role;
+
+const SHIPPED: &str = include_str!("../../data/lifecycle.txt");
+
+/// One allowed state change: the button a worker presses and what it requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub(super) from: State,
+    pub(super) to: State,
+    pub(super) action_code: String,
+    pub(super) action_label: String,
+    pub(super) roles: Vec<Role>,
+    pub(super) needs_note: bool,
+    pub(super) needs_head_approval: bool,
+}
+
+impl Transition {
+    pub fn from(&self) -> State {
+        self.from
+    }
+
+    pub fn to(&self) -> State {
+        self.to
+    }
+
+    /// Stable code of the action, e.g. "accept".
+    pub fn action_code(&self) -> &str {
+        &self.action_code
+    }
+
+    /// The button label, e.g. "受理".
+    pub fn action_label(&self) -> &str {
+        &self.action_label
+    }
+
+    pub fn roles(&self) -> &[Role] {
+        &self.roles
+    }
+
+    pub fn allows(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
+    /// The worker must write a reason, kept on the case's timeline.
+    pub fn needs_note(&self) -> bool {
+        self.needs_note
+    }
+
+    /// The change waits for the community head's approval (不予受理, early closure).
+    pub fn needs_head_approval(&self) -> bool {
+        self.needs_head_approval
+    }
+}
+
+/// Why a state change is refused, worded for the worker who tried it.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum TransitionError {
+    #[error("{}的办件不能再变更状态", .0.label())]
+    Final(State),
+    #[error("从“{}”不能直接到“{}”", .from.label(), .to.label())]
+    NotAllowed { from: State, to: State },
+    #[error("{}不能执行“{action_label}”", .role.label())]
+    RoleRefused { role: Role, action_label: String },
+}
+
+/// The allowed transitions, in the order the table lists them (the order buttons appear in).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lifecycle {
+    transitions: Vec<Transition>,
+}
+
+impl Lifecycle {
+    /// Parses the text format of `data/lifecycle.txt`; errors name the line.
+    pub fn parse(text: &str) -> Result<Self, LifecycleFileError> {
+        parse::parse(text).map(|transitions| Self { transitions })
+    }
+
+    /// The shipped table (`data/lifecycle.txt`).
+    pub fn default_table() -> Self {
+        // The shipped file is parsed by a test, so this cannot fail in use.
+        Self::parse(SHIPPED).expect("data/lifecycle.txt is valid")
+    }
+
+    pub fn transitions(&self) -> &[Transition] {
+        &self.transitions
+    }
+
+    /// The transition `role` would take from `from` to `to`, or why it may not.
+    pub fn check(
+        &self,
+        role: Role,
+        from: State,
+        to: State,
+    ) -> Result<&Transition, TransitionError> {
+        if from.is_final() {
+            return Err(TransitionError::Final(from));
+        }
+        let transition = self
+            .transitions
+            .iter()
+            .find(|t| t.from == from && t.to == to)
+            .ok_or(TransitionError::NotAllowed { from, to })?;
+        if !transition.allows(role) {
+            return Err(TransitionError::RoleRefused {
+                role,
+                action_label: transition.action_label.clone(),
+            });
+        }
+        Ok(transition)
+    }
+
+    /// The actions `role` may take on a case in `state`: the buttons to show.
+    pub fn actions_from(&self, state: State, role: Role) -> Vec<&Transition> {
+        self.transitions
+            .iter()
+            .filter(|t| t.from == state && t.allows(role))
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use State::*;
+
+    const DESK: Role = Role::FrontDesk;
+    const BACK: Role = Role::BackOffice;
+    const GRID: Role = Role::GridWorker;
+    const HEAD: Role = Role::CommunityHead;
+
+    /// The default table as the issue specifies it, written out independently of the data file
+    /// so that an edit to the file which changes the rules fails here.
+    const EXPECTED: [(State, State, &str, &[Role]); 13] = [
+        (Received, AwaitingMaterials, "补正", &[DESK, HEAD]),
+        (Received, Accepted, "受理", &[DESK, HEAD]),
+        (Received, Completed, "即办", &[DESK, HEAD]),
+        (Received, Rejected, "不予受理", &[DESK, HEAD]),
+        (AwaitingMaterials, Accepted, "补齐受理", &[DESK, HEAD]),
+        (AwaitingMaterials, Withdrawn, "撤回", &[DESK, BACK, HEAD]),
+        (Accepted, InProgress, "开始办理", &[BACK, HEAD]),
+        (Accepted, Withdrawn, "撤回", &[DESK, BACK, HEAD]),
+        (InProgress, AwaitingDepartment, "转部门", &[BACK, HEAD]),
+        (AwaitingDepartment, InProgress, "部门已反馈", &[BACK, HEAD]),
+        (InProgress, Completed, "办结", &[BACK, HEAD]),
+        (InProgress, Withdrawn, "提前终止", &[BACK, HEAD]),
+        (Completed, Delivered, "送达", &[DESK, BACK, GRID, HEAD]),
+    ];
+
+    fn expected(from: State, to: State) -> Option<(&'static str, &'static [Role])> {
+        EXPECTED
+            .iter()
+            .find(|e| e.0 == from && e.1 == to)
+            .map(|e| (e.2, e.3))
+    }
+
+    #[test]
+    fn the_shipped_table_parses() {
+        assert_eq!(Lifecycle::parse(SHIPPED).unwrap().transitions().len(), 13);
+    }
+
+    #[test]
+    fn every_role_state_pair_is_allowed_exactly_as_specified() {
+        let lifecycle = Lifecycle::default_table();
+        for role in Role::ALL {
+            for from in State::ALL {
+                for to in State::ALL {
+                    let result = lifecycle.check(role, from, to);
+                    match expected(from, to) {
+                        Some((label, roles)) if roles.contains(&role) => {
+                            let t = result.unwrap_or_else(|e| panic!("{role} {from}->{to}: {e}"));
+                            assert_eq!((t.from(), t.to(), t.action_label()), (from, to, label));
+                        }
+                        _ => assert!(result.is_err(), "{role} {from}->{to} should be refused"),
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_head_may_take_every_action() {
+        let lifecycle = Lifecycle::default_table();
+        assert!(lifecycle.transitions().iter().all(|t| t.allows(HEAD)));
+    }
+
+    #[test]
+    fn admins_take_no_case_action() {
+        let lifecycle = Lifecycle::default_table();
+        for role in [Role::StreetAdmin, Role::SystemAdmin] {
+            for state in State::ALL {
+                assert!(lifecycle.actions_from(state, role).is_empty(), "{role}");
+            }
+        }
+    }
+
+    #[test]
+    fn wrong_role_is_refused_by_name() {
+        let err = Lifecycle::default_table()
+            .check(DESK, Accepted, InProgress)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "前台社工不能执行“开始办理”");
+        let err = Lifecycle::default_table()
+            .check(GRID, Received, Accepted)
+            .unwrap_err();
+        assert_eq!(err.to_string(), "网格员不能执行“受理”");
+    }
+
+    #[test]
+    fn skipping_a_state_is_refused() {
+        let lifecycle = Lifecycle::default_table();
+        let err = lifecycle.check(HEAD, Received, InProgress).unwrap_err();
+        assert_eq!(err.to_string(), "从“收件”不能直接到“办理中”");
+        // 补正 happens only at intake: an accepted case cannot go back to 待补正.
+        let err = lifecycle
+            .check(HEAD, Accepted, AwaitingMaterials)
+            .unwrap_err();
+        assert_eq!(
+            err,
+            TransitionError::NotAllowed {
+                from: Accepted,
+                to: AwaitingMaterials
+            }
+        );
+        // A completed case is delivered, not reopened.
+        assert!(lifecycle.check(HEAD, Completed, InProgress).is_err());
+    }
+
+    #[test]
+    fn final_states_refuse_every_change() {
+        let lifecycle = Lifecycle::default_table();
+        let err = lifecycle.check(HEAD, Delivered, Completed).unwrap_err();
+        assert_eq!(err.to_string(), "已送达的办件不能再变更状态");
+        for from in [Delivered, Rejected, Withdrawn] {
+            for to in State::ALL {
+                assert_eq!(
+                    lifecycle.check(HEAD, from, to),
+                    Err(TransitionError::Final(from))
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn desk_buttons_at_intake_in_table_order() {
+        let lifecycle = Lifecycle::default_table();
+        let labels: Vec<&str> = lifecycle
+            .actions_from(Received, DESK)
+            .iter()
+            .map(|t| t.action_label())
+            .collect();
+        assert_eq!(labels, ["补正", "受理", "即办", "不予受理"]);
+        assert!(lifecycle.actions_from(Received, BACK).is_empty());
+    }
+
+    #[test]
+    fn back_office_buttons_while_in_progress() {
+        let lifecycle = Lifecycle::default_table();
+        let codes: Vec<&str> = lifecycle
+            .actions_from(InProgress, BACK)
+            .iter()
+            .map(|t| t.action_code())
+            .collect();
+        assert_eq!(
+            codes,
+            ["refer_to_department", "complete", "terminate_early"]
+        );
+        assert_eq!(lifecycle.actions_from(Completed, GRID).len(), 1);
+    }
+
+    #[test]
+    fn rejection_and_early_closure_need_a_note_and_the_heads_approval() {
+        let lifecycle = Lifecycle::default_table();
+        let approved: Vec<&str> = lifecycle
+            .transitions()
+            .iter()
+            .filter(|t| t.needs_head_approval())
+            .map(|t| t.action_code())
+            .collect();
+        assert_eq!(approved, ["reject", "terminate_early"]);
+        let noted: Vec<&str> = lifecycle
+            .transitions()
+            .iter()
+            .filter(|t| t.needs_note())
+            .map(|t| t.action_code())
+            .collect();
+        assert_eq!(
+            noted,
+            [
+                "reject",
+                "withdraw",
+                "withdraw",
+                "refer_to_department",
+                "terminate_early"
+            ]
+        );
+    }
+
+    #[test]
+    fn transitions_expose_their_roles() {
+        let lifecycle = Lifecycle::default_table();
+        let deliver = lifecycle.check(GRID, Completed, Delivered).unwrap();
+        assert_eq!(deliver.roles(), [DESK, BACK, GRID, HEAD]);
+        assert_eq!(deliver.action_code(), "deliver");
+    }
+}

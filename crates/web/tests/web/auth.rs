@@ -299,29 +299,16 @@ async fn disabled_accounts_are_shut_out(app: &App) {
 both!(disable, disabled_accounts_are_shut_out);
 
 async fn next_is_kept_local(app: &App) {
-    let mut c = app.client();
-    let r = c
-        .post(
-            "/login",
-            &[
-                ("username", "shequ"),
-                ("password", PASSWORD),
-                ("next", "//evil.example/"),
-            ],
-        )
-        .await;
-    assert_eq!(r.location.as_deref(), Some("/"));
-    let mut c = app.client();
-    let r = c
-        .post(
-            "/login",
-            &[
-                ("username", "shequ"),
-                ("password", PASSWORD),
-                ("next", "/admin/users"),
-            ],
-        )
-        .await;
-    assert_eq!(r.location.as_deref(), Some("/admin/users"));
+    // Only a path on this site is followed after sign-in; another host sends the user home.
+    for (next, expected) in [("//evil.example/", "/"), ("/admin/users", "/admin/users")] {
+        let mut c = app.client();
+        let fields = [
+            ("username", "shequ"),
+            ("password", PASSWORD),
+            ("next", next),
+        ];
+        let r = c.post("/login", &fields).await;
+        assert_eq!(r.location.as_deref(), Some(expected), "next={next}");
+    }
 }
 both!(safe_redirect, next_is_kept_local);

@@ -232,6 +232,7 @@ async fn policy_rows(
         .into_iter()
         .map(|p| (p.number.clone(), p))
         .collect();
+    let cited = citations(latest)?;
     let mut out = Vec::new();
     for p in policies {
         let row = PolicyRow {
@@ -246,7 +247,7 @@ async fn policy_rows(
         let flags = match existing.get(&p.number) {
             None => Vec::new(),
             Some(old) if same_policy(old, &row) => continue,
-            Some(_) => citing(latest, &p.number, changed_codes)?,
+            Some(_) => citing(&cited, &p.number, changed_codes),
         };
         out.push((row, flags));
     }
@@ -269,20 +270,27 @@ fn same_policy(a: &PolicyRow, b: &PolicyRow) -> bool {
     )
 }
 
-fn citing(
+fn citing(cited: &[(String, Vec<String>)], number: &str, skip: &HashSet<&str>) -> Vec<String> {
+    cited
+        .iter()
+        .filter(|(code, policies)| {
+            policies.iter().any(|n| n == number) && !skip.contains(code.as_str())
+        })
+        .map(|(code, _)| code.clone())
+        .collect()
+}
+
+/// Each stored item's code and the policies it cites, read once per import, in code order.
+fn citations(
     latest: &HashMap<String, store::Version>,
-    number: &str,
-    skip: &HashSet<&str>,
-) -> anyhow::Result<Vec<String>> {
-    let mut codes = Vec::new();
+) -> anyhow::Result<Vec<(String, Vec<String>)>> {
+    let mut out = Vec::with_capacity(latest.len());
     for v in latest.values() {
         let item: ServiceItem = serde_json::from_str(&v.body).context("stored item")?;
-        if item.policies.iter().any(|n| n == number) && !skip.contains(v.item_code.as_str()) {
-            codes.push(v.item_code.clone());
-        }
+        out.push((v.item_code.clone(), item.policies));
     }
-    codes.sort();
-    Ok(codes)
+    out.sort();
+    Ok(out)
 }
 
 /// The newest version of every item and every policy, as one canonical file.

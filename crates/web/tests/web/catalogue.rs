@@ -272,6 +272,18 @@ async fn import_page_checks_then_writes(app: &App) {
         .body;
     assert!(written.contains("已导入"));
     assert_eq!(store::history(&app.db, &code).await.unwrap().len(), 2);
+    // A changed policy flags every stored item citing it (none of them changed in this file).
+    let number = file["policies"][0]["number"].as_str().unwrap().to_string();
+    file["policies"][0]["text"] = "（演示数据）修订后的全文。".into();
+    let revised = upload(&mut street, Some(&token), &file.to_string(), "import")
+        .await
+        .body;
+    assert!(revised.contains("政策文件 1"), "{revised}");
+    let flagged = store::open_reviews(&app.db).await.unwrap();
+    assert!(
+        !flagged.is_empty() && flagged.iter().all(|(_, n, _)| *n == number),
+        "{flagged:?}"
+    );
     // A broken file names the problem and writes nothing.
     file["items"][1]["item"]["promised_days"] = 999.into();
     let broken = upload(&mut street, Some(&token), &file.to_string(), "import")

@@ -8,6 +8,7 @@ pub mod ident;
 pub mod mask;
 pub mod org;
 pub mod password;
+pub mod registry;
 pub mod role;
 pub mod throttle;
 

@@ -5,7 +5,7 @@
 
 pub mod credit_code;
 pub mod division;
-mod normalize;
+pub(crate) mod normalize;
 pub mod phone;
 pub mod resident_id;
 

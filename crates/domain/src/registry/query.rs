@@ -1,0 +1,120 @@
+//! What a worker typed into the registry search box, read as the kind of search it asks for.
+
+/// How a registry search looks for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Query {
+    /// A whole ID number, normalised to 18 characters when it checks out, else as typed.
+    IdNumber(String),
+    /// The last 4–6 characters of an ID number.
+    IdTail(String),
+    /// A name or the start of one.
+    Name(String),
+    /// Pinyin initials, lower case: "zsf".
+    Initials(String),
+    /// A phone number or its start, digits only.
+    Phone(String),
+    /// A piece of an address: "12幢2单元".
+    Address(String),
+}
+
+impl Query {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Query::IdNumber(_) => "id",
+            Query::IdTail(_) => "id_tail",
+            Query::Name(_) => "name",
+            Query::Initials(_) => "initials",
+            Query::Phone(_) => "phone",
+            Query::Address(_) => "address",
+        }
+    }
+
+    /// What the results page says it searched for.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Query::IdNumber(_) => "身份证号",
+            Query::IdTail(_) => "身份证号后几位",
+            Query::Name(_) => "姓名",
+            Query::Initials(_) => "姓名拼音首字母",
+            Query::Phone(_) => "电话",
+            Query::Address(_) => "地址",
+        }
+    }
+}
+
+/// Reads `input` as a search; `None` when there is nothing to search for.
+///
+/// Digits decide by length: 15 or 18 (with X) is an ID number, 4–6 the end of one, 7 or more a
+/// phone. Latin letters are initials; Chinese with a building, unit or room word, or with digits,
+/// is an address; other Chinese is a name.
+pub fn classify(input: &str) -> Option<Query> {
+    let q: String = crate::ident::normalize::half_width(input)
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .collect();
+    if q.is_empty() {
+        return None;
+    }
+    let digits_or_x = q
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == 'x' || c == 'X');
+    let n = q.chars().count();
+    if digits_or_x && (n == 18 || n == 15) {
+        return Some(Query::IdNumber(q.to_ascii_uppercase()));
+    }
+    if digits_or_x && (4..=6).contains(&n) {
+        return Some(Query::IdTail(q.to_ascii_uppercase()));
+    }
+    if q.chars().all(|c| c.is_ascii_digit()) && n >= 7 {
+        return Some(Query::Phone(q));
+    }
+    if q.chars().all(|c| c.is_ascii_alphabetic()) {
+        return Some(Query::Initials(q.to_ascii_lowercase()));
+    }
+    let addressy = [
+        "幢", "栋", "单元", "室", "号", "路", "街", "弄", "巷", "村", "苑", "小区",
+    ];
+    if q.chars().any(|c| c.is_ascii_digit()) || addressy.iter().any(|w| q.contains(w)) {
+        return Some(Query::Address(input.trim().to_string()));
+    }
+    Some(Query::Name(q))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_are_read_by_shape() {
+        assert_eq!(
+            classify("33010519800229003x"),
+            Some(Query::IdNumber("33010519800229003X".into()))
+        );
+        assert_eq!(
+            classify("330105500101123"),
+            Some(Query::IdNumber("330105500101123".into()))
+        );
+        assert_eq!(classify("0031"), Some(Query::IdTail("0031".into())));
+        assert_eq!(classify("02903X"), Some(Query::IdTail("02903X".into())));
+        assert_eq!(
+            classify("138-0571-2345"),
+            Some(Query::Phone("13805712345".into()))
+        );
+        assert_eq!(classify("8809123"), Some(Query::Phone("8809123".into())));
+        assert_eq!(classify("ZSF"), Some(Query::Initials("zsf".into())));
+        assert_eq!(classify("张三丰"), Some(Query::Name("张三丰".into())));
+        assert_eq!(
+            classify("小河路12幢"),
+            Some(Query::Address("小河路12幢".into()))
+        );
+        assert_eq!(
+            classify("2单元302"),
+            Some(Query::Address("2单元302".into()))
+        );
+        assert_eq!(classify("   "), None);
+        assert_eq!(
+            classify("１３８０５７１２３４５"),
+            Some(Query::Phone("13805712345".into()))
+        );
+    }
+}

@@ -45,6 +45,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "catalogue",
         include_str!("../migrations/sqlite/0002_catalogue.sql"),
     ),
+    (
+        3,
+        "registry",
+        include_str!("../migrations/sqlite/0003_registry.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -56,6 +61,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         2,
         "catalogue",
         include_str!("../migrations/postgres/0002_catalogue.sql"),
+    ),
+    (
+        3,
+        "registry",
+        include_str!("../migrations/postgres/0003_registry.sql"),
     ),
 ];
 

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod backup;
 pub mod catalogue;
 pub mod orgs;
+pub mod registry;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

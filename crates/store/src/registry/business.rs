@@ -1,0 +1,67 @@
+//! Businesses and organisations in the grids (门店、企业、社会组织), keyed by credit code.
+
+use quanke_domain::OrgPath;
+use sqlx::FromRow;
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Business {
+    pub id: i64,
+    pub credit_code: String,
+    pub name: String,
+    pub kind: String,
+    pub address: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub fire_category: String,
+    pub org_path: String,
+}
+
+pub struct NewBusiness<'a> {
+    /// Already checked per GB 32100.
+    pub credit_code: &'a str,
+    pub name: &'a str,
+    pub kind: &'a str,
+    pub address: &'a str,
+    pub contact_name: &'a str,
+    pub contact_phone: &'a str,
+    pub fire_category: &'a str,
+    pub org_path: &'a str,
+}
+
+/// Registers a business, or updates the one with the same credit code.
+pub async fn upsert_business(db: &Db, b: &NewBusiness<'_>, now: i64) -> Result<i64> {
+    let sql = "INSERT INTO registry_businesses (credit_code, name, kind, address, contact_name, \
+               contact_phone, fire_category, org_path, created_at, updated_at) \
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (credit_code) DO UPDATE \
+               SET name = $2, kind = $3, address = $4, contact_name = $5, contact_phone = $6, \
+               fire_category = $7, org_path = $8, updated_at = $9 RETURNING id";
+    let (id,): (i64,) = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(b.credit_code)
+        .bind(b.name)
+        .bind(b.kind)
+        .bind(b.address)
+        .bind(b.contact_name)
+        .bind(b.contact_phone)
+        .bind(b.fire_category)
+        .bind(b.org_path)
+        .bind(now)
+        .fetch_one(p)
+        .await?);
+    Ok(id)
+}
+
+/// Businesses within `within`, by name.
+pub async fn businesses(db: &Db, within: &OrgPath, limit: i64) -> Result<Vec<Business>> {
+    let sql = "SELECT id, credit_code, name, kind, address, contact_name, contact_phone, \
+               fire_category, org_path FROM registry_businesses \
+               WHERE org_path >= $1 AND org_path < $2 ORDER BY name LIMIT $3";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .bind(limit)
+        .fetch_all(p)
+        .await?))
+}

@@ -1,0 +1,566 @@
+//! Writing checked ledger rows: one transaction for a whole import, fed in batches, committed only
+//! when the caller says the file is done. A producer that stops early (a problem under
+//! "import all or nothing", a crash) leaves the database as it was.
+
+use std::collections::HashMap;
+
+use sqlx::{FromRow, QueryBuilder};
+use tokio::sync::mpsc::Receiver;
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+
+/// One resident to write. `None` in an optional field means the ledger has no such column, so the
+/// stored value is kept; `Some("")` clears it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NewResident {
+    pub id_number: String,
+    pub name: String,
+    pub name_initials: String,
+    /// "M" or "F".
+    pub sex: &'static str,
+    pub birth_date: String,
+    pub phone: Option<String>,
+    pub registered_address: Option<String>,
+    pub actual_address: Option<String>,
+    pub ethnicity: Option<String>,
+    pub political_status: Option<String>,
+    pub marital_status: Option<String>,
+    pub employment: Option<String>,
+    pub relation: Option<String>,
+    /// The grid's path, or the community's when the ledger named no grid.
+    pub org_path: String,
+    pub community_path: String,
+    pub household: Option<String>,
+    pub dwelling: Option<NewDwelling>,
+    /// (tag code, since) pairs; `None` when the ledger has no tags column.
+    pub tags: Option<Vec<(String, String)>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewDwelling {
+    pub address: String,
+    pub building: String,
+    pub unit: String,
+    pub room: String,
+}
+
+pub enum ImportMsg {
+    Rows(Vec<NewResident>),
+    /// Everything has been sent: make it permanent.
+    Commit,
+}
+
+/// Who imports what, and when.
+pub struct ImportContext {
+    pub actor: String,
+    /// Shown in a person's history, e.g. "导入 卖鱼桥台账.xlsx".
+    pub source: String,
+    pub now: i64,
+    pub today: String,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ImportCounts {
+    pub created: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    /// True when the producer sent `Commit`; otherwise nothing was written.
+    pub committed: bool,
+}
+
+#[derive(FromRow)]
+struct Existing {
+    id: i64,
+    id_number: String,
+    name: String,
+    phone: String,
+    registered_address: String,
+    actual_address: String,
+    ethnicity: String,
+    political_status: String,
+    marital_status: String,
+    employment: String,
+    relation: String,
+    org_path: String,
+    household_id: Option<i64>,
+    dwelling_id: Option<i64>,
+    status: String,
+}
+
+struct Change {
+    resident_id: i64,
+    field: &'static str,
+    old: String,
+    new: String,
+}
+
+/// Dwelling and household ids already resolved in this import, so each is looked up once.
+#[derive(Default)]
+struct Ids {
+    dwellings: HashMap<String, i64>,
+    households: HashMap<(String, String), i64>,
+}
+
+/// Rows per statement: large enough that statement overhead vanishes, small enough for
+/// SQLite's and PostgreSQL's bind-parameter limits.
+const CHUNK: usize = 400;
+
+/// Consumes `rx` until `Commit` (commits) or until the sender is dropped (rolls back).
+pub async fn import_residents(
+    db: &Db,
+    mut rx: Receiver<ImportMsg>,
+    ctx: &ImportContext,
+) -> Result<ImportCounts> {
+    let mut counts = ImportCounts::default();
+    let mut ids = Ids::default();
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        loop {
+            match rx.recv().await {
+                Some(ImportMsg::Rows(rows)) => {
+                    for chunk in dedupe(rows).chunks(CHUNK) {
+                        write_chunk!(tx, chunk, ctx, ids, counts);
+                    }
+                }
+                Some(ImportMsg::Commit) => {
+                    tx.commit().await?;
+                    counts.committed = true;
+                    break;
+                }
+                None => {
+                    tx.rollback().await?;
+                    break;
+                }
+            }
+        }
+    });
+    Ok(counts)
+}
+
+/// The same person twice in one batch: the later row wins, as it would in a ledger read top down.
+fn dedupe(rows: Vec<NewResident>) -> Vec<NewResident> {
+    let mut last: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        last.insert(r.id_number.as_str(), i);
+    }
+    if last.len() == rows.len() {
+        return rows;
+    }
+    let keep: Vec<bool> = (0..rows.len())
+        .map(|i| last.get(rows[i].id_number.as_str()) == Some(&i))
+        .collect();
+    rows.into_iter()
+        .zip(keep)
+        .filter_map(|(r, k)| k.then_some(r))
+        .collect()
+}
+
+/// One chunk: dwellings and households first (ids needed), then new people in one statement,
+/// changed people one by one with their changes recorded.
+macro_rules! write_chunk {
+    ($tx:ident, $chunk:expr, $ctx:expr, $ids:ident, $counts:ident) => {{
+        let chunk: &[NewResident] = $chunk;
+        resolve_dwellings!($tx, chunk, $ids);
+        resolve_households!($tx, chunk, $ids, $ctx);
+        let existing = load_existing!($tx, chunk);
+        let (fresh, known): (Vec<&NewResident>, Vec<&NewResident>) = chunk
+            .iter()
+            .partition(|r| !existing.contains_key(r.id_number.as_str()));
+        if !fresh.is_empty() {
+            insert_fresh!($tx, fresh, $ctx, $ids);
+            $counts.created += fresh.len() as u64;
+        }
+        let mut changes = Vec::new();
+        for r in known {
+            let old = &existing[r.id_number.as_str()];
+            let before = changes.len();
+            update_known!($tx, r, old, $ctx, $ids, changes);
+            if changes.len() > before {
+                $counts.updated += 1;
+            } else {
+                $counts.unchanged += 1;
+            }
+        }
+        if !changes.is_empty() {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO registry_changes (resident_id, at, actor, source, field, old_value, \
+                 new_value) ",
+            );
+            q.push_values(&changes, |mut b, c: &Change| {
+                b.push_bind(c.resident_id)
+                    .push_bind($ctx.now)
+                    .push_bind(&$ctx.actor)
+                    .push_bind(&$ctx.source)
+                    .push_bind(c.field)
+                    .push_bind(&c.old)
+                    .push_bind(&c.new);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+use write_chunk;
+
+macro_rules! resolve_dwellings {
+    ($tx:ident, $chunk:expr, $ids:ident) => {{
+        let mut todo: Vec<(&NewDwelling, &str)> = Vec::new();
+        for r in $chunk {
+            if let Some(d) = &r.dwelling {
+                if !$ids.dwellings.contains_key(&d.address)
+                    && !todo.iter().any(|(t, _)| t.address == d.address)
+                {
+                    todo.push((d, r.org_path.as_str()));
+                }
+            }
+        }
+        if !todo.is_empty() {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO registry_dwellings (address, building, unit, room, org_path) ",
+            );
+            q.push_values(&todo, |mut b, (d, org)| {
+                b.push_bind(&d.address)
+                    .push_bind(&d.building)
+                    .push_bind(&d.unit)
+                    .push_bind(&d.room)
+                    .push_bind(*org);
+            });
+            q.push(
+                " ON CONFLICT (address) DO UPDATE SET address = excluded.address \
+                 RETURNING id, address",
+            );
+            let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            for (id, address) in rows {
+                $ids.dwellings.insert(address, id);
+            }
+        }
+    }};
+}
+use resolve_dwellings;
+
+macro_rules! resolve_households {
+    ($tx:ident, $chunk:expr, $ids:ident, $ctx:expr) => {{
+        let mut todo: Vec<(&NewResident, &str)> = Vec::new();
+        for r in $chunk {
+            if let Some(h) = &r.household {
+                let key = (r.community_path.clone(), h.clone());
+                if !$ids.households.contains_key(&key)
+                    && !todo
+                        .iter()
+                        .any(|(t, n)| t.community_path == r.community_path && *n == h)
+                {
+                    todo.push((r, h.as_str()));
+                }
+            }
+        }
+        if !todo.is_empty() {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO registry_households (community_path, number, org_path, dwelling_id, \
+                 created_at) ",
+            );
+            q.push_values(&todo, |mut b, (r, number)| {
+                let dwelling = r
+                    .dwelling
+                    .as_ref()
+                    .and_then(|d| $ids.dwellings.get(&d.address).copied());
+                b.push_bind(&r.community_path)
+                    .push_bind(*number)
+                    .push_bind(&r.org_path)
+                    .push_bind(dwelling)
+                    .push_bind($ctx.now);
+            });
+            q.push(
+                " ON CONFLICT (community_path, number) DO UPDATE SET \
+                 dwelling_id = COALESCE(excluded.dwelling_id, registry_households.dwelling_id) \
+                 RETURNING id, community_path, number",
+            );
+            let rows: Vec<(i64, String, String)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            for (id, community, number) in rows {
+                $ids.households.insert((community, number), id);
+            }
+        }
+    }};
+}
+use resolve_households;
+
+macro_rules! load_existing {
+    ($tx:ident, $chunk:expr) => {{
+        let mut q = QueryBuilder::new(
+            "SELECT id, id_number, name, phone, registered_address, actual_address, ethnicity, \
+             political_status, marital_status, employment, relation, org_path, household_id, \
+             dwelling_id, status FROM registry_residents WHERE id_number IN (",
+        );
+        let mut list = q.separated(", ");
+        for r in $chunk {
+            list.push_bind(&r.id_number);
+        }
+        q.push(")");
+        let rows: Vec<Existing> = q.build_query_as().fetch_all(&mut *$tx).await?;
+        rows.into_iter()
+            .map(|e| (e.id_number.clone(), e))
+            .collect::<HashMap<String, Existing>>()
+    }};
+}
+use load_existing;
+
+fn household_id(ids: &Ids, r: &NewResident) -> Option<i64> {
+    let key = (r.community_path.clone(), r.household.clone()?);
+    ids.households.get(&key).copied()
+}
+
+fn dwelling_id(ids: &Ids, r: &NewResident) -> Option<i64> {
+    ids.dwellings.get(&r.dwelling.as_ref()?.address).copied()
+}
+
+fn opt(v: &Option<String>) -> &str {
+    v.as_deref().unwrap_or("")
+}
+
+macro_rules! insert_fresh {
+    ($tx:ident, $fresh:ident, $ctx:expr, $ids:ident) => {{
+        let mut q = QueryBuilder::new(
+            "INSERT INTO registry_residents (id_number, id_rev, name, name_initials, sex, \
+             birth_date, phone, registered_address, actual_address, ethnicity, political_status, \
+             marital_status, employment, org_path, household_id, relation, dwelling_id, \
+             created_at, updated_at) ",
+        );
+        q.push_values(&$fresh, |mut b, r| {
+            b.push_bind(&r.id_number)
+                .push_bind(r.id_number.chars().rev().collect::<String>())
+                .push_bind(&r.name)
+                .push_bind(&r.name_initials)
+                .push_bind(r.sex)
+                .push_bind(&r.birth_date)
+                .push_bind(opt(&r.phone))
+                .push_bind(opt(&r.registered_address))
+                .push_bind(opt(&r.actual_address))
+                .push_bind(opt(&r.ethnicity))
+                .push_bind(opt(&r.political_status))
+                .push_bind(opt(&r.marital_status))
+                .push_bind(opt(&r.employment))
+                .push_bind(&r.org_path)
+                .push_bind(household_id(&$ids, r))
+                .push_bind(opt(&r.relation))
+                .push_bind(dwelling_id(&$ids, r))
+                .push_bind($ctx.now)
+                .push_bind($ctx.now);
+        });
+        q.push(" RETURNING id, id_number");
+        let rows: Vec<(i64, String)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+        let by_number: HashMap<String, i64> = rows.into_iter().map(|(i, n)| (n, i)).collect();
+        let placed: Vec<(i64, &NewResident)> = $fresh
+            .iter()
+            .map(|r| (by_number[&r.id_number], *r))
+            .collect();
+        let members: Vec<(i64, i64, &str)> = placed
+            .iter()
+            .filter_map(|(id, r)| Some((*id, household_id(&$ids, r)?, opt(&r.relation))))
+            .collect();
+        if !members.is_empty() {
+            let mut q = QueryBuilder::new(
+                "INSERT INTO registry_memberships (resident_id, household_id, relation, joined_on) ",
+            );
+            q.push_values(&members, |mut b, (id, h, rel)| {
+                b.push_bind(*id)
+                    .push_bind(*h)
+                    .push_bind(*rel)
+                    .push_bind(&$ctx.today);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+        let tags: Vec<(i64, &(String, String))> = placed
+            .iter()
+            .flat_map(|(id, r)| r.tags.iter().flatten().map(move |t| (*id, t)))
+            .collect();
+        if !tags.is_empty() {
+            let mut q = QueryBuilder::new("INSERT INTO registry_tags (resident_id, tag, since) ");
+            q.push_values(&tags, |mut b, (id, (tag, since))| {
+                b.push_bind(*id).push_bind(tag).push_bind(since);
+            });
+            q.build().execute(&mut *$tx).await?;
+        }
+    }};
+}
+use insert_fresh;
+
+/// Field-by-field comparison of a known person with the ledger's row; only columns the ledger has
+/// are compared.
+fn field_changes(r: &NewResident, old: &Existing) -> Vec<(&'static str, String, String)> {
+    let mut out = Vec::new();
+    let mut cmp = |field: &'static str, old: &str, new: Option<&str>| {
+        if let Some(new) = new {
+            if new != old {
+                out.push((field, old.to_string(), new.to_string()));
+            }
+        }
+    };
+    cmp("name", &old.name, Some(&r.name));
+    cmp("phone", &old.phone, r.phone.as_deref());
+    cmp(
+        "registered_address",
+        &old.registered_address,
+        r.registered_address.as_deref(),
+    );
+    cmp(
+        "actual_address",
+        &old.actual_address,
+        r.actual_address.as_deref(),
+    );
+    cmp("ethnicity", &old.ethnicity, r.ethnicity.as_deref());
+    cmp(
+        "political_status",
+        &old.political_status,
+        r.political_status.as_deref(),
+    );
+    cmp(
+        "marital_status",
+        &old.marital_status,
+        r.marital_status.as_deref(),
+    );
+    cmp("employment", &old.employment, r.employment.as_deref());
+    cmp("relation", &old.relation, r.relation.as_deref());
+    // A ledger that names only the community does not pull a person out of their grid.
+    let more_specific = !old.org_path.starts_with(&r.org_path) || old.org_path == r.org_path;
+    cmp(
+        "grid",
+        &old.org_path,
+        more_specific.then_some(r.org_path.as_str()),
+    );
+    if old.status != "active" {
+        out.push(("status", old.status.clone(), "active".into()));
+    }
+    out
+}
+
+macro_rules! update_known {
+    ($tx:ident, $r:ident, $old:ident, $ctx:expr, $ids:ident, $changes:ident) => {{
+        let fields = field_changes($r, $old);
+        let new_household = household_id(&$ids, $r).filter(|h| Some(*h) != $old.household_id);
+        let new_dwelling = dwelling_id(&$ids, $r).filter(|d| Some(*d) != $old.dwelling_id);
+        let tag_changes = sync_tags!($tx, $r, $old, $ctx);
+        if !fields.is_empty() || new_household.is_some() || new_dwelling.is_some() {
+            let value = |f: &str, fallback: &str| -> String {
+                fields
+                    .iter()
+                    .find(|(n, _, _)| *n == f)
+                    .map_or(fallback.to_string(), |(_, _, new)| new.clone())
+            };
+            sqlx::query(
+                "UPDATE registry_residents SET name = $1, phone = $2, registered_address = $3, \
+                 actual_address = $4, ethnicity = $5, political_status = $6, \
+                 marital_status = $7, employment = $8, relation = $9, org_path = $10, \
+                 household_id = $11, dwelling_id = $12, status = 'active', left_on = NULL, \
+                 updated_at = $13 WHERE id = $14",
+            )
+            .bind(value("name", &$old.name))
+            .bind(value("phone", &$old.phone))
+            .bind(value("registered_address", &$old.registered_address))
+            .bind(value("actual_address", &$old.actual_address))
+            .bind(value("ethnicity", &$old.ethnicity))
+            .bind(value("political_status", &$old.political_status))
+            .bind(value("marital_status", &$old.marital_status))
+            .bind(value("employment", &$old.employment))
+            .bind(value("relation", &$old.relation))
+            .bind(value("grid", &$old.org_path))
+            .bind(new_household.or($old.household_id))
+            .bind(new_dwelling.or($old.dwelling_id))
+            .bind($ctx.now)
+            .bind($old.id)
+            .execute(&mut *$tx)
+            .await?;
+        }
+        if let Some(h) = new_household {
+            move_household!($tx, $old, h, opt(&$r.relation), $ctx);
+            $changes.push(Change {
+                resident_id: $old.id,
+                field: "household",
+                old: $old.household_id.map(|i| i.to_string()).unwrap_or_default(),
+                new: h.to_string(),
+            });
+        }
+        for (field, old, new) in fields.into_iter().chain(tag_changes) {
+            $changes.push(Change {
+                resident_id: $old.id,
+                field,
+                old,
+                new,
+            });
+        }
+    }};
+}
+use update_known;
+
+/// Moving is an event: the old membership ends today and a new one begins.
+macro_rules! move_household {
+    ($tx:ident, $old:ident, $household:expr, $relation:expr, $ctx:expr) => {{
+        sqlx::query(
+            "UPDATE registry_memberships SET left_on = $1 \
+             WHERE resident_id = $2 AND left_on IS NULL",
+        )
+        .bind(&$ctx.today)
+        .bind($old.id)
+        .execute(&mut *$tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO registry_memberships (resident_id, household_id, relation, joined_on) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind($old.id)
+        .bind($household)
+        .bind($relation)
+        .bind(&$ctx.today)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+use move_household;
+
+/// Replaces a known person's tags with the ledger's when it has a tags column; returns the
+/// change as one "tags" entry listing before and after.
+macro_rules! sync_tags {
+    ($tx:ident, $r:ident, $old:ident, $ctx:expr) => {{
+        let mut out: Vec<(&'static str, String, String)> = Vec::new();
+        if let Some(new_tags) = &$r.tags {
+            let stored: Vec<(String, String)> = sqlx::query_as(
+                "SELECT tag, since FROM registry_tags WHERE resident_id = $1 ORDER BY tag",
+            )
+            .bind($old.id)
+            .fetch_all(&mut *$tx)
+            .await?;
+            let mut wanted = new_tags.clone();
+            wanted.sort();
+            if stored != wanted {
+                sqlx::query("DELETE FROM registry_tags WHERE resident_id = $1")
+                    .bind($old.id)
+                    .execute(&mut *$tx)
+                    .await?;
+                for (tag, since) in &wanted {
+                    sqlx::query(
+                        "INSERT INTO registry_tags (resident_id, tag, since) VALUES ($1, $2, $3)",
+                    )
+                    .bind($old.id)
+                    .bind(tag)
+                    .bind(since)
+                    .execute(&mut *$tx)
+                    .await?;
+                }
+                out.push(("tags", tag_list(&stored), tag_list(&wanted)));
+            }
+        }
+        out
+    }};
+}
+use sync_tags;
+
+fn tag_list(tags: &[(String, String)]) -> String {
+    tags.iter()
+        .map(|(t, s)| {
+            if s.is_empty() {
+                t.clone()
+            } else {
+                format!("{t}({s})")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+}

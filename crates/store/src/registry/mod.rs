@@ -1,0 +1,19 @@
+//! The residents registry: people, households, dwellings and businesses, with their history.
+
+mod business;
+pub mod export;
+mod import;
+pub mod mapping;
+mod person;
+pub mod retention;
+mod search;
+
+pub use business::{Business, NewBusiness, businesses, upsert_business};
+pub use import::{
+    ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident, import_residents,
+};
+pub use person::{
+    ChangeRow, Membership, Resident, Tag, audit_target, changes, household_members, id_by_number,
+    memberships, move_out, readers, resident, tags,
+};
+pub use search::{MIN_ADDRESS_CHARS, Summary, search};

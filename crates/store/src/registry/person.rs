@@ -1,0 +1,190 @@
+//! One person's page: the record, household, history, tags and changes; moving out.
+
+use sqlx::FromRow;
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Resident {
+    pub id: i64,
+    pub id_number: String,
+    pub name: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub phone: String,
+    pub registered_address: String,
+    pub actual_address: String,
+    pub ethnicity: String,
+    pub political_status: String,
+    pub marital_status: String,
+    pub employment: String,
+    pub org_path: String,
+    pub household_id: Option<i64>,
+    pub household_number: Option<String>,
+    pub relation: String,
+    pub building: Option<String>,
+    pub unit: Option<String>,
+    pub room: Option<String>,
+    pub status: String,
+    pub left_on: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Membership {
+    pub household_id: i64,
+    pub household_number: String,
+    pub relation: String,
+    pub joined_on: String,
+    pub left_on: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Tag {
+    pub tag: String,
+    pub since: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ChangeRow {
+    pub at: i64,
+    pub actor: String,
+    pub source: String,
+    pub field: String,
+    pub old_value: String,
+    pub new_value: String,
+}
+
+pub async fn resident(db: &Db, id: i64) -> Result<Resident> {
+    let sql = "SELECT r.id, r.id_number, r.name, r.sex, r.birth_date, r.phone, \
+               r.registered_address, r.actual_address, r.ethnicity, r.political_status, \
+               r.marital_status, r.employment, r.org_path, r.household_id, \
+               h.number AS household_number, r.relation, d.building, d.unit, d.room, r.status, \
+               r.left_on, r.created_at, r.updated_at \
+               FROM registry_residents r \
+               LEFT JOIN registry_households h ON h.id = r.household_id \
+               LEFT JOIN registry_dwellings d ON d.id = r.dwelling_id WHERE r.id = $1";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_one(p)
+        .await?))
+}
+
+/// The id of the person with this ID number, if registered.
+pub async fn id_by_number(db: &Db, id_number: &str) -> Result<Option<i64>> {
+    let sql = "SELECT id FROM registry_residents WHERE id_number = $1";
+    let row: Option<(i64,)> = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(id_number)
+        .fetch_optional(p)
+        .await?);
+    Ok(row.map(|r| r.0))
+}
+
+/// Current members of a household, the head first.
+pub async fn household_members(
+    db: &Db,
+    household_id: i64,
+) -> Result<Vec<crate::registry::Summary>> {
+    let sql = format!(
+        "SELECT {} FROM registry_residents r \
+         LEFT JOIN registry_households h ON h.id = r.household_id \
+         WHERE r.household_id = $1 AND r.status = 'active' \
+         ORDER BY CASE WHEN r.relation = '户主' THEN 0 ELSE 1 END, r.birth_date",
+        crate::registry::search::SUMMARY_COLUMNS
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(household_id)
+    .fetch_all(p)
+    .await?))
+}
+
+/// Every household the person has belonged to, the current one first.
+pub async fn memberships(db: &Db, resident_id: i64) -> Result<Vec<Membership>> {
+    let sql = "SELECT m.household_id, h.number AS household_number, m.relation, m.joined_on, \
+               m.left_on FROM registry_memberships m \
+               JOIN registry_households h ON h.id = m.household_id \
+               WHERE m.resident_id = $1 ORDER BY m.left_on IS NOT NULL, m.id DESC";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(resident_id)
+        .fetch_all(p)
+        .await?))
+}
+
+pub async fn tags(db: &Db, resident_id: i64) -> Result<Vec<Tag>> {
+    let sql = "SELECT tag, since FROM registry_tags WHERE resident_id = $1 ORDER BY tag";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(resident_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Newest first.
+pub async fn changes(db: &Db, resident_id: i64) -> Result<Vec<ChangeRow>> {
+    let sql = "SELECT at, actor, source, field, old_value, new_value FROM registry_changes \
+               WHERE resident_id = $1 ORDER BY at DESC, id DESC";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(resident_id)
+        .fetch_all(p)
+        .await?))
+}
+
+/// The audit target naming a person, for reads, reveals and exports.
+pub fn audit_target(resident_id: i64) -> String {
+    format!("resident:{resident_id}")
+}
+
+/// Who read or revealed this person's data, newest first.
+pub async fn readers(db: &Db, resident_id: i64, limit: i64) -> Result<Vec<crate::audit::Entry>> {
+    let sql = "SELECT id, at, actor_id, actor_name, action, target, detail, ip, org_path \
+               FROM audit_log WHERE target = $1 ORDER BY at DESC, id DESC LIMIT $2";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(audit_target(resident_id))
+        .bind(limit)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Records that the person moved out of the community on `on`: their household membership ends
+/// and they leave active lists; the record stays for history until the retention rule applies.
+pub async fn move_out(db: &Db, resident_id: i64, on: &str, actor: &str, now: i64) -> Result<()> {
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (status,): (String,) =
+            sqlx::query_as("SELECT status FROM registry_residents WHERE id = $1")
+                .bind(resident_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "UPDATE registry_residents SET status = 'moved_out', left_on = $1, updated_at = $2 \
+             WHERE id = $3",
+        )
+        .bind(on)
+        .bind(now)
+        .bind(resident_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "UPDATE registry_memberships SET left_on = $1 WHERE resident_id = $2 AND left_on IS NULL",
+        )
+        .bind(on)
+        .bind(resident_id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO registry_changes (resident_id, at, actor, source, field, old_value, \
+             new_value) VALUES ($1, $2, $3, '迁出登记', 'status', $4, 'moved_out')",
+        )
+        .bind(resident_id)
+        .bind(now)
+        .bind(actor)
+        .bind(status)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+    });
+    Ok(())
+}

@@ -1,0 +1,130 @@
+//! Finding people: every kind of search is an index range or a trigram lookup, never a scan, and
+//! always inside the searcher's part of the org tree.
+
+use quanke_domain::OrgPath;
+use quanke_domain::registry::Query;
+use sqlx::{AssertSqlSafe, FromRow};
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+
+/// One line of a results list; the caller masks ID number and phone before showing them.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Summary {
+    pub id: i64,
+    pub name: String,
+    pub id_number: String,
+    pub sex: String,
+    pub birth_date: String,
+    pub phone: String,
+    pub actual_address: String,
+    pub org_path: String,
+    pub household_number: Option<String>,
+    pub relation: String,
+    pub status: String,
+}
+
+pub(crate) const SUMMARY_COLUMNS: &str = "r.id, r.name, r.id_number, r.sex, r.birth_date, \
+     r.phone, r.actual_address, r.org_path, h.number AS household_number, r.relation, r.status";
+
+/// The shortest address fragment the trigram indexes can look up.
+pub const MIN_ADDRESS_CHARS: usize = 3;
+
+/// Above every character, so that `x >= p AND x < p || TOP` is "starts with p" in byte order
+/// (SQLite's default and the "C" collation of the indexed PostgreSQL columns).
+const TOP: char = '\u{10FFFF}';
+
+/// People matching `query` within `within`, at most `limit`.
+///
+/// The scope test is written `org_path || ''` so that SQLite does not choose the org-path index
+/// over the far more selective search index.
+pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+    let (condition, order, value) = match query {
+        Query::IdNumber(n) => ("r.id_number = $1", "r.id", n.clone()),
+        Query::IdTail(t) => (
+            "r.id_rev >= $1 AND r.id_rev < $1 || $5",
+            "r.id_rev",
+            reversed(t),
+        ),
+        Query::Name(n) => ("r.name >= $1 AND r.name < $1 || $5", "r.name", n.clone()),
+        Query::Initials(i) => (
+            "r.name_initials >= $1 AND r.name_initials < $1 || $5",
+            "r.name_initials",
+            i.clone(),
+        ),
+        Query::Phone(p) => ("r.phone >= $1 AND r.phone < $1 || $5", "r.phone", p.clone()),
+        Query::Address(a) => return search_address(db, a, within, limit).await,
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
+         LEFT JOIN registry_households h ON h.id = r.household_id \
+         WHERE {condition} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
+         AND r.status <> 'anonymised' ORDER BY {order} LIMIT $4"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(&value)
+    .bind(within.as_str())
+    .bind(within.subtree_end())
+    .bind(limit)
+    .bind(TOP.to_string())
+    .fetch_all(p)
+    .await?))
+}
+
+fn reversed(s: &str) -> String {
+    s.chars().rev().collect()
+}
+
+async fn search_address(
+    db: &Db,
+    fragment: &str,
+    within: &OrgPath,
+    limit: i64,
+) -> Result<Vec<Summary>> {
+    if fragment.chars().count() < MIN_ADDRESS_CHARS {
+        return Ok(Vec::new());
+    }
+    let scope = "r.org_path >= $2 AND r.org_path < $3 AND r.status <> 'anonymised'";
+    Ok(match db {
+        Db::Sqlite(p) => {
+            // A quoted FTS5 string is matched as a substring by the trigram tokenizer.
+            let phrase = format!("\"{}\"", fragment.replace('"', "\"\""));
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM registry_address_fts f \
+                 JOIN registry_residents r ON r.id = f.rowid \
+                 LEFT JOIN registry_households h ON h.id = r.household_id \
+                 WHERE f.actual_address MATCH $1 AND {scope} LIMIT $4"
+            );
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(phrase)
+                .bind(within.as_str())
+                .bind(within.subtree_end())
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        }
+        Db::Pg(p) => {
+            let pattern = format!("%{}%", like_escape(fragment));
+            let sql = format!(
+                "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
+                 LEFT JOIN registry_households h ON h.id = r.household_id \
+                 WHERE r.actual_address LIKE $1 AND {scope} LIMIT $4"
+            );
+            sqlx::query_as(AssertSqlSafe(sql))
+                .bind(pattern)
+                .bind(within.as_str())
+                .bind(within.subtree_end())
+                .bind(limit)
+                .fetch_all(p)
+                .await?
+        }
+    })
+}
+
+fn like_escape(s: &str) -> String {
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,344 @@
+//! The registry store on SQLite and PostgreSQL: batched imports inside one transaction, updates
+//! with history, moving households, every search kind, scoping, export and retention.
+
+use quanke_domain::OrgPath;
+use quanke_domain::registry::{Query, classify};
+use quanke_store::registry::{
+    self, ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident,
+};
+use quanke_store::testing::TestDb;
+use quanke_store::{Backend, Db};
+use tokio::sync::mpsc;
+
+macro_rules! both {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                run(Backend::Sqlite, |db| Box::pin($body(db))).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                run(Backend::Postgres, |db| Box::pin($body(db))).await
+            }
+        }
+    };
+}
+
+type Body = for<'a> fn(&'a Db) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
+
+async fn run(backend: Backend, body: Body) {
+    let Some(t) = TestDb::new(backend).await else {
+        eprintln!("skipped: PostgreSQL not configured");
+        return;
+    };
+    body(&t.db).await;
+    t.finish().await;
+}
+
+const NOW: i64 = 1_795_824_000;
+const COMMUNITY: &str = "/1/2/";
+const GRID_1: &str = "/1/2/3/";
+const GRID_2: &str = "/1/2/4/";
+
+fn ctx(source: &str) -> ImportContext {
+    ImportContext {
+        actor: "管理员".into(),
+        source: source.into(),
+        now: NOW,
+        today: "2026-11-28".into(),
+    }
+}
+
+fn person(id_number: &str, name: &str, initials: &str, grid: &str, room: &str) -> NewResident {
+    let address = format!("杭州市拱墅区小河路12幢2单元{room}");
+    NewResident {
+        id_number: id_number.into(),
+        name: name.into(),
+        name_initials: initials.into(),
+        sex: "M",
+        birth_date: "1980-01-01".into(),
+        phone: Some(format!("1380571{}", &id_number[14..])),
+        actual_address: Some(address.clone()),
+        relation: Some("户主".into()),
+        org_path: grid.into(),
+        community_path: COMMUNITY.into(),
+        household: Some(format!("H-{room}")),
+        dwelling: Some(NewDwelling {
+            address,
+            building: "12幢".into(),
+            unit: "2单元".into(),
+            room: room.into(),
+        }),
+        tags: Some(vec![("oldest".into(), String::new())]),
+        ..NewResident::default()
+    }
+}
+
+/// Sends `batches` then commits (or not), the way the ledger pipeline does.
+async fn import(db: &Db, batches: Vec<Vec<NewResident>>, commit: bool) -> ImportCounts {
+    let (tx, rx) = mpsc::channel(4);
+    let c = ctx("导入 测试台账.xlsx");
+    let writer = registry::import_residents(db, rx, &c);
+    let sender = async move {
+        for b in batches {
+            tx.send(ImportMsg::Rows(b)).await.unwrap();
+        }
+        if commit {
+            tx.send(ImportMsg::Commit).await.unwrap();
+        }
+    };
+    let (counts, ()) = tokio::join!(writer, sender);
+    counts.unwrap()
+}
+
+fn all() -> OrgPath {
+    OrgPath::from_stored("/1/".into())
+}
+
+async fn find(db: &Db, q: &str, within: &OrgPath) -> Vec<String> {
+    let query = classify(q).unwrap();
+    registry::search(db, &query, within, 20)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
+}
+
+const A: &str = "330105198001010011";
+const B: &str = "330105198001010038";
+const C: &str = "33010519800101004X";
+
+async fn import_counts_and_rollback(db: &Db) {
+    let rows = vec![
+        person(A, "张三丰", "zsf", GRID_1, "301室"),
+        person(B, "李四", "ls", GRID_1, "302室"),
+    ];
+    let dropped = import(db, vec![rows.clone()], false).await;
+    assert!(!dropped.committed);
+    assert!(
+        find(db, "张三丰", &all()).await.is_empty(),
+        "nothing without commit"
+    );
+    let counts = import(
+        db,
+        vec![rows.clone(), vec![person(C, "王五", "ww", GRID_2, "303室")]],
+        true,
+    )
+    .await;
+    assert_eq!(
+        (counts.created, counts.updated, counts.committed),
+        (3, 0, true)
+    );
+    let again = import(db, vec![rows], true).await;
+    assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 2));
+}
+both!(import_counts_and_rollback, import_counts_and_rollback);
+
+async fn duplicates_update_with_history(db: &Db) {
+    import(
+        db,
+        vec![vec![person(A, "张三丰", "zsf", GRID_1, "301室")]],
+        true,
+    )
+    .await;
+    let mut moved = person(A, "张三丰", "zsf", GRID_2, "501室");
+    moved.phone = Some("13900000000".into());
+    moved.tags = Some(vec![("low_income".into(), "2023-05-01".into())]);
+    let counts = import(db, vec![vec![moved]], true).await;
+    assert_eq!((counts.created, counts.updated), (0, 1));
+    let id = registry::id_by_number(db, A).await.unwrap().unwrap();
+    let r = registry::resident(db, id).await.unwrap();
+    assert_eq!(r.phone, "13900000000");
+    assert_eq!(r.org_path, GRID_2);
+    assert_eq!(r.household_number.as_deref(), Some("H-501室"));
+    let fields: Vec<String> = registry::changes(db, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| c.field)
+        .collect();
+    for f in ["phone", "grid", "household", "tags", "actual_address"] {
+        assert!(fields.iter().any(|x| x == f), "{f} missing from {fields:?}");
+    }
+    // Moving is an event: the old membership ended, a new one is open.
+    let m = registry::memberships(db, id).await.unwrap();
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[0].household_number, "H-501室");
+    assert!(m[0].left_on.is_none());
+    assert_eq!(m[1].left_on.as_deref(), Some("2026-11-28"));
+    let tags = registry::tags(db, id).await.unwrap();
+    assert_eq!(tags.len(), 1);
+    assert_eq!(
+        (tags[0].tag.as_str(), tags[0].since.as_str()),
+        ("low_income", "2023-05-01")
+    );
+}
+both!(
+    duplicates_update_with_history,
+    duplicates_update_with_history
+);
+
+async fn absent_columns_keep_stored_values(db: &Db) {
+    import(
+        db,
+        vec![vec![person(A, "张三丰", "zsf", GRID_1, "301室")]],
+        true,
+    )
+    .await;
+    let mut thin = person(A, "张三丰", "zsf", COMMUNITY, "301室");
+    thin.phone = None;
+    thin.tags = None;
+    let counts = import(db, vec![vec![thin]], true).await;
+    assert_eq!(counts.unchanged, 1, "{counts:?}");
+    let id = registry::id_by_number(db, A).await.unwrap().unwrap();
+    let r = registry::resident(db, id).await.unwrap();
+    assert_eq!(r.org_path, GRID_1, "a community-only ledger keeps the grid");
+    assert!(!r.phone.is_empty());
+    assert_eq!(registry::tags(db, id).await.unwrap().len(), 1);
+}
+both!(
+    absent_columns_keep_stored_values,
+    absent_columns_keep_stored_values
+);
+
+async fn every_search_kind(db: &Db) {
+    import(
+        db,
+        vec![vec![
+            person(A, "张三丰", "zsf", GRID_1, "301室"),
+            person(B, "张三", "zs", GRID_1, "302室"),
+            person(C, "王五", "ww", GRID_2, "303室"),
+        ]],
+        true,
+    )
+    .await;
+    assert_eq!(find(db, A, &all()).await, vec!["张三丰"]);
+    assert_eq!(find(db, "0011", &all()).await, vec!["张三丰"]);
+    assert_eq!(
+        find(db, "04x", &all()).await.len(),
+        0,
+        "3 characters is too short for a tail"
+    );
+    assert_eq!(find(db, "1004x", &all()).await, vec!["王五"]);
+    assert_eq!(find(db, "zsf", &all()).await, vec!["张三丰"]);
+    assert_eq!(find(db, "zs", &all()).await.len(), 2);
+    assert_eq!(find(db, "张三", &all()).await.len(), 2);
+    assert_eq!(find(db, "13805710011", &all()).await, vec!["张三丰"]);
+    assert_eq!(find(db, "2单元303室", &all()).await, vec!["王五"]);
+    assert_eq!(find(db, "12幢2单元", &all()).await.len(), 3);
+    let hit = registry::search(db, &Query::Name("王五".into()), &all(), 5)
+        .await
+        .unwrap();
+    assert_eq!(hit[0].household_number.as_deref(), Some("H-303室"));
+    assert_eq!(hit[0].org_path, GRID_2);
+}
+both!(every_search_kind, every_search_kind);
+
+async fn search_stays_inside_the_scope(db: &Db) {
+    import(
+        db,
+        vec![vec![
+            person(A, "张三丰", "zsf", GRID_1, "301室"),
+            person(C, "王五", "ww", GRID_2, "303室"),
+        ]],
+        true,
+    )
+    .await;
+    let grid1 = OrgPath::from_stored(GRID_1.into());
+    for q in [C, "1004X", "ww", "王五", "2单元303室", "13805710004"] {
+        assert!(
+            find(db, q, &grid1).await.is_empty(),
+            "{q} leaked out of grid 2"
+        );
+    }
+    assert_eq!(find(db, "zsf", &grid1).await, vec!["张三丰"]);
+}
+both!(search_stays_inside_the_scope, search_stays_inside_the_scope);
+
+async fn export_pages_by_scope_and_tag(db: &Db) {
+    let mut c = person(C, "王五", "ww", GRID_2, "303室");
+    c.tags = Some(vec![("low_income".into(), "2023-05-01".into())]);
+    import(
+        db,
+        vec![vec![
+            person(A, "张三丰", "zsf", GRID_1, "301室"),
+            person(B, "李四", "ls", GRID_1, "302室"),
+            c,
+        ]],
+        true,
+    )
+    .await;
+    let first = registry::export::page(db, &all(), None, 0, 2)
+        .await
+        .unwrap();
+    assert_eq!(first.len(), 2);
+    let rest = registry::export::page(db, &all(), None, first[1].id, 2)
+        .await
+        .unwrap();
+    assert_eq!(rest.len(), 1);
+    let poor = registry::export::page(db, &all(), Some("low_income"), 0, 10)
+        .await
+        .unwrap();
+    assert_eq!(poor.len(), 1);
+    assert_eq!(poor[0].tags, "low_income(2023-05-01)");
+    let grid1 = OrgPath::from_stored(GRID_1.into());
+    assert_eq!(
+        registry::export::page(db, &grid1, None, 0, 10)
+            .await
+            .unwrap()
+            .len(),
+        2
+    );
+}
+both!(export_pages_by_scope_and_tag, export_pages_by_scope_and_tag);
+
+async fn moved_out_people_are_anonymised_after_retention(db: &Db) {
+    import(
+        db,
+        vec![vec![
+            person(A, "张三丰", "zsf", GRID_1, "301室"),
+            person(B, "李四", "ls", GRID_1, "302室"),
+        ]],
+        true,
+    )
+    .await;
+    let a = registry::id_by_number(db, A).await.unwrap().unwrap();
+    let b = registry::id_by_number(db, B).await.unwrap().unwrap();
+    registry::move_out(db, a, "2019-06-30", "管理员", NOW)
+        .await
+        .unwrap();
+    registry::move_out(db, b, "2025-06-30", "管理员", NOW)
+        .await
+        .unwrap();
+    assert_eq!(
+        registry::memberships(db, a).await.unwrap()[0]
+            .left_on
+            .as_deref(),
+        Some("2019-06-30")
+    );
+    let n = registry::retention::anonymise_moved_out(db, "2021-11-28", NOW)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    let gone = registry::resident(db, a).await.unwrap();
+    assert_eq!(gone.status, "anonymised");
+    assert!(!gone.id_number.contains("330105"));
+    assert!(gone.phone.is_empty() && gone.actual_address.is_empty());
+    assert!(registry::tags(db, a).await.unwrap().is_empty());
+    assert!(
+        registry::changes(db, a)
+            .await
+            .unwrap()
+            .iter()
+            .all(|c| c.old_value.is_empty() && c.new_value.is_empty())
+    );
+    assert!(find(db, A, &all()).await.is_empty());
+    assert_eq!(registry::resident(db, b).await.unwrap().status, "moved_out");
+}
+both!(
+    moved_out_people_are_anonymised_after_retention,
+    moved_out_people_are_anonymised_after_retention
+);

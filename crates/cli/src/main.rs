@@ -69,6 +69,13 @@ enum Command {
         #[arg(long, global = true)]
         database: Option<String>,
     },
+    /// 居民台账导入 / import residents ledgers into the registry
+    Registry {
+        #[command(subcommand)]
+        action: commands::registry::RegistryAction,
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
     /// 管理组织架构 / manage the org tree (street → community → grid)
     Org {
         #[command(subcommand)]
@@ -153,6 +160,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Catalogue { action, database } => {
             let cfg = load(config, database, None)?;
             rt.block_on(commands::catalogue::run(&cfg, action))
+        }
+        Command::Registry { action, database } => {
+            let cfg = load(config, database, None)?;
+            rt.block_on(commands::registry::run(&cfg, action))
         }
         Command::Org { action, database } => {
             let cfg = load(config, database, None)?;

@@ -28,6 +28,16 @@ pub enum Permission {
     PublishCatalogue,
     /// Handle residents' matters, and so receive policy-change notices to acknowledge.
     HandleMatters,
+    /// Find and read people in the registry (masked), within the subtree.
+    ReadRegistry,
+    /// Reveal a full ID number or phone, with a reason that is audited.
+    RevealPersonal,
+    /// Import ledgers into the registry and record moves.
+    ImportRegistry,
+    /// Export registry lists to spreadsheets (audited).
+    ExportRegistry,
+    /// Apply the retention rule that anonymises people who left long ago.
+    ApplyRetention,
 }
 
 impl Permission {
@@ -46,6 +56,14 @@ impl Permission {
             EditCatalogue => matches!(role, CommunityHead | StreetAdmin),
             PublishCatalogue => matches!(role, StreetAdmin),
             HandleMatters => matches!(role, FrontDesk | BackOffice | GridWorker | CommunityHead),
+            // The system administrator runs the machine, not the community: no personal data.
+            ReadRegistry => !matches!(role, SystemAdmin),
+            // Those who handle matters at the desk and in the back office, and heads; grid
+            // workers visit with masked lists, street admins read aggregates.
+            RevealPersonal => matches!(role, FrontDesk | BackOffice | CommunityHead),
+            ImportRegistry => matches!(role, CommunityHead | StreetAdmin),
+            ExportRegistry => matches!(role, CommunityHead | StreetAdmin),
+            ApplyRetention => matches!(role, StreetAdmin),
         }
     }
 }

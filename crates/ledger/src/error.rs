@@ -11,6 +11,9 @@ pub enum LedgerError {
         row: u32,
         column: String,
     },
+    /// Excel holds at most 1,048,576 rows in a sheet.
+    #[error("{sheet} 超过 Excel 单个工作表的行数上限（1048576 行），无法导出")]
+    TooManyRows { sheet: String },
     #[error("生成 Excel 文件失败：{0}")]
     Xlsx(#[from] rust_xlsxwriter::XlsxError),
 }

@@ -42,6 +42,9 @@ impl fmt::Display for SheetProblem {
     }
 }
 
+/// Opening a residents ledger fails with one problem, which callers pass on with `?`.
+impl std::error::Error for SheetProblem {}
+
 #[cfg(test)]
 mod tests {
     use super::SheetProblem;

@@ -2,6 +2,7 @@ pub mod backup;
 pub mod catalogue;
 pub mod demo;
 pub mod org;
+pub mod registry;
 pub mod serve;
 pub mod user;
 

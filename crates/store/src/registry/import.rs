@@ -2,7 +2,7 @@
 //! when the caller says the file is done. A producer that stops early (a problem under
 //! "import all or nothing", a crash) leaves the database as it was.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use sqlx::{FromRow, QueryBuilder};
 use tokio::sync::mpsc::Receiver;
@@ -99,7 +99,14 @@ struct Change {
 #[derive(Default)]
 struct Ids {
     dwellings: HashMap<String, i64>,
-    households: HashMap<(String, String), i64>,
+    /// Community path → household number → id.
+    households: HashMap<String, HashMap<String, i64>>,
+}
+
+impl Ids {
+    fn household(&self, community: &str, number: &str) -> Option<i64> {
+        self.households.get(community)?.get(number).copied()
+    }
 }
 
 /// Rows per statement: large enough that statement overhead vanishes, small enough for
@@ -171,11 +178,13 @@ macro_rules! write_chunk {
             insert_fresh!($tx, fresh, $ctx, $ids);
             $counts.created += fresh.len() as u64;
         }
+        let stored_tags = load_tags!($tx, known, existing);
         let mut changes = Vec::new();
         for r in known {
             let old = &existing[r.id_number.as_str()];
             let before = changes.len();
-            update_known!($tx, r, old, $ctx, $ids, changes);
+            let tags = stored_tags.get(&old.id).map(Vec::as_slice).unwrap_or(&[]);
+            update_known!($tx, r, old, tags, $ctx, $ids, changes);
             if changes.len() > before {
                 $counts.updated += 1;
             } else {
@@ -205,11 +214,10 @@ use write_chunk;
 macro_rules! resolve_dwellings {
     ($tx:ident, $chunk:expr, $ids:ident) => {{
         let mut todo: Vec<(&NewDwelling, &str)> = Vec::new();
+        let mut queued: HashSet<&str> = HashSet::new();
         for r in $chunk {
             if let Some(d) = &r.dwelling {
-                if !$ids.dwellings.contains_key(&d.address)
-                    && !todo.iter().any(|(t, _)| t.address == d.address)
-                {
+                if !$ids.dwellings.contains_key(&d.address) && queued.insert(d.address.as_str()) {
                     todo.push((d, r.org_path.as_str()));
                 }
             }
@@ -241,14 +249,11 @@ use resolve_dwellings;
 macro_rules! resolve_households {
     ($tx:ident, $chunk:expr, $ids:ident, $ctx:expr) => {{
         let mut todo: Vec<(&NewResident, &str)> = Vec::new();
+        let mut queued: HashSet<(&str, &str)> = HashSet::new();
         for r in $chunk {
             if let Some(h) = &r.household {
-                let key = (r.community_path.clone(), h.clone());
-                if !$ids.households.contains_key(&key)
-                    && !todo
-                        .iter()
-                        .any(|(t, n)| t.community_path == r.community_path && *n == h)
-                {
+                let known = $ids.household(&r.community_path, h).is_some();
+                if !known && queued.insert((r.community_path.as_str(), h.as_str())) {
                     todo.push((r, h.as_str()));
                 }
             }
@@ -276,7 +281,10 @@ macro_rules! resolve_households {
             );
             let rows: Vec<(i64, String, String)> = q.build_query_as().fetch_all(&mut *$tx).await?;
             for (id, community, number) in rows {
-                $ids.households.insert((community, number), id);
+                $ids.households
+                    .entry(community)
+                    .or_default()
+                    .insert(number, id);
             }
         }
     }};
@@ -304,8 +312,7 @@ macro_rules! load_existing {
 use load_existing;
 
 fn household_id(ids: &Ids, r: &NewResident) -> Option<i64> {
-    let key = (r.community_path.clone(), r.household.clone()?);
-    ids.households.get(&key).copied()
+    ids.household(&r.community_path, r.household.as_deref()?)
 }
 
 fn dwelling_id(ids: &Ids, r: &NewResident) -> Option<i64> {
@@ -433,11 +440,11 @@ fn field_changes(r: &NewResident, old: &Existing) -> Vec<(&'static str, String, 
 }
 
 macro_rules! update_known {
-    ($tx:ident, $r:ident, $old:ident, $ctx:expr, $ids:ident, $changes:ident) => {{
+    ($tx:ident, $r:ident, $old:ident, $stored_tags:ident, $ctx:expr, $ids:ident, $changes:ident) => {{
         let fields = field_changes($r, $old);
         let new_household = household_id(&$ids, $r).filter(|h| Some(*h) != $old.household_id);
         let new_dwelling = dwelling_id(&$ids, $r).filter(|d| Some(*d) != $old.dwelling_id);
-        let tag_changes = sync_tags!($tx, $r, $old, $ctx);
+        let tag_changes = sync_tags!($tx, $r, $old, $stored_tags);
         if !fields.is_empty() || new_household.is_some() || new_dwelling.is_some() {
             let value = |f: &str, fallback: &str| -> String {
                 fields
@@ -515,21 +522,43 @@ macro_rules! move_household {
 }
 use move_household;
 
+/// The stored tags of the chunk's known people, by resident id, each list sorted by tag.
+macro_rules! load_tags {
+    ($tx:ident, $known:ident, $existing:ident) => {{
+        let mut by_id: HashMap<i64, Vec<(String, String)>> = HashMap::new();
+        let ids: Vec<i64> = $known
+            .iter()
+            .filter(|r| r.tags.is_some())
+            .map(|r| $existing[r.id_number.as_str()].id)
+            .collect();
+        if !ids.is_empty() {
+            let mut q = QueryBuilder::new(
+                "SELECT resident_id, tag, since FROM registry_tags WHERE resident_id IN (",
+            );
+            let mut list = q.separated(", ");
+            for id in &ids {
+                list.push_bind(*id);
+            }
+            q.push(") ORDER BY resident_id, tag");
+            let rows: Vec<(i64, String, String)> = q.build_query_as().fetch_all(&mut *$tx).await?;
+            for (id, tag, since) in rows {
+                by_id.entry(id).or_default().push((tag, since));
+            }
+        }
+        by_id
+    }};
+}
+use load_tags;
+
 /// Replaces a known person's tags with the ledger's when it has a tags column; returns the
 /// change as one "tags" entry listing before and after.
 macro_rules! sync_tags {
-    ($tx:ident, $r:ident, $old:ident, $ctx:expr) => {{
+    ($tx:ident, $r:ident, $old:ident, $stored:ident) => {{
         let mut out: Vec<(&'static str, String, String)> = Vec::new();
         if let Some(new_tags) = &$r.tags {
-            let stored: Vec<(String, String)> = sqlx::query_as(
-                "SELECT tag, since FROM registry_tags WHERE resident_id = $1 ORDER BY tag",
-            )
-            .bind($old.id)
-            .fetch_all(&mut *$tx)
-            .await?;
             let mut wanted = new_tags.clone();
             wanted.sort();
-            if stored != wanted {
+            if $stored != wanted.as_slice() {
                 sqlx::query("DELETE FROM registry_tags WHERE resident_id = $1")
                     .bind($old.id)
                     .execute(&mut *$tx)
@@ -544,7 +573,7 @@ macro_rules! sync_tags {
                     .execute(&mut *$tx)
                     .await?;
                 }
-                out.push(("tags", tag_list(&stored), tag_list(&wanted)));
+                out.push(("tags", tag_list($stored), tag_list(&wanted)));
             }
         }
         out

@@ -1,0 +1,267 @@
+//! The import run: a blocking thread reads and checks the file while the store writes what it is
+//! sent, so parsing and writing overlap on two cores. Memory stays bounded: rows travel in
+//! small batches and only problem lines and one number per ID are kept.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use quanke_domain::registry::{Field, check_row};
+use quanke_ledger::registry::{
+    ColumnMapping, LedgerReader, Progress, ReportLine, Severity, write_problem_report,
+};
+use quanke_ledger::{LedgerError, SheetProblem};
+use quanke_store::registry::{
+    ImportContext, ImportCounts, ImportMsg, NewResident, import_residents,
+};
+use quanke_store::{Db, StoreError};
+use time::Date;
+use tokio::sync::mpsc;
+
+use crate::convert::new_resident;
+use crate::grids::Target;
+
+/// What to do with the rows once checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Commit {
+    /// Check and report only; write nothing.
+    DryRun,
+    /// Write the rows without errors; rows with errors are left out and reported.
+    Valid,
+    /// Write everything, or nothing if any row has an error.
+    All,
+}
+
+#[derive(Clone)]
+pub struct Options {
+    pub commit: Commit,
+    /// Where the problem report goes when there is anything to report.
+    pub report: PathBuf,
+    pub mapping: ColumnMapping,
+    pub today: Date,
+    pub now: i64,
+    pub actor: String,
+    /// The file's name as people know it, for each person's history.
+    pub file_name: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Data rows read (blank rows are not counted).
+    pub rows: u64,
+    pub valid: u64,
+    /// Rows with at least one error.
+    pub invalid: u64,
+    pub errors: u64,
+    pub warnings: u64,
+    /// The problem report, when there was anything to report.
+    pub report: Option<PathBuf>,
+    /// Header titles that name no field and were ignored.
+    pub ignored_columns: Vec<String>,
+    /// What was written; `None` for a dry run. Not committed when `Commit::All` met an error.
+    pub written: Option<ImportCounts>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// The file cannot be read as a ledger at all (format, header, required columns).
+    #[error("{0}")]
+    File(SheetProblem),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("{0}")]
+    Report(#[from] LedgerError),
+    #[error("导入中断：{0}")]
+    Interrupted(String),
+}
+
+/// Rows per message to the writer.
+const BATCH: usize = 2_000;
+/// How often progress is reported, in rows.
+const PROGRESS_EVERY: u64 = 5_000;
+
+pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
+
+/// Reads `path` into the community of `target` as `opts` says.
+pub async fn run(
+    db: &Db,
+    path: &Path,
+    target: &Target,
+    opts: &Options,
+    progress: ProgressFn,
+) -> Result<Outcome, ImportError> {
+    let writing = opts.commit != Commit::DryRun;
+    let (tx, rx) = mpsc::channel::<ImportMsg>(4);
+    let reader = {
+        let (path, target, opts) = (path.to_path_buf(), target.clone(), opts.clone());
+        let tx = writing.then_some(tx);
+        tokio::task::spawn_blocking(move || read_all(&path, &target, &opts, tx, &*progress))
+    };
+    let ctx = ImportContext {
+        actor: opts.actor.clone(),
+        source: format!("导入 {}", opts.file_name),
+        now: opts.now,
+        today: opts.today.to_string(),
+    };
+    let writer = async {
+        if writing {
+            import_residents(db, rx, &ctx).await.map(Some)
+        } else {
+            drop(rx);
+            Ok(None)
+        }
+    };
+    let (read, written) = tokio::join!(reader, writer);
+    let (mut outcome, lines) = read.map_err(|e| ImportError::Interrupted(e.to_string()))??;
+    outcome.written = written?;
+    if !lines.is_empty() {
+        write_problem_report(&opts.report, lines)?;
+        outcome.report = Some(opts.report.clone());
+    }
+    Ok(outcome)
+}
+
+/// The blocking half: read, check, send. Drops the sender without `Commit` when the file may
+/// not be written (an error under `Commit::All`, an unreadable part of the file).
+fn read_all(
+    path: &Path,
+    target: &Target,
+    opts: &Options,
+    mut tx: Option<mpsc::Sender<ImportMsg>>,
+    progress: &(dyn Fn(Progress) + Send + Sync),
+) -> Result<(Outcome, Vec<ReportLine>), ImportError> {
+    let mut reader = LedgerReader::open(path, &opts.mapping).map_err(ImportError::File)?;
+    let titles: HashMap<Field, String> = reader
+        .columns()
+        .iter()
+        .filter_map(|c| Some((c.field?, c.title.clone())))
+        .collect();
+    let mut outcome = Outcome {
+        ignored_columns: reader.unrecognised().map(str::to_string).collect(),
+        ..Outcome::default()
+    };
+    let mut lines = Vec::new();
+    let mut seen: HashMap<u64, u32> = HashMap::new();
+    let mut batch: Vec<NewResident> = Vec::with_capacity(BATCH);
+    let community = target.community.path.as_str().to_string();
+    while let Some(next) = reader.next_row() {
+        let raw = match next {
+            Ok(raw) => raw,
+            Err(problem) => {
+                // Part of the file could not be read: report it, and never write a partial file.
+                lines.push(line(
+                    problem.row,
+                    &problem.column,
+                    "",
+                    &problem.message,
+                    Severity::Error,
+                ));
+                outcome.errors += 1;
+                tx = None;
+                continue;
+            }
+        };
+        outcome.rows += 1;
+        let number = raw.number();
+        let title = |f: Field| titles.get(&f).map(String::as_str).unwrap_or("");
+        match check_row(&raw.ledger_row(), opts.today) {
+            Ok(checked) => {
+                outcome.valid += 1;
+                for w in &checked.warnings {
+                    lines.push(line(
+                        number,
+                        title(w.field),
+                        raw.get(w.field),
+                        &w.message,
+                        Severity::Warning,
+                    ));
+                    outcome.warnings += 1;
+                }
+                let record = checked.record;
+                if let Some(first) = seen.insert(id_key(record.id.as_str()), number) {
+                    let message = format!("与第 {first} 行身份证号相同，以本行为准");
+                    lines.push(line(
+                        number,
+                        title(Field::IdNumber),
+                        "",
+                        &message,
+                        Severity::Warning,
+                    ));
+                    outcome.warnings += 1;
+                }
+                let org = target.place(&record.grid).unwrap_or_else(|message| {
+                    lines.push(line(
+                        number,
+                        title(Field::Grid),
+                        &record.grid,
+                        &message,
+                        Severity::Warning,
+                    ));
+                    outcome.warnings += 1;
+                    community.as_str()
+                });
+                let org = org.to_string();
+                batch.push(new_resident(record, &org, &community, |f| {
+                    titles.contains_key(&f)
+                }));
+            }
+            Err(problems) => {
+                outcome.invalid += 1;
+                for p in &problems {
+                    lines.push(line(
+                        number,
+                        title(p.field),
+                        raw.get(p.field),
+                        &p.message,
+                        Severity::Error,
+                    ));
+                    outcome.errors += 1;
+                }
+                if opts.commit == Commit::All {
+                    tx = None;
+                }
+            }
+        }
+        if batch.len() >= BATCH {
+            send(&mut tx, std::mem::take(&mut batch));
+        }
+        if outcome.rows % PROGRESS_EVERY == 0 {
+            progress(reader.progress());
+        }
+    }
+    send(&mut tx, batch);
+    if let Some(tx) = tx {
+        // The writer stops on its own error; the import result carries that error.
+        let _ = tx.blocking_send(ImportMsg::Commit);
+    }
+    progress(reader.progress());
+    Ok((outcome, lines))
+}
+
+/// Sends a batch while writing is still wanted; a writer that has failed ends the sending.
+fn send(tx: &mut Option<mpsc::Sender<ImportMsg>>, batch: Vec<NewResident>) {
+    if batch.is_empty() {
+        return;
+    }
+    if let Some(sender) = tx {
+        if sender.blocking_send(ImportMsg::Rows(batch)).is_err() {
+            *tx = None;
+        }
+    }
+}
+
+/// An 18-character ID number as a number: its first 17 digits decide the check character, so
+/// they identify the person, and a u64 per row keeps a million rows' duplicate check small.
+fn id_key(id: &str) -> u64 {
+    id[..17].parse().unwrap_or(u64::MAX)
+}
+
+fn line(row: u32, column: &str, value: &str, message: &str, severity: Severity) -> ReportLine {
+    ReportLine {
+        row,
+        column: column.to_string(),
+        value: value.to_string(),
+        message: message.to_string(),
+        severity,
+    }
+}

@@ -3,9 +3,12 @@
 //! - `search-eval`: search quality against a resident-style evaluation set (`search-eval.tsv`).
 //! - `search-latency`: per-query latency percentiles over a 2,000-item catalogue.
 //! - `cargo bench --bench search`: the same workload under criterion.
+//! - `registry-ledger`, `registry-read`, `registry-import`, `registry-search`: the residents
+//!   registry's import and search at a million people.
 
 pub mod catalogue;
 pub mod eval;
 pub mod percentile;
+pub mod registry;
 pub mod synthetic;
 pub mod workload;

@@ -262,3 +262,43 @@ fn catalogue_xlsx_round_trip() {
     let o = quanke(d, &["catalogue", "import", "junk.xlsx"]);
     assert!(!o.status.success());
 }
+
+/// A valid ID number for sequence `n`.
+fn id_number(n: u32) -> String {
+    let first17 = format!("33010519800101{n:03}");
+    let check = quanke_domain::ident::resident_id::check_digit(&first17).unwrap();
+    format!("{first17}{check}")
+}
+
+#[test]
+fn registry_import_is_a_dry_run_until_told_to_commit() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["org", "add", "HS", "湖墅街道"]);
+    ok(d, &["org", "add", "MYQ", "卖鱼桥社区", "--parent", "HS"]);
+    ok(d, &["org", "add", "MYQ-01", "卖鱼桥第一网格", "--parent", "MYQ"]);
+    let ledger = format!(
+        "卖鱼桥社区居民台账,,,\n姓名,身份证号,联系电话,网格\n张三,{},13805712345,第1网格\n李四,33010519800101009,13805712346,第1网格\n王五,{},,\n",
+        id_number(1),
+        id_number(3)
+    );
+    std::fs::write(d.join("台账.csv"), ledger).unwrap();
+
+    let dry = ok(d, &["registry", "import", "台账.csv"]);
+    assert!(dry.contains("共读取 3 行：无误 2 行，有错误 1 行"), "{dry}");
+    assert!(dry.contains("台账-问题清单.xlsx"), "{dry}");
+    assert!(dry.contains("未写入任何数据"), "{dry}");
+    assert!(d.join("台账-问题清单.xlsx").exists());
+
+    let all = quanke(d, &["registry", "import", "台账.csv", "--commit", "all"]);
+    assert!(!all.status.success());
+    assert!(text(&all.stderr).contains("未导入任何一行"), "{}", text(&all.stderr));
+
+    let valid = ok(d, &["registry", "import", "台账.csv", "--community", "MYQ", "--commit", "valid"]);
+    assert!(valid.contains("已导入：新增 2 人，更新 0 人，未变化 0 人"), "{valid}");
+    let again = ok(d, &["registry", "import", "台账.csv", "--commit", "valid"]);
+    assert!(again.contains("新增 0 人，更新 0 人，未变化 2 人"), "{again}");
+
+    let unknown = quanke(d, &["registry", "import", "台账.csv", "--community", "NOPE"]);
+    assert!(text(&unknown.stderr).contains("没有编码为“NOPE”的社区"));
+}

@@ -65,6 +65,15 @@ fn a_written_ledger_reads_back_cell_for_cell_and_checks() {
     let dir = TempDir::new().unwrap();
     let file = path(&dir, "台账.xlsx");
     assert_eq!(write_ledger(&file, None, &HEADERS, rows()).unwrap(), 2);
+    // ID and phone numbers are text cells under Excel's text format, so retyping keeps them text.
+    let mut book: Xlsx<_> = open_workbook(&file).unwrap();
+    let range = book.worksheet_range("居民台账").unwrap();
+    let styles = book.worksheet_style("居民台账").unwrap();
+    for (row, col) in [(1u32, 1u32), (1, 3), (2, 3)] {
+        assert!(matches!(range.get_value((row, col)), Some(Data::String(_))));
+        let format = styles.get((row, col)).unwrap().number_format.as_ref();
+        assert_eq!(format.unwrap().format_code, "@", "{row},{col}");
+    }
     let mut reader = LedgerReader::open(&file, &ColumnMapping::default()).unwrap();
     assert_eq!(reader.header_row(), 1);
     assert_eq!(reader.sheet(), "居民台账");
@@ -101,13 +110,7 @@ fn a_title_row_above_the_header_is_passed_over() {
         range.get_value((0, 0)),
         Some(&Data::String("卖鱼桥社区居民台账".into()))
     );
-    assert_eq!(
-        book.worksheet_merge_cells("居民台账")
-            .unwrap()
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(book.merge_cells_by_sheet_name("居民台账").unwrap().len(), 1);
     let mut reader = LedgerReader::open(&file, &ColumnMapping::default()).unwrap();
     assert_eq!(reader.header_row(), 2);
     let all = read_all(&mut reader);
@@ -429,5 +432,28 @@ fn overlong_cells_are_refused_with_their_place() {
     assert_eq!(
         err.to_string(),
         "居民台账 第 3 行“备注”超过 Excel 单元格上限（32767 个字符），无法导出"
+    );
+}
+
+#[test]
+fn the_first_visible_sheet_is_read_past_hidden_lists() {
+    let dir = TempDir::new().unwrap();
+    let file = path(&dir, "hidden.xlsx");
+    let mut workbook = Workbook::new();
+    let lists = workbook.add_worksheet().set_name("下拉选项").unwrap();
+    lists.write_string(0, 0, "姓名").unwrap();
+    lists.write_string(0, 1, "性别").unwrap();
+    lists.set_hidden(true);
+    let ledger = workbook.add_worksheet().set_name("台账").unwrap();
+    ledger.write_string(0, 0, "姓名").unwrap();
+    ledger.write_string(0, 1, "身份证号").unwrap();
+    ledger.write_string(1, 0, "钱七").unwrap();
+    ledger.set_active(true);
+    workbook.save(&file).unwrap();
+    let mut reader = LedgerReader::open(&file, &ColumnMapping::default()).unwrap();
+    assert_eq!(reader.sheet(), "台账");
+    assert_eq!(
+        read_all(&mut reader),
+        [(2, vec!["钱七".to_string(), String::new()])]
     );
 }

@@ -1,5 +1,6 @@
 //! The demo street: 湖墅街道 with three of its real communities, four grids each, and one account
-//! of every role. Later areas add their own demo data here.
+//! of every role; the demo catalogue; and a synthetic residents registry (see
+//! `registry::demo` for the people tests can rely on). Later areas add their own demo data here.
 
 use crate::accounts::{self, AccountError, NewAccount};
 use crate::catalogue::transfer;
@@ -17,6 +18,12 @@ const COMMUNITIES: [(&str, &str); 3] = [
     ("MYQ", "卖鱼桥社区"),
     ("SDN", "双荡弄社区"),
     ("CJXC", "仓基新村社区"),
+];
+/// The road each grid's demo residents live on, by community code, one per grid in order.
+const ROADS: [(&str, &[&str]); 3] = [
+    ("MYQ", &["小河路", "湖墅南路", "大兜路", "霞湾巷"]),
+    ("SDN", &["双荡弄", "信义巷", "珠儿潭巷", "潮王路"]),
+    ("CJXC", &["仓基新村路", "大关路", "长征桥路", "湖州街"]),
 ];
 const GRID_NAMES: [&str; 4] = ["第一网格", "第二网格", "第三网格", "第四网格"];
 
@@ -79,6 +86,8 @@ pub async fn ensure(db: &Db) -> anyhow::Result<Vec<DemoLogin>> {
         Err(e) => return Err(e.into()),
     }
     ensure_catalogue(db).await?;
+    let street = orgs::by_code(db, STREET_CODE).await?;
+    crate::registry::demo::ensure(db, &street, &ROADS).await?;
     Ok(ACCOUNTS
         .iter()
         .map(|(username, _, role, _)| DemoLogin {

@@ -16,6 +16,7 @@ mod metrics;
 mod open311;
 mod page;
 mod portal;
+mod registry;
 mod server;
 mod templates;
 

@@ -22,6 +22,7 @@ struct NavItem {
 /// Navigation entries and the permission each needs (None: everyone signed in).
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "首页", None),
+    ("/registry", "居民信息", Some(Permission::ReadRegistry)),
     ("/catalogue", "办事指南", Some(Permission::ReadCatalogue)),
     ("/notices", "政策变化", Some(Permission::HandleMatters)),
     ("/admin/orgs", "组织架构", Some(Permission::ManageOrgs)),

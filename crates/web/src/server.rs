@@ -44,6 +44,8 @@ pub struct AppState {
     pub settings: WebSettings,
     pub(crate) metrics: metrics::Metrics,
     pub(crate) catalogue: crate::catalogue::snapshot::CatalogueCache,
+    /// Registry imports waiting for a choice or running in the background.
+    pub(crate) imports: crate::registry::jobs::Jobs,
 }
 
 impl AppState {
@@ -53,6 +55,7 @@ impl AppState {
             settings,
             metrics: metrics::Metrics::new(),
             catalogue: Default::default(),
+            imports: Default::default(),
         })
     }
 }
@@ -66,6 +69,7 @@ pub fn router(state: Shared) -> Router {
         .merge(auth::routes())
         .nest("/admin", admin::routes())
         .merge(crate::catalogue::routes())
+        .merge(crate::registry::routes())
         .nest("/portal", crate::portal::routes())
         .route(
             "/portal/",

@@ -44,6 +44,13 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "portal_results.html",
     "portal_item.html",
     "portal_checklist.html",
+    "registry_search.html",
+    "registry_person.html",
+    "registry_import.html",
+    "registry_job.html",
+    "registry_mappings.html",
+    "registry_export.html",
+    "registry_retention.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -16,9 +16,12 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// Bytes looked at to tell the encoding: many rows, so a GBK name is bound to show up.
 const SNIFF_BYTES: u64 = 64 * 1024;
 
+/// The file as UTF-8, with a line break appended (see `CsvRows::open`).
+type Decoded = io::Chain<DecodeReaderBytes<Counted<File>, Vec<u8>>, &'static [u8]>;
+
 pub(super) struct CsvRows {
     sheet: String,
-    reader: csv::Reader<io::Chain<DecodeReaderBytes<Counted<File>, Vec<u8>>, &'static [u8]>>,
+    reader: csv::Reader<Decoded>,
     record: ByteRecord,
     /// Line breaks inside quoted cells so far: csv counts them as lines, Excel not as rows.
     inner_breaks: u64,
@@ -108,12 +111,13 @@ impl CsvRows {
             .filter(|b| **b == b'\n')
             .count() as u64;
         let first_line = self.reader.position().line().saturating_sub(breaks + 1);
-        let number = u32::try_from(first_line - self.inner_breaks).unwrap_or(u32::MAX);
+        let number =
+            u32::try_from(first_line.saturating_sub(self.inner_breaks)).unwrap_or(u32::MAX);
         self.inner_breaks += breaks;
         row.start(number);
         for (column, field) in (0u32..).zip(self.record.iter()) {
             let Ok(text) = std::str::from_utf8(field) else {
-                let message = "此行有文字不是 UTF-8 编码（文件前面部分是）；请将整个文件另存为“CSV UTF-8（逗号分隔）”后再导入";
+                let message = "此行含有非 UTF-8 编码的文字（文件开头是 UTF-8 编码）；请把整个文件另存为“CSV UTF-8（逗号分隔）”格式后再导入";
                 return Err(SheetProblem::new(&self.sheet, number, "", message));
             };
             row.push(column, |out| out.push_str(unformula(text)));

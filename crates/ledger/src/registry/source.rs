@@ -8,7 +8,8 @@ use std::path::Path;
 
 pub(super) enum Source {
     Xlsx(XlsxRows),
-    Csv(CsvRows),
+    /// Boxed: the csv reader carries its parser's tables, many times the size of the other.
+    Csv(Box<CsvRows>),
 }
 
 impl Source {
@@ -19,7 +20,7 @@ impl Source {
             .unwrap_or_default();
         match extension.as_str() {
             "xlsx" => Ok(Source::Xlsx(XlsxRows::open(path)?)),
-            "csv" => Ok(Source::Csv(CsvRows::open(path)?)),
+            "csv" => Ok(Source::Csv(Box::new(CsvRows::open(path)?))),
             "xls" => Err(unsupported(
                 "不支持旧版 Excel 的 .xls 文件，请在 Excel 中“另存为” .xlsx 格式后再导入",
             )),

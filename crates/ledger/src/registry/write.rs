@@ -56,7 +56,9 @@ where
                     column: headers.get(usize::from(col)).unwrap_or(&"").to_string(),
                 });
             }
-            sheet.write_string_with_format(row, col, cell, &text)?;
+            // The column's text format applies to a cell written without one, as in Excel;
+            // passing the format per cell would cost a lookup of it per cell.
+            sheet.write_string(row, col, cell)?;
         }
         written += 1;
     }

@@ -8,7 +8,7 @@ use sqlx::{FromRow, QueryBuilder};
 use tokio::sync::mpsc::Receiver;
 
 use crate::db::with_pool;
-use crate::{Db, Result};
+use crate::{Backend, Db, Result};
 
 /// One resident to write. `None` in an optional field means the ledger has no such column, so the
 /// stored value is kept; `Some("")` clears it.
@@ -113,6 +113,11 @@ impl Ids {
 /// SQLite's and PostgreSQL's bind-parameter limits.
 const CHUNK: usize = 400;
 
+/// 256 MB of page cache for the importing connection (allocated only as pages are used), and
+/// SQLite's default again afterwards so the pooled connection does not keep it.
+const SQLITE_IMPORT_CACHE: &str = "PRAGMA cache_size = -262144";
+const SQLITE_DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
+
 /// Consumes `rx` until `Commit` (commits) or until the sender is dropped (rolls back).
 pub async fn import_residents(
     db: &Db,
@@ -121,8 +126,15 @@ pub async fn import_residents(
 ) -> Result<ImportCounts> {
     let mut counts = ImportCounts::default();
     let mut ids = Ids::default();
+    let sqlite = db.backend() == Backend::Sqlite;
     with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+        let mut conn = pool.acquire().await?;
+        if sqlite {
+            // A big import inserts into half a dozen indexes at random places; with SQLite's
+            // default 2 MB page cache most of the time went to re-reading pages from the OS.
+            sqlx::query(SQLITE_IMPORT_CACHE).execute(&mut *conn).await?;
+        }
+        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         loop {
             match rx.recv().await {
                 Some(ImportMsg::Rows(rows)) => {
@@ -140,6 +152,9 @@ pub async fn import_residents(
                     break;
                 }
             }
+        }
+        if sqlite {
+            sqlx::query(SQLITE_DEFAULT_CACHE).execute(&mut *conn).await?;
         }
     });
     Ok(counts)

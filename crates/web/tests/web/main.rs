@@ -8,3 +8,4 @@ mod auth;
 mod catalogue;
 mod open311;
 mod ops;
+mod registry;

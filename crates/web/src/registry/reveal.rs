@@ -1,0 +1,49 @@
+//! Revealing one person's full ID number, phone and sensitive tags: for roles that handle
+//! matters in person, with a reason that goes into the audit log. The full values are in this
+//! one response only; the next view is masked again.
+
+use super::mask::Show;
+use super::person::{record, render, visible};
+use crate::auth::ClientIp;
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use minijinja::context;
+use quanke_domain::Permission;
+use serde::Deserialize;
+
+/// A reason is a short note ("办理业务核对身份"), not a statement.
+const MAX_REASON_CHARS: usize = 100;
+
+#[derive(Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn submit(
+    State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RevealForm>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::RevealPersonal)?;
+    let person = visible(&st, &ctx, id).await?;
+    let reason = f.reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::BadRequest(
+            "查看完整信息须填写理由，例如“办理业务核对身份”。本次未显示完整信息，也未记录。".into(),
+        ));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Err(AppError::BadRequest(format!(
+            "理由请简要填写，不超过 {MAX_REASON_CHARS} 个字。"
+        )));
+    }
+    record(&st, &ctx, &person, "registry_revealed", reason, &ip).await?;
+    render(&st, &ctx, &person, Show::Full, context! { reason }).await
+}

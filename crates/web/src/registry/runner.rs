@@ -1,0 +1,157 @@
+//! Running an import job in the background: the dry run after the upload, the import after the
+//! person's choice. Requests only start a run and read its state, so a large ledger never
+//! holds a request open past the server's timeout.
+
+use super::jobs::{Checked, Imported, Job, Plan, Stage};
+use super::problems;
+use crate::audit::{self, Event};
+use crate::auth::CurrentUser;
+use crate::clock;
+use crate::server::Shared;
+use quanke_import::{Commit, Options, Outcome, Progress, Target};
+use quanke_ledger::registry::ColumnMapping;
+use quanke_store::Db;
+use quanke_store::registry::mapping;
+use std::sync::Arc;
+
+/// Problem lines shown on the page; the report has them all.
+const LINES_SHOWN: usize = 50;
+
+/// Starts the dry run of a new job.
+pub fn check(st: Shared, id: String, plan: Plan, actor: String) {
+    tokio::spawn(async move {
+        let result = match run(&st, &id, &plan, Commit::DryRun, &actor).await {
+            Ok(outcome) => summarise(outcome).await,
+            Err(e) => Err(e),
+        };
+        st.imports.update(&id, |job| match result {
+            Ok(checked) => {
+                job.checked = Some(checked);
+                job.stage = Stage::Checked;
+            }
+            Err(message) => fail(job, message),
+        });
+    });
+}
+
+/// Starts the import of a checked job.
+pub fn import(st: Shared, id: String, plan: Plan, commit: Commit, me: CurrentUser, ip: String) {
+    tokio::spawn(async move {
+        let result = match run(&st, &id, &plan, commit, &me.user.username).await {
+            Ok(outcome) => record(&st, &plan, &me, &ip, outcome).await,
+            Err(e) => Err(e),
+        };
+        // The ledger holds everyone's personal data: once imported, the copy goes.
+        let _ = tokio::fs::remove_file(&plan.upload).await;
+        st.imports.update(&id, |job| match result {
+            Ok(imported) => {
+                job.imported = Some(imported);
+                job.stage = Stage::Imported;
+            }
+            Err(message) => fail(job, message),
+        });
+    });
+}
+
+fn fail(job: &mut Job, message: String) {
+    job.failure = Some(message);
+    job.stage = Stage::Failed;
+}
+
+async fn run(
+    st: &Shared,
+    id: &str,
+    plan: &Plan,
+    commit: Commit,
+    actor: &str,
+) -> Result<Outcome, String> {
+    let target = Target::resolve(&st.db, Some(&plan.community.code)).await?;
+    let opts = Options {
+        commit,
+        report: match commit {
+            Commit::DryRun => plan.report.clone(),
+            _ => plan.import_report.clone(),
+        },
+        mapping: load_mapping(&st.db, plan.mapping.as_deref()).await?,
+        today: super::dates::today(),
+        now: clock::now(),
+        actor: actor.to_string(),
+        file_name: plan.file_name.clone(),
+    };
+    let (progress_st, progress_id) = (st.clone(), id.to_string());
+    let progress = Arc::new(move |p: Progress| {
+        progress_st
+            .imports
+            .update(&progress_id, |job| job.progress = p)
+    });
+    quanke_import::run(&st.db, &plan.upload, &target, &opts, progress)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+async fn load_mapping(db: &Db, name: Option<&str>) -> Result<ColumnMapping, String> {
+    let Some(name) = name else {
+        return Ok(ColumnMapping::default());
+    };
+    match mapping::get(db, name).await {
+        Ok(Some(body)) => {
+            serde_json::from_str(&body).map_err(|e| format!("列对应关系“{name}”无法读取：{e}"))
+        }
+        Ok(None) => Err(format!("没有名为“{name}”的列对应关系")),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn summarise(o: Outcome) -> Result<Checked, String> {
+    let lines = match o.report.clone() {
+        Some(path) => tokio::task::spawn_blocking(move || problems::first(&path, LINES_SHOWN))
+            .await
+            .map_err(|e| e.to_string())??,
+        None => Vec::new(),
+    };
+    Ok(Checked {
+        rows: o.rows,
+        valid: o.valid,
+        invalid: o.invalid,
+        errors: o.errors,
+        warnings: o.warnings,
+        ignored: o.ignored_columns,
+        has_report: o.report.is_some(),
+        lines,
+    })
+}
+
+/// What the import wrote, audited when anything was committed.
+async fn record(
+    st: &Shared,
+    plan: &Plan,
+    me: &CurrentUser,
+    ip: &str,
+    o: Outcome,
+) -> Result<Imported, String> {
+    let written = o.written.unwrap_or_default();
+    let imported = Imported {
+        created: written.created,
+        updated: written.updated,
+        unchanged: written.unchanged,
+        committed: written.committed,
+        skipped: o.invalid,
+    };
+    if written.committed {
+        let detail = format!(
+            "{}：新增 {}，更新 {}，未变 {}，跳过有错误的行 {}",
+            plan.community.name, imported.created, imported.updated, imported.unchanged, o.invalid
+        );
+        let ev = Event {
+            action: "registry_imported",
+            target: &plan.file_name,
+            detail: &detail,
+            ip,
+            org_path: plan.community.path.as_str(),
+        };
+        audit::by_user(st, me, ev)
+            .await
+            .map_err(|e| format!("已导入，但安全审计记录写入失败：{e}"))?;
+    }
+    Ok(imported)
+}

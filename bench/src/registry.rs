@@ -148,7 +148,7 @@ pub async fn populate(db: &Db, residents: u64) -> Result<Sample> {
                     .find(|(n, _)| *n == r.dwelling.grid)
                     .expect("grid")
                     .1;
-                if seen % every == 0 {
+                if seen.is_multiple_of(every) {
                     sampled.push(person(&r));
                 }
                 seen += 1;

@@ -276,7 +276,10 @@ fn registry_import_is_a_dry_run_until_told_to_commit() {
     let d = dir.path();
     ok(d, &["org", "add", "HS", "湖墅街道"]);
     ok(d, &["org", "add", "MYQ", "卖鱼桥社区", "--parent", "HS"]);
-    ok(d, &["org", "add", "MYQ-01", "卖鱼桥第一网格", "--parent", "MYQ"]);
+    ok(
+        d,
+        &["org", "add", "MYQ-01", "卖鱼桥第一网格", "--parent", "MYQ"],
+    );
     let ledger = format!(
         "卖鱼桥社区居民台账,,,\n姓名,身份证号,联系电话,网格\n张三,{},13805712345,第1网格\n李四,33010519800101009,13805712346,第1网格\n王五,{},,\n",
         id_number(1),
@@ -292,13 +295,37 @@ fn registry_import_is_a_dry_run_until_told_to_commit() {
 
     let all = quanke(d, &["registry", "import", "台账.csv", "--commit", "all"]);
     assert!(!all.status.success());
-    assert!(text(&all.stderr).contains("未导入任何一行"), "{}", text(&all.stderr));
+    assert!(
+        text(&all.stderr).contains("未导入任何一行"),
+        "{}",
+        text(&all.stderr)
+    );
 
-    let valid = ok(d, &["registry", "import", "台账.csv", "--community", "MYQ", "--commit", "valid"]);
-    assert!(valid.contains("已导入：新增 2 人，更新 0 人，未变化 0 人"), "{valid}");
+    let valid = ok(
+        d,
+        &[
+            "registry",
+            "import",
+            "台账.csv",
+            "--community",
+            "MYQ",
+            "--commit",
+            "valid",
+        ],
+    );
+    assert!(
+        valid.contains("已导入：新增 2 人，更新 0 人，未变化 0 人"),
+        "{valid}"
+    );
     let again = ok(d, &["registry", "import", "台账.csv", "--commit", "valid"]);
-    assert!(again.contains("新增 0 人，更新 0 人，未变化 2 人"), "{again}");
+    assert!(
+        again.contains("新增 0 人，更新 0 人，未变化 2 人"),
+        "{again}"
+    );
 
-    let unknown = quanke(d, &["registry", "import", "台账.csv", "--community", "NOPE"]);
+    let unknown = quanke(
+        d,
+        &["registry", "import", "台账.csv", "--community", "NOPE"],
+    );
     assert!(text(&unknown.stderr).contains("没有编码为“NOPE”的社区"));
 }

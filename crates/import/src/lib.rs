@@ -9,5 +9,5 @@ mod synthetic;
 
 pub use grids::Target;
 pub use pipeline::{Commit, ImportError, Options, Outcome, run};
-pub use quanke_ledger::registry::Progress;
+pub use quanke_ledger::registry::{Progress, ReportLine, Severity};
 pub use synthetic::synthetic_resident;

@@ -60,6 +60,8 @@ pub struct Outcome {
     pub ignored_columns: Vec<String>,
     /// What was written; `None` for a dry run. Not committed when `Commit::All` met an error.
     pub written: Option<ImportCounts>,
+    /// The first problem lines, to show on a page; all of them are in the report.
+    pub first_problems: Vec<ReportLine>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -78,11 +80,14 @@ pub enum ImportError {
 /// Rows per message to the writer.
 const BATCH: usize = 2_000;
 /// How often progress is reported, in rows.
-const PROGRESS_EVERY: u64 = 5_000;
+const PROGRESS_EVERY: u64 = 500;
+/// Problem lines kept in the outcome for showing at once.
+const FIRST_PROBLEMS: usize = 50;
 
 pub type ProgressFn = Arc<dyn Fn(Progress) + Send + Sync>;
 
-/// Reads `path` into the community of `target` as `opts` says.
+/// Reads `path` into the community of `target` as `opts` says. `Commit::All` reads the file
+/// twice: once to be sure no row has an error, then to write.
 pub async fn run(
     db: &Db,
     path: &Path,
@@ -90,7 +95,32 @@ pub async fn run(
     opts: &Options,
     progress: ProgressFn,
 ) -> Result<Outcome, ImportError> {
-    let writing = opts.commit != Commit::DryRun;
+    match opts.commit {
+        Commit::DryRun => pass(db, path, target, opts, false, progress).await,
+        Commit::Valid => pass(db, path, target, opts, true, progress).await,
+        Commit::All => {
+            let check = pass(db, path, target, opts, false, progress.clone()).await?;
+            if check.invalid > 0 {
+                let refused = ImportCounts::default();
+                return Ok(Outcome {
+                    written: Some(refused),
+                    ..check
+                });
+            }
+            pass(db, path, target, opts, true, progress).await
+        }
+    }
+}
+
+/// One reading of the file, writing the valid rows when `writing`.
+async fn pass(
+    db: &Db,
+    path: &Path,
+    target: &Target,
+    opts: &Options,
+    writing: bool,
+    progress: ProgressFn,
+) -> Result<Outcome, ImportError> {
     let (tx, rx) = mpsc::channel::<ImportMsg>(4);
     let reader = {
         let (path, target, opts) = (path.to_path_buf(), target.clone(), opts.clone());
@@ -114,6 +144,7 @@ pub async fn run(
     let (read, written) = tokio::join!(reader, writer);
     let (mut outcome, lines) = read.map_err(|e| ImportError::Interrupted(e.to_string()))??;
     outcome.written = written?;
+    outcome.first_problems = lines.iter().take(FIRST_PROBLEMS).cloned().collect();
     if !lines.is_empty() {
         write_problem_report(&opts.report, lines)?;
         outcome.report = Some(opts.report.clone());
@@ -121,8 +152,7 @@ pub async fn run(
     Ok(outcome)
 }
 
-/// The blocking half: read, check, send. Drops the sender without `Commit` when the file may
-/// not be written (an error under `Commit::All`, an unreadable part of the file).
+/// The blocking half: read, check, send the valid rows (when `tx` is given), then `Commit`.
 fn read_all(
     path: &Path,
     target: &Target,
@@ -217,15 +247,12 @@ fn read_all(
                     ));
                     outcome.errors += 1;
                 }
-                if opts.commit == Commit::All {
-                    tx = None;
-                }
             }
         }
         if batch.len() >= BATCH {
             send(&mut tx, std::mem::take(&mut batch));
         }
-        if outcome.rows % PROGRESS_EVERY == 0 {
+        if outcome.rows.is_multiple_of(PROGRESS_EVERY) {
             progress(reader.progress());
         }
     }
@@ -243,10 +270,11 @@ fn send(tx: &mut Option<mpsc::Sender<ImportMsg>>, batch: Vec<NewResident>) {
     if batch.is_empty() {
         return;
     }
-    if let Some(sender) = tx {
-        if sender.blocking_send(ImportMsg::Rows(batch)).is_err() {
-            *tx = None;
-        }
+    let refused = tx
+        .as_ref()
+        .is_some_and(|sender| sender.blocking_send(ImportMsg::Rows(batch)).is_err());
+    if refused {
+        *tx = None;
     }
 }
 

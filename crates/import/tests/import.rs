@@ -88,7 +88,7 @@ fn ledger(dir: &Path, rows: Vec<Vec<String>>) -> PathBuf {
         &path,
         Some("卖鱼桥社区居民台账"),
         &HEADERS,
-        rows.into_iter(),
+        rows,
     )
     .unwrap();
     path
@@ -232,7 +232,7 @@ async fn a_file_without_required_columns_is_refused(db: &Db) {
         &path,
         None,
         &["姓名", "手机"],
-        vec![vec!["张三".to_string(), "13805712345".to_string()]].into_iter(),
+        vec![vec!["张三".to_string(), "13805712345".to_string()]],
     )
     .unwrap();
     let opts = Options {

@@ -23,6 +23,13 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("catalogue_imported", "导入办事指南"),
     ("catalogue_published", "发布办事指南"),
     ("catalogue_draft", "保存指南草稿"),
+    ("registry_viewed", "查看居民信息"),
+    ("registry_revealed", "查看完整信息"),
+    ("registry_moved_out", "迁出登记"),
+    ("registry_imported", "导入居民台账"),
+    ("registry_exported", "导出居民名册"),
+    ("registry_mapping_saved", "保存列对应关系"),
+    ("registry_retention_applied", "执行留存期限"),
 ];
 
 pub fn action_label(code: &str) -> &str {

@@ -79,12 +79,14 @@ pub fn router(state: Shared) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/assets/{file}", get(assets::serve))
+        // Applies to the routes above only; the ledger upload has its own, larger limit.
+        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
+        .merge(crate::registry::upload_routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::dress))
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

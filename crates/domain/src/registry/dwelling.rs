@@ -75,15 +75,10 @@ pub fn parse_address(address: &str) -> Option<DwellingRef> {
 
 /// The first "<digits><suffix>" in `text`, with the byte offset just after it.
 fn number_before(text: &str, suffixes: &[&str]) -> Option<(String, usize)> {
-    let mut best: Option<(usize, usize)> = None;
-    for s in suffixes {
-        if let Some(at) = text.find(s) {
-            if best.is_none_or(|(b, _)| at < b) {
-                best = Some((at, s.len()));
-            }
-        }
-    }
-    let (at, len) = best?;
+    let (at, len) = suffixes
+        .iter()
+        .filter_map(|s| Some((text.find(s)?, s.len())))
+        .min_by_key(|(at, _)| *at)?;
     let digits_start = text[..at]
         .char_indices()
         .rev()

@@ -27,11 +27,10 @@ const SURNAMES: &[(char, char)] = &[
 pub fn name_initials(name: &str) -> String {
     let mut out = String::with_capacity(name.len() / 3 + 1);
     for (i, c) in name.chars().enumerate() {
-        if i == 0 {
-            if let Some((_, letter)) = SURNAMES.iter().find(|(s, _)| *s == c) {
-                out.push(*letter);
-                continue;
-            }
+        let surname = SURNAMES.iter().find(|(s, _)| i == 0 && *s == c);
+        if let Some((_, letter)) = surname {
+            out.push(*letter);
+            continue;
         }
         if c.is_ascii_alphabetic() {
             out.push(c.to_ascii_lowercase());

@@ -1,6 +1,8 @@
-//! Writing checked ledger rows: one transaction for a whole import, fed in batches, committed only
-//! when the caller says the file is done. A producer that stops early (a problem under
-//! "import all or nothing", a crash) leaves the database as it was.
+//! Writing checked ledger rows, fed in batches. Rows are committed in steps of
+//! `CHECKPOINT_ROWS`, so that a long import never holds SQLite's single write lock for more than
+//! a moment (the desk keeps working while a district's ledger goes in); the caller that must
+//! write all or nothing checks the whole file first. Importing the same rows again changes
+//! nothing, so an interrupted import is finished by running it again.
 
 use std::collections::{HashMap, HashSet};
 
@@ -47,7 +49,7 @@ pub struct NewDwelling {
 
 pub enum ImportMsg {
     Rows(Vec<NewResident>),
-    /// Everything has been sent: make it permanent.
+    /// Everything has been sent: make the rest permanent.
     Commit,
 }
 
@@ -65,7 +67,8 @@ pub struct ImportCounts {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
-    /// True when the producer sent `Commit`; otherwise nothing was written.
+    /// True when the producer sent `Commit`; otherwise the rows since the last checkpoint were
+    /// rolled back.
     pub committed: bool,
 }
 
@@ -113,12 +116,16 @@ impl Ids {
 /// SQLite's and PostgreSQL's bind-parameter limits.
 const CHUNK: usize = 400;
 
-/// 256 MB of page cache for the importing connection (allocated only as pages are used), and
+/// Rows per transaction: about half a second of writing.
+const CHECKPOINT_ROWS: usize = 5_000;
+
+/// 192 MB of page cache for the importing connection (allocated only as pages are used), and
 /// SQLite's default again afterwards so the pooled connection does not keep it.
-const SQLITE_IMPORT_CACHE: &str = "PRAGMA cache_size = -262144";
+const SQLITE_IMPORT_CACHE: &str = "PRAGMA cache_size = -196608";
 const SQLITE_DEFAULT_CACHE: &str = "PRAGMA cache_size = -2000";
 
-/// Consumes `rx` until `Commit` (commits) or until the sender is dropped (rolls back).
+/// Consumes `rx` until `Commit` (commits) or until the sender is dropped (rolls back what is not
+/// yet committed).
 pub async fn import_residents(
     db: &Db,
     mut rx: Receiver<ImportMsg>,
@@ -135,11 +142,18 @@ pub async fn import_residents(
             sqlx::query(SQLITE_IMPORT_CACHE).execute(&mut *conn).await?;
         }
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut uncommitted = 0;
         loop {
             match rx.recv().await {
                 Some(ImportMsg::Rows(rows)) => {
+                    uncommitted += rows.len();
                     for chunk in dedupe(rows).chunks(CHUNK) {
                         write_chunk!(tx, chunk, ctx, ids, counts);
+                    }
+                    if uncommitted >= CHECKPOINT_ROWS {
+                        tx.commit().await?;
+                        tx = sqlx::Connection::begin(&mut *conn).await?;
+                        uncommitted = 0;
                     }
                 }
                 Some(ImportMsg::Commit) => {
@@ -154,7 +168,9 @@ pub async fn import_residents(
             }
         }
         if sqlite {
-            sqlx::query(SQLITE_DEFAULT_CACHE).execute(&mut *conn).await?;
+            sqlx::query(SQLITE_DEFAULT_CACHE)
+                .execute(&mut *conn)
+                .await?;
         }
     });
     Ok(counts)
@@ -410,10 +426,8 @@ use insert_fresh;
 fn field_changes(r: &NewResident, old: &Existing) -> Vec<(&'static str, String, String)> {
     let mut out = Vec::new();
     let mut cmp = |field: &'static str, old: &str, new: Option<&str>| {
-        if let Some(new) = new {
-            if new != old {
-                out.push((field, old.to_string(), new.to_string()));
-            }
+        if let Some(new) = new.filter(|n| *n != old) {
+            out.push((field, old.to_string(), new.to_string()));
         }
     };
     cmp("name", &old.name, Some(&r.name));

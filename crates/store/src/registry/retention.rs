@@ -1,18 +1,23 @@
 //! The retention rule: people who moved out long ago are anonymised, keeping counts and history
 //! shape but nothing that identifies them.
 
+use quanke_domain::OrgPath;
+
 use crate::db::with_pool;
 use crate::{Db, Result};
 
-/// Anonymises everyone who moved out before `cutoff` (YYYY-MM-DD): name, ID number, phone,
-/// addresses, tags and the values in their change history. Returns how many people.
-pub async fn anonymise_moved_out(db: &Db, cutoff: &str, now: i64) -> Result<u64> {
+/// Anonymises everyone within `within` who moved out before `cutoff` (YYYY-MM-DD): name, ID
+/// number, phone, addresses, tags and the values in their change history. Returns how many.
+pub async fn anonymise_moved_out(db: &Db, within: &OrgPath, cutoff: &str, now: i64) -> Result<u64> {
     let n = with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
         let ids: Vec<(i64,)> = sqlx::query_as(
-            "SELECT id FROM registry_residents WHERE status = 'moved_out' AND left_on < $1",
+            "SELECT id FROM registry_residents WHERE status = 'moved_out' AND left_on < $1 \
+             AND org_path >= $2 AND org_path < $3",
         )
         .bind(cutoff)
+        .bind(within.as_str())
+        .bind(within.subtree_end())
         .fetch_all(&mut *tx)
         .await?;
         for (id,) in &ids {

@@ -7,15 +7,13 @@
 
 use crate::clock;
 use quanke_domain::OrgKind;
-use quanke_domain::ident::Sex;
-use quanke_domain::registry::{CareTag, name_initials};
+use quanke_import::synthetic_resident;
 use quanke_store::orgs::{self, Org};
 use quanke_store::registry::{
-    ImportContext, ImportMsg, NewBusiness, NewDwelling, NewResident, export, import_residents,
-    upsert_business,
+    ImportContext, ImportMsg, NewBusiness, NewResident, export, import_residents, upsert_business,
 };
 use quanke_store::{Db, StoreError};
-use quanke_synth::{Community, Generator, Resident};
+use quanke_synth::{Community, Generator};
 use tokio::sync::mpsc;
 
 const SEED: u64 = 2026;
@@ -48,7 +46,7 @@ pub async fn ensure(db: &Db, street: &Org, roads: &[(&str, &[&str])]) -> Result<
                 generator
                     .residents(&place)
                     .take(PER_GRID)
-                    .map(|r| new_resident(r, grid, community)),
+                    .map(|r| synthetic_resident(&r, grid.path.as_str(), community.path.as_str())),
             );
             for b in generator.businesses_in(&place, BUSINESSES_PER_GRID) {
                 let business = NewBusiness {
@@ -78,46 +76,6 @@ fn synth_place(street: &Org, community: &Org, grid: &Org, road: &str) -> Communi
         name: community.name.clone(),
         roads: vec![road.to_string()],
         grids: vec![grid.name.clone()],
-    }
-}
-
-/// A generated resident as an import would write them (see `quanke_import`'s conversion).
-fn new_resident(r: Resident, grid: &Org, community: &Org) -> NewResident {
-    let p = r.person;
-    let d = r.dwelling;
-    let tags = p
-        .tags
-        .iter()
-        .filter_map(|t| CareTag::recognise(t.label()))
-        .map(|t| (t.code().to_string(), String::new()))
-        .collect();
-    NewResident {
-        name_initials: name_initials(&p.name),
-        id_number: p.id_number,
-        name: p.name,
-        sex: match p.sex {
-            Sex::Male => "M",
-            Sex::Female => "F",
-        },
-        birth_date: p.birth_date.to_string(),
-        phone: Some(p.phone.unwrap_or_default()),
-        registered_address: Some(d.address.clone()),
-        actual_address: Some(d.address.clone()),
-        ethnicity: Some(p.ethnicity.to_string()),
-        political_status: None,
-        marital_status: None,
-        employment: None,
-        relation: Some(r.relation.label().to_string()),
-        org_path: grid.path.as_str().to_string(),
-        community_path: community.path.as_str().to_string(),
-        household: Some(r.household),
-        dwelling: Some(NewDwelling {
-            address: d.address,
-            building: d.building,
-            unit: d.unit,
-            room: d.room,
-        }),
-        tags: Some(tags),
     }
 }
 

@@ -79,7 +79,10 @@ async fn read_upload(mut form: Multipart) -> AppResult<Upload> {
 }
 
 fn bad_upload(e: axum::extract::multipart::MultipartError) -> AppError {
-    AppError::BadRequest(format!("上传失败（文件不能超过 4 MB）：{e}"))
+    AppError::BadRequest(format!(
+        "上传失败（文件不能超过 {} MB）：{e}",
+        super::UPLOAD_LIMIT / (1024 * 1024)
+    ))
 }
 
 /// The ledger readers choose by extension, so the saved copy keeps it.

@@ -27,9 +27,23 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::{get, post};
+use tower_http::limit::RequestBodyLimitLayer;
 
-/// Ledgers are uploaded whole; the server's overall request limit still applies.
-const UPLOAD_LIMIT: usize = 4 * 1024 * 1024;
+/// Ledgers are uploaded whole: 64 MB holds a ledger of over half a million people, far more
+/// than a community keeps (larger files go through `quanke registry import`).
+pub const UPLOAD_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The ledger upload, outside the server's small default body limit.
+pub fn upload_routes() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/registry/import",
+            get(import::form)
+                .post(import::upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        )
+        .layer(RequestBodyLimitLayer::new(UPLOAD_LIMIT))
+}
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -37,12 +51,6 @@ pub fn routes() -> Router<Shared> {
         .route("/registry/people/{id}", get(person::show))
         .route("/registry/people/{id}/reveal", post(reveal::submit))
         .route("/registry/people/{id}/move-out", post(move_out::submit))
-        .route(
-            "/registry/import",
-            get(import::form)
-                .post(import::upload)
-                .layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
-        )
         .route("/registry/import/{job}", get(import::job))
         .route("/registry/import/{job}/status", get(import::status))
         .route("/registry/import/{job}/report.xlsx", get(import::report))

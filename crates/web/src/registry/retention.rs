@@ -54,7 +54,8 @@ pub async fn apply(
         ));
     }
     let cutoff = super::dates::years_before(super::dates::today(), years).to_string();
-    let done = retention::anonymise_moved_out(&st.db, &cutoff, clock::now()).await?;
+    let done =
+        retention::anonymise_moved_out(&st.db, &ctx.me.scope.org, &cutoff, clock::now()).await?;
     let detail = format!("迁出满 {years} 年（迁出日期早于 {cutoff}）：匿名化 {done} 人");
     let ev = Event {
         action: "registry_retention_applied",

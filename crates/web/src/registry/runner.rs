@@ -3,7 +3,7 @@
 //! holds a request open past the server's timeout.
 
 use super::jobs::{Checked, Imported, Job, Plan, Stage};
-use super::problems;
+use super::problems::ProblemLine;
 use crate::audit::{self, Event};
 use crate::auth::CurrentUser;
 use crate::clock;
@@ -14,16 +14,12 @@ use quanke_store::Db;
 use quanke_store::registry::mapping;
 use std::sync::Arc;
 
-/// Problem lines shown on the page; the report has them all.
-const LINES_SHOWN: usize = 50;
-
 /// Starts the dry run of a new job.
 pub fn check(st: Shared, id: String, plan: Plan, actor: String) {
     tokio::spawn(async move {
-        let result = match run(&st, &id, &plan, Commit::DryRun, &actor).await {
-            Ok(outcome) => summarise(outcome).await,
-            Err(e) => Err(e),
-        };
+        let result = run(&st, &id, &plan, Commit::DryRun, &actor)
+            .await
+            .map(summarise);
         st.imports.update(&id, |job| match result {
             Ok(checked) => {
                 job.checked = Some(checked);
@@ -102,14 +98,9 @@ async fn load_mapping(db: &Db, name: Option<&str>) -> Result<ColumnMapping, Stri
     }
 }
 
-async fn summarise(o: Outcome) -> Result<Checked, String> {
-    let lines = match o.report.clone() {
-        Some(path) => tokio::task::spawn_blocking(move || problems::first(&path, LINES_SHOWN))
-            .await
-            .map_err(|e| e.to_string())??,
-        None => Vec::new(),
-    };
-    Ok(Checked {
+fn summarise(o: Outcome) -> Checked {
+    let lines = o.first_problems.iter().map(ProblemLine::from).collect();
+    Checked {
         rows: o.rows,
         valid: o.valid,
         invalid: o.invalid,
@@ -118,7 +109,7 @@ async fn summarise(o: Outcome) -> Result<Checked, String> {
         ignored: o.ignored_columns,
         has_report: o.report.is_some(),
         lines,
-    })
+    }
 }
 
 /// What the import wrote, audited when anything was committed.

@@ -84,13 +84,7 @@ async fn tree(db: &Db) -> Target {
 
 fn ledger(dir: &Path, rows: Vec<Vec<String>>) -> PathBuf {
     let path = dir.join("台账.xlsx");
-    write_ledger(
-        &path,
-        Some("卖鱼桥社区居民台账"),
-        &HEADERS,
-        rows,
-    )
-    .unwrap();
+    write_ledger(&path, Some("卖鱼桥社区居民台账"), &HEADERS, rows).unwrap();
     path
 }
 

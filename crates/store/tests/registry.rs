@@ -321,7 +321,11 @@ async fn moved_out_people_are_anonymised_after_retention(db: &Db) {
     );
     let other_street = OrgPath::from_stored("/9/".into());
     let none = registry::retention::anonymise_moved_out(db, &other_street, "2021-11-28", NOW);
-    assert_eq!(none.await.unwrap(), 0, "retention reached outside its street");
+    assert_eq!(
+        none.await.unwrap(),
+        0,
+        "retention reached outside its street"
+    );
     let n = registry::retention::anonymise_moved_out(db, &all(), "2021-11-28", NOW)
         .await
         .unwrap();

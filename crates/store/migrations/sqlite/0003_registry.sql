@@ -25,12 +25,14 @@ CREATE TABLE registry_households (
     UNIQUE (community_path, number)
 );
 
--- The columns `id_rev` (the ID number reversed) and `name_initials` exist for searching by the
--- last digits and by pinyin initials with plain B-tree ranges.
+-- `id_rev` is the ID number reversed: its unique index finds a whole number and, by range, the
+-- last digits, so the number itself needs no second index. `name_initials` serves pinyin
+-- initials. The current household is on the row (since `household_since`); ended memberships
+-- are in registry_memberships.
 CREATE TABLE registry_residents (
     id                 INTEGER PRIMARY KEY,
-    id_number          TEXT NOT NULL UNIQUE,
-    id_rev             TEXT NOT NULL,
+    id_number          TEXT NOT NULL,
+    id_rev             TEXT NOT NULL UNIQUE,
     name               TEXT NOT NULL,
     name_initials      TEXT NOT NULL,
     sex                TEXT NOT NULL CHECK (sex IN ('M', 'F')),
@@ -45,6 +47,7 @@ CREATE TABLE registry_residents (
     org_path           TEXT NOT NULL,
     household_id       BIGINT REFERENCES registry_households(id),
     relation           TEXT NOT NULL DEFAULT '',
+    household_since    TEXT,
     dwelling_id        BIGINT REFERENCES registry_dwellings(id),
     status             TEXT NOT NULL DEFAULT 'active'
                        CHECK (status IN ('active', 'moved_out', 'deceased', 'anonymised')),
@@ -52,22 +55,20 @@ CREATE TABLE registry_residents (
     created_at         BIGINT NOT NULL,
     updated_at         BIGINT NOT NULL
 );
-CREATE INDEX registry_residents_rev ON registry_residents(id_rev);
 CREATE INDEX registry_residents_name ON registry_residents(name);
 CREATE INDEX registry_residents_initials ON registry_residents(name_initials);
 CREATE INDEX registry_residents_phone ON registry_residents(phone);
 CREATE INDEX registry_residents_org ON registry_residents(org_path);
 CREATE INDEX registry_residents_household ON registry_residents(household_id);
-CREATE INDEX registry_residents_left ON registry_residents(status, left_on);
 
--- Who belonged to which household when. An open membership has no left_on.
+-- Households a person has left: who belonged to which household, from when until when.
 CREATE TABLE registry_memberships (
     id           INTEGER PRIMARY KEY,
     resident_id  BIGINT NOT NULL REFERENCES registry_residents(id),
     household_id BIGINT NOT NULL REFERENCES registry_households(id),
     relation     TEXT NOT NULL DEFAULT '',
     joined_on    TEXT NOT NULL,
-    left_on      TEXT
+    left_on      TEXT NOT NULL
 );
 CREATE INDEX registry_memberships_resident ON registry_memberships(resident_id);
 CREATE INDEX registry_memberships_household ON registry_memberships(household_id);

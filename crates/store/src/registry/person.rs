@@ -74,9 +74,9 @@ pub async fn resident(db: &Db, id: i64) -> Result<Resident> {
 
 /// The id of the person with this ID number, if registered.
 pub async fn id_by_number(db: &Db, id_number: &str) -> Result<Option<i64>> {
-    let sql = "SELECT id FROM registry_residents WHERE id_number = $1";
+    let sql = "SELECT id FROM registry_residents WHERE id_rev = $1";
     let row: Option<(i64,)> = with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(id_number)
+        .bind(crate::registry::import::reversed(id_number))
         .fetch_optional(p)
         .await?);
     Ok(row.map(|r| r.0))
@@ -102,12 +102,18 @@ pub async fn household_members(
     .await?))
 }
 
-/// Every household the person has belonged to, the current one first.
+/// Every household the person has belonged to: the current one (if any) first, then those left,
+/// most recent first.
 pub async fn memberships(db: &Db, resident_id: i64) -> Result<Vec<Membership>> {
-    let sql = "SELECT m.household_id, h.number AS household_number, m.relation, m.joined_on, \
-               m.left_on FROM registry_memberships m \
-               JOIN registry_households h ON h.id = m.household_id \
-               WHERE m.resident_id = $1 ORDER BY m.left_on IS NOT NULL, m.id DESC";
+    let sql = "SELECT household_id, household_number, relation, joined_on, left_on FROM ( \
+               SELECT r.household_id AS household_id, h.number AS household_number, r.relation, \
+               COALESCE(r.household_since, '') AS joined_on, CAST(NULL AS TEXT) AS left_on, \
+               0 AS past, 0 AS seq FROM registry_residents r \
+               JOIN registry_households h ON h.id = r.household_id WHERE r.id = $1 \
+               UNION ALL \
+               SELECT m.household_id, h.number, m.relation, m.joined_on, m.left_on, 1, m.id \
+               FROM registry_memberships m JOIN registry_households h ON h.id = m.household_id \
+               WHERE m.resident_id = $1) t ORDER BY past, seq DESC";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(resident_id)
         .fetch_all(p)
@@ -153,24 +159,33 @@ pub async fn readers(db: &Db, resident_id: i64, limit: i64) -> Result<Vec<crate:
 pub async fn move_out(db: &Db, resident_id: i64, on: &str, actor: &str, now: i64) -> Result<()> {
     with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let (status,): (String,) =
-            sqlx::query_as("SELECT status FROM registry_residents WHERE id = $1")
-                .bind(resident_id)
-                .fetch_one(&mut *tx)
-                .await?;
+        let (status, household, relation, since): (String, Option<i64>, String, Option<String>) =
+            sqlx::query_as(
+                "SELECT status, household_id, relation, household_since FROM registry_residents \
+                 WHERE id = $1",
+            )
+            .bind(resident_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if let Some(household) = household {
+            sqlx::query(
+                "INSERT INTO registry_memberships (resident_id, household_id, relation, \
+                 joined_on, left_on) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(resident_id)
+            .bind(household)
+            .bind(&relation)
+            .bind(since.as_deref().unwrap_or(""))
+            .bind(on)
+            .execute(&mut *tx)
+            .await?;
+        }
         sqlx::query(
-            "UPDATE registry_residents SET status = 'moved_out', left_on = $1, updated_at = $2 \
-             WHERE id = $3",
+            "UPDATE registry_residents SET status = 'moved_out', left_on = $1, updated_at = $2, \
+             household_id = NULL, household_since = NULL WHERE id = $3",
         )
         .bind(on)
         .bind(now)
-        .bind(resident_id)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "UPDATE registry_memberships SET left_on = $1 WHERE resident_id = $2 AND left_on IS NULL",
-        )
-        .bind(on)
         .bind(resident_id)
         .execute(&mut *tx)
         .await?;

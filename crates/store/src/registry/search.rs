@@ -6,6 +6,7 @@ use quanke_domain::registry::Query;
 use sqlx::{AssertSqlSafe, FromRow};
 
 use crate::db::with_pool;
+use crate::registry::import::reversed;
 use crate::{Db, Result};
 
 /// One line of a results list; the caller masks ID number and phone before showing them.
@@ -40,7 +41,7 @@ const TOP: char = '\u{10FFFF}';
 /// over the far more selective search index.
 pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
     let (condition, order, value) = match query {
-        Query::IdNumber(n) => ("r.id_number = $1", "r.id", n.clone()),
+        Query::IdNumber(n) => ("r.id_rev = $1", "r.id", reversed(n)),
         Query::IdTail(t) => (
             "r.id_rev >= $1 AND r.id_rev < $1 || $5",
             "r.id_rev",
@@ -71,10 +72,6 @@ pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Res
     .bind(TOP.to_string())
     .fetch_all(p)
     .await?))
-}
-
-fn reversed(s: &str) -> String {
-    s.chars().rev().collect()
 }
 
 async fn search_address(

@@ -52,7 +52,7 @@ async fn main() -> Result<()> {
     let grid = orgs::by_code(&db, &quanke_bench::registry::grid_code(0, 0))
         .await?
         .path;
-    println!("kind\tscope\tqueries\tp50 ms\tp99 ms\tmax ms\tmean hits");
+    println!("kind\tscope\tqueries\tp50 ms\tp99 ms\tmax ms\tmean hits\tslowest (ms)");
     for (kind, make) in kinds() {
         let texts: Vec<String> = sample.people.iter().take(queries).map(make).collect();
         report(&db, kind, "street", &texts, &street).await?;
@@ -86,23 +86,31 @@ async fn report(
     texts: &[String],
     within: &OrgPath,
 ) -> Result<()> {
-    let mut times = Vec::with_capacity(texts.len());
+    let mut timed = Vec::with_capacity(texts.len());
     let mut hits = 0usize;
     for text in texts.iter().filter(|t| !t.is_empty()) {
         let query = query_for(kind, text).with_context(|| format!("{kind}: {text}"))?;
         let started = Instant::now();
         hits += registry::search(db, &query, within, 20).await?.len();
-        times.push(started.elapsed());
+        timed.push((started.elapsed(), text.as_str()));
     }
-    times.sort();
+    timed.sort();
+    let slowest: Vec<String> = timed
+        .iter()
+        .rev()
+        .take(3)
+        .map(|(d, t)| format!("{t} {:.1}", ms(*d)))
+        .collect();
+    let times: Vec<Duration> = timed.iter().map(|(d, _)| *d).collect();
     let pct = |p: f64| ms(percentile(&times, p));
     println!(
-        "{kind}\t{scope}\t{}\t{:.2}\t{:.2}\t{:.2}\t{:.1}",
+        "{kind}\t{scope}\t{}\t{:.2}\t{:.2}\t{:.2}\t{:.1}\t{}",
         times.len(),
         pct(50.0),
         pct(99.0),
         ms(*times.last().unwrap_or(&Duration::ZERO)),
-        hits as f64 / times.len().max(1) as f64
+        hits as f64 / times.len().max(1) as f64,
+        slowest.join(", ")
     );
     Ok(())
 }

@@ -11,7 +11,7 @@ pub enum Query {
     Name(String),
     /// Pinyin initials, lower case: "zsf".
     Initials(String),
-    /// A phone number or its start, digits only.
+    /// A phone number in its stored form, or the start of one.
     Phone(String),
     /// A piece of an address: "12幢2单元".
     Address(String),
@@ -66,7 +66,9 @@ pub fn classify(input: &str) -> Option<Query> {
         return Some(Query::IdTail(q.to_ascii_uppercase()));
     }
     if q.chars().all(|c| c.is_ascii_digit()) && n >= 7 {
-        return Some(Query::Phone(q));
+        // A whole number is looked up as stored ("0571-88091234"); a part, by its start.
+        let whole = crate::ident::phone::parse(&q).ok();
+        return Some(Query::Phone(whole.map_or(q, |p| p.as_str().to_string())));
     }
     if q.chars().all(|c| c.is_ascii_alphabetic()) {
         return Some(Query::Initials(q.to_ascii_lowercase()));
@@ -101,6 +103,11 @@ mod tests {
             Some(Query::Phone("13805712345".into()))
         );
         assert_eq!(classify("8809123"), Some(Query::Phone("8809123".into())));
+        assert_eq!(
+            classify("0571 8809 1234"),
+            Some(Query::Phone("0571-88091234".into()))
+        );
+        assert_eq!(classify("1380571"), Some(Query::Phone("1380571".into())));
         assert_eq!(classify("ZSF"), Some(Query::Initials("zsf".into())));
         assert_eq!(classify("张三丰"), Some(Query::Name("张三丰".into())));
         assert_eq!(

@@ -127,6 +127,11 @@ const SQLITE_IMPORT_SETTINGS: [&str; 2] = [
     "PRAGMA cache_size = -196608",
     "PRAGMA wal_autocheckpoint = 16384",
 ];
+const ANALYZED: [&str; 3] = [
+    "VACUUM (ANALYZE) registry_residents",
+    "ANALYZE registry_households",
+    "ANALYZE registry_dwellings",
+];
 const SQLITE_DEFAULT_SETTINGS: [&str; 2] = [
     "PRAGMA cache_size = -2000",
     "PRAGMA wal_autocheckpoint = 1000",
@@ -175,6 +180,13 @@ pub async fn import_residents(
                     tx.rollback().await?;
                     break;
                 }
+            }
+        }
+        if !sqlite && counts.committed {
+            // Fresh statistics, or PostgreSQL plans the next searches for an empty table; and the
+            // trigram index's pending list merged, or every address search reads through it.
+            for table in ANALYZED {
+                sqlx::query(table).execute(&mut *conn).await?;
             }
         }
         if sqlite {

@@ -5,7 +5,6 @@ use quanke_domain::OrgPath;
 use quanke_domain::registry::Query;
 use sqlx::{AssertSqlSafe, FromRow};
 
-use crate::db::with_pool;
 use crate::registry::import::reversed;
 use crate::{Db, Result};
 
@@ -37,8 +36,8 @@ const TOP: char = '\u{10FFFF}';
 
 /// People matching `query` within `within`, at most `limit`.
 ///
-/// The scope test is written `org_path || ''` so that SQLite does not choose the org-path index
-/// over the far more selective search index.
+/// The scope test is written `org_path || ''` so that neither database intersects the search
+/// index with the org-path index, which for a street-wide scope holds every row.
 pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
     let (condition, order, value) = match query {
         Query::IdNumber(n) => ("r.id_rev = $1", "r.id", reversed(n)),
@@ -62,17 +61,34 @@ pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Res
          WHERE {condition} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
          AND r.status <> 'anonymised' ORDER BY {order} LIMIT $4"
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(&value)
-    .bind(within.as_str())
-    .bind(within.subtree_end())
-    .bind(limit)
-    .bind(TOP.to_string())
-    .fetch_all(p)
-    .await?))
+    macro_rules! run {
+        ($executor:expr) => {
+            sqlx::query_as(AssertSqlSafe(sql.clone()))
+                .bind(&value)
+                .bind(within.as_str())
+                .bind(within.subtree_end())
+                .bind(limit)
+                .bind(TOP.to_string())
+                .fetch_all($executor)
+                .await?
+        };
+    }
+    Ok(match db {
+        Db::Sqlite(p) => run!(p),
+        Db::Pg(p) => {
+            // PostgreSQL estimates a prefix range of Chinese names badly (a common surname can
+            // fall inside one histogram bucket) and then collects every match in a bitmap to
+            // sort them; reading the index in order and stopping at `limit` is always right here.
+            let mut tx = p.begin().await?;
+            sqlx::query(ORDERED_INDEX_ONLY).execute(&mut *tx).await?;
+            let rows = run!(&mut *tx);
+            tx.commit().await?;
+            rows
+        }
+    })
 }
+
+const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', true)";
 
 async fn search_address(
     db: &Db,
@@ -83,7 +99,7 @@ async fn search_address(
     if fragment.chars().count() < MIN_ADDRESS_CHARS {
         return Ok(Vec::new());
     }
-    let scope = "r.org_path >= $2 AND r.org_path < $3 AND r.status <> 'anonymised'";
+    let scope = "r.org_path || '' >= $2 AND r.org_path || '' < $3 AND r.status <> 'anonymised'";
     Ok(match db {
         Db::Sqlite(p) => {
             // A quoted FTS5 string is matched as a substring by the trigram tokenizer.

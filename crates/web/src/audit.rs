@@ -30,6 +30,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("registry_exported", "导出居民名册"),
     ("registry_mapping_saved", "保存列对应关系"),
     ("registry_retention_applied", "执行留存期限"),
+    ("registry_business_saved", "登记单位"),
 ];
 
 pub fn action_label(code: &str) -> &str {

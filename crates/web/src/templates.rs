@@ -51,6 +51,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "registry_mappings.html",
     "registry_export.html",
     "registry_retention.html",
+    "registry_businesses.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

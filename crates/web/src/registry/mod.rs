@@ -2,6 +2,7 @@
 //! identifiers, reveals with an audited reason, ledger imports with a dry run first, exports,
 //! moves and the retention rule. Every page stays inside the viewer's part of the org tree.
 
+mod businesses;
 mod dates;
 pub(crate) mod demo;
 mod download;
@@ -59,6 +60,10 @@ pub fn routes() -> Router<Shared> {
         .route(
             "/registry/mappings",
             get(mappings::page).post(mappings::save),
+        )
+        .route(
+            "/registry/businesses",
+            get(businesses::page).post(businesses::register),
         )
         .route("/registry/export", get(export::form).post(export::download))
         .route(

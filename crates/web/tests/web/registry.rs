@@ -776,3 +776,91 @@ async fn sensitive_tags_are_hidden_unless_revealed(app: &App) {
     assert!(!tags.contains("（敏感信息，已隐藏）"));
 }
 both!(sensitive_tags, sensitive_tags_are_hidden_unless_revealed);
+
+/// A valid unified social credit code no demo business has (another seed).
+fn credit_code() -> String {
+    let mut generator = quanke_synth::Generator::new(99);
+    let community = quanke_synth::Community::demo();
+    generator.businesses_in(&community, 1).remove(0).credit_code
+}
+
+async fn businesses_are_listed_in_scope_and_registered_by_credit_code(app: &App) {
+    let mut grid = login(app, "wangge").await;
+    let listed = grid.get("/registry/businesses").await;
+    assert_eq!(listed.status, OK);
+    assert!(
+        listed.body.contains("卖鱼桥第一网格"),
+        "own grid's shops listed"
+    );
+    assert!(
+        !listed.body.contains("卖鱼桥第二网格"),
+        "other grids' shops not listed"
+    );
+    let bad = grid
+        .post(
+            "/registry/businesses",
+            &[
+                ("name", "小河面馆"),
+                ("credit_code", "92330105MA0000000X"),
+                ("fire_category", "九小场所"),
+                ("grid", "MYQ-01"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("统一社会信用代码"), "{}", bad.body);
+    let code = credit_code();
+    let outside = grid
+        .post(
+            "/registry/businesses",
+            &[
+                ("name", "小河面馆"),
+                ("credit_code", &code),
+                ("fire_category", "九小场所"),
+                ("grid", "MYQ-02"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        outside.status,
+        StatusCode::BAD_REQUEST,
+        "another grid refused"
+    );
+    let ok = grid
+        .post(
+            "/registry/businesses",
+            &[
+                ("name", "小河面馆"),
+                ("credit_code", &code.to_lowercase()),
+                ("contact_phone", "13805712345"),
+                ("fire_category", "九小场所"),
+                ("grid", "MYQ-01"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, OK, "{}", ok.body);
+    assert!(ok.body.contains("小河面馆") && ok.body.contains(&code));
+    assert!(ok.body.contains("138****2345") && !ok.body.contains("13805712345"));
+    assert_eq!(audit_entries(app, "registry_business_saved").await.len(), 1);
+    let mut other = login(app, "qiantai").await;
+    assert_eq!(other.get("/registry/businesses").await.status, OK);
+    let refused = other
+        .post(
+            "/registry/businesses",
+            &[
+                ("name", "x"),
+                ("credit_code", &code),
+                ("fire_category", "九小场所"),
+                ("grid", "MYQ-01"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        refused.status, NO,
+        "front desk does not register businesses"
+    );
+}
+both!(
+    businesses,
+    businesses_are_listed_in_scope_and_registered_by_credit_code
+);

@@ -1,6 +1,7 @@
 //! Taking a residents ledger into the registry: read the file row by row, check each row, and
-//! either only report (the dry run) or write inside one transaction that commits when the whole
-//! file has been read. Shared by `quanke registry import` and the import page.
+//! either only report (the dry run) or write the valid rows (committed in steps, so the desk keeps
+//! working during a long import); "all or nothing" reads the whole file first and writes only if
+//! no row has an error. Shared by `quanke registry import` and the import page.
 
 mod convert;
 mod grids;

@@ -178,7 +178,7 @@ fn read_all(
         let raw = match next {
             Ok(raw) => raw,
             Err(problem) => {
-                // Part of the file could not be read: report it, and never write a partial file.
+                // A row that cannot be read (another encoding in a CSV) is a row with an error.
                 lines.push(line(
                     problem.row,
                     &problem.column,
@@ -187,7 +187,7 @@ fn read_all(
                     Severity::Error,
                 ));
                 outcome.errors += 1;
-                tx = None;
+                outcome.invalid += 1;
                 continue;
             }
         };

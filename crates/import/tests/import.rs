@@ -259,3 +259,26 @@ fn report_rows(path: &Path) -> Vec<Vec<String>> {
         .map(|r| r.iter().map(|c| c.to_string()).collect())
         .collect()
 }
+
+async fn an_unreadable_row_is_left_out_and_the_rest_imported(db: &Db) {
+    let target = tree(db).await;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("台账.csv");
+    // A long note keeps the first rows longer than the part the encoding is guessed from.
+    let note = "备".repeat(100_000);
+    let mut bytes = format!("姓名,身份证号,备注\n张三丰,{},{note}\n", id(1)).into_bytes();
+    // 李四 in GBK, further down a UTF-8 file: a row pasted from another program.
+    bytes.extend_from_slice(b"\xc0\xee\xcb\xc4,");
+    bytes.extend_from_slice(format!("{},\n王五,{},\n", id(2), id(3)).as_bytes());
+    std::fs::write(&path, bytes).unwrap();
+    let out = import(db, &target, &path, Commit::Valid).await;
+    assert_eq!((out.valid, out.invalid), (2, 1), "{out:?}");
+    assert_eq!(out.first_problems.len(), 1);
+    assert_eq!(out.first_problems[0].row, 3);
+    assert_eq!(out.written.unwrap().created, 2);
+    assert_eq!(count(db, &target).await, 2);
+}
+both!(
+    an_unreadable_row_is_left_out_and_the_rest_imported,
+    an_unreadable_row_is_left_out_and_the_rest_imported
+);

@@ -139,6 +139,25 @@ mod tests {
     }
 
     #[test]
+    fn a_second_request_for_materials_after_acceptance_pauses_again() {
+        // Received Mon 2025-11-03, 5 working days. 补正 at the desk Tue 11-04, back Wed 11-05;
+        // back office asks for more Thu 11-06, back Mon 11-10. Paused: 11-04, 11-05, 11-06 to
+        // 11-10. Counted: 11-11 (1), 11-12 (2), 11-13 (3), 11-14 (4), Mon 11-17 (5).
+        let history = [
+            (date!(2025 - 11 - 03), Received),
+            (date!(2025 - 11 - 04), AwaitingMaterials),
+            (date!(2025 - 11 - 05), Accepted),
+            (date!(2025 - 11 - 06), AwaitingMaterials),
+            (date!(2025 - 11 - 10), Accepted),
+        ];
+        assert_eq!(clock_pauses(&history).len(), 2);
+        assert_eq!(
+            due_date(&china(), date!(2025 - 11 - 03), 5, &history),
+            Some(date!(2025 - 11 - 17))
+        );
+    }
+
+    #[test]
     fn an_open_pause_has_no_deadline() {
         let history = [
             (date!(2025 - 09 - 24), Received),

@@ -136,7 +136,7 @@ mod tests {
 
     /// The default table as the issue specifies it, written out independently of the data file
     /// so that an edit to the file which changes the rules fails here.
-    const EXPECTED: [(State, State, &str, &[Role]); 13] = [
+    const EXPECTED: [(State, State, &str, &[Role]); 14] = [
         (Received, AwaitingMaterials, "补正", &[DESK, HEAD]),
         (Received, Accepted, "受理", &[DESK, HEAD]),
         (Received, Completed, "即办", &[DESK, HEAD]),
@@ -145,6 +145,7 @@ mod tests {
         (AwaitingMaterials, Withdrawn, "撤回", &[DESK, BACK, HEAD]),
         (Accepted, InProgress, "开始办理", &[BACK, HEAD]),
         (Accepted, Withdrawn, "撤回", &[DESK, BACK, HEAD]),
+        (Accepted, AwaitingMaterials, "要求补正", &[BACK, HEAD]),
         (InProgress, AwaitingDepartment, "转部门", &[BACK, HEAD]),
         (AwaitingDepartment, InProgress, "部门已反馈", &[BACK, HEAD]),
         (InProgress, Completed, "办结", &[BACK, HEAD]),
@@ -161,7 +162,7 @@ mod tests {
 
     #[test]
     fn the_shipped_table_parses() {
-        assert_eq!(Lifecycle::parse(SHIPPED).unwrap().transitions().len(), 13);
+        assert_eq!(Lifecycle::parse(SHIPPED).unwrap().transitions().len(), 14);
     }
 
     #[test]
@@ -216,14 +217,14 @@ mod tests {
         let lifecycle = Lifecycle::default_table();
         let err = lifecycle.check(HEAD, Received, InProgress).unwrap_err();
         assert_eq!(err.to_string(), "从“收件”不能直接到“办理中”");
-        // 补正 happens only at intake: an accepted case cannot go back to 待补正.
+        // Once work has started, missing materials no longer send a case back to 待补正.
         let err = lifecycle
-            .check(HEAD, Accepted, AwaitingMaterials)
+            .check(HEAD, InProgress, AwaitingMaterials)
             .unwrap_err();
         assert_eq!(
             err,
             TransitionError::NotAllowed {
-                from: Accepted,
+                from: InProgress,
                 to: AwaitingMaterials
             }
         );
@@ -295,6 +296,7 @@ mod tests {
                 "reject",
                 "withdraw",
                 "withdraw",
+                "request_more_materials",
                 "refer_to_department",
                 "terminate_early"
             ]

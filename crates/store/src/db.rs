@@ -50,6 +50,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "registry",
         include_str!("../migrations/sqlite/0003_registry.sql"),
     ),
+    (
+        4,
+        "cases",
+        include_str!("../migrations/sqlite/0004_cases.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -66,6 +71,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         3,
         "registry",
         include_str!("../migrations/postgres/0003_registry.sql"),
+    ),
+    (
+        4,
+        "cases",
+        include_str!("../migrations/postgres/0004_cases.sql"),
     ),
 ];
 

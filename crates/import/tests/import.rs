@@ -9,35 +9,8 @@ use quanke_domain::ident::resident_id::check_digit;
 use quanke_domain::registry::classify;
 use quanke_import::{Commit, Options, Outcome, Target};
 use quanke_ledger::registry::{ColumnMapping, write_ledger};
-use quanke_store::testing::TestDb;
-use quanke_store::{Backend, Db, orgs, registry};
-
-macro_rules! both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                run(Backend::Sqlite, |db| Box::pin($body(db))).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                run(Backend::Postgres, |db| Box::pin($body(db))).await
-            }
-        }
-    };
-}
-
-type Body = for<'a> fn(&'a Db) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
-
-async fn run(backend: Backend, body: Body) {
-    let Some(t) = TestDb::new(backend).await else {
-        eprintln!("skipped: PostgreSQL not configured");
-        return;
-    };
-    body(&t.db).await;
-    t.finish().await;
-}
+use quanke_store::both;
+use quanke_store::{Db, orgs, registry};
 
 const NOW: i64 = 1_795_824_000;
 const HEADERS: [&str; 6] = [

@@ -4,6 +4,8 @@
 
 use crate::{Backend, Db};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
+use std::future::Future;
+use std::pin::Pin;
 
 pub const PG_ENV: &str = "QUANKE_TEST_PG";
 
@@ -97,6 +99,38 @@ fn with_database(server: &str, name: &str) -> String {
         Some(q) => format!("{root}/{name}?{q}"),
         None => format!("{root}/{name}"),
     }
+}
+
+/// An async test body over one database.
+pub type Body = for<'a> fn(&'a Db) -> Pin<Box<dyn Future<Output = ()> + 'a>>;
+
+/// Runs `body` on a fresh database of `backend` and drops the database after; a PostgreSQL test
+/// is skipped (saying so) when no server is configured, except under CI.
+pub async fn run(backend: Backend, body: Body) {
+    let Some(t) = TestDb::new(backend).await else {
+        eprintln!("skipped: PostgreSQL not configured");
+        return;
+    };
+    body(&t.db).await;
+    t.finish().await;
+}
+
+/// Declares `name::sqlite` and `name::postgres` tests around one async body taking `&Db`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident, $body:path) => {
+        mod $name {
+            use super::*;
+            #[tokio::test]
+            async fn sqlite() {
+                $crate::testing::run($crate::Backend::Sqlite, |db| Box::pin($body(db))).await
+            }
+            #[tokio::test]
+            async fn postgres() {
+                $crate::testing::run($crate::Backend::Postgres, |db| Box::pin($body(db))).await
+            }
+        }
+    };
 }
 
 #[cfg(test)]

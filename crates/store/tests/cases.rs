@@ -1,36 +1,9 @@
 //! Cases on SQLite and PostgreSQL: day-numbered case numbers, idempotent creation, state changes
 //! that append events and refuse a stale state.
 
+use quanke_store::both;
 use quanke_store::cases::{self, Actor, NewCase};
-use quanke_store::testing::TestDb;
-use quanke_store::{Backend, Db, StoreError};
-
-macro_rules! both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                run(Backend::Sqlite, |db| Box::pin($body(db))).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                run(Backend::Postgres, |db| Box::pin($body(db))).await
-            }
-        }
-    };
-}
-
-type Body = for<'a> fn(&'a Db) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
-
-async fn run(backend: Backend, body: Body) {
-    let Some(t) = TestDb::new(backend).await else {
-        eprintln!("skipped: PostgreSQL not configured");
-        return;
-    };
-    body(&t.db).await;
-    t.finish().await;
-}
+use quanke_store::{Db, StoreError};
 
 const DESK: Actor<'static> = Actor {
     id: None,

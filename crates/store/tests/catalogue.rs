@@ -1,31 +1,9 @@
 //! The catalogue store on both databases: versions, effective dates, drafts, acknowledgements,
 //! policies and review flags, and an import that writes all or nothing.
 
+use quanke_store::both;
 use quanke_store::catalogue::{self as cat, Draft, ImportPlan, NewVersion, PolicyRow, PolicyWrite};
-use quanke_store::testing::TestDb;
-use quanke_store::{Backend, Db, orgs, users};
-
-macro_rules! both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                if let Some(t) = TestDb::new(Backend::Sqlite).await {
-                    $body(&t.db).await;
-                    t.finish().await;
-                }
-            }
-            #[tokio::test]
-            async fn postgres() {
-                if let Some(t) = TestDb::new(Backend::Postgres).await {
-                    $body(&t.db).await;
-                    t.finish().await;
-                }
-            }
-        }
-    };
-}
+use quanke_store::{Db, orgs, users};
 
 fn v<'a>(code: &'a str, name: &'a str, from: &'a str, body: &'a str) -> NewVersion<'a> {
     NewVersion {

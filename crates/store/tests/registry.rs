@@ -3,39 +3,12 @@
 
 use quanke_domain::OrgPath;
 use quanke_domain::registry::{Query, classify};
+use quanke_store::Db;
+use quanke_store::both;
 use quanke_store::registry::{
     self, ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident,
 };
-use quanke_store::testing::TestDb;
-use quanke_store::{Backend, Db};
 use tokio::sync::mpsc;
-
-macro_rules! both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                run(Backend::Sqlite, |db| Box::pin($body(db))).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                run(Backend::Postgres, |db| Box::pin($body(db))).await
-            }
-        }
-    };
-}
-
-type Body = for<'a> fn(&'a Db) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
-
-async fn run(backend: Backend, body: Body) {
-    let Some(t) = TestDb::new(backend).await else {
-        eprintln!("skipped: PostgreSQL not configured");
-        return;
-    };
-    body(&t.db).await;
-    t.finish().await;
-}
 
 const NOW: i64 = 1_795_824_000;
 const COMMUNITY: &str = "/1/2/";

@@ -2,36 +2,9 @@
 //! QUANKE_TEST_PG names a server (required under CI).
 
 use quanke_domain::{OrgPath, Role};
+use quanke_store::both;
 use quanke_store::testing::TestDb;
 use quanke_store::{Backend, Db, StoreError, audit, orgs, sessions, throttle, users};
-
-/// Declares `name::sqlite` and `name::postgres` tests around one async body taking `&Db`.
-macro_rules! both {
-    ($name:ident, $body:path) => {
-        mod $name {
-            use super::*;
-            #[tokio::test]
-            async fn sqlite() {
-                run(Backend::Sqlite, |db| Box::pin($body(db))).await
-            }
-            #[tokio::test]
-            async fn postgres() {
-                run(Backend::Postgres, |db| Box::pin($body(db))).await
-            }
-        }
-    };
-}
-
-type Body = for<'a> fn(&'a Db) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>>;
-
-async fn run(backend: Backend, body: Body) {
-    let Some(t) = TestDb::new(backend).await else {
-        eprintln!("skipped: PostgreSQL not configured");
-        return;
-    };
-    body(&t.db).await;
-    t.finish().await;
-}
 
 const NOW: i64 = 1_795_824_000;
 

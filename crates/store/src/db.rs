@@ -55,6 +55,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "cases",
         include_str!("../migrations/sqlite/0004_cases.sql"),
     ),
+    (
+        5,
+        "case work",
+        include_str!("../migrations/sqlite/0005_case_work.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -76,6 +81,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         4,
         "cases",
         include_str!("../migrations/postgres/0004_cases.sql"),
+    ),
+    (
+        5,
+        "case work",
+        include_str!("../migrations/postgres/0005_case_work.sql"),
     ),
 ];
 

@@ -6,6 +6,7 @@ mod error;
 
 pub mod audit;
 pub mod backup;
+pub mod calendar;
 pub mod cases;
 pub mod catalogue;
 pub mod orgs;

@@ -188,3 +188,46 @@ fn found(rows: u64) -> Result<()> {
         Ok(())
     }
 }
+
+/// The lines (条线) a worker handles, sorted.
+pub async fn lines(db: &Db, user_id: i64) -> Result<Vec<String>> {
+    let sql = "SELECT line FROM user_lines WHERE user_id = $1 ORDER BY line";
+    let rows: Vec<(String,)> = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(user_id)
+        .fetch_all(p)
+        .await?);
+    Ok(rows.into_iter().map(|(l,)| l).collect())
+}
+
+/// Replaces the lines a worker handles.
+pub async fn set_lines(db: &Db, user_id: i64, lines: &[String]) -> Result<()> {
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        sqlx::query("DELETE FROM user_lines WHERE user_id = $1")
+            .bind(user_id)
+            .execute(&mut *tx)
+            .await?;
+        for line in lines {
+            sqlx::query(
+                "INSERT INTO user_lines (user_id, line) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            )
+            .bind(user_id)
+            .bind(line)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// (user id, line) for every worker inside `root` with lines set.
+pub async fn lines_in_subtree(db: &Db, root: &OrgPath) -> Result<Vec<(i64, String)>> {
+    let sql = "SELECT l.user_id, l.line FROM user_lines l JOIN users u ON u.id = l.user_id \
+               JOIN orgs o ON o.id = u.org_id \
+               WHERE substr(o.path, 1, length($1)) = $1 ORDER BY l.user_id, l.line";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(root.as_str())
+        .fetch_all(p)
+        .await?))
+}

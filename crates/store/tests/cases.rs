@@ -2,7 +2,7 @@
 //! that append events and refuse a stale state.
 
 use quanke_store::both;
-use quanke_store::cases::{self, Actor, NewCase};
+use quanke_store::cases::{self, Actor, Move, NewCase};
 use quanke_store::{Db, StoreError};
 
 const DESK: Actor<'static> = Actor {
@@ -18,6 +18,10 @@ fn new_case(key: Option<&str>) -> NewCase<'_> {
         community_code: "MYQ",
         item_code: "MZ-001",
         item_version: 1,
+        line: "民政",
+        business_kind: "new",
+        answers: "{}",
+        checklist: "[]",
         resident_id: None,
         applicant_name: "张三丰",
         applicant_phone: "13805712345",
@@ -26,7 +30,12 @@ fn new_case(key: Option<&str>) -> NewCase<'_> {
         action: "create",
         note: "",
         promised_days: 5,
+        accepted_on: Some("2026-11-28"),
+        due_on: None,
+        assignee_id: None,
+        open311_key_id: None,
         idempotency_key: key,
+        visit: Some("intake"),
     }
 }
 
@@ -67,18 +76,24 @@ both!(idempotent, the_same_key_never_makes_two_cases);
 
 async fn transitions_append_events_and_refuse_stale_states(db: &Db) {
     let (c, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
-    cases::transition(
-        db,
-        c.id,
-        "received",
-        "awaiting_materials",
-        "request_materials",
-        "缺户口簿",
-        &DESK,
-    )
-    .await
-    .unwrap();
-    let stale = cases::transition(db, c.id, "received", "accepted", "accept", "", &DESK).await;
+    let request = Move {
+        from: "received",
+        to: "awaiting_materials",
+        action: "request_materials",
+        note: "缺户口簿",
+        due_on: None,
+        accepted_on: None,
+        checklist: None,
+    };
+    cases::transition(db, c.id, &request, &DESK).await.unwrap();
+    let accept = Move {
+        from: "received",
+        to: "accepted",
+        action: "accept",
+        note: "",
+        ..request
+    };
+    let stale = cases::transition(db, c.id, &accept, &DESK).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     assert_eq!(
         cases::get(db, c.id).await.unwrap().state,

@@ -1,5 +1,22 @@
 //! Cases (办件): creation with a day-numbered case number and an idempotency key, state changes
-//! that append events and refuse a stale state, and the event history.
+//! that append events and refuse a stale state, and the event history. The records around a
+//! case live in the submodules.
+
+mod approvals;
+mod files;
+mod links;
+mod mandates;
+mod queue;
+mod transfers;
+mod visits;
+
+pub use approvals::{Approval, decide_approval, pending_approval, pending_approvals, request_approval};
+pub use files::{CaseFile, NewFile, add_file, file, files};
+pub use links::{link, linked};
+pub use mandates::{Mandate, mandate, record_mandate};
+pub use queue::{Filter, Queue, list, open_for_resident, overdue_unescalated, mark_escalated, open_load};
+pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
+pub use visits::{Visit, record_visit, visits};
 
 use sqlx::FromRow;
 
@@ -23,10 +40,21 @@ pub struct Case {
     pub created_by: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    pub line: String,
+    pub business_kind: String,
+    /// JSON object: question id → answers.
+    pub answers: String,
+    /// JSON array of {id, name, how_to_obtain, status}.
+    pub checklist: String,
+    pub accepted_on: Option<String>,
+    pub due_on: Option<String>,
+    pub escalated_at: Option<i64>,
+    pub open311_key_id: Option<i64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Event {
+    pub id: i64,
     pub at: i64,
     pub on_day: String,
     pub actor_id: Option<i64>,
@@ -51,6 +79,10 @@ pub struct NewCase<'a> {
     pub community_code: &'a str,
     pub item_code: &'a str,
     pub item_version: i64,
+    pub line: &'a str,
+    pub business_kind: &'a str,
+    pub answers: &'a str,
+    pub checklist: &'a str,
     pub resident_id: Option<i64>,
     pub applicant_name: &'a str,
     pub applicant_phone: &'a str,
@@ -61,16 +93,24 @@ pub struct NewCase<'a> {
     pub action: &'a str,
     pub note: &'a str,
     pub promised_days: i64,
+    pub accepted_on: Option<&'a str>,
+    pub due_on: Option<&'a str>,
+    pub assignee_id: Option<i64>,
+    pub open311_key_id: Option<i64>,
     pub idempotency_key: Option<&'a str>,
+    /// The resident came in for this (intake at the desk): recorded as a visit with the case.
+    pub visit: Option<&'a str>,
 }
 
 macro_rules! select_cases {
     () => {
         "SELECT id, number, community_path, item_code, item_version, resident_id, \
          applicant_name, applicant_phone, channel, state, promised_days, assignee_id, \
-         created_by, created_at, updated_at FROM cases "
+         created_by, created_at, updated_at, line, business_kind, answers, checklist, \
+         accepted_on, due_on, escalated_at, open311_key_id FROM cases "
     };
 }
+pub(crate) use select_cases;
 
 /// Creates a case, or returns the one already created with the same idempotency key; the flag
 /// says whether this call created it.
@@ -108,8 +148,10 @@ async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<i64> {
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
              applicant_name, applicant_phone, channel, state, promised_days, created_by, \
-             created_at, updated_at, idempotency_key) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13) RETURNING id",
+             created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
+             accepted_on, due_on, assignee_id, open311_key_id) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, \
+             $16, $17, $18, $19, $20, $21) RETURNING id",
         )
         .bind(&number)
         .bind(c.community_path)
@@ -124,9 +166,20 @@ async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<i64> {
         .bind(by.id)
         .bind(by.now)
         .bind(c.idempotency_key)
+        .bind(c.line)
+        .bind(c.business_kind)
+        .bind(c.answers)
+        .bind(c.checklist)
+        .bind(c.accepted_on)
+        .bind(c.due_on)
+        .bind(c.assignee_id)
+        .bind(c.open311_key_id)
         .fetch_one(&mut *tx)
         .await?;
         insert_event!(tx, id, by, "", c.state, c.action, c.note);
+        if let Some(purpose) = c.visit {
+            visits::insert_visit!(tx, id, purpose, by);
+        }
         tx.commit().await?;
         id
     });
@@ -135,9 +188,9 @@ async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<i64> {
 
 macro_rules! insert_event {
     ($tx:ident, $case:expr, $by:expr, $from:expr, $to:expr, $action:expr, $note:expr) => {
-        sqlx::query(
+        sqlx::query_as::<_, (i64,)>(
             "INSERT INTO case_events (case_id, at, on_day, actor_id, actor_name, from_state, \
-             to_state, action, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+             to_state, action, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         )
         .bind($case)
         .bind($by.now)
@@ -148,8 +201,9 @@ macro_rules! insert_event {
         .bind($to)
         .bind($action)
         .bind($note)
-        .execute(&mut *$tx)
+        .fetch_one(&mut *$tx)
         .await?
+        .0
     };
 }
 use insert_event;
@@ -183,37 +237,114 @@ async fn by_key(db: &Db, key: &str) -> Result<Option<Case>> {
         .await?))
 }
 
-/// Moves a case from `from` to `to` (state codes; the caller has checked the lifecycle) and
-/// appends the event. Refused with `Conflict` when the case is no longer in `from`: someone
-/// else acted first, and the worker must see the case as it is now.
-pub async fn transition(
-    db: &Db,
-    case_id: i64,
-    from: &str,
-    to: &str,
-    action: &str,
-    note: &str,
-    by: &Actor<'_>,
-) -> Result<()> {
-    with_pool!(db, |pool| {
+/// A state change and what changes with it.
+pub struct Move<'a> {
+    pub from: &'a str,
+    pub to: &'a str,
+    pub action: &'a str,
+    pub note: &'a str,
+    /// The due day after the change (None: paused or closed).
+    pub due_on: Option<&'a str>,
+    /// Set when the clock starts with this change; left as it was when None.
+    pub accepted_on: Option<&'a str>,
+    /// The checklist after the change (materials brought on return); left when None.
+    pub checklist: Option<&'a str>,
+}
+
+/// Moves a case (the caller has checked the lifecycle) and appends the event; returns the
+/// event's id, for files attached to it. Refused with `Conflict` when the case is no longer
+/// in `from`: someone else acted first, and the worker must see the case as it is now.
+pub async fn transition(db: &Db, case_id: i64, m: &Move<'_>, by: &Actor<'_>) -> Result<i64> {
+    let event = with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
         let moved = sqlx::query(
-            "UPDATE cases SET state = $1, updated_at = $2 WHERE id = $3 AND state = $4",
+            "UPDATE cases SET state = $1, updated_at = $2, due_on = $3, \
+             accepted_on = COALESCE($4, accepted_on), checklist = COALESCE($5, checklist) \
+             WHERE id = $6 AND state = $7",
         )
-        .bind(to)
+        .bind(m.to)
         .bind(by.now)
+        .bind(m.due_on)
+        .bind(m.accepted_on)
+        .bind(m.checklist)
         .bind(case_id)
-        .bind(from)
+        .bind(m.from)
         .execute(&mut *tx)
         .await?
         .rows_affected();
         if moved == 0 {
             tx.rollback().await?;
             return Err(StoreError::Conflict(format!(
-                "case {case_id} is not in {from}"
+                "case {case_id} is not in {}",
+                m.from
             )));
         }
-        insert_event!(tx, case_id, by, from, to, action, note);
+        let id = insert_event!(tx, case_id, by, m.from, m.to, m.action, m.note);
+        tx.commit().await?;
+        id
+    });
+    Ok(event)
+}
+
+/// Appends an event that does not change the state (assignment, transfer, escalation, note).
+pub async fn note(db: &Db, case_id: i64, action: &str, note: &str, by: &Actor<'_>) -> Result<i64> {
+    let event = with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (state,): (String,) = sqlx::query_as("SELECT state FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        let id = insert_event!(tx, case_id, by, &state, &state, action, note);
+        tx.commit().await?;
+        id
+    });
+    Ok(event)
+}
+
+/// Gives the case to a worker (None: back to the unassigned queue) and records who did it.
+pub async fn assign(
+    db: &Db,
+    case_id: i64,
+    assignee: Option<i64>,
+    note: &str,
+    by: &Actor<'_>,
+) -> Result<()> {
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (state,): (String,) = sqlx::query_as(
+            "UPDATE cases SET assignee_id = $1, updated_at = $2 WHERE id = $3 RETURNING state",
+        )
+        .bind(assignee)
+        .bind(by.now)
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_event!(tx, case_id, by, &state, &state, "assign", note);
+        tx.commit().await?;
+    });
+    Ok(())
+}
+
+/// Moves the case to another community (an accepted 通办 transfer), unassigned.
+pub async fn move_to_community(
+    db: &Db,
+    case_id: i64,
+    community_path: &str,
+    note: &str,
+    by: &Actor<'_>,
+) -> Result<()> {
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (state,): (String,) = sqlx::query_as(
+            "UPDATE cases SET community_path = $1, assignee_id = NULL, updated_at = $2 \
+             WHERE id = $3 RETURNING state",
+        )
+        .bind(community_path)
+        .bind(by.now)
+        .bind(case_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        insert_event!(tx, case_id, by, &state, &state, "transfer_accepted", note);
         tx.commit().await?;
     });
     Ok(())
@@ -221,7 +352,7 @@ pub async fn transition(
 
 /// The case's history, oldest first.
 pub async fn events(db: &Db, case_id: i64) -> Result<Vec<Event>> {
-    let sql = "SELECT at, on_day, actor_id, actor_name, from_state, to_state, action, note \
+    let sql = "SELECT id, at, on_day, actor_id, actor_name, from_state, to_state, action, note \
                FROM case_events WHERE case_id = $1 ORDER BY id";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(case_id)

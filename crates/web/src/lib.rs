@@ -6,6 +6,7 @@ mod admin;
 mod assets;
 mod audit;
 mod auth;
+pub mod cases;
 pub mod catalogue;
 mod clock;
 pub mod demo;

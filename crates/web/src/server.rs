@@ -46,6 +46,8 @@ pub struct AppState {
     pub(crate) catalogue: crate::catalogue::snapshot::CatalogueCache,
     /// Registry imports waiting for a choice or running in the background.
     pub(crate) imports: crate::registry::jobs::Jobs,
+    /// The working-day calendar in force.
+    pub(crate) calendar: crate::cases::calendar::CalendarCache,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             metrics: metrics::Metrics::new(),
             catalogue: Default::default(),
             imports: Default::default(),
+            calendar: Default::default(),
         })
     }
 }
@@ -119,6 +122,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     warm_up(state.clone());
+    crate::cases::escalation::spawn(state.clone());
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -1,0 +1,364 @@
+//! Opening a case: at the desk with one of its outcomes (即办, 受理, 补正, 不予受理), or as a
+//! received application from the portal, a grid worker's 代办, the phone or an Open311 partner.
+//! Everything is checked before anything is written; the case, its first event and the visit
+//! are one transaction, so a refused intake leaves nothing behind.
+
+use super::checklist::{self, Entry, Known, MaterialStatus};
+use super::deadline;
+use super::refusal::{CaseError, CaseResult};
+use super::routing;
+use super::worker::Worker;
+use crate::server::Shared;
+use quanke_domain::case::{Lifecycle, State};
+use quanke_domain::catalogue::{Answers, BusinessKind, Mode, ServiceItem};
+use quanke_domain::ident::phone;
+use quanke_domain::{OrgKind, Role};
+use quanke_store::cases::{self, Case, NewCase};
+use quanke_store::{orgs, registry};
+use std::collections::HashMap;
+
+/// What the intake ends with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// 即办: completed on the spot.
+    OnTheSpot,
+    /// 受理: accepted, with a receipt, routed to the back office.
+    Accept,
+    /// 补正: every missing material on one notice; the case waits, its clock paused.
+    RequestMaterials,
+    /// 不予受理: refused with a reason (needs the head's approval).
+    Reject,
+    /// Received for the desk to check (portal, phone, Open311, 代办).
+    Receive,
+}
+
+impl Outcome {
+    pub fn parse(code: &str) -> Option<Outcome> {
+        match code {
+            "on_the_spot" | "complete_on_spot" => Some(Outcome::OnTheSpot),
+            "accept" => Some(Outcome::Accept),
+            "request_materials" => Some(Outcome::RequestMaterials),
+            "reject" => Some(Outcome::Reject),
+            "receive" => Some(Outcome::Receive),
+            _ => None,
+        }
+    }
+
+    /// The state the case is in after this outcome (a rejection waits for approval first).
+    fn target(self) -> State {
+        match self {
+            Outcome::OnTheSpot => State::Completed,
+            Outcome::Accept => State::Accepted,
+            Outcome::RequestMaterials => State::AwaitingMaterials,
+            Outcome::Reject => State::Rejected,
+            Outcome::Receive => State::Received,
+        }
+    }
+}
+
+/// The channels a case comes in by (stored codes).
+pub const CHANNELS: [(&str, &str); 5] = [
+    ("desk", "窗口"),
+    ("portal", "网上"),
+    ("grid", "网格代办"),
+    ("phone", "电话"),
+    ("open311", "Open311"),
+];
+
+pub fn channel_label(code: &str) -> &str {
+    CHANNELS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or(code, |(_, l)| l)
+}
+
+#[derive(Debug, Clone)]
+pub struct Intake {
+    pub item_code: String,
+    pub business_kind: BusinessKind,
+    pub answers: Answers,
+    /// Status per material id; materials not named take their default.
+    pub statuses: HashMap<String, MaterialStatus>,
+    pub resident_id: Option<i64>,
+    pub applicant_name: String,
+    pub applicant_phone: String,
+    pub channel: String,
+    pub outcome: Outcome,
+    pub note: String,
+    pub idempotency_key: Option<String>,
+    /// The community the case belongs to; the worker's own when None.
+    pub community_id: Option<i64>,
+    /// The resident is at the desk: the intake counts as a visit.
+    pub visit: bool,
+    pub open311_key_id: Option<i64>,
+}
+
+/// The case opened, whether this call created it (false: the same idempotency key came
+/// before), and the warning to show when the resident already has this matter open.
+pub struct Opened {
+    pub case: Case,
+    pub created: bool,
+    pub duplicates: Vec<Case>,
+}
+
+pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opened> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let current = snap.get(&intake.item_code).ok_or_else(|| {
+        CaseError::refuse(
+            "unknown_item",
+            format!("没有编码为“{}”的在办事项", intake.item_code),
+        )
+    })?;
+    let item = &current.item;
+    check_applicant(intake)?;
+    check_answers(item, &intake.answers)?;
+    let known = known(st, intake.resident_id).await?;
+    let list = checklist::build(
+        item,
+        intake.business_kind,
+        &intake.answers,
+        known,
+        &intake.statuses,
+    );
+    check_outcome(item, intake, &list)?;
+    let lifecycle = Lifecycle::default_table();
+    let (state, action) = first_step(&lifecycle, by, intake)?;
+    let community = community_of(st, by, intake.community_id).await?;
+    let duplicates = match intake.resident_id {
+        Some(r) => cases::open_for_resident(&st.db, r, &item.code).await?,
+        None => Vec::new(),
+    };
+    let today = by.today.as_str();
+    let history = deadline::history(&[], Some((today, state)));
+    let calendar = st.calendar.get(&st.db).await?;
+    let promised = i64::from(item.promised_days);
+    let due = deadline::due_on(&calendar, today, promised, state, &history);
+    let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
+    let checklist_json = checklist::to_json(&list);
+    let new = NewCase {
+        community_path: community.path.as_str(),
+        community_code: &community.code,
+        item_code: &item.code,
+        item_version: current.version,
+        line: &item.line,
+        business_kind: kind_code(intake.business_kind),
+        answers: &answers,
+        checklist: &checklist_json,
+        resident_id: intake.resident_id,
+        applicant_name: intake.applicant_name.trim(),
+        applicant_phone: intake.applicant_phone.trim(),
+        channel: &intake.channel,
+        state: state.code(),
+        action,
+        note: intake.note.trim(),
+        promised_days: promised,
+        accepted_on: Some(today),
+        due_on: due.as_deref(),
+        assignee_id: None,
+        open311_key_id: intake.open311_key_id,
+        idempotency_key: intake.idempotency_key.as_deref(),
+        visit: intake.visit.then_some("intake"),
+    };
+    let (case, created) = cases::create(&st.db, &new, &by.actor()).await?;
+    if created {
+        after_open(st, by, intake, &case).await?;
+    }
+    let duplicates = duplicates.into_iter().filter(|d| d.id != case.id).collect();
+    Ok(Opened {
+        case,
+        created,
+        duplicates,
+    })
+}
+
+/// Routing for an accepted case, the approval request for a rejection.
+async fn after_open(st: &Shared, by: &Worker, intake: &Intake, case: &Case) -> CaseResult<()> {
+    match intake.outcome {
+        Outcome::Accept => {
+            routing::route(st, case, by).await?;
+        }
+        Outcome::Reject => {
+            super::act::ask_approval(st, by, case, State::Received, State::Rejected, "reject", &intake.note)
+                .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn check_applicant(intake: &Intake) -> CaseResult<()> {
+    let name = intake.applicant_name.trim();
+    if name.is_empty() {
+        return Err(CaseError::refuse("missing_applicant", "请填写申请人姓名"));
+    }
+    if name.chars().count() > 50 {
+        return Err(CaseError::refuse("bad_applicant", "申请人姓名过长（最多 50 字）"));
+    }
+    let phone_text = intake.applicant_phone.trim();
+    if !phone_text.is_empty()
+        && let Err(e) = phone::parse(phone_text)
+    {
+        return Err(CaseError::refuse("bad_phone", format!("联系电话有误：{e}")));
+    }
+    if !CHANNELS.iter().any(|(c, _)| *c == intake.channel) {
+        return Err(CaseError::refuse("bad_channel", "未知的受理渠道"));
+    }
+    if intake.note.chars().count() > 2000 {
+        return Err(CaseError::refuse("bad_note", "说明过长（最多 2000 字）"));
+    }
+    Ok(())
+}
+
+/// Required questions must be answered, and a choice must be one of the options.
+fn check_answers(item: &ServiceItem, answers: &Answers) -> CaseResult<()> {
+    for q in &item.questions {
+        let given: Vec<&String> = answers
+            .get(&q.id)
+            .map(|v| v.iter().filter(|a| !a.trim().is_empty()).collect())
+            .unwrap_or_default();
+        if q.required && given.is_empty() {
+            return Err(CaseError::refuse(
+                "missing_answer",
+                format!("请回答：{}", q.text),
+            ));
+        }
+        if q.datatype.has_options()
+            && let Some(bad) = given.iter().find(|a| !q.options.iter().any(|o| &o.key == **a))
+        {
+            return Err(CaseError::refuse(
+                "bad_answer",
+                format!("“{}”的回答“{bad}”不是可选项", q.text),
+            ));
+        }
+    }
+    if let Some(unknown) = answers.keys().find(|k| !item.questions.iter().any(|q| &q.id == *k)) {
+        return Err(CaseError::refuse(
+            "unknown_question",
+            format!("该事项没有问题“{unknown}”"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_outcome(item: &ServiceItem, intake: &Intake, list: &[Entry]) -> CaseResult<()> {
+    let missing = checklist::missing(list);
+    let names = || {
+        missing
+            .iter()
+            .map(|e| e.name.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    match intake.outcome {
+        Outcome::Accept | Outcome::OnTheSpot if !missing.is_empty() => Err(CaseError::refuse(
+            "materials_missing",
+            format!("材料不齐，不能受理（缺：{}）。请选择“补正”出具一次性告知书", names()),
+        )),
+        Outcome::OnTheSpot if item.mode != Mode::OnTheSpot => Err(CaseError::refuse(
+            "not_on_the_spot",
+            format!("“{}”是承诺件（{} 个工作日），不能即办，请受理", item.name, item.promised_days),
+        )),
+        Outcome::RequestMaterials if missing.is_empty() => Err(CaseError::refuse(
+            "nothing_missing",
+            "没有标记为“缺”的材料；材料齐全请直接受理",
+        )),
+        Outcome::Reject if intake.note.trim().is_empty() => Err(CaseError::refuse(
+            "missing_reason",
+            "不予受理须写明理由和可去办理的地方",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The state the case starts in and the action recorded, checked against the lifecycle.
+fn first_step(
+    lifecycle: &Lifecycle,
+    by: &Worker,
+    intake: &Intake,
+) -> CaseResult<(State, &'static str)> {
+    if intake.outcome == Outcome::Receive {
+        return Ok((State::Received, "receive"));
+    }
+    let Some(role) = by.role else {
+        return Err(CaseError::refuse("not_allowed", "网上申请只能提交，由窗口核验后受理"));
+    };
+    let target = intake.outcome.target();
+    let t = lifecycle
+        .check(role, State::Received, target)
+        .map_err(|e| CaseError::refuse("not_allowed", e.to_string()))?;
+    Ok(match intake.outcome {
+        Outcome::OnTheSpot => (target, "complete_on_spot"),
+        Outcome::Accept => (target, "accept"),
+        Outcome::RequestMaterials => (target, "request_materials"),
+        // Taken at once by the head; anyone else's rejection waits for the head's approval.
+        Outcome::Reject if !t.needs_head_approval() || role == Role::CommunityHead => {
+            (target, "reject")
+        }
+        Outcome::Reject | Outcome::Receive => (State::Received, "receive"),
+    })
+}
+
+async fn known(st: &Shared, resident_id: Option<i64>) -> CaseResult<Known> {
+    let Some(id) = resident_id else {
+        return Ok(Known::default());
+    };
+    let r = registry::resident(&st.db, id)
+        .await
+        .map_err(|_| CaseError::refuse("unknown_resident", "居民信息中没有这个人"))?;
+    Ok(Known {
+        resident: true,
+        household: r.household_id.is_some(),
+    })
+}
+
+/// The community a case belongs to: the one named, else the worker's (a grid worker's is the
+/// community above the grid).
+async fn community_of(
+    st: &Shared,
+    by: &Worker,
+    named: Option<i64>,
+) -> CaseResult<orgs::Org> {
+    let org = match named {
+        Some(id) => orgs::get(&st.db, id)
+            .await
+            .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?,
+        None => {
+            let own = by.org.ids().last().copied().unwrap_or_default();
+            orgs::get(&st.db, own).await?
+        }
+    };
+    let community = match org.kind {
+        OrgKind::Community => org,
+        OrgKind::Grid => orgs::get(&st.db, org.parent_id.unwrap_or_default()).await?,
+        OrgKind::Street => {
+            return Err(CaseError::refuse(
+                "needs_community",
+                "办件须落在一个社区：请选择受理社区",
+            ));
+        }
+    };
+    if named.is_some() && by.role.is_some() && !by.sees(community.path.as_str()) {
+        return Err(CaseError::refuse("outside_scope", "不能替其他社区受理办件"));
+    }
+    Ok(community)
+}
+
+pub fn kind_code(kind: BusinessKind) -> &'static str {
+    match kind {
+        BusinessKind::New => "new",
+        BusinessKind::Change => "change",
+        BusinessKind::Renewal => "renewal",
+        BusinessKind::Cancel => "cancel",
+    }
+}
+
+pub fn parse_kind(code: &str) -> Option<BusinessKind> {
+    [
+        BusinessKind::New,
+        BusinessKind::Change,
+        BusinessKind::Renewal,
+        BusinessKind::Cancel,
+    ]
+    .into_iter()
+    .find(|k| kind_code(*k) == code)
+}

@@ -1,0 +1,62 @@
+//! Why the office refuses a case operation: a stable code for machines and a Chinese message
+//! for people. Internal failures stay separate, so they are logged and never shown.
+
+use crate::error::AppError;
+use quanke_store::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refusal {
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl Refusal {
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    #[error("refused: {}", .0.message)]
+    Refused(Refusal),
+    #[error("not found")]
+    NotFound,
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl CaseError {
+    pub fn refuse(code: &'static str, message: impl Into<String>) -> Self {
+        CaseError::Refused(Refusal::new(code, message))
+    }
+}
+
+impl From<StoreError> for CaseError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => CaseError::NotFound,
+            // The only conflicts case writes raise are someone else acting first.
+            StoreError::Conflict(_) => CaseError::refuse(
+                "stale_state",
+                "办件状态已被他人更新，请刷新页面查看最新情况后再操作",
+            ),
+            other => CaseError::Internal(other.into()),
+        }
+    }
+}
+
+impl From<CaseError> for AppError {
+    fn from(e: CaseError) -> Self {
+        match e {
+            CaseError::Refused(r) => AppError::BadRequest(r.message),
+            CaseError::NotFound => AppError::NotFound,
+            CaseError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}
+
+pub type CaseResult<T> = Result<T, CaseError>;

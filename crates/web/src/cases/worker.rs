@@ -1,0 +1,59 @@
+//! Who acts on a case: a signed-in worker, or the system for a resident's own online
+//! application or a partner's Open311 request (no role, no account).
+
+use crate::auth::CurrentUser;
+use crate::clock;
+use quanke_domain::{OrgPath, Role};
+use quanke_store::cases::Actor;
+
+#[derive(Debug, Clone)]
+pub struct Worker {
+    pub id: Option<i64>,
+    pub name: String,
+    pub role: Option<Role>,
+    pub org: OrgPath,
+    pub now: i64,
+    pub today: String,
+}
+
+impl Worker {
+    pub fn of(me: &CurrentUser) -> Worker {
+        let now = clock::now();
+        Worker {
+            id: Some(me.user.id),
+            name: me.user.display_name.clone(),
+            role: Some(me.user.role),
+            org: me.scope.org.clone(),
+            now,
+            today: clock::date(now),
+        }
+    }
+
+    /// The system acting for a resident or partner (`name` says who, e.g. "居民网上申请").
+    pub fn system(name: &str, org: OrgPath) -> Worker {
+        let now = clock::now();
+        Worker {
+            id: None,
+            name: name.into(),
+            role: None,
+            org,
+            now,
+            today: clock::date(now),
+        }
+    }
+
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            id: self.id,
+            name: &self.name,
+            now: self.now,
+            today: &self.today,
+        }
+    }
+
+    /// A case is the worker's business when it lies in their subtree, or when they work
+    /// inside its community (a grid worker delivering a result at home).
+    pub fn sees(&self, community_path: &str) -> bool {
+        community_path.starts_with(self.org.as_str()) || self.org.as_str().starts_with(community_path)
+    }
+}

@@ -83,6 +83,20 @@ enum Command {
         #[arg(long, global = true)]
         database: Option<String>,
     },
+    /// JSON 接口令牌 / JSON API tokens: `quanke api token add USERNAME [--name NAME]`
+    Api {
+        #[command(subcommand)]
+        action: commands::api::ApiAction,
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
+    /// Open311 接入密钥 / Open311 partners' api keys: `quanke open311 key add NAME`
+    Open311 {
+        #[command(subcommand)]
+        action: commands::open311::Open311Action,
+        #[arg(long, global = true)]
+        database: Option<String>,
+    },
     /// 备份数据库 / back up the database (SQLite online; PostgreSQL via pg_dump)
     Backup {
         file: PathBuf,
@@ -168,6 +182,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Org { action, database } => {
             let cfg = load(config, database, None)?;
             rt.block_on(commands::org::run(&cfg, action))
+        }
+        Command::Api { action, database } => {
+            let cfg = load(config, database, None)?;
+            rt.block_on(commands::api::run(&cfg, action))
+        }
+        Command::Open311 { action, database } => {
+            let cfg = load(config, database, None)?;
+            rt.block_on(commands::open311::run(&cfg, action))
         }
         Command::Backup { file, database } => {
             let cfg = load(config, database, None)?;

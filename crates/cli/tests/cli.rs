@@ -329,3 +329,29 @@ fn registry_import_is_a_dry_run_until_told_to_commit() {
     );
     assert!(text(&unknown.stderr).contains("没有编码为“NOPE”的社区"));
 }
+
+#[test]
+fn open311_keys_are_printed_once_and_revoked() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(d, &["org", "add", "HS", "湖墅街道"]);
+    let key = ok(d, &["open311", "key", "add", "城市大脑"]);
+    // Alone on standard output, so a script can keep it.
+    assert_eq!(key.lines().count(), 1, "{key}");
+    assert!(key.starts_with("qk311_"), "{key}");
+    let listed = ok(d, &["open311", "key", "list"]);
+    assert!(
+        listed.contains("城市大脑") && listed.contains("有效"),
+        "{listed}"
+    );
+    assert!(!listed.contains(key.trim()), "{listed}");
+    assert!(!quanke(d, &["open311", "key", "add", "  "]).status.success());
+    assert!(ok(d, &["open311", "key", "revoke", "1"]).contains("已停用密钥 #1"));
+    assert!(ok(d, &["open311", "key", "revoke", "1"]).contains("早已停用"));
+    assert!(
+        !quanke(d, &["open311", "key", "revoke", "9"])
+            .status
+            .success()
+    );
+    assert!(ok(d, &["open311", "key", "list"]).contains("已停用"));
+}

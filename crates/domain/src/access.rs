@@ -38,6 +38,8 @@ pub enum Permission {
     ExportRegistry,
     /// Apply the retention rule that anonymises people who left long ago.
     ApplyRetention,
+    /// Edit the working-day calendar (holidays and 调休) every deadline is counted on.
+    EditCalendar,
 }
 
 impl Permission {
@@ -64,6 +66,8 @@ impl Permission {
             ImportRegistry => matches!(role, CommunityHead | StreetAdmin),
             ExportRegistry => matches!(role, CommunityHead | StreetAdmin),
             ApplyRetention => matches!(role, StreetAdmin),
+            // One calendar for the whole deployment: the street and the system keep it.
+            EditCalendar => matches!(role, StreetAdmin | SystemAdmin),
         }
     }
 }
@@ -131,6 +135,15 @@ mod tests {
             .collect();
         assert_eq!(publishers, vec![Role::StreetAdmin]);
         assert!(!Permission::HandleMatters.granted_to(Role::SystemAdmin));
+    }
+
+    #[test]
+    fn only_street_and_system_admins_edit_the_calendar() {
+        let editors: Vec<Role> = Role::ALL
+            .into_iter()
+            .filter(|r| Permission::EditCalendar.granted_to(*r))
+            .collect();
+        assert_eq!(editors, vec![Role::StreetAdmin, Role::SystemAdmin]);
     }
 
     #[test]

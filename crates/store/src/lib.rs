@@ -4,11 +4,15 @@
 mod db;
 mod error;
 
+pub mod api_tokens;
 pub mod audit;
 pub mod backup;
 pub mod calendar;
+pub mod case_reports;
 pub mod cases;
 pub mod catalogue;
+pub mod open311_keys;
+pub mod open311_requests;
 pub mod orgs;
 pub mod registry;
 pub mod sessions;

@@ -31,6 +31,9 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("registry_mapping_saved", "保存列对应关系"),
     ("registry_retention_applied", "执行留存期限"),
     ("registry_business_saved", "登记单位"),
+    ("calendar_saved", "修改工作日历"),
+    ("open311_key_issued", "发放 Open311 密钥"),
+    ("open311_key_revoked", "停用 Open311 密钥"),
 ];
 
 pub fn action_label(code: &str) -> &str {

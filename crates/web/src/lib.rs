@@ -3,6 +3,7 @@
 
 pub mod accounts;
 mod admin;
+mod api;
 mod assets;
 mod audit;
 mod auth;

@@ -22,12 +22,15 @@ struct NavItem {
 /// Navigation entries and the permission each needs (None: everyone signed in).
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "首页", None),
+    ("/desk", "受理台", Some(Permission::UseDesk)),
+    ("/cases", "办件", Some(Permission::UseDesk)),
     ("/registry", "居民信息", Some(Permission::ReadRegistry)),
     ("/catalogue", "办事指南", Some(Permission::ReadCatalogue)),
     ("/notices", "政策变化", Some(Permission::HandleMatters)),
     ("/admin/orgs", "组织架构", Some(Permission::ManageOrgs)),
     ("/admin/users", "人员账号", Some(Permission::ManageUsers)),
     ("/admin/audit", "安全审计", Some(Permission::ReadAudit)),
+    ("/admin/calendar", "工作日历", Some(Permission::EditCalendar)),
 ];
 
 /// The CSRF token of this request, for forms on pages shown to anyone.

@@ -73,6 +73,8 @@ pub fn router(state: Shared) -> Router {
         .nest("/admin", admin::routes())
         .merge(crate::catalogue::routes())
         .merge(crate::registry::routes())
+        .merge(crate::api::routes())
+        .merge(crate::cases::routes())
         .nest("/portal", crate::portal::routes())
         .route(
             "/portal/",
@@ -85,6 +87,7 @@ pub fn router(state: Shared) -> Router {
         // Applies to the routes above only; the ledger upload has its own, larger limit.
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .merge(crate::registry::upload_routes())
+        .merge(crate::portal::upload_routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::dress))
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))

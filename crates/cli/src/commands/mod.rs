@@ -1,6 +1,8 @@
+pub mod api;
 pub mod backup;
 pub mod catalogue;
 pub mod demo;
+pub mod open311;
 pub mod org;
 pub mod registry;
 pub mod serve;

@@ -6,6 +6,8 @@
 
 mod clock;
 mod parse;
+#[cfg(test)]
+mod role_matrix;
 mod state;
 mod table;
 

@@ -127,6 +127,8 @@ const SQLITE_IMPORT_SETTINGS: [&str; 2] = [
     "PRAGMA cache_size = -196608",
     "PRAGMA wal_autocheckpoint = 16384",
 ];
+/// Fewer changed rows than this do not move the statistics (one person registered at the desk).
+const ANALYZE_AFTER: u64 = 1_000;
 const ANALYZED: [&str; 3] = [
     "VACUUM (ANALYZE) registry_residents",
     "ANALYZE registry_households",
@@ -182,7 +184,7 @@ pub async fn import_residents(
                 }
             }
         }
-        if !sqlite && counts.committed {
+        if !sqlite && counts.committed && counts.created + counts.updated >= ANALYZE_AFTER {
             // Fresh statistics, or PostgreSQL plans the next searches for an empty table; and the
             // trigram index's pending list merged, or every address search reads through it.
             for table in ANALYZED {

@@ -1,6 +1,8 @@
-//! Administration: the org tree, staff accounts and the audit log.
+//! Administration: the org tree, staff accounts, the audit log and Open311 partners' keys.
 
 mod audit_log;
+mod calendar;
+mod open311_keys;
 mod orgs;
 mod users;
 
@@ -19,4 +21,10 @@ pub fn routes() -> Router<Shared> {
         .route("/users/{id}/enable", post(users::enable))
         .route("/users/{id}/reset", post(users::reset))
         .route("/audit", get(audit_log::list))
+        .route("/calendar", get(calendar::show).post(calendar::save))
+        .route(
+            "/open311",
+            get(open311_keys::list).post(open311_keys::issue),
+        )
+        .route("/open311/{id}/revoke", post(open311_keys::revoke))
 }

@@ -1,5 +1,6 @@
 //! Sign-in, sessions, CSRF and the signed-in user as an extractor.
 
+pub mod bearer;
 pub mod cookies;
 pub mod csrf;
 mod login;

@@ -1,6 +1,6 @@
 //! Resolves the session cookie to a `CurrentUser` for every request, and starts and ends sessions.
 
-use super::{CurrentUser, cookies};
+use super::{CurrentUser, bearer, cookies};
 use crate::clock;
 use crate::server::Shared;
 use axum::extract::{Request, State};
@@ -20,6 +20,18 @@ pub fn hash_token(token: &str) -> String {
 }
 
 pub async fn resolve(State(st): State<Shared>, mut req: Request, next: Next) -> Response {
+    // An API client's bearer token decides alone: a cookie sent beside it is not looked at.
+    if let Some(token) = bearer::given(req.headers()).map(str::to_owned) {
+        return match bearer::load(&st, &token).await {
+            Ok(Some(me)) => {
+                req.extensions_mut().insert(me);
+                req.extensions_mut().insert(bearer::ViaToken);
+                next.run(req).await
+            }
+            Ok(None) => bearer::unauthorized(),
+            Err(e) => crate::api::internal(&e),
+        };
+    }
     let token = cookies::get(req.headers(), cookies::SESSION).filter(|t| cookies::well_formed(t));
     let mut stale_cookie = false;
     if let Some(token) = token {

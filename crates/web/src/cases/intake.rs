@@ -8,6 +8,7 @@ use super::deadline;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
+use crate::catalogue::snapshot::{Current, Snapshot};
 use crate::server::Shared;
 use quanke_domain::case::{Lifecycle, State};
 use quanke_domain::catalogue::{Answers, BusinessKind, Mode, ServiceItem};
@@ -101,8 +102,21 @@ pub struct Opened {
     pub duplicates: Vec<Case>,
 }
 
-pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opened> {
-    let snap = st.catalogue.get(&st.db).await?;
+/// An intake that passed every check, ready to write.
+struct Checked<'a> {
+    current: &'a Current,
+    list: Vec<Entry>,
+    state: State,
+    action: &'static str,
+    community: orgs::Org,
+}
+
+async fn prepare<'a>(
+    st: &Shared,
+    snap: &'a Snapshot,
+    by: &Worker,
+    intake: &Intake,
+) -> CaseResult<Checked<'a>> {
     let current = snap.get(&intake.item_code).ok_or_else(|| {
         CaseError::refuse(
             "unknown_item",
@@ -121,9 +135,34 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         &intake.statuses,
     );
     check_outcome(item, intake, &list)?;
-    let lifecycle = Lifecycle::default_table();
-    let (state, action) = first_step(&lifecycle, by, intake)?;
+    let (state, action) = first_step(&Lifecycle::default_table(), by, intake)?;
     let community = community_of(st, by, intake.community_id).await?;
+    Ok(Checked {
+        current,
+        list,
+        state,
+        action,
+        community,
+    })
+}
+
+/// Runs every check of `open` without writing (the desk registers a new person only for an
+/// intake that will go through).
+pub async fn check(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<()> {
+    let snap = st.catalogue.get(&st.db).await?;
+    prepare(st, &snap, by, intake).await.map(|_| ())
+}
+
+pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opened> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let Checked {
+        current,
+        list,
+        state,
+        action,
+        community,
+    } = prepare(st, &snap, by, intake).await?;
+    let item = &current.item;
     let duplicates = match intake.resident_id {
         Some(r) => cases::open_for_resident(&st.db, r, &item.code).await?,
         None => Vec::new(),

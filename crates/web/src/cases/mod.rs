@@ -7,12 +7,41 @@ pub mod act;
 pub mod calendar;
 pub mod checklist;
 pub mod deadline;
+mod desk;
+mod handlers;
+mod page;
+mod print;
+mod queue;
 pub mod escalation;
 pub mod intake;
+pub mod rating;
+pub mod reports;
 pub mod refusal;
 pub mod routing;
 pub mod transfer;
+pub mod view;
 pub mod worker;
 
 pub use refusal::{CaseError, CaseResult, Refusal};
 pub use worker::Worker;
+
+use crate::server::Shared;
+use axum::Router;
+use axum::routing::{get, post};
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .merge(desk::routes())
+        .route("/cases", get(queue::page))
+        .route("/cases/reports", get(reports::page))
+        .route("/cases/{id}/rating", post(rating::submit))
+        .route("/cases/{id}", get(page::show))
+        .route("/cases/{id}/act", post(handlers::act))
+        .route("/cases/{id}/approvals/{approval}", post(handlers::decide))
+        .route("/cases/{id}/transfer", post(handlers::transfer))
+        .route("/cases/{id}/transfers/{transfer}", post(handlers::answer_transfer))
+        .route("/cases/{id}/assign", post(handlers::assign))
+        .route("/cases/{id}/link", post(handlers::link))
+        .route("/cases/{id}/files/{file}", get(handlers::file))
+        .route("/cases/{id}/print/{kind}", get(print::show))
+}

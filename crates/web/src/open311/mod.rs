@@ -1,7 +1,9 @@
-//! Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) over the service catalogue, for
-//! third-party apps and city platforms. Public and read-only so far: discovery, the service list
-//! and service definitions. Service requests (POST /requests...) will join as `requests.rs`
-//! beside `services.rs`, with their routes added to `routes` below.
+//! Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) over the service catalogue and
+//! the cases, for third-party apps and city platforms: discovery, the service list and service
+//! definitions (`services.rs`); service requests, submitted by partners with an api_key
+//! (`submit.rs`) and read by anyone (`requests.rs`); and the `servicerequestupdates`
+//! extension (`updates.rs`). Partners' keys are issued at /admin/open311 or with
+//! `quanke open311 key add`.
 //!
 //! Every path ends in `.json` or `.xml`; answers, errors included, come in that format (in XML,
 //! the spec's mandatory format, when the path names none).
@@ -12,11 +14,16 @@
 //! identifier is the constant `JURISDICTION_ID`; `jurisdiction_id` is optional, as the spec
 //! allows for servers of a single jurisdiction, and one that is sent must equal it.
 
+mod dates;
 mod discovery;
 mod format;
 mod jurisdiction;
 mod node;
+mod note;
+mod requests;
 mod services;
+mod submit;
+mod updates;
 
 use crate::server::Shared;
 use axum::Router;
@@ -27,12 +34,19 @@ use format::Format;
 
 pub const JURISDICTION_ID: &str = "quanke.local";
 
-/// Mounted at /open311/v2. No sign-in is needed, and being GET-only no CSRF token either.
+/// Mounted at /open311/v2. No sign-in is needed: reading is public and posting takes an
+/// api_key, so no cookie is involved and the CSRF guard lets these paths through.
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/discovery.{format}", get(discovery::show))
         .route("/services.{format}", get(services::list))
         .route("/services/{file}", get(services::definition))
+        .route(
+            "/requests.{format}",
+            get(requests::list).post(submit::create),
+        )
+        .route("/requests/{file}", get(requests::show))
+        .route("/servicerequestupdates.{format}", get(updates::list))
         .fallback(unknown)
 }
 

@@ -7,13 +7,18 @@ use axum::response::{IntoResponse, Response};
 const XLSX: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
 pub fn xlsx(bytes: Vec<u8>, name: &str, ascii_name: &str) -> Response {
+    attachment(bytes, XLSX, name, ascii_name)
+}
+
+/// Any file as a download, never cached (files here hold personal data).
+pub fn attachment(bytes: Vec<u8>, content_type: &str, name: &str, ascii_name: &str) -> Response {
     let disposition = format!(
         "attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{}",
         encode(name)
     );
     (
         [
-            (header::CONTENT_TYPE, XLSX.to_string()),
+            (header::CONTENT_TYPE, content_type.to_string()),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],

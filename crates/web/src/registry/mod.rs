@@ -3,22 +3,22 @@
 //! moves and the retention rule. Every page stays inside the viewer's part of the org tree.
 
 mod businesses;
-mod dates;
+pub(crate) mod dates;
 pub(crate) mod demo;
-mod download;
+pub(crate) mod download;
 mod export;
 mod import;
 pub(crate) mod jobs;
 mod labels;
 mod mappings;
-mod mask;
+pub(crate) mod mask;
 mod move_out;
 mod person;
-mod places;
+pub(crate) mod places;
 mod problems;
 mod retention;
 mod reveal;
-mod rows;
+pub(crate) mod rows;
 mod runner;
 mod search;
 
@@ -74,6 +74,6 @@ pub fn routes() -> Router<Shared> {
 
 /// Pages with personal data are not kept by the browser or any proxy: a revealed number must
 /// not come back from a cache.
-fn private(page: Html<String>) -> Response {
+pub(crate) fn private(page: Html<String>) -> Response {
     ([(header::CACHE_CONTROL, "no-store")], page).into_response()
 }

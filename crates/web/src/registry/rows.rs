@@ -23,6 +23,12 @@ pub struct Row {
     status: String,
 }
 
+impl Row {
+    pub fn id(&self) -> i64 {
+        self.id
+    }
+}
+
 pub fn row(s: &Summary, places: &Places, today: Date) -> Row {
     // Lists never reveal: a reveal concerns one person and is given on their page.
     let show = Show::Masked;

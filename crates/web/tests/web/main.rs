@@ -4,8 +4,13 @@
 mod harness;
 
 mod access;
+mod api_cases;
 mod auth;
+mod calendar;
 mod catalogue;
+mod desk;
 mod open311;
+mod open311_requests;
 mod ops;
+mod portal_cases;
 mod registry;

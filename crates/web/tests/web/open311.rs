@@ -449,7 +449,7 @@ async fn unknown_formats_and_paths(app: &App) {
     }
     // Resources not served (yet) answer in the format they asked for.
     error_json(
-        &get(app, "/open311/v2/requests.json").await,
+        &get(app, "/open311/v2/tokens.json").await,
         StatusCode::NOT_FOUND,
     );
     error_xml(

@@ -1,5 +1,9 @@
-//! The resident portal: no sign-in, phone-first. Search in everyday words, read a guide, and
-//! work out exactly what to bring before coming (最多跑一次).
+//! The resident portal: no sign-in, phone-first. Search in everyday words, read a guide, work
+//! out exactly what to bring before coming (最多跑一次), apply online (网上申请), follow the
+//! case with its number and phone (办件查询) and rate it once it is done (好差评).
+
+mod apply;
+mod track;
 
 use crate::catalogue::search;
 use crate::catalogue::snapshot::Snapshot;
@@ -7,19 +11,35 @@ use crate::error::{AppError, AppResult};
 use crate::page::render_anon;
 use crate::server::Shared;
 use axum::Router;
-use axum::extract::{Path, Query, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
 use axum::response::Html;
-use axum::routing::get;
+use axum::routing::{get, post};
 use minijinja::{Value, context};
-use quanke_domain::catalogue::{Answers, BusinessKind, materials_for};
+use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
 use serde::Deserialize;
+use tower_http::limit::RequestBodyLimitLayer;
 
+/// Mounted at /portal.
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/", get(home))
         .route("/search", get(results))
         .route("/items/{code}", get(guide))
         .route("/items/{code}/checklist", get(checklist))
+        .route("/track", get(track::form).post(track::lookup))
+        .route("/track/rating", post(track::rate))
+}
+
+/// The online application, with its scans, outside the server's small default body limit.
+pub fn upload_routes() -> Router<Shared> {
+    Router::new()
+        .route(
+            "/portal/items/{code}/apply",
+            get(apply::form)
+                .post(apply::submit)
+                .layer(DefaultBodyLimit::max(apply::BODY_LIMIT)),
+        )
+        .layer(RequestBodyLimitLayer::new(apply::BODY_LIMIT))
 }
 
 async fn home(State(st): State<Shared>) -> AppResult<Html<String>> {
@@ -86,6 +106,45 @@ fn code_of(kind: BusinessKind) -> String {
         .unwrap_or_default()
 }
 
+/// The query pairs of a page, as `kind=new&a_who=proxy`.
+fn pairs_of(raw: Option<&str>) -> Vec<(String, String)> {
+    serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
+}
+
+/// The business kind named in `pairs` (`kind=`) if the item has it, and the answers given as
+/// `a_<question>` (repeated for multiple choices; empty values dropped).
+fn choice(item: &ServiceItem, pairs: &[(String, String)]) -> (Option<BusinessKind>, Answers) {
+    let kind = pairs
+        .iter()
+        .find(|(k, _)| k == "kind")
+        .and_then(|(_, v)| serde_json::from_value::<BusinessKind>(v.as_str().into()).ok())
+        .filter(|k| item.kinds.iter().any(|x| x.kind == *k));
+    let mut answers = Answers::new();
+    for (k, v) in pairs {
+        let v = v.trim();
+        if let Some(q) = k.strip_prefix("a_").filter(|_| !v.is_empty()) {
+            answers
+                .entry(q.to_string())
+                .or_default()
+                .push(v.to_string());
+        }
+    }
+    (kind, answers)
+}
+
+/// `kind=...&a_<question>=...` for links that carry a resident's choices to the next page.
+fn choice_query(kind: BusinessKind, answers: &Answers) -> String {
+    let mut pairs = vec![("kind".to_string(), code_of(kind))];
+    let mut keys: Vec<&String> = answers.keys().collect();
+    keys.sort();
+    for q in keys {
+        for v in &answers[q] {
+            pairs.push((format!("a_{q}"), v.clone()));
+        }
+    }
+    serde_urlencoded::to_string(pairs).unwrap_or_default()
+}
+
 /// The materials this resident must bring, from their business kind and their answers, given as
 /// `kind=new&a_who=proxy` (repeat `a_<question>` for multiple choices).
 async fn checklist(
@@ -95,24 +154,10 @@ async fn checklist(
 ) -> AppResult<Html<String>> {
     let snap = st.catalogue.get(&st.db).await?;
     let c = current(&snap, &code)?;
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(raw.as_deref().unwrap_or("")).unwrap_or_default();
-    let kind_code = pairs
-        .iter()
-        .find(|(k, _)| k == "kind")
-        .map(|(_, v)| v.clone());
-    let kind = kind_code
-        .as_deref()
-        .and_then(|k| serde_json::from_value::<BusinessKind>(k.into()).ok())
-        .filter(|k| c.item.kinds.iter().any(|x| x.kind == *k))
+    let (kind, answers) = choice(&c.item, &pairs_of(raw.as_deref()));
+    let kind = kind
         .or_else(|| c.item.kinds.first().map(|k| k.kind))
         .ok_or(AppError::NotFound)?;
-    let mut answers = Answers::new();
-    for (k, v) in &pairs {
-        if let Some(q) = k.strip_prefix("a_").filter(|_| !v.is_empty()) {
-            answers.entry(q.to_string()).or_default().push(v.clone());
-        }
-    }
     let materials = materials_for(&c.item, kind, &answers);
     let unanswered: Vec<&str> = c
         .item
@@ -124,6 +169,7 @@ async fn checklist(
     let data = context! {
         item => &c.item, kind => kind.label(), materials, unanswered,
         conditions => c.item.kinds.iter().find(|k| k.kind == kind).map(|k| k.conditions.clone()),
+        apply_query => choice_query(kind, &answers),
     };
     render_anon("portal_checklist.html", data)
 }

@@ -1,0 +1,61 @@
+# Shared by bench/cases/run.sh and bench/cases/crash.sh (sourced, not run).
+# Builds the release binaries into $CARGO_TARGET_DIR (default /work/target-bench), and starts
+# and stops a demo server on SQLite or a fresh PostgreSQL database.
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-bench}"
+bin="$CARGO_TARGET_DIR/release"
+pg_server="${QUANKE_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
+pg_db=quanke_bench_cases
+export QUANKE_LOG_LEVEL="${QUANKE_LOG_LEVEL:-warn}"
+
+build() {
+  (cd "$root" && cargo build --release -q -p quanke-cli -p quanke-bench)
+}
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# fresh_db sqlite|postgres DIR: prints the database URL of a new, empty database.
+fresh_db() {
+  case "$1" in
+    sqlite) echo "sqlite:$2/quanke.db" ;;
+    postgres)
+      psql -q "$pg_server/postgres" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
+      psql -q "$pg_server/postgres" -c "CREATE DATABASE $pg_db" >/dev/null
+      echo "$pg_server/$pg_db" ;;
+    *) echo "unknown database kind $1" >&2; return 1 ;;
+  esac
+}
+
+# start_server CMD URL DIR PORT: `demo` (creates the demo street once) or `serve`; sets $pid.
+start_server() {
+  local cmd=$1 url=$2 dir=$3 port=$4 waited=0
+  if [ "$cmd" = demo ]; then
+    "$bin/quanke" demo --data-dir "$dir" --database "$url" --addr "127.0.0.1:$port" >>"$dir/server.log" 2>&1 &
+  else
+    "$bin/quanke" serve --database "$url" --addr "127.0.0.1:$port" >>"$dir/server.log" 2>&1 &
+  fi
+  pid=$!
+  until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do
+    if ! kill -0 "$pid" 2>/dev/null; then echo "server exited; see $dir/server.log" >&2; return 1; fi
+    sleep 0.1
+    waited=$((waited + 1))
+    if [ "$waited" -gt 1200 ]; then echo "server did not start in 120 s" >&2; return 1; fi
+  done
+}
+
+stop_server() {
+  if [ -n "${pid:-}" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    wait "$pid" 2>/dev/null || true
+  fi
+  pid=
+}
+
+# cpu_ticks PID: user + system CPU time of the process so far, in clock ticks.
+cpu_ticks() {
+  # Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
+  sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}

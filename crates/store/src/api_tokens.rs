@@ -1,0 +1,172 @@
+//! Tokens for the JSON API (`Authorization: Bearer ...`), each acting as one user. Only the
+//! SHA-256 of a token is kept; the token itself is shown once, when issued.
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use sqlx::FromRow;
+
+/// Every token starts with this, so a leaked one is easy to recognise in logs and code.
+pub const PREFIX: &str = "qk_";
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ApiToken {
+    pub id: i64,
+    pub user_id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+/// A token just issued: its id and the secret, which is not stored.
+pub struct Issued {
+    pub id: i64,
+    pub token: String,
+}
+
+/// The stored form of a token: lowercase hex SHA-256.
+pub fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token: the prefix and 32 random bytes in hex.
+fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    format!("{PREFIX}{}", hex::encode(bytes))
+}
+
+/// Issues a token acting as `user_id`; `name` says what it is for ("自助终端", "区平台对接").
+pub async fn issue(db: &Db, user_id: i64, name: &str, now: i64) -> Result<Issued> {
+    let token = new_token();
+    let sql = "INSERT INTO api_tokens (user_id, name, token_hash, created_at) \
+               VALUES ($1, $2, $3, $4) RETURNING id";
+    let (id,): (i64,) = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(user_id)
+        .bind(name)
+        .bind(hash(&token))
+        .bind(now)
+        .fetch_one(p)
+        .await?);
+    Ok(Issued { id, token })
+}
+
+/// The (token id, user id) of an active (not revoked) token with this hash.
+pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<(i64, i64)>> {
+    let sql = "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(token_hash)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// Revokes a token; returns its hash when it was active (so a cache can forget it), None when
+/// it was already revoked. `NotFound` when there is no such token.
+pub async fn revoke(db: &Db, id: i64, now: i64) -> Result<Option<String>> {
+    let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+               RETURNING token_hash";
+    let row: Option<(String,)> = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(now)
+        .bind(id)
+        .fetch_optional(p)
+        .await?);
+    match row {
+        Some((h,)) => Ok(Some(h)),
+        None => {
+            get(db, id).await?;
+            Ok(None)
+        }
+    }
+}
+
+macro_rules! select_tokens {
+    () => {
+        "SELECT t.id, t.user_id, u.username, t.name, t.created_at, t.revoked_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id "
+    };
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<ApiToken> {
+    let sql = concat!(select_tokens!(), "WHERE t.id = $1");
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(id)
+        .fetch_one(p)
+        .await?))
+}
+
+/// Every token, or one user's, the newest first (revoked ones too: they are the history).
+pub async fn list(db: &Db, user_id: Option<i64>) -> Result<Vec<ApiToken>> {
+    let sql = concat!(
+        select_tokens!(),
+        "WHERE ($1 IS NULL OR t.user_id = $1) ORDER BY t.id DESC"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(user_id)
+        .fetch_all(p)
+        .await?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::TestDb;
+    use crate::{Backend, orgs, users};
+    use quanke_domain::Role;
+
+    async fn user(db: &Db) -> i64 {
+        let street = orgs::create_street(db, "HS", "湖墅街道", 1).await.unwrap();
+        let u = users::NewUser {
+            username: "kiosk",
+            display_name: "自助终端",
+            password_hash: "x",
+            role: Role::FrontDesk,
+            org_id: street.id,
+            community_id: None,
+            must_change_password: false,
+        };
+        users::create(db, &u, 1).await.unwrap()
+    }
+
+    async fn round_trip(db: &Db) {
+        let uid = user(db).await;
+        let a = issue(db, uid, "终端", 10).await.unwrap();
+        let b = issue(db, uid, "对接", 11).await.unwrap();
+        assert!(a.token.starts_with(PREFIX) && a.token.len() == PREFIX.len() + 64);
+        assert_ne!(a.token, b.token);
+        assert_eq!(
+            find_active(db, &hash(&a.token)).await.unwrap(),
+            Some((a.id, uid))
+        );
+        assert_eq!(find_active(db, &hash("qk_nope")).await.unwrap(), None);
+        assert_eq!(revoke(db, a.id, 20).await.unwrap(), Some(hash(&a.token)));
+        assert_eq!(revoke(db, a.id, 21).await.unwrap(), None);
+        assert!(matches!(
+            revoke(db, 999, 21).await,
+            Err(crate::StoreError::NotFound)
+        ));
+        assert_eq!(find_active(db, &hash(&a.token)).await.unwrap(), None);
+        let all = list(db, Some(uid)).await.unwrap();
+        assert_eq!(all.len(), 2);
+        assert_eq!(all[0].id, b.id);
+        assert_eq!(all[1].revoked_at, Some(20));
+        assert_eq!(all[1].username, "kiosk");
+        assert_eq!(list(db, None).await.unwrap().len(), 2);
+    }
+
+    #[tokio::test]
+    async fn tokens_sqlite() {
+        let t = TestDb::new(Backend::Sqlite).await.unwrap();
+        round_trip(&t.db).await;
+        t.finish().await;
+    }
+
+    #[tokio::test]
+    async fn tokens_postgres() {
+        if let Some(t) = TestDb::new(Backend::Postgres).await {
+            round_trip(&t.db).await;
+            t.finish().await;
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! Cases as Open311 GeoReport service requests and their updates. These lists are public, so
+//! they select only what a request may show: never the applicant, the resident or the worker.
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+use sqlx::FromRow;
+
+/// States in which the office has finished with a case: GeoReport's "closed". 已办结 counts
+/// although the result still has to reach the resident, because the matter itself is decided.
+pub const CLOSED_STATES: [&str; 4] = ["completed", "delivered", "rejected", "withdrawn"];
+
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct ServiceRequest {
+    /// The case number, Open311's service_request_id.
+    pub number: String,
+    pub item_code: String,
+    pub state: String,
+    pub channel: String,
+    pub community_name: Option<String>,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub due_on: Option<String>,
+    /// The note the case was opened with (an Open311 partner's description and location).
+    pub opening_note: String,
+    /// The note of the latest change of state after opening, if there was one.
+    pub last_move_note: Option<String>,
+}
+
+/// Which requests to list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    /// Opened at or after this Unix time.
+    pub from: i64,
+    /// Opened at or before this Unix time.
+    pub to: i64,
+    pub item_code: Option<&'a str>,
+    /// Only closed (true) or only open (false) requests, when set.
+    pub closed: Option<bool>,
+    pub limit: i64,
+}
+
+macro_rules! select_requests {
+    () => {
+        "SELECT c.number, c.item_code, c.state, c.channel, o.name AS community_name, \
+         c.created_at, c.updated_at, c.due_on, \
+         COALESCE((SELECT e.note FROM case_events e WHERE e.case_id = c.id \
+                   ORDER BY e.id LIMIT 1), '') AS opening_note, \
+         (SELECT e.note FROM case_events e WHERE e.case_id = c.id AND e.from_state <> '' \
+          AND e.from_state <> e.to_state ORDER BY e.id DESC LIMIT 1) AS last_move_note \
+         FROM cases c LEFT JOIN orgs o ON o.path = c.community_path "
+    };
+}
+
+/// The requests matching `f`, the newest first.
+pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<ServiceRequest>> {
+    let closed = CLOSED_STATES.map(|s| format!("'{s}'")).join(", ");
+    let sql = format!(
+        "{} WHERE c.created_at >= $1 AND c.created_at <= $2 \
+         AND ($3 IS NULL OR c.item_code = $3) \
+         AND ($4 IS NULL OR (c.state IN ({closed})) = $4) \
+         ORDER BY c.created_at DESC, c.id DESC LIMIT $5",
+        select_requests!()
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(f.from)
+    .bind(f.to)
+    .bind(f.item_code)
+    .bind(f.closed)
+    .bind(f.limit)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The request with this case number, if there is one.
+pub async fn by_number(db: &Db, number: &str) -> Result<Option<ServiceRequest>> {
+    let sql = concat!(select_requests!(), "WHERE c.number = $1");
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(number)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// One event of a case, as an update of its request.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct Update {
+    pub id: i64,
+    pub number: String,
+    pub at: i64,
+    pub from_state: String,
+    pub to_state: String,
+    pub action: String,
+    pub note: String,
+}
+
+/// The events between two Unix times (inclusive), the oldest first, so that a client polling
+/// with a limit can go on from the last one it got.
+pub async fn updates(db: &Db, from: i64, to: i64, limit: i64) -> Result<Vec<Update>> {
+    let sql = "SELECT e.id, c.number, e.at, e.from_state, e.to_state, e.action, e.note \
+               FROM case_events e JOIN cases c ON c.id = e.case_id \
+               WHERE e.at >= $1 AND e.at <= $2 ORDER BY e.id LIMIT $3";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(from)
+        .bind(to)
+        .bind(limit)
+        .fetch_all(p)
+        .await?))
+}

@@ -1,0 +1,408 @@
+//! `/api/v1/cases`: open a case, list the caller's cases, read one with its timeline, act on it.
+//! Everything goes through the case service (`cases::intake::open`, `cases::act::act`), exactly
+//! as the desk's pages do; this module only translates JSON and errors.
+
+use super::schema::{
+    self, CaseDetail, CaseList, CreateCase, Created, ErrorBody, ListQuery, OutcomeIn, TransitionIn,
+    TransitionOut,
+};
+use super::{ApiError, Caller, parse_body};
+use crate::cases::Worker;
+use crate::cases::act::{self, Acted};
+use crate::cases::deadline;
+use crate::cases::intake::{self, Intake, Outcome};
+use crate::server::Shared;
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::header::LOCATION;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use quanke_domain::case::{Lifecycle, State as CaseState};
+use quanke_domain::{Permission, Role};
+use quanke_store::StoreError;
+use quanke_store::cases::{self, Case, Filter, Queue};
+use std::sync::LazyLock;
+
+/// The shipped lifecycle, parsed once (the actions a detail lists).
+static LIFECYCLE: LazyLock<Lifecycle> = LazyLock::new(Lifecycle::default_table);
+
+const DEFAULT_LIMIT: i64 = 50;
+const MAX_LIMIT: i64 = 200;
+const MAX_KEY_LEN: usize = 128;
+/// Same as the work queues: at most two working days left.
+const DUE_SOON_DAYS: u32 = 2;
+
+/// Open a case.
+///
+/// Checks everything before writing anything: a refused intake leaves no trace. With outcome
+/// accept the case is routed to a back-office worker at once.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases",
+    tag = "cases",
+    request_body = CreateCase,
+    params(("Idempotency-Key" = Option<String>, Header,
+        description = "Makes retries safe: the same key (per account, at most 128 characters) returns the case created the first time")),
+    responses(
+        (status = 201, description = "Created", body = Created,
+            headers(("Location" = String, description = "/api/v1/cases/{number}"))),
+        (status = 200, description = "The Idempotency-Key was used before: the case created then", body = Created),
+        (status = 400, description = "Malformed JSON or fields", body = ErrorBody),
+        (status = 401, description = "No valid session or API token", body = ErrorBody),
+        (status = 403, description = "The caller's role may not open cases, or not this way", body = ErrorBody),
+        (status = 422, description = "Refused: unknown item, missing materials, bad answer...", body = ErrorBody),
+    )
+)]
+pub async fn create(
+    State(st): State<Shared>,
+    caller: Caller,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let me = &caller.me;
+    if !(me.scope.can(Permission::UseDesk) || me.scope.can(Permission::WorkGrid)) {
+        return Err(ApiError::forbidden(
+            "只有窗口、后台、网格员和社区负责人可以受理办件",
+        ));
+    }
+    let req: CreateCase = parse_body(&body)?;
+    let key = idempotency_key(&headers, me.user.id)?;
+    let intake = to_intake(req, me.user.role, key)?;
+    let opened = intake::open(&st, &Worker::of(me), &intake).await?;
+    let snap = st.catalogue.get(&st.db).await?;
+    let out = Created {
+        case: schema::summary(&opened.case, &snap),
+        created: opened.created,
+        duplicates: opened.duplicates.iter().map(schema::case_ref).collect(),
+    };
+    let status = if opened.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut resp = (status, Json(out)).into_response();
+    let location = format!("/api/v1/cases/{}", opened.case.number);
+    if let Ok(v) = HeaderValue::from_str(&location) {
+        resp.headers_mut().insert(LOCATION, v);
+    }
+    Ok(resp)
+}
+
+/// The client's key, kept per account so that two clients choosing the same key never meet.
+fn idempotency_key(headers: &HeaderMap, user_id: i64) -> Result<Option<String>, ApiError> {
+    let Some(v) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    let key = v.to_str().unwrap_or("").trim();
+    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_graphic()) {
+        return Err(ApiError::bad_request(
+            "bad_idempotency_key",
+            "Idempotency-Key 应为 1 到 128 个可见 ASCII 字符",
+        ));
+    }
+    Ok(Some(format!("api:{user_id}:{key}")))
+}
+
+fn to_intake(req: CreateCase, role: Role, key: Option<String>) -> Result<Intake, ApiError> {
+    let business_kind = match req.business_kind.as_deref() {
+        None | Some("") => quanke_domain::catalogue::BusinessKind::New,
+        Some(code) => intake::parse_kind(code).ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "bad_business_kind",
+                format!("未知的业务类型“{code}”（应为 new、change、renewal 或 cancel）"),
+            )
+        })?,
+    };
+    let channel = req.channel.unwrap_or_else(|| {
+        if role == Role::GridWorker {
+            "grid"
+        } else {
+            "desk"
+        }
+        .to_string()
+    });
+    let outcome = match req.outcome {
+        OutcomeIn::Accept => Outcome::Accept,
+        OutcomeIn::RequestMaterials => Outcome::RequestMaterials,
+        OutcomeIn::OnTheSpot => Outcome::OnTheSpot,
+        OutcomeIn::Reject => Outcome::Reject,
+        OutcomeIn::Receive => Outcome::Receive,
+    };
+    Ok(Intake {
+        item_code: req.item_code.trim().to_string(),
+        business_kind,
+        answers: req.answers,
+        statuses: req
+            .materials
+            .into_iter()
+            .map(|(k, v)| (k, v.into()))
+            .collect(),
+        resident_id: req.resident_id,
+        applicant_name: req.applicant_name,
+        applicant_phone: req.applicant_phone,
+        visit: req.visit.unwrap_or(channel == "desk"),
+        channel,
+        outcome,
+        note: req.note,
+        idempotency_key: key,
+        community_id: req.community_id,
+        open311_key_id: None,
+    })
+}
+
+/// Who may read cases: those who handle matters, and the heads' dashboards.
+fn may_read(caller: &Caller) -> Result<(), ApiError> {
+    let s = &caller.me.scope;
+    if s.can(Permission::HandleMatters) || s.can(Permission::ViewDashboard) {
+        Ok(())
+    } else {
+        Err(ApiError::forbidden("您的角色不能查看办件"))
+    }
+}
+
+/// The subtree a caller's lists cover: their own org, or for a grid worker the community of
+/// their grid (cases belong to communities; a grid worker delivers its results).
+fn list_scope(caller: &Caller) -> String {
+    let org = &caller.me.scope.org;
+    let ids = org.ids();
+    if caller.me.user.role == Role::GridWorker && ids.len() > 2 {
+        let parent: String = ids[..ids.len() - 1]
+            .iter()
+            .map(|id| format!("{id}/"))
+            .collect();
+        return format!("/{parent}");
+    }
+    org.as_str().to_string()
+}
+
+/// List cases.
+///
+/// Always inside the caller's part of the org tree; the soonest due first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases",
+    tag = "cases",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "One page of cases", body = CaseList),
+        (status = 400, description = "A filter is malformed", body = ErrorBody),
+        (status = 401, description = "No valid session or API token", body = ErrorBody),
+        (status = 403, description = "The caller's role may not read cases", body = ErrorBody),
+    )
+)]
+pub async fn list(
+    State(st): State<Shared>,
+    caller: Caller,
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<Json<CaseList>, ApiError> {
+    may_read(&caller)?;
+    let Query(q) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
+    let within = list_scope(&caller);
+    let today = crate::clock::today();
+    let mut f = Filter {
+        within: &within,
+        limit: DEFAULT_LIMIT,
+        ..Filter::default()
+    };
+    if let Some(state) = q.state.as_deref().filter(|s| !s.is_empty()) {
+        let parsed: CaseState = state
+            .parse()
+            .map_err(|_| ApiError::bad_request("bad_state", format!("未知的办件状态“{state}”")))?;
+        f.state = Some(parsed.code());
+    }
+    f.item_code = q.item_code.as_deref().filter(|s| !s.is_empty());
+    f.assignee = match q.assignee.as_deref() {
+        None | Some("") => None,
+        Some("me") => Some(caller.me.user.id),
+        Some(id) => Some(
+            id.parse()
+                .map_err(|_| ApiError::bad_request("bad_assignee", "assignee 应为用户编号或 me"))?,
+        ),
+    };
+    f.limit = number(q.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit")?;
+    f.offset = number(q.offset.as_deref(), 0, 0, i64::MAX, "offset")?;
+    let (soon_by, overdue_by);
+    match q.queue.as_deref() {
+        None | Some("") => {}
+        Some(code) => {
+            let queue = Queue::parse(code).ok_or_else(|| {
+                ApiError::bad_request(
+                    "bad_queue",
+                    format!(
+                        "未知的队列“{code}”（应为 mine、team、unassigned、due_soon 或 overdue）"
+                    ),
+                )
+            })?;
+            f.open_only = true;
+            match queue {
+                Queue::Mine => f.assignee = Some(caller.me.user.id),
+                Queue::Team => {}
+                Queue::Unassigned => f.unassigned = true,
+                Queue::DueSoon => {
+                    let calendar = st.calendar.get(&st.db).await?;
+                    let day = deadline::parse_day(&today)
+                        .ok_or_else(|| anyhow::anyhow!("today {today}"))?;
+                    soon_by = deadline::format_day(calendar.add_working_days(day, DUE_SOON_DAYS));
+                    f.due_from = Some(&today);
+                    f.due_by = Some(&soon_by);
+                }
+                Queue::Overdue => {
+                    let day = deadline::parse_day(&today)
+                        .and_then(|d| d.previous_day())
+                        .ok_or_else(|| anyhow::anyhow!("today {today}"))?;
+                    overdue_by = deadline::format_day(day);
+                    f.due_by = Some(&overdue_by);
+                }
+            }
+        }
+    }
+    let found = cases::list(&st.db, &f).await?;
+    let snap = st.catalogue.get(&st.db).await?;
+    let full = found.len() as i64 == f.limit;
+    Ok(Json(CaseList {
+        cases: found.iter().map(|c| schema::summary(c, &snap)).collect(),
+        limit: f.limit,
+        offset: f.offset,
+        next_offset: full.then_some(f.offset + f.limit),
+    }))
+}
+
+fn number(
+    given: Option<&str>,
+    default: i64,
+    min: i64,
+    max: i64,
+    name: &'static str,
+) -> Result<i64, ApiError> {
+    match given.filter(|s| !s.is_empty()) {
+        None => Ok(default),
+        Some(s) => match s.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) => Ok(n),
+            _ => Err(ApiError::bad_request(
+                "bad_paging",
+                if max == i64::MAX {
+                    format!("{name} 应为不小于 {min} 的整数")
+                } else {
+                    format!("{name} 应为 {min} 到 {max} 之间的整数")
+                },
+            )),
+        },
+    }
+}
+
+/// The case with this number, when the caller may see it (else 404, as if it did not exist).
+async fn visible(st: &Shared, worker: &Worker, number: &str) -> Result<Case, ApiError> {
+    let case = match cases::by_number(&st.db, number).await {
+        Err(StoreError::NotFound) => return Err(ApiError::not_found()),
+        other => other?,
+    };
+    if !worker.sees(&case.community_path) {
+        return Err(ApiError::not_found());
+    }
+    Ok(case)
+}
+
+async fn detail(st: &Shared, worker: &Worker, case: &Case) -> Result<CaseDetail, ApiError> {
+    let events = cases::events(&st.db, case.id).await?;
+    let snap = st.catalogue.get(&st.db).await?;
+    let actions = match (case.state.parse::<CaseState>(), worker.role) {
+        (Ok(state), Some(role)) => LIFECYCLE.actions_from(state, role),
+        _ => Vec::new(),
+    };
+    Ok(schema::detail(case, &snap, &events, &actions))
+}
+
+/// Read a case.
+///
+/// The case with its answers, materials checklist, timeline (oldest first) and the actions the
+/// caller may take now.
+#[utoipa::path(
+    get,
+    path = "/api/v1/cases/{number}",
+    tag = "cases",
+    params(("number" = String, Path, description = "The case number, e.g. MYQ-20261128-0007")),
+    responses(
+        (status = 200, description = "The case", body = CaseDetail),
+        (status = 401, description = "No valid session or API token", body = ErrorBody),
+        (status = 403, description = "The caller's role may not read cases", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's part of the org tree", body = ErrorBody),
+    )
+)]
+pub async fn show(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(number): Path<String>,
+) -> Result<Json<CaseDetail>, ApiError> {
+    may_read(&caller)?;
+    let worker = Worker::of(&caller.me);
+    let case = visible(&st, &worker, &number).await?;
+    Ok(Json(detail(&st, &worker, &case).await?))
+}
+
+const VISIT_PURPOSES: [&str; 4] = ["intake", "materials", "pickup", "other"];
+
+/// Act on a case.
+///
+/// The action must be allowed from the case's state for the caller's role (the lifecycle
+/// table); one that needs the community head's approval is filed for it instead.
+#[utoipa::path(
+    post,
+    path = "/api/v1/cases/{number}/transitions",
+    tag = "cases",
+    request_body = TransitionIn,
+    params(("number" = String, Path, description = "The case number")),
+    responses(
+        (status = 200, description = "Done, or filed for approval", body = TransitionOut),
+        (status = 400, description = "Malformed JSON or fields", body = ErrorBody),
+        (status = 401, description = "No valid session or API token", body = ErrorBody),
+        (status = 403, description = "The caller's role may not take this action", body = ErrorBody),
+        (status = 404, description = "No such case in the caller's part of the org tree", body = ErrorBody),
+        (status = 409, description = "Not possible in the case's state, or someone acted first", body = ErrorBody),
+        (status = 422, description = "Refused: a reason is missing, materials still missing...", body = ErrorBody),
+    )
+)]
+pub async fn transition(
+    State(st): State<Shared>,
+    caller: Caller,
+    Path(number): Path<String>,
+    body: Bytes,
+) -> Result<Json<TransitionOut>, ApiError> {
+    if !caller.me.scope.can(Permission::HandleMatters) {
+        return Err(ApiError::forbidden("您的角色不能办理办件"));
+    }
+    let req: TransitionIn = parse_body(&body)?;
+    if let Some(v) = req.visit.as_deref()
+        && !VISIT_PURPOSES.contains(&v)
+    {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "bad_visit",
+            "visit 应为 intake、materials、pickup 或 other",
+        ));
+    }
+    let worker = Worker::of(&caller.me);
+    let case = visible(&st, &worker, &number).await?;
+    let request = act::Request {
+        action: req.action.trim().to_string(),
+        note: req.note,
+        statuses: req
+            .materials
+            .into_iter()
+            .map(|(k, v)| (k, v.into()))
+            .collect(),
+        visit: req.visit,
+    };
+    let acted = act::act(&st, &worker, case.id, &request).await?;
+    let now = cases::get(&st.db, case.id).await?;
+    let result = match acted {
+        Acted::Moved(_) => "moved",
+        Acted::AwaitingApproval => "awaiting_approval",
+    };
+    Ok(Json(TransitionOut {
+        result: result.into(),
+        case: detail(&st, &worker, &now).await?,
+    }))
+}

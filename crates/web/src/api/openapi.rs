@@ -1,0 +1,131 @@
+//! `GET /api/v1/openapi.json`: the OpenAPI document of the JSON API, generated from the
+//! handlers' annotations and the API's own body types, so it cannot drift from the code.
+
+use super::{cases, schema};
+use axum::http::header::CONTENT_TYPE;
+use axum::response::IntoResponse;
+use serde::Serialize;
+use std::sync::LazyLock;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "全科社区服务平台 Quanke API",
+        version = "1",
+        description = "办件（cases）与办事指南检索的 JSON 接口。\n\n\
+            Authenticate with an API token (`Authorization: Bearer qk_...`, issued with \
+            `quanke api token add USERNAME`) or a signed-in session cookie; with the cookie, \
+            writes need the `X-CSRF-Token` header (the `qk_csrf` cookie's value). Every error \
+            is `{\"error\": {\"code\": \"...\", \"message\": \"...\"}}`: a stable code and a \
+            message in Chinese. Phone numbers are masked in every response.",
+        license(name = "AGPL-3.0-or-later"),
+    ),
+    paths(
+        cases::create,
+        cases::list,
+        cases::show,
+        cases::transition,
+        catalogue_search,
+    ),
+    components(schemas(
+        schema::CreateCase,
+        schema::OutcomeIn,
+        schema::MaterialIn,
+        schema::TransitionIn,
+        schema::CaseSummary,
+        schema::CaseDetail,
+        schema::CaseRef,
+        schema::Created,
+        schema::CaseList,
+        schema::TransitionOut,
+        schema::MaterialOut,
+        schema::EventOut,
+        schema::ActionOut,
+        schema::ErrorBody,
+        schema::ErrorDetail,
+        SearchResults,
+        SearchHit,
+    )),
+    modifiers(&Security),
+    security(("bearer" = []), ("session" = [])),
+    tags(
+        (name = "cases", description = "办件：受理、查询、办理"),
+        (name = "catalogue", description = "办事指南检索（无需登录）"),
+    ),
+)]
+struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("API 令牌：quanke api token add USERNAME"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "qk_session",
+                "网页登录会话；写操作须带 X-CSRF-Token 头",
+            ))),
+        );
+    }
+}
+
+/// The catalogue search's answer (served by `catalogue::api::search`).
+#[derive(Serialize, ToSchema)]
+struct SearchResults {
+    items: Vec<SearchHit>,
+}
+
+#[derive(Serialize, ToSchema)]
+struct SearchHit {
+    code: String,
+    name: String,
+    /// 条线.
+    line: String,
+    score: f32,
+    /// Why it matched, for people.
+    why: Vec<String>,
+    /// The item's page on the residents' portal.
+    url: String,
+}
+
+/// Search the service catalogue.
+///
+/// Residents' words, typos, homophones and pinyin find the items in force.
+#[utoipa::path(
+    get,
+    path = "/api/v1/catalogue/search",
+    tag = "catalogue",
+    security(()),
+    params(
+        ("q" = String, Query, description = "What the resident asks, e.g. 我妈今年八十了能领什么钱"),
+        ("limit" = Option<u32>, Query, description = "1 to 50, default 10"),
+    ),
+    responses(
+        (status = 200, description = "The best items first", body = SearchResults),
+        (status = 400, description = "Missing query or bad limit", body = schema::ErrorBody),
+    )
+)]
+#[allow(dead_code)] // Documents the handler in catalogue::api; never called.
+fn catalogue_search() {}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(|| {
+    ApiDoc::openapi()
+        .to_pretty_json()
+        .unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"))
+});
+
+pub async fn serve() -> impl IntoResponse {
+    ([(CONTENT_TYPE, "application/json")], DOCUMENT.as_str())
+}

@@ -1,0 +1,362 @@
+//! The API's own request and response bodies. They are separate from the store's records so
+//! that the wire format is stated here, described in the OpenAPI document, and changes only on
+//! purpose; personal identifiers leave masked.
+
+use crate::cases::checklist::{self, MaterialStatus};
+use crate::catalogue::snapshot::Snapshot;
+use crate::clock;
+use quanke_domain::case::{State, Transition};
+use quanke_domain::ident::phone;
+use quanke_domain::mask::mask_middle;
+use quanke_store::cases::{Case, Event};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use utoipa::{IntoParams, ToSchema};
+
+/// How a case is opened (the desk's buttons).
+#[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeIn {
+    /// 受理: materials complete, accepted and routed to the back office.
+    Accept,
+    /// 补正: materials missing, one notice lists them all; the clock waits.
+    RequestMaterials,
+    /// 即办: completed on the spot (items that allow it).
+    OnTheSpot,
+    /// 不予受理: refused with a reason in `note` (needs the community head's approval).
+    Reject,
+    /// 收件: received for the desk to check (phone, partner, grid worker's 代办).
+    Receive,
+}
+
+/// Whether a material was brought, is missing, or is already held by the system.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MaterialIn {
+    Brought,
+    Missing,
+    Held,
+}
+
+impl From<MaterialIn> for MaterialStatus {
+    fn from(m: MaterialIn) -> Self {
+        match m {
+            MaterialIn::Brought => MaterialStatus::Brought,
+            MaterialIn::Missing => MaterialStatus::Missing,
+            MaterialIn::Held => MaterialStatus::Held,
+        }
+    }
+}
+
+impl From<MaterialStatus> for MaterialIn {
+    fn from(m: MaterialStatus) -> Self {
+        match m {
+            MaterialStatus::Brought => MaterialIn::Brought,
+            MaterialStatus::Missing => MaterialIn::Missing,
+            MaterialStatus::Held => MaterialIn::Held,
+        }
+    }
+}
+
+/// A new case. Send an `Idempotency-Key` header to make retries safe: the same key (per
+/// account) returns the case already created, with 200 instead of 201.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCase {
+    /// The service item's code in the catalogue, e.g. "MZ-GL80".
+    #[schema(example = "MZ-GL80")]
+    pub item_code: String,
+    /// new, change, renewal or cancel (新办/变更/延续/注销); default new.
+    #[serde(default)]
+    pub business_kind: Option<String>,
+    /// Answers to the item's intake questions: question id → chosen option keys or text.
+    #[serde(default)]
+    pub answers: HashMap<String, Vec<String>>,
+    /// Status per material id; materials not named are taken as brought (or held, when the
+    /// system holds them for the resident).
+    #[serde(default)]
+    pub materials: HashMap<String, MaterialIn>,
+    /// The resident in the registry, when known.
+    #[serde(default)]
+    pub resident_id: Option<i64>,
+    pub applicant_name: String,
+    #[serde(default)]
+    pub applicant_phone: String,
+    /// desk, portal, grid, phone or open311; default desk (grid for grid workers).
+    #[serde(default)]
+    pub channel: Option<String>,
+    pub outcome: OutcomeIn,
+    /// The reason for a rejection, or a remark.
+    #[serde(default)]
+    pub note: String,
+    /// The community the case belongs to; default the caller's own.
+    #[serde(default)]
+    pub community_id: Option<i64>,
+    /// Whether the resident came in for this (counts toward 最多跑一次); default true at the desk.
+    #[serde(default)]
+    pub visit: Option<bool>,
+}
+
+/// An action on a case, one of the `actions` its detail lists.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionIn {
+    /// The action code, e.g. "start", "complete", "deliver", "accept_after_materials".
+    #[schema(example = "start")]
+    pub action: String,
+    /// Required for actions that need a reason.
+    #[serde(default)]
+    pub note: String,
+    /// Materials now brought, or found missing (with request_more_materials).
+    #[serde(default)]
+    pub materials: HashMap<String, MaterialIn>,
+    /// The resident came in for this: intake, materials, pickup or other.
+    #[serde(default)]
+    pub visit: Option<String>,
+}
+
+/// Filters of the case list; every list stays inside the caller's part of the org tree.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// A state code: received, awaiting_materials, accepted, in_progress, awaiting_department,
+    /// completed, delivered, rejected, withdrawn.
+    pub state: Option<String>,
+    pub item_code: Option<String>,
+    /// A user id, or "me".
+    pub assignee: Option<String>,
+    /// mine, team, unassigned, due_soon or overdue (open cases only, as the work queues).
+    pub queue: Option<String>,
+    /// 1 to 200, default 50.
+    pub limit: Option<String>,
+    pub offset: Option<String>,
+}
+
+/// A case as lists show it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseSummary {
+    /// "MYQ-20261128-0007".
+    pub number: String,
+    pub state: String,
+    /// The state's Chinese name.
+    pub state_label: String,
+    pub item_code: String,
+    /// The item's name in the catalogue in force (absent if withdrawn since).
+    pub item_name: Option<String>,
+    pub item_version: i64,
+    /// 条线.
+    pub line: String,
+    pub business_kind: String,
+    pub channel: String,
+    pub applicant_name: String,
+    /// Masked: "138****5678".
+    pub applicant_phone: String,
+    pub resident_id: Option<i64>,
+    pub assignee_id: Option<i64>,
+    pub promised_days: i64,
+    /// The day the clock started (YYYY-MM-DD).
+    pub accepted_on: Option<String>,
+    /// The due day on the working-day calendar; absent while paused or once done.
+    pub due_on: Option<String>,
+    pub escalated: bool,
+    /// Beijing time, "YYYY-MM-DD HH:MM:SS".
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// One material of the checklist.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MaterialOut {
+    pub id: String,
+    pub name: String,
+    pub form: String,
+    pub how_to_obtain: String,
+    pub status: MaterialIn,
+}
+
+/// One entry of the case's timeline.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct EventOut {
+    /// Beijing time, "YYYY-MM-DD HH:MM:SS".
+    pub at: String,
+    pub actor_name: String,
+    /// Empty for the event that created the case.
+    pub from_state: String,
+    pub to_state: String,
+    pub action: String,
+    pub note: String,
+}
+
+/// An action the caller may take on the case now.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ActionOut {
+    pub action: String,
+    pub label: String,
+    pub to_state: String,
+    pub needs_note: bool,
+    /// Taken only after the community head approves (unless the caller is the head).
+    pub needs_head_approval: bool,
+}
+
+/// A case with its answers, checklist, timeline and the caller's possible actions.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseDetail {
+    #[serde(flatten)]
+    pub case: CaseSummary,
+    pub answers: HashMap<String, Vec<String>>,
+    pub checklist: Vec<MaterialOut>,
+    pub events: Vec<EventOut>,
+    pub actions: Vec<ActionOut>,
+}
+
+/// Another open case of the same resident and item, for a warning.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseRef {
+    pub number: String,
+    pub state: String,
+    pub state_label: String,
+}
+
+/// The answer to a create.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Created {
+    pub case: CaseSummary,
+    /// False when the Idempotency-Key was seen before: this is the case created then.
+    pub created: bool,
+    /// The resident's other open cases of this item.
+    pub duplicates: Vec<CaseRef>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CaseList {
+    pub cases: Vec<CaseSummary>,
+    pub limit: i64,
+    pub offset: i64,
+    /// The offset of the next page, absent on the last one.
+    pub next_offset: Option<i64>,
+}
+
+/// What came of an action.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TransitionOut {
+    /// moved, or awaiting_approval (filed for the community head).
+    pub result: String,
+    pub case: CaseDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, for programs: e.g. unknown_item, materials_missing, not_allowed, bad_json.
+    pub code: String,
+    /// For people, in Chinese.
+    pub message: String,
+}
+
+/// Every error response.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+fn state_label(code: &str) -> String {
+    code.parse::<State>()
+        .map_or_else(|_| code.to_string(), |s| s.label().to_string())
+}
+
+/// Mobile "138****5678", landline "0571-****8888"; anything else keeps its last four.
+pub fn masked_phone(number: &str) -> String {
+    if number.is_empty() {
+        return String::new();
+    }
+    match phone::parse(number) {
+        Ok(p) => p.mask(),
+        Err(_) => mask_middle(number, 0, 4),
+    }
+}
+
+pub fn summary(case: &Case, snap: &Snapshot) -> CaseSummary {
+    CaseSummary {
+        number: case.number.clone(),
+        state: case.state.clone(),
+        state_label: state_label(&case.state),
+        item_code: case.item_code.clone(),
+        item_name: snap.get(&case.item_code).map(|c| c.item.name.clone()),
+        item_version: case.item_version,
+        line: case.line.clone(),
+        business_kind: case.business_kind.clone(),
+        channel: case.channel.clone(),
+        applicant_name: case.applicant_name.clone(),
+        applicant_phone: masked_phone(&case.applicant_phone),
+        resident_id: case.resident_id,
+        assignee_id: case.assignee_id,
+        promised_days: case.promised_days,
+        accepted_on: case.accepted_on.clone(),
+        due_on: case.due_on.clone(),
+        escalated: case.escalated_at.is_some(),
+        created_at: clock::format(case.created_at),
+        updated_at: clock::format(case.updated_at),
+    }
+}
+
+pub fn case_ref(case: &Case) -> CaseRef {
+    CaseRef {
+        number: case.number.clone(),
+        state: case.state.clone(),
+        state_label: state_label(&case.state),
+    }
+}
+
+pub fn detail(
+    case: &Case,
+    snap: &Snapshot,
+    events: &[Event],
+    actions: &[&Transition],
+) -> CaseDetail {
+    CaseDetail {
+        case: summary(case, snap),
+        answers: serde_json::from_str(&case.answers).unwrap_or_default(),
+        checklist: checklist::from_json(&case.checklist)
+            .into_iter()
+            .map(|e| MaterialOut {
+                id: e.id,
+                name: e.name,
+                form: e.form,
+                how_to_obtain: e.how_to_obtain,
+                status: e.status.into(),
+            })
+            .collect(),
+        events: events
+            .iter()
+            .map(|e| EventOut {
+                at: clock::format(e.at),
+                actor_name: e.actor_name.clone(),
+                from_state: e.from_state.clone(),
+                to_state: e.to_state.clone(),
+                action: e.action.clone(),
+                note: e.note.clone(),
+            })
+            .collect(),
+        actions: actions
+            .iter()
+            .map(|t| ActionOut {
+                action: t.action_code().to_string(),
+                label: t.action_label().to_string(),
+                to_state: t.to().code().to_string(),
+                needs_note: t.needs_note(),
+                needs_head_approval: t.needs_head_approval(),
+            })
+            .collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phones_leave_masked() {
+        assert_eq!(masked_phone("13812345678"), "138****5678");
+        assert_eq!(masked_phone(""), "");
+        assert_eq!(masked_phone("12"), "**");
+    }
+}

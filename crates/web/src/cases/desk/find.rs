@@ -1,0 +1,101 @@
+//! The desk's first screen: who and what, searched together.
+
+use crate::catalogue::search as catalogue_search;
+use crate::error::AppResult;
+use crate::page::Ctx;
+use crate::registry::dates;
+use crate::registry::places::Places;
+use crate::registry::rows::{Row, row};
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use minijinja::{Value, context};
+use quanke_domain::Permission;
+use quanke_domain::ident::resident_id;
+use quanke_domain::registry::{Query, classify};
+use quanke_store::registry;
+use serde::Deserialize;
+
+const PEOPLE: i64 = 20;
+const ITEMS: usize = 8;
+
+#[derive(Deserialize, Default)]
+pub struct Asked {
+    #[serde(default)]
+    who: String,
+    #[serde(default)]
+    what: String,
+}
+
+pub async fn page(State(st): State<Shared>, ctx: Ctx) -> AppResult<Response> {
+    search(State(st), ctx, Form(Asked::default())).await
+}
+
+pub async fn search(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Form(asked): Form<Asked>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::UseDesk)?;
+    let people = people(&st, &ctx, asked.who.trim()).await?;
+    let items = items(&st, asked.what.trim()).await?;
+    let new_person = new_person(asked.who.trim(), people.is_empty());
+    let data = context! {
+        who => echo(asked.who.trim(), !people.is_empty()), what => asked.what.trim(), people, items, new_person,
+        searched => !asked.who.trim().is_empty() || !asked.what.trim().is_empty(),
+    };
+    Ok(crate::registry::private(ctx.render("desk.html", data)?))
+}
+
+/// What goes back into the box: a whole ID or phone number is not echoed once it found
+/// someone (the chosen person travels as their registry id); a new person's number stays.
+fn echo(who: &str, found: bool) -> &str {
+    let identifying = matches!(classify(who), Some(Query::IdNumber(_) | Query::Phone(_)));
+    if identifying && found { "" } else { who }
+}
+
+/// Residents matching the box, inside the worker's subtree, masked.
+pub(super) async fn people(st: &Shared, ctx: &Ctx, who: &str) -> AppResult<Vec<Row>> {
+    let Some(query) = classify(who) else {
+        return Ok(Vec::new());
+    };
+    if let Query::Address(a) = &query
+        && a.chars().count() < registry::MIN_ADDRESS_CHARS
+    {
+        return Ok(Vec::new());
+    }
+    let within = &ctx.me.scope.org;
+    let hits = registry::search(&st.db, &query, within, PEOPLE).await?;
+    let places = Places::within(&st.db, within).await?;
+    let today = dates::today();
+    Ok(hits.iter().map(|s| row(s, &places, today)).collect())
+}
+
+async fn items(st: &Shared, what: &str) -> AppResult<Vec<Value>> {
+    if what.is_empty() {
+        return Ok(Vec::new());
+    }
+    let snap = st.catalogue.get(&st.db).await?;
+    Ok(catalogue_search::items(&snap, what, ITEMS)
+        .into_iter()
+        .filter_map(|h| snap.get(&h.code).map(|c| (c, h.why)))
+        .map(|(c, why)| {
+            context! {
+                code => &c.item.code, name => &c.item.name, line => &c.item.line,
+                mode => c.item.mode.label(), days => c.item.promised_days, why,
+            }
+        })
+        .collect())
+}
+
+/// An ID number nobody in the registry has: the desk registers the person with the case.
+fn new_person(who: &str, nobody: bool) -> Option<Value> {
+    if !nobody {
+        return None;
+    }
+    let parsed = resident_id::parse(who, dates::today()).ok()?;
+    Some(context! {
+        masked => crate::registry::mask::Show::Masked.id_number(parsed.id.as_str()),
+    })
+}

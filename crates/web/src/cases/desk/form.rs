@@ -1,0 +1,218 @@
+//! The intake screen: the matter, the applicant, the questions, the materials checklist and
+//! the outcome buttons. Shown when the desk picks a matter, and again with the message and
+//! everything typed when an outcome is refused.
+
+use super::super::checklist::{self, Known, MaterialStatus};
+use super::super::intake::{kind_code, parse_kind};
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::registry::dates;
+use crate::registry::mask::Show;
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::State;
+use axum::response::Response;
+use minijinja::{Value, context};
+use quanke_domain::Permission;
+use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
+use quanke_domain::ident::resident_id;
+use quanke_store::{cases, registry};
+use std::collections::HashMap;
+
+/// A posted form with repeated fields (checkboxes, multiple choices).
+pub(super) struct Fields(pub Vec<(String, String)>);
+
+impl Fields {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map_or("", |(_, v)| v.as_str())
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+}
+
+/// What the desk has entered so far.
+pub(super) struct Draft {
+    pub item: String,
+    pub who: String,
+    pub resident: Option<i64>,
+    pub kind: String,
+    pub answers: Answers,
+    /// None on first show: every material takes its default.
+    pub statuses: Option<HashMap<String, MaterialStatus>>,
+    pub name: String,
+    pub phone: String,
+    pub note: String,
+    pub key: String,
+}
+
+impl Draft {
+    pub fn from_fields(f: &Fields) -> Draft {
+        let answers: Answers = f
+            .0
+            .iter()
+            .filter_map(|(k, v)| Some((k.strip_prefix("q.")?.to_string(), v.clone())))
+            .filter(|(_, v)| !v.trim().is_empty())
+            .fold(HashMap::new(), |mut acc, (k, v)| {
+                acc.entry(k).or_insert_with(Vec::new).push(v);
+                acc
+            });
+        let listed = f.all("material");
+        let statuses = (!listed.is_empty()).then(|| {
+            let have = f.all("have");
+            let held = f.all("held");
+            listed
+                .iter()
+                .map(|id| {
+                    let status = match (have.contains(id), held.contains(id)) {
+                        (true, true) => MaterialStatus::Held,
+                        (true, false) => MaterialStatus::Brought,
+                        (false, _) => MaterialStatus::Missing,
+                    };
+                    (id.to_string(), status)
+                })
+                .collect()
+        });
+        Draft {
+            item: f.get("item").trim().to_string(),
+            who: f.get("who").trim().to_string(),
+            resident: f.get("resident").parse().ok(),
+            kind: f.get("kind").to_string(),
+            answers,
+            statuses,
+            name: f.get("name").trim().to_string(),
+            phone: f.get("phone").trim().to_string(),
+            note: f.get("note").to_string(),
+            key: f.get("key").to_string(),
+        }
+    }
+}
+
+pub async fn show(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::UseDesk)?;
+    let mut draft = Draft::from_fields(&Fields(fields));
+    if draft.resident.is_none() {
+        // The one person the search found is the applicant; with several the desk picked one.
+        let found = super::find::people(&st, &ctx, &draft.who).await?;
+        if let [only] = found.as_slice() {
+            draft.resident = Some(only.id());
+        }
+    }
+    render(&st, &ctx, &draft, None).await
+}
+
+/// The intake screen for `draft`, with `error` above the buttons when an outcome was refused.
+pub(super) async fn render(
+    st: &Shared,
+    ctx: &Ctx,
+    draft: &Draft,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let current = snap
+        .get(&draft.item)
+        .ok_or_else(|| AppError::BadRequest("请先查找并选择事项".into()))?;
+    let item = &current.item;
+    let applicant = applicant(st, ctx, draft).await?;
+    let kind = parse_kind(&draft.kind)
+        .or_else(|| item.kinds.first().map(|k| k.kind))
+        .ok_or_else(|| AppError::BadRequest("该事项没有办理类型".into()))?;
+    let known = Known {
+        resident: draft.resident.is_some(),
+        household: applicant.household,
+    };
+    let given = draft.statuses.clone().unwrap_or_default();
+    let list = checklist::build(item, kind, &draft.answers, known, &given);
+    let duplicates = match draft.resident {
+        Some(r) => cases::open_for_resident(&st.db, r, &item.code).await?,
+        None => Vec::new(),
+    };
+    let key = if draft.key.is_empty() {
+        crate::auth::cookies::new_token()
+    } else {
+        draft.key.clone()
+    };
+    let data = context! {
+        item => item_view(item, kind_code(kind)),
+        applicant => applicant.view,
+        draft => context! {
+            who => &draft.who, resident => draft.resident, name => &draft.name,
+            phone => &draft.phone, note => &draft.note, answers => &draft.answers,
+        },
+        checklist => list.iter().map(|e| context! {
+            id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
+            have => e.status != MaterialStatus::Missing, held => e.status == MaterialStatus::Held,
+        }).collect::<Vec<_>>(),
+        duplicates => duplicates.iter().map(|c| context! {
+            id => c.id, number => &c.number, state => super::super::view::state_label(&c.state),
+        }).collect::<Vec<_>>(),
+        on_the_spot => item.mode == Mode::OnTheSpot,
+        key, error,
+    };
+    Ok(crate::registry::private(ctx.render("desk_intake.html", data)?))
+}
+
+fn item_view(item: &ServiceItem, kind: &str) -> Value {
+    context! {
+        code => &item.code, name => &item.name, line => &item.line,
+        mode => item.mode.label(), promised_days => item.promised_days,
+        visits => item.visits, department => &item.department,
+        kinds => item.kinds.iter().map(|k| context! {
+            code => kind_code(k.kind), label => k.kind.label(),
+            selected => kind_code(k.kind) == kind,
+        }).collect::<Vec<_>>(),
+        questions => item.questions.iter().map(|q| context! {
+            id => &q.id, text => &q.text, hint => &q.hint, required => q.required,
+            choice => q.datatype.has_options(),
+            options => q.options.iter().map(|o| context! { key => &o.key, label => &o.label }).collect::<Vec<_>>(),
+        }).collect::<Vec<_>>(),
+    }
+}
+
+struct Applicant {
+    view: Value,
+    household: bool,
+}
+
+/// The applicant as the desk sees them: a registry person (masked) or a new ID number.
+async fn applicant(st: &Shared, ctx: &Ctx, draft: &Draft) -> AppResult<Applicant> {
+    if let Some(id) = draft.resident {
+        let r = registry::resident(&st.db, id).await?;
+        if !r.org_path.starts_with(ctx.me.scope.org.as_str()) {
+            return Err(AppError::NotFound);
+        }
+        let view = context! {
+            known => true, id => r.id, name => &r.name,
+            id_number => Show::Masked.id_number(&r.id_number),
+            phone => Show::Masked.phone(&r.phone), address => &r.actual_address,
+        };
+        return Ok(Applicant {
+            view,
+            household: r.household_id.is_some(),
+        });
+    }
+    let view = match resident_id::parse(&draft.who, dates::today()) {
+        Ok(p) => context! {
+            known => false, new => true,
+            id_number => Show::Masked.id_number(p.id.as_str()),
+            birth => super::register::birth_label(&p.id), sex => p.id.sex().label(),
+        },
+        Err(_) => context! { known => false, new => false },
+    };
+    Ok(Applicant {
+        view,
+        household: false,
+    })
+}

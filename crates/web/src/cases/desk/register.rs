@@ -1,0 +1,82 @@
+//! Registering a person the registry does not know yet, from the ID number the desk typed:
+//! birth date and sex come from the number (GB 11643), the name and phone from the form.
+
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::registry::dates;
+use crate::server::Shared;
+use quanke_domain::ident::phone;
+use quanke_domain::ident::resident_id::{self, ResidentId, Sex};
+use quanke_domain::registry::name_initials;
+use quanke_store::registry::{self, ImportContext, ImportMsg, NewResident};
+use tokio::sync::mpsc;
+
+/// "1950年3月7日".
+pub fn birth_label(id: &ResidentId) -> String {
+    let d = id.birth_date();
+    format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
+}
+
+/// Registers the person in `community_path` and returns their registry id. Refused with a
+/// message when the number is wrong or the name missing; an already registered number
+/// returns that person.
+pub async fn register(
+    st: &Shared,
+    id_text: &str,
+    name: &str,
+    phone_text: &str,
+    community_path: &str,
+    actor: &str,
+) -> AppResult<i64> {
+    let parsed = resident_id::parse(id_text, dates::today())
+        .map_err(|e| AppError::BadRequest(format!("身份证号有误：{e}")))?;
+    let number = parsed.id.as_str().to_string();
+    if let Some(id) = registry::id_by_number(&st.db, &number).await? {
+        return Ok(id);
+    }
+    if name.trim().is_empty() {
+        return Err(AppError::BadRequest("新登记居民请填写姓名".into()));
+    }
+    if !phone_text.trim().is_empty() {
+        phone::parse(phone_text.trim())
+            .map_err(|e| AppError::BadRequest(format!("联系电话有误：{e}")))?;
+    }
+    let d = parsed.id.birth_date();
+    let person = NewResident {
+        id_number: number.clone(),
+        name: name.trim().to_string(),
+        name_initials: name_initials(name.trim()),
+        sex: match parsed.id.sex() {
+            Sex::Male => "M",
+            Sex::Female => "F",
+        },
+        birth_date: format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+        phone: Some(phone_text.trim().to_string()),
+        org_path: community_path.to_string(),
+        community_path: community_path.to_string(),
+        ..NewResident::default()
+    };
+    write(st, person, actor).await?;
+    registry::id_by_number(&st.db, &number)
+        .await?
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("registered resident not found")))
+}
+
+async fn write(st: &Shared, person: NewResident, actor: &str) -> AppResult<()> {
+    let (tx, rx) = mpsc::channel(2);
+    // Both messages fit the channel, so sending before the writer runs cannot block.
+    let sent =
+        tx.send(ImportMsg::Rows(vec![person])).await.is_ok() && tx.send(ImportMsg::Commit).await.is_ok();
+    drop(tx);
+    let ctx = ImportContext {
+        actor: actor.to_string(),
+        source: "窗口登记".into(),
+        now: clock::now(),
+        today: clock::today(),
+    };
+    let counts = registry::import_residents(&st.db, rx, &ctx).await?;
+    if !sent || !counts.committed {
+        return Err(AppError::Internal(anyhow::anyhow!("desk registration not committed")));
+    }
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! The outcome buttons: the case is opened (registering a new person first when the desk
+//! typed an unknown ID number) and the desk goes to what the resident takes home.
+
+use super::form::{Draft, Fields, render};
+use super::register;
+use crate::cases::intake::{self, Intake, Outcome, parse_kind};
+use crate::cases::worker::Worker;
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use quanke_domain::Permission;
+use quanke_domain::case::State as CaseState;
+use quanke_store::{cases, registry};
+
+pub async fn create(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::UseDesk)?;
+    let fields = Fields(fields);
+    let draft = Draft::from_fields(&fields);
+    let outcome = Outcome::parse(fields.get("outcome"))
+        .ok_or_else(|| AppError::BadRequest("请选择办理结果".into()))?;
+    match open(&st, &ctx, &draft, outcome).await {
+        Ok(resp) => Ok(resp),
+        Err(AppError::BadRequest(message)) => {
+            let page = render(&st, &ctx, &draft, Some(message)).await?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn open(st: &Shared, ctx: &Ctx, draft: &Draft, outcome: Outcome) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    let mut intake = to_intake(st, draft, outcome).await?;
+    if intake.resident_id.is_none() && !draft.who.is_empty() && is_new_person(draft) {
+        intake::check(st, &by, &intake).await?;
+        let community = own_community(st, &by).await?;
+        let id = register::register(st, &draft.who, &draft.name, &draft.phone, &community, &by.name)
+            .await?;
+        intake.resident_id = Some(id);
+    }
+    let opened = intake::open(st, &by, &intake).await?;
+    Ok(Redirect::to(&next_page(&opened.case, outcome)).into_response())
+}
+
+/// The typed ID number is a valid one (the form offered to register the person).
+fn is_new_person(draft: &Draft) -> bool {
+    quanke_domain::ident::resident_id::parse(&draft.who, crate::registry::dates::today()).is_ok()
+}
+
+async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome) -> AppResult<Intake> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let item = snap
+        .get(&draft.item)
+        .ok_or_else(|| AppError::BadRequest("请先查找并选择事项".into()))?;
+    let kind = parse_kind(&draft.kind)
+        .or_else(|| item.item.kinds.first().map(|k| k.kind))
+        .ok_or_else(|| AppError::BadRequest("请选择办理类型".into()))?;
+    let (name, phone) = applicant(st, draft).await?;
+    Ok(Intake {
+        item_code: draft.item.clone(),
+        business_kind: kind,
+        answers: draft.answers.clone(),
+        statuses: draft.statuses.clone().unwrap_or_default(),
+        resident_id: draft.resident,
+        applicant_name: name,
+        applicant_phone: phone,
+        channel: "desk".into(),
+        outcome,
+        note: draft.note.clone(),
+        idempotency_key: (!draft.key.is_empty()).then(|| format!("desk:{}", draft.key)),
+        community_id: None,
+        visit: true,
+        open311_key_id: None,
+    })
+}
+
+/// A registry person's own name, and their registered phone unless the desk typed another.
+async fn applicant(st: &Shared, draft: &Draft) -> AppResult<(String, String)> {
+    let Some(id) = draft.resident else {
+        return Ok((draft.name.clone(), draft.phone.clone()));
+    };
+    let r = registry::resident(&st.db, id).await?;
+    let phone = if draft.phone.is_empty() {
+        r.phone
+    } else {
+        draft.phone.clone()
+    };
+    Ok((r.name, phone))
+}
+
+async fn own_community(st: &Shared, by: &Worker) -> AppResult<String> {
+    let id = by.org.ids().last().copied().unwrap_or_default();
+    let org = quanke_store::orgs::get(&st.db, id).await?;
+    Ok(org.path.as_str().to_string())
+}
+
+/// Where the desk goes next: the printout the resident takes home.
+fn next_page(case: &cases::Case, outcome: Outcome) -> String {
+    let kind = match (outcome, case.state.parse::<CaseState>()) {
+        (Outcome::RequestMaterials, _) => "notice",
+        (Outcome::Reject, Ok(CaseState::Rejected)) => "refusal",
+        (Outcome::Reject, _) | (Outcome::Receive, _) => return format!("/cases/{}", case.id),
+        _ => "receipt",
+    };
+    format!("/cases/{}/print/{kind}", case.id)
+}

@@ -1,0 +1,250 @@
+//! The case page's forms: take an action (with an optional file for the timeline), decide an
+//! approval, transfer and answer a transfer, reassign, link, and download a file.
+
+use super::act::{self, Acted, Request};
+use super::checklist::MaterialStatus;
+use super::transfer::{self, Target};
+use super::worker::Worker;
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use quanke_domain::Role;
+use quanke_store::cases::{self, NewFile};
+use serde::Deserialize;
+
+/// Files attached to one action: a scan or a department's reply, under the server's 4 MB body limit.
+const FILE_LIMIT: usize = 3 * 1024 * 1024;
+
+struct Upload {
+    name: String,
+    content_type: String,
+    data: Vec<u8>,
+}
+
+pub async fn act(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    multipart: Multipart,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    let (fields, upload) = read_form(multipart).await?;
+    let get = |k: &str| {
+        fields
+            .iter()
+            .find(|(n, _)| n == k)
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    let all = |k: &str| -> Vec<String> {
+        fields
+            .iter()
+            .filter(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .collect()
+    };
+    let mut statuses = std::collections::HashMap::new();
+    for m in all("brought") {
+        statuses.insert(m, MaterialStatus::Brought);
+    }
+    for m in all("missing") {
+        statuses.insert(m, MaterialStatus::Missing);
+    }
+    for m in all("not_brought") {
+        statuses.entry(m).or_insert(MaterialStatus::Missing);
+    }
+    let visit = get("visit");
+    let req = Request {
+        action: get("action"),
+        note: get("note"),
+        statuses,
+        visit: (!visit.is_empty()).then_some(visit),
+    };
+    let acted = act::act(&st, &by, id, &req).await?;
+    if let Some(u) = upload {
+        attach(&st, &by, id, u).await?;
+    }
+    let next = match (acted, req.action.as_str()) {
+        (Acted::Moved(_), "request_more_materials") => format!("/cases/{id}/print/notice"),
+        (Acted::Moved(_), "accept_after_materials" | "accept") => format!("/cases/{id}/print/receipt"),
+        _ => format!("/cases/{id}"),
+    };
+    Ok(Redirect::to(&next).into_response())
+}
+
+/// The form's fields and its file, if one was chosen.
+async fn read_form(mut mp: Multipart) -> AppResult<(Vec<(String, String)>, Option<Upload>)> {
+    let bad = |_| AppError::BadRequest("表单内容无法读取，请重新提交".into());
+    let mut fields = Vec::new();
+    let mut upload = None;
+    while let Some(field) = mp.next_field().await.map_err(bad)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "file" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let content_type = field
+                .content_type()
+                .unwrap_or("application/octet-stream")
+                .to_string();
+            let data = field.bytes().await.map_err(bad)?;
+            if data.len() > FILE_LIMIT {
+                return Err(AppError::BadRequest("附件不能超过 3 MB".into()));
+            }
+            if !file_name.is_empty() && !data.is_empty() {
+                upload = Some(Upload {
+                    name: file_name,
+                    content_type,
+                    data: data.to_vec(),
+                });
+            }
+        } else {
+            fields.push((name, field.text().await.map_err(bad)?));
+        }
+    }
+    Ok((fields, upload))
+}
+
+/// Attaches the file to the case's newest event (the one this action appended).
+async fn attach(st: &Shared, by: &Worker, case_id: i64, u: Upload) -> AppResult<()> {
+    let events = cases::events(&st.db, case_id).await?;
+    let f = NewFile {
+        event_id: events.last().map(|e| e.id),
+        file_name: &u.name,
+        content_type: &u.content_type,
+        data: &u.data,
+    };
+    cases::add_file(&st.db, case_id, &f, &by.actor()).await?;
+    Ok(())
+}
+
+#[derive(Deserialize)]
+pub struct Decision {
+    decision: String,
+    #[serde(default)]
+    answer: String,
+}
+
+pub async fn decide(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path((id, approval)): Path<(i64, i64)>,
+    Form(d): Form<Decision>,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    act::decide(&st, &by, approval, d.decision == "approve", &d.answer).await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TransferForm {
+    kind: String,
+    #[serde(default)]
+    community: String,
+    #[serde(default)]
+    department: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn transfer(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<TransferForm>,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    let target = match f.kind.as_str() {
+        "community" => Target::Community(
+            f.community
+                .parse()
+                .map_err(|_| AppError::BadRequest("请选择接收的社区".into()))?,
+        ),
+        _ => Target::Department(f.department),
+    };
+    transfer::request(&st, &by, id, target, &f.reason).await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+pub async fn answer_transfer(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path((id, t)): Path<(i64, i64)>,
+    Form(d): Form<Decision>,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    transfer::answer(&st, &by, id, t, d.decision == "accept", &d.answer).await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AssignForm {
+    worker: String,
+}
+
+pub async fn assign(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<AssignForm>,
+) -> AppResult<Response> {
+    if ctx.me.user.role != Role::CommunityHead {
+        return Err(AppError::Forbidden);
+    }
+    let by = Worker::of(&ctx.me);
+    let case = act::load(&st, &by, id).await?;
+    let worker: i64 = f
+        .worker
+        .parse()
+        .map_err(|_| AppError::BadRequest("请选择经办人".into()))?;
+    let target = quanke_store::users::by_id(&st.db, worker).await?;
+    let community = quanke_domain::OrgPath::from_stored(case.community_path.clone());
+    if target.role != Role::BackOffice || !community.contains(&target.org_path) {
+        return Err(AppError::BadRequest("只能分派给本社区的后台工作人员".into()));
+    }
+    let note = format!("社区负责人改派给{}", target.display_name);
+    cases::assign(&st.db, id, Some(worker), &note, &by.actor()).await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LinkForm {
+    number: String,
+}
+
+pub async fn link(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<LinkForm>,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    let case = act::load(&st, &by, id).await?;
+    let other = cases::by_number(&st.db, f.number.trim())
+        .await
+        .map_err(|_| AppError::BadRequest(format!("没有办件编号“{}”", f.number.trim())))?;
+    if other.id == case.id || !by.sees(&other.community_path) {
+        return Err(AppError::BadRequest("请填写本辖区另一件办件的编号".into()));
+    }
+    cases::link(&st.db, case.id, other.id).await?;
+    let note = format!("关联办件 {}", other.number);
+    cases::note(&st.db, case.id, "link", &note, &by.actor()).await?;
+    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+}
+
+pub async fn file(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path((id, file_id)): Path<(i64, i64)>,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    act::load(&st, &by, id).await?;
+    let (meta, data) = cases::file(&st.db, id, file_id).await?;
+    let ascii = format!("case-file-{}", meta.id);
+    Ok(crate::registry::download::attachment(
+        data,
+        &meta.content_type,
+        &meta.file_name,
+        &ascii,
+    ))
+}

@@ -1,0 +1,223 @@
+//! The case page: everything about one case, its timeline, and the actions the worker may take
+//! in its state (from the lifecycle table), with the approval, transfer, assignment and link
+//! forms where they apply.
+
+use super::act::{load, state_of};
+use super::checklist::{self, MaterialStatus};
+use super::view::{action_label, state_label};
+use super::worker::Worker;
+use super::CaseError;
+use super::{deadline, intake};
+use crate::error::AppResult;
+use crate::page::Ctx;
+use crate::registry::mask::Show;
+use crate::server::Shared;
+use axum::extract::{Path, State};
+use axum::response::Response;
+use minijinja::{Value, context};
+use quanke_domain::case::{Lifecycle, State as CaseState, due_status};
+use quanke_domain::{OrgKind, OrgPath, Role};
+use quanke_store::cases::{self, Case};
+use quanke_store::users;
+use std::collections::HashMap;
+
+pub async fn show(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+) -> AppResult<Response> {
+    let by = Worker::of(&ctx.me);
+    let case = match load(&st, &by, id).await {
+        Ok(c) => c,
+        // The receiving community of a pending 通办 transfer opens the case to answer it.
+        Err(CaseError::NotFound) if incoming(&st, &by, id).await? => cases::get(&st.db, id).await?,
+        Err(e) => return Err(e.into()),
+    };
+    let data = view(&st, &ctx, &by, &case).await?;
+    Ok(crate::registry::private(ctx.render("case.html", data)?))
+}
+
+async fn incoming(st: &Shared, by: &Worker, case_id: i64) -> AppResult<bool> {
+    Ok(cases::pending_transfers_to(&st.db, by.org.as_str())
+        .await?
+        .iter()
+        .any(|t| t.case_id == case_id))
+}
+
+async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Value> {
+    let lifecycle = Lifecycle::default_table();
+    let state = state_of(case)?;
+    let events = cases::events(&st.db, case.id).await?;
+    let files = cases::files(&st.db, case.id).await?;
+    let people = names(st, case).await?;
+    let name_of = |id: Option<i64>| id.and_then(|i| people.get(&i).cloned()).unwrap_or_default();
+    let timeline: Vec<Value> = events
+        .iter()
+        .map(|e| {
+            let attached: Vec<Value> = files
+                .iter()
+                .filter(|f| f.event_id == Some(e.id))
+                .map(|f| context! { id => f.id, name => &f.file_name, size => f.size })
+                .collect();
+            context! {
+                at => e.at, actor => &e.actor_name, action => action_label(&lifecycle, &e.action),
+                from => state_label(&e.from_state), to => state_label(&e.to_state),
+                moved => e.from_state != e.to_state, note => &e.note, files => attached,
+            }
+        })
+        .collect();
+    let role = ctx.me.user.role;
+    let actions: Vec<Value> = lifecycle
+        .actions_from(state, role)
+        .into_iter()
+        .map(|t| context! {
+            code => t.action_code(), label => t.action_label(), to => t.to().label(),
+            needs_note => t.needs_note(), needs_approval => t.needs_head_approval() && role != Role::CommunityHead,
+        })
+        .collect();
+    let list = checklist::from_json(&case.checklist);
+    let approval = cases::pending_approval(&st.db, case.id).await?;
+    let transfers = cases::transfers(&st.db, case.id).await?;
+    let places = crate::registry::places::Places::within(&st.db, &OrgPath::from_stored(street_of(&case.community_path))).await?;
+    let visits = cases::visits(&st.db, case.id).await?;
+    let linked = linked(st, case).await?;
+    let calendar = st.calendar.get(&st.db).await?;
+    let due = case.due_on.as_deref().and_then(deadline::parse_day);
+    let today = crate::registry::dates::today();
+    Ok(context! {
+        case => context! {
+            id => case.id, number => &case.number, item_code => &case.item_code,
+            item => item_name(st, &case.item_code).await?, line => &case.line,
+            state => state.label(), state_code => state.code(), channel => intake::channel_label(&case.channel),
+            applicant => &case.applicant_name, phone => Show::Masked.phone(&case.applicant_phone),
+            resident_id => case.resident_id, created_at => case.created_at,
+            accepted_on => &case.accepted_on, due_on => &case.due_on,
+            due_status => due.map(|d| due_status(d, today, &calendar).label()),
+            assignee => name_of(case.assignee_id), assignee_id => case.assignee_id,
+            community => places.name(&case.community_path), escalated => case.escalated_at.is_some(),
+            promised_days => case.promised_days, final => state.is_final(),
+        },
+        checklist => list.iter().map(|e| context! {
+            id => &e.id, name => &e.name, form => &e.form, how => &e.how_to_obtain,
+            status => e.status.label(), missing => e.status == MaterialStatus::Missing,
+        }).collect::<Vec<_>>(),
+        missing => checklist::missing(&list).len(),
+        actions, timeline,
+        visits => visits.iter().map(|v| context! { at => v.at, purpose => visit_label(&v.purpose) }).collect::<Vec<_>>(),
+        files => files.iter().map(|f| context! { id => f.id, name => &f.file_name, size => f.size, at => f.at }).collect::<Vec<_>>(),
+        approval => approval.map(|a| context! {
+            id => a.id, to => state_label(&a.to_state), note => a.note, by => name_of(a.requested_by), at => a.requested_at,
+        }),
+        is_head => role == Role::CommunityHead,
+        transfers => transfers.iter().map(|t| context! {
+            id => t.id, kind => if t.kind == "community" { "通办转社区" } else { "转部门" },
+            to => if t.kind == "community" { places.name(&t.to_target) } else { t.to_target.clone() },
+            reason => &t.reason, status => transfer_status(&t.status), pending => t.status == "pending",
+            answer => &t.answer, at => t.requested_at,
+            may_answer => t.status == "pending" && may_answer(by, case, &t.kind, &t.to_target),
+        }).collect::<Vec<_>>(),
+        communities => places.communities().into_iter()
+            .filter(|o| o.kind == OrgKind::Community && o.path.as_str() != case.community_path)
+            .map(|o| context! { id => o.id, name => &o.name }).collect::<Vec<_>>(),
+        may_transfer => !state.is_final() && matches!(role, Role::FrontDesk | Role::BackOffice | Role::CommunityHead),
+        workers => workers(st, ctx, case).await?,
+        linked,
+        printouts => printouts(state, &list, &events),
+        rating => quanke_store::case_reports::rating(&st.db, case.id).await?.map(|r| context! {
+            score => r.score, comment => r.comment, at => r.at,
+        }),
+        may_rate => matches!(state, CaseState::Completed | CaseState::Delivered),
+    })
+}
+
+/// The street's path above a community path ("/1/2/" → "/1/").
+fn street_of(community_path: &str) -> String {
+    let ids: Vec<&str> = community_path.split('/').filter(|s| !s.is_empty()).collect();
+    ids.first().map_or_else(|| "/".into(), |root| format!("/{root}/"))
+}
+
+fn may_answer(by: &Worker, case: &Case, kind: &str, target: &str) -> bool {
+    if kind == "community" {
+        by.sees(target) && !by.sees(&case.community_path)
+    } else {
+        by.sees(&case.community_path)
+    }
+}
+
+fn transfer_status(code: &str) -> &'static str {
+    match code {
+        "pending" => "待接收",
+        "accepted" => "已接收",
+        _ => "已拒收",
+    }
+}
+
+pub fn visit_label(code: &str) -> &'static str {
+    match code {
+        "intake" => "窗口申请",
+        "materials" => "补交材料",
+        "pickup" => "领取结果",
+        _ => "其他",
+    }
+}
+
+async fn item_name(st: &Shared, code: &str) -> AppResult<String> {
+    let snap = st.catalogue.get(&st.db).await?;
+    Ok(snap.get(code).map_or_else(|| code.to_string(), |c| c.item.name.clone()))
+}
+
+/// Display names of the community's staff, for assignee and requesters.
+async fn names(st: &Shared, case: &Case) -> AppResult<HashMap<i64, String>> {
+    let root = OrgPath::from_stored(street_of(&case.community_path));
+    Ok(users::in_subtree(&st.db, &root)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// Back-office workers the head may give the case to.
+async fn workers(st: &Shared, ctx: &Ctx, case: &Case) -> AppResult<Vec<Value>> {
+    if ctx.me.user.role != Role::CommunityHead {
+        return Ok(Vec::new());
+    }
+    let community = OrgPath::from_stored(case.community_path.clone());
+    Ok(users::in_subtree(&st.db, &community)
+        .await?
+        .into_iter()
+        .filter(|u| u.role == Role::BackOffice && !u.disabled)
+        .map(|u| context! { id => u.id, name => u.display_name, current => Some(u.id) == case.assignee_id })
+        .collect())
+}
+
+async fn linked(st: &Shared, case: &Case) -> AppResult<Vec<Value>> {
+    let mut out = Vec::new();
+    for id in cases::linked(&st.db, case.id).await? {
+        let other = cases::get(&st.db, id).await?;
+        out.push(context! {
+            id => other.id, number => other.number, state => state_label(&other.state).to_string(),
+            item => item_name(st, &other.item_code).await?,
+        });
+    }
+    Ok(out)
+}
+
+/// Which printouts the case has: the receipt once accepted, the notice once materials were
+/// asked for, the refusal once refused.
+fn printouts(state: CaseState, list: &[checklist::Entry], events: &[cases::Event]) -> Vec<Value> {
+    let asked = events.iter().any(|e| e.to_state == CaseState::AwaitingMaterials.code());
+    let accepted = events.iter().any(|e| {
+        matches!(e.to_state.as_str(), "accepted" | "completed") && e.from_state != e.to_state
+    });
+    let mut out = Vec::new();
+    if accepted {
+        out.push(context! { kind => "receipt", label => "受理回执" });
+    }
+    if asked || !checklist::missing(list).is_empty() {
+        out.push(context! { kind => "notice", label => "一次性告知书" });
+    }
+    if state == CaseState::Rejected {
+        out.push(context! { kind => "refusal", label => "不予受理告知书" });
+    }
+    out
+}

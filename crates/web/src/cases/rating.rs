@@ -1,0 +1,144 @@
+//! 好差评: the resident rates a case 1–5 once it is done (已办结 or 已送达), once, on the portal
+//! or at the desk. The rule lives here so that both channels apply it the same way; the rating
+//! is credited to the worker who handled the case and noted on its timeline.
+
+use super::act;
+use super::refusal::{CaseError, CaseResult};
+use super::worker::Worker;
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::response::Redirect;
+use quanke_domain::case::State as CaseState;
+use quanke_domain::{Permission, Role};
+use quanke_store::cases::{self, Case};
+use quanke_store::{StoreError, case_reports};
+use serde::Deserialize;
+
+pub const MIN_SCORE: i64 = 1;
+pub const MAX_SCORE: i64 = 5;
+/// Longest comment kept, in characters.
+pub const COMMENT_MAX: usize = 500;
+
+/// The words shown beside each score, 1 to 5.
+pub const SCORE_LABELS: [(i64, &str); 5] = [
+    (5, "非常满意"),
+    (4, "满意"),
+    (3, "基本满意"),
+    (2, "不满意"),
+    (1, "非常不满意"),
+];
+
+/// Whether the case can be rated now (done, whatever the rating).
+pub fn ratable(case: &Case) -> bool {
+    matches!(
+        case.state.parse::<CaseState>(),
+        Ok(CaseState::Completed | CaseState::Delivered)
+    )
+}
+
+/// Reads a score as typed; a refusal names the allowed range.
+pub fn parse_score(text: &str) -> CaseResult<i64> {
+    text.trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|s| (MIN_SCORE..=MAX_SCORE).contains(s))
+        .ok_or_else(|| {
+            CaseError::refuse(
+                "bad_score",
+                format!("请选择 {MIN_SCORE}—{MAX_SCORE} 分的评价"),
+            )
+        })
+}
+
+/// Rates `case` (already loaded and, at the desk, checked to be in the worker's scope):
+/// 1–5, only once it is done, only once. `by` is who records it (the resident through the
+/// portal, or the worker at the desk); `channel` is portal, desk or grid.
+pub async fn rate(
+    st: &Shared,
+    by: &Worker,
+    case: &Case,
+    score: i64,
+    comment: &str,
+    channel: &str,
+) -> CaseResult<()> {
+    if !(MIN_SCORE..=MAX_SCORE).contains(&score) {
+        return Err(CaseError::refuse(
+            "bad_score",
+            format!("请选择 {MIN_SCORE}—{MAX_SCORE} 分的评价"),
+        ));
+    }
+    let comment = comment.trim();
+    if comment.chars().count() > COMMENT_MAX {
+        return Err(CaseError::refuse(
+            "bad_comment",
+            format!("评价内容过长（最多 {COMMENT_MAX} 字）"),
+        ));
+    }
+    if !ratable(case) {
+        return Err(CaseError::refuse("not_done", "办件办结后才能评价"));
+    }
+    if case_reports::rating(&st.db, case.id).await?.is_some() {
+        return Err(already());
+    }
+    match case_reports::rate(
+        &st.db,
+        case.id,
+        score,
+        comment,
+        channel,
+        case.assignee_id,
+        by.now,
+    )
+    .await
+    {
+        Ok(()) => {}
+        // A second submission raced this one.
+        Err(StoreError::Conflict(_)) => return Err(already()),
+        Err(e) => return Err(e.into()),
+    }
+    let label = SCORE_LABELS
+        .iter()
+        .find(|(s, _)| *s == score)
+        .map_or("", |(_, l)| l);
+    let text = format!("{score} 分（{label}）");
+    cases::note(&st.db, case.id, "rate", &text, &by.actor()).await?;
+    Ok(())
+}
+
+fn already() -> CaseError {
+    CaseError::refuse("already_rated", "该办件已经评价过了，每件只能评价一次")
+}
+
+#[derive(Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub score: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// `POST /cases/{id}/rating`: the worker records the resident's rating at the desk (or at
+/// home, for a grid worker delivering the result).
+pub async fn submit(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RatingForm>,
+) -> AppResult<Redirect> {
+    ctx.me.require(Permission::HandleMatters)?;
+    let by = Worker::of(&ctx.me);
+    let case = act::load(&st, &by, id).await?;
+    let score = parse_score(&f.score)?;
+    let channel = if ctx.me.user.role == Role::GridWorker {
+        "grid"
+    } else {
+        "desk"
+    };
+    rate(&st, &by, &case, score, &f.comment, channel)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/cases/{id}")))
+}

@@ -1,0 +1,371 @@
+//! POST Service Request: a partner's request becomes a case, received for the desk to check
+//! (`cases::intake::open` with `Outcome::Receive`, channel "open311"), and its case number is
+//! the service_request_id. Everything is checked before the case is written, so a refused
+//! request leaves nothing behind.
+//!
+//! The request's community: the one whose name `address_string` mentions (the longest such
+//! name, so "卖鱼桥社区" wins over a shorter name it contains; the name without "社区" counts,
+//! as people write "卖鱼桥小河路 12 号"). When none is named, the first community of the first
+//! street takes it: a deployment serves one street, whose desk passes a case on (通办) when it
+//! belongs elsewhere, which is better than refusing a resident over an address.
+
+use super::JURISDICTION_ID;
+use super::format::{Format, Problem, Reply};
+use super::jurisdiction::InJurisdiction;
+use super::node::Node;
+use super::note::Details;
+use super::requests::{self, CHANNEL, text_or_null};
+use crate::cases::intake::{self, Intake, Outcome};
+use crate::cases::{CaseError, Worker};
+use crate::catalogue::snapshot::{Current, Snapshot};
+use crate::server::Shared;
+use axum::body::Bytes;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use quanke_domain::OrgKind;
+use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
+use quanke_domain::ident::phone;
+use quanke_store::open311_keys::{self, Key};
+use quanke_store::orgs::{self, Org};
+use std::collections::HashMap;
+
+/// The applicant when the partner sends no name: the desk learns it when calling back.
+const DEFAULT_APPLICANT: &str = "Open311 用户";
+/// An Idempotency-Key longer than this is refused rather than stored.
+const IDEMPOTENCY_KEY_MAX: usize = 200;
+
+/// `POST /requests.{format}`, the fields form-encoded in the body as the spec says.
+pub async fn create(
+    State(st): State<Shared>,
+    format: Format,
+    _: InJurisdiction,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+    body: Bytes,
+) -> Result<Reply, Problem> {
+    let form = Form::parse(format, &body)?;
+    form.check_jurisdiction(format)?;
+    // Some clients put the key in the query string even when posting.
+    let query = Form::parse(format, query.unwrap_or_default().as_bytes())?;
+    let partner = partner(&st, format, form.get("api_key").or(query.get("api_key"))).await?;
+    let snap = st
+        .catalogue
+        .get(&st.db)
+        .await
+        .map_err(|e| format.internal(&e))?;
+    let current = service(format, &snap, form.get("service_code"))?;
+    let item = &current.item;
+    let details = details(format, &form)?;
+    let answers = answers(format, item, &form)?;
+    let idempotency_key = idempotency_key(format, &headers, partner.id)?;
+    let community = community(&st, format, details.address.as_deref()).await?;
+    let intake = Intake {
+        item_code: item.code.clone(),
+        business_kind: item.kinds.first().map_or(BusinessKind::New, |k| k.kind),
+        answers,
+        statuses: HashMap::new(),
+        resident_id: None,
+        applicant_name: applicant_name(form.get("first_name"), form.get("last_name")),
+        // A number the office cannot call is no use to it; the request still counts.
+        applicant_phone: form
+            .get("phone")
+            .filter(|p| phone::parse(p).is_ok())
+            .unwrap_or_default()
+            .to_string(),
+        channel: CHANNEL.into(),
+        outcome: Outcome::Receive,
+        note: details.to_note(),
+        idempotency_key,
+        community_id: Some(community.id),
+        visit: false,
+        open311_key_id: Some(partner.id),
+    };
+    let by = Worker::system(
+        &format!("Open311：{}", partner.name),
+        community.path.clone(),
+    );
+    let opened = intake::open(&st, &by, &intake)
+        .await
+        .map_err(|e| refused(format, e))?;
+    let request = Node::fields([
+        ("service_request_id", Node::text(&opened.case.number)),
+        ("service_notice", Node::text(requests::notice(item))),
+        ("account_id", text_or_null(form.get("account_id"))),
+    ]);
+    Ok(format.reply("service_requests", Node::list("request", [request])))
+}
+
+/// The form's fields in order, repeated names kept (multivalue attributes repeat).
+struct Form(Vec<(String, String)>);
+
+impl Form {
+    fn parse(format: Format, bytes: &[u8]) -> Result<Form, Problem> {
+        serde_urlencoded::from_bytes(bytes).map(Form).map_err(|e| {
+            format.problem(
+                StatusCode::BAD_REQUEST,
+                format!("请求内容应为 application/x-www-form-urlencoded 表单：{e}"),
+            )
+        })
+    }
+
+    /// The first non-blank value of a field, trimmed.
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .find(|v| !v.is_empty())
+    }
+
+    /// A jurisdiction_id in the body must name us, as one in the query must.
+    fn check_jurisdiction(&self, format: Format) -> Result<(), Problem> {
+        match self.get("jurisdiction_id") {
+            Some(id) if id != JURISDICTION_ID => Err(format.problem(
+                StatusCode::NOT_FOUND,
+                format!("辖区不存在：{id}（本服务的 jurisdiction_id 为 {JURISDICTION_ID}）"),
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// `attribute[code]=value`, and `attribute[code][]=value` repeated for a multivaluelist.
+    fn attributes(&self) -> Answers {
+        let mut answers = Answers::new();
+        for (name, value) in &self.0 {
+            let Some(inner) = name.strip_prefix("attribute[") else {
+                continue;
+            };
+            let code = inner
+                .strip_suffix("][]")
+                .or_else(|| inner.strip_suffix(']'))
+                .unwrap_or(inner);
+            // A blank answer is no answer: the question stays unanswered.
+            if !value.trim().is_empty() {
+                let values = answers.entry(code.to_string()).or_default();
+                values.push(value.trim().to_string());
+            }
+        }
+        answers
+    }
+}
+
+/// The partner whose active key this is; 403 otherwise, as the spec says.
+async fn partner(st: &Shared, format: Format, api_key: Option<&str>) -> Result<Key, Problem> {
+    let Some(api_key) = api_key else {
+        return Err(format.problem(
+            StatusCode::FORBIDDEN,
+            "缺少 api_key：提交服务请求须使用街道发放的 API 密钥",
+        ));
+    };
+    open311_keys::find_active_by_hash(&st.db, &open311_keys::hash(api_key))
+        .await
+        .map_err(|e| format.internal(&e))?
+        .ok_or_else(|| format.problem(StatusCode::FORBIDDEN, "api_key 无效或已停用"))
+}
+
+/// The item in force with the request's service_code.
+fn service<'a>(
+    format: Format,
+    snap: &'a Snapshot,
+    code: Option<&str>,
+) -> Result<&'a Current, Problem> {
+    let code = code.ok_or_else(|| format.problem(StatusCode::BAD_REQUEST, "缺少 service_code"))?;
+    snap.get(code)
+        .ok_or_else(|| format.problem(StatusCode::BAD_REQUEST, format!("服务不存在：{code}")))
+}
+
+/// The description and location, checked: the spec requires lat and long, address_string or
+/// address_id, and the location and photo are shown again to anyone, so they must be sound.
+fn details(format: Format, form: &Form) -> Result<Details, Problem> {
+    let bad = |message: &str| format.problem(StatusCode::BAD_REQUEST, message);
+    let (lat, long) = match (form.get("lat"), form.get("long")) {
+        (None, None) => (None, None),
+        (Some(lat), Some(long)) => {
+            let lat = coordinate(lat, 90.0)
+                .ok_or_else(|| bad("lat 应为 -90 到 90 之间的纬度（WGS84）"))?;
+            let long = coordinate(long, 180.0)
+                .ok_or_else(|| bad("long 应为 -180 到 180 之间的经度（WGS84）"))?;
+            (Some(lat), Some(long))
+        }
+        _ => return Err(bad("lat 与 long 须同时提供")),
+    };
+    let address = form.get("address_string").map(str::to_string);
+    let address_id = form.get("address_id").map(str::to_string);
+    if lat.is_none() && address.is_none() && address_id.is_none() {
+        return Err(bad(
+            "请提供位置：lat 与 long，或 address_string，或 address_id",
+        ));
+    }
+    let media_url = form.get("media_url").map(str::to_string);
+    if media_url
+        .as_deref()
+        .is_some_and(|u| !u.starts_with("https://") && !u.starts_with("http://"))
+    {
+        return Err(bad("media_url 应为 http:// 或 https:// 开头的地址"));
+    }
+    Ok(Details {
+        description: form.get("description").unwrap_or_default().to_string(),
+        address,
+        address_id,
+        lat,
+        long,
+        media_url,
+        email: form.get("email").map(str::to_string),
+    })
+}
+
+/// A latitude or longitude within ±`limit`, written back plainly ("30.2876").
+fn coordinate(text: &str, limit: f64) -> Option<String> {
+    let v: f64 = text.parse().ok()?;
+    (v.is_finite() && v.abs() <= limit).then(|| v.to_string())
+}
+
+/// The answers, with each required attribute present. The intake checks this too, but names
+/// the question as residents read it; a partner's developer needs the attribute's code.
+fn answers(format: Format, item: &ServiceItem, form: &Form) -> Result<Answers, Problem> {
+    let answers = form.attributes();
+    let missing = item
+        .questions
+        .iter()
+        .filter(|q| q.required)
+        .find(|q| answers.get(&q.id).is_none_or(Vec::is_empty));
+    match missing {
+        Some(q) => Err(format.problem(
+            StatusCode::BAD_REQUEST,
+            format!("缺少必填属性 attribute[{}]（{}）", q.id, q.text),
+        )),
+        None => Ok(answers),
+    }
+}
+
+/// A retried request with the same `Idempotency-Key` header gets the case the first one made;
+/// keys are per partner, so two partners' keys never meet.
+fn idempotency_key(
+    format: Format,
+    headers: &HeaderMap,
+    key_id: i64,
+) -> Result<Option<String>, Problem> {
+    let Some(value) = headers.get("idempotency-key") else {
+        return Ok(None);
+    };
+    match value.to_str().map(str::trim) {
+        Ok(v) if !v.is_empty() && v.len() <= IDEMPOTENCY_KEY_MAX => {
+            Ok(Some(format!("open311:{key_id}:{v}")))
+        }
+        _ => Err(format.problem(
+            StatusCode::BAD_REQUEST,
+            format!("Idempotency-Key 应为 1 到 {IDEMPOTENCY_KEY_MAX} 个可见 ASCII 字符"),
+        )),
+    }
+}
+
+/// The community the request goes to (see the module's documentation).
+async fn community(st: &Shared, format: Format, address: Option<&str>) -> Result<Org, Problem> {
+    let mut communities = Vec::new();
+    for street in orgs::streets(&st.db)
+        .await
+        .map_err(|e| format.internal(&e))?
+    {
+        let nodes = orgs::subtree(&st.db, &street.path)
+            .await
+            .map_err(|e| format.internal(&e))?;
+        communities.extend(nodes.into_iter().filter(|o| o.kind == OrgKind::Community));
+    }
+    let named = address.and_then(|a| mentioned(&communities, a));
+    named.or(communities.first()).cloned().ok_or_else(|| {
+        format.problem(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "本辖区尚未设置社区，暂不能受理服务请求",
+        )
+    })
+}
+
+/// The community whose name the address mentions, the longest name first (the first such
+/// community on a tie).
+fn mentioned<'a>(communities: &'a [Org], address: &str) -> Option<&'a Org> {
+    let mentions = |name: &str| {
+        let short = name.strip_suffix("社区").filter(|s| s.chars().count() >= 2);
+        address.contains(name) || short.is_some_and(|s| address.contains(s))
+    };
+    communities
+        .iter()
+        .rev()
+        .filter(|c| mentions(&c.name))
+        .max_by_key(|c| c.name.chars().count())
+}
+
+/// Chinese names put the family name (last_name) first, without a space; others read
+/// "first last".
+fn applicant_name(first: Option<&str>, last: Option<&str>) -> String {
+    match (first, last) {
+        (None, None) => DEFAULT_APPLICANT.to_string(),
+        (Some(name), None) | (None, Some(name)) => name.to_string(),
+        (Some(first), Some(last)) if first.is_ascii() && last.is_ascii() => {
+            format!("{first} {last}")
+        }
+        (Some(first), Some(last)) => format!("{last}{first}"),
+    }
+}
+
+/// The intake's refusals are the client's to fix; anything else is ours.
+fn refused(format: Format, e: CaseError) -> Problem {
+    match e {
+        CaseError::Refused(r) => format.problem(StatusCode::BAD_REQUEST, r.message),
+        other => format.internal(&other),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quanke_domain::OrgPath;
+
+    fn org(id: i64, name: &str) -> Org {
+        Org {
+            id,
+            parent_id: Some(1),
+            kind: OrgKind::Community,
+            code: format!("C{id}"),
+            name: name.into(),
+            path: OrgPath::root(1).child(id),
+            community_id: Some(id),
+        }
+    }
+
+    #[test]
+    fn the_address_names_the_community() {
+        let all = [
+            org(2, "卖鱼桥社区"),
+            org(3, "双荡弄社区"),
+            org(4, "新卖鱼桥社区"),
+        ];
+        let id = |a: &str| mentioned(&all, a).map(|o| o.id);
+        assert_eq!(id("湖墅街道卖鱼桥社区小河路 12 号"), Some(2));
+        assert_eq!(id("双荡弄 5 幢"), Some(3));
+        assert_eq!(id("新卖鱼桥社区 3 幢"), Some(4));
+        assert_eq!(id("西湖区文三路"), None);
+    }
+
+    #[test]
+    fn names_in_either_order() {
+        assert_eq!(applicant_name(None, None), DEFAULT_APPLICANT);
+        assert_eq!(applicant_name(Some("小明"), Some("王")), "王小明");
+        assert_eq!(applicant_name(Some("Ming"), Some("Wang")), "Ming Wang");
+        assert_eq!(applicant_name(None, Some("王")), "王");
+    }
+
+    #[test]
+    fn attributes_single_and_repeated() {
+        let form = Form(vec![
+            ("attribute[who]".into(), "self".into()),
+            ("attribute[needs][]".into(), "meal".into()),
+            ("attribute[needs][]".into(), "visit".into()),
+            ("attribute[note]".into(), "  ".into()),
+            ("description".into(), "x".into()),
+        ]);
+        let a = form.attributes();
+        assert_eq!(a["who"], ["self"]);
+        assert_eq!(a["needs"], ["meal", "visit"]);
+        assert_eq!(a.len(), 2);
+    }
+}

@@ -1,0 +1,567 @@
+//! 网上申请: a resident applies online for an item. Step one picks the business kind and answers
+//! the intake questions (a plain GET form, like the checklist); step two ticks the materials
+//! the resident has ready, attaches scans and gives name, phone, optional ID number and
+//! community. The case is opened as received (收件) through the portal channel for the desk to
+//! check; unticked materials are recorded as missing. Bad input re-shows the form with what was
+//! typed and writes nothing.
+
+use super::{choice, choice_query, code_of, current, pairs_of};
+use crate::cases::checklist::{self, MaterialStatus};
+use crate::cases::intake::{self, Intake, Outcome};
+use crate::cases::{CaseError, Worker};
+use crate::clock;
+use crate::error::{AppError, AppResult};
+use crate::page::{Csrf, render_anon};
+use crate::server::Shared;
+use axum::extract::{Multipart, Path, RawQuery, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+use minijinja::{Value, context};
+use quanke_domain::OrgKind;
+use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
+use quanke_domain::ident::{phone, resident_id};
+use quanke_store::cases::{self, NewFile};
+use quanke_store::{orgs, registry};
+use std::collections::HashMap;
+
+/// All the scans of one application together.
+pub const FILES_LIMIT: usize = 10 * 1024 * 1024;
+/// Scans per application.
+pub const MAX_FILES: usize = 10;
+/// The request body: the scans and room for the form's fields.
+pub const BODY_LIMIT: usize = FILES_LIMIT + 1024 * 1024;
+const NAME_MAX: usize = 50;
+const FILE_NAME_MAX: usize = 80;
+
+/// `GET /portal/items/{code}/apply`: step one, or step two once the kind is chosen and the
+/// questions answered (`step=2`, or an item that asks nothing).
+pub async fn form(
+    State(st): State<Shared>,
+    Csrf(csrf): Csrf,
+    Path(code): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> AppResult<Response> {
+    let snap = st.catalogue.get(&st.db).await?;
+    let item = &current(&snap, &code)?.item;
+    let pairs = pairs_of(raw.as_deref());
+    let (kind, answers) = choice(item, &pairs);
+    let kind = kind.or_else(|| (item.kinds.len() == 1).then(|| item.kinds[0].kind));
+    let asked = pairs.iter().any(|(k, v)| k == "step" && v == "2");
+    let problem = match kind {
+        None => Some("请选择您要办理的业务类型".to_string()),
+        Some(_) => answers_problem(item, &answers),
+    };
+    match (kind, problem) {
+        (Some(kind), None) if asked || item.questions.is_empty() => {
+            let typed = Typed {
+                key: new_key(),
+                ..Typed::default()
+            };
+            details(&st, &csrf, item, kind, &answers, &typed, None).await
+        }
+        (kind, problem) => {
+            let error = if asked { problem } else { None };
+            start(item, kind, &answers, error)
+        }
+    }
+}
+
+/// Step one: the kind and the questions.
+fn start(
+    item: &ServiceItem,
+    kind: Option<BusinessKind>,
+    answers: &Answers,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let kinds: Vec<Value> = item
+        .kinds
+        .iter()
+        .map(|k| {
+            context! {
+                code => code_of(k.kind), label => k.kind.label(),
+                checked => kind == Some(k.kind) || (kind.is_none() && item.kinds.len() == 1),
+            }
+        })
+        .collect();
+    let mut questions: Vec<_> = item.questions.iter().collect();
+    questions.sort_by_key(|q| q.order);
+    let questions: Vec<Value> = questions
+        .into_iter()
+        .map(|q| {
+            let given = answers.get(&q.id).cloned().unwrap_or_default();
+            let options: Vec<Value> = q
+                .options
+                .iter()
+                .map(|o| context! { key => &o.key, label => &o.label, checked => given.contains(&o.key) })
+                .collect();
+            context! {
+                id => &q.id, text => &q.text, hint => &q.hint, required => q.required,
+                choice => q.datatype.has_options(),
+                multiple => q.datatype == quanke_domain::catalogue::Datatype::Multivaluelist,
+                options, value => given.first().cloned().unwrap_or_default(),
+            }
+        })
+        .collect();
+    let data = context! { step => 1, item, kinds, questions, error };
+    Ok(page(render_anon("portal_apply.html", data)?))
+}
+
+/// What the resident typed in step two, to show it again after a refusal.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+struct Typed {
+    name: String,
+    phone: String,
+    id_number: String,
+    community: String,
+    note: String,
+    /// Ids of the materials ticked as ready.
+    has: Vec<String>,
+    /// The idempotency key of this form: a double submit opens one case.
+    key: String,
+}
+
+/// Step two: materials, files and the applicant.
+async fn details(
+    st: &Shared,
+    csrf: &str,
+    item: &ServiceItem,
+    kind: BusinessKind,
+    answers: &Answers,
+    typed: &Typed,
+    error: Option<String>,
+) -> AppResult<Response> {
+    let materials: Vec<Value> = materials_for(item, kind, answers)
+        .into_iter()
+        .map(|m| {
+            context! {
+                id => &m.id, name => &m.name, form => m.form.label(), copies => m.copies,
+                how_to_obtain => &m.how_to_obtain,
+                system_may_hold => m.system_may_hold.is_some(),
+                ticked => typed.has.contains(&m.id),
+            }
+        })
+        .collect();
+    let communities: Vec<Value> = communities(st)
+        .await?
+        .into_iter()
+        .map(|c| context! { id => c.id.to_string(), name => c.name })
+        .collect();
+    let summary: Vec<Value> = item
+        .questions
+        .iter()
+        .filter_map(|q| {
+            let given = answers.get(&q.id)?;
+            let shown: Vec<String> = given
+                .iter()
+                .map(|v| {
+                    q.options
+                        .iter()
+                        .find(|o| &o.key == v)
+                        .map_or_else(|| v.clone(), |o| o.label.clone())
+                })
+                .collect();
+            Some(context! { text => &q.text, answer => shown.join("、") })
+        })
+        .collect();
+    let hidden: Vec<(String, String)> =
+        serde_urlencoded::from_str(&choice_query(kind, answers)).unwrap_or_default();
+    let data = context! {
+        step => 2, item, csrf, error, typed, materials, communities, summary, hidden,
+        kind => kind.label(),
+        back => choice_query(kind, answers),
+        max_files => MAX_FILES, limit_mb => FILES_LIMIT / (1024 * 1024),
+        action => format!("/portal/items/{}/apply?{}", item.code,
+            serde_urlencoded::to_string([("_csrf", csrf)]).unwrap_or_default()),
+    };
+    Ok(page(render_anon("portal_apply.html", data)?))
+}
+
+/// Pages with what a resident typed are not kept by the browser or a proxy.
+fn page(html: axum::response::Html<String>) -> Response {
+    ([(header::CACHE_CONTROL, "no-store")], html).into_response()
+}
+
+/// The communities a resident may choose: every community of the street(s) served.
+async fn communities(st: &Shared) -> AppResult<Vec<orgs::Org>> {
+    let mut all = Vec::new();
+    for street in orgs::streets(&st.db).await? {
+        let below = orgs::subtree(&st.db, &street.path).await?;
+        all.extend(below.into_iter().filter(|o| o.kind == OrgKind::Community));
+    }
+    Ok(all)
+}
+
+/// Why the answers cannot go on to step two: a required question unanswered, or a choice that
+/// is not an option.
+fn answers_problem(item: &ServiceItem, answers: &Answers) -> Option<String> {
+    let mut questions: Vec<_> = item.questions.iter().collect();
+    questions.sort_by_key(|q| q.order);
+    for q in questions {
+        let given = answers.get(&q.id).map(Vec::as_slice).unwrap_or_default();
+        if q.required && given.is_empty() {
+            return Some(format!("请回答：{}", q.text));
+        }
+        if q.datatype.has_options() && given.iter().any(|a| !q.options.iter().any(|o| &o.key == a))
+        {
+            return Some(format!("“{}”的选择无效，请重新选择", q.text));
+        }
+        if given.iter().any(|a| a.chars().count() > 200) {
+            return Some(format!("“{}”的回答过长", q.text));
+        }
+    }
+    None
+}
+
+fn new_key() -> String {
+    format!("portal-{:032x}", rand::random::<u128>())
+}
+
+/// A key this form could have issued; anything else is ignored.
+fn well_formed_key(key: &str) -> bool {
+    key.strip_prefix("portal-")
+        .is_some_and(|h| h.len() == 32 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+/// One scan as uploaded.
+struct Upload {
+    file_name: String,
+    data: Vec<u8>,
+}
+
+/// The whole posted form.
+#[derive(Default)]
+struct Posted {
+    pairs: Vec<(String, String)>,
+    typed: Typed,
+    files: Vec<Upload>,
+}
+
+async fn read(mut form: Multipart) -> AppResult<Posted> {
+    let mut p = Posted::default();
+    while let Some(field) = form.next_field().await.map_err(bad_upload)? {
+        let name = field.name().unwrap_or("").to_string();
+        if name == "files" {
+            let file_name = field.file_name().unwrap_or("").to_string();
+            let data = field.bytes().await.map_err(bad_upload)?;
+            // An empty file input still sends a part, without name or content.
+            if !(file_name.is_empty() && data.is_empty()) {
+                p.files.push(Upload {
+                    file_name,
+                    data: data.to_vec(),
+                });
+            }
+            continue;
+        }
+        let text = field.text().await.map_err(bad_upload)?;
+        let t = &mut p.typed;
+        match name.as_str() {
+            "name" => t.name = text,
+            "phone" => t.phone = text,
+            "id_number" => t.id_number = text,
+            "community" => t.community = text,
+            "note" => t.note = text,
+            "has" => t.has.push(text),
+            "key" => t.key = text,
+            n if n == "kind" || n.starts_with("a_") => p.pairs.push((name, text)),
+            _ => {}
+        }
+    }
+    Ok(p)
+}
+
+fn bad_upload(e: axum::extract::multipart::MultipartError) -> AppError {
+    AppError::BadRequest(format!(
+        "申请未能提交：附件合计不能超过 {} MB，请压缩或减少附件后重新提交（{e}）",
+        FILES_LIMIT / (1024 * 1024)
+    ))
+}
+
+/// What a scan is, from its first bytes (the name and the browser's word are not trusted).
+fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
+    if data.starts_with(b"%PDF-") {
+        Some(("application/pdf", "pdf"))
+    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
+        Some(("image/jpeg", "jpg"))
+    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
+        Some(("image/png", "png"))
+    } else {
+        None
+    }
+}
+
+/// The file's own name, without a client path or control characters ("附件" when none).
+fn base_name(name: &str) -> String {
+    let base: String = name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .chars()
+        .filter(|c| !c.is_control())
+        .collect();
+    let base = base.trim();
+    if base.is_empty() {
+        "附件".into()
+    } else {
+        base.chars().take(FILE_NAME_MAX).collect()
+    }
+}
+
+/// The name to keep: without a client path or control characters, not too long, ending in
+/// the extension of what the file really is.
+fn clean_name(name: &str, extension: &str) -> String {
+    let base = base_name(name);
+    let lower = base.to_lowercase();
+    let same = lower.ends_with(&format!(".{extension}"))
+        || (extension == "jpg" && lower.ends_with(".jpeg"));
+    let full = if same {
+        base
+    } else {
+        format!("{base}.{extension}")
+    };
+    let n = full.chars().count();
+    full.chars().skip(n.saturating_sub(FILE_NAME_MAX)).collect()
+}
+
+/// A scan that passed the checks.
+struct Scan {
+    file_name: String,
+    content_type: &'static str,
+    data: Vec<u8>,
+}
+
+fn check_files(files: Vec<Upload>) -> Result<Vec<Scan>, String> {
+    if files.len() > MAX_FILES {
+        return Err(format!("附件最多 {MAX_FILES} 个，请合并后再上传"));
+    }
+    let total: usize = files.iter().map(|f| f.data.len()).sum();
+    if total > FILES_LIMIT {
+        return Err(format!(
+            "附件合计不能超过 {} MB，请压缩后再上传",
+            FILES_LIMIT / (1024 * 1024)
+        ));
+    }
+    files
+        .into_iter()
+        .map(|f| {
+            let shown = base_name(&f.file_name);
+            if f.data.is_empty() {
+                return Err(format!("附件“{shown}”是空文件，请重新选择"));
+            }
+            let (content_type, extension) = sniff(&f.data)
+                .ok_or_else(|| format!("附件“{shown}”不是 PDF 或 JPG、PNG 图片，请转换后再上传"))?;
+            Ok(Scan {
+                file_name: clean_name(&f.file_name, extension),
+                content_type,
+                data: f.data,
+            })
+        })
+        .collect()
+}
+
+/// The applicant's checked details.
+struct Applicant {
+    name: String,
+    phone: String,
+    resident_id: Option<i64>,
+    community: orgs::Org,
+}
+
+async fn check_applicant(st: &Shared, t: &Typed) -> AppResult<Result<Applicant, String>> {
+    let name = t.name.trim();
+    if name.is_empty() {
+        return Ok(Err("请填写申请人姓名".into()));
+    }
+    if name.chars().count() > NAME_MAX {
+        return Ok(Err(format!("姓名过长（最多 {NAME_MAX} 字）")));
+    }
+    if t.phone.trim().is_empty() {
+        return Ok(Err(
+            "请填写手机号码，办件进度凭办件编号和手机号码查询".into()
+        ));
+    }
+    let phone = match phone::parse(&t.phone) {
+        Ok(p) => p,
+        Err(e) => return Ok(Err(format!("手机号码有误：{e}"))),
+    };
+    let resident_id = match t.id_number.trim() {
+        "" => None,
+        typed => {
+            let today =
+                crate::cases::deadline::parse_day(&clock::today()).unwrap_or(time::Date::MIN);
+            match resident_id::parse(typed, today) {
+                Ok(parsed) => registry::id_by_number(&st.db, parsed.id.as_str()).await?,
+                Err(e) => return Ok(Err(e.to_string())),
+            }
+        }
+    };
+    let chosen = t.community.trim().parse::<i64>().ok();
+    let Some(community) = communities(st)
+        .await?
+        .into_iter()
+        .find(|c| Some(c.id) == chosen)
+    else {
+        return Ok(Err("请选择您所在的社区".into()));
+    };
+    if t.note.chars().count() > 2000 {
+        return Ok(Err("补充说明过长（最多 2000 字）".into()));
+    }
+    Ok(Ok(Applicant {
+        name: name.to_string(),
+        phone: phone.as_str().to_string(),
+        resident_id,
+        community,
+    }))
+}
+
+/// `POST /portal/items/{code}/apply` (multipart, the CSRF token in the action's query).
+pub async fn submit(
+    State(st): State<Shared>,
+    Csrf(csrf): Csrf,
+    Path(code): Path<String>,
+    form: Multipart,
+) -> AppResult<Response> {
+    let posted = read(form).await?;
+    let snap = st.catalogue.get(&st.db).await?;
+    let item = &current(&snap, &code)?.item;
+    let (kind, answers) = choice(item, &posted.pairs);
+    let Some(kind) = kind else {
+        return start(
+            item,
+            None,
+            &answers,
+            Some("请选择您要办理的业务类型".into()),
+        );
+    };
+    if let Some(problem) = answers_problem(item, &answers) {
+        return start(item, Some(kind), &answers, Some(problem));
+    }
+    let mut typed = posted.typed;
+    if !well_formed_key(&typed.key) {
+        typed.key = new_key();
+    }
+    let had_files = !posted.files.is_empty();
+    let error = match open(&st, item, kind, &answers, &typed, posted.files).await? {
+        Ok(done) => return Ok(done),
+        Err(e) if had_files => format!("{e}。为安全起见，附件需要重新选择"),
+        Err(e) => e,
+    };
+    details(&st, &csrf, item, kind, &answers, &typed, Some(error)).await
+}
+
+/// Checks everything, then opens the case and attaches the scans; the page that says so, or
+/// why nothing was written.
+async fn open(
+    st: &Shared,
+    item: &ServiceItem,
+    kind: BusinessKind,
+    answers: &Answers,
+    typed: &Typed,
+    files: Vec<Upload>,
+) -> AppResult<Result<Response, String>> {
+    let applicant = match check_applicant(st, typed).await? {
+        Ok(a) => a,
+        Err(e) => return Ok(Err(e)),
+    };
+    let scans = match check_files(files) {
+        Ok(s) => s,
+        Err(e) => return Ok(Err(e)),
+    };
+    let statuses: HashMap<String, MaterialStatus> = materials_for(item, kind, answers)
+        .into_iter()
+        .map(|m| {
+            let status = if typed.has.contains(&m.id) {
+                MaterialStatus::Brought
+            } else {
+                MaterialStatus::Missing
+            };
+            (m.id.clone(), status)
+        })
+        .collect();
+    let by = Worker::system("居民网上申请", applicant.community.path.clone());
+    let new = Intake {
+        item_code: item.code.clone(),
+        business_kind: kind,
+        answers: answers.clone(),
+        statuses,
+        resident_id: applicant.resident_id,
+        applicant_name: applicant.name,
+        applicant_phone: applicant.phone,
+        channel: "portal".into(),
+        outcome: Outcome::Receive,
+        note: typed.note.trim().to_string(),
+        idempotency_key: Some(typed.key.clone()),
+        community_id: Some(applicant.community.id),
+        visit: false,
+        open311_key_id: None,
+    };
+    let opened = match intake::open(st, &by, &new).await {
+        Ok(o) => o,
+        Err(CaseError::Refused(r)) => return Ok(Err(r.message)),
+        Err(e) => return Err(e.into()),
+    };
+    let case = opened.case;
+    let attached = if opened.created {
+        // The scans belong to the event that opened the case.
+        let event = cases::events(&st.db, case.id).await?.first().map(|e| e.id);
+        for s in &scans {
+            let f = NewFile {
+                event_id: event,
+                file_name: &s.file_name,
+                content_type: s.content_type,
+                data: &s.data,
+            };
+            cases::add_file(&st.db, case.id, &f, &by.actor()).await?;
+        }
+        scans.len()
+    } else {
+        // A double submit: the first one's case, with the first one's scans.
+        cases::files(&st.db, case.id).await?.len()
+    };
+    let list = checklist::from_json(&case.checklist);
+    let missing: Vec<Value> = checklist::missing(&list)
+        .into_iter()
+        .map(|e| context! { name => &e.name, form => &e.form, how_to_obtain => &e.how_to_obtain })
+        .collect();
+    let data = context! {
+        item, number => &case.number, missing, attached,
+        community => &applicant.community.name,
+        track => format!("/portal/track?{}",
+            serde_urlencoded::to_string([("number", &case.number)]).unwrap_or_default()),
+    };
+    Ok(Ok(page(render_anon("portal_applied.html", data)?)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scans_are_known_by_their_first_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7\n"), Some(("application/pdf", "pdf")));
+        assert_eq!(
+            sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
+            Some(("image/jpeg", "jpg"))
+        );
+        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(("image/png", "png")));
+        assert_eq!(sniff(b"<html>"), None);
+    }
+
+    #[test]
+    fn file_names_keep_their_real_extension() {
+        assert_eq!(clean_name("C:\\扫描\\户口簿.pdf", "pdf"), "户口簿.pdf");
+        assert_eq!(clean_name("photo.JPEG", "jpg"), "photo.JPEG");
+        assert_eq!(clean_name("evil.html", "pdf"), "evil.html.pdf");
+        assert_eq!(clean_name("", "png"), "附件.png");
+        let long = format!("{}.pdf", "长".repeat(200));
+        let kept = clean_name(&long, "pdf");
+        assert_eq!(kept.chars().count(), FILE_NAME_MAX);
+        assert!(kept.ends_with(".pdf"));
+    }
+
+    #[test]
+    fn keys_are_checked() {
+        assert!(well_formed_key(&new_key()));
+        assert!(!well_formed_key("portal-xyz"));
+        assert!(!well_formed_key("k-1"));
+    }
+}

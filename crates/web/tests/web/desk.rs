@@ -1,0 +1,251 @@
+//! The front desk and the case page: intake with each outcome, the printouts, the resident's
+//! return, routing to the back office, head approvals, registering a new person, and the
+//! refusals (missing materials, wrong role) that write nothing.
+
+use crate::both;
+use crate::harness::{App, Client, Resp};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use quanke_domain::ident::resident_id::check_digit;
+use quanke_store::cases::{self, Case};
+use quanke_store::registry::{self as store, Resident, export};
+use quanke_store::{Backend, orgs, users};
+
+const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
+const ITEM: &str = "MZ-GL80";
+
+async fn first_in(app: &App, grid: &str) -> Resident {
+    let org = orgs::by_code(&app.db, grid).await.unwrap();
+    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
+    store::resident(&app.db, page[0].id).await.unwrap()
+}
+
+/// The intake form for 高龄津贴 (new application, in person) with `missing` unticked.
+fn intake<'a>(resident: &'a str, key: &'a str, missing: &[&'a str], outcome: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("item", ITEM),
+        ("resident", resident),
+        ("kind", "new"),
+        ("q.who", "self"),
+        ("key", key),
+        ("outcome", outcome),
+        ("material", "id-card"),
+        ("material", "hukou"),
+        ("material", "card"),
+        ("held", "id-card"),
+        ("held", "hukou"),
+    ];
+    for m in ["id-card", "hukou", "card"] {
+        if !missing.contains(&m) {
+            f.push(("have", m));
+        }
+    }
+    f
+}
+
+fn case_id(r: &Resp) -> i64 {
+    let loc = r.location.as_deref().unwrap_or_else(|| panic!("no redirect: {}", r.body));
+    loc.trim_start_matches("/cases/")
+        .split('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not a case address: {loc}"))
+}
+
+/// Posts the case page's action form the way the browser does (multipart, token in the URL).
+async fn act(c: &mut Client<'_>, id: i64, fields: &[(&str, &str)]) -> Resp {
+    let token = c.cookies["qk_csrf"].clone();
+    let boundary = "----quanke-test-boundary";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let cookies: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let req = Request::post(format!("/cases/{id}/act?_csrf={token}"))
+        .header(header::COOKIE, cookies.join("; "))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    c.send(req).await
+}
+
+async fn case(app: &App, id: i64) -> Case {
+    cases::get(&app.db, id).await.unwrap()
+}
+
+async fn count(app: &App) -> usize {
+    let f = cases::Filter {
+        within: "/",
+        limit: 1000,
+        ..Default::default()
+    };
+    cases::list(&app.db, &f).await.unwrap().len()
+}
+
+async fn notice_then_return_then_back_office(app: &App) {
+    let person = first_in(app, "MYQ-01").await;
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    // One Enter finds the person and the matter together.
+    let found = desk
+        .post("/desk", &[("who", &person.id_number), ("what", "八十岁高龄补贴")])
+        .await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    assert!(found.body.contains(&person.name));
+    assert!(found.body.contains(&format!("value=\"{ITEM}\"")), "{}", found.body);
+    assert!(!found.body.contains(&person.id_number), "the ID number is masked");
+    let rid = person.id.to_string();
+    let form = desk
+        .post("/desk/intake", &[("who", &person.id_number), ("item", ITEM)])
+        .await;
+    assert!(form.body.contains("老年人本人社会保障卡"), "{}", form.body);
+    assert!(form.body.contains(&format!("name=\"resident\" value=\"{rid}\"")));
+    // The social security card is missing: 补正 prints the one-time notice.
+    let r = desk
+        .post("/desk/cases", &intake(&rid, "k1", &["card"], "request_materials"))
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let id = case_id(&r);
+    assert_eq!(r.location.as_deref(), Some(format!("/cases/{id}/print/notice").as_str()));
+    let notice = desk.get(&format!("/cases/{id}/print/notice")).await;
+    assert!(notice.body.contains("一次性告知书"));
+    assert!(notice.body.contains("老年人本人社会保障卡（市民卡）"));
+    assert!(!notice.body.contains("户口簿（"), "held materials are not asked for");
+    let c = case(app, id).await;
+    assert_eq!(c.state, "awaiting_materials");
+    assert_eq!(c.due_on, None, "the clock is paused");
+    assert_eq!(c.channel, "desk");
+    // A double submit of the same form makes no second case.
+    let again = desk
+        .post("/desk/cases", &intake(&rid, "k1", &["card"], "request_materials"))
+        .await;
+    assert_eq!(case_id(&again), id);
+    assert_eq!(count(app).await, 1);
+    // The same matter again warns of the open case.
+    let form = desk
+        .post("/desk/intake", &[("who", &person.id_number), ("item", ITEM)])
+        .await;
+    assert!(form.body.contains("已有同一事项的办件未办结"));
+    assert!(form.body.contains(&c.number));
+    // The resident returns with the card: accepted, receipt, routed to the back office.
+    let r = act(
+        &mut desk,
+        id,
+        &[("action", "accept_after_materials"), ("brought", "card"), ("visit", "materials")],
+    )
+    .await;
+    assert_eq!(r.location.as_deref(), Some(format!("/cases/{id}/print/receipt").as_str()), "{}", r.body);
+    let c = case(app, id).await;
+    assert_eq!(c.state, "accepted");
+    assert!(c.due_on.is_some(), "the clock runs again");
+    let houtai = users::by_username(&app.db, "houtai").await.unwrap();
+    assert_eq!(c.assignee_id, Some(houtai.id));
+    let receipt = desk.get(&format!("/cases/{id}/print/receipt")).await;
+    assert!(receipt.body.contains("受理回执"));
+    assert!(receipt.body.contains(c.due_on.as_deref().unwrap()));
+    assert!(receipt.body.contains("王建国"), "the handler is named");
+    assert_eq!(cases::visits(&app.db, id).await.unwrap().len(), 2);
+    // The desk may not work the case in the back office.
+    let refused = act(&mut desk, id, &[("action", "start")]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(case(app, id).await.state, "accepted");
+    // Back office: the case is in "mine", started and completed.
+    let mut back = app.client();
+    back.login_ok("houtai").await;
+    let mine = back.get("/cases?queue=mine").await;
+    assert!(mine.body.contains(&c.number), "{}", mine.body);
+    for action in ["start", "complete"] {
+        let r = act(&mut back, id, &[("action", action)]).await;
+        assert_eq!(r.status, SEE_OTHER, "{action}: {}", r.body);
+    }
+    let c = case(app, id).await;
+    assert_eq!(c.state, "completed");
+    let page = back.get(&format!("/cases/{id}")).await;
+    for step in ["补正", "补齐受理", "分派", "开始办理", "办结"] {
+        assert!(page.body.contains(step), "timeline lacks {step}");
+    }
+}
+both!(desk_round_trip, notice_then_return_then_back_office);
+
+async fn refusals_write_nothing(app: &App) {
+    let person = first_in(app, "MYQ-01").await;
+    let rid = person.id.to_string();
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    // 受理 with a material missing is refused, the form comes back with what was typed.
+    let r = desk.post("/desk/cases", &intake(&rid, "k2", &["card"], "accept")).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("材料不齐"), "{}", r.body);
+    // 补正 with nothing missing, 即办 of a promised item, an unanswered required question.
+    let r = desk.post("/desk/cases", &intake(&rid, "k3", &[], "request_materials")).await;
+    assert!(r.body.contains("没有标记为“缺”的材料"));
+    let r = desk.post("/desk/cases", &intake(&rid, "k4", &[], "on_the_spot")).await;
+    assert!(r.body.contains("承诺件"));
+    let unanswered: Vec<(&str, &str)> = intake(&rid, "k5", &[], "accept")
+        .into_iter()
+        .filter(|(k, _)| *k != "q.who")
+        .collect();
+    let r = desk.post("/desk/cases", &unanswered).await;
+    assert!(r.body.contains("请回答：由谁来办理？"), "{}", r.body);
+    assert_eq!(count(app).await, 0);
+    // 不予受理 needs a reason, then waits for the head, who approves.
+    let r = desk.post("/desk/cases", &intake(&rid, "k6", &[], "reject")).await;
+    assert!(r.body.contains("不予受理须写明理由"));
+    let mut with_reason = intake(&rid, "k7", &[], "reject");
+    with_reason.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
+    let r = desk.post("/desk/cases", &with_reason).await;
+    let id = case_id(&r);
+    assert_eq!(case(app, id).await.state, "received");
+    let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
+    let mut head = app.client();
+    head.login_ok("shequ").await;
+    let queue = head.get("/cases").await;
+    assert!(queue.body.contains("待我审批"));
+    let r = head
+        .post(&format!("/cases/{id}/approvals/{}", approval.id), &[("decision", "approve")])
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    assert_eq!(case(app, id).await.state, "rejected");
+    let refusal = desk.get(&format!("/cases/{id}/print/refusal")).await;
+    assert!(refusal.body.contains("户籍不在本区"));
+}
+both!(desk_refusals, refusals_write_nothing);
+
+/// A valid ID number nobody has: 330105 + 19500307 + 001 (a man) + check digit.
+fn fresh_id() -> String {
+    let first17 = "33010519500307001";
+    format!("{first17}{}", check_digit(first17).unwrap())
+}
+
+async fn a_new_person_is_registered_with_the_case(app: &App) {
+    let id_number = fresh_id();
+    assert!(store::id_by_number(&app.db, &id_number).await.unwrap().is_none());
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    let found = desk.post("/desk", &[("who", &id_number), ("what", "高龄津贴")]).await;
+    assert!(found.body.contains("受理时一并登记"), "{}", found.body);
+    let form = desk.post("/desk/intake", &[("who", &id_number), ("item", ITEM)]).await;
+    assert!(form.body.contains("1950年3月7日"), "{}", form.body);
+    assert!(form.body.contains("男"));
+    let fields = vec![
+        ("item", ITEM), ("who", id_number.as_str()), ("kind", "new"), ("q.who", "self"),
+        ("key", "k8"), ("outcome", "accept"), ("name", "钱塘生"), ("phone", "13905710000"),
+        ("material", "id-card"), ("material", "hukou"), ("material", "card"),
+        ("have", "id-card"), ("have", "hukou"), ("have", "card"),
+    ];
+    let r = desk.post("/desk/cases", &fields).await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let c = case(app, case_id(&r)).await;
+    let rid = store::id_by_number(&app.db, &id_number).await.unwrap().unwrap();
+    assert_eq!(c.resident_id, Some(rid));
+    let person = store::resident(&app.db, rid).await.unwrap();
+    assert_eq!((person.name.as_str(), person.sex.as_str()), ("钱塘生", "M"));
+    assert_eq!(person.birth_date, "1950-03-07");
+}
+both!(desk_registers, a_new_person_is_registered_with_the_case);

@@ -123,6 +123,9 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         workers => workers(st, ctx, case).await?,
         linked,
         printouts => printouts(state, &list, &events),
+        mandate => cases::mandate(&st.db, case.id).await?.map(|m| context! {
+            grantor => m.grantor, scope => m.scope, until => m.valid_until, agent => name_of(m.agent_id),
+        }),
         rating => quanke_store::case_reports::rating(&st.db, case.id).await?.map(|r| context! {
             score => r.score, comment => r.comment, at => r.at,
         }),

@@ -249,3 +249,46 @@ async fn a_new_person_is_registered_with_the_case(app: &App) {
     assert_eq!(person.birth_date, "1950-03-07");
 }
 both!(desk_registers, a_new_person_is_registered_with_the_case);
+
+async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
+    let person = first_in(app, "MYQ-01").await;
+    let rid = person.id.to_string();
+    let mut grid = app.client();
+    grid.login_ok("wangge").await;
+    let form = grid.post("/desk/intake", &[("resident", &rid), ("item", ITEM)]).await;
+    assert!(form.body.contains("网格代办授权"), "{}", form.body);
+    // Without a mandate the application is refused; a grid worker cannot accept either.
+    let r = grid.post("/desk/cases", &intake(&rid, "g1", &[], "receive")).await;
+    assert!(r.body.contains("须登记授权人和授权范围"), "{}", r.body);
+    let mut with_mandate = intake(&rid, "g2", &[], "accept");
+    with_mandate.extend([("grantor", "本人"), ("mandate_scope", "高龄津贴申领"), ("until", "2099-12-31")]);
+    let r = grid.post("/desk/cases", &with_mandate).await;
+    assert!(r.body.contains("由窗口核验后受理"), "{}", r.body);
+    assert_eq!(count(app).await, 0);
+    let mut good = intake(&rid, "g3", &[], "receive");
+    good.extend([("grantor", "本人"), ("mandate_scope", "高龄津贴申领"), ("until", "2099-12-31")]);
+    let r = grid.post("/desk/cases", &good).await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let id = case_id(&r);
+    let c = case(app, id).await;
+    assert_eq!((c.channel.as_str(), c.state.as_str()), ("grid", "received"));
+    let m = cases::mandate(&app.db, id).await.unwrap().unwrap();
+    assert_eq!((m.grantor.as_str(), m.valid_until.as_str()), ("本人", "2099-12-31"));
+    assert!(cases::visits(&app.db, id).await.unwrap().is_empty(), "代办 saves the resident a trip");
+    // The desk checks the application and accepts it.
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    let page = desk.get(&format!("/cases/{id}")).await;
+    assert!(page.body.contains("受本人委托"), "{}", page.body);
+    let r = act(&mut desk, id, &[("action", "accept")]).await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    assert_eq!(case(app, id).await.state, "accepted");
+    // A matter taken on the phone is not a visit either.
+    let mut phoned = intake(&rid, "p1", &[], "accept");
+    phoned.push(("channel", "phone"));
+    let r = desk.post("/desk/cases", &phoned).await;
+    let pid = case_id(&r);
+    assert_eq!(case(app, pid).await.channel, "phone");
+    assert!(cases::visits(&app.db, pid).await.unwrap().is_empty());
+}
+both!(desk_channels, grid_workers_apply_with_a_mandate_and_phones_are_no_visit);

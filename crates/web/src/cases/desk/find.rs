@@ -11,7 +11,6 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_domain::Permission;
 use quanke_domain::ident::resident_id;
 use quanke_domain::registry::{Query, classify};
 use quanke_store::registry;
@@ -37,7 +36,7 @@ pub async fn search(
     ctx: Ctx,
     Form(asked): Form<Asked>,
 ) -> AppResult<Response> {
-    ctx.me.require(Permission::UseDesk)?;
+    super::may_take(&ctx)?;
     let people = people(&st, &ctx, asked.who.trim()).await?;
     let items = items(&st, asked.what.trim()).await?;
     let new_person = new_person(asked.who.trim(), people.is_empty());

@@ -13,7 +13,7 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_domain::Permission;
+use quanke_domain::Role;
 use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
 use quanke_store::{cases, registry};
@@ -52,6 +52,12 @@ pub(super) struct Draft {
     pub phone: String,
     pub note: String,
     pub key: String,
+    /// desk or phone at the desk; a grid worker's intake is always grid (代办).
+    pub channel: String,
+    /// The 代办 mandate: who authorised, for what, until when (YYYY-MM-DD).
+    pub grantor: String,
+    pub mandate_scope: String,
+    pub until: String,
 }
 
 impl Draft {
@@ -92,6 +98,10 @@ impl Draft {
             phone: f.get("phone").trim().to_string(),
             note: f.get("note").to_string(),
             key: f.get("key").to_string(),
+            channel: f.get("channel").to_string(),
+            grantor: f.get("grantor").trim().to_string(),
+            mandate_scope: f.get("mandate_scope").trim().to_string(),
+            until: f.get("until").trim().to_string(),
         }
     }
 }
@@ -101,7 +111,7 @@ pub async fn show(
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
-    ctx.me.require(Permission::UseDesk)?;
+    super::may_take(&ctx)?;
     let mut draft = Draft::from_fields(&Fields(fields));
     if draft.resident.is_none() {
         // The one person the search found is the applicant; with several the desk picked one.
@@ -150,6 +160,8 @@ pub(super) async fn render(
         draft => context! {
             who => &draft.who, resident => draft.resident, name => &draft.name,
             phone => &draft.phone, note => &draft.note, answers => &draft.answers,
+            channel => &draft.channel, grantor => &draft.grantor,
+            mandate_scope => &draft.mandate_scope, until => &draft.until,
         },
         checklist => list.iter().map(|e| context! {
             id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
@@ -159,6 +171,7 @@ pub(super) async fn render(
             id => c.id, number => &c.number, state => super::super::view::state_label(&c.state),
         }).collect::<Vec<_>>(),
         on_the_spot => item.mode == Mode::OnTheSpot,
+        grid => ctx.me.user.role == Role::GridWorker,
         key, error,
     };
     Ok(crate::registry::private(ctx.render("desk_intake.html", data)?))

@@ -8,8 +8,11 @@ mod form;
 mod register;
 mod submit;
 
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Router;
+use quanke_domain::Permission;
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<Shared> {
@@ -17,4 +20,15 @@ pub fn routes() -> Router<Shared> {
         .route("/desk", get(find::page).post(find::search))
         .route("/desk/intake", post(form::show))
         .route("/desk/cases", post(submit::create))
+}
+
+/// The desk is for desk workers; grid workers use it to take a matter in on a resident's
+/// behalf (代办), which the desk then checks.
+fn may_take(ctx: &Ctx) -> AppResult<()> {
+    let scope = &ctx.me.scope;
+    if scope.can(Permission::UseDesk) || scope.can(Permission::WorkGrid) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }

@@ -25,6 +25,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/desk", "受理台", Some(Permission::UseDesk)),
     ("/cases", "办件", Some(Permission::UseDesk)),
     ("/registry", "居民信息", Some(Permission::ReadRegistry)),
+    ("/cases/reports", "办件统计", Some(Permission::ViewDashboard)),
     ("/catalogue", "办事指南", Some(Permission::ReadCatalogue)),
     ("/notices", "政策变化", Some(Permission::HandleMatters)),
     ("/admin/orgs", "组织架构", Some(Permission::ManageOrgs)),

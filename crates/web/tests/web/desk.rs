@@ -292,3 +292,93 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     assert!(cases::visits(&app.db, pid).await.unwrap().is_empty());
 }
 both!(desk_channels, grid_workers_apply_with_a_mandate_and_phones_are_no_visit);
+
+/// A worker of another community, signed in with the demo password.
+async fn worker_in(app: &App, username: &str, role: quanke_domain::Role, community: &str) {
+    let org = orgs::by_code(&app.db, community).await.unwrap();
+    let account = quanke_web::accounts::NewAccount {
+        username,
+        display_name: "双荡弄社工",
+        role,
+        org: &org,
+        password: Some(quanke_web::demo::PASSWORD),
+    };
+    quanke_web::accounts::create(&app.db, &account).await.unwrap();
+}
+
+async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
+    use quanke_domain::Role;
+    worker_in(app, "sdn_back", Role::BackOffice, "SDN").await;
+    worker_in(app, "sdn_desk", Role::FrontDesk, "SDN").await;
+    let person = first_in(app, "MYQ-01").await;
+    let rid = person.id.to_string();
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    let r = desk.post("/desk/cases", &intake(&rid, "t1", &[], "accept")).await;
+    let id = case_id(&r);
+    let sdn = orgs::by_code(&app.db, "SDN").await.unwrap();
+    let sdn_id = sdn.id.to_string();
+    // Refused without a reason; then asked for properly.
+    let r = desk
+        .post(&format!("/cases/{id}/transfer"), &[("kind", "community"), ("community", &sdn_id)])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    let r = desk
+        .post(
+            &format!("/cases/{id}/transfer"),
+            &[("kind", "community"), ("community", &sdn_id), ("reason", "居民实际居住在双荡弄")],
+        )
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    // The receiving community sees it waiting, refuses once with a reason...
+    let mut other = app.client();
+    other.login_ok("sdn_desk").await;
+    let queue = other.get("/cases").await;
+    assert!(queue.body.contains("转入本社区待接收"), "{}", queue.body);
+    let t = cases::transfers(&app.db, id).await.unwrap().remove(0);
+    let r = other
+        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "refuse"), ("answer", "")])
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a refusal needs a reason");
+    let r = other
+        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "refuse"), ("answer", "不在本社区")])
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let c = case(app, id).await;
+    assert_eq!(c.community_path, orgs::by_code(&app.db, "MYQ").await.unwrap().path.as_str());
+    // ...and accepts the next one: the case moves and is routed to its back office.
+    desk.post(
+        &format!("/cases/{id}/transfer"),
+        &[("kind", "community"), ("community", &sdn_id), ("reason", "已核实居住地")],
+    )
+    .await;
+    let t = cases::transfers(&app.db, id).await.unwrap().remove(1);
+    let r = other
+        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "accept"), ("answer", "同意接收")])
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let c = case(app, id).await;
+    assert_eq!(c.community_path, sdn.path.as_str());
+    let back = users::by_username(&app.db, "sdn_back").await.unwrap();
+    assert_eq!(c.assignee_id, Some(back.id));
+    // The first community no longer sees it.
+    assert_eq!(desk.get(&format!("/cases/{id}")).await.status, StatusCode::NOT_FOUND);
+    // A department hand-off is answered by the case's own community.
+    let r = other
+        .post(
+            &format!("/cases/{id}/transfer"),
+            &[("kind", "department"), ("department", "区民政局"), ("reason", "需区级审核")],
+        )
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let t = cases::transfers(&app.db, id).await.unwrap().remove(2);
+    assert_eq!((t.kind.as_str(), t.to_target.as_str()), ("department", "区民政局"));
+    let r = other
+        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "accept"), ("answer", "区民政局已接收")])
+        .await;
+    assert_eq!(r.status, SEE_OTHER);
+    let events = cases::events(&app.db, id).await.unwrap();
+    assert!(events.iter().any(|e| e.action == "transfer_refused" && e.note.contains("不在本社区")));
+    assert!(events.iter().filter(|e| e.action == "transfer_accepted").count() == 2);
+}
+both!(desk_transfers, transfers_are_accepted_or_refused_by_the_receiver);

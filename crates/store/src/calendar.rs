@@ -15,7 +15,9 @@ pub struct CalendarVersion {
 /// The calendar in force, or None when admins never edited the shipped one.
 pub async fn current(db: &Db) -> Result<Option<CalendarVersion>> {
     let sql = "SELECT id, body, saved_by, saved_at FROM calendar_versions ORDER BY id DESC LIMIT 1";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql).fetch_optional(p).await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .fetch_optional(p)
+        .await?))
 }
 
 pub async fn save(db: &Db, body: &str, saved_by: Option<i64>, now: i64) -> Result<i64> {

@@ -25,13 +25,21 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/desk", "受理台", Some(Permission::UseDesk)),
     ("/cases", "办件", Some(Permission::UseDesk)),
     ("/registry", "居民信息", Some(Permission::ReadRegistry)),
-    ("/cases/reports", "办件统计", Some(Permission::ViewDashboard)),
+    (
+        "/cases/reports",
+        "办件统计",
+        Some(Permission::ViewDashboard),
+    ),
     ("/catalogue", "办事指南", Some(Permission::ReadCatalogue)),
     ("/notices", "政策变化", Some(Permission::HandleMatters)),
     ("/admin/orgs", "组织架构", Some(Permission::ManageOrgs)),
     ("/admin/users", "人员账号", Some(Permission::ManageUsers)),
     ("/admin/audit", "安全审计", Some(Permission::ReadAudit)),
-    ("/admin/calendar", "工作日历", Some(Permission::EditCalendar)),
+    (
+        "/admin/calendar",
+        "工作日历",
+        Some(Permission::EditCalendar),
+    ),
 ];
 
 /// The CSRF token of this request, for forms on pages shown to anyone.

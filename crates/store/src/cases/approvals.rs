@@ -38,7 +38,9 @@ pub async fn request_approval(
     by: &Actor<'_>,
 ) -> Result<i64> {
     if pending_approval(db, case_id).await?.is_some() {
-        return Err(StoreError::Conflict("an approval is already pending".into()));
+        return Err(StoreError::Conflict(
+            "an approval is already pending".into(),
+        ));
     }
     let sql = "INSERT INTO case_approvals (case_id, from_state, to_state, action, note, \
                requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
@@ -57,10 +59,12 @@ pub async fn request_approval(
 
 pub async fn pending_approval(db: &Db, case_id: i64) -> Result<Option<Approval>> {
     let sql = format!("{COLUMNS}WHERE case_id = $1 AND status = 'pending'");
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(case_id)
-        .fetch_optional(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(case_id)
+    .fetch_optional(p)
+    .await?))
 }
 
 /// Pending requests on cases inside `within` (an org path), oldest first.

@@ -10,11 +10,15 @@ mod queue;
 mod transfers;
 mod visits;
 
-pub use approvals::{Approval, decide_approval, pending_approval, pending_approvals, request_approval};
+pub use approvals::{
+    Approval, decide_approval, pending_approval, pending_approvals, request_approval,
+};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
-pub use queue::{Filter, Queue, list, open_for_resident, overdue_unescalated, mark_escalated, open_load};
+pub use queue::{
+    Filter, Queue, list, mark_escalated, open_for_resident, open_load, overdue_unescalated,
+};
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};
 

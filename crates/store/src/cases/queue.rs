@@ -90,20 +90,22 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
          ORDER BY due_on IS NULL, due_on, id LIMIT $10 OFFSET $11",
         super::select_cases!()
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(f.within)
-        .bind(f.state)
-        .bind(i64::from(f.open_only))
-        .bind(f.assignee)
-        .bind(i64::from(f.unassigned))
-        .bind(f.item_code)
-        .bind(f.resident_id)
-        .bind(f.due_by)
-        .bind(f.due_from)
-        .bind(f.limit)
-        .bind(f.offset)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(f.within)
+    .bind(f.state)
+    .bind(i64::from(f.open_only))
+    .bind(f.assignee)
+    .bind(i64::from(f.unassigned))
+    .bind(f.item_code)
+    .bind(f.resident_id)
+    .bind(f.due_by)
+    .bind(f.due_from)
+    .bind(f.limit)
+    .bind(f.offset)
+    .fetch_all(p)
+    .await?))
 }
 
 /// The resident's cases of `item_code` that are still open (the desk warns before a second).
@@ -112,11 +114,13 @@ pub async fn open_for_resident(db: &Db, resident_id: i64, item_code: &str) -> Re
         "{} WHERE resident_id = $1 AND item_code = $2 AND state IN {OPEN} ORDER BY id",
         super::select_cases!()
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(resident_id)
-        .bind(item_code)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(resident_id)
+    .bind(item_code)
+    .fetch_all(p)
+    .await?))
 }
 
 /// Open cases per assignee inside `within`: the load routing balances.
@@ -126,10 +130,12 @@ pub async fn open_load(db: &Db, within: &str) -> Result<Vec<(i64, i64)>> {
          WHERE substr(community_path, 1, length($1)) = $1 AND assignee_id IS NOT NULL \
          AND state IN {OPEN} GROUP BY assignee_id"
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(within)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(within)
+    .fetch_all(p)
+    .await?))
 }
 
 /// Cases past their due day (before `today`) with a running clock, not yet escalated.
@@ -138,10 +144,12 @@ pub async fn overdue_unescalated(db: &Db, today: &str) -> Result<Vec<Case>> {
         "{} WHERE due_on < $1 AND escalated_at IS NULL AND state IN {RUNNING} ORDER BY id",
         super::select_cases!()
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(today)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(today)
+    .fetch_all(p)
+    .await?))
 }
 
 /// Marks an overdue case escalated to the community head, with an event on its timeline.

@@ -90,10 +90,12 @@ pub async fn answer_transfer(
 /// The transfers of a case, oldest first.
 pub async fn transfers(db: &Db, case_id: i64) -> Result<Vec<Transfer>> {
     let sql = format!("{COLUMNS}WHERE case_id = $1 ORDER BY id");
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(case_id)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(case_id)
+    .fetch_all(p)
+    .await?))
 }
 
 /// Community transfers waiting for an answer from inside `within` (a community path).
@@ -102,8 +104,10 @@ pub async fn pending_transfers_to(db: &Db, within: &str) -> Result<Vec<Transfer>
         "{COLUMNS}WHERE status = 'pending' AND kind = 'community' \
          AND substr(to_target, 1, length($1)) = $1 ORDER BY id"
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(within)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(within)
+    .fetch_all(p)
+    .await?))
 }

@@ -42,9 +42,9 @@ pub async fn load(st: &Shared, by: &Worker, case_id: i64) -> CaseResult<Case> {
 }
 
 pub fn state_of(case: &Case) -> CaseResult<State> {
-    case.state
-        .parse()
-        .map_err(|_| CaseError::Internal(anyhow::anyhow!("case {} has state {}", case.id, case.state)))
+    case.state.parse().map_err(|_| {
+        CaseError::Internal(anyhow::anyhow!("case {} has state {}", case.id, case.state))
+    })
 }
 
 pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseResult<Acted> {
@@ -193,8 +193,16 @@ pub async fn ask_approval(
     action: &str,
     note: &str,
 ) -> CaseResult<()> {
-    cases::request_approval(&st.db, case.id, from.code(), to.code(), action, note, &by.actor())
-        .await?;
+    cases::request_approval(
+        &st.db,
+        case.id,
+        from.code(),
+        to.code(),
+        action,
+        note,
+        &by.actor(),
+    )
+    .await?;
     let text = format!("申请“{}”，待社区负责人审批：{}", to.label(), note.trim());
     cases::note(&st.db, case.id, "approval_requested", &text, &by.actor()).await?;
     Ok(())
@@ -230,7 +238,11 @@ pub async fn decide(
     let note = if answer.trim().is_empty() {
         format!("{}（经社区负责人审批同意）", approval.note)
     } else {
-        format!("{}（经社区负责人审批同意：{}）", approval.note, answer.trim())
+        format!(
+            "{}（经社区负责人审批同意：{}）",
+            approval.note,
+            answer.trim()
+        )
     };
     let req = Request {
         action: approval.action.clone(),

@@ -116,14 +116,23 @@ mod tests {
             resident: true,
             household: false,
         };
-        assert_eq!(default_status(Some("resident_id"), known), MaterialStatus::Held);
-        assert_eq!(default_status(Some("household"), known), MaterialStatus::Brought);
+        assert_eq!(
+            default_status(Some("resident_id"), known),
+            MaterialStatus::Held
+        );
+        assert_eq!(
+            default_status(Some("household"), known),
+            MaterialStatus::Brought
+        );
         assert_eq!(
             default_status(Some("resident_id"), Known::default()),
             MaterialStatus::Brought
         );
         assert_eq!(default_status(None, known), MaterialStatus::Brought);
-        assert_eq!(MaterialStatus::parse("missing"), Some(MaterialStatus::Missing));
+        assert_eq!(
+            MaterialStatus::parse("missing"),
+            Some(MaterialStatus::Missing)
+        );
         assert_eq!(MaterialStatus::parse("x"), None);
     }
 

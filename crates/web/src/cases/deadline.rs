@@ -63,7 +63,10 @@ mod tests {
             due_on(&cal, "2025-09-26", 5, State::Accepted, &h).as_deref(),
             Some("2025-10-10")
         );
-        assert_eq!(due_on(&cal, "2025-09-26", 5, State::AwaitingMaterials, &h), None);
+        assert_eq!(
+            due_on(&cal, "2025-09-26", 5, State::AwaitingMaterials, &h),
+            None
+        );
         assert_eq!(due_on(&cal, "2025-09-26", 5, State::Completed, &h), None);
         assert_eq!(due_on(&cal, "bad", 5, State::Accepted, &h), None);
     }

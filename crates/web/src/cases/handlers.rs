@@ -68,7 +68,9 @@ pub async fn act(
     }
     let next = match (acted, req.action.as_str()) {
         (Acted::Moved(_), "request_more_materials") => format!("/cases/{id}/print/notice"),
-        (Acted::Moved(_), "accept_after_materials" | "accept") => format!("/cases/{id}/print/receipt"),
+        (Acted::Moved(_), "accept_after_materials" | "accept") => {
+            format!("/cases/{id}/print/receipt")
+        }
         _ => format!("/cases/{id}"),
     };
     Ok(Redirect::to(&next).into_response())
@@ -200,7 +202,9 @@ pub async fn assign(
     let target = quanke_store::users::by_id(&st.db, worker).await?;
     let community = quanke_domain::OrgPath::from_stored(case.community_path.clone());
     if target.role != Role::BackOffice || !community.contains(&target.org_path) {
-        return Err(AppError::BadRequest("只能分派给本社区的后台工作人员".into()));
+        return Err(AppError::BadRequest(
+            "只能分派给本社区的后台工作人员".into(),
+        ));
     }
     let note = format!("社区负责人改派给{}", target.display_name);
     cases::assign(&st.db, id, Some(worker), &note, &by.actor()).await?;

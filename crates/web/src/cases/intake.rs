@@ -217,8 +217,16 @@ async fn after_open(st: &Shared, by: &Worker, intake: &Intake, case: &Case) -> C
             routing::route(st, case, by).await?;
         }
         Outcome::Reject => {
-            super::act::ask_approval(st, by, case, State::Received, State::Rejected, "reject", &intake.note)
-                .await?;
+            super::act::ask_approval(
+                st,
+                by,
+                case,
+                State::Received,
+                State::Rejected,
+                "reject",
+                &intake.note,
+            )
+            .await?;
         }
         _ => {}
     }
@@ -231,7 +239,10 @@ fn check_applicant(intake: &Intake) -> CaseResult<()> {
         return Err(CaseError::refuse("missing_applicant", "请填写申请人姓名"));
     }
     if name.chars().count() > 50 {
-        return Err(CaseError::refuse("bad_applicant", "申请人姓名过长（最多 50 字）"));
+        return Err(CaseError::refuse(
+            "bad_applicant",
+            "申请人姓名过长（最多 50 字）",
+        ));
     }
     let phone_text = intake.applicant_phone.trim();
     if !phone_text.is_empty()
@@ -262,7 +273,9 @@ fn check_answers(item: &ServiceItem, answers: &Answers) -> CaseResult<()> {
             ));
         }
         if q.datatype.has_options()
-            && let Some(bad) = given.iter().find(|a| !q.options.iter().any(|o| &o.key == **a))
+            && let Some(bad) = given
+                .iter()
+                .find(|a| !q.options.iter().any(|o| &o.key == **a))
         {
             return Err(CaseError::refuse(
                 "bad_answer",
@@ -270,7 +283,10 @@ fn check_answers(item: &ServiceItem, answers: &Answers) -> CaseResult<()> {
             ));
         }
     }
-    if let Some(unknown) = answers.keys().find(|k| !item.questions.iter().any(|q| &q.id == *k)) {
+    if let Some(unknown) = answers
+        .keys()
+        .find(|k| !item.questions.iter().any(|q| &q.id == *k))
+    {
         return Err(CaseError::refuse(
             "unknown_question",
             format!("该事项没有问题“{unknown}”"),
@@ -291,11 +307,17 @@ fn check_outcome(item: &ServiceItem, intake: &Intake, list: &[Entry]) -> CaseRes
     match intake.outcome {
         Outcome::Accept | Outcome::OnTheSpot if !missing.is_empty() => Err(CaseError::refuse(
             "materials_missing",
-            format!("材料不齐，不能受理（缺：{}）。请选择“补正”出具一次性告知书", names()),
+            format!(
+                "材料不齐，不能受理（缺：{}）。请选择“补正”出具一次性告知书",
+                names()
+            ),
         )),
         Outcome::OnTheSpot if item.mode != Mode::OnTheSpot => Err(CaseError::refuse(
             "not_on_the_spot",
-            format!("“{}”是承诺件（{} 个工作日），不能即办，请受理", item.name, item.promised_days),
+            format!(
+                "“{}”是承诺件（{} 个工作日），不能即办，请受理",
+                item.name, item.promised_days
+            ),
         )),
         Outcome::RequestMaterials if missing.is_empty() => Err(CaseError::refuse(
             "nothing_missing",
@@ -319,7 +341,10 @@ fn first_step(
         return Ok((State::Received, "receive"));
     }
     let Some(role) = by.role else {
-        return Err(CaseError::refuse("not_allowed", "网上申请只能提交，由窗口核验后受理"));
+        return Err(CaseError::refuse(
+            "not_allowed",
+            "网上申请只能提交，由窗口核验后受理",
+        ));
     };
     let target = intake.outcome.target();
     let t = lifecycle
@@ -352,11 +377,7 @@ async fn known(st: &Shared, resident_id: Option<i64>) -> CaseResult<Known> {
 
 /// The community a case belongs to: the one named, else the worker's (a grid worker's is the
 /// community above the grid).
-async fn community_of(
-    st: &Shared,
-    by: &Worker,
-    named: Option<i64>,
-) -> CaseResult<orgs::Org> {
+async fn community_of(st: &Shared, by: &Worker, named: Option<i64>) -> CaseResult<orgs::Org> {
     let org = match named {
         Some(id) => orgs::get(&st.db, id)
             .await

@@ -8,15 +8,15 @@ pub mod calendar;
 pub mod checklist;
 pub mod deadline;
 mod desk;
+pub mod escalation;
 mod handlers;
+pub mod intake;
 mod page;
 mod print;
 mod queue;
-pub mod escalation;
-pub mod intake;
 pub mod rating;
-pub mod reports;
 pub mod refusal;
+pub mod reports;
 pub mod routing;
 pub mod transfer;
 pub mod view;
@@ -39,7 +39,10 @@ pub fn routes() -> Router<Shared> {
         .route("/cases/{id}/act", post(handlers::act))
         .route("/cases/{id}/approvals/{approval}", post(handlers::decide))
         .route("/cases/{id}/transfer", post(handlers::transfer))
-        .route("/cases/{id}/transfers/{transfer}", post(handlers::answer_transfer))
+        .route(
+            "/cases/{id}/transfers/{transfer}",
+            post(handlers::answer_transfer),
+        )
         .route("/cases/{id}/assign", post(handlers::assign))
         .route("/cases/{id}/link", post(handlers::link))
         .route("/cases/{id}/files/{file}", get(handlers::file))

@@ -2,11 +2,11 @@
 //! in its state (from the lifecycle table), with the approval, transfer, assignment and link
 //! forms where they apply.
 
+use super::CaseError;
 use super::act::{load, state_of};
 use super::checklist::{self, MaterialStatus};
 use super::view::{action_label, state_label};
 use super::worker::Worker;
-use super::CaseError;
 use super::{deadline, intake};
 use crate::error::AppResult;
 use crate::page::Ctx;
@@ -21,11 +21,7 @@ use quanke_store::cases::{self, Case};
 use quanke_store::users;
 use std::collections::HashMap;
 
-pub async fn show(
-    State(st): State<Shared>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-) -> AppResult<Response> {
+pub async fn show(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
     let case = match load(&st, &by, id).await {
         Ok(c) => c,
@@ -78,7 +74,11 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
     let list = checklist::from_json(&case.checklist);
     let approval = cases::pending_approval(&st.db, case.id).await?;
     let transfers = cases::transfers(&st.db, case.id).await?;
-    let places = crate::registry::places::Places::within(&st.db, &OrgPath::from_stored(street_of(&case.community_path))).await?;
+    let places = crate::registry::places::Places::within(
+        &st.db,
+        &OrgPath::from_stored(street_of(&case.community_path)),
+    )
+    .await?;
     let visits = cases::visits(&st.db, case.id).await?;
     let linked = linked(st, case).await?;
     let calendar = st.calendar.get(&st.db).await?;
@@ -135,8 +135,12 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
 
 /// The street's path above a community path ("/1/2/" → "/1/").
 fn street_of(community_path: &str) -> String {
-    let ids: Vec<&str> = community_path.split('/').filter(|s| !s.is_empty()).collect();
-    ids.first().map_or_else(|| "/".into(), |root| format!("/{root}/"))
+    let ids: Vec<&str> = community_path
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect();
+    ids.first()
+        .map_or_else(|| "/".into(), |root| format!("/{root}/"))
 }
 
 fn may_answer(by: &Worker, case: &Case, kind: &str, target: &str) -> bool {
@@ -166,7 +170,9 @@ pub fn visit_label(code: &str) -> &'static str {
 
 async fn item_name(st: &Shared, code: &str) -> AppResult<String> {
     let snap = st.catalogue.get(&st.db).await?;
-    Ok(snap.get(code).map_or_else(|| code.to_string(), |c| c.item.name.clone()))
+    Ok(snap
+        .get(code)
+        .map_or_else(|| code.to_string(), |c| c.item.name.clone()))
 }
 
 /// Display names of the community's staff, for assignee and requesters.
@@ -208,7 +214,9 @@ async fn linked(st: &Shared, case: &Case) -> AppResult<Vec<Value>> {
 /// Which printouts the case has: the receipt once accepted, the notice once materials were
 /// asked for, the refusal once refused.
 fn printouts(state: CaseState, list: &[checklist::Entry], events: &[cases::Event]) -> Vec<Value> {
-    let asked = events.iter().any(|e| e.to_state == CaseState::AwaitingMaterials.code());
+    let asked = events
+        .iter()
+        .any(|e| e.to_state == CaseState::AwaitingMaterials.code());
     let accepted = events.iter().any(|e| {
         matches!(e.to_state.as_str(), "accepted" | "completed") && e.from_state != e.to_state
     });

@@ -65,7 +65,9 @@ pub async fn show(
         }).collect::<Vec<_>>(),
         printed_by => &by.name, printed_on => &by.today,
     };
-    Ok(crate::registry::private(ctx.render("case_print.html", data)?))
+    Ok(crate::registry::private(
+        ctx.render("case_print.html", data)?,
+    ))
 }
 
 async fn community_name(st: &Shared, path: &str) -> AppResult<String> {

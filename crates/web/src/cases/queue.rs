@@ -34,7 +34,11 @@ pub async fn page(
     if !scope.can(Permission::UseDesk) && !scope.can(Permission::WorkQueue) {
         return Err(crate::error::AppError::Forbidden);
     }
-    let default = if ctx.me.user.role == Role::BackOffice { Queue::Mine } else { Queue::Team };
+    let default = if ctx.me.user.role == Role::BackOffice {
+        Queue::Mine
+    } else {
+        Queue::Team
+    };
     let queue = q.queue.as_deref().and_then(Queue::parse).unwrap_or(default);
     let by = Worker::of(&ctx.me);
     let list = cases_in(&st, &by, queue).await?;
@@ -54,7 +58,9 @@ pub async fn page(
         label => queue.label(), rows, approvals,
         incoming => incoming.iter().map(|t| context! { case_id => t.case_id, reason => &t.reason, at => t.requested_at }).collect::<Vec<_>>(),
     };
-    Ok(crate::registry::private(ctx.render("cases_queue.html", data)?))
+    Ok(crate::registry::private(
+        ctx.render("cases_queue.html", data)?,
+    ))
 }
 
 pub async fn cases_in(st: &Shared, by: &Worker, queue: Queue) -> AppResult<Vec<Case>> {

@@ -60,9 +60,15 @@ pub async fn route(st: &Shared, case: &Case, by: &Worker) -> CaseResult<Option<i
         .find(|u| u.id == chosen.id)
         .map_or(String::new(), |u| u.display_name.clone());
     let why = if chosen.handles_line {
-        format!("自动分派给{name}（负责{}条线，在办 {} 件）", case.line, chosen.load)
+        format!(
+            "自动分派给{name}（负责{}条线，在办 {} 件）",
+            case.line, chosen.load
+        )
     } else {
-        format!("自动分派给{name}（无专办{}条线的人员，在办 {} 件）", case.line, chosen.load)
+        format!(
+            "自动分派给{name}（无专办{}条线的人员，在办 {} 件）",
+            case.line, chosen.load
+        )
     };
     cases::assign(&st.db, case.id, Some(chosen.id), &why, &by.actor()).await?;
     Ok(Some(chosen.id))

@@ -27,7 +27,10 @@ pub async fn request(
     reason: &str,
 ) -> CaseResult<i64> {
     let case = load(st, by, case_id).await?;
-    if !matches!(by.role, Some(Role::FrontDesk | Role::BackOffice | Role::CommunityHead)) {
+    if !matches!(
+        by.role,
+        Some(Role::FrontDesk | Role::BackOffice | Role::CommunityHead)
+    ) {
         return Err(CaseError::refuse("not_allowed", "只有社区工作人员可以转办"));
     }
     if state_of(&case)?.is_final() {
@@ -42,16 +45,15 @@ pub async fn request(
                 .await
                 .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?;
             if org.kind != OrgKind::Community || org.path.as_str() == case.community_path {
-                return Err(CaseError::refuse(
-                    "bad_target",
-                    "请选择本街道的另一个社区",
-                ));
+                return Err(CaseError::refuse("bad_target", "请选择本街道的另一个社区"));
             }
             ("community", org.path.as_str().to_string(), org.name)
         }
-        Target::Department(name) if !name.trim().is_empty() => {
-            ("department", name.trim().to_string(), name.trim().to_string())
-        }
+        Target::Department(name) if !name.trim().is_empty() => (
+            "department",
+            name.trim().to_string(),
+            name.trim().to_string(),
+        ),
         Target::Department(_) => {
             return Err(CaseError::refuse("bad_target", "请填写接收的部门"));
         }
@@ -97,14 +99,23 @@ pub async fn answer(
         "community" => by.sees(&t.to_target),
         _ => by.sees(&case.community_path),
     };
-    if !receiver_ok || !matches!(by.role, Some(Role::FrontDesk | Role::BackOffice | Role::CommunityHead)) {
+    if !receiver_ok
+        || !matches!(
+            by.role,
+            Some(Role::FrontDesk | Role::BackOffice | Role::CommunityHead)
+        )
+    {
         return Err(CaseError::NotFound);
     }
     if !accept && answer.trim().is_empty() {
         return Err(CaseError::refuse("missing_note", "拒收须写明理由"));
     }
     cases::answer_transfer(&st.db, transfer_id, accept, answer.trim(), &by.actor()).await?;
-    let who = if t.kind == "community" { "接收社区" } else { &t.to_target };
+    let who = if t.kind == "community" {
+        "接收社区"
+    } else {
+        &t.to_target
+    };
     if !accept {
         let text = format!("{who}拒收：{}", answer.trim());
         cases::note(&st.db, case.id, "transfer_refused", &text, &by.actor()).await?;

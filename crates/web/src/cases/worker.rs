@@ -54,6 +54,7 @@ impl Worker {
     /// A case is the worker's business when it lies in their subtree, or when they work
     /// inside its community (a grid worker delivering a result at home).
     pub fn sees(&self, community_path: &str) -> bool {
-        community_path.starts_with(self.org.as_str()) || self.org.as_str().starts_with(community_path)
+        community_path.starts_with(self.org.as_str())
+            || self.org.as_str().starts_with(community_path)
     }
 }

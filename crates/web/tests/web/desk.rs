@@ -21,7 +21,12 @@ async fn first_in(app: &App, grid: &str) -> Resident {
 }
 
 /// The intake form for 高龄津贴 (new application, in person) with `missing` unticked.
-fn intake<'a>(resident: &'a str, key: &'a str, missing: &[&'a str], outcome: &'a str) -> Vec<(&'a str, &'a str)> {
+fn intake<'a>(
+    resident: &'a str,
+    key: &'a str,
+    missing: &[&'a str],
+    outcome: &'a str,
+) -> Vec<(&'a str, &'a str)> {
     let mut f = vec![
         ("item", ITEM),
         ("resident", resident),
@@ -44,7 +49,10 @@ fn intake<'a>(resident: &'a str, key: &'a str, missing: &[&'a str], outcome: &'a
 }
 
 fn case_id(r: &Resp) -> i64 {
-    let loc = r.location.as_deref().unwrap_or_else(|| panic!("no redirect: {}", r.body));
+    let loc = r
+        .location
+        .as_deref()
+        .unwrap_or_else(|| panic!("no redirect: {}", r.body));
     loc.trim_start_matches("/cases/")
         .split('/')
         .next()
@@ -94,42 +102,73 @@ async fn notice_then_return_then_back_office(app: &App) {
     desk.login_ok("qiantai").await;
     // One Enter finds the person and the matter together.
     let found = desk
-        .post("/desk", &[("who", &person.id_number), ("what", "八十岁高龄补贴")])
+        .post(
+            "/desk",
+            &[("who", &person.id_number), ("what", "八十岁高龄补贴")],
+        )
         .await;
     assert_eq!(found.status, StatusCode::OK, "{}", found.body);
     assert!(found.body.contains(&person.name));
-    assert!(found.body.contains(&format!("value=\"{ITEM}\"")), "{}", found.body);
-    assert!(!found.body.contains(&person.id_number), "the ID number is masked");
+    assert!(
+        found.body.contains(&format!("value=\"{ITEM}\"")),
+        "{}",
+        found.body
+    );
+    assert!(
+        !found.body.contains(&person.id_number),
+        "the ID number is masked"
+    );
     let rid = person.id.to_string();
     let form = desk
-        .post("/desk/intake", &[("who", &person.id_number), ("item", ITEM)])
+        .post(
+            "/desk/intake",
+            &[("who", &person.id_number), ("item", ITEM)],
+        )
         .await;
     assert!(form.body.contains("老年人本人社会保障卡"), "{}", form.body);
-    assert!(form.body.contains(&format!("name=\"resident\" value=\"{rid}\"")));
+    assert!(
+        form.body
+            .contains(&format!("name=\"resident\" value=\"{rid}\""))
+    );
     // The social security card is missing: 补正 prints the one-time notice.
     let r = desk
-        .post("/desk/cases", &intake(&rid, "k1", &["card"], "request_materials"))
+        .post(
+            "/desk/cases",
+            &intake(&rid, "k1", &["card"], "request_materials"),
+        )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let id = case_id(&r);
-    assert_eq!(r.location.as_deref(), Some(format!("/cases/{id}/print/notice").as_str()));
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/cases/{id}/print/notice").as_str())
+    );
     let notice = desk.get(&format!("/cases/{id}/print/notice")).await;
     assert!(notice.body.contains("一次性告知书"));
     assert!(notice.body.contains("老年人本人社会保障卡（市民卡）"));
-    assert!(!notice.body.contains("户口簿（"), "held materials are not asked for");
+    assert!(
+        !notice.body.contains("户口簿（"),
+        "held materials are not asked for"
+    );
     let c = case(app, id).await;
     assert_eq!(c.state, "awaiting_materials");
     assert_eq!(c.due_on, None, "the clock is paused");
     assert_eq!(c.channel, "desk");
     // A double submit of the same form makes no second case.
     let again = desk
-        .post("/desk/cases", &intake(&rid, "k1", &["card"], "request_materials"))
+        .post(
+            "/desk/cases",
+            &intake(&rid, "k1", &["card"], "request_materials"),
+        )
         .await;
     assert_eq!(case_id(&again), id);
     assert_eq!(count(app).await, 1);
     // The same matter again warns of the open case.
     let form = desk
-        .post("/desk/intake", &[("who", &person.id_number), ("item", ITEM)])
+        .post(
+            "/desk/intake",
+            &[("who", &person.id_number), ("item", ITEM)],
+        )
         .await;
     assert!(form.body.contains("已有同一事项的办件未办结"));
     assert!(form.body.contains(&c.number));
@@ -137,10 +176,19 @@ async fn notice_then_return_then_back_office(app: &App) {
     let r = act(
         &mut desk,
         id,
-        &[("action", "accept_after_materials"), ("brought", "card"), ("visit", "materials")],
+        &[
+            ("action", "accept_after_materials"),
+            ("brought", "card"),
+            ("visit", "materials"),
+        ],
     )
     .await;
-    assert_eq!(r.location.as_deref(), Some(format!("/cases/{id}/print/receipt").as_str()), "{}", r.body);
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/cases/{id}/print/receipt").as_str()),
+        "{}",
+        r.body
+    );
     let c = case(app, id).await;
     assert_eq!(c.state, "accepted");
     assert!(c.due_on.is_some(), "the clock runs again");
@@ -179,13 +227,19 @@ async fn refusals_write_nothing(app: &App) {
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
     // 受理 with a material missing is refused, the form comes back with what was typed.
-    let r = desk.post("/desk/cases", &intake(&rid, "k2", &["card"], "accept")).await;
+    let r = desk
+        .post("/desk/cases", &intake(&rid, "k2", &["card"], "accept"))
+        .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("材料不齐"), "{}", r.body);
     // 补正 with nothing missing, 即办 of a promised item, an unanswered required question.
-    let r = desk.post("/desk/cases", &intake(&rid, "k3", &[], "request_materials")).await;
+    let r = desk
+        .post("/desk/cases", &intake(&rid, "k3", &[], "request_materials"))
+        .await;
     assert!(r.body.contains("没有标记为“缺”的材料"));
-    let r = desk.post("/desk/cases", &intake(&rid, "k4", &[], "on_the_spot")).await;
+    let r = desk
+        .post("/desk/cases", &intake(&rid, "k4", &[], "on_the_spot"))
+        .await;
     assert!(r.body.contains("承诺件"));
     let unanswered: Vec<(&str, &str)> = intake(&rid, "k5", &[], "accept")
         .into_iter()
@@ -195,7 +249,9 @@ async fn refusals_write_nothing(app: &App) {
     assert!(r.body.contains("请回答：由谁来办理？"), "{}", r.body);
     assert_eq!(count(app).await, 0);
     // 不予受理 needs a reason, then waits for the head, who approves.
-    let r = desk.post("/desk/cases", &intake(&rid, "k6", &[], "reject")).await;
+    let r = desk
+        .post("/desk/cases", &intake(&rid, "k6", &[], "reject"))
+        .await;
     assert!(r.body.contains("不予受理须写明理由"));
     let mut with_reason = intake(&rid, "k7", &[], "reject");
     with_reason.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
@@ -208,7 +264,10 @@ async fn refusals_write_nothing(app: &App) {
     let queue = head.get("/cases").await;
     assert!(queue.body.contains("待我审批"));
     let r = head
-        .post(&format!("/cases/{id}/approvals/{}", approval.id), &[("decision", "approve")])
+        .post(
+            &format!("/cases/{id}/approvals/{}", approval.id),
+            &[("decision", "approve")],
+        )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     assert_eq!(case(app, id).await.state, "rejected");
@@ -225,24 +284,46 @@ fn fresh_id() -> String {
 
 async fn a_new_person_is_registered_with_the_case(app: &App) {
     let id_number = fresh_id();
-    assert!(store::id_by_number(&app.db, &id_number).await.unwrap().is_none());
+    assert!(
+        store::id_by_number(&app.db, &id_number)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
-    let found = desk.post("/desk", &[("who", &id_number), ("what", "高龄津贴")]).await;
+    let found = desk
+        .post("/desk", &[("who", &id_number), ("what", "高龄津贴")])
+        .await;
     assert!(found.body.contains("受理时一并登记"), "{}", found.body);
-    let form = desk.post("/desk/intake", &[("who", &id_number), ("item", ITEM)]).await;
+    let form = desk
+        .post("/desk/intake", &[("who", &id_number), ("item", ITEM)])
+        .await;
     assert!(form.body.contains("1950年3月7日"), "{}", form.body);
     assert!(form.body.contains("男"));
     let fields = vec![
-        ("item", ITEM), ("who", id_number.as_str()), ("kind", "new"), ("q.who", "self"),
-        ("key", "k8"), ("outcome", "accept"), ("name", "钱塘生"), ("phone", "13905710000"),
-        ("material", "id-card"), ("material", "hukou"), ("material", "card"),
-        ("have", "id-card"), ("have", "hukou"), ("have", "card"),
+        ("item", ITEM),
+        ("who", id_number.as_str()),
+        ("kind", "new"),
+        ("q.who", "self"),
+        ("key", "k8"),
+        ("outcome", "accept"),
+        ("name", "钱塘生"),
+        ("phone", "13905710000"),
+        ("material", "id-card"),
+        ("material", "hukou"),
+        ("material", "card"),
+        ("have", "id-card"),
+        ("have", "hukou"),
+        ("have", "card"),
     ];
     let r = desk.post("/desk/cases", &fields).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let c = case(app, case_id(&r)).await;
-    let rid = store::id_by_number(&app.db, &id_number).await.unwrap().unwrap();
+    let rid = store::id_by_number(&app.db, &id_number)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(c.resident_id, Some(rid));
     let person = store::resident(&app.db, rid).await.unwrap();
     assert_eq!((person.name.as_str(), person.sex.as_str()), ("钱塘生", "M"));
@@ -255,26 +336,44 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     let rid = person.id.to_string();
     let mut grid = app.client();
     grid.login_ok("wangge").await;
-    let form = grid.post("/desk/intake", &[("resident", &rid), ("item", ITEM)]).await;
+    let form = grid
+        .post("/desk/intake", &[("resident", &rid), ("item", ITEM)])
+        .await;
     assert!(form.body.contains("网格代办授权"), "{}", form.body);
     // Without a mandate the application is refused; a grid worker cannot accept either.
-    let r = grid.post("/desk/cases", &intake(&rid, "g1", &[], "receive")).await;
+    let r = grid
+        .post("/desk/cases", &intake(&rid, "g1", &[], "receive"))
+        .await;
     assert!(r.body.contains("须登记授权人和授权范围"), "{}", r.body);
     let mut with_mandate = intake(&rid, "g2", &[], "accept");
-    with_mandate.extend([("grantor", "本人"), ("mandate_scope", "高龄津贴申领"), ("until", "2099-12-31")]);
+    with_mandate.extend([
+        ("grantor", "本人"),
+        ("mandate_scope", "高龄津贴申领"),
+        ("until", "2099-12-31"),
+    ]);
     let r = grid.post("/desk/cases", &with_mandate).await;
     assert!(r.body.contains("由窗口核验后受理"), "{}", r.body);
     assert_eq!(count(app).await, 0);
     let mut good = intake(&rid, "g3", &[], "receive");
-    good.extend([("grantor", "本人"), ("mandate_scope", "高龄津贴申领"), ("until", "2099-12-31")]);
+    good.extend([
+        ("grantor", "本人"),
+        ("mandate_scope", "高龄津贴申领"),
+        ("until", "2099-12-31"),
+    ]);
     let r = grid.post("/desk/cases", &good).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let id = case_id(&r);
     let c = case(app, id).await;
     assert_eq!((c.channel.as_str(), c.state.as_str()), ("grid", "received"));
     let m = cases::mandate(&app.db, id).await.unwrap().unwrap();
-    assert_eq!((m.grantor.as_str(), m.valid_until.as_str()), ("本人", "2099-12-31"));
-    assert!(cases::visits(&app.db, id).await.unwrap().is_empty(), "代办 saves the resident a trip");
+    assert_eq!(
+        (m.grantor.as_str(), m.valid_until.as_str()),
+        ("本人", "2099-12-31")
+    );
+    assert!(
+        cases::visits(&app.db, id).await.unwrap().is_empty(),
+        "代办 saves the resident a trip"
+    );
     // The desk checks the application and accepts it.
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
@@ -291,7 +390,10 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     assert_eq!(case(app, pid).await.channel, "phone");
     assert!(cases::visits(&app.db, pid).await.unwrap().is_empty());
 }
-both!(desk_channels, grid_workers_apply_with_a_mandate_and_phones_are_no_visit);
+both!(
+    desk_channels,
+    grid_workers_apply_with_a_mandate_and_phones_are_no_visit
+);
 
 /// A worker of another community, signed in with the demo password.
 async fn worker_in(app: &App, username: &str, role: quanke_domain::Role, community: &str) {
@@ -303,7 +405,9 @@ async fn worker_in(app: &App, username: &str, role: quanke_domain::Role, communi
         org: &org,
         password: Some(quanke_web::demo::PASSWORD),
     };
-    quanke_web::accounts::create(&app.db, &account).await.unwrap();
+    quanke_web::accounts::create(&app.db, &account)
+        .await
+        .unwrap();
 }
 
 async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
@@ -314,19 +418,28 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
     let rid = person.id.to_string();
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
-    let r = desk.post("/desk/cases", &intake(&rid, "t1", &[], "accept")).await;
+    let r = desk
+        .post("/desk/cases", &intake(&rid, "t1", &[], "accept"))
+        .await;
     let id = case_id(&r);
     let sdn = orgs::by_code(&app.db, "SDN").await.unwrap();
     let sdn_id = sdn.id.to_string();
     // Refused without a reason; then asked for properly.
     let r = desk
-        .post(&format!("/cases/{id}/transfer"), &[("kind", "community"), ("community", &sdn_id)])
+        .post(
+            &format!("/cases/{id}/transfer"),
+            &[("kind", "community"), ("community", &sdn_id)],
+        )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     let r = desk
         .post(
             &format!("/cases/{id}/transfer"),
-            &[("kind", "community"), ("community", &sdn_id), ("reason", "居民实际居住在双荡弄")],
+            &[
+                ("kind", "community"),
+                ("community", &sdn_id),
+                ("reason", "居民实际居住在双荡弄"),
+            ],
         )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
@@ -337,24 +450,44 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
     assert!(queue.body.contains("转入本社区待接收"), "{}", queue.body);
     let t = cases::transfers(&app.db, id).await.unwrap().remove(0);
     let r = other
-        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "refuse"), ("answer", "")])
+        .post(
+            &format!("/cases/{id}/transfers/{}", t.id),
+            &[("decision", "refuse"), ("answer", "")],
+        )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "a refusal needs a reason");
+    assert_eq!(
+        r.status,
+        StatusCode::BAD_REQUEST,
+        "a refusal needs a reason"
+    );
     let r = other
-        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "refuse"), ("answer", "不在本社区")])
+        .post(
+            &format!("/cases/{id}/transfers/{}", t.id),
+            &[("decision", "refuse"), ("answer", "不在本社区")],
+        )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let c = case(app, id).await;
-    assert_eq!(c.community_path, orgs::by_code(&app.db, "MYQ").await.unwrap().path.as_str());
+    assert_eq!(
+        c.community_path,
+        orgs::by_code(&app.db, "MYQ").await.unwrap().path.as_str()
+    );
     // ...and accepts the next one: the case moves and is routed to its back office.
     desk.post(
         &format!("/cases/{id}/transfer"),
-        &[("kind", "community"), ("community", &sdn_id), ("reason", "已核实居住地")],
+        &[
+            ("kind", "community"),
+            ("community", &sdn_id),
+            ("reason", "已核实居住地"),
+        ],
     )
     .await;
     let t = cases::transfers(&app.db, id).await.unwrap().remove(1);
     let r = other
-        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "accept"), ("answer", "同意接收")])
+        .post(
+            &format!("/cases/{id}/transfers/{}", t.id),
+            &[("decision", "accept"), ("answer", "同意接收")],
+        )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let c = case(app, id).await;
@@ -362,23 +495,49 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
     let back = users::by_username(&app.db, "sdn_back").await.unwrap();
     assert_eq!(c.assignee_id, Some(back.id));
     // The first community no longer sees it.
-    assert_eq!(desk.get(&format!("/cases/{id}")).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        desk.get(&format!("/cases/{id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
     // A department hand-off is answered by the case's own community.
     let r = other
         .post(
             &format!("/cases/{id}/transfer"),
-            &[("kind", "department"), ("department", "区民政局"), ("reason", "需区级审核")],
+            &[
+                ("kind", "department"),
+                ("department", "区民政局"),
+                ("reason", "需区级审核"),
+            ],
         )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let t = cases::transfers(&app.db, id).await.unwrap().remove(2);
-    assert_eq!((t.kind.as_str(), t.to_target.as_str()), ("department", "区民政局"));
+    assert_eq!(
+        (t.kind.as_str(), t.to_target.as_str()),
+        ("department", "区民政局")
+    );
     let r = other
-        .post(&format!("/cases/{id}/transfers/{}", t.id), &[("decision", "accept"), ("answer", "区民政局已接收")])
+        .post(
+            &format!("/cases/{id}/transfers/{}", t.id),
+            &[("decision", "accept"), ("answer", "区民政局已接收")],
+        )
         .await;
     assert_eq!(r.status, SEE_OTHER);
     let events = cases::events(&app.db, id).await.unwrap();
-    assert!(events.iter().any(|e| e.action == "transfer_refused" && e.note.contains("不在本社区")));
-    assert!(events.iter().filter(|e| e.action == "transfer_accepted").count() == 2);
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "transfer_refused" && e.note.contains("不在本社区"))
+    );
+    assert!(
+        events
+            .iter()
+            .filter(|e| e.action == "transfer_accepted")
+            .count()
+            == 2
+    );
 }
-both!(desk_transfers, transfers_are_accepted_or_refused_by_the_receiver);
+both!(
+    desk_transfers,
+    transfers_are_accepted_or_refused_by_the_receiver
+);

@@ -62,15 +62,14 @@ pub(super) struct Draft {
 
 impl Draft {
     pub fn from_fields(f: &Fields) -> Draft {
-        let answers: Answers = f
-            .0
-            .iter()
-            .filter_map(|(k, v)| Some((k.strip_prefix("q.")?.to_string(), v.clone())))
-            .filter(|(_, v)| !v.trim().is_empty())
-            .fold(HashMap::new(), |mut acc, (k, v)| {
-                acc.entry(k).or_insert_with(Vec::new).push(v);
-                acc
-            });
+        let answers: Answers =
+            f.0.iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix("q.")?.to_string(), v.clone())))
+                .filter(|(_, v)| !v.trim().is_empty())
+                .fold(HashMap::new(), |mut acc, (k, v)| {
+                    acc.entry(k).or_insert_with(Vec::new).push(v);
+                    acc
+                });
         let listed = f.all("material");
         let statuses = (!listed.is_empty()).then(|| {
             let have = f.all("have");
@@ -174,7 +173,9 @@ pub(super) async fn render(
         grid => ctx.me.user.role == Role::GridWorker,
         key, error,
     };
-    Ok(crate::registry::private(ctx.render("desk_intake.html", data)?))
+    Ok(crate::registry::private(
+        ctx.render("desk_intake.html", data)?,
+    ))
 }
 
 fn item_view(item: &ServiceItem, kind: &str) -> Value {

@@ -12,8 +12,8 @@ use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Router;
-use quanke_domain::Permission;
 use axum::routing::{get, post};
+use quanke_domain::Permission;
 
 pub fn routes() -> Router<Shared> {
     Router::new()

@@ -65,8 +65,8 @@ pub async fn register(
 async fn write(st: &Shared, person: NewResident, actor: &str) -> AppResult<()> {
     let (tx, rx) = mpsc::channel(2);
     // Both messages fit the channel, so sending before the writer runs cannot block.
-    let sent =
-        tx.send(ImportMsg::Rows(vec![person])).await.is_ok() && tx.send(ImportMsg::Commit).await.is_ok();
+    let sent = tx.send(ImportMsg::Rows(vec![person])).await.is_ok()
+        && tx.send(ImportMsg::Commit).await.is_ok();
     drop(tx);
     let ctx = ImportContext {
         actor: actor.to_string(),
@@ -76,7 +76,9 @@ async fn write(st: &Shared, person: NewResident, actor: &str) -> AppResult<()> {
     };
     let counts = registry::import_residents(&st.db, rx, &ctx).await?;
     if !sent || !counts.committed {
-        return Err(AppError::Internal(anyhow::anyhow!("desk registration not committed")));
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "desk registration not committed"
+        )));
     }
     Ok(())
 }

@@ -3,8 +3,8 @@
 
 use super::form::{Draft, Fields, render};
 use super::register;
-use crate::cases::intake::{self, Intake, Outcome, parse_kind};
 use crate::cases::deadline;
+use crate::cases::intake::{self, Intake, Outcome, parse_kind};
 use crate::cases::worker::Worker;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
@@ -55,8 +55,15 @@ async fn open(
     if intake.resident_id.is_none() && !draft.who.is_empty() && is_new_person(draft) {
         intake::check(st, &by, &intake).await?;
         let community = own_community(st, &by).await?;
-        let id = register::register(st, &draft.who, &draft.name, &draft.phone, &community, &by.name)
-            .await?;
+        let id = register::register(
+            st,
+            &draft.who,
+            &draft.name,
+            &draft.phone,
+            &community,
+            &by.name,
+        )
+        .await?;
         intake.resident_id = Some(id);
     }
     let opened = intake::open(st, &by, &intake).await?;
@@ -77,12 +84,16 @@ fn is_new_person(draft: &Draft) -> bool {
 /// what, and until when (today or later).
 fn mandate(draft: &Draft, by: &Worker) -> AppResult<cases::Mandate> {
     if draft.grantor.is_empty() || draft.mandate_scope.is_empty() {
-        return Err(AppError::BadRequest("网格代办须登记授权人和授权范围".into()));
+        return Err(AppError::BadRequest(
+            "网格代办须登记授权人和授权范围".into(),
+        ));
     }
     let until = deadline::parse_day(&draft.until)
         .ok_or_else(|| AppError::BadRequest("请填写授权有效期（年-月-日）".into()))?;
     if deadline::parse_day(&by.today).is_some_and(|today| until < today) {
-        return Err(AppError::BadRequest("授权已过期，请重新取得居民授权".into()));
+        return Err(AppError::BadRequest(
+            "授权已过期，请重新取得居民授权".into(),
+        ));
     }
     Ok(cases::Mandate {
         grantor: draft.grantor.clone(),
@@ -105,7 +116,9 @@ fn channel(draft: &Draft, grid: bool) -> &'static str {
 
 async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome, grid: bool) -> AppResult<Intake> {
     if grid && outcome != Outcome::Receive {
-        return Err(AppError::BadRequest("网格代办的申请由窗口核验后受理".into()));
+        return Err(AppError::BadRequest(
+            "网格代办的申请由窗口核验后受理".into(),
+        ));
     }
     let channel = channel(draft, grid);
     let snap = st.catalogue.get(&st.db).await?;

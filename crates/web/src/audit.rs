@@ -16,6 +16,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("password_reset", "重置密码"),
     ("user_created", "新建账号"),
     ("role_changed", "变更角色"),
+    ("lines_changed", "设置可办条线"),
     ("user_disabled", "停用账号"),
     ("user_enabled", "启用账号"),
     ("org_created", "新建组织"),

@@ -4,6 +4,7 @@ mod audit_log;
 mod calendar;
 mod open311_keys;
 mod orgs;
+mod user_lines;
 mod users;
 
 use crate::server::Shared;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<Shared> {
         .route("/users/{id}/disable", post(users::disable))
         .route("/users/{id}/enable", post(users::enable))
         .route("/users/{id}/reset", post(users::reset))
+        .route("/users/{id}/lines", post(user_lines::save))
         .route("/audit", get(audit_log::list))
         .route("/calendar", get(calendar::show).post(calendar::save))
         .route(

@@ -155,7 +155,7 @@ pub async fn create(
 
 /// The account, if this manager may act on it: inside the subtree, at a role they could grant,
 /// and not themselves (no one disables or demotes their own account).
-async fn manageable(st: &Shared, me: &CurrentUser, id: i64) -> AppResult<User> {
+pub(super) async fn manageable(st: &Shared, me: &CurrentUser, id: i64) -> AppResult<User> {
     me.require(Permission::ManageUsers)?;
     let target = users::by_id(&st.db, id).await?;
     if !me.scope.covers(&target.org_path)
@@ -181,6 +181,7 @@ pub async fn show(
         },
         roles => role_choices(&ctx.me),
         orgs => org_choices(&st, &ctx.me).await?,
+        lines => super::user_lines::choices(&st, u.id).await?,
     };
     ctx.render("admin_user.html", data)
 }

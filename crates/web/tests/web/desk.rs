@@ -541,3 +541,77 @@ both!(
     desk_transfers,
     transfers_are_accepted_or_refused_by_the_receiver
 );
+
+async fn routing_prefers_the_line_then_the_lightest_load(app: &App) {
+    use quanke_domain::Role;
+    worker_in(app, "mz_back", Role::BackOffice, "MYQ").await;
+    let mz = users::by_username(&app.db, "mz_back").await.unwrap();
+    let houtai = users::by_username(&app.db, "houtai").await.unwrap();
+    // The head gives mz_back the 民政 line on the account page (an unknown line is refused).
+    let mut head = app.client();
+    head.login_ok("shequ").await;
+    let bad = head
+        .post(
+            &format!("/admin/users/{}/lines", mz.id),
+            &[("line", "不存在")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let r = head
+        .post(
+            &format!("/admin/users/{}/lines", mz.id),
+            &[("line", "民政")],
+        )
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    assert_eq!(users::lines(&app.db, mz.id).await.unwrap(), ["民政"]);
+    let person = first_in(app, "MYQ-01").await;
+    let rid = person.id.to_string();
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    let first = case_id(
+        &desk
+            .post("/desk/cases", &intake(&rid, "r1", &[], "accept"))
+            .await,
+    );
+    assert_eq!(
+        case(app, first).await.assignee_id,
+        Some(mz.id),
+        "the worker of the line"
+    );
+    // With both on the line, the one with fewer open cases gets the next.
+    head.post(
+        &format!("/admin/users/{}/lines", houtai.id),
+        &[("line", "民政")],
+    )
+    .await;
+    let second = case_id(
+        &desk
+            .post("/desk/cases", &intake(&rid, "r2", &[], "accept"))
+            .await,
+    );
+    assert_eq!(
+        case(app, second).await.assignee_id,
+        Some(houtai.id),
+        "the lighter load"
+    );
+    // The head reassigns; the timeline says who did it.
+    let r = head
+        .post(
+            &format!("/cases/{second}/assign"),
+            &[("worker", &mz.id.to_string())],
+        )
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    assert_eq!(case(app, second).await.assignee_id, Some(mz.id));
+    let events = cases::events(&app.db, second).await.unwrap();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.action == "assign" && e.note.contains("改派"))
+    );
+}
+both!(
+    desk_routing,
+    routing_prefers_the_line_then_the_lightest_load
+);

@@ -45,6 +45,7 @@ fn new_case<'a>(path: &'a str, code: &'a str, item: &'a str, visit: bool) -> New
         open311_key_id: None,
         idempotency_key: None,
         visit: visit.then_some("intake"),
+        assign_note: None,
     }
 }
 

@@ -152,6 +152,7 @@ fn new_case(community_path: &str) -> NewCase<'_> {
         open311_key_id: None,
         idempotency_key: None,
         visit: None,
+        assign_note: None,
     }
 }
 
@@ -173,6 +174,7 @@ async fn visits_at_creation_and_later_are_listed_in_order(db: &Db) {
     let desk = by(w.desk_a, "王前台");
     let c = NewCase {
         visit: Some("intake"),
+        assign_note: None,
         ..new_case(w.a())
     };
     let (c, _) = cases::create(db, &c, &desk).await.unwrap();

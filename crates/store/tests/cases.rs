@@ -36,6 +36,7 @@ fn new_case(key: Option<&str>) -> NewCase<'_> {
         open311_key_id: None,
         idempotency_key: key,
         visit: Some("intake"),
+        assign_note: None,
     }
 }
 

@@ -48,6 +48,8 @@ pub struct AppState {
     pub(crate) imports: crate::registry::jobs::Jobs,
     /// The working-day calendar in force.
     pub(crate) calendar: crate::cases::calendar::CalendarCache,
+    /// Open cases per back-office worker, for routing.
+    pub(crate) loads: crate::cases::routing::Loads,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
             catalogue: Default::default(),
             imports: Default::default(),
             calendar: Default::default(),
+            loads: Default::default(),
         })
     }
 }

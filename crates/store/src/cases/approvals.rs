@@ -72,10 +72,11 @@ pub async fn pending_approvals(db: &Db, within: &str) -> Result<Vec<Approval>> {
     let sql = "SELECT a.id, a.case_id, a.from_state, a.to_state, a.action, a.note, \
                a.requested_by, a.requested_at, a.status, a.answer, a.decided_by, a.decided_at \
                FROM case_approvals a JOIN cases c ON c.id = a.case_id \
-               WHERE a.status = 'pending' AND substr(c.community_path, 1, length($1)) = $1 \
+               WHERE a.status = 'pending' AND c.community_path >= $1 AND c.community_path < $2 \
                ORDER BY a.id";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(within)
+        .bind(super::queue::subtree_end(within))
         .fetch_all(p)
         .await?))
 }

@@ -104,6 +104,8 @@ pub struct NewCase<'a> {
     pub idempotency_key: Option<&'a str>,
     /// The resident came in for this (intake at the desk): recorded as a visit with the case.
     pub visit: Option<&'a str>,
+    /// Why `assignee_id` got the case (routing's note), appended as an "assign" event.
+    pub assign_note: Option<&'a str>,
 }
 
 macro_rules! select_cases {
@@ -181,6 +183,9 @@ async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<i64> {
         .fetch_one(&mut *tx)
         .await?;
         insert_event!(tx, id, by, "", c.state, c.action, c.note);
+        if let Some(why) = c.assign_note {
+            insert_event!(tx, id, by, c.state, c.state, "assign", why);
+        }
         if let Some(purpose) = c.visit {
             visits::insert_visit!(tx, id, purpose, by);
         }

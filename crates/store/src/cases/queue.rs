@@ -78,7 +78,7 @@ impl Queue {
 /// The cases matching `f`, the soonest due first.
 pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
     let sql = format!(
-        "{} WHERE substr(community_path, 1, length($1)) = $1 \
+        "{} WHERE community_path >= $1 AND community_path < $12 \
          AND ($2 IS NULL OR state = $2) \
          AND ($3 = 0 OR state IN {OPEN}) \
          AND ($4 IS NULL OR assignee_id = $4) \
@@ -104,6 +104,7 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
     .bind(f.due_from)
     .bind(f.limit)
     .bind(f.offset)
+    .bind(subtree_end(f.within))
     .fetch_all(p)
     .await?))
 }
@@ -127,15 +128,25 @@ pub async fn open_for_resident(db: &Db, resident_id: i64, item_code: &str) -> Re
 pub async fn open_load(db: &Db, within: &str) -> Result<Vec<(i64, i64)>> {
     let sql = format!(
         "SELECT assignee_id, COUNT(*) FROM cases \
-         WHERE substr(community_path, 1, length($1)) = $1 AND assignee_id IS NOT NULL \
+         WHERE community_path >= $1 AND community_path < $2 AND assignee_id IS NOT NULL \
          AND state IN {OPEN} GROUP BY assignee_id"
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
     .bind(within)
+    .bind(subtree_end(within))
     .fetch_all(p)
     .await?))
+}
+
+/// The upper bound of a subtree's paths: every path under "/1/2/" sorts before "/1/20", since
+/// '/' + 1 == '0'; so a range on the indexed column replaces a prefix test that scans.
+pub(crate) fn subtree_end(within: &str) -> String {
+    match within.strip_suffix('/') {
+        Some(stem) => format!("{stem}0"),
+        None => format!("{within}\u{10FFFF}"),
+    }
 }
 
 /// Cases past their due day (before `today`) with a running clock, not yet escalated.

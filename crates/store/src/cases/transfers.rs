@@ -102,12 +102,13 @@ pub async fn transfers(db: &Db, case_id: i64) -> Result<Vec<Transfer>> {
 pub async fn pending_transfers_to(db: &Db, within: &str) -> Result<Vec<Transfer>> {
     let sql = format!(
         "{COLUMNS}WHERE status = 'pending' AND kind = 'community' \
-         AND substr(to_target, 1, length($1)) = $1 ORDER BY id"
+         AND to_target >= $1 AND to_target < $2 ORDER BY id"
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
     .bind(within)
+    .bind(super::queue::subtree_end(within))
     .fetch_all(p)
     .await?))
 }

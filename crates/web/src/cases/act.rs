@@ -50,7 +50,7 @@ pub fn state_of(case: &Case) -> CaseResult<State> {
 pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseResult<Acted> {
     let case = load(st, by, case_id).await?;
     let from = state_of(&case)?;
-    let lifecycle = Lifecycle::default_table();
+    let lifecycle = super::lifecycle();
     let t = find(&lifecycle, from, &req.action)?;
     let role = by
         .role

@@ -135,7 +135,7 @@ async fn prepare<'a>(
         &intake.statuses,
     );
     check_outcome(item, intake, &list)?;
-    let (state, action) = first_step(&Lifecycle::default_table(), by, intake)?;
+    let (state, action) = first_step(super::lifecycle(), by, intake)?;
     let community = community_of(st, by, intake.community_id).await?;
     Ok(Checked {
         current,
@@ -172,6 +172,11 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
     let calendar = st.calendar.get(&st.db).await?;
     let promised = i64::from(item.promised_days);
     let due = deadline::due_on(&calendar, today, promised, state, &history);
+    // An accepted case is routed in the same transaction that creates it.
+    let routed = match state {
+        State::Accepted => Some(routing::choose(st, community.path.as_str(), &item.line).await?),
+        _ => None,
+    };
     let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
     let checklist_json = checklist::to_json(&list);
     let new = NewCase {
@@ -193,10 +198,11 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         promised_days: promised,
         accepted_on: Some(today),
         due_on: due.as_deref(),
-        assignee_id: None,
+        assignee_id: routed.as_ref().and_then(|c| c.assignee),
         open311_key_id: intake.open311_key_id,
         idempotency_key: intake.idempotency_key.as_deref(),
         visit: intake.visit.then_some("intake"),
+        assign_note: routed.as_ref().map(|c| c.note.as_str()),
     };
     let (case, created) = cases::create(&st.db, &new, &by.actor()).await?;
     if created {
@@ -210,13 +216,10 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
     })
 }
 
-/// Routing for an accepted case, the approval request for a rejection.
+/// The approval request for a rejection the head has not taken.
 async fn after_open(st: &Shared, by: &Worker, intake: &Intake, case: &Case) -> CaseResult<()> {
     match intake.outcome {
-        Outcome::Accept => {
-            routing::route(st, case, by).await?;
-        }
-        Outcome::Reject => {
+        Outcome::Reject if case.state == State::Received.code() => {
             super::act::ask_approval(
                 st,
                 by,

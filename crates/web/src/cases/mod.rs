@@ -27,6 +27,8 @@ pub use worker::Worker;
 
 use crate::server::Shared;
 use axum::Router;
+use quanke_domain::case::Lifecycle;
+use std::sync::LazyLock;
 use axum::routing::{get, post};
 
 pub fn routes() -> Router<Shared> {
@@ -47,4 +49,10 @@ pub fn routes() -> Router<Shared> {
         .route("/cases/{id}/link", post(handlers::link))
         .route("/cases/{id}/files/{file}", get(handlers::file))
         .route("/cases/{id}/print/{kind}", get(print::show))
+}
+
+/// The lifecycle table, parsed once.
+pub fn lifecycle() -> &'static Lifecycle {
+    static TABLE: LazyLock<Lifecycle> = LazyLock::new(Lifecycle::default_table);
+    &TABLE
 }

@@ -15,7 +15,7 @@ use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_domain::case::{Lifecycle, State as CaseState, due_status};
+use quanke_domain::case::{State as CaseState, due_status};
 use quanke_domain::{OrgKind, OrgPath, Role};
 use quanke_store::cases::{self, Case};
 use quanke_store::users;
@@ -41,7 +41,7 @@ async fn incoming(st: &Shared, by: &Worker, case_id: i64) -> AppResult<bool> {
 }
 
 async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Value> {
-    let lifecycle = Lifecycle::default_table();
+    let lifecycle = super::lifecycle();
     let state = state_of(case)?;
     let events = cases::events(&st.db, case.id).await?;
     let files = cases::files(&st.db, case.id).await?;

@@ -534,6 +534,7 @@ fn new_case<'a>(community: &'a orgs::Org, state: &'a str, visit: bool) -> NewCas
         open311_key_id: None,
         idempotency_key: None,
         visit: visit.then_some("intake"),
+        assign_note: None,
     }
 }
 

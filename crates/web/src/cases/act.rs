@@ -51,7 +51,7 @@ pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseR
     let case = load(st, by, case_id).await?;
     let from = state_of(&case)?;
     let lifecycle = super::lifecycle();
-    let t = find(&lifecycle, from, &req.action)?;
+    let t = find(lifecycle, from, &req.action)?;
     let role = by
         .role
         .ok_or_else(|| CaseError::refuse("not_allowed", "须由工作人员办理"))?;

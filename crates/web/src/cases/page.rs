@@ -56,7 +56,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
                 .map(|f| context! { id => f.id, name => &f.file_name, size => f.size })
                 .collect();
             context! {
-                at => e.at, actor => &e.actor_name, action => action_label(&lifecycle, &e.action),
+                at => e.at, actor => &e.actor_name, action => action_label(lifecycle, &e.action),
                 from => state_label(&e.from_state), to => state_label(&e.to_state),
                 moved => e.from_state != e.to_state, note => &e.note, files => attached,
             }

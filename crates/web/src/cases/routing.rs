@@ -42,10 +42,13 @@ pub struct Choice {
     pub note: String,
 }
 
+/// Open cases per worker of one community, and when they were counted.
+type Counted = (Instant, HashMap<i64, i64>);
+
 /// Open cases per worker, per community, as last counted plus this server's assignments.
 #[derive(Default)]
 pub struct Loads {
-    by_community: Mutex<HashMap<String, (Instant, HashMap<i64, i64>)>>,
+    by_community: Mutex<HashMap<String, Counted>>,
 }
 
 impl Loads {

@@ -221,13 +221,22 @@ pub async fn set_lines(db: &Db, user_id: i64, lines: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// (user id, line) for every worker inside `root` with lines set.
-pub async fn lines_in_subtree(db: &Db, root: &OrgPath) -> Result<Vec<(i64, String)>> {
-    let sql = "SELECT l.user_id, l.line FROM user_lines l JOIN users u ON u.id = l.user_id \
+/// The enabled back-office workers inside `root`, each with the lines they handle (one row per
+/// line, `None` for a worker without lines): what routing chooses from, in one query.
+pub async fn back_office_with_lines(
+    db: &Db,
+    root: &OrgPath,
+) -> Result<Vec<(i64, String, Option<String>)>> {
+    let sql = "SELECT u.id, u.display_name, l.line FROM users u \
                JOIN orgs o ON o.id = u.org_id \
-               WHERE substr(o.path, 1, length($1)) = $1 ORDER BY l.user_id, l.line";
+               LEFT JOIN user_lines l ON l.user_id = u.id \
+               WHERE o.path >= $1 AND o.path < $2 AND u.role = $3 AND u.disabled = $4 \
+               ORDER BY u.id";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(root.as_str())
+        .bind(root.subtree_end())
+        .bind(Role::BackOffice.code())
+        .bind(false)
         .fetch_all(p)
         .await?))
 }

@@ -1284,30 +1284,37 @@ async fn worker_lines_are_replaced_and_listed_by_subtree(db: &Db) {
     users::set_lines(db, w.back_a, &[]).await.unwrap();
     assert!(users::lines(db, w.back_a).await.unwrap().is_empty());
 
-    let sorted = |mut v: Vec<(i64, String)>| {
-        v.sort();
-        v
-    };
-    let pair = |id: i64, l: &str| (id, l.to_string());
-    assert_eq!(
-        sorted(users::lines_in_subtree(db, &w.a.path).await.unwrap()),
-        sorted(vec![
-            pair(w.desk_a, "民政"),
-            pair(w.desk_a, "社保"),
-            pair(w.grid_a, "民政"),
-        ]),
-        "A and its grid"
-    );
-    assert_eq!(
-        users::lines_in_subtree(db, &w.b.path).await.unwrap(),
-        [pair(w.desk_b, "残联")]
-    );
-    assert_eq!(
-        users::lines_in_subtree(db, &w.street.path)
+    // What routing chooses from: the enabled back-office workers of a subtree, with lines.
+    let routing = |path| async move {
+        let mut rows: Vec<(i64, Option<String>)> = users::back_office_with_lines(db, path)
             .await
             .unwrap()
-            .len(),
-        4
+            .into_iter()
+            .map(|(id, _, line)| (id, line))
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(
+        routing(&w.a.path).await,
+        [(w.back_a, None)],
+        "desk and grid workers are not routed to; a worker without lines is still listed"
+    );
+    users::set_lines(db, w.back_a, &lines(&["民政", "社保"]))
+        .await
+        .unwrap();
+    assert_eq!(
+        routing(&w.a.path).await,
+        [
+            (w.back_a, Some("民政".to_string())),
+            (w.back_a, Some("社保".to_string()))
+        ]
+    );
+    assert!(
+        routing(&w.b.path)
+            .await
+            .iter()
+            .all(|(id, _)| *id != w.back_a)
     );
 }
 both!(lines, worker_lines_are_replaced_and_listed_by_subtree);

@@ -119,16 +119,11 @@ macro_rules! select_cases {
 pub(crate) use select_cases;
 
 /// Creates a case, or returns the one already created with the same idempotency key; the flag
-/// says whether this call created it.
+/// says whether this call created it. A new key is the common case, so the insert is tried
+/// first and the unique key decides; the rolled-back transaction gives its number back.
 pub async fn create(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<(Case, bool)> {
-    if let Some(key) = c.idempotency_key
-        && let Some(existing) = by_key(db, key).await?
-    {
-        return Ok((existing, false));
-    }
     match insert(db, c, by).await {
-        Ok(id) => Ok((get(db, id).await?, true)),
-        // A double submit racing this one won: its case is the answer.
+        Ok((id, number)) => Ok((written(c, id, number, by), true)),
         Err(StoreError::Conflict(_)) if c.idempotency_key.is_some() => {
             let key = c.idempotency_key.unwrap_or_default();
             let existing = by_key(db, key).await?.ok_or(StoreError::NotFound)?;
@@ -138,19 +133,56 @@ pub async fn create(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<(Case, b
     }
 }
 
-async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<i64> {
-    let id = with_pool!(db, |pool| {
+/// The case as `insert` wrote it, without reading it back.
+fn written(c: &NewCase<'_>, id: i64, number: String, by: &Actor<'_>) -> Case {
+    Case {
+        id,
+        number,
+        community_path: c.community_path.to_string(),
+        item_code: c.item_code.to_string(),
+        item_version: c.item_version,
+        resident_id: c.resident_id,
+        applicant_name: c.applicant_name.to_string(),
+        applicant_phone: c.applicant_phone.to_string(),
+        channel: c.channel.to_string(),
+        state: c.state.to_string(),
+        promised_days: c.promised_days,
+        assignee_id: c.assignee_id,
+        created_by: by.id,
+        created_at: by.now,
+        updated_at: by.now,
+        line: c.line.to_string(),
+        business_kind: c.business_kind.to_string(),
+        answers: c.answers.to_string(),
+        checklist: c.checklist.to_string(),
+        accepted_on: c.accepted_on.map(str::to_string),
+        due_on: c.due_on.map(str::to_string),
+        escalated_at: None,
+        open311_key_id: c.open311_key_id,
+    }
+}
+
+/// The day's next number, taken in its own short statement: inside the case's transaction the
+/// counter row stayed locked until commit and every intake of the community queued on it. A
+/// failed intake therefore leaves a gap in the day's numbers, never a duplicate.
+async fn next_number(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<String> {
+    let (seq,): (i64,) = with_pool!(db, |p| sqlx::query_as(
+        "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, 1) \
+         ON CONFLICT (community_path, day) DO UPDATE SET last = case_counters.last + 1 \
+         RETURNING last",
+    )
+    .bind(c.community_path)
+    .bind(by.today)
+    .fetch_one(p)
+    .await?);
+    Ok(case_number(c.community_code, by.today, seq))
+}
+
+async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<(i64, String)> {
+    let _turn = db.write_turn().await;
+    let number = next_number(db, c, by).await?;
+    let written = with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
-        let (seq,): (i64,) = sqlx::query_as(
-            "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, 1) \
-             ON CONFLICT (community_path, day) DO UPDATE SET last = case_counters.last + 1 \
-             RETURNING last",
-        )
-        .bind(c.community_path)
-        .bind(by.today)
-        .fetch_one(&mut *tx)
-        .await?;
-        let number = case_number(c.community_code, by.today, seq);
         let (id,): (i64,) = sqlx::query_as(
             "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
              applicant_name, applicant_phone, channel, state, promised_days, created_by, \
@@ -190,9 +222,9 @@ async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<i64> {
             visits::insert_visit!(tx, id, purpose, by);
         }
         tx.commit().await?;
-        id
+        (id, number)
     });
-    Ok(id)
+    Ok(written)
 }
 
 macro_rules! insert_event {
@@ -264,6 +296,7 @@ pub struct Move<'a> {
 /// event's id, for files attached to it. Refused with `Conflict` when the case is no longer
 /// in `from`: someone else acted first, and the worker must see the case as it is now.
 pub async fn transition(db: &Db, case_id: i64, m: &Move<'_>, by: &Actor<'_>) -> Result<i64> {
+    let _turn = db.write_turn().await;
     let event = with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
         let moved = sqlx::query(

@@ -27,9 +27,9 @@ pub use worker::Worker;
 
 use crate::server::Shared;
 use axum::Router;
+use axum::routing::{get, post};
 use quanke_domain::case::Lifecycle;
 use std::sync::LazyLock;
-use axum::routing::{get, post};
 
 pub fn routes() -> Router<Shared> {
     Router::new()

@@ -10,7 +10,7 @@
 use super::refusal::CaseResult;
 use super::worker::Worker;
 use crate::server::Shared;
-use quanke_domain::{OrgPath, Role};
+use quanke_domain::OrgPath;
 use quanke_store::cases::{self, Case};
 use quanke_store::{Db, users};
 use std::collections::HashMap;
@@ -58,7 +58,8 @@ impl Loads {
         {
             return Ok(loads.clone());
         }
-        let counted: HashMap<i64, i64> = cases::open_load(db, community).await?.into_iter().collect();
+        let counted: HashMap<i64, i64> =
+            cases::open_load(db, community).await?.into_iter().collect();
         self.by_community
             .lock()
             .expect("loads lock")
@@ -67,7 +68,12 @@ impl Loads {
     }
 
     fn add(&self, community: &str, worker: i64) {
-        if let Some((_, loads)) = self.by_community.lock().expect("loads lock").get_mut(community) {
+        if let Some((_, loads)) = self
+            .by_community
+            .lock()
+            .expect("loads lock")
+            .get_mut(community)
+        {
             *loads.entry(worker).or_insert(0) += 1;
         }
     }
@@ -76,18 +82,20 @@ impl Loads {
 /// The worker a case of `line` in `community` goes to by the rule above.
 pub async fn choose(st: &Shared, community: &str, line: &str) -> CaseResult<Choice> {
     let path = OrgPath::from_stored(community.to_string());
-    let staff = users::in_subtree(&st.db, &path).await?;
-    let lines = users::lines_in_subtree(&st.db, &path).await?;
+    let staff = users::back_office_with_lines(&st.db, &path).await?;
     let load = st.loads.of(&st.db, community).await?;
-    let candidates: Vec<Candidate> = staff
-        .iter()
-        .filter(|u| u.role == Role::BackOffice && !u.disabled)
-        .map(|u| Candidate {
-            id: u.id,
-            load: load.get(&u.id).copied().unwrap_or(0),
-            handles_line: lines.iter().any(|(id, l)| *id == u.id && l == line),
-        })
-        .collect();
+    let mut candidates: Vec<Candidate> = Vec::new();
+    for (id, _, handled) in &staff {
+        let handles = handled.as_deref() == Some(line);
+        match candidates.iter_mut().find(|c| c.id == *id) {
+            Some(c) => c.handles_line |= handles,
+            None => candidates.push(Candidate {
+                id: *id,
+                load: load.get(id).copied().unwrap_or(0),
+                handles_line: handles,
+            }),
+        }
+    }
     let Some(chosen) = pick(&candidates) else {
         return Ok(Choice {
             assignee: None,
@@ -97,12 +105,18 @@ pub async fn choose(st: &Shared, community: &str, line: &str) -> CaseResult<Choi
     st.loads.add(community, chosen.id);
     let name = staff
         .iter()
-        .find(|u| u.id == chosen.id)
-        .map_or(String::new(), |u| u.display_name.clone());
+        .find(|(id, _, _)| *id == chosen.id)
+        .map_or("", |(_, name, _)| name.as_str());
     let note = if chosen.handles_line {
-        format!("自动分派给{name}（负责{line}条线，在办 {} 件）", chosen.load)
+        format!(
+            "自动分派给{name}（负责{line}条线，在办 {} 件）",
+            chosen.load
+        )
     } else {
-        format!("自动分派给{name}（无专办{line}条线的人员，在办 {} 件）", chosen.load)
+        format!(
+            "自动分派给{name}（无专办{line}条线的人员，在办 {} 件）",
+            chosen.load
+        )
     };
     Ok(Choice {
         assignee: Some(chosen.id),

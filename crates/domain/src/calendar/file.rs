@@ -145,7 +145,8 @@ fn parse_date(text: &str) -> Result<Date, LineProblem> {
         .map_err(|_| LineProblem::BadDate(text.to_string()))
 }
 
-fn weekday_name(weekday: Weekday) -> &'static str {
+/// "星期一" … "星期日".
+pub fn weekday_name(weekday: Weekday) -> &'static str {
     match weekday {
         Weekday::Monday => "星期一",
         Weekday::Tuesday => "星期二",

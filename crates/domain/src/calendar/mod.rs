@@ -8,5 +8,5 @@ mod file;
 mod work_calendar;
 
 pub use deadline::Pause;
-pub use file::{CalendarFileError, LineProblem};
+pub use file::{CalendarFileError, LineProblem, weekday_name};
 pub use work_calendar::{DayKind, SpecialDay, WorkCalendar};

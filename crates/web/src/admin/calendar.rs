@@ -16,11 +16,11 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
-use quanke_domain::calendar::{CalendarFileError, DayKind, WorkCalendar};
+use quanke_domain::calendar::{CalendarFileError, DayKind, WorkCalendar, weekday_name};
 use quanke_domain::{OrgPath, Permission};
 use quanke_store::{StoreError, calendar, users};
 use serde::{Deserialize, Serialize};
-use time::{Date, Month, Weekday};
+use time::{Date, Month};
 
 /// The shipped arrangement, in force until an admin saves an edited text.
 const SHIPPED: &str = include_str!("../../../domain/data/holidays.txt");
@@ -403,20 +403,8 @@ fn trial(calendar: &WorkCalendar, q: &CalendarQuery) -> Trial {
         .filter(|y| !calendar.covers(*y))
         .collect();
     t.due = Some(format_day(due));
-    t.due_weekday = weekday(due.weekday());
+    t.due_weekday = weekday_name(due.weekday());
     t
-}
-
-fn weekday(w: Weekday) -> &'static str {
-    match w {
-        Weekday::Monday => "星期一",
-        Weekday::Tuesday => "星期二",
-        Weekday::Wednesday => "星期三",
-        Weekday::Thursday => "星期四",
-        Weekday::Friday => "星期五",
-        Weekday::Saturday => "星期六",
-        Weekday::Sunday => "星期日",
-    }
 }
 
 #[cfg(test)]

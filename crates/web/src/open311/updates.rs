@@ -36,10 +36,10 @@ pub async fn list(
     let updates = open311_requests::updates(&st.db, from, to, MAX as i64)
         .await
         .map_err(|e| format.internal(&e))?;
-    let lifecycle = Lifecycle::default_table();
+    let lifecycle = crate::cases::lifecycle();
     let list = Node::list(
         "request_update",
-        updates.iter().map(|u| update(&lifecycle, u)),
+        updates.iter().map(|u| update(lifecycle, u)),
     );
     Ok(format.reply("service_request_updates", list))
 }

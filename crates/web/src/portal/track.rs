@@ -234,7 +234,7 @@ async fn show(
         .get(&case.item_code)
         .map_or_else(|| case.item_code.clone(), |c| c.item.name.clone());
     let state: Option<CaseState> = case.state.parse().ok();
-    let lifecycle = Lifecycle::default_table();
+    let lifecycle = crate::cases::lifecycle();
     let events = cases::events(&st.db, case.id).await?;
     let timeline: Vec<Value> = events
         .iter()
@@ -243,7 +243,7 @@ async fn show(
             let moved = e.from_state != e.to_state;
             context! {
                 at => clock::format(e.at).chars().take(16).collect::<String>(),
-                action => action_label(&lifecycle, &e.action),
+                action => action_label(lifecycle, &e.action),
                 state => moved.then(|| state_label(&e.to_state)),
                 who => &e.actor_name,
                 note => NOTES_FOR_RESIDENT.contains(&e.action.as_str()).then_some(&e.note),

@@ -4,6 +4,7 @@
 use super::Case;
 use crate::db::with_pool;
 use crate::{Db, Result};
+use quanke_domain::OrgPath;
 
 /// States in which a case still needs work from the office (the resident has not got the
 /// result yet).
@@ -140,13 +141,10 @@ pub async fn open_load(db: &Db, within: &str) -> Result<Vec<(i64, i64)>> {
     .await?))
 }
 
-/// The upper bound of a subtree's paths: every path under "/1/2/" sorts before "/1/20", since
-/// '/' + 1 == '0'; so a range on the indexed column replaces a prefix test that scans.
+/// The upper bound of a subtree's paths, for a range on the indexed column instead of a
+/// prefix test that scans (see `OrgPath::subtree_end`).
 pub(crate) fn subtree_end(within: &str) -> String {
-    match within.strip_suffix('/') {
-        Some(stem) => format!("{stem}0"),
-        None => format!("{within}\u{10FFFF}"),
-    }
+    OrgPath::from_stored(within.to_string()).subtree_end()
 }
 
 /// Cases past their due day (before `today`) with a running clock, not yet escalated.

@@ -3,6 +3,7 @@
 
 use super::act::{self, Acted, Request};
 use super::checklist::MaterialStatus;
+use super::fields::Fields;
 use super::transfer::{self, Target};
 use super::worker::Worker;
 use crate::error::{AppError, AppResult};
@@ -32,35 +33,20 @@ pub async fn act(
 ) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
     let (fields, upload) = read_form(multipart).await?;
-    let get = |k: &str| {
-        fields
-            .iter()
-            .find(|(n, _)| n == k)
-            .map_or(String::new(), |(_, v)| v.clone())
-    };
-    let all = |k: &str| -> Vec<String> {
-        fields
-            .iter()
-            .filter(|(n, _)| n == k)
-            .map(|(_, v)| v.clone())
-            .collect()
-    };
+    let fields = Fields(fields);
     let mut statuses = std::collections::HashMap::new();
-    for m in all("brought") {
-        statuses.insert(m, MaterialStatus::Brought);
+    for m in fields.all("brought") {
+        statuses.insert(m.to_string(), MaterialStatus::Brought);
     }
-    for m in all("missing") {
-        statuses.insert(m, MaterialStatus::Missing);
+    for m in fields.all("missing") {
+        statuses.insert(m.to_string(), MaterialStatus::Missing);
     }
-    for m in all("not_brought") {
-        statuses.entry(m).or_insert(MaterialStatus::Missing);
-    }
-    let visit = get("visit");
+    let visit = fields.get("visit");
     let req = Request {
-        action: get("action"),
-        note: get("note"),
+        action: fields.get("action").to_string(),
+        note: fields.get("note").to_string(),
         statuses,
-        visit: (!visit.is_empty()).then_some(visit),
+        visit: (!visit.is_empty()).then(|| visit.to_string()),
     };
     let acted = act::act(&st, &by, id, &req).await?;
     if let Some(u) = upload {

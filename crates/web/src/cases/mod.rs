@@ -9,6 +9,7 @@ pub mod checklist;
 pub mod deadline;
 mod desk;
 pub mod escalation;
+mod fields;
 mod handlers;
 pub mod intake;
 mod page;

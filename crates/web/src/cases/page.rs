@@ -135,12 +135,11 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
 
 /// The street's path above a community path ("/1/2/" → "/1/").
 fn street_of(community_path: &str) -> String {
-    let ids: Vec<&str> = community_path
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .collect();
-    ids.first()
-        .map_or_else(|| "/".into(), |root| format!("/{root}/"))
+    let path = OrgPath::from_stored(community_path.to_string());
+    path.ids().first().map_or_else(
+        || "/".into(),
+        |root| OrgPath::root(*root).as_str().to_string(),
+    )
 }
 
 fn may_answer(by: &Worker, case: &Case, kind: &str, target: &str) -> bool {

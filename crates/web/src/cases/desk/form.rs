@@ -3,6 +3,7 @@
 //! everything typed when an outcome is refused.
 
 use super::super::checklist::{self, Known, MaterialStatus};
+use super::super::fields::Fields;
 use super::super::intake::{kind_code, parse_kind};
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
@@ -18,26 +19,6 @@ use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
 use quanke_store::{cases, registry};
 use std::collections::HashMap;
-
-/// A posted form with repeated fields (checkboxes, multiple choices).
-pub(super) struct Fields(pub Vec<(String, String)>);
-
-impl Fields {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map_or("", |(_, v)| v.as_str())
-    }
-
-    pub fn all(&self, name: &str) -> Vec<&str> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .collect()
-    }
-}
 
 /// What the desk has entered so far.
 pub(super) struct Draft {

@@ -1,9 +1,10 @@
 //! The outcome buttons: the case is opened (registering a new person first when the desk
 //! typed an unknown ID number) and the desk goes to what the resident takes home.
 
-use super::form::{Draft, Fields, render};
+use super::form::{Draft, render};
 use super::register;
 use crate::cases::deadline;
+use crate::cases::fields::Fields;
 use crate::cases::intake::{self, Intake, Outcome, parse_kind};
 use crate::cases::worker::Worker;
 use crate::error::{AppError, AppResult};

@@ -380,7 +380,11 @@ async fn known(st: &Shared, resident_id: Option<i64>) -> CaseResult<Known> {
 
 /// The community a case belongs to: the one named, else the worker's (a grid worker's is the
 /// community above the grid).
-async fn community_of(st: &Shared, by: &Worker, named: Option<i64>) -> CaseResult<orgs::Org> {
+pub(crate) async fn community_of(
+    st: &Shared,
+    by: &Worker,
+    named: Option<i64>,
+) -> CaseResult<orgs::Org> {
     let org = match named {
         Some(id) => orgs::get(&st.db, id)
             .await

@@ -615,3 +615,49 @@ both!(
     desk_routing,
     routing_prefers_the_line_then_the_lightest_load
 );
+
+async fn a_grid_worker_registers_a_person_in_their_grid(app: &App) {
+    let first17 = "33010519480512003";
+    let id_number = format!("{first17}{}", check_digit(first17).unwrap());
+    let mut grid = app.client();
+    grid.login_ok("wangge").await;
+    let fields = vec![
+        ("item", ITEM),
+        ("who", id_number.as_str()),
+        ("kind", "new"),
+        ("q.who", "self"),
+        ("key", "g9"),
+        ("outcome", "receive"),
+        ("name", "拱宸老人"),
+        ("grantor", "本人"),
+        ("mandate_scope", "高龄津贴申领"),
+        ("until", "2099-12-31"),
+        ("material", "id-card"),
+        ("material", "hukou"),
+        ("material", "card"),
+        ("have", "id-card"),
+        ("have", "hukou"),
+        ("have", "card"),
+    ];
+    let r = grid.post("/desk/cases", &fields).await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    let rid = store::id_by_number(&app.db, &id_number)
+        .await
+        .unwrap()
+        .unwrap();
+    let person = store::resident(&app.db, rid).await.unwrap();
+    let grid_org = orgs::by_code(&app.db, "MYQ-01").await.unwrap();
+    assert_eq!(
+        person.org_path,
+        grid_org.path.as_str(),
+        "placed in the worker's grid"
+    );
+    let c = case(app, case_id(&r)).await;
+    let community = orgs::by_code(&app.db, "MYQ").await.unwrap();
+    assert_eq!(c.community_path, community.path.as_str());
+    assert_eq!(c.resident_id, Some(rid));
+}
+both!(
+    desk_grid_registers,
+    a_grid_worker_registers_a_person_in_their_grid
+);

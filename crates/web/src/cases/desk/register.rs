@@ -1,6 +1,7 @@
 //! Registering a person the registry does not know yet, from the ID number the desk typed:
 //! birth date and sex come from the number (GB 11643), the name and phone from the form.
 
+use crate::cases::deadline::format_day;
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::registry::dates;
@@ -17,7 +18,8 @@ pub fn birth_label(id: &ResidentId) -> String {
     format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
 }
 
-/// Registers the person in `community_path` and returns their registry id. Refused with a
+/// Registers the person at `place` (the worker's grid, or the community) in `community_path`
+/// and returns their registry id. Refused with a
 /// message when the number is wrong or the name missing; an already registered number
 /// returns that person.
 pub async fn register(
@@ -25,6 +27,7 @@ pub async fn register(
     id_text: &str,
     name: &str,
     phone_text: &str,
+    place: &str,
     community_path: &str,
     actor: &str,
 ) -> AppResult<i64> {
@@ -50,9 +53,9 @@ pub async fn register(
             Sex::Male => "M",
             Sex::Female => "F",
         },
-        birth_date: format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day()),
+        birth_date: format_day(d),
         phone: Some(phone_text.trim().to_string()),
-        org_path: community_path.to_string(),
+        org_path: place.to_string(),
         community_path: community_path.to_string(),
         ..NewResident::default()
     };

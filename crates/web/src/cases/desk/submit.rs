@@ -55,13 +55,14 @@ async fn open(
     let mut intake = to_intake(st, draft, outcome, grid).await?;
     if intake.resident_id.is_none() && !draft.who.is_empty() && is_new_person(draft) {
         intake::check(st, &by, &intake).await?;
-        let community = own_community(st, &by).await?;
+        let community = intake::community_of(st, &by, None).await?;
         let id = register::register(
             st,
             &draft.who,
             &draft.name,
             &draft.phone,
-            &community,
+            by.org.as_str(),
+            community.path.as_str(),
             &by.name,
         )
         .await?;
@@ -161,12 +162,6 @@ async fn applicant(st: &Shared, draft: &Draft) -> AppResult<(String, String)> {
         draft.phone.clone()
     };
     Ok((r.name, phone))
-}
-
-async fn own_community(st: &Shared, by: &Worker) -> AppResult<String> {
-    let id = by.org.ids().last().copied().unwrap_or_default();
-    let org = quanke_store::orgs::get(&st.db, id).await?;
-    Ok(org.path.as_str().to_string())
 }
 
 /// Where the desk goes next: the printout the resident takes home.

@@ -21,30 +21,30 @@ fn at(now: i64) -> Actor<'static> {
     }
 }
 
-fn new_case<'a>(path: &'a str, code: &'a str, item: &'a str, visit: bool) -> NewCase<'a> {
+fn new_case(path: &str, code: &str, item: &str, visit: bool) -> NewCase {
     NewCase {
-        community_path: path,
-        community_code: code,
-        item_code: item,
+        community_path: path.into(),
+        community_code: code.into(),
+        item_code: item.into(),
         item_version: 1,
-        line: "民政",
-        business_kind: "new",
-        answers: "{}",
-        checklist: "[]",
+        line: "民政".into(),
+        business_kind: "new".into(),
+        answers: "{}".into(),
+        checklist: "[]".into(),
         resident_id: None,
-        applicant_name: "张三丰",
-        applicant_phone: "13805712345",
-        channel: if visit { "desk" } else { "portal" },
-        state: "received",
-        action: "receive",
-        note: "",
+        applicant_name: "张三丰".into(),
+        applicant_phone: "13805712345".into(),
+        channel: if visit { "desk" } else { "portal" }.into(),
+        state: "received".into(),
+        action: "receive".into(),
+        note: "".into(),
         promised_days: 5,
-        accepted_on: Some("2026-11-28"),
+        accepted_on: Some("2026-11-28".into()),
         due_on: None,
         assignee_id: None,
         open311_key_id: None,
         idempotency_key: None,
-        visit: visit.then_some("intake"),
+        visit: visit.then(|| "intake".into()),
         assign_note: None,
     }
 }
@@ -103,6 +103,14 @@ async fn visits_per_item_and_community(db: &Db) {
     case_with(db, "/9/4/", "C", "X", 5, NOW + 500).await;
     case_with(db, "/1/2/", "A", "X", 4, NOW - 2 * DAY).await;
     case_with(db, "/1/2/", "A", "X", 4, NOW + 2 * DAY).await;
+    // Refused and withdrawn matters were not handled: not counted either.
+    for state in ["rejected", "withdrawn"] {
+        let c = NewCase {
+            state: state.into(),
+            ..new_case("/1/2/", "A", "X", true)
+        };
+        cases::create(db, &c, &at(NOW + 600)).await.unwrap();
+    }
 
     let street = Range {
         within: "/1/",

@@ -128,25 +128,25 @@ async fn residents(db: &Db, community: &str) -> (i64, i64) {
     )
 }
 
-fn new_case(community_path: &str) -> NewCase<'_> {
+fn new_case(community_path: &str) -> NewCase {
     NewCase {
-        community_path,
-        community_code: "MYQ",
-        item_code: "MZ-001",
+        community_path: community_path.into(),
+        community_code: "MYQ".into(),
+        item_code: "MZ-001".into(),
         item_version: 1,
-        line: "民政",
-        business_kind: "new",
-        answers: "{}",
-        checklist: "[]",
+        line: "民政".into(),
+        business_kind: "new".into(),
+        answers: "{}".into(),
+        checklist: "[]".into(),
         resident_id: None,
-        applicant_name: "张三丰",
-        applicant_phone: "13805712345",
-        channel: "desk",
-        state: "received",
-        action: "create",
-        note: "",
+        applicant_name: "张三丰".into(),
+        applicant_phone: "13805712345".into(),
+        channel: "desk".into(),
+        state: "received".into(),
+        action: "create".into(),
+        note: "".into(),
         promised_days: 5,
-        accepted_on: Some(TODAY),
+        accepted_on: Some(TODAY.into()),
         due_on: None,
         assignee_id: None,
         open311_key_id: None,
@@ -156,7 +156,7 @@ fn new_case(community_path: &str) -> NewCase<'_> {
     }
 }
 
-async fn make(db: &Db, c: NewCase<'_>) -> Case {
+async fn make(db: &Db, c: NewCase) -> Case {
     let (case, created) = cases::create(db, &c, &DESK).await.unwrap();
     assert!(created);
     case
@@ -173,7 +173,7 @@ async fn visits_at_creation_and_later_are_listed_in_order(db: &Db) {
     let w = world(db).await;
     let desk = by(w.desk_a, "王前台");
     let c = NewCase {
-        visit: Some("intake"),
+        visit: Some("intake".into()),
         assign_note: None,
         ..new_case(w.a())
     };
@@ -249,7 +249,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c1 = make(
         db,
         NewCase {
-            due_on: Some("2026-12-03"),
+            due_on: Some("2026-12-03".into()),
             assignee_id: Some(w.desk_a),
             resident_id: Some(r1),
             ..new_case(w.a())
@@ -260,9 +260,9 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c2 = make(
         db,
         NewCase {
-            item_code: "MZ-002",
-            state: "in_progress",
-            due_on: Some("2026-11-25"),
+            item_code: "MZ-002".into(),
+            state: "in_progress".into(),
+            due_on: Some("2026-11-25".into()),
             ..new_case(w.a())
         },
     )
@@ -271,7 +271,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c3 = make(
         db,
         NewCase {
-            state: "awaiting_materials",
+            state: "awaiting_materials".into(),
             resident_id: Some(r1),
             ..new_case(w.a())
         },
@@ -281,8 +281,8 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c4 = make(
         db,
         NewCase {
-            state: "completed",
-            due_on: Some("2026-11-20"),
+            state: "completed".into(),
+            due_on: Some("2026-11-20".into()),
             ..new_case(w.a())
         },
     )
@@ -291,7 +291,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c5 = make(
         db,
         NewCase {
-            state: "delivered",
+            state: "delivered".into(),
             resident_id: Some(r1),
             accepted_on: None,
             ..new_case(w.a())
@@ -302,9 +302,9 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c6 = make(
         db,
         NewCase {
-            community_code: "SDN",
-            state: "accepted",
-            due_on: Some("2026-11-30"),
+            community_code: "SDN".into(),
+            state: "accepted".into(),
+            due_on: Some("2026-11-30".into()),
             assignee_id: Some(w.desk_b),
             ..new_case(w.b())
         },
@@ -541,7 +541,7 @@ async fn list_does_not_leak_into_similar_paths(db: &Db) {
     let mut made = Vec::new();
     for c in &communities {
         let case = NewCase {
-            community_code: &c.code,
+            community_code: c.code.clone(),
             ..new_case(c.path.as_str())
         };
         made.push(make(db, case).await.id);
@@ -684,9 +684,9 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     let c = make(
         db,
         NewCase {
-            state: "awaiting_materials",
+            state: "awaiting_materials".into(),
             accepted_on: None,
-            checklist: missing,
+            checklist: missing.into(),
             ..new_case(w.a())
         },
     )
@@ -768,7 +768,7 @@ async fn notes_append_an_event_in_the_current_state(db: &Db) {
     let c = make(
         db,
         NewCase {
-            state: "in_progress",
+            state: "in_progress".into(),
             ..new_case(w.a())
         },
     )
@@ -1008,7 +1008,7 @@ async fn approvals_are_requested_scoped_and_decided_once(db: &Db) {
     let in_b = make(
         db,
         NewCase {
-            community_code: "SDN",
+            community_code: "SDN".into(),
             ..new_case(w.b())
         },
     )
@@ -1110,7 +1110,7 @@ async fn a_mandate_is_kept_with_its_case(db: &Db) {
     let c = make(
         db,
         NewCase {
-            channel: "grid",
+            channel: "grid".into(),
             ..new_case(w.a())
         },
     )

@@ -12,30 +12,30 @@ const DESK: Actor<'static> = Actor {
     today: "2026-11-28",
 };
 
-fn new_case(key: Option<&str>) -> NewCase<'_> {
+fn new_case(key: Option<&str>) -> NewCase {
     NewCase {
-        community_path: "/1/2/",
-        community_code: "MYQ",
-        item_code: "MZ-001",
+        community_path: "/1/2/".into(),
+        community_code: "MYQ".into(),
+        item_code: "MZ-001".into(),
         item_version: 1,
-        line: "民政",
-        business_kind: "new",
-        answers: "{}",
-        checklist: "[]",
+        line: "民政".into(),
+        business_kind: "new".into(),
+        answers: "{}".into(),
+        checklist: "[]".into(),
         resident_id: None,
-        applicant_name: "张三丰",
-        applicant_phone: "13805712345",
-        channel: "desk",
-        state: "received",
-        action: "create",
-        note: "",
+        applicant_name: "张三丰".into(),
+        applicant_phone: "13805712345".into(),
+        channel: "desk".into(),
+        state: "received".into(),
+        action: "create".into(),
+        note: "".into(),
         promised_days: 5,
-        accepted_on: Some("2026-11-28"),
+        accepted_on: Some("2026-11-28".into()),
         due_on: None,
         assignee_id: None,
         open311_key_id: None,
-        idempotency_key: key,
-        visit: Some("intake"),
+        idempotency_key: key.map(str::to_string),
+        visit: Some("intake".into()),
         assign_note: None,
     }
 }
@@ -118,3 +118,97 @@ both!(
     transitions,
     transitions_append_events_and_refuse_stale_states
 );
+
+async fn a_batch_numbers_in_order_and_answers_repeated_keys(db: &Db) {
+    let (before, _) = cases::create(db, &new_case(Some("k-old")), &DESK)
+        .await
+        .unwrap();
+    let routed = NewCase {
+        assign_note: Some("自动分派".into()),
+        ..new_case(Some("k-a"))
+    };
+    let elsewhere = NewCase {
+        community_path: "/1/3/".into(),
+        community_code: "XHQ".into(),
+        ..new_case(None)
+    };
+    let again = new_case(Some("k-a"));
+    let old_key = new_case(Some("k-old"));
+    let plain = new_case(None);
+    let batch = [&routed, &elsewhere, &again, &old_key, &plain].map(|c| (c, &DESK));
+    let out: Vec<(cases::Case, bool)> = cases::create_many(db, &batch)
+        .await
+        .into_iter()
+        .map(Result::unwrap)
+        .collect();
+    let numbers: Vec<(&str, bool)> = out.iter().map(|(c, n)| (c.number.as_str(), *n)).collect();
+    // A repeated key takes no number: the day's numbers have no gaps.
+    assert_eq!(
+        numbers,
+        [
+            ("MYQ-20261128-0002", true),
+            ("XHQ-20261128-0001", true),
+            ("MYQ-20261128-0002", false),
+            ("MYQ-20261128-0001", false),
+            ("MYQ-20261128-0003", true),
+        ]
+    );
+    assert_eq!(out[2].0, out[0].0);
+    assert_eq!(out[3].0, before);
+    assert_eq!(cases::get(db, out[0].0.id).await.unwrap(), out[0].0);
+    let steps: Vec<String> = cases::events(db, out[0].0.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.action)
+        .collect();
+    assert_eq!(steps, ["create", "assign"]);
+    assert_eq!(cases::visits(db, out[4].0.id).await.unwrap().len(), 1);
+    assert_eq!(cases::visits(db, out[1].0.id).await.unwrap().len(), 1);
+}
+both!(batch, a_batch_numbers_in_order_and_answers_repeated_keys);
+
+async fn a_bad_case_in_a_batch_fails_alone(db: &Db) {
+    let good = new_case(Some("g-1"));
+    let nobody = NewCase {
+        resident_id: Some(999_999),
+        ..new_case(Some("bad-1"))
+    };
+    let also_good = new_case(None);
+    let batch = [&good, &nobody, &also_good].map(|c| (c, &DESK));
+    let out = cases::create_many(db, &batch).await;
+    assert!(out[1].is_err(), "{:?}", out[1]);
+    let numbers: Vec<String> = [&out[0], &out[2]]
+        .into_iter()
+        .map(|r| r.as_ref().unwrap().0.number.clone())
+        .collect();
+    assert_eq!(numbers, ["MYQ-20261128-0001", "MYQ-20261128-0002"]);
+    for n in &numbers {
+        cases::by_number(db, n).await.unwrap();
+    }
+}
+both!(bad_in_batch, a_bad_case_in_a_batch_fails_alone);
+
+async fn the_writer_takes_concurrent_intakes_together(db: &Db) {
+    let writer = std::sync::Arc::new(cases::Writer::new(db.clone()));
+    // 40 intakes at once, each key sent twice (a client's retry).
+    let calls: Vec<_> = (0..80)
+        .map(|i| {
+            let writer = writer.clone();
+            let key = format!("w-{}", i % 40);
+            tokio::spawn(async move { writer.create(new_case(Some(&key)), &DESK).await })
+        })
+        .collect();
+    let mut made = std::collections::HashMap::new();
+    for call in calls {
+        let (case, _) = call.await.unwrap().unwrap();
+        let key = case.idempotency_key.clone().unwrap();
+        let first = made.entry(key).or_insert_with(|| case.clone());
+        assert_eq!(*first, case, "one case per key");
+    }
+    let mut numbers: Vec<String> = made.into_values().map(|c| c.number).collect();
+    numbers.sort();
+    let expected: Vec<String> = (1..=40).map(|n| format!("MYQ-20261128-{n:04}")).collect();
+    assert_eq!(numbers, expected);
+}
+both!(writer, the_writer_takes_concurrent_intakes_together);

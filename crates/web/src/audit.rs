@@ -35,6 +35,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("calendar_saved", "修改工作日历"),
     ("open311_key_issued", "发放 Open311 密钥"),
     ("open311_key_revoked", "停用 Open311 密钥"),
+    ("api_token_issued", "签发 API 令牌"),
+    ("api_token_revoked", "吊销 API 令牌"),
 ];
 
 pub fn action_label(code: &str) -> &str {

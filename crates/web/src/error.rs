@@ -104,7 +104,13 @@ pub async fn dress(
     req: Request,
     next: Next,
 ) -> Response {
-    let resp = next.run(req).await;
+    let api = req.uri().path().starts_with("/api/");
+    let mut resp = next.run(req).await;
+    if resp.status() == StatusCode::PAYLOAD_TOO_LARGE
+        && resp.extensions().get::<ErrorInfo>().is_none()
+    {
+        resp = too_large(api);
+    }
     let (Some(me), Some(info)) = (me, resp.extensions().get::<ErrorInfo>().cloned()) else {
         return resp;
     };
@@ -116,4 +122,14 @@ pub async fn dress(
         Ok(html) => (status, html).into_response(),
         Err(_) => resp,
     }
+}
+
+/// The body limits answer in plain English text; people get the page, API clients JSON.
+fn too_large(api: bool) -> Response {
+    let message = "提交的内容（含附件）超过了允许的大小。请压缩或减少附件后重新提交。";
+    if api {
+        return crate::api::ApiError::new(StatusCode::PAYLOAD_TOO_LARGE, "too_large", message)
+            .into_response();
+    }
+    error_page(StatusCode::PAYLOAD_TOO_LARGE, "提交内容过大", message)
 }

@@ -50,11 +50,14 @@ pub struct AppState {
     pub(crate) calendar: crate::cases::calendar::CalendarCache,
     /// Open cases per back-office worker, for routing.
     pub(crate) loads: crate::cases::routing::Loads,
+    /// New cases, written in batches (group commit).
+    pub(crate) case_writer: quanke_store::cases::Writer,
 }
 
 impl AppState {
     pub fn new(db: Db, settings: WebSettings) -> Arc<AppState> {
         Arc::new(AppState {
+            case_writer: quanke_store::cases::Writer::new(db.clone()),
             db,
             settings,
             metrics: metrics::Metrics::new(),

@@ -3,16 +3,19 @@
 //! case live in the submodules.
 
 mod approvals;
+mod create;
 mod files;
 mod links;
 mod mandates;
 mod queue;
 mod transfers;
 mod visits;
+mod writer;
 
 pub use approvals::{
     Approval, decide_approval, pending_approval, pending_approvals, request_approval,
 };
+pub use create::{MAX_BATCH, create, create_many};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
@@ -21,6 +24,7 @@ pub use queue::{
 };
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};
+pub use writer::Writer;
 
 use sqlx::FromRow;
 
@@ -54,6 +58,8 @@ pub struct Case {
     pub due_on: Option<String>,
     pub escalated_at: Option<i64>,
     pub open311_key_id: Option<i64>,
+    /// The client's key that made it (API, portal), for answering a repeated request.
+    pub idempotency_key: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -77,35 +83,36 @@ pub struct Actor<'a> {
     pub today: &'a str,
 }
 
-pub struct NewCase<'a> {
-    pub community_path: &'a str,
+#[derive(Debug, Clone, Default)]
+pub struct NewCase {
+    pub community_path: String,
     /// The community's code, the case number's prefix.
-    pub community_code: &'a str,
-    pub item_code: &'a str,
+    pub community_code: String,
+    pub item_code: String,
     pub item_version: i64,
-    pub line: &'a str,
-    pub business_kind: &'a str,
-    pub answers: &'a str,
-    pub checklist: &'a str,
+    pub line: String,
+    pub business_kind: String,
+    pub answers: String,
+    pub checklist: String,
     pub resident_id: Option<i64>,
-    pub applicant_name: &'a str,
-    pub applicant_phone: &'a str,
+    pub applicant_name: String,
+    pub applicant_phone: String,
     /// desk, portal, grid, phone or open311.
-    pub channel: &'a str,
+    pub channel: String,
     /// The state the case starts in (a state code) and the action that put it there.
-    pub state: &'a str,
-    pub action: &'a str,
-    pub note: &'a str,
+    pub state: String,
+    pub action: String,
+    pub note: String,
     pub promised_days: i64,
-    pub accepted_on: Option<&'a str>,
-    pub due_on: Option<&'a str>,
+    pub accepted_on: Option<String>,
+    pub due_on: Option<String>,
     pub assignee_id: Option<i64>,
     pub open311_key_id: Option<i64>,
-    pub idempotency_key: Option<&'a str>,
+    pub idempotency_key: Option<String>,
     /// The resident came in for this (intake at the desk): recorded as a visit with the case.
-    pub visit: Option<&'a str>,
+    pub visit: Option<String>,
     /// Why `assignee_id` got the case (routing's note), appended as an "assign" event.
-    pub assign_note: Option<&'a str>,
+    pub assign_note: Option<String>,
 }
 
 macro_rules! select_cases {
@@ -113,119 +120,10 @@ macro_rules! select_cases {
         "SELECT id, number, community_path, item_code, item_version, resident_id, \
          applicant_name, applicant_phone, channel, state, promised_days, assignee_id, \
          created_by, created_at, updated_at, line, business_kind, answers, checklist, \
-         accepted_on, due_on, escalated_at, open311_key_id FROM cases "
+         accepted_on, due_on, escalated_at, open311_key_id, idempotency_key FROM cases "
     };
 }
 pub(crate) use select_cases;
-
-/// Creates a case, or returns the one already created with the same idempotency key; the flag
-/// says whether this call created it. A new key is the common case, so the insert is tried
-/// first and the unique key decides; the rolled-back transaction gives its number back.
-pub async fn create(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<(Case, bool)> {
-    match insert(db, c, by).await {
-        Ok((id, number)) => Ok((written(c, id, number, by), true)),
-        Err(StoreError::Conflict(_)) if c.idempotency_key.is_some() => {
-            let key = c.idempotency_key.unwrap_or_default();
-            let existing = by_key(db, key).await?.ok_or(StoreError::NotFound)?;
-            Ok((existing, false))
-        }
-        Err(e) => Err(e),
-    }
-}
-
-/// The case as `insert` wrote it, without reading it back.
-fn written(c: &NewCase<'_>, id: i64, number: String, by: &Actor<'_>) -> Case {
-    Case {
-        id,
-        number,
-        community_path: c.community_path.to_string(),
-        item_code: c.item_code.to_string(),
-        item_version: c.item_version,
-        resident_id: c.resident_id,
-        applicant_name: c.applicant_name.to_string(),
-        applicant_phone: c.applicant_phone.to_string(),
-        channel: c.channel.to_string(),
-        state: c.state.to_string(),
-        promised_days: c.promised_days,
-        assignee_id: c.assignee_id,
-        created_by: by.id,
-        created_at: by.now,
-        updated_at: by.now,
-        line: c.line.to_string(),
-        business_kind: c.business_kind.to_string(),
-        answers: c.answers.to_string(),
-        checklist: c.checklist.to_string(),
-        accepted_on: c.accepted_on.map(str::to_string),
-        due_on: c.due_on.map(str::to_string),
-        escalated_at: None,
-        open311_key_id: c.open311_key_id,
-    }
-}
-
-/// The day's next number, taken in its own short statement: inside the case's transaction the
-/// counter row stayed locked until commit and every intake of the community queued on it. A
-/// failed intake therefore leaves a gap in the day's numbers, never a duplicate.
-async fn next_number(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<String> {
-    let (seq,): (i64,) = with_pool!(db, |p| sqlx::query_as(
-        "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, 1) \
-         ON CONFLICT (community_path, day) DO UPDATE SET last = case_counters.last + 1 \
-         RETURNING last",
-    )
-    .bind(c.community_path)
-    .bind(by.today)
-    .fetch_one(p)
-    .await?);
-    Ok(case_number(c.community_code, by.today, seq))
-}
-
-async fn insert(db: &Db, c: &NewCase<'_>, by: &Actor<'_>) -> Result<(i64, String)> {
-    let _turn = db.write_turn().await;
-    let number = next_number(db, c, by).await?;
-    let written = with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        let (id,): (i64,) = sqlx::query_as(
-            "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
-             applicant_name, applicant_phone, channel, state, promised_days, created_by, \
-             created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
-             accepted_on, due_on, assignee_id, open311_key_id) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, \
-             $16, $17, $18, $19, $20, $21) RETURNING id",
-        )
-        .bind(&number)
-        .bind(c.community_path)
-        .bind(c.item_code)
-        .bind(c.item_version)
-        .bind(c.resident_id)
-        .bind(c.applicant_name)
-        .bind(c.applicant_phone)
-        .bind(c.channel)
-        .bind(c.state)
-        .bind(c.promised_days)
-        .bind(by.id)
-        .bind(by.now)
-        .bind(c.idempotency_key)
-        .bind(c.line)
-        .bind(c.business_kind)
-        .bind(c.answers)
-        .bind(c.checklist)
-        .bind(c.accepted_on)
-        .bind(c.due_on)
-        .bind(c.assignee_id)
-        .bind(c.open311_key_id)
-        .fetch_one(&mut *tx)
-        .await?;
-        insert_event!(tx, id, by, "", c.state, c.action, c.note);
-        if let Some(why) = c.assign_note {
-            insert_event!(tx, id, by, c.state, c.state, "assign", why);
-        }
-        if let Some(purpose) = c.visit {
-            visits::insert_visit!(tx, id, purpose, by);
-        }
-        tx.commit().await?;
-        (id, number)
-    });
-    Ok(written)
-}
 
 macro_rules! insert_event {
     ($tx:ident, $case:expr, $by:expr, $from:expr, $to:expr, $action:expr, $note:expr) => {
@@ -247,12 +145,6 @@ macro_rules! insert_event {
         .0
     };
 }
-use insert_event;
-
-/// "MYQ-20261128-0007".
-fn case_number(community_code: &str, day: &str, seq: i64) -> String {
-    format!("{community_code}-{}-{seq:04}", day.replace('-', ""))
-}
 
 pub async fn get(db: &Db, id: i64) -> Result<Case> {
     let sql = concat!(select_cases!(), "WHERE id = $1");
@@ -267,14 +159,6 @@ pub async fn by_number(db: &Db, number: &str) -> Result<Case> {
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(number)
         .fetch_one(p)
-        .await?))
-}
-
-async fn by_key(db: &Db, key: &str) -> Result<Option<Case>> {
-    let sql = concat!(select_cases!(), "WHERE idempotency_key = $1");
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(key)
-        .fetch_optional(p)
         .await?))
 }
 

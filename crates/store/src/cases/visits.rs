@@ -15,29 +15,18 @@ pub struct Visit {
     pub recorded_by: Option<i64>,
 }
 
-macro_rules! insert_visit {
-    ($tx:ident, $case:expr, $purpose:expr, $by:expr) => {
-        sqlx::query(
-            "INSERT INTO case_visits (case_id, at, on_day, purpose, recorded_by) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind($case)
-        .bind($by.now)
-        .bind($by.today)
-        .bind($purpose)
-        .bind($by.id)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-pub(super) use insert_visit;
-
 pub async fn record_visit(db: &Db, case_id: i64, purpose: &str, by: &Actor<'_>) -> Result<()> {
-    with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
-        insert_visit!(tx, case_id, purpose, by);
-        tx.commit().await?;
-    });
+    let sql = "INSERT INTO case_visits (case_id, at, on_day, purpose, recorded_by) \
+               VALUES ($1, $2, $3, $4, $5)";
+    with_pool!(db, |p| sqlx::query(sql)
+        .bind(case_id)
+        .bind(by.now)
+        .bind(by.today)
+        .bind(purpose)
+        .bind(by.id)
+        .execute(p)
+        .await?
+        .rows_affected());
     Ok(())
 }
 

@@ -1,5 +1,7 @@
-//! Administration: the org tree, staff accounts, the audit log and Open311 partners' keys.
+//! Administration: the org tree, staff accounts and their API tokens, the audit log and Open311
+//! partners' keys.
 
+mod api_tokens;
 mod audit_log;
 mod calendar;
 mod open311_keys;
@@ -22,6 +24,11 @@ pub fn routes() -> Router<Shared> {
         .route("/users/{id}/enable", post(users::enable))
         .route("/users/{id}/reset", post(users::reset))
         .route("/users/{id}/lines", post(user_lines::save))
+        .route("/users/{id}/tokens", post(api_tokens::issue))
+        .route(
+            "/users/{id}/tokens/{token}/revoke",
+            post(api_tokens::revoke),
+        )
         .route("/audit", get(audit_log::list))
         .route("/calendar", get(calendar::show).post(calendar::save))
         .route(

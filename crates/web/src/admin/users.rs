@@ -173,6 +173,16 @@ pub async fn show(
     Path(id): Path<i64>,
 ) -> AppResult<Html<String>> {
     let u = manageable(&st, &ctx.me, id).await?;
+    account_page(&st, &ctx, &u, context! {}).await
+}
+
+/// The account page, with `extra` (a token just issued, a form's error) merged in.
+pub(super) async fn account_page(
+    st: &Shared,
+    ctx: &Ctx,
+    u: &User,
+    extra: Value,
+) -> AppResult<Html<String>> {
     let data = context! {
         user => context! {
             id => u.id, username => u.username, name => u.display_name,
@@ -180,8 +190,11 @@ pub async fn show(
             org => u.org_name, disabled => u.disabled, must_change => u.must_change_password,
         },
         roles => role_choices(&ctx.me),
-        orgs => org_choices(&st, &ctx.me).await?,
-        lines => super::user_lines::choices(&st, u.id).await?,
+        orgs => org_choices(st, &ctx.me).await?,
+        lines => super::user_lines::choices(st, u.id).await?,
+        tokens => super::api_tokens::rows(st, &ctx.me, u.id).await?,
+        token_admin => matches!(ctx.me.user.role, Role::StreetAdmin | Role::SystemAdmin),
+        ..extra
     };
     ctx.render("admin_user.html", data)
 }

@@ -65,6 +65,11 @@ pub async fn load(st: &Shared, token: &str) -> anyhow::Result<Option<CurrentUser
     Ok(Some(found))
 }
 
+/// Drops a revoked token at once rather than when its entry expires.
+pub fn forget(hash: &str) {
+    CACHE.lock().expect("token cache").remove(hash);
+}
+
 fn cached(hash: &str) -> Option<CurrentUser> {
     let mut cache = CACHE.lock().expect("token cache");
     match cache.get(hash) {

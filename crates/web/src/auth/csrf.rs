@@ -3,6 +3,7 @@
 //! `X-CSRF-Token` header. A forged cross-site form cannot read the cookie, so it cannot echo it.
 
 use super::cookies;
+use crate::api::ApiError;
 use crate::error::error_page;
 use crate::server::Shared;
 use axum::body::{Body, to_bytes};
@@ -10,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::header::{CONTENT_TYPE, SET_COOKIE};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use subtle::ConstantTimeEq;
 
 /// The token a page must embed in its forms.
@@ -21,10 +22,12 @@ const FORM_LIMIT: usize = 1024 * 1024;
 
 pub async fn guard(State(st): State<Shared>, req: Request, next: Next) -> Response {
     let existing = cookies::get(req.headers(), cookies::CSRF).filter(|t| cookies::well_formed(t));
+    let api = req.uri().path().starts_with("/api/");
     let mut req = if changes_state(req.method()) && !without_cookies(&req) {
         match check(req, existing.as_deref()).await {
             Ok(req) => req,
-            Err(resp) => return resp,
+            Err(_) if api => return api_refused(),
+            Err(page) => return page,
         }
     } else {
         req
@@ -124,4 +127,14 @@ fn refused() -> Response {
         "请求已过期",
         "为保护您的账号，此次提交未被接受（安全校验失败）。请返回上一页，刷新后重新提交。",
     )
+}
+
+/// API clients read JSON: most often they forgot the token.
+fn api_refused() -> Response {
+    ApiError::new(
+        StatusCode::FORBIDDEN,
+        "csrf_or_token_missing",
+        "请在 Authorization 头中提供 API 令牌（Bearer）；从已登录的网页调用时须带 X-CSRF-Token 头",
+    )
+    .into_response()
 }

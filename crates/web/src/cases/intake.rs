@@ -178,33 +178,32 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         _ => None,
     };
     let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
-    let checklist_json = checklist::to_json(&list);
     let new = NewCase {
-        community_path: community.path.as_str(),
-        community_code: &community.code,
-        item_code: &item.code,
+        community_path: community.path.as_str().to_string(),
+        community_code: community.code,
+        item_code: item.code.clone(),
         item_version: current.version,
-        line: &item.line,
-        business_kind: kind_code(intake.business_kind),
-        answers: &answers,
-        checklist: &checklist_json,
+        line: item.line.clone(),
+        business_kind: kind_code(intake.business_kind).to_string(),
+        answers,
+        checklist: checklist::to_json(&list),
         resident_id: intake.resident_id,
-        applicant_name: intake.applicant_name.trim(),
-        applicant_phone: intake.applicant_phone.trim(),
-        channel: &intake.channel,
-        state: state.code(),
-        action,
-        note: intake.note.trim(),
+        applicant_name: intake.applicant_name.trim().to_string(),
+        applicant_phone: intake.applicant_phone.trim().to_string(),
+        channel: intake.channel.clone(),
+        state: state.code().to_string(),
+        action: action.to_string(),
+        note: intake.note.trim().to_string(),
         promised_days: promised,
-        accepted_on: Some(today),
-        due_on: due.as_deref(),
+        accepted_on: Some(today.to_string()),
+        due_on: due,
         assignee_id: routed.as_ref().and_then(|c| c.assignee),
         open311_key_id: intake.open311_key_id,
-        idempotency_key: intake.idempotency_key.as_deref(),
-        visit: intake.visit.then_some("intake"),
-        assign_note: routed.as_ref().map(|c| c.note.as_str()),
+        idempotency_key: intake.idempotency_key.clone(),
+        visit: intake.visit.then(|| "intake".to_string()),
+        assign_note: routed.map(|c| c.note),
     };
-    let (case, created) = cases::create(&st.db, &new, &by.actor()).await?;
+    let (case, created) = st.case_writer.create(new, &by.actor()).await?;
     if created {
         after_open(st, by, intake, &case).await?;
     }

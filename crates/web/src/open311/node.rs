@@ -10,6 +10,8 @@ use std::io;
 pub enum Node {
     Text(String),
     Int(i64),
+    /// A JSON number with a fraction (coordinates).
+    Float(f64),
     Bool(bool),
     /// JSON `null`; an empty element in XML.
     Null,
@@ -44,6 +46,7 @@ impl Serialize for Node {
         match self {
             Node::Text(t) => s.serialize_str(t),
             Node::Int(n) => s.serialize_i64(*n),
+            Node::Float(x) => s.serialize_f64(*x),
             Node::Bool(b) => s.serialize_bool(*b),
             Node::Null => s.serialize_none(),
             Node::List { entries, .. } => s.collect_seq(entries),
@@ -70,6 +73,7 @@ fn content(w: &mut Writer<Vec<u8>>, node: &Node) -> io::Result<()> {
     match node {
         Node::Text(t) => text(w, t),
         Node::Int(n) => text(w, &n.to_string()),
+        Node::Float(x) => text(w, &x.to_string()),
         Node::Bool(b) => text(w, if *b { "true" } else { "false" }),
         Node::Null => Ok(()),
         Node::List { item, entries } => entries.iter().try_for_each(|e| element(w, item, e)),

@@ -175,6 +175,13 @@ pub fn text_or_null(value: Option<&str>) -> Node {
         .map_or(Node::Null, Node::text)
 }
 
+/// A coordinate as the number the spec shows (stored as the text the partner sent, checked).
+fn coordinate(value: Option<&str>) -> Node {
+    value
+        .and_then(|v| v.parse::<f64>().ok())
+        .map_or(Node::Null, Node::Float)
+}
+
 fn request(r: &ServiceRequest, snap: &Snapshot) -> Node {
     let item = snap.get(&r.item_code).map(|c| &c.item);
     // Only a partner's own request carries details meant to be public.
@@ -215,8 +222,8 @@ fn request(r: &ServiceRequest, snap: &Snapshot) -> Node {
         ("address", text_or_null(address)),
         ("address_id", text_or_null(d.address_id.as_deref())),
         ("zipcode", Node::Null),
-        ("lat", text_or_null(d.lat.as_deref())),
-        ("long", text_or_null(d.long.as_deref())),
+        ("lat", coordinate(d.lat.as_deref())),
+        ("long", coordinate(d.long.as_deref())),
         ("media_url", text_or_null(d.media_url.as_deref())),
     ])
 }

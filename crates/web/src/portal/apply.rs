@@ -6,6 +6,7 @@
 //! typed and writes nothing.
 
 use super::{choice, choice_query, code_of, current, pairs_of};
+use crate::auth::ClientIp;
 use crate::cases::checklist::{self, MaterialStatus};
 use crate::cases::intake::{self, Intake, Outcome};
 use crate::cases::{CaseError, Worker};
@@ -21,7 +22,7 @@ use quanke_domain::OrgKind;
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
 use quanke_domain::ident::{phone, resident_id};
 use quanke_store::cases::{self, NewFile};
-use quanke_store::{orgs, registry};
+use quanke_store::{orgs, registry, throttle as failures};
 use std::collections::HashMap;
 
 /// All the scans of one application together.
@@ -31,6 +32,11 @@ pub const MAX_FILES: usize = 10;
 /// The request body: the scans and room for the form's fields.
 pub const BODY_LIMIT: usize = FILES_LIMIT + 1024 * 1024;
 const NAME_MAX: usize = 50;
+/// New online applications from one address in an hour: a household or an office applies a
+/// few; more is a script filling the desk's queue.
+pub const PER_HOUR: i64 = 30;
+/// What the applications are counted under (with the address) in the throttle table.
+pub const APPLIED: &str = "网上申请";
 const FILE_NAME_MAX: usize = 80;
 
 /// `GET /portal/items/{code}/apply`: step one, or step two once the kind is chosen and the
@@ -418,6 +424,7 @@ pub async fn submit(
     State(st): State<Shared>,
     Csrf(csrf): Csrf,
     Path(code): Path<String>,
+    ClientIp(ip): ClientIp,
     form: Multipart,
 ) -> AppResult<Response> {
     let posted = read(form).await?;
@@ -440,7 +447,7 @@ pub async fn submit(
         typed.key = new_key();
     }
     let had_files = !posted.files.is_empty();
-    let error = match open(&st, item, kind, &answers, &typed, posted.files).await? {
+    let error = match open(&st, &ip, item, kind, &answers, &typed, posted.files).await? {
         Ok(done) => return Ok(done),
         Err(e) if had_files => format!("{e}。为安全起见，附件需要重新选择"),
         Err(e) => e,
@@ -448,16 +455,29 @@ pub async fn submit(
     details(&st, &csrf, item, kind, &answers, &typed, Some(error)).await
 }
 
+/// The message for an address that applied `PER_HOUR` times in the last hour.
+async fn over_hourly_limit(st: &Shared, ip: &str) -> AppResult<Option<String>> {
+    let since = clock::now() - 3600;
+    let (n, _) = failures::for_user(&st.db, &format!("{APPLIED} {ip}"), since).await?;
+    Ok((n >= PER_HOUR).then(|| {
+        format!("同一网络一小时内最多提交 {PER_HOUR} 份网上申请，请稍后再试，或到社区窗口办理")
+    }))
+}
+
 /// Checks everything, then opens the case and attaches the scans; the page that says so, or
 /// why nothing was written.
 async fn open(
     st: &Shared,
+    ip: &str,
     item: &ServiceItem,
     kind: BusinessKind,
     answers: &Answers,
     typed: &Typed,
     files: Vec<Upload>,
 ) -> AppResult<Result<Response, String>> {
+    if let Some(too_many) = over_hourly_limit(st, ip).await? {
+        return Ok(Err(too_many));
+    }
     let applicant = match check_applicant(st, typed).await? {
         Ok(a) => a,
         Err(e) => return Ok(Err(e)),
@@ -500,6 +520,10 @@ async fn open(
         Err(e) => return Err(e.into()),
     };
     let case = opened.case;
+    if opened.created {
+        let key = format!("{APPLIED} {ip}");
+        failures::record_failure(&st.db, &key, ip, clock::now()).await?;
+    }
     let attached = if opened.created {
         // The scans belong to the event that opened the case.
         let event = cases::events(&st.db, case.id).await?.first().map(|e| e.id);

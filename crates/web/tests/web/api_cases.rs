@@ -662,6 +662,17 @@ async fn bearer_tokens_decide_alone(app: &App) {
     )
     .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    // Neither token nor session: refused in JSON, saying what is missing.
+    let r = post(
+        &mut app.client(),
+        Auth::None,
+        "/api/v1/cases",
+        &accept_body(),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(code(&r), "csrf_or_token_missing");
 
     for bad in ["qk_0000", "", "not-a-token"] {
         let r = get(&mut c, Auth::Token(bad), "/api/v1/cases").await;
@@ -720,6 +731,62 @@ async fn bearer_tokens_decide_alone(app: &App) {
     assert_eq!(r.status, StatusCode::UNAUTHORIZED);
 }
 both!(bearer_tokens_decide_alone, bearer_tokens_decide_alone);
+
+/// The token shown once on the account page after issuing.
+fn shown_token(body: &str) -> String {
+    let start = "id=\"api-token\">";
+    let from = body.find(start).expect("token shown") + start.len();
+    let to = body[from..].find('<').unwrap() + from;
+    body[from..to].to_string()
+}
+
+async fn admins_issue_and_revoke_tokens_on_the_account_page(app: &App) {
+    let desk = users::by_username(&app.db, "qiantai").await.unwrap();
+    let page = format!("/admin/users/{}", desk.id);
+    let mut admin = app.client();
+    admin.login_ok("jiedao").await;
+    assert!(admin.get(&page).await.body.contains("API 令牌"));
+    let empty = admin
+        .post(&format!("{page}/tokens"), &[("name", "  ")])
+        .await;
+    assert!(empty.body.contains("请写明令牌的用途"), "{}", empty.body);
+    let r = admin
+        .post(&format!("{page}/tokens"), &[("name", "自助终端")])
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    let token = shown_token(&r.body);
+    let mut c = app.client();
+    let listed = get(&mut c, Auth::Token(&token), "/api/v1/cases").await;
+    assert_eq!(listed.status, StatusCode::OK);
+    // Shown once: the page lists the token by its purpose only.
+    let again = admin.get(&page).await.body;
+    assert!(again.contains("自助终端") && !again.contains(&token));
+
+    let id = api_tokens::list(&app.db, Some(desk.id)).await.unwrap()[0].id;
+    let r = admin.post(&format!("{page}/tokens/{id}/revoke"), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    // Refused at once, though the token was just used (and cached).
+    let gone = get(&mut c, Auth::Token(&token), "/api/v1/cases").await;
+    assert_eq!(gone.status, StatusCode::UNAUTHORIZED);
+
+    // A community head manages accounts but not their tokens.
+    let mut head = app.client();
+    head.login_ok("shequ").await;
+    assert!(!head.get(&page).await.body.contains("API 令牌"));
+    let r = head.post(&format!("{page}/tokens"), &[("name", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        api_tokens::list(&app.db, Some(desk.id))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+}
+both!(
+    token_page,
+    admins_issue_and_revoke_tokens_on_the_account_page
+);
 
 async fn the_openapi_document_lists_the_paths(app: &App) {
     let r = get(&mut app.client(), Auth::None, "/api/v1/openapi.json").await;

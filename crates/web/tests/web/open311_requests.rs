@@ -413,7 +413,7 @@ async fn requests_show_progress_but_not_the_person(app: &App) {
     assert_eq!(r["address"], "湖墅街道卖鱼桥社区小河路 12 号");
     assert_eq!(
         (&r["lat"], &r["long"]),
-        (&Value::from("30.2876"), &Value::from("120.1498"))
+        (&Value::from(30.2876), &Value::from(120.1498))
     );
     assert_eq!(r["media_url"], "https://partner.example.cn/p/1.jpg");
     assert_eq!(r["zipcode"], Value::Null);

@@ -9,7 +9,7 @@ use axum::http::{Request, StatusCode, header};
 use quanke_store::case_reports;
 use quanke_store::cases::{self, Actor, Case, Filter, Move, NewCase};
 use quanke_store::registry::{self as store, export};
-use quanke_store::{Backend, orgs, users};
+use quanke_store::{Backend, orgs, throttle, users};
 
 const OK: StatusCode = StatusCode::OK;
 const ITEM: &str = "MZ-DB01";
@@ -81,6 +81,7 @@ async fn apply(c: &mut Client<'_>, fields: &[(&str, &str)], files: &[(&str, &[u8
     let token = c.cookies.get("qk_csrf").cloned().unwrap_or_default();
     let req = Request::post(format!("/portal/items/{ITEM}/apply?_csrf={token}"))
         .header(header::COOKIE, cookies(c))
+        .header(header::CONTENT_LENGTH, body.len())
         .header(
             header::CONTENT_TYPE,
             format!("multipart/form-data; boundary={boundary}"),
@@ -193,6 +194,23 @@ async fn applying_online_opens_a_received_case(app: &App) {
     let again = apply(&mut c, &fields, &[]).await;
     assert!(again.body.contains(number), "{}", again.body);
     assert_eq!(all_cases(app).await.len(), 2);
+
+    // The two applications count against the address (tests have no peer address: "local");
+    // at 30 in the hour the next one is turned away and nothing is written.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    for _ in 2..30 {
+        throttle::record_failure(&app.db, "网上申请 local", "local", now)
+            .await
+            .unwrap();
+    }
+    let mut fresh_key = fields;
+    fresh_key[0] = ("key", "");
+    let r = apply(&mut c, &fresh_key, &[]).await;
+    assert!(r.body.contains("一小时内最多提交 30 份"), "{}", r.body);
+    assert_eq!(all_cases(app).await.len(), 2);
 }
 both!(apply_online, applying_online_opens_a_received_case);
 
@@ -253,6 +271,11 @@ async fn bad_input_writes_nothing(app: &App) {
     assert_eq!(r.status, OK);
     let error = between(&r.body, "id=\"apply-error\">", "<").unwrap_or("");
     assert!(error.contains("合计不能超过 10 MB"), "{error}");
+    // Past the whole request's limit: a page that says so, in Chinese.
+    big.resize(12 * 1024 * 1024, b' ');
+    let r = apply(&mut c, &borrowed, &[("big.pdf", &big)]).await;
+    assert_eq!(r.status.as_u16(), 413);
+    assert!(r.body.contains("提交内容过大"), "{}", r.body);
     // No name at all.
     let r = apply(
         &mut c,
@@ -510,30 +533,30 @@ async fn rating_outside_the_scope_is_not_found(app: &App) {
 }
 both!(rating_scope, rating_outside_the_scope_is_not_found);
 
-fn new_case<'a>(community: &'a orgs::Org, state: &'a str, visit: bool) -> NewCase<'a> {
+fn new_case(community: &orgs::Org, state: &str, visit: bool) -> NewCase {
     NewCase {
-        community_path: community.path.as_str(),
-        community_code: &community.code,
-        item_code: ITEM,
+        community_path: community.path.as_str().into(),
+        community_code: community.code.clone(),
+        item_code: ITEM.into(),
         item_version: 1,
-        line: "民政",
-        business_kind: "new",
-        answers: "{}",
-        checklist: "[]",
+        line: "民政".into(),
+        business_kind: "new".into(),
+        answers: "{}".into(),
+        checklist: "[]".into(),
         resident_id: None,
-        applicant_name: "测试",
-        applicant_phone: PHONE,
-        channel: if visit { "desk" } else { "portal" },
-        state,
-        action: "receive",
-        note: "",
+        applicant_name: "测试".into(),
+        applicant_phone: PHONE.into(),
+        channel: if visit { "desk" } else { "portal" }.into(),
+        state: state.into(),
+        action: "receive".into(),
+        note: "".into(),
         promised_days: 20,
         accepted_on: None,
         due_on: None,
         assignee_id: None,
         open311_key_id: None,
         idempotency_key: None,
-        visit: visit.then_some("intake"),
+        visit: visit.then(|| "intake".into()),
         assign_note: None,
     }
 }

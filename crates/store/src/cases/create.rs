@@ -1,0 +1,422 @@
+//! Creating cases, alone or several at once. At a busy hour intakes arrive together, and writing
+//! each in its own transaction made every one pay for a commit and for writing the same table
+//! and index pages again; a batch is one transaction with one statement per table.
+
+use super::{Actor, Case, NewCase, select_cases};
+use crate::db::with_pool;
+use crate::{Db, Result, StoreError};
+use sqlx::AssertSqlSafe;
+use std::collections::HashMap;
+
+/// The most cases written in one statement (SQLite allows 32,766 bound values; a case has 22).
+pub const MAX_BATCH: usize = 64;
+
+/// Creates a case, or returns the one already created with the same idempotency key; the flag
+/// says whether this call created it.
+pub async fn create(db: &Db, c: &NewCase, by: &Actor<'_>) -> Result<(Case, bool)> {
+    let mut out = create_many(db, &[(c, by)]).await;
+    out.pop().expect("one result per case")
+}
+
+/// Creates the cases in one transaction and gives one result per case, in order. When the
+/// batch fails as a whole (one case breaks a constraint), each case is written alone, so a bad
+/// intake fails only itself. At most `MAX_BATCH` cases.
+pub async fn create_many(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Vec<Result<(Case, bool)>> {
+    assert!(
+        batch.len() <= MAX_BATCH,
+        "at most {MAX_BATCH} cases at once"
+    );
+    match write(db, batch).await {
+        Ok(done) => done.into_iter().map(Ok).collect(),
+        Err(e) if batch.len() == 1 => vec![Err(e)],
+        Err(_) => {
+            let mut out = Vec::with_capacity(batch.len());
+            for one in batch {
+                let alone = write(db, std::slice::from_ref(one)).await;
+                out.push(alone.map(|mut v| v.remove(0)));
+            }
+            out
+        }
+    }
+}
+
+/// The batch in one transaction: a case whose key came before (also earlier in the batch) is
+/// answered with the earlier case; the others take the day's next numbers and are written
+/// with their first events and visits.
+async fn write(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Result<Vec<(Case, bool)>> {
+    let keys: Vec<&str> = batch
+        .iter()
+        .filter_map(|(c, _)| c.idempotency_key.as_deref())
+        .collect();
+    let _turn = db.write_turn().await;
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let result: Result<Vec<(Case, bool)>> = async {
+            let earlier: Vec<Case> = if keys.is_empty() {
+                Vec::new()
+            } else {
+                select_by_keys!(tx, &keys)
+            };
+            let fresh = fresh(batch, &earlier);
+            let mut numbers = vec![String::new(); fresh.len()];
+            for ((community, day), members) in by_counter(batch, &fresh) {
+                let count = members.len() as i64;
+                let last = take_numbers!(tx, community, day, count);
+                for (seq, pos) in (last - count + 1..).zip(members) {
+                    let code = &batch[fresh[pos]].0.community_code;
+                    numbers[pos] = case_number(code, day, seq);
+                }
+            }
+            let ids: Vec<i64> = if fresh.is_empty() {
+                Vec::new()
+            } else {
+                insert_cases!(tx, batch, &fresh, &numbers)
+            };
+            let events = first_events(batch, &fresh, &ids);
+            if !events.is_empty() {
+                insert_events!(tx, &events);
+            }
+            let visits = visits_of(batch, &fresh, &ids);
+            if !visits.is_empty() {
+                insert_visits!(tx, &visits);
+            }
+            answers(batch, &fresh, &ids, numbers, earlier)
+        }
+        .await;
+        // Rolled back here, before the next writer's turn: a dropped transaction rolls back
+        // only when its connection is next used, and SQLite's write lock stays held until then.
+        match result {
+            Ok(done) => {
+                tx.commit().await?;
+                Ok(done)
+            }
+            Err(e) => {
+                tx.rollback().await?;
+                Err(e)
+            }
+        }
+    })
+}
+
+macro_rules! select_by_keys {
+    ($tx:ident, $keys:expr) => {{
+        let sql = format!(
+            "{}WHERE idempotency_key IN {}",
+            select_cases!(),
+            placeholders(1, $keys.len())
+        );
+        let mut q = sqlx::query_as(AssertSqlSafe(sql));
+        for key in $keys {
+            q = q.bind(*key);
+        }
+        q.fetch_all(&mut *$tx).await?
+    }};
+}
+use select_by_keys;
+
+/// Counts `$count` numbers off the day's counter; the last one taken.
+macro_rules! take_numbers {
+    ($tx:ident, $community:expr, $day:expr, $count:expr) => {{
+        let (last,): (i64,) = sqlx::query_as(
+            "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, $3) \
+             ON CONFLICT (community_path, day) DO UPDATE \
+             SET last = case_counters.last + $3 RETURNING last",
+        )
+        .bind($community)
+        .bind($day)
+        .bind($count)
+        .fetch_one(&mut *$tx)
+        .await?;
+        last
+    }};
+}
+use take_numbers;
+
+/// Inserts the cases at `$fresh` with their numbers; their ids, in the same order.
+macro_rules! insert_cases {
+    ($tx:ident, $batch:expr, $fresh:expr, $numbers:expr) => {{
+        let sql = format!(
+            "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
+             applicant_name, applicant_phone, channel, state, promised_days, created_by, \
+             created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
+             accepted_on, due_on, assignee_id, open311_key_id) VALUES {} \
+             RETURNING id, number",
+            placeholders($fresh.len(), 22)
+        );
+        let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
+        for (&i, number) in $fresh.iter().zip($numbers) {
+            let (c, by) = $batch[i];
+            q = q
+                .bind(number)
+                .bind(&c.community_path)
+                .bind(&c.item_code)
+                .bind(c.item_version)
+                .bind(c.resident_id)
+                .bind(&c.applicant_name)
+                .bind(&c.applicant_phone)
+                .bind(&c.channel)
+                .bind(&c.state)
+                .bind(c.promised_days)
+                .bind(by.id)
+                .bind(by.now)
+                .bind(by.now)
+                .bind(&c.idempotency_key)
+                .bind(&c.line)
+                .bind(&c.business_kind)
+                .bind(&c.answers)
+                .bind(&c.checklist)
+                .bind(&c.accepted_on)
+                .bind(&c.due_on)
+                .bind(c.assignee_id)
+                .bind(c.open311_key_id);
+        }
+        let rows: HashMap<String, i64> = q
+            .fetch_all(&mut *$tx)
+            .await?
+            .into_iter()
+            .map(|(id, number)| (number, id))
+            .collect();
+        ids_in_order(&rows, $numbers)?
+    }};
+}
+use insert_cases;
+
+macro_rules! insert_events {
+    ($tx:ident, $events:expr) => {{
+        let sql = format!(
+            "INSERT INTO case_events (case_id, at, on_day, actor_id, actor_name, from_state, \
+             to_state, action, note) VALUES {}",
+            placeholders($events.len(), 9)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for e in $events {
+            q = q
+                .bind(e.case_id)
+                .bind(e.by.now)
+                .bind(e.by.today)
+                .bind(e.by.id)
+                .bind(e.by.name)
+                .bind(e.from)
+                .bind(e.to)
+                .bind(e.action)
+                .bind(e.note);
+        }
+        q.execute(&mut *$tx).await?;
+    }};
+}
+use insert_events;
+
+macro_rules! insert_visits {
+    ($tx:ident, $visits:expr) => {{
+        let sql = format!(
+            "INSERT INTO case_visits (case_id, at, on_day, purpose, recorded_by) VALUES {}",
+            placeholders($visits.len(), 5)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (case_id, purpose, by) in $visits {
+            q = q
+                .bind(*case_id)
+                .bind(by.now)
+                .bind(by.today)
+                .bind(*purpose)
+                .bind(by.id);
+        }
+        q.execute(&mut *$tx).await?;
+    }};
+}
+use insert_visits;
+
+/// The positions of the batch to insert: all but those whose key is already stored or was
+/// seen earlier in the batch.
+fn fresh(batch: &[(&NewCase, &Actor<'_>)], earlier: &[Case]) -> Vec<usize> {
+    let mut seen: Vec<&str> = earlier
+        .iter()
+        .filter_map(|c| c.idempotency_key.as_deref())
+        .collect();
+    let mut fresh = Vec::with_capacity(batch.len());
+    for (i, (c, _)) in batch.iter().enumerate() {
+        match c.idempotency_key.as_deref() {
+            Some(key) if seen.contains(&key) => {}
+            Some(key) => {
+                seen.push(key);
+                fresh.push(i);
+            }
+            None => fresh.push(i),
+        }
+    }
+    fresh
+}
+
+/// Positions in `fresh` per day counter (community, day), in batch order.
+fn by_counter<'b>(
+    batch: &[(&'b NewCase, &Actor<'b>)],
+    fresh: &[usize],
+) -> Vec<((&'b str, &'b str), Vec<usize>)> {
+    let mut groups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+    for (pos, &i) in fresh.iter().enumerate() {
+        let (c, by) = batch[i];
+        let key = (c.community_path.as_str(), by.today);
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, members)) => members.push(pos),
+            None => groups.push((key, vec![pos])),
+        }
+    }
+    groups
+}
+
+/// The inserted ids in the order of `numbers` (RETURNING promises no order).
+fn ids_in_order(rows: &HashMap<String, i64>, numbers: &[String]) -> Result<Vec<i64>> {
+    numbers
+        .iter()
+        .map(|n| {
+            rows.get(n)
+                .copied()
+                .ok_or_else(|| StoreError::Conflict(format!("case {n} was not written")))
+        })
+        .collect()
+}
+
+/// A row of `case_events` written with a new case.
+struct FirstEvent<'b> {
+    case_id: i64,
+    by: &'b Actor<'b>,
+    from: &'b str,
+    to: &'b str,
+    action: &'b str,
+    note: &'b str,
+}
+
+/// Each new case's opening event and, when routing gave it out, the assignment; in this
+/// order, so the timeline (ordered by event id) reads as it happened.
+fn first_events<'b>(
+    batch: &'b [(&'b NewCase, &'b Actor<'b>)],
+    fresh: &[usize],
+    ids: &[i64],
+) -> Vec<FirstEvent<'b>> {
+    let mut events = Vec::with_capacity(fresh.len() * 2);
+    for (&i, &case_id) in fresh.iter().zip(ids) {
+        let (c, by) = batch[i];
+        events.push(FirstEvent {
+            case_id,
+            by,
+            from: "",
+            to: &c.state,
+            action: &c.action,
+            note: &c.note,
+        });
+        if let Some(why) = &c.assign_note {
+            events.push(FirstEvent {
+                case_id,
+                by,
+                from: &c.state,
+                to: &c.state,
+                action: "assign",
+                note: why,
+            });
+        }
+    }
+    events
+}
+
+/// (case id, purpose, recorded by) for the new cases the resident came in for.
+fn visits_of<'b>(
+    batch: &'b [(&'b NewCase, &'b Actor<'b>)],
+    fresh: &[usize],
+    ids: &[i64],
+) -> Vec<(i64, &'b str, &'b Actor<'b>)> {
+    fresh
+        .iter()
+        .zip(ids)
+        .filter_map(|(&i, &id)| {
+            let (c, by) = batch[i];
+            c.visit.as_deref().map(|purpose| (id, purpose, by))
+        })
+        .collect()
+}
+
+/// One answer per case of the batch: the new case as written, or the earlier one with its key.
+fn answers(
+    batch: &[(&NewCase, &Actor<'_>)],
+    fresh: &[usize],
+    ids: &[i64],
+    numbers: Vec<String>,
+    earlier: Vec<Case>,
+) -> Result<Vec<(Case, bool)>> {
+    let mut made = fresh.iter().zip(ids).zip(numbers).peekable();
+    let mut out: Vec<(Case, bool)> = Vec::with_capacity(batch.len());
+    for (i, (c, by)) in batch.iter().enumerate() {
+        if let Some(((_, &id), number)) = made.next_if(|((f, _), _)| **f == i) {
+            out.push((written(c, id, number, by), true));
+            continue;
+        }
+        let key = c.idempotency_key.as_deref();
+        let before = earlier
+            .iter()
+            .chain(out.iter().map(|(case, _)| case))
+            .find(|e| e.idempotency_key.as_deref() == key)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        out.push((before, false));
+    }
+    Ok(out)
+}
+
+/// "($1, $2), ($3, $4)" for `rows` rows of `cols` values.
+fn placeholders(rows: usize, cols: usize) -> String {
+    let row = |r: usize| {
+        let values: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
+        format!("({})", values.join(", "))
+    };
+    (0..rows).map(row).collect::<Vec<_>>().join(", ")
+}
+
+/// The case as `write` wrote it, without reading it back.
+fn written(c: &NewCase, id: i64, number: String, by: &Actor<'_>) -> Case {
+    Case {
+        id,
+        number,
+        community_path: c.community_path.clone(),
+        item_code: c.item_code.clone(),
+        item_version: c.item_version,
+        resident_id: c.resident_id,
+        applicant_name: c.applicant_name.clone(),
+        applicant_phone: c.applicant_phone.clone(),
+        channel: c.channel.clone(),
+        state: c.state.clone(),
+        promised_days: c.promised_days,
+        assignee_id: c.assignee_id,
+        created_by: by.id,
+        created_at: by.now,
+        updated_at: by.now,
+        line: c.line.clone(),
+        business_kind: c.business_kind.clone(),
+        answers: c.answers.clone(),
+        checklist: c.checklist.clone(),
+        accepted_on: c.accepted_on.clone(),
+        due_on: c.due_on.clone(),
+        escalated_at: None,
+        open311_key_id: c.open311_key_id,
+        idempotency_key: c.idempotency_key.clone(),
+    }
+}
+
+/// "MYQ-20261128-0007".
+fn case_number(community_code: &str, day: &str, seq: i64) -> String {
+    format!("{community_code}-{}-{seq:04}", day.replace('-', ""))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_number_every_value() {
+        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(placeholders(1, 1), "($1)");
+    }
+
+    #[test]
+    fn numbers_are_zero_padded_per_day() {
+        assert_eq!(case_number("MYQ", "2026-11-28", 7), "MYQ-20261128-0007");
+    }
+}

@@ -1,0 +1,91 @@
+//! The server's case writer (group commit): intakes wait in one queue, and each time the
+//! writer is free it takes every intake waiting (up to `MAX_BATCH`) and writes them in one
+//! transaction. Nobody waits for a batch to fill: a lone intake is written at once, and under
+//! load the batches grow by themselves while the previous one commits. A caller's answer is
+//! sent only after its batch has committed.
+
+use super::create::{MAX_BATCH, create_many};
+use super::{Actor, Case, NewCase};
+use crate::{Db, Result, StoreError};
+use std::sync::OnceLock;
+use tokio::sync::{mpsc, oneshot};
+
+/// Intakes that may wait for the writer before callers are held back.
+const QUEUE: usize = 1024;
+
+pub struct Writer {
+    db: Db,
+    queue: OnceLock<mpsc::Sender<Job>>,
+}
+
+/// One intake in the queue, with what the caller's `Actor` borrowed.
+struct Job {
+    case: NewCase,
+    by_id: Option<i64>,
+    by_name: String,
+    now: i64,
+    today: String,
+    reply: oneshot::Sender<Result<(Case, bool)>>,
+}
+
+impl Job {
+    fn actor(&self) -> Actor<'_> {
+        Actor {
+            id: self.by_id,
+            name: &self.by_name,
+            now: self.now,
+            today: &self.today,
+        }
+    }
+}
+
+impl Writer {
+    pub fn new(db: Db) -> Writer {
+        Writer {
+            db,
+            queue: OnceLock::new(),
+        }
+    }
+
+    /// Creates the case as `cases::create` does, written together with the intakes waiting
+    /// at the same moment.
+    pub async fn create(&self, case: NewCase, by: &Actor<'_>) -> Result<(Case, bool)> {
+        let (reply, answer) = oneshot::channel();
+        let job = Job {
+            case,
+            by_id: by.id,
+            by_name: by.name.to_string(),
+            now: by.now,
+            today: by.today.to_string(),
+            reply,
+        };
+        let stopped = || StoreError::Db(sqlx::Error::PoolClosed);
+        self.queue().send(job).await.map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())?
+    }
+
+    /// The queue; its task is started on first use, inside the server's runtime.
+    fn queue(&self) -> &mpsc::Sender<Job> {
+        self.queue.get_or_init(|| {
+            let (tx, rx) = mpsc::channel(QUEUE);
+            tokio::spawn(run(self.db.clone(), rx));
+            tx
+        })
+    }
+}
+
+/// Writes what is waiting, batch after batch, until every sender is gone.
+async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+    let mut jobs = Vec::with_capacity(MAX_BATCH);
+    while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        let actors: Vec<Actor> = jobs.iter().map(Job::actor).collect();
+        let batch: Vec<(&NewCase, &Actor)> = jobs.iter().map(|j| &j.case).zip(&actors).collect();
+        let results = create_many(&db, &batch).await;
+        drop(batch);
+        drop(actors);
+        for (job, result) in jobs.drain(..).zip(results) {
+            // The caller may have gone (a closed connection); the case stands all the same.
+            let _ = job.reply.send(result);
+        }
+    }
+}

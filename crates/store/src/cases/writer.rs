@@ -78,11 +78,12 @@ impl Writer {
 async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let actors: Vec<Actor> = jobs.iter().map(Job::actor).collect();
-        let batch: Vec<(&NewCase, &Actor)> = jobs.iter().map(|j| &j.case).zip(&actors).collect();
-        let results = create_many(&db, &batch).await;
-        drop(batch);
-        drop(actors);
+        let results = {
+            let actors: Vec<Actor> = jobs.iter().map(Job::actor).collect();
+            let batch: Vec<(&NewCase, &Actor)> =
+                jobs.iter().map(|j| &j.case).zip(&actors).collect();
+            create_many(&db, &batch).await
+        };
         for (job, result) in jobs.drain(..).zip(results) {
             // The caller may have gone (a closed connection); the case stands all the same.
             let _ = job.reply.send(result);

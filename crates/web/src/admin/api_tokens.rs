@@ -2,6 +2,7 @@
 //! the password, so only street and system administrators issue and revoke them, for accounts
 //! they manage. The token is shown once; only its hash is kept.
 
+use super::street_or_system_admin;
 use super::users::{account_page, manageable};
 use crate::audit::{self, Event};
 use crate::auth::{ClientIp, CurrentUser, bearer};
@@ -13,24 +14,21 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use minijinja::{Value, context};
-use quanke_domain::Role;
 use quanke_store::api_tokens;
 use serde::Deserialize;
 
 /// What a token is for, in at most this many characters.
 const NAME_MAX: usize = 50;
 
-fn require_token_admin(me: &CurrentUser) -> AppResult<()> {
-    if matches!(me.user.role, Role::StreetAdmin | Role::SystemAdmin) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+fn require_admin(me: &CurrentUser) -> AppResult<()> {
+    street_or_system_admin(me)
+        .then_some(())
+        .ok_or(AppError::Forbidden)
 }
 
 /// The account's tokens for its page (empty for those who may not manage them).
 pub async fn rows(st: &Shared, me: &CurrentUser, user_id: i64) -> AppResult<Vec<Value>> {
-    if require_token_admin(me).is_err() {
+    if !street_or_system_admin(me) {
         return Ok(Vec::new());
     }
     Ok(api_tokens::list(&st.db, Some(user_id))
@@ -55,7 +53,7 @@ pub async fn issue(
     Path(id): Path<i64>,
     Form(f): Form<IssueForm>,
 ) -> AppResult<Html<String>> {
-    require_token_admin(&ctx.me)?;
+    require_admin(&ctx.me)?;
     let target = manageable(&st, &ctx.me, id).await?;
     let name = f.name.trim();
     if name.is_empty() || name.chars().count() > NAME_MAX {
@@ -63,7 +61,15 @@ pub async fn issue(
         return account_page(&st, &ctx, &target, context! { token_error => error }).await;
     }
     let issued = api_tokens::issue(&st.db, id, name, clock::now()).await?;
-    record(&st, &ctx, &ip, "api_token_issued", &target, name, issued.id).await?;
+    record(
+        &st,
+        &ctx,
+        &ip,
+        "api_token_issued",
+        &target,
+        (name, issued.id),
+    )
+    .await?;
     let shown = context! { issued_token => context! { name, token => issued.token } };
     account_page(&st, &ctx, &target, shown).await
 }
@@ -74,7 +80,7 @@ pub async fn revoke(
     ctx: Ctx,
     Path((id, token_id)): Path<(i64, i64)>,
 ) -> AppResult<Redirect> {
-    require_token_admin(&ctx.me)?;
+    require_admin(&ctx.me)?;
     let target = manageable(&st, &ctx.me, id).await?;
     let token = api_tokens::get(&st.db, token_id).await?;
     if token.user_id != id {
@@ -83,8 +89,8 @@ pub async fn revoke(
     // Revoking twice changes nothing, so there is nothing more to record.
     if let Some(hash) = api_tokens::revoke(&st.db, token_id, clock::now()).await? {
         bearer::forget(&hash);
-        let ev = ("api_token_revoked", &target, token.name.as_str(), token_id);
-        record(&st, &ctx, &ip, ev.0, ev.1, ev.2, ev.3).await?;
+        let what = (token.name.as_str(), token_id);
+        record(&st, &ctx, &ip, "api_token_revoked", &target, what).await?;
     }
     Ok(Redirect::to(&format!("/admin/users/{id}#tokens")))
 }
@@ -95,8 +101,7 @@ async fn record(
     ip: &str,
     action: &str,
     target: &quanke_store::users::User,
-    name: &str,
-    token_id: i64,
+    (name, token_id): (&str, i64),
 ) -> AppResult<()> {
     let detail = format!("令牌 #{token_id}（{name}）");
     let ev = Event {

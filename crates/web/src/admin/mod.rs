@@ -9,9 +9,19 @@ mod orgs;
 mod user_lines;
 mod users;
 
+use crate::auth::CurrentUser;
 use crate::server::Shared;
 use axum::Router;
 use axum::routing::{get, post};
+
+/// Street-wide credentials (Open311 keys, API tokens) are handed out by street and system
+/// administrators only.
+fn street_or_system_admin(me: &CurrentUser) -> bool {
+    matches!(
+        me.user.role,
+        quanke_domain::Role::StreetAdmin | quanke_domain::Role::SystemAdmin
+    )
+}
 
 pub fn routes() -> Router<Shared> {
     Router::new()

@@ -2,6 +2,7 @@
 //! system administrators manage them: a key speaks for the whole street, since its requests
 //! may go to any community.
 
+use super::street_or_system_admin;
 use crate::audit::{self, Event};
 use crate::auth::{ClientIp, CurrentUser};
 use crate::clock;
@@ -12,7 +13,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use quanke_domain::{Permission, Role};
+use quanke_domain::Permission;
 use quanke_store::open311_keys::{self, NAME_MAX};
 use serde::{Deserialize, Serialize};
 
@@ -26,7 +27,7 @@ struct Row {
 
 fn require_key_admin(me: &CurrentUser) -> AppResult<()> {
     me.require(Permission::ManageUsers)?;
-    if matches!(me.user.role, Role::StreetAdmin | Role::SystemAdmin) {
+    if street_or_system_admin(me) {
         Ok(())
     } else {
         Err(AppError::Forbidden)

@@ -193,7 +193,7 @@ pub(super) async fn account_page(
         orgs => org_choices(st, &ctx.me).await?,
         lines => super::user_lines::choices(st, u.id).await?,
         tokens => super::api_tokens::rows(st, &ctx.me, u.id).await?,
-        token_admin => matches!(ctx.me.user.role, Role::StreetAdmin | Role::SystemAdmin),
+        token_admin => super::street_or_system_admin(&ctx.me),
         ..extra
     };
     ctx.render("admin_user.html", data)

@@ -524,7 +524,14 @@ async fn open(
         let key = format!("{APPLIED} {ip}");
         failures::record_failure(&st.db, &key, ip, clock::now()).await?;
     }
-    let attached = if opened.created {
+    let stored = if opened.created {
+        0
+    } else {
+        cases::files(&st.db, case.id).await?.len()
+    };
+    // A repeated submission keeps the scans the case has; when it has none (the first attempt
+    // was cut off after the case was written, or came without scans), this one's are attached.
+    let attached = if stored == 0 {
         // The scans belong to the event that opened the case.
         let event = cases::events(&st.db, case.id).await?.first().map(|e| e.id);
         for s in &scans {
@@ -538,8 +545,7 @@ async fn open(
         }
         scans.len()
     } else {
-        // A double submit: the first one's case, with the first one's scans.
-        cases::files(&st.db, case.id).await?.len()
+        stored
     };
     let list = checklist::from_json(&case.checklist);
     let missing: Vec<Value> = checklist::missing(&list)

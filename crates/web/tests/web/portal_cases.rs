@@ -194,6 +194,14 @@ async fn applying_online_opens_a_received_case(app: &App) {
     let again = apply(&mut c, &fields, &[]).await;
     assert!(again.body.contains(number), "{}", again.body);
     assert_eq!(all_cases(app).await.len(), 2);
+    // Sent again with a scan the case lacks (the first attempt lost its scans or had none):
+    // the scan joins the case, once.
+    for _ in 0..2 {
+        let r = apply(&mut c, &fields, &[("hukou.pdf", PDF)]).await;
+        assert!(r.body.contains(number), "{}", r.body);
+    }
+    assert_eq!(cases::files(&app.db, linked.id).await.unwrap().len(), 1);
+    assert_eq!(all_cases(app).await.len(), 2);
 
     // The two applications count against the address (tests have no peer address: "local");
     // at 30 in the hour the next one is turned away and nothing is written.

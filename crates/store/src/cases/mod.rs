@@ -83,7 +83,7 @@ pub struct Actor<'a> {
     pub today: &'a str,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct NewCase {
     pub community_path: String,
     /// The community's code, the case number's prefix.

@@ -531,7 +531,9 @@ async fn open(
     };
     // A repeated submission keeps the scans the case has; when it has none (the first attempt
     // was cut off after the case was written, or came without scans), this one's are attached.
-    let attached = if stored == 0 {
+    let attached = if stored > 0 || scans.is_empty() {
+        stored
+    } else {
         // The scans belong to the event that opened the case.
         let event = cases::events(&st.db, case.id).await?.first().map(|e| e.id);
         for s in &scans {
@@ -544,8 +546,6 @@ async fn open(
             cases::add_file(&st.db, case.id, &f, &by.actor()).await?;
         }
         scans.len()
-    } else {
-        stored
     };
     let list = checklist::from_json(&case.checklist);
     let missing: Vec<Value> = checklist::missing(&list)

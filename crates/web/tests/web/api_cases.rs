@@ -772,7 +772,9 @@ async fn admins_issue_and_revoke_tokens_on_the_account_page(app: &App) {
     // A community head manages accounts but not their tokens.
     let mut head = app.client();
     head.login_ok("shequ").await;
-    assert!(!head.get(&page).await.body.contains("API 令牌"));
+    let seen = head.get(&page).await;
+    assert_eq!(seen.status, StatusCode::OK, "the head manages the account");
+    assert!(!seen.body.contains("API 令牌"));
     let r = head.post(&format!("{page}/tokens"), &[("name", "x")]).await;
     assert_eq!(r.status, StatusCode::FORBIDDEN);
     assert_eq!(

@@ -36,7 +36,13 @@ export async function freshPage(browser, t) {
     const where = m.location()?.url ?? '';
     problems.push(`console error: ${m.text()} (${where})`);
   });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('requestfailed', (r) => {
+    const why = r.failure()?.errorText ?? '';
+    // The browser cancels loads still running when the page navigates (the favicon while a
+    // form is submitted): nothing failed on the server's side.
+    if (why === 'net::ERR_ABORTED') return;
+    problems.push(`request failed: ${r.url()} ${why}`);
+  });
   page.on('response', (r) => {
     // Documents may carry an error status on purpose (the 403 test); sub-resources must not.
     if (r.status() >= 400 && r.request().resourceType() !== 'document') {

@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod case;
 pub mod catalogue;
 pub mod ident;
+pub mod limits;
 pub mod mask;
 pub mod org;
 pub mod password;

@@ -104,12 +104,15 @@ pub async fn dress(
     req: Request,
     next: Next,
 ) -> Response {
-    let api = req.uri().path().starts_with("/api/");
+    let path = req.uri().path().to_string();
+    let api = path.starts_with("/api/");
     let mut resp = next.run(req).await;
     if resp.status() == StatusCode::PAYLOAD_TOO_LARGE
         && resp.extensions().get::<ErrorInfo>().is_none()
     {
         resp = too_large(api);
+    } else if is_bare_rejection(&resp) {
+        resp = rejection(&path, resp).await;
     }
     let (Some(me), Some(info)) = (me, resp.extensions().get::<ErrorInfo>().cloned()) else {
         return resp;
@@ -132,4 +135,37 @@ fn too_large(api: bool) -> Response {
             .into_response();
     }
     error_page(StatusCode::PAYLOAD_TOO_LARGE, "提交内容过大", message)
+}
+
+/// A 4xx in plain text that no handler dressed: one of axum's extractor rejections (a repeated
+/// or malformed query parameter, a form that does not parse).
+fn is_bare_rejection(resp: &Response) -> bool {
+    resp.status().is_client_error()
+        && resp.status() != StatusCode::PAYLOAD_TOO_LARGE
+        && resp.extensions().get::<ErrorInfo>().is_none()
+        && resp
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|ct| ct.starts_with("text/plain"))
+}
+
+/// The rejection in the caller's format: JSON for the API, GeoReport errors for Open311, the
+/// Chinese page for people. axum's English explanation is kept as the technical detail.
+async fn rejection(path: &str, resp: Response) -> Response {
+    let status = resp.status();
+    let detail = axum::body::to_bytes(resp.into_body(), 4096)
+        .await
+        .map(|b| String::from_utf8_lossy(&b).into_owned())
+        .unwrap_or_default();
+    let message = format!("请求的参数或内容格式有误，请检查后重试（{detail}）");
+    if path.starts_with("/api/") {
+        return crate::api::ApiError::new(status, "bad_request", message).into_response();
+    }
+    if path.starts_with("/open311/") {
+        return crate::open311::format::Format::for_errors(path)
+            .problem(status, message)
+            .into_response();
+    }
+    error_page(status, "请求有误", &message)
 }

@@ -14,6 +14,7 @@ pub mod demo;
 mod error;
 mod health;
 mod home;
+mod limits;
 mod metrics;
 mod open311;
 mod page;

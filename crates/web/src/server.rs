@@ -90,7 +90,9 @@ pub fn router(state: Shared) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(metrics::render))
         .route("/assets/{file}", get(assets::serve))
-        // Applies to the routes above only; the ledger upload has its own, larger limit.
+        // Both apply to the routes above only; the uploads check their own fields and have
+        // their own, larger body limits. The field limits read what the body limit let through.
+        .layer(axum::middleware::from_fn(crate::limits::guard))
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .merge(crate::registry::upload_routes())
         .merge(crate::portal::upload_routes())

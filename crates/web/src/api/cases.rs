@@ -30,7 +30,7 @@ static LIFECYCLE: LazyLock<Lifecycle> = LazyLock::new(Lifecycle::default_table);
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
-const MAX_KEY_LEN: usize = 128;
+pub(super) const MAX_KEY_LEN: usize = 128;
 /// Same as the work queues: at most two working days left.
 const DUE_SOON_DAYS: u32 = 2;
 

@@ -5,6 +5,7 @@
 //! `{"error": {"code", "message"}}`: a stable code for programs and a Chinese message for people.
 
 mod cases;
+mod limits_doc;
 mod openapi;
 mod schema;
 

@@ -1,6 +1,7 @@
 //! `GET /api/v1/openapi.json`: the OpenAPI document of the JSON API, generated from the
 //! handlers' annotations and the API's own body types, so it cannot drift from the code.
 
+use super::limits_doc::Limits;
 use super::{cases, schema};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
@@ -48,7 +49,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         SearchResults,
         SearchHit,
     )),
-    modifiers(&Security),
+    modifiers(&Security, &Limits),
     security(("bearer" = []), ("session" = [])),
     tags(
         (name = "cases", description = "办件：受理、查询、办理"),

@@ -16,7 +16,7 @@
 
 mod dates;
 mod discovery;
-mod format;
+pub(crate) mod format;
 mod jurisdiction;
 mod node;
 mod note;

@@ -50,6 +50,7 @@ impl App {
 pub struct Resp {
     pub status: StatusCode,
     pub location: Option<String>,
+    pub content_type: String,
     pub body: String,
 }
 
@@ -82,10 +83,15 @@ impl Client<'_> {
             .headers()
             .get(header::LOCATION)
             .map(|l| l.to_str().unwrap().to_string());
+        let content_type = resp
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map_or(String::new(), |v| v.to_str().unwrap().to_string());
         let bytes = resp.into_body().collect().await.unwrap().to_bytes();
         Resp {
             status,
             location,
+            content_type,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }

@@ -19,8 +19,8 @@ use serde::Deserialize;
 
 pub const MIN_SCORE: i64 = 1;
 pub const MAX_SCORE: i64 = 5;
-/// Longest comment kept, in characters.
-pub const COMMENT_MAX: usize = 500;
+/// Longest comment kept, in characters (the limits table's).
+pub const COMMENT_MAX: usize = quanke_domain::limits::COMMENT.max_chars;
 
 /// The words shown beside each score, 1 to 5.
 pub const SCORE_LABELS: [(i64, &str); 5] = [
@@ -71,11 +71,8 @@ pub async fn rate(
         ));
     }
     let comment = comment.trim();
-    if comment.chars().count() > COMMENT_MAX {
-        return Err(CaseError::refuse(
-            "bad_comment",
-            format!("评价内容过长（最多 {COMMENT_MAX} 字）"),
-        ));
+    if let Err(e) = quanke_domain::limits::COMMENT.check(comment) {
+        return Err(CaseError::refuse("bad_comment", e.to_string()));
     }
     if !ratable(case) {
         return Err(CaseError::refuse("not_done", "办件办结后才能评价"));

@@ -1,6 +1,7 @@
 //! Configuration: defaults, then a TOML file, then QUANKE_* environment variables, then flags.
 //! A bad or missing setting stops the program with one line naming the setting (exit code 2).
 
+use quanke_web::TrustedProxies;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +16,8 @@ pub struct Config {
     pub session_max_hours: i64,
     pub secure_cookies: bool,
     pub trust_proxy: bool,
+    /// The reverse proxies whose X-Forwarded-For entries are believed (addresses or CIDR).
+    pub trusted_proxies: TrustedProxies,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,6 +38,7 @@ impl Default for Config {
             session_max_hours: 12,
             secure_cookies: false,
             trust_proxy: false,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -65,6 +69,7 @@ const KEYS: &[&str] = &[
     "session_max_hours",
     "secure_cookies",
     "trust_proxy",
+    "trusted_proxies",
 ];
 
 fn env_name(key: &str) -> String {
@@ -120,6 +125,12 @@ impl Config {
                 toml::Value::String(s) => s.clone(),
                 toml::Value::Integer(i) => i.to_string(),
                 toml::Value::Boolean(b) => b.to_string(),
+                // A list is read like its comma-separated form (as in the environment).
+                toml::Value::Array(items) => items
+                    .iter()
+                    .map(|v| v.as_str().ok_or_else(|| bad(key, "列表中应为字符串")))
+                    .collect::<Result<Vec<_>, _>>()?
+                    .join(","),
                 other => return Err(bad(key, format!("不支持的取值类型 {}", other.type_str()))),
             };
             self.set(key, key, &text)?;
@@ -145,6 +156,9 @@ impl Config {
             "session_max_hours" => self.session_max_hours = positive(shown, value)?,
             "secure_cookies" => self.secure_cookies = boolean(shown, value)?,
             "trust_proxy" => self.trust_proxy = boolean(shown, value)?,
+            "trusted_proxies" => {
+                self.trusted_proxies = value.parse().map_err(|e: String| bad(shown, e))?
+            }
             _ => return Err(bad(shown, "未知的设置项")),
         }
         Ok(())
@@ -220,6 +234,7 @@ impl Config {
             session_max_secs: self.session_max_hours * 3600,
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
+            trusted_proxies: self.trusted_proxies.clone(),
         }
     }
 }
@@ -305,6 +320,23 @@ mod tests {
             load("log_format = [1]\n", &[]).unwrap_err().setting,
             "log_format"
         );
+    }
+
+    #[test]
+    fn trusted_proxies_from_a_list_or_the_environment() {
+        let c = load("trusted_proxies = [\"127.0.0.1\", \"10.0.0.0/8\"]\n", &[]).unwrap();
+        assert_eq!(c.trusted_proxies, "127.0.0.1,10.0.0.0/8".parse().unwrap());
+        let c = load("", &[("QUANKE_TRUSTED_PROXIES", "192.168.0.0/16")]).unwrap();
+        assert_eq!(c.web().trusted_proxies, "192.168.0.0/16".parse().unwrap());
+        assert_eq!(
+            load("", &[]).unwrap().trusted_proxies,
+            TrustedProxies::default()
+        );
+        let e = load("trusted_proxies = [\"10.0.0.0/33\"]\n", &[]).unwrap_err();
+        assert_eq!(e.setting, "trusted_proxies");
+        assert!(e.reason.contains("10.0.0.0/33"), "{}", e.reason);
+        let e = load("trusted_proxies = [1]\n", &[]).unwrap_err();
+        assert_eq!(e.setting, "trusted_proxies");
     }
 
     #[test]

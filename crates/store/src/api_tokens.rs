@@ -62,23 +62,31 @@ pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<(i64, i64)>
         .await?))
 }
 
-/// Revokes a token; returns its hash when it was active (so a cache can forget it), None when
-/// it was already revoked. `NotFound` when there is no such token.
-pub async fn revoke(db: &Db, id: i64, now: i64) -> Result<Option<String>> {
-    let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
-               RETURNING token_hash";
-    let row: Option<(String,)> = with_pool!(db, |p| sqlx::query_as(sql)
+/// Revokes a token; true when it was active, false when it was already revoked. `NotFound` when
+/// there is no such token.
+pub async fn revoke(db: &Db, id: i64, now: i64) -> Result<bool> {
+    let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL";
+    let n = with_pool!(db, |p| sqlx::query(sql)
         .bind(now)
         .bind(id)
-        .fetch_optional(p)
-        .await?);
-    match row {
-        Some((h,)) => Ok(Some(h)),
-        None => {
-            get(db, id).await?;
-            Ok(None)
-        }
+        .execute(p)
+        .await?
+        .rows_affected());
+    if n == 0 {
+        get(db, id).await?;
     }
+    Ok(n > 0)
+}
+
+/// Revokes every active token of a user (a password reset); how many were active.
+pub async fn revoke_for_user(db: &Db, user_id: i64, now: i64) -> Result<u64> {
+    let sql = "UPDATE api_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL";
+    Ok(with_pool!(db, |p| sqlx::query(sql)
+        .bind(now)
+        .bind(user_id)
+        .execute(p)
+        .await?
+        .rows_affected()))
 }
 
 macro_rules! select_tokens {
@@ -140,8 +148,8 @@ mod tests {
             Some((a.id, uid))
         );
         assert_eq!(find_active(db, &hash("qk_nope")).await.unwrap(), None);
-        assert_eq!(revoke(db, a.id, 20).await.unwrap(), Some(hash(&a.token)));
-        assert_eq!(revoke(db, a.id, 21).await.unwrap(), None);
+        assert!(revoke(db, a.id, 20).await.unwrap());
+        assert!(!revoke(db, a.id, 21).await.unwrap());
         assert!(matches!(
             revoke(db, 999, 21).await,
             Err(crate::StoreError::NotFound)
@@ -153,6 +161,10 @@ mod tests {
         assert_eq!(all[1].revoked_at, Some(20));
         assert_eq!(all[1].username, "kiosk");
         assert_eq!(list(db, None).await.unwrap().len(), 2);
+        let c = issue(db, uid, "备用", 12).await.unwrap();
+        assert_eq!(revoke_for_user(db, uid, 30).await.unwrap(), 2);
+        assert_eq!(find_active(db, &hash(&c.token)).await.unwrap(), None);
+        assert_eq!(get(db, a.id).await.unwrap().revoked_at, Some(20), "kept");
     }
 
     #[tokio::test]

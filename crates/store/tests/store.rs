@@ -42,9 +42,15 @@ async fn user(db: &Db, name: &str, role: Role, org: &orgs::Org) -> i64 {
 }
 
 async fn migrations_apply_once(db: &Db) {
-    assert_eq!(db.applied_migrations().await.unwrap(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        db.applied_migrations().await.unwrap(),
+        vec![1, 2, 3, 4, 5, 6]
+    );
     db.migrate().await.unwrap();
-    assert_eq!(db.applied_migrations().await.unwrap(), vec![1, 2, 3, 4, 5]);
+    assert_eq!(
+        db.applied_migrations().await.unwrap(),
+        vec![1, 2, 3, 4, 5, 6]
+    );
     db.ping().await.unwrap();
 }
 both!(migrations, migrations_apply_once);
@@ -209,30 +215,76 @@ both!(sessions_lifecycle, sessions_expire_and_end);
 
 async fn failures_are_counted_per_user_and_ip(db: &Db) {
     for i in 0..3 {
-        throttle::record_failure(db, "u", "10.0.0.1", NOW + i)
+        throttle::record_sign_in_failure(db, "u", "10.0.0.1", NOW + i)
             .await
             .unwrap();
     }
-    throttle::record_failure(db, "v", "10.0.0.1", NOW + 5)
+    throttle::record_sign_in_failure(db, "v", "10.0.0.1", NOW + 5)
         .await
         .unwrap();
     assert_eq!(
-        throttle::for_user(db, "u", NOW).await.unwrap(),
+        throttle::sign_in_failures_of(db, "u", NOW).await.unwrap(),
         (3, Some(NOW + 2))
     );
     assert_eq!(
-        throttle::for_user(db, "u", NOW + 2).await.unwrap(),
+        throttle::sign_in_failures_of(db, "u", NOW + 2)
+            .await
+            .unwrap(),
         (1, Some(NOW + 2))
     );
     assert_eq!(
-        throttle::for_ip(db, "10.0.0.1", NOW).await.unwrap(),
+        throttle::sign_in_failures_from(db, "10.0.0.1", NOW)
+            .await
+            .unwrap(),
         (4, Some(NOW + 5))
     );
-    throttle::clear_user(db, "u").await.unwrap();
-    assert_eq!(throttle::for_user(db, "u", 0).await.unwrap(), (0, None));
-    assert_eq!(throttle::for_ip(db, "10.0.0.1", 0).await.unwrap().0, 1);
+    throttle::clear_sign_in_failures(db, "u").await.unwrap();
+    assert_eq!(
+        throttle::sign_in_failures_of(db, "u", 0).await.unwrap(),
+        (0, None)
+    );
+    assert_eq!(
+        throttle::sign_in_failures_from(db, "10.0.0.1", 0)
+            .await
+            .unwrap()
+            .0,
+        1
+    );
 }
 both!(login_failures, failures_are_counted_per_user_and_ip);
+
+/// Residents' portal attempts are counted per kind and address, apart from sign-ins.
+async fn portal_attempts_are_counted_alone(db: &Db) {
+    use quanke_domain::throttle::PortalAttempt::{Application, TrackingMiss};
+    for i in 0..3 {
+        throttle::record_portal(db, Application, "10.0.0.1", NOW + i)
+            .await
+            .unwrap();
+    }
+    throttle::record_portal(db, TrackingMiss, "10.0.0.1", NOW + 7)
+        .await
+        .unwrap();
+    throttle::record_portal(db, Application, "10.0.0.2", NOW)
+        .await
+        .unwrap();
+    let count = |kind, ip, since| throttle::portal_attempts(db, kind, ip, since);
+    assert_eq!(
+        count(Application, "10.0.0.1", NOW).await.unwrap(),
+        (3, Some(NOW + 2))
+    );
+    assert_eq!(count(Application, "10.0.0.1", NOW + 1).await.unwrap().0, 2);
+    assert_eq!(
+        count(TrackingMiss, "10.0.0.1", NOW).await.unwrap(),
+        (1, Some(NOW + 7))
+    );
+    assert_eq!(
+        throttle::sign_in_failures_from(db, "10.0.0.1", 0)
+            .await
+            .unwrap(),
+        (0, None)
+    );
+}
+both!(portal_attempts, portal_attempts_are_counted_alone);
 
 fn entry<'a>(action: &'a str, org_path: &'a str, at: i64) -> audit::NewEntry<'a> {
     audit::NewEntry {

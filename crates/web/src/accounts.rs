@@ -5,7 +5,7 @@ use crate::auth::password;
 use crate::clock;
 use quanke_domain::{OrgKind, Role};
 use quanke_store::orgs::Org;
-use quanke_store::{Db, StoreError, sessions, users};
+use quanke_store::{Db, StoreError, api_tokens, sessions, users};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -110,16 +110,22 @@ pub async fn create(db: &Db, a: &NewAccount<'_>) -> Result<(i64, String), Accoun
     }
 }
 
-/// Issues a temporary password that must be changed at next sign-in; ends the user's sessions.
+/// Issues a temporary password that must be changed at next sign-in. A reset means the password
+/// may be known to someone else, so every way in that was opened with it ends too: the
+/// account's sessions and its API tokens (issued anew by an administrator). Access is ended
+/// before the password changes, so a failure half-way leaves no old way in.
 pub async fn reset_password(db: &Db, user_id: i64) -> Result<String, AccountError> {
     let pw = password::temporary();
     let hash = password::hash(pw.clone()).await?;
-    users::set_password(db, user_id, &hash, true, clock::now()).await?;
+    let now = clock::now();
+    api_tokens::revoke_for_user(db, user_id, now).await?;
     sessions::delete_for_user(db, user_id).await?;
+    users::set_password(db, user_id, &hash, true, now).await?;
     Ok(pw)
 }
 
-/// Disables or re-enables an account; disabling ends its sessions at once.
+/// Disables or re-enables an account; disabling ends its sessions at once, and its API tokens
+/// are refused while it stays disabled (they work again once it is enabled).
 pub async fn set_disabled(db: &Db, user_id: i64, disabled: bool) -> Result<(), AccountError> {
     users::set_disabled(db, user_id, disabled, clock::now()).await?;
     if disabled {

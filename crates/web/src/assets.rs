@@ -17,6 +17,16 @@ const FILES: &[(&str, &str, &str)] = &[
         "image/svg+xml",
         include_str!("../assets/favicon.svg"),
     ),
+    (
+        "app.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/app.js"),
+    ),
+    (
+        "print.css",
+        "text/css; charset=utf-8",
+        include_str!("../assets/print.css"),
+    ),
 ];
 
 /// A short fingerprint of the embedded assets, appended to their URLs so that browsers fetch the

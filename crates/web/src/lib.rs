@@ -20,7 +20,9 @@ mod open311;
 mod page;
 mod portal;
 mod registry;
+mod security_headers;
 mod server;
 mod templates;
 
+pub use auth::client_ip::TrustedProxies;
 pub use server::{AppState, WebSettings, router, serve};

@@ -1,5 +1,6 @@
 //! The application value, its router and the HTTP server with graceful shutdown.
 
+use crate::auth::client_ip::TrustedProxies;
 use crate::{admin, assets, auth, error, health, home, metrics};
 use axum::Router;
 use axum::middleware::from_fn_with_state;
@@ -26,6 +27,8 @@ pub struct WebSettings {
     pub secure_cookies: bool,
     /// Take the client address from X-Forwarded-For (only behind a trusted reverse proxy).
     pub trust_proxy: bool,
+    /// The proxies whose X-Forwarded-For entries are believed (with `trust_proxy`).
+    pub trusted_proxies: TrustedProxies,
 }
 
 impl Default for WebSettings {
@@ -35,6 +38,7 @@ impl Default for WebSettings {
             session_max_secs: 12 * 3600,
             secure_cookies: false,
             trust_proxy: false,
+            trusted_proxies: TrustedProxies::default(),
         }
     }
 }
@@ -108,6 +112,8 @@ pub fn router(state: Shared) -> Router {
         .layer(CatchPanicLayer::custom(
             |_: Box<dyn std::any::Any + Send>| error::internal(&"handler panicked"),
         ))
+        // Outermost, so that every response gets them, whichever layer made it.
+        .layer(axum::middleware::from_fn(crate::security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

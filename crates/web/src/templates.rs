@@ -97,6 +97,28 @@ mod tests {
         }
     }
 
+    /// The Content-Security-Policy allows no inline code: scripts and styles come from
+    /// `/assets`, print buttons are `data-print`.
+    #[test]
+    fn no_template_holds_inline_code() {
+        let inline = ["<script>", "<style", "style=", "javascript:"];
+        for (name, text) in TEMPLATES {
+            let lower = text.to_lowercase();
+            for p in inline {
+                assert!(!lower.contains(p), "{name} holds {p}");
+            }
+            // Event handler attributes: onclick=, onchange=, onsubmit=, ...
+            let handler = lower.split(" on").skip(1).find(|rest| {
+                let word: String = rest.chars().take_while(char::is_ascii_lowercase).collect();
+                !word.is_empty() && rest[word.len()..].starts_with('=')
+            });
+            assert!(
+                handler.is_none(),
+                "{name} holds an event handler: on{handler:?}"
+            );
+        }
+    }
+
     #[test]
     fn output_is_escaped() {
         let html = render(

@@ -28,7 +28,7 @@ pub enum TokenAction {
     },
     /// 列出令牌 / list tokens (of one account when USERNAME is given)
     List { username: Option<String> },
-    /// 吊销令牌 / revoke a token by its number (API calls refuse it within a minute)
+    /// 吊销令牌 / revoke a token by its number (API calls refuse it at once)
     Revoke { id: i64 },
 }
 
@@ -90,10 +90,7 @@ async fn apply(db: &Db, action: TokenAction) -> anyhow::Result<()> {
                 Err(StoreError::NotFound) => bail!("没有编号为 {id} 的令牌"),
                 other => other?,
             };
-            if api_tokens::revoke(db, id, super::unix_now()?)
-                .await?
-                .is_none()
-            {
+            if !api_tokens::revoke(db, id, super::unix_now()?).await? {
                 println!("令牌 #{id} 早已吊销");
                 return Ok(());
             }
@@ -107,7 +104,7 @@ async fn apply(db: &Db, action: TokenAction) -> anyhow::Result<()> {
                 u.org_path.as_str(),
             )
             .await?;
-            println!("已吊销令牌 #{id}；运行中的服务在一分钟内拒绝它");
+            println!("已吊销令牌 #{id}；此后的 API 调用立即被拒绝");
         }
     }
     Ok(())

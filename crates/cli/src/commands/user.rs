@@ -28,7 +28,8 @@ pub enum UserAction {
         #[arg(long)]
         password: Option<String>,
     },
-    /// 重置密码 / reset a password (temporary, must be changed at next sign-in)
+    /// 重置密码 / reset a password (temporary, must be changed at next sign-in); ends the
+    /// account's sessions and revokes its API tokens
     Passwd { username: String },
     /// 停用账号 / disable an account and end its sessions
     Disable { username: String },
@@ -77,7 +78,9 @@ async fn apply(db: &Db, action: UserAction) -> anyhow::Result<()> {
             let u = find(db, &username).await?;
             let pw = accounts::reset_password(db, u.id).await?;
             record(db, "password_reset", &username, "", u.org_path.as_str()).await?;
-            println!("临时密码 (temporary password): {pw}  下次登录须修改");
+            println!(
+                "临时密码 (temporary password): {pw}  下次登录须修改；原有会话和 API 令牌已失效"
+            );
         }
         UserAction::Disable { username } => {
             let u = find(db, &username).await?;

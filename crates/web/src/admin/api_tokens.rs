@@ -5,7 +5,7 @@
 use super::street_or_system_admin;
 use super::users::{account_page, manageable};
 use crate::audit::{self, Event};
-use crate::auth::{ClientIp, CurrentUser, bearer};
+use crate::auth::{ClientIp, CurrentUser};
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
@@ -87,8 +87,7 @@ pub async fn revoke(
         return Err(AppError::NotFound);
     }
     // Revoking twice changes nothing, so there is nothing more to record.
-    if let Some(hash) = api_tokens::revoke(&st.db, token_id, clock::now()).await? {
-        bearer::forget(&hash);
+    if api_tokens::revoke(&st.db, token_id, clock::now()).await? {
         let what = (token.name.as_str(), token_id);
         record(&st, &ctx, &ip, "api_token_revoked", &target, what).await?;
     }

@@ -1,5 +1,6 @@
 //! Sign-in, sign-out and the change-password page.
 
+use super::redirect::after_sign_in;
 use super::{ClientIp, CurrentUser, cookies, password, session};
 use crate::audit::{self, Event};
 use crate::clock;
@@ -20,14 +21,6 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-/// Only same-site paths are followed after sign-in, never another host.
-fn safe_next(next: Option<&str>) -> &str {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n,
-        _ => "/",
-    }
-}
-
 pub async fn form(
     Csrf(csrf): Csrf,
     me: Option<CurrentUser>,
@@ -36,7 +29,7 @@ pub async fn form(
     if me.is_some() {
         return Ok(Redirect::to("/").into_response());
     }
-    let next = safe_next(q.next.as_deref());
+    let next = after_sign_in(q.next.as_deref());
     Ok(render_anon("login.html", context! { csrf, next })?.into_response())
 }
 
@@ -54,7 +47,7 @@ pub async fn submit(
     Form(f): Form<LoginForm>,
 ) -> AppResult<Response> {
     let username = f.username.trim().to_string();
-    let next = safe_next(f.next.as_deref()).to_string();
+    let next = after_sign_in(f.next.as_deref()).to_string();
     let again = |error: String| -> AppResult<Response> {
         let ctx = context! { csrf => &csrf, next => &next, username => &username, error };
         Ok(render_anon("login.html", ctx)?.into_response())
@@ -87,7 +80,7 @@ pub async fn submit(
         .map_or("/".to_string(), |u| u.org_path.as_str().to_string());
     match user {
         Some(u) if ok && !u.disabled => {
-            failures::clear_user(&st.db, &username).await?;
+            failures::clear_sign_in_failures(&st.db, &username).await?;
             let cookie = session::start(&st, u.id).await?;
             let ev = Event {
                 action: "login",
@@ -105,7 +98,7 @@ pub async fn submit(
             Ok(([(SET_COOKIE, cookie)], Redirect::to(to)).into_response())
         }
         user => {
-            failures::record_failure(&st.db, &username, &ip, clock::now()).await?;
+            failures::record_sign_in_failure(&st.db, &username, &ip, clock::now()).await?;
             let why = match &user {
                 Some(u) if u.disabled && ok => "账号已停用",
                 Some(_) => "密码错误",
@@ -128,13 +121,12 @@ pub async fn submit(
 /// Seconds the caller must wait, if the account or the address has failed too often.
 async fn throttled(st: &Shared, username: &str, ip: &str) -> AppResult<Option<i64>> {
     let now = clock::now();
-    let since = now - throttle::WINDOW_SECS;
-    let (n, newest) = failures::for_user(&st.db, username, since).await?;
-    let by_user = throttle::wait_secs(n, newest, now);
-    // An address gets more room than one account: several staff may share an office NAT.
-    let (n_ip, newest_ip) = failures::for_ip(&st.db, ip, since).await?;
-    let by_ip = throttle::wait_secs(n_ip / 4, newest_ip, now);
-    Ok(by_user.max(by_ip))
+    let (account, address) = (throttle::SIGN_IN_PER_ACCOUNT, throttle::SIGN_IN_PER_ADDRESS);
+    let (n, newest) = failures::sign_in_failures_of(&st.db, username, account.since(now)).await?;
+    let by_account = account.wait_secs(n, newest, now);
+    let (n, newest) = failures::sign_in_failures_from(&st.db, ip, address.since(now)).await?;
+    let by_address = address.wait_secs(n, newest, now);
+    Ok(by_account.max(by_address))
 }
 
 pub async fn logout(

@@ -1,10 +1,12 @@
 //! Sign-in, sessions, CSRF and the signed-in user as an extractor.
 
 pub mod bearer;
+pub mod client_ip;
 pub mod cookies;
 pub mod csrf;
 mod login;
 pub mod password;
+mod redirect;
 pub mod session;
 
 use crate::error::AppError;
@@ -76,7 +78,9 @@ impl<S: Send + Sync> OptionalFromRequestParts<S> for CurrentUser {
     }
 }
 
-/// The client's address for throttling and the audit log.
+/// The client's address for throttling and the audit log: the TCP peer, or behind a trusted
+/// reverse proxy (`trust_proxy`) the address it saw (see `client_ip`). "local" when the router
+/// runs without a socket (tests).
 #[derive(Clone, Debug)]
 pub struct ClientIp(pub String);
 
@@ -84,22 +88,23 @@ impl FromRequestParts<Shared> for ClientIp {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, Self::Rejection> {
-        if st.settings.trust_proxy {
-            let forwarded = parts
-                .headers
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|v| v.trim().to_string());
-            if let Some(ip) = forwarded.filter(|s| !s.is_empty()) {
-                return Ok(ClientIp(ip));
-            }
-        }
-        let ip = parts
+        let Some(peer) = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_else(|| "local".into());
-        Ok(ClientIp(ip))
+            .map(|c| c.0.ip())
+        else {
+            return Ok(ClientIp("local".into()));
+        };
+        if !st.settings.trust_proxy {
+            return Ok(ClientIp(peer.to_canonical().to_string()));
+        }
+        let forwarded: Vec<&str> = parts
+            .headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .collect();
+        let ip = client_ip::client_address(peer, &forwarded, &st.settings.trusted_proxies);
+        Ok(ClientIp(ip.to_string()))
     }
 }

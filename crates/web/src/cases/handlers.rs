@@ -2,6 +2,7 @@
 //! approval, transfer and answer a transfer, reassign, link, and download a file.
 
 use super::act::{self, Acted, Request};
+use super::attachments;
 use super::checklist::MaterialStatus;
 use super::fields::Fields;
 use super::transfer::{self, Target};
@@ -19,9 +20,11 @@ use serde::Deserialize;
 /// Files attached to one action: a scan or a department's reply, under the server's 4 MB body limit.
 const FILE_LIMIT: usize = 3 * 1024 * 1024;
 
+/// A file that passed `attachments::accept`, read before the action is taken so that a
+/// refused file leaves the case as it was.
 struct Upload {
     name: String,
-    content_type: String,
+    content_type: &'static str,
     data: Vec<u8>,
 }
 
@@ -71,18 +74,15 @@ async fn read_form(mut mp: Multipart) -> AppResult<(Vec<(String, String)>, Optio
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or("").to_string();
-            let content_type = field
-                .content_type()
-                .unwrap_or("application/octet-stream")
-                .to_string();
             let data = field.bytes().await.map_err(bad)?;
             if data.len() > FILE_LIMIT {
                 return Err(AppError::BadRequest("附件不能超过 3 MB".into()));
             }
             if !file_name.is_empty() && !data.is_empty() {
+                let a = attachments::accept(&file_name, &data).map_err(AppError::BadRequest)?;
                 upload = Some(Upload {
-                    name: file_name,
-                    content_type,
+                    name: a.file_name,
+                    content_type: a.content_type,
                     data: data.to_vec(),
                 });
             }
@@ -99,7 +99,7 @@ async fn attach(st: &Shared, by: &Worker, case_id: i64, u: Upload) -> AppResult<
     let f = NewFile {
         event_id: events.last().map(|e| e.id),
         file_name: &u.name,
-        content_type: &u.content_type,
+        content_type: u.content_type,
         data: &u.data,
     };
     cases::add_file(&st.db, case_id, &f, &by.actor()).await?;
@@ -230,11 +230,5 @@ pub async fn file(
     let by = Worker::of(&ctx.me);
     act::load(&st, &by, id).await?;
     let (meta, data) = cases::file(&st.db, id, file_id).await?;
-    let ascii = format!("case-file-{}", meta.id);
-    Ok(crate::registry::download::attachment(
-        data,
-        &meta.content_type,
-        &meta.file_name,
-        &ascii,
-    ))
+    Ok(attachments::download(meta.id, &meta.file_name, data))
 }

@@ -4,6 +4,7 @@
 //! `intake::open` and `act::act`.
 
 pub mod act;
+pub(crate) mod attachments;
 pub mod calendar;
 pub mod checklist;
 pub mod deadline;

@@ -7,6 +7,7 @@
 
 use super::{choice, choice_query, code_of, current, pairs_of};
 use crate::auth::ClientIp;
+use crate::cases::attachments;
 use crate::cases::checklist::{self, MaterialStatus};
 use crate::cases::intake::{self, Intake, Outcome};
 use crate::cases::{CaseError, Worker};
@@ -21,8 +22,9 @@ use minijinja::{Value, context};
 use quanke_domain::OrgKind;
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
 use quanke_domain::ident::{phone, resident_id};
+use quanke_domain::throttle::PortalAttempt::Application;
 use quanke_store::cases::{self, NewFile};
-use quanke_store::{orgs, registry, throttle as failures};
+use quanke_store::{orgs, registry, throttle};
 use std::collections::HashMap;
 
 /// All the scans of one application together.
@@ -32,12 +34,6 @@ pub const MAX_FILES: usize = 10;
 /// The request body: the scans and room for the form's fields.
 pub const BODY_LIMIT: usize = FILES_LIMIT + 1024 * 1024;
 const NAME_MAX: usize = 50;
-/// New online applications from one address in an hour: a household or an office applies a
-/// few; more is a script filling the desk's queue.
-pub const PER_HOUR: i64 = 30;
-/// What the applications are counted under (with the address) in the throttle table.
-pub const APPLIED: &str = "网上申请";
-const FILE_NAME_MAX: usize = 80;
 
 /// `GET /portal/items/{code}/apply`: step one, or step two once the kind is chosen and the
 /// questions answered (`step=2`, or an item that asks nothing).
@@ -282,52 +278,6 @@ fn bad_upload(e: axum::extract::multipart::MultipartError) -> AppError {
     ))
 }
 
-/// What a scan is, from its first bytes (the name and the browser's word are not trusted).
-fn sniff(data: &[u8]) -> Option<(&'static str, &'static str)> {
-    if data.starts_with(b"%PDF-") {
-        Some(("application/pdf", "pdf"))
-    } else if data.starts_with(&[0xFF, 0xD8, 0xFF]) {
-        Some(("image/jpeg", "jpg"))
-    } else if data.starts_with(b"\x89PNG\r\n\x1a\n") {
-        Some(("image/png", "png"))
-    } else {
-        None
-    }
-}
-
-/// The file's own name, without a client path or control characters ("附件" when none).
-fn base_name(name: &str) -> String {
-    let base: String = name
-        .rsplit(['/', '\\'])
-        .next()
-        .unwrap_or("")
-        .chars()
-        .filter(|c| !c.is_control())
-        .collect();
-    let base = base.trim();
-    if base.is_empty() {
-        "附件".into()
-    } else {
-        base.chars().take(FILE_NAME_MAX).collect()
-    }
-}
-
-/// The name to keep: without a client path or control characters, not too long, ending in
-/// the extension of what the file really is.
-fn clean_name(name: &str, extension: &str) -> String {
-    let base = base_name(name);
-    let lower = base.to_lowercase();
-    let same = lower.ends_with(&format!(".{extension}"))
-        || (extension == "jpg" && lower.ends_with(".jpeg"));
-    let full = if same {
-        base
-    } else {
-        format!("{base}.{extension}")
-    };
-    let n = full.chars().count();
-    full.chars().skip(n.saturating_sub(FILE_NAME_MAX)).collect()
-}
-
 /// A scan that passed the checks.
 struct Scan {
     file_name: String,
@@ -349,15 +299,10 @@ fn check_files(files: Vec<Upload>) -> Result<Vec<Scan>, String> {
     files
         .into_iter()
         .map(|f| {
-            let shown = base_name(&f.file_name);
-            if f.data.is_empty() {
-                return Err(format!("附件“{shown}”是空文件，请重新选择"));
-            }
-            let (content_type, extension) = sniff(&f.data)
-                .ok_or_else(|| format!("附件“{shown}”不是 PDF 或 JPG、PNG 图片，请转换后再上传"))?;
+            let a = attachments::accept(&f.file_name, &f.data)?;
             Ok(Scan {
-                file_name: clean_name(&f.file_name, extension),
-                content_type,
+                file_name: a.file_name,
+                content_type: a.content_type,
                 data: f.data,
             })
         })
@@ -455,12 +400,15 @@ pub async fn submit(
     details(&st, &csrf, item, kind, &answers, &typed, Some(error)).await
 }
 
-/// The message for an address that applied `PER_HOUR` times in the last hour.
+/// The message for an address that reached its hourly quota of applications.
 async fn over_hourly_limit(st: &Shared, ip: &str) -> AppResult<Option<String>> {
-    let since = clock::now() - 3600;
-    let (n, _) = failures::for_user(&st.db, &format!("{APPLIED} {ip}"), since).await?;
-    Ok((n >= PER_HOUR).then(|| {
-        format!("同一网络一小时内最多提交 {PER_HOUR} 份网上申请，请稍后再试，或到社区窗口办理")
+    let (now, rule) = (clock::now(), Application.rule());
+    let (n, newest) = throttle::portal_attempts(&st.db, Application, ip, rule.since(now)).await?;
+    Ok(rule.wait_secs(n, newest, now).map(|_| {
+        format!(
+            "同一网络一小时内最多提交 {} 份网上申请，请稍后再试，或到社区窗口办理",
+            rule.max
+        )
     }))
 }
 
@@ -521,8 +469,7 @@ async fn open(
     };
     let case = opened.case;
     if opened.created {
-        let key = format!("{APPLIED} {ip}");
-        failures::record_failure(&st.db, &key, ip, clock::now()).await?;
+        throttle::record_portal(&st.db, Application, ip, clock::now()).await?;
     }
     let stored = if opened.created {
         0
@@ -564,29 +511,6 @@ async fn open(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn scans_are_known_by_their_first_bytes() {
-        assert_eq!(sniff(b"%PDF-1.7\n"), Some(("application/pdf", "pdf")));
-        assert_eq!(
-            sniff(&[0xFF, 0xD8, 0xFF, 0xE0]),
-            Some(("image/jpeg", "jpg"))
-        );
-        assert_eq!(sniff(b"\x89PNG\r\n\x1a\n...."), Some(("image/png", "png")));
-        assert_eq!(sniff(b"<html>"), None);
-    }
-
-    #[test]
-    fn file_names_keep_their_real_extension() {
-        assert_eq!(clean_name("C:\\扫描\\户口簿.pdf", "pdf"), "户口簿.pdf");
-        assert_eq!(clean_name("photo.JPEG", "jpg"), "photo.JPEG");
-        assert_eq!(clean_name("evil.html", "pdf"), "evil.html.pdf");
-        assert_eq!(clean_name("", "png"), "附件.png");
-        let long = format!("{}.pdf", "长".repeat(200));
-        let kept = clean_name(&long, "pdf");
-        assert_eq!(kept.chars().count(), FILE_NAME_MAX);
-        assert!(kept.ends_with(".pdf"));
-    }
 
     #[test]
     fn keys_are_checked() {

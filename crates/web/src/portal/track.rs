@@ -1,8 +1,8 @@
 //! 办件查询: a resident follows a case with its number and the phone given when applying. Both
 //! must match; any mismatch gets the same neutral answer, and an address that keeps guessing
-//! is made to wait (the sign-in throttle, keyed by the client address). Shows the state, the
-//! timeline (actions, days, workers' names and nothing else about them), the due day, what is
-//! missing while 待补正, and once the case is done the 好差评 form (once).
+//! is made to wait (misses have their own counter per address, apart from sign-ins). Shows the
+//! state, the timeline (actions, days, workers' names and nothing else about them), the due
+//! day, what is missing while 待补正, and once the case is done the 好差评 form (once).
 
 use crate::auth::ClientIp;
 use crate::cases::checklist;
@@ -22,9 +22,9 @@ use minijinja::{Value, context};
 use quanke_domain::OrgPath;
 use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_domain::ident::phone;
-use quanke_domain::throttle;
+use quanke_domain::throttle::PortalAttempt::TrackingMiss;
 use quanke_store::cases::{self, Case};
-use quanke_store::{StoreError, case_reports, throttle as failures};
+use quanke_store::{StoreError, case_reports, throttle};
 use serde::Deserialize;
 
 /// The one answer to a wrong number, a wrong phone, or both.
@@ -164,11 +164,10 @@ async fn find(
     number: &str,
     typed_phone: &str,
 ) -> AppResult<Result<Case, String>> {
-    let key = format!("办件查询 {ip}");
     let now = clock::now();
-    let (n, newest) = failures::for_user(&st.db, &key, now - throttle::WINDOW_SECS).await?;
-    // Residents mistype more than staff: twice the sign-in allowance.
-    if let Some(wait) = throttle::wait_secs(n / 2, newest, now) {
+    let rule = TrackingMiss.rule();
+    let (n, newest) = throttle::portal_attempts(&st.db, TrackingMiss, ip, rule.since(now)).await?;
+    if let Some(wait) = rule.wait_secs(n, newest, now) {
         let minutes = (wait + 59) / 60;
         return Ok(Err(format!("查询失败次数过多，请 {minutes} 分钟后再试")));
     }
@@ -183,7 +182,7 @@ async fn find(
     match case {
         Some(c) => Ok(Ok(c)),
         None => {
-            failures::record_failure(&st.db, &key, ip, now).await?;
+            throttle::record_portal(&st.db, TrackingMiss, ip, now).await?;
             Ok(Err(NOT_FOUND.into()))
         }
     }

@@ -14,4 +14,5 @@ mod open311_requests;
 mod ops;
 mod portal_cases;
 mod registry;
+mod trust_auth;
 mod trust_limits;

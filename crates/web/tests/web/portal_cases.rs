@@ -6,6 +6,7 @@ use crate::both;
 use crate::harness::{App, Client, Resp};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use quanke_domain::throttle::PortalAttempt;
 use quanke_store::case_reports;
 use quanke_store::cases::{self, Actor, Case, Filter, Move, NewCase};
 use quanke_store::registry::{self as store, export};
@@ -210,7 +211,7 @@ async fn applying_online_opens_a_received_case(app: &App) {
         .unwrap()
         .as_secs() as i64;
     for _ in 2..30 {
-        throttle::record_failure(&app.db, "网上申请 local", "local", now)
+        throttle::record_portal(&app.db, PortalAttempt::Application, "local", now)
             .await
             .unwrap();
     }

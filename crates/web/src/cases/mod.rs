@@ -4,7 +4,9 @@
 //! `intake::open` and `act::act`.
 
 pub mod act;
+pub mod applicant;
 pub mod calendar;
+pub mod channel;
 pub mod checklist;
 pub mod deadline;
 mod desk;

@@ -196,6 +196,8 @@ async fn main() -> Result<()> {
         "item_code": a.item,
         "answers": { "who": ["self"] },
         "materials": { "id-card": "brought", "hukou": "brought", "card": "brought" },
+        // A case needs an identified applicant: a valid ID number (not registered, so unlinked).
+        "applicant_id_number": "330105196001010026",
         "applicant_name": "压测居民",
         "applicant_phone": "13800000000",
         "outcome": "accept",

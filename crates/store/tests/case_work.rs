@@ -153,6 +153,7 @@ fn new_case(community_path: &str) -> NewCase {
         idempotency_key: None,
         visit: None,
         assign_note: None,
+        mandate: None,
     }
 }
 

@@ -37,6 +37,7 @@ fn new_case(key: Option<&str>) -> NewCase {
         idempotency_key: key.map(str::to_string),
         visit: Some("intake".into()),
         assign_note: None,
+        mandate: None,
     }
 }
 

@@ -80,6 +80,12 @@ async fn write(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Result<Vec<(Case, b
             if !visits.is_empty() {
                 insert_visits!(tx, &visits);
             }
+            // Few cases carry a mandate (代办), so one statement each is enough.
+            for (&i, &case_id) in fresh.iter().zip(&ids) {
+                if let Some(m) = &batch[i].0.mandate {
+                    insert_mandate!(tx, case_id, m);
+                }
+            }
             answers(batch, &fresh, &ids, numbers, earlier)
         }
         .await;
@@ -225,6 +231,21 @@ macro_rules! insert_visits {
     }};
 }
 use insert_visits;
+
+macro_rules! insert_mandate {
+    ($tx:ident, $case_id:expr, $m:expr) => {{
+        sqlx::query(super::mandates::INSERT)
+            .bind($case_id)
+            .bind(&$m.grantor)
+            .bind($m.agent_id)
+            .bind(&$m.scope)
+            .bind(&$m.valid_until)
+            .bind($m.recorded_at)
+            .execute(&mut *$tx)
+            .await?;
+    }};
+}
+use insert_mandate;
 
 /// The positions of the batch to insert: all but those whose key is already stored or was
 /// seen earlier in the batch.

@@ -14,10 +14,13 @@ pub struct Mandate {
     pub recorded_at: i64,
 }
 
+pub(super) const INSERT: &str = "INSERT INTO case_mandates (case_id, grantor, agent_id, scope, \
+     valid_until, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)";
+
+/// Records a mandate for a case already written (a new 代办 case carries its mandate in
+/// `NewCase::mandate`, written in the case's own transaction).
 pub async fn record_mandate(db: &Db, case_id: i64, m: &Mandate) -> Result<()> {
-    let sql = "INSERT INTO case_mandates (case_id, grantor, agent_id, scope, valid_until, \
-               recorded_at) VALUES ($1, $2, $3, $4, $5, $6)";
-    with_pool!(db, |p| sqlx::query(sql)
+    with_pool!(db, |p| sqlx::query(INSERT)
         .bind(case_id)
         .bind(&m.grantor)
         .bind(m.agent_id)

@@ -113,6 +113,8 @@ pub struct NewCase {
     pub visit: Option<String>,
     /// Why `assignee_id` got the case (routing's note), appended as an "assign" event.
     pub assign_note: Option<String>,
+    /// The resident's mandate for a grid worker's 代办, written with the case.
+    pub mandate: Option<Mandate>,
 }
 
 macro_rules! select_cases {

@@ -14,6 +14,6 @@ pub use import::{
 };
 pub use person::{
     ChangeRow, Membership, Resident, Tag, audit_target, changes, household_members, id_by_number,
-    memberships, move_out, readers, resident, tags,
+    memberships, move_out, readers, resident, resident_by_number_within, resident_within, tags,
 };
 pub use search::{MIN_ADDRESS_CHARS, Summary, search};

@@ -1,5 +1,6 @@
 //! One person's page: the record, household, history, tags and changes; moving out.
 
+use quanke_domain::OrgPath;
 use sqlx::FromRow;
 
 use crate::db::with_pool;
@@ -57,18 +58,59 @@ pub struct ChangeRow {
     pub new_value: String,
 }
 
+macro_rules! select_resident {
+    ($condition:literal) => {
+        concat!(
+            "SELECT r.id, r.id_number, r.name, r.sex, r.birth_date, r.phone, \
+             r.registered_address, r.actual_address, r.ethnicity, r.political_status, \
+             r.marital_status, r.employment, r.org_path, r.household_id, \
+             h.number AS household_number, r.relation, d.building, d.unit, d.room, r.status, \
+             r.left_on, r.created_at, r.updated_at \
+             FROM registry_residents r \
+             LEFT JOIN registry_households h ON h.id = r.household_id \
+             LEFT JOIN registry_dwellings d ON d.id = r.dwelling_id WHERE ",
+            $condition
+        )
+    };
+}
+
 pub async fn resident(db: &Db, id: i64) -> Result<Resident> {
-    let sql = "SELECT r.id, r.id_number, r.name, r.sex, r.birth_date, r.phone, \
-               r.registered_address, r.actual_address, r.ethnicity, r.political_status, \
-               r.marital_status, r.employment, r.org_path, r.household_id, \
-               h.number AS household_number, r.relation, d.building, d.unit, d.room, r.status, \
-               r.left_on, r.created_at, r.updated_at \
-               FROM registry_residents r \
-               LEFT JOIN registry_households h ON h.id = r.household_id \
-               LEFT JOIN registry_dwellings d ON d.id = r.dwelling_id WHERE r.id = $1";
+    let sql = select_resident!("r.id = $1");
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(id)
         .fetch_one(p)
+        .await?))
+}
+
+/// The person with this id when they are registered inside `within` (an org subtree); None
+/// for anyone else, exactly as for an id nobody has, so that a caller cannot tell the two apart.
+pub async fn resident_within(db: &Db, id: i64, within: &OrgPath) -> Result<Option<Resident>> {
+    let sql = select_resident!(
+        "r.id = $1 AND r.org_path >= $2 AND r.org_path < $3 AND r.status <> 'anonymised'"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(id)
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .fetch_optional(p)
+        .await?))
+}
+
+/// The person with this ID number when registered inside `within`; None otherwise (see
+/// `resident_within`).
+pub async fn resident_by_number_within(
+    db: &Db,
+    id_number: &str,
+    within: &OrgPath,
+) -> Result<Option<Resident>> {
+    let sql = select_resident!(
+        "r.id_rev = $1 AND r.org_path >= $2 AND r.org_path < $3 AND r.status <> 'anonymised'"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(crate::registry::import::reversed(id_number))
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .fetch_optional(p)
         .await?))
 }
 

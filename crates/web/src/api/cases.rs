@@ -9,6 +9,7 @@ use super::schema::{
 use super::{ApiError, Caller, parse_body};
 use crate::cases::Worker;
 use crate::cases::act::{self, Acted};
+use crate::cases::channel::{MandateIn, Via};
 use crate::cases::deadline;
 use crate::cases::intake::{self, Intake, Outcome};
 use crate::server::Shared;
@@ -49,10 +50,10 @@ const DUE_SOON_DAYS: u32 = 2;
         (status = 201, description = "Created", body = Created,
             headers(("Location" = String, description = "/api/v1/cases/{number}"))),
         (status = 200, description = "The Idempotency-Key was used before: the case created then", body = Created),
-        (status = 400, description = "Malformed JSON or fields", body = ErrorBody),
+        (status = 400, description = "Malformed JSON or fields; `server_decided_field` when the body sends channel, visit or open311_key_id", body = ErrorBody),
         (status = 401, description = "No valid session or API token", body = ErrorBody),
-        (status = 403, description = "The caller's role may not open cases, or not this way", body = ErrorBody),
-        (status = 422, description = "Refused: unknown item, missing materials, bad answer...", body = ErrorBody),
+        (status = 403, description = "The caller's role may not open cases, or not this way (a grid worker accepting)", body = ErrorBody),
+        (status = 422, description = "Refused: unknown item, unknown_resident (also for a resident outside the caller's subtree), unidentified_applicant, bad_id_number, missing_mandate, mandate_not_applicable, missing materials, bad answer...", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -67,9 +68,10 @@ pub async fn create(
             "只有窗口、后台、网格员和社区负责人可以受理办件",
         ));
     }
+    refuse_server_decided(&body)?;
     let req: CreateCase = parse_body(&body)?;
     let key = idempotency_key(&headers, me.user.id)?;
-    let intake = to_intake(req, me.user.role, key)?;
+    let intake = to_intake(req, key)?;
     let opened = intake::open(&st, &Worker::of(me), &intake).await?;
     let snap = st.catalogue.get(&st.db).await?;
     let out = Created {
@@ -105,7 +107,27 @@ fn idempotency_key(headers: &HeaderMap, user_id: i64) -> Result<Option<String>, 
     Ok(Some(format!("api:{user_id}:{key}")))
 }
 
-fn to_intake(req: CreateCase, role: Role, key: Option<String>) -> Result<Intake, ApiError> {
+/// A body that tries to say how the case came in is told that the server decides it (a client
+/// relying on its value would otherwise be silently wrong).
+fn refuse_server_decided(body: &Bytes) -> Result<(), ApiError> {
+    let Ok(serde_json::Value::Object(fields)) = serde_json::from_slice(body) else {
+        return Ok(()); // parse_body answers malformed bodies.
+    };
+    match schema::SERVER_DECIDED
+        .iter()
+        .find(|f| fields.contains_key(**f))
+    {
+        Some(field) => Err(ApiError::bad_request(
+            "server_decided_field",
+            format!(
+                "{field} 由服务器按调用方决定（窗口、网格员代办、网上申请、Open311），请求中不能指定"
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
     let business_kind = match req.business_kind.as_deref() {
         None | Some("") => quanke_domain::catalogue::BusinessKind::New,
         Some(code) => intake::parse_kind(code).ok_or_else(|| {
@@ -116,14 +138,6 @@ fn to_intake(req: CreateCase, role: Role, key: Option<String>) -> Result<Intake,
             )
         })?,
     };
-    let channel = req.channel.unwrap_or_else(|| {
-        if role == Role::GridWorker {
-            "grid"
-        } else {
-            "desk"
-        }
-        .to_string()
-    });
     let outcome = match req.outcome {
         OutcomeIn::Accept => Outcome::Accept,
         OutcomeIn::RequestMaterials => Outcome::RequestMaterials,
@@ -141,15 +155,19 @@ fn to_intake(req: CreateCase, role: Role, key: Option<String>) -> Result<Intake,
             .map(|(k, v)| (k, v.into()))
             .collect(),
         resident_id: req.resident_id,
+        applicant_id_number: req.applicant_id_number.unwrap_or_default(),
         applicant_name: req.applicant_name,
         applicant_phone: req.applicant_phone,
-        visit: req.visit.unwrap_or(channel == "desk"),
-        channel,
+        via: Via::Api,
+        mandate: req.mandate.map(|m| MandateIn {
+            grantor: m.grantor,
+            scope: m.scope,
+            until: m.valid_until,
+        }),
         outcome,
         note: req.note,
         idempotency_key: key,
         community_id: req.community_id,
-        open311_key_id: None,
     })
 }
 

@@ -32,6 +32,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
     ),
     components(schemas(
         schema::CreateCase,
+        schema::MandateBody,
         schema::OutcomeIn,
         schema::MaterialIn,
         schema::TransitionIn,

@@ -60,6 +60,11 @@ impl From<MaterialStatus> for MaterialIn {
 
 /// A new case. Send an `Idempotency-Key` header to make retries safe: the same key (per
 /// account) returns the case already created, with 200 instead of 201.
+///
+/// The channel and the visit are not fields: the server decides them from the caller's role
+/// (a grid worker's case is 代办, channel grid, no visit, with the mandate recorded; anyone
+/// else's is channel desk with a visit). `channel`, `visit` or `open311_key_id` in the body
+/// is a 400 `server_decided_field`.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateCase {
@@ -76,15 +81,29 @@ pub struct CreateCase {
     /// system holds them for the resident).
     #[serde(default)]
     pub materials: HashMap<String, MaterialIn>,
-    /// The resident in the registry, when known.
+    /// The resident in the registry, when picked: only someone registered inside the caller's
+    /// part of the org tree; anyone else is refused as `unknown_resident`, exactly as an id
+    /// nobody has. A linked resident applies under their registered name (and phone, unless
+    /// `applicant_phone` is given).
     #[serde(default)]
     pub resident_id: Option<i64>,
+    /// The applicant's ID number (GB 11643, 18 digits or the old 15), read from their card:
+    /// checked (`bad_id_number` when the check digit or date is wrong) and linked to the
+    /// person it names when they are registered inside the caller's part of the org tree.
+    /// Either this or `resident_id` is required: a case needs an identified applicant
+    /// (`unidentified_applicant`). The API never registers people.
+    #[serde(default)]
+    #[schema(example = "330105195003070019")]
+    pub applicant_id_number: Option<String>,
+    /// Required unless `resident_id` (or `applicant_id_number`) names a registered person.
+    #[serde(default)]
     pub applicant_name: String,
     #[serde(default)]
     pub applicant_phone: String,
-    /// desk, portal, grid, phone or open311; default desk (grid for grid workers).
+    /// The resident's mandate (代办): required when the caller is a grid worker (the case then
+    /// arrives as `receive`, channel grid), refused (`mandate_not_applicable`) for anyone else.
     #[serde(default)]
-    pub channel: Option<String>,
+    pub mandate: Option<MandateBody>,
     pub outcome: OutcomeIn,
     /// The reason for a rejection, or a remark.
     #[serde(default)]
@@ -92,10 +111,26 @@ pub struct CreateCase {
     /// The community the case belongs to; default the caller's own.
     #[serde(default)]
     pub community_id: Option<i64>,
-    /// Whether the resident came in for this (counts toward 最多跑一次); default true at the desk.
-    #[serde(default)]
-    pub visit: Option<bool>,
 }
+
+/// Who authorised a grid worker to apply, for what, and until when.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MandateBody {
+    /// 授权人, at most 50 characters.
+    #[schema(example = "本人")]
+    pub grantor: String,
+    /// 授权范围, at most 200 characters.
+    #[schema(example = "高龄津贴申领")]
+    pub scope: String,
+    /// 有效期至, YYYY-MM-DD, today or later.
+    #[schema(example = "2099-12-31")]
+    pub valid_until: String,
+}
+
+/// Fields of a new case the server decides from who calls and through which door: sending
+/// one is refused with 400 `server_decided_field` rather than silently ignored.
+pub const SERVER_DECIDED: [&str; 3] = ["channel", "visit", "open311_key_id"];
 
 /// An action on a case, one of the `actions` its detail lists.
 #[derive(Debug, Deserialize, ToSchema)]

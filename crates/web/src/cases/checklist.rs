@@ -91,6 +91,16 @@ fn form_label(form: &str, copies: u8) -> String {
     }
 }
 
+/// The first material marked 系统已有 that the system does not hold for this applicant
+/// (`defaults` is the list built without overrides): a client may not claim it, or an
+/// applicant outside the worker's registry would appear known.
+pub fn claimed_held<'a>(list: &'a [Entry], defaults: &[Entry]) -> Option<&'a Entry> {
+    list.iter()
+        .zip(defaults)
+        .find(|(e, d)| e.status == MaterialStatus::Held && d.status != MaterialStatus::Held)
+        .map(|(e, _)| e)
+}
+
 pub fn missing(list: &[Entry]) -> Vec<&Entry> {
     list.iter()
         .filter(|e| e.status == MaterialStatus::Missing)

@@ -3,6 +3,8 @@
 //! Everything is checked before anything is written; the case, its first event and the visit
 //! are one transaction, so a refused intake leaves nothing behind.
 
+use super::applicant::{self, Given, Identified};
+use super::channel::{self, Channel, MandateIn, Via};
 use super::checklist::{self, Entry, Known, MaterialStatus};
 use super::deadline;
 use super::refusal::{CaseError, CaseResult};
@@ -12,10 +14,9 @@ use crate::catalogue::snapshot::{Current, Snapshot};
 use crate::server::Shared;
 use quanke_domain::case::{Lifecycle, State};
 use quanke_domain::catalogue::{Answers, BusinessKind, Mode, ServiceItem};
-use quanke_domain::ident::phone;
 use quanke_domain::{OrgKind, Role};
-use quanke_store::cases::{self, Case, NewCase};
-use quanke_store::{orgs, registry};
+use quanke_store::cases::{Case, NewCase};
+use quanke_store::orgs;
 use std::collections::HashMap;
 
 /// What the intake ends with.
@@ -80,18 +81,24 @@ pub struct Intake {
     pub answers: Answers,
     /// Status per material id; materials not named take their default.
     pub statuses: HashMap<String, MaterialStatus>,
+    /// The registry person picked; refused unless the worker may see them.
     pub resident_id: Option<i64>,
+    /// The ID number typed ("" when none): checked, and the person it names is linked when
+    /// the worker may see them (see `applicant`).
+    pub applicant_id_number: String,
+    /// Ignored for a linked person (their registered name applies).
     pub applicant_name: String,
     pub applicant_phone: String,
-    pub channel: String,
+    /// The door it came through; the channel, the visit and the partner follow from it and
+    /// from who calls (`channel::decide`).
+    pub via: Via,
+    /// The resident's mandate, for a grid worker's 代办.
+    pub mandate: Option<MandateIn>,
     pub outcome: Outcome,
     pub note: String,
     pub idempotency_key: Option<String>,
     /// The community the case belongs to; the worker's own when None.
     pub community_id: Option<i64>,
-    /// The resident is at the desk: the intake counts as a visit.
-    pub visit: bool,
-    pub open311_key_id: Option<i64>,
 }
 
 /// The case opened, whether this call created it (false: the same idempotency key came
@@ -109,6 +116,8 @@ struct Checked<'a> {
     state: State,
     action: &'static str,
     community: orgs::Org,
+    channel: Channel,
+    applicant: Identified,
 }
 
 async fn prepare<'a>(
@@ -124,9 +133,22 @@ async fn prepare<'a>(
         )
     })?;
     let item = &current.item;
-    check_applicant(intake)?;
+    let channel = channel::decide(
+        intake.via,
+        by,
+        intake.mandate.as_ref(),
+        intake.outcome == Outcome::Receive,
+    )?;
+    let applicant = identify(st, by, intake, &channel).await?;
+    check_note(intake)?;
     check_answers(item, &intake.answers)?;
-    let known = known(st, intake.resident_id).await?;
+    let known = Known {
+        resident: applicant.resident.is_some(),
+        household: applicant
+            .resident
+            .as_ref()
+            .is_some_and(|r| r.household_id.is_some()),
+    };
     let list = checklist::build(
         item,
         intake.business_kind,
@@ -134,6 +156,19 @@ async fn prepare<'a>(
         known,
         &intake.statuses,
     );
+    let defaults = checklist::build(
+        item,
+        intake.business_kind,
+        &intake.answers,
+        known,
+        &HashMap::new(),
+    );
+    if let Some(e) = checklist::claimed_held(&list, &defaults) {
+        return Err(CaseError::refuse(
+            "not_held",
+            format!("系统中没有申请人的“{}”，请标记为已收或缺", e.name),
+        ));
+    }
     check_outcome(item, intake, &list)?;
     let (state, action) = first_step(super::lifecycle(), by, intake)?;
     let community = community_of(st, by, intake.community_id).await?;
@@ -143,7 +178,26 @@ async fn prepare<'a>(
         state,
         action,
         community,
+        channel,
+        applicant,
     })
+}
+
+/// Every intake names an identified applicant (see `applicant` for what that means per
+/// channel).
+async fn identify(
+    st: &Shared,
+    by: &Worker,
+    intake: &Intake,
+    channel: &Channel,
+) -> CaseResult<Identified> {
+    let given = Given {
+        resident_id: intake.resident_id,
+        id_number: &intake.applicant_id_number,
+        name: &intake.applicant_name,
+        phone: &intake.applicant_phone,
+    };
+    applicant::identify(st, by, channel, &given).await
 }
 
 /// Runs every check of `open` without writing (the desk registers a new person only for an
@@ -161,10 +215,13 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         state,
         action,
         community,
+        channel,
+        applicant,
     } = prepare(st, &snap, by, intake).await?;
     let item = &current.item;
-    let duplicates = match intake.resident_id {
-        Some(r) => cases::open_for_resident(&st.db, r, &item.code).await?,
+    let resident_id = applicant.resident.as_ref().map(|r| r.id);
+    let duplicates = match resident_id {
+        Some(r) => applicant::open_cases(st, by, r, &item.code).await?,
         None => Vec::new(),
     };
     let today = by.today.as_str();
@@ -187,10 +244,10 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         business_kind: kind_code(intake.business_kind).to_string(),
         answers,
         checklist: checklist::to_json(&list),
-        resident_id: intake.resident_id,
-        applicant_name: intake.applicant_name.trim().to_string(),
-        applicant_phone: intake.applicant_phone.trim().to_string(),
-        channel: intake.channel.clone(),
+        resident_id,
+        applicant_name: applicant.name,
+        applicant_phone: applicant.phone,
+        channel: channel.code.to_string(),
         state: state.code().to_string(),
         action: action.to_string(),
         note: intake.note.trim().to_string(),
@@ -198,10 +255,11 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         accepted_on: Some(today.to_string()),
         due_on: due,
         assignee_id: routed.as_ref().and_then(|c| c.assignee),
-        open311_key_id: intake.open311_key_id,
+        open311_key_id: channel.open311_key_id,
         idempotency_key: intake.idempotency_key.clone(),
-        visit: intake.visit.then(|| "intake".to_string()),
+        visit: channel.visit.then(|| "intake".to_string()),
         assign_note: routed.map(|c| c.note),
+        mandate: channel.mandate,
     };
     let (case, created) = st.case_writer.create(new, &by.actor()).await?;
     if created {
@@ -235,26 +293,7 @@ async fn after_open(st: &Shared, by: &Worker, intake: &Intake, case: &Case) -> C
     Ok(())
 }
 
-fn check_applicant(intake: &Intake) -> CaseResult<()> {
-    let name = intake.applicant_name.trim();
-    if name.is_empty() {
-        return Err(CaseError::refuse("missing_applicant", "请填写申请人姓名"));
-    }
-    if name.chars().count() > 50 {
-        return Err(CaseError::refuse(
-            "bad_applicant",
-            "申请人姓名过长（最多 50 字）",
-        ));
-    }
-    let phone_text = intake.applicant_phone.trim();
-    if !phone_text.is_empty()
-        && let Err(e) = phone::parse(phone_text)
-    {
-        return Err(CaseError::refuse("bad_phone", format!("联系电话有误：{e}")));
-    }
-    if !CHANNELS.iter().any(|(c, _)| *c == intake.channel) {
-        return Err(CaseError::refuse("bad_channel", "未知的受理渠道"));
-    }
+fn check_note(intake: &Intake) -> CaseResult<()> {
     if intake.note.chars().count() > 2000 {
         return Err(CaseError::refuse("bad_note", "说明过长（最多 2000 字）"));
     }
@@ -361,19 +400,6 @@ fn first_step(
             (target, "reject")
         }
         Outcome::Reject | Outcome::Receive => (State::Received, "receive"),
-    })
-}
-
-async fn known(st: &Shared, resident_id: Option<i64>) -> CaseResult<Known> {
-    let Some(id) = resident_id else {
-        return Ok(Known::default());
-    };
-    let r = registry::resident(&st.db, id)
-        .await
-        .map_err(|_| CaseError::refuse("unknown_resident", "居民信息中没有这个人"))?;
-    Ok(Known {
-        resident: true,
-        household: r.household_id.is_some(),
     })
 }
 

@@ -4,8 +4,10 @@
 //! `intake::open` and `act::act`.
 
 pub mod act;
+pub mod applicant;
 pub(crate) mod attachments;
 pub mod calendar;
+pub mod channel;
 pub mod checklist;
 pub mod deadline;
 mod desk;

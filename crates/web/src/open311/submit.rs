@@ -14,7 +14,8 @@ use super::format::{Format, Problem, Reply};
 use super::jurisdiction::InJurisdiction;
 use super::node::Node;
 use super::note::Details;
-use super::requests::{self, CHANNEL, text_or_null};
+use super::requests::{self, text_or_null};
+use crate::cases::channel::Via;
 use crate::cases::intake::{self, Intake, Outcome};
 use crate::cases::{CaseError, Worker};
 use crate::catalogue::snapshot::{Current, Snapshot};
@@ -65,6 +66,8 @@ pub async fn create(
         answers,
         statuses: HashMap::new(),
         resident_id: None,
+        // A partner's request never names a registry person (see `cases::applicant`).
+        applicant_id_number: String::new(),
         applicant_name: applicant_name(form.get("first_name"), form.get("last_name")),
         // A number the office cannot call is no use to it; the request still counts.
         applicant_phone: form
@@ -72,13 +75,12 @@ pub async fn create(
             .filter(|p| phone::parse(p).is_ok())
             .unwrap_or_default()
             .to_string(),
-        channel: CHANNEL.into(),
+        via: Via::Open311 { key_id: partner.id },
+        mandate: None,
         outcome: Outcome::Receive,
         note: details.to_note(),
         idempotency_key,
         community_id: Some(community.id),
-        visit: false,
-        open311_key_id: Some(partner.id),
     };
     let by = Worker::system(
         &format!("Open311：{}", partner.name),

@@ -8,6 +8,7 @@
 use super::{choice, choice_query, code_of, current, pairs_of};
 use crate::auth::ClientIp;
 use crate::cases::attachments;
+use crate::cases::channel::Via;
 use crate::cases::checklist::{self, MaterialStatus};
 use crate::cases::intake::{self, Intake, Outcome};
 use crate::cases::{CaseError, Worker};
@@ -21,10 +22,10 @@ use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 use quanke_domain::OrgKind;
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
-use quanke_domain::ident::{phone, resident_id};
+use quanke_domain::ident::phone;
 use quanke_domain::throttle::PortalAttempt::Application;
 use quanke_store::cases::{self, NewFile};
-use quanke_store::{orgs, registry, throttle};
+use quanke_store::{orgs, throttle};
 use std::collections::HashMap;
 
 /// All the scans of one application together.
@@ -313,7 +314,6 @@ fn check_files(files: Vec<Upload>) -> Result<Vec<Scan>, String> {
 struct Applicant {
     name: String,
     phone: String,
-    resident_id: Option<i64>,
     community: orgs::Org,
 }
 
@@ -334,17 +334,8 @@ async fn check_applicant(st: &Shared, t: &Typed) -> AppResult<Result<Applicant, 
         Ok(p) => p,
         Err(e) => return Ok(Err(format!("手机号码有误：{e}"))),
     };
-    let resident_id = match t.id_number.trim() {
-        "" => None,
-        typed => {
-            let today =
-                crate::cases::deadline::parse_day(&clock::today()).unwrap_or(time::Date::MIN);
-            match resident_id::parse(typed, today) {
-                Ok(parsed) => registry::id_by_number(&st.db, parsed.id.as_str()).await?,
-                Err(e) => return Ok(Err(e.to_string())),
-            }
-        }
-    };
+    // The ID number is checked, and linked only to a person of the chosen community with the
+    // same name, by the intake service (`cases::applicant`).
     let chosen = t.community.trim().parse::<i64>().ok();
     let Some(community) = communities(st)
         .await?
@@ -359,7 +350,6 @@ async fn check_applicant(st: &Shared, t: &Typed) -> AppResult<Result<Applicant, 
     Ok(Ok(Applicant {
         name: name.to_string(),
         phone: phone.as_str().to_string(),
-        resident_id,
         community,
     }))
 }
@@ -451,16 +441,16 @@ async fn open(
         business_kind: kind,
         answers: answers.clone(),
         statuses,
-        resident_id: applicant.resident_id,
+        resident_id: None,
+        applicant_id_number: typed.id_number.trim().to_string(),
         applicant_name: applicant.name,
         applicant_phone: applicant.phone,
-        channel: "portal".into(),
+        via: Via::Portal,
+        mandate: None,
         outcome: Outcome::Receive,
         note: typed.note.trim().to_string(),
         idempotency_key: Some(typed.key.clone()),
         community_id: Some(applicant.community.id),
-        visit: false,
-        open311_key_id: None,
     };
     let opened = match intake::open(st, &by, &new).await {
         Ok(o) => o,

@@ -15,4 +15,5 @@ mod ops;
 mod portal_cases;
 mod registry;
 mod trust_auth;
+mod trust_intake;
 mod trust_limits;

@@ -29,7 +29,7 @@ fn cookies(c: &Client<'_>) -> String {
 }
 
 /// The text between `start` and the next `end` after it.
-fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
+pub(crate) fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = body.find(start)? + start.len();
     let to = body[from..].find(end)? + from;
     Some(&body[from..to])
@@ -45,7 +45,7 @@ async fn all_cases(app: &App) -> Vec<Case> {
 }
 
 /// Opens step two of the application form and returns the form's idempotency key.
-async fn step_two(c: &mut Client<'_>) -> String {
+pub(crate) async fn step_two(c: &mut Client<'_>) -> String {
     let q = serde_urlencoded::to_string(CHOICE).unwrap();
     let r = c
         .get(&format!("/portal/items/{ITEM}/apply?{q}&step=2"))
@@ -58,7 +58,11 @@ async fn step_two(c: &mut Client<'_>) -> String {
 }
 
 /// Posts the application as the browser would: multipart, the token in the action's query.
-async fn apply(c: &mut Client<'_>, fields: &[(&str, &str)], files: &[(&str, &[u8])]) -> Resp {
+pub(crate) async fn apply(
+    c: &mut Client<'_>,
+    fields: &[(&str, &str)],
+    files: &[(&str, &[u8])],
+) -> Resp {
     let boundary = "QKPORTALBOUNDARY";
     let mut body = Vec::new();
     let all = CHOICE.iter().chain(fields.iter());
@@ -164,18 +168,18 @@ async fn applying_online_opens_a_received_case(app: &App) {
     assert_eq!(data, PDF);
     assert!(cases::visits(&app.db, case.id).await.unwrap().is_empty());
 
-    // A known ID number links the resident.
+    // A known ID number with the registered name links the resident of the chosen community.
     let grid = community(app, "MYQ-01").await;
     let first = export::page(&app.db, &grid.path, None, 0, 1).await.unwrap();
     let person = store::resident(&app.db, first[0].id).await.unwrap();
     let key = step_two(&mut c).await;
-    let sdn = community(app, "SDN").await.id.to_string();
+    let myq = community(app, "MYQ").await.id.to_string();
     let fields = [
         ("key", key.as_str()),
         ("name", person.name.as_str()),
         ("phone", "0571-88886666"),
         ("id_number", person.id_number.as_str()),
-        ("community", sdn.as_str()),
+        ("community", myq.as_str()),
     ];
     let r = apply(&mut c, &fields, &[]).await;
     assert!(r.body.contains("申请已提交"), "{}", r.body);
@@ -186,7 +190,7 @@ async fn applying_online_opens_a_received_case(app: &App) {
     assert!(
         linked
             .community_path
-            .starts_with(community(app, "SDN").await.path.as_str())
+            .starts_with(community(app, "MYQ").await.path.as_str())
     );
     // Every material unticked: all missing, and listed for the resident.
     assert!(r.body.contains("尚缺的材料"));
@@ -567,6 +571,7 @@ fn new_case(community: &orgs::Org, state: &str, visit: bool) -> NewCase {
         idempotency_key: None,
         visit: visit.then(|| "intake".into()),
         assign_note: None,
+        mandate: None,
     }
 }
 

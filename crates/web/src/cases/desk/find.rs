@@ -39,9 +39,10 @@ pub async fn search(
     super::may_take(&ctx)?;
     let people = people(&st, &ctx, asked.who.trim()).await?;
     let items = items(&st, asked.what.trim()).await?;
-    let new_person = new_person(asked.who.trim(), people.is_empty());
+    let (new_person, invalid_id) = typed_number(asked.who.trim(), people.is_empty());
     let data = context! {
-        who => echo(asked.who.trim(), !people.is_empty()), what => asked.what.trim(), people, items, new_person,
+        who => echo(asked.who.trim(), !people.is_empty()), what => asked.what.trim(), people, items,
+        new_person, invalid_id,
         searched => !asked.who.trim().is_empty() || !asked.what.trim().is_empty(),
     };
     Ok(crate::registry::private(ctx.render("desk.html", data)?))
@@ -88,13 +89,18 @@ async fn items(st: &Shared, what: &str) -> AppResult<Vec<Value>> {
         .collect())
 }
 
-/// An ID number nobody in the registry has: the desk registers the person with the case.
-fn new_person(who: &str, nobody: bool) -> Option<Value> {
-    if !nobody {
-        return None;
+/// A whole ID number nobody in the worker's subtree has: a valid one offers to register the
+/// person with the case (masked); an invalid one is said to be invalid and why (check digit,
+/// date), never offered for registration.
+fn typed_number(who: &str, nobody: bool) -> (Option<Value>, Option<String>) {
+    if !nobody || !matches!(classify(who), Some(Query::IdNumber(_))) {
+        return (None, None);
     }
-    let parsed = resident_id::parse(who, dates::today()).ok()?;
-    Some(context! {
-        masked => crate::registry::mask::Show::Masked.id_number(parsed.id.as_str()),
-    })
+    match resident_id::parse(who, dates::today()) {
+        Ok(parsed) => {
+            let masked = crate::registry::mask::Show::Masked.id_number(parsed.id.as_str());
+            (Some(context! { masked }), None)
+        }
+        Err(e) => (None, Some(e.to_string())),
+    }
 }

@@ -2,9 +2,11 @@
 //! the outcome buttons. Shown when the desk picks a matter, and again with the message and
 //! everything typed when an outcome is refused.
 
+use super::super::applicant;
 use super::super::checklist::{self, Known, MaterialStatus};
 use super::super::fields::Fields;
 use super::super::intake::{kind_code, parse_kind};
+use super::super::worker::Worker;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::registry::dates;
@@ -17,7 +19,7 @@ use minijinja::{Value, context};
 use quanke_domain::Role;
 use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
-use quanke_store::{cases, registry};
+use quanke_domain::registry::{Query, classify};
 use std::collections::HashMap;
 
 /// What the desk has entered so far.
@@ -39,6 +41,8 @@ pub(super) struct Draft {
     pub grantor: String,
     pub mandate_scope: String,
     pub until: String,
+    /// The typed ID number is of a person of another community (通办): not registered here.
+    pub elsewhere: bool,
 }
 
 impl Draft {
@@ -82,6 +86,7 @@ impl Draft {
             grantor: f.get("grantor").trim().to_string(),
             mandate_scope: f.get("mandate_scope").trim().to_string(),
             until: f.get("until").trim().to_string(),
+            elsewhere: f.get("elsewhere") == "1",
         }
     }
 }
@@ -126,7 +131,7 @@ pub(super) async fn render(
     let given = draft.statuses.clone().unwrap_or_default();
     let list = checklist::build(item, kind, &draft.answers, known, &given);
     let duplicates = match draft.resident {
-        Some(r) => cases::open_for_resident(&st.db, r, &item.code).await?,
+        Some(r) => applicant::open_cases(st, &Worker::of(&ctx.me), r, &item.code).await?,
         None => Vec::new(),
     };
     let key = if draft.key.is_empty() {
@@ -142,6 +147,7 @@ pub(super) async fn render(
             phone => &draft.phone, note => &draft.note, answers => &draft.answers,
             channel => &draft.channel, grantor => &draft.grantor,
             mandate_scope => &draft.mandate_scope, until => &draft.until,
+            elsewhere => draft.elsewhere,
         },
         checklist => list.iter().map(|e| context! {
             id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
@@ -181,13 +187,13 @@ struct Applicant {
     household: bool,
 }
 
-/// The applicant as the desk sees them: a registry person (masked) or a new ID number.
+/// The applicant as the desk sees them: a registry person the worker may see (masked), a new
+/// ID number, an invalid one (said so), or nobody yet (the desk must pick or type a number).
 async fn applicant(st: &Shared, ctx: &Ctx, draft: &Draft) -> AppResult<Applicant> {
     if let Some(id) = draft.resident {
-        let r = registry::resident(&st.db, id).await?;
-        if !r.org_path.starts_with(ctx.me.scope.org.as_str()) {
-            return Err(AppError::NotFound);
-        }
+        let r = applicant::visible(st, &Worker::of(&ctx.me), id)
+            .await
+            .map_err(|_| AppError::NotFound)?;
         let view = context! {
             known => true, id => r.id, name => &r.name,
             id_number => Show::Masked.id_number(&r.id_number),
@@ -198,13 +204,16 @@ async fn applicant(st: &Shared, ctx: &Ctx, draft: &Draft) -> AppResult<Applicant
             household: r.household_id.is_some(),
         });
     }
-    let view = match resident_id::parse(&draft.who, dates::today()) {
-        Ok(p) => context! {
-            known => false, new => true,
-            id_number => Show::Masked.id_number(p.id.as_str()),
-            birth => super::register::birth_label(&p.id), sex => p.id.sex().label(),
+    let view = match classify(&draft.who) {
+        Some(Query::IdNumber(_)) => match resident_id::parse(&draft.who, dates::today()) {
+            Ok(p) => context! {
+                known => false, new => true,
+                id_number => Show::Masked.id_number(p.id.as_str()),
+                birth => super::register::birth_label(&p.id), sex => p.id.sex().label(),
+            },
+            Err(e) => context! { known => false, invalid => format!("身份证号无效：{e}") },
         },
-        Err(_) => context! { known => false, new => false },
+        _ => context! { known => false, unpicked => true },
     };
     Ok(Applicant {
         view,

@@ -1,12 +1,12 @@
 //! Registering a person the registry does not know yet, from the ID number the desk typed:
 //! birth date and sex come from the number (GB 11643), the name and phone from the form.
 
+use crate::cases::Worker;
 use crate::cases::deadline::format_day;
 use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::registry::dates;
 use crate::server::Shared;
-use quanke_domain::ident::phone;
 use quanke_domain::ident::resident_id::{self, ResidentId, Sex};
 use quanke_domain::registry::name_initials;
 use quanke_store::registry::{self, ImportContext, ImportMsg, NewResident};
@@ -18,31 +18,24 @@ pub fn birth_label(id: &ResidentId) -> String {
     format!("{}年{}月{}日", d.year(), u8::from(d.month()), d.day())
 }
 
-/// Registers the person at `place` (the worker's grid, or the community) in `community_path`
-/// and returns their registry id. Refused with a
-/// message when the number is wrong or the name missing; an already registered number
-/// returns that person.
+/// Registers the person with this (checked) ID number at the worker's place (their grid, or
+/// the community) in `community_path`, and returns their registry id. A number the registry
+/// already holds registers nobody (None): a person the worker may see is linked by the intake
+/// service; one registered in another community (a 通办 applicant) is taken in unlinked, with
+/// nothing shown of them and no message that they exist.
 pub async fn register(
     st: &Shared,
-    id_text: &str,
+    by: &Worker,
+    id_number: &str,
     name: &str,
     phone_text: &str,
-    place: &str,
     community_path: &str,
-    actor: &str,
-) -> AppResult<i64> {
-    let parsed = resident_id::parse(id_text, dates::today())
-        .map_err(|e| AppError::BadRequest(format!("身份证号有误：{e}")))?;
+) -> AppResult<Option<i64>> {
+    let parsed = resident_id::parse(id_number, dates::today())
+        .map_err(|e| AppError::BadRequest(format!("身份证号无效：{e}")))?;
     let number = parsed.id.as_str().to_string();
-    if let Some(id) = registry::id_by_number(&st.db, &number).await? {
-        return Ok(id);
-    }
-    if name.trim().is_empty() {
-        return Err(AppError::BadRequest("新登记居民请填写姓名".into()));
-    }
-    if !phone_text.trim().is_empty() {
-        phone::parse(phone_text.trim())
-            .map_err(|e| AppError::BadRequest(format!("联系电话有误：{e}")))?;
+    if registry::id_by_number(&st.db, &number).await?.is_some() {
+        return Ok(None);
     }
     let d = parsed.id.birth_date();
     let person = NewResident {
@@ -55,14 +48,15 @@ pub async fn register(
         },
         birth_date: format_day(d),
         phone: Some(phone_text.trim().to_string()),
-        org_path: place.to_string(),
+        org_path: by.org.as_str().to_string(),
         community_path: community_path.to_string(),
         ..NewResident::default()
     };
-    write(st, person, actor).await?;
-    registry::id_by_number(&st.db, &number)
+    write(st, person, &by.name).await?;
+    let id = registry::id_by_number(&st.db, &number)
         .await?
-        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("registered resident not found")))
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("registered resident not found")))?;
+    Ok(Some(id))
 }
 
 async fn write(st: &Shared, person: NewResident, actor: &str) -> AppResult<()> {

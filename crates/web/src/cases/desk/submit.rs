@@ -3,7 +3,7 @@
 
 use super::form::{Draft, render};
 use super::register;
-use crate::cases::deadline;
+use crate::cases::channel::{MandateIn, Via};
 use crate::cases::fields::Fields;
 use crate::cases::intake::{self, Intake, Outcome, parse_kind};
 use crate::cases::worker::Worker;
@@ -14,9 +14,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use quanke_domain::Role;
 use quanke_domain::case::State as CaseState;
-use quanke_store::{cases, registry};
+use quanke_domain::registry::{Query, classify};
+use quanke_store::cases;
 
 pub async fn create(
     State(st): State<Shared>,
@@ -28,8 +28,7 @@ pub async fn create(
     let draft = Draft::from_fields(&fields);
     let outcome = Outcome::parse(fields.get("outcome"))
         .ok_or_else(|| AppError::BadRequest("请选择办理结果".into()))?;
-    let grid = ctx.me.user.role == Role::GridWorker;
-    match open(&st, &ctx, &draft, outcome, grid).await {
+    match open(&st, &ctx, &draft, outcome).await {
         Ok(resp) => Ok(resp),
         Err(AppError::BadRequest(message)) => {
             let page = render(&st, &ctx, &draft, Some(message)).await?;
@@ -39,90 +38,31 @@ pub async fn create(
     }
 }
 
-async fn open(
-    st: &Shared,
-    ctx: &Ctx,
-    draft: &Draft,
-    outcome: Outcome,
-    grid: bool,
-) -> AppResult<Response> {
+async fn open(st: &Shared, ctx: &Ctx, draft: &Draft, outcome: Outcome) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
-    let mandate = if grid {
-        Some(mandate(draft, &by)?)
-    } else {
-        None
-    };
-    let mut intake = to_intake(st, draft, outcome, grid).await?;
-    if intake.resident_id.is_none() && !draft.who.is_empty() && is_new_person(draft) {
+    let mut intake = to_intake(st, draft, outcome).await?;
+    if intake.resident_id.is_none() && !intake.applicant_id_number.is_empty() && !draft.elsewhere {
+        // Checked first: a person is registered only with an intake that will go through.
         intake::check(st, &by, &intake).await?;
         let community = intake::community_of(st, &by, None).await?;
-        let id = register::register(
+        intake.resident_id = register::register(
             st,
-            &draft.who,
+            &by,
+            &intake.applicant_id_number,
             &draft.name,
             &draft.phone,
-            by.org.as_str(),
             community.path.as_str(),
-            &by.name,
         )
         .await?;
-        intake.resident_id = Some(id);
     }
     let opened = intake::open(st, &by, &intake).await?;
-    if let Some(m) = mandate
-        && opened.created
-    {
-        cases::record_mandate(&st.db, opened.case.id, &m).await?;
-    }
     Ok(Redirect::to(&next_page(&opened.case, outcome)).into_response())
 }
 
-/// The typed ID number is a valid one (the form offered to register the person).
-fn is_new_person(draft: &Draft) -> bool {
-    quanke_domain::ident::resident_id::parse(&draft.who, crate::registry::dates::today()).is_ok()
-}
-
-/// A grid worker applies on a resident's behalf only with a mandate: who authorised it, for
-/// what, and until when (today or later).
-fn mandate(draft: &Draft, by: &Worker) -> AppResult<cases::Mandate> {
-    if draft.grantor.is_empty() || draft.mandate_scope.is_empty() {
-        return Err(AppError::BadRequest(
-            "网格代办须登记授权人和授权范围".into(),
-        ));
-    }
-    let until = deadline::parse_day(&draft.until)
-        .ok_or_else(|| AppError::BadRequest("请填写授权有效期（年-月-日）".into()))?;
-    if deadline::parse_day(&by.today).is_some_and(|today| until < today) {
-        return Err(AppError::BadRequest(
-            "授权已过期，请重新取得居民授权".into(),
-        ));
-    }
-    Ok(cases::Mandate {
-        grantor: draft.grantor.clone(),
-        agent_id: by.id,
-        scope: draft.mandate_scope.clone(),
-        valid_until: deadline::format_day(until),
-        recorded_at: by.now,
-    })
-}
-
-/// The channel as the form chose it: a grid worker's intake is 代办, the desk's is in person
-/// unless taken on the phone.
-fn channel(draft: &Draft, grid: bool) -> &'static str {
-    match (grid, draft.channel.as_str()) {
-        (true, _) => "grid",
-        (false, "phone") => "phone",
-        _ => "desk",
-    }
-}
-
-async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome, grid: bool) -> AppResult<Intake> {
-    if grid && outcome != Outcome::Receive {
-        return Err(AppError::BadRequest(
-            "网格代办的申请由窗口核验后受理".into(),
-        ));
-    }
-    let channel = channel(draft, grid);
+/// The form as an intake. The channel and the visit are the server's to decide (a grid
+/// worker's intake is 代办 whatever the form says); the form only says whether the desk took
+/// the matter on the phone.
+async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome) -> AppResult<Intake> {
     let snap = st.catalogue.get(&st.db).await?;
     let item = snap
         .get(&draft.item)
@@ -130,38 +70,35 @@ async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome, grid: bool) -> 
     let kind = parse_kind(&draft.kind)
         .or_else(|| item.item.kinds.first().map(|k| k.kind))
         .ok_or_else(|| AppError::BadRequest("请选择办理类型".into()))?;
-    let (name, phone) = applicant(st, draft).await?;
+    let typed_number =
+        draft.resident.is_none() && matches!(classify(&draft.who), Some(Query::IdNumber(_)));
+    let mandate = MandateIn {
+        grantor: draft.grantor.clone(),
+        scope: draft.mandate_scope.clone(),
+        until: draft.until.clone(),
+    };
     Ok(Intake {
         item_code: draft.item.clone(),
         business_kind: kind,
         answers: draft.answers.clone(),
         statuses: draft.statuses.clone().unwrap_or_default(),
         resident_id: draft.resident,
-        applicant_name: name,
-        applicant_phone: phone,
-        channel: channel.into(),
+        applicant_id_number: if typed_number {
+            draft.who.clone()
+        } else {
+            String::new()
+        },
+        applicant_name: draft.name.clone(),
+        applicant_phone: draft.phone.clone(),
+        via: Via::Desk {
+            phone: draft.channel == "phone",
+        },
+        mandate: (mandate != MandateIn::default()).then_some(mandate),
         outcome,
         note: draft.note.clone(),
         idempotency_key: (!draft.key.is_empty()).then(|| format!("desk:{}", draft.key)),
         community_id: None,
-        // Only an application made in person at the desk is a trip for the resident.
-        visit: channel == "desk",
-        open311_key_id: None,
     })
-}
-
-/// A registry person's own name, and their registered phone unless the desk typed another.
-async fn applicant(st: &Shared, draft: &Draft) -> AppResult<(String, String)> {
-    let Some(id) = draft.resident else {
-        return Ok((draft.name.clone(), draft.phone.clone()));
-    };
-    let r = registry::resident(&st.db, id).await?;
-    let phone = if draft.phone.is_empty() {
-        r.phone
-    } else {
-        draft.phone.clone()
-    };
-    Ok((r.name, phone))
 }
 
 /// Where the desk goes next: the printout the resident takes home.

@@ -45,6 +45,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         schema::ActionOut,
         schema::ErrorBody,
         schema::ErrorDetail,
+        schema::ErrorReason,
         SearchResults,
         SearchHit,
     )),

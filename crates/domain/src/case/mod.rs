@@ -2,9 +2,11 @@
 //! each, and the deadline clock that stops while the resident gathers materials (补正).
 //!
 //! The transitions are data (`data/lifecycle.txt`) so that the rules a street office follows can
-//! be read and changed without touching code; every state change is checked against them.
+//! be read and changed without touching code; every state change is checked against them, and
+//! against the guards each line declares (materials complete, a 即办件, an assignee...).
 
 mod clock;
+mod guard;
 mod parse;
 #[cfg(test)]
 mod role_matrix;
@@ -12,6 +14,7 @@ mod state;
 mod table;
 
 pub use clock::{DueStatus, clock_pauses, due_date, due_status};
+pub use guard::{Facts, Guard, Unmet};
 pub use parse::{LifecycleFileError, TableProblem};
 pub use state::{State, UnknownState};
 pub use table::{Lifecycle, Transition, TransitionError};

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! # comment
-//! 收件 -> 已受理 | accept | 受理 | front_desk, community_head | -
+//! 收件 -> 已受理 | accept | 受理 | front_desk, community_head | - | materials_complete
 //! ```
 //!
 //! Every problem is reported with its line number, in Chinese, so an admin can fix the text.
@@ -11,6 +11,7 @@ use std::collections::HashMap;
 
 use thiserror::Error;
 
+use super::guard::Guard;
 use super::state::State;
 use super::table::Transition;
 use crate::role::Role;
@@ -24,7 +25,7 @@ pub struct LifecycleFileError {
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum TableProblem {
-    #[error("应有 5 栏（用“|”分隔：转换、动作代码、动作名、角色、标志），实有 {0} 栏")]
+    #[error("应有 6 栏（用“|”分隔：转换、动作代码、动作名、角色、标志、条件），实有 {0} 栏")]
     FieldCount(usize),
     #[error("“{0}”应写成“原状态 -> 新状态”")]
     BadEdge(String),
@@ -46,6 +47,14 @@ pub enum TableProblem {
     NoRoles,
     #[error("未知标志“{0}”，可选：needs_note、needs_head_approval，无标志时写“-”")]
     UnknownFlag(String),
+    #[error(
+        "未知条件“{0}”，可选：materials_complete、materials_missing、on_the_spot_item、assigned、approval:street、approval:district，无条件时写“-”"
+    )]
+    UnknownGuard(String),
+    #[error("条件“{0}”重复")]
+    DuplicateGuard(String),
+    #[error("条件“materials_complete”与“materials_missing”互相矛盾")]
+    ContradictoryGuards,
     #[error("从“{from}”到“{to}”的转换已在第 {first_line} 行声明")]
     DuplicateTransition {
         from: &'static str,
@@ -109,7 +118,7 @@ impl Seen {
 
 fn parse_line(content: &str) -> Result<Transition, TableProblem> {
     let fields: Vec<&str> = content.split('|').map(str::trim).collect();
-    let [edge, code, label, roles, flags] = fields[..] else {
+    let [edge, code, label, roles, flags, guards] = fields[..] else {
         return Err(TableProblem::FieldCount(fields.len()));
     };
     let (from, to) = parse_edge(edge)?;
@@ -122,6 +131,7 @@ fn parse_line(content: &str) -> Result<Transition, TableProblem> {
         roles: parse_roles(roles)?,
         needs_note,
         needs_head_approval,
+        guards: parse_guards(guards)?,
     })
 }
 
@@ -192,6 +202,27 @@ fn parse_flags(text: &str) -> Result<(bool, bool), TableProblem> {
     Ok(flags)
 }
 
+/// The `requires` column: "-" or a comma-separated list of guards, each at most once. The
+/// column is never optional, so that a line without checks says so.
+fn parse_guards(text: &str) -> Result<Vec<Guard>, TableProblem> {
+    if text == "-" {
+        return Ok(Vec::new());
+    }
+    let mut guards = Vec::new();
+    for word in comma_list(text) {
+        let guard = Guard::parse(word).ok_or_else(|| TableProblem::UnknownGuard(word.into()))?;
+        if guards.contains(&guard) {
+            return Err(TableProblem::DuplicateGuard(word.into()));
+        }
+        guards.push(guard);
+    }
+    // No case could ever pass both: the line would be a button that never works.
+    if guards.contains(&Guard::MaterialsComplete) && guards.contains(&Guard::MaterialsMissing) {
+        return Err(TableProblem::ContradictoryGuards);
+    }
+    Ok(guards)
+}
+
 fn comma_list(text: &str) -> impl Iterator<Item = &str> {
     text.split(',').map(str::trim).filter(|s| !s.is_empty())
 }
@@ -200,7 +231,7 @@ fn comma_list(text: &str) -> impl Iterator<Item = &str> {
 mod tests {
     use super::*;
 
-    const GOOD: &str = "收件 -> 已受理 | accept | 受理 | front_desk, community_head | -";
+    const GOOD: &str = "收件 -> 已受理 | accept | 受理 | front_desk, community_head | - | -";
 
     fn error(text: &str) -> LifecycleFileError {
         parse(text).unwrap_err()
@@ -221,19 +252,48 @@ mod tests {
 
     #[test]
     fn codes_work_as_well_as_chinese_names_and_flags_are_read() {
-        let text = "received -> rejected | reject | 不予受理 | front_desk | needs_head_approval, needs_note";
+        let text = "received -> rejected | reject | 不予受理 | front_desk | needs_head_approval, needs_note | -";
         let t = &parse(text).unwrap()[0];
         assert_eq!(t.to, State::Rejected);
         assert_eq!((t.needs_note, t.needs_head_approval), (true, true));
-        let text = "received -> rejected | reject | 不予受理 | front_desk | needs_note";
+        let text = "received -> rejected | reject | 不予受理 | front_desk | needs_note | -";
         let t = &parse(text).unwrap()[0];
         assert_eq!((t.needs_note, t.needs_head_approval), (true, false));
     }
 
     #[test]
+    fn guards_are_read_in_order() {
+        let text = "办理中 -> 已办结 | complete | 办结 | back_office | - | materials_complete, assigned, approval:street";
+        let t = &parse(text).unwrap()[0];
+        assert_eq!(
+            t.guards,
+            [
+                Guard::MaterialsComplete,
+                Guard::Assigned,
+                Guard::Approval(crate::catalogue::Level::Street)
+            ]
+        );
+        assert!(parse(GOOD).unwrap()[0].guards.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_guard_names_the_line_and_the_choices() {
+        let err = error(&format!(
+            "{GOOD}
+收件 -> 已办结 | complete_on_spot | 即办 | front_desk | - | on_the_spot"
+        ));
+        assert_eq!(err.line, 2);
+        assert!(
+            err.to_string()
+                .starts_with("办件流程表第 2 行：未知条件“on_the_spot”，可选：materials_complete"),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn unknown_state_names_the_line() {
         let err = error(&format!(
-            "{GOOD}\n\n已受理 -> 已归档 | archive | 归档 | back_office | -"
+            "{GOOD}\n\n已受理 -> 已归档 | archive | 归档 | back_office | - | -"
         ));
         assert_eq!(err.line, 3);
         assert_eq!(
@@ -245,7 +305,7 @@ mod tests {
 
     #[test]
     fn unknown_role_names_the_line() {
-        let err = error("# c\n收件 -> 已受理 | accept | 受理 | front_desk, janitor | -");
+        let err = error("# c\n收件 -> 已受理 | accept | 受理 | front_desk, janitor | - | -");
         assert_eq!(err.line, 2);
         assert_eq!(
             err.problem,
@@ -260,7 +320,7 @@ mod tests {
     #[test]
     fn duplicate_transition_names_both_lines() {
         let text =
-            format!("{GOOD}\n# again\n收件 -> 已受理 | accept_again | 再受理 | front_desk | -");
+            format!("{GOOD}\n# again\n收件 -> 已受理 | accept_again | 再受理 | front_desk | - | -");
         let err = error(&text);
         assert_eq!(err.line, 3);
         assert_eq!(
@@ -271,7 +331,7 @@ mod tests {
 
     #[test]
     fn duplicate_action_from_one_state_is_ambiguous() {
-        let text = format!("{GOOD}\n收件 -> 已办结 | accept | 即办 | front_desk | -");
+        let text = format!("{GOOD}\n收件 -> 已办结 | accept | 即办 | front_desk | - | -");
         let err = error(&text);
         assert_eq!(err.line, 2);
         assert_eq!(
@@ -282,8 +342,8 @@ mod tests {
 
     #[test]
     fn the_same_action_from_different_states_is_fine() {
-        let text = "待补正 -> 已撤回 | withdraw | 撤回 | front_desk | needs_note\n\
-                    已受理 -> 已撤回 | withdraw | 撤回 | front_desk | needs_note";
+        let text = "待补正 -> 已撤回 | withdraw | 撤回 | front_desk | needs_note | -\n\
+                    已受理 -> 已撤回 | withdraw | 撤回 | front_desk | needs_note | -";
         assert_eq!(parse(text).unwrap().len(), 2);
     }
 
@@ -295,36 +355,56 @@ mod tests {
                 TableProblem::FieldCount(3),
             ),
             (
-                "收件 到 已受理 | accept | 受理 | front_desk | -",
+                "收件 到 已受理 | accept | 受理 | front_desk | - | -",
                 TableProblem::BadEdge("收件 到 已受理".to_string()),
             ),
             (
-                "收件 -> 收件 | stay | 停留 | front_desk | -",
+                "收件 -> 收件 | stay | 停留 | front_desk | - | -",
                 TableProblem::SelfLoop("收件"),
             ),
             (
-                "已撤回 -> 收件 | reopen | 重开 | front_desk | -",
+                "已撤回 -> 收件 | reopen | 重开 | front_desk | - | -",
                 TableProblem::FromFinal("已撤回"),
             ),
             (
-                "收件 -> 已受理 | Accept | 受理 | front_desk | -",
+                "收件 -> 已受理 | Accept | 受理 | front_desk | - | -",
                 TableProblem::BadActionCode("Accept".to_string()),
             ),
             (
-                "收件 -> 已受理 |  | 受理 | front_desk | -",
+                "收件 -> 已受理 |  | 受理 | front_desk | - | -",
                 TableProblem::BadActionCode(String::new()),
             ),
             (
-                "收件 -> 已受理 | accept |  | front_desk | -",
+                "收件 -> 已受理 | accept |  | front_desk | - | -",
                 TableProblem::MissingActionLabel,
             ),
             (
-                "收件 -> 已受理 | accept | 受理 |  | -",
+                "收件 -> 已受理 | accept | 受理 |  | - | -",
                 TableProblem::NoRoles,
             ),
             (
-                "收件 -> 已受理 | accept | 受理 | front_desk | urgent",
+                "收件 -> 已受理 | accept | 受理 | front_desk | urgent | -",
                 TableProblem::UnknownFlag("urgent".to_string()),
+            ),
+            (
+                "收件 -> 已受理 | accept | 受理 | front_desk | -",
+                TableProblem::FieldCount(5),
+            ),
+            (
+                "收件 -> 已受理 | accept | 受理 | front_desk | - | paid",
+                TableProblem::UnknownGuard("paid".to_string()),
+            ),
+            (
+                "收件 -> 已受理 | accept | 受理 | front_desk | - | approval:community",
+                TableProblem::UnknownGuard("approval:community".to_string()),
+            ),
+            (
+                "收件 -> 已受理 | accept | 受理 | front_desk | - | assigned, assigned",
+                TableProblem::DuplicateGuard("assigned".to_string()),
+            ),
+            (
+                "收件 -> 已受理 | accept | 受理 | front_desk | - | materials_missing, materials_complete",
+                TableProblem::ContradictoryGuards,
             ),
         ];
         for (text, problem) in cases {

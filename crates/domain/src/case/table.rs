@@ -2,6 +2,7 @@
 
 use thiserror::Error;
 
+use super::guard::{self, Facts, Guard, Unmet};
 use super::parse::{self, LifecycleFileError};
 use super::state::State;
 use crate::role::Role;
@@ -18,6 +19,7 @@ pub struct Transition {
     pub(super) roles: Vec<Role>,
     pub(super) needs_note: bool,
     pub(super) needs_head_approval: bool,
+    pub(super) guards: Vec<Guard>,
 }
 
 impl Transition {
@@ -55,6 +57,17 @@ impl Transition {
     /// The change waits for the community head's approval (不予受理, early closure).
     pub fn needs_head_approval(&self) -> bool {
         self.needs_head_approval
+    }
+
+    /// What the case must satisfy for this change (the `requires` column).
+    pub fn guards(&self) -> &[Guard] {
+        &self.guards
+    }
+
+    /// The requirements (note and guards) that `facts` fail; empty when the change may be
+    /// taken. The one check for intake, the case page, the API and approvals alike.
+    pub fn unmet(&self, facts: &Facts<'_>) -> Vec<Unmet> {
+        guard::unmet(&self.action_label, self.needs_note, &self.guards, facts)
     }
 }
 
@@ -102,9 +115,7 @@ impl Lifecycle {
             return Err(TransitionError::Final(from));
         }
         let transition = self
-            .transitions
-            .iter()
-            .find(|t| t.from == from && t.to == to)
+            .between(from, to)
             .ok_or(TransitionError::NotAllowed { from, to })?;
         if !transition.allows(role) {
             return Err(TransitionError::RoleRefused {
@@ -113,6 +124,13 @@ impl Lifecycle {
             });
         }
         Ok(transition)
+    }
+
+    /// The line of the table from `from` to `to`, whoever takes it.
+    pub fn between(&self, from: State, to: State) -> Option<&Transition> {
+        self.transitions
+            .iter()
+            .find(|t| t.from == from && t.to == to)
     }
 
     /// The actions `role` may take on a case in `state`: the buttons to show.
@@ -301,6 +319,66 @@ mod tests {
                 "terminate_early"
             ]
         );
+    }
+
+    /// The shipped guards, written out independently of the data file: which step needs
+    /// complete materials, a 即办件, a handler or a decision from above.
+    #[test]
+    fn the_shipped_guards_are_as_specified() {
+        use crate::catalogue::Level::Street;
+        use Guard::*;
+        let lifecycle = Lifecycle::default_table();
+        let guards: Vec<(&str, State, &[Guard])> = lifecycle
+            .transitions()
+            .iter()
+            .filter(|t| !t.guards().is_empty())
+            .map(|t| (t.action_code(), t.from(), t.guards()))
+            .collect();
+        let expected: [(&str, State, &[Guard]); 7] = [
+            ("request_materials", Received, &[MaterialsMissing]),
+            ("accept", Received, &[MaterialsComplete]),
+            (
+                "complete_on_spot",
+                Received,
+                &[MaterialsComplete, OnTheSpotItem],
+            ),
+            (
+                "accept_after_materials",
+                AwaitingMaterials,
+                &[MaterialsComplete],
+            ),
+            ("start", Accepted, &[Assigned]),
+            ("request_more_materials", Accepted, &[MaterialsMissing]),
+            (
+                "complete",
+                InProgress,
+                &[MaterialsComplete, Assigned, Approval(Street)],
+            ),
+        ];
+        assert_eq!(guards, expected);
+    }
+
+    #[test]
+    fn a_transition_weighs_its_note_and_guards() {
+        let lifecycle = Lifecycle::default_table();
+        let mut item: crate::catalogue::ServiceItem =
+            serde_json::from_str(include_str!("../catalogue/sample.json")).unwrap();
+        item.mode = crate::catalogue::Mode::Promised;
+        let facts = Facts {
+            item: &item,
+            missing: &["户口簿"],
+            assigned: false,
+            decision_recorded: false,
+            note_given: false,
+        };
+        let on_spot = lifecycle.check(DESK, Received, Completed).unwrap();
+        let codes: Vec<&str> = on_spot.unmet(&facts).iter().map(|u| u.code()).collect();
+        assert_eq!(codes, ["materials_missing", "not_on_the_spot"]);
+        let reject = lifecycle.check(DESK, Received, Rejected).unwrap();
+        let codes: Vec<&str> = reject.unmet(&facts).iter().map(|u| u.code()).collect();
+        assert_eq!(codes, ["missing_note"]);
+        let deliver = lifecycle.check(GRID, Completed, Delivered).unwrap();
+        assert!(deliver.unmet(&facts).is_empty());
     }
 
     #[test]

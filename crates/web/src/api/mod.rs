@@ -12,6 +12,7 @@ mod schema;
 use crate::auth::CurrentUser;
 use crate::auth::bearer::ViaToken;
 use crate::cases::CaseError;
+use crate::cases::refusal::Reason;
 use crate::server::Shared;
 use axum::Json;
 use axum::Router;
@@ -42,6 +43,8 @@ pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// The lifecycle requirements that failed, when the refusal comes from them.
+    reasons: Vec<Reason>,
 }
 
 impl ApiError {
@@ -50,6 +53,7 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            reasons: Vec::new(),
         }
     }
 
@@ -84,7 +88,15 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = json!({ "error": { "code": self.code, "message": self.message } });
+        let mut error = json!({ "code": self.code, "message": self.message });
+        if !self.reasons.is_empty() {
+            error["reasons"] = self
+                .reasons
+                .iter()
+                .map(|r| json!({ "code": r.code, "message": r.message }))
+                .collect();
+        }
+        let body = json!({ "error": error });
         let mut resp = (self.status, Json(body)).into_response();
         if self.status == StatusCode::UNAUTHORIZED {
             resp.headers_mut()
@@ -102,7 +114,10 @@ pub fn internal(e: &dyn std::fmt::Display) -> Response {
 impl From<CaseError> for ApiError {
     fn from(e: CaseError) -> Self {
         match e {
-            CaseError::Refused(r) => ApiError::new(refusal_status(r.code), r.code, r.message),
+            CaseError::Refused(r) => ApiError {
+                reasons: r.reasons,
+                ..ApiError::new(refusal_status(r.code), r.code, r.message)
+            },
             CaseError::NotFound => ApiError::not_found(),
             CaseError::Internal(e) => ApiError::internal(&e),
         }

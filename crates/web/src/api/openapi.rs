@@ -47,6 +47,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         schema::ActionOut,
         schema::ErrorBody,
         schema::ErrorDetail,
+        schema::ErrorReason,
         SearchResults,
         SearchHit,
     )),

@@ -285,6 +285,18 @@ pub struct ErrorDetail {
     pub code: String,
     /// For people, in Chinese.
     pub message: String,
+    /// When the lifecycle's requirements refused an action or intake: every one that failed
+    /// (materials_missing, nothing_missing, not_on_the_spot, unassigned, not_decided,
+    /// missing_note), in the order the table declares them. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reasons: Vec<ErrorReason>,
+}
+
+/// One failed requirement of the lifecycle table.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorReason {
+    pub code: String,
+    pub message: String,
 }
 
 /// Every error response.

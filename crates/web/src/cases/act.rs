@@ -1,10 +1,12 @@
 //! Acting on a case: the buttons of its page and the API's transitions. Each action is looked
 //! up in the lifecycle table for the case's state and checked for the worker's role; one that
 //! needs the head's approval becomes a request instead; the due day is recomputed; a case that
-//! becomes accepted is routed.
+//! becomes accepted is routed. Every action, including a head's approval, is weighed against
+//! the requirements its line of the table declares (`guards`), as the desk's intake is.
 
 use super::checklist::{self, MaterialStatus};
 use super::deadline;
+use super::guards::Standing;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
@@ -58,26 +60,39 @@ pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseR
     lifecycle
         .check(role, from, t.to())
         .map_err(|e| CaseError::refuse("not_allowed", e.to_string()))?;
-    if t.needs_note() && req.note.trim().is_empty() {
-        return Err(CaseError::refuse(
-            "missing_note",
-            format!("“{}”须写明理由", t.action_label()),
-        ));
-    }
     if cases::pending_approval(&st.db, case.id).await?.is_some() {
         return Err(CaseError::refuse(
             "awaiting_approval",
             "该办件有待社区负责人审批的申请，审批后再办理",
         ));
     }
+    // Checked before a request for approval is filed too: the head is never asked to approve
+    // what the table would refuse anyway.
+    let checked = checked(st, &case, &t, req).await?;
     if t.needs_head_approval() && role != Role::CommunityHead {
         ask_approval(st, by, &case, from, t.to(), t.action_code(), &req.note).await?;
         return Ok(Acted::AwaitingApproval);
     }
-    let to = t.to();
-    let action = t.action_code().to_string();
-    apply(st, by, &case, from, to, &action, req).await?;
-    Ok(Acted::Moved(to))
+    apply(st, by, &case, &t, req, checked).await?;
+    Ok(Acted::Moved(t.to()))
+}
+
+/// A transition whose requirements hold: the checklist it leaves (when the step records
+/// materials) and the case's timeline so far.
+struct Checked {
+    list: Option<Vec<checklist::Entry>>,
+    events: Vec<cases::Event>,
+}
+
+/// Weighs the transition's guards (the lifecycle table's `requires`) against the case as the
+/// action would leave it: the same check the desk's intake makes.
+async fn checked(st: &Shared, case: &Case, t: &Transition, req: &Request) -> CaseResult<Checked> {
+    let list = updated_checklist(case, t, req);
+    let stored = checklist::from_json(&case.checklist);
+    let events = cases::events(&st.db, case.id).await?;
+    let standing = Standing::of(st, case, &events).await?;
+    standing.check(t, list.as_deref().unwrap_or(&stored), &req.note)?;
+    Ok(Checked { list, events })
 }
 
 /// The transition of `action` from `from`, or a refusal naming what may be done instead.
@@ -101,27 +116,25 @@ fn find(lifecycle: &Lifecycle, from: State, action: &str) -> CaseResult<Transiti
         })
 }
 
-/// Takes the transition: checklist, due day, event, visit, routing.
+/// Takes a checked transition: checklist, due day, event, visit, routing.
 async fn apply(
     st: &Shared,
     by: &Worker,
     case: &Case,
-    from: State,
-    to: State,
-    action: &str,
+    t: &Transition,
     req: &Request,
+    checked: Checked,
 ) -> CaseResult<()> {
-    let list = updated_checklist(case, to, req)?;
-    let events = cases::events(&st.db, case.id).await?;
-    let history = deadline::history(&events, Some((&by.today, to)));
+    let (from, to) = (t.from(), t.to());
+    let history = deadline::history(&checked.events, Some((&by.today, to)));
     let calendar = st.calendar.get(&st.db).await?;
     let started = case.accepted_on.clone().unwrap_or_else(|| by.today.clone());
     let due = deadline::due_on(&calendar, &started, case.promised_days, to, &history);
-    let checklist_json = list.as_ref().map(|l| checklist::to_json(l));
+    let checklist_json = checked.list.as_ref().map(|l| checklist::to_json(l));
     let m = Move {
         from: from.code(),
         to: to.code(),
-        action,
+        action: t.action_code(),
         note: req.note.trim(),
         due_on: due.as_deref(),
         accepted_on: None,
@@ -138,49 +151,29 @@ async fn apply(
     Ok(())
 }
 
-/// The checklist after the change: on acceptance after 补正 the materials still marked
-/// missing must now be brought (those not named are taken as brought); when back office asks
-/// for more, the named ones become missing.
-fn updated_checklist(
-    case: &Case,
-    to: State,
-    req: &Request,
-) -> CaseResult<Option<Vec<checklist::Entry>>> {
-    let mut list = checklist::from_json(&case.checklist);
-    let from_waiting = case.state == State::AwaitingMaterials.code();
-    match to {
-        State::Accepted if from_waiting => {
-            for e in &mut list {
-                if e.status == MaterialStatus::Missing {
-                    e.status = req
-                        .statuses
-                        .get(&e.id)
-                        .copied()
-                        .unwrap_or(MaterialStatus::Brought);
-                }
-            }
-            let still: Vec<&str> = checklist::missing(&list)
-                .iter()
-                .map(|e| e.name.as_str())
-                .collect();
-            if !still.is_empty() {
-                return Err(CaseError::refuse(
-                    "materials_missing",
-                    format!("材料仍不齐（缺：{}），不能受理", still.join("、")),
-                ));
-            }
-            Ok(Some(list))
-        }
-        State::AwaitingMaterials => {
-            for e in &mut list {
-                if let Some(s) = req.statuses.get(&e.id) {
-                    e.status = *s;
-                }
-            }
-            Ok(Some(list))
-        }
-        _ => Ok(None),
+/// The checklist as the step leaves it, for the steps that check materials (a materials guard
+/// in the table) or ask for them: the materials are recorded where they are checked. On
+/// acceptance after 补正 a material still marked missing and not named is taken as brought
+/// (the resident came back with the list); elsewhere a material not named keeps its status.
+/// None: the step leaves the checklist as it is.
+fn updated_checklist(case: &Case, t: &Transition, req: &Request) -> Option<Vec<checklist::Entry>> {
+    let records =
+        t.to() == State::AwaitingMaterials || t.guards().iter().any(|g| g.about_materials());
+    if !records {
+        return None;
     }
+    let returned = t.from() == State::AwaitingMaterials && t.to() == State::Accepted;
+    let mut list = checklist::from_json(&case.checklist);
+    for e in &mut list {
+        match req.statuses.get(&e.id) {
+            Some(s) => e.status = *s,
+            None if returned && e.status == MaterialStatus::Missing => {
+                e.status = MaterialStatus::Brought;
+            }
+            None => {}
+        }
+    }
+    Some(list)
 }
 
 /// Files a request for the head's approval and notes it on the timeline.
@@ -224,17 +217,14 @@ pub async fn decide(
     if !approve && answer.trim().is_empty() {
         return Err(CaseError::refuse("missing_note", "不同意须写明理由"));
     }
-    cases::decide_approval(&st.db, approval_id, approve, answer.trim(), &head.actor()).await?;
     if !approve {
+        cases::decide_approval(&st.db, approval_id, false, answer.trim(), &head.actor()).await?;
         let text = format!("不同意“{}”：{}", approval.action, answer.trim());
         cases::note(&st.db, case.id, "approval_refused", &text, &head.actor()).await?;
         return Ok(());
     }
     let from = state_of(&case)?;
-    let to: State = approval
-        .to_state
-        .parse()
-        .map_err(|_| CaseError::Internal(anyhow::anyhow!("approval {approval_id} state")))?;
+    let t = find(super::lifecycle(), from, &approval.action)?;
     let note = if answer.trim().is_empty() {
         format!("{}（经社区负责人审批同意）", approval.note)
     } else {
@@ -249,7 +239,11 @@ pub async fn decide(
         note,
         ..Request::default()
     };
-    apply(st, head, &case, from, to, &approval.action, &req).await
+    // Weighed again as the case is now, before the approval is recorded: approving does not
+    // lift the table's requirements, and a refused step leaves the request open.
+    let checked = checked(st, &case, &t, &req).await?;
+    cases::decide_approval(&st.db, approval_id, true, answer.trim(), &head.actor()).await?;
+    apply(st, head, &case, &t, &req, checked).await
 }
 
 async fn find_approval(

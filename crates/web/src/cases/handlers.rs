@@ -37,12 +37,14 @@ pub async fn act(
     let by = Worker::of(&ctx.me);
     let (fields, upload) = read_form(multipart).await?;
     let fields = Fields(fields);
+    // The page sends each missing material as "missing" with a "brought" box: a ticked box
+    // overrides, an unticked one leaves it missing.
     let mut statuses = std::collections::HashMap::new();
-    for m in fields.all("brought") {
-        statuses.insert(m.to_string(), MaterialStatus::Brought);
-    }
     for m in fields.all("missing") {
         statuses.insert(m.to_string(), MaterialStatus::Missing);
+    }
+    for m in fields.all("brought") {
+        statuses.insert(m.to_string(), MaterialStatus::Brought);
     }
     let visit = fields.get("visit");
     let req = Request {

@@ -7,13 +7,14 @@ use super::applicant::{self, Given, Identified};
 use super::channel::{self, Channel, MandateIn, Via};
 use super::checklist::{self, Entry, Known, MaterialStatus};
 use super::deadline;
+use super::guards::Standing;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
 use crate::catalogue::snapshot::{Current, Snapshot};
 use crate::server::Shared;
 use quanke_domain::case::{Lifecycle, State};
-use quanke_domain::catalogue::{Answers, BusinessKind, Mode, ServiceItem};
+use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role};
 use quanke_store::cases::{Case, NewCase};
 use quanke_store::orgs;
@@ -336,40 +337,17 @@ fn check_answers(item: &ServiceItem, answers: &Answers) -> CaseResult<()> {
     Ok(())
 }
 
+/// The outcome weighed with the guards of its line of the lifecycle table: the same check
+/// every later action makes (`guards::Standing`), so intake and case page cannot disagree.
 fn check_outcome(item: &ServiceItem, intake: &Intake, list: &[Entry]) -> CaseResult<()> {
-    let missing = checklist::missing(list);
-    let names = || {
-        missing
-            .iter()
-            .map(|e| e.name.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    match intake.outcome {
-        Outcome::Accept | Outcome::OnTheSpot if !missing.is_empty() => Err(CaseError::refuse(
-            "materials_missing",
-            format!(
-                "材料不齐，不能受理（缺：{}）。请选择“补正”出具一次性告知书",
-                names()
-            ),
-        )),
-        Outcome::OnTheSpot if item.mode != Mode::OnTheSpot => Err(CaseError::refuse(
-            "not_on_the_spot",
-            format!(
-                "“{}”是承诺件（{} 个工作日），不能即办，请受理",
-                item.name, item.promised_days
-            ),
-        )),
-        Outcome::RequestMaterials if missing.is_empty() => Err(CaseError::refuse(
-            "nothing_missing",
-            "没有标记为“缺”的材料；材料齐全请直接受理",
-        )),
-        Outcome::Reject if intake.note.trim().is_empty() => Err(CaseError::refuse(
-            "missing_reason",
-            "不予受理须写明理由和可去办理的地方",
-        )),
-        _ => Ok(()),
+    if intake.outcome == Outcome::Receive {
+        return Ok(());
     }
+    let target = intake.outcome.target();
+    let t = super::lifecycle()
+        .between(State::Received, target)
+        .ok_or_else(|| CaseError::refuse("not_allowed", "办件流程表不允许这样受理"))?;
+    Standing::at_intake(item.clone()).check(t, list, &intake.note)
 }
 
 /// The state the case starts in and the action recorded, checked against the lifecycle.

@@ -13,6 +13,7 @@ pub mod deadline;
 mod desk;
 pub mod escalation;
 mod fields;
+pub mod guards;
 mod handlers;
 pub mod intake;
 mod page;

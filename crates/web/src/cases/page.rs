@@ -5,6 +5,7 @@
 use super::CaseError;
 use super::act::{load, state_of};
 use super::checklist::{self, MaterialStatus};
+use super::guards::Standing;
 use super::view::{action_label, state_label};
 use super::worker::Worker;
 use super::{deadline, intake};
@@ -15,7 +16,7 @@ use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_domain::case::{State as CaseState, due_status};
+use quanke_domain::case::{Guard, State as CaseState, Transition, Unmet, due_status};
 use quanke_domain::{OrgKind, OrgPath, Role};
 use quanke_store::cases::{self, Case};
 use quanke_store::users;
@@ -63,15 +64,25 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         })
         .collect();
     let role = ctx.me.user.role;
-    let actions: Vec<Value> = lifecycle
-        .actions_from(state, role)
-        .into_iter()
-        .map(|t| context! {
-            code => t.action_code(), label => t.action_label(), to => t.to().label(),
-            needs_note => t.needs_note(), needs_approval => t.needs_head_approval() && role != Role::CommunityHead,
+    let list = checklist::from_json(&case.checklist);
+    let offered = lifecycle.actions_from(state, role);
+    let form = MaterialsForm::of(&offered, state, &list);
+    let standing = if offered.is_empty() {
+        None
+    } else {
+        Some(Standing::of(st, case, &events).await?)
+    };
+    let actions: Vec<Value> = offered
+        .iter()
+        .map(|t| {
+            let blocked = standing.as_ref().map(|s| form.blocking(s, t, &list)).unwrap_or_default();
+            context! {
+                code => t.action_code(), label => t.action_label(), to => t.to().label(),
+                needs_note => t.needs_note(), needs_approval => t.needs_head_approval() && role != Role::CommunityHead,
+                blocked => blocked.join("；"),
+            }
         })
         .collect();
-    let list = checklist::from_json(&case.checklist);
     let approval = cases::pending_approval(&st.db, case.id).await?;
     let transfers = cases::transfers(&st.db, case.id).await?;
     let places = crate::registry::places::Places::within(
@@ -102,6 +113,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
             status => e.status.label(), missing => e.status == MaterialStatus::Missing,
         }).collect::<Vec<_>>(),
         missing => checklist::missing(&list).len(),
+        materials_form => context! { brought => form.brought, brought_checked => form.brought_checked, missing => form.missing },
         actions, timeline,
         visits => visits.iter().map(|v| context! { at => v.at, purpose => visit_label(&v.purpose) }).collect::<Vec<_>>(),
         files => files.iter().map(|f| context! { id => f.id, name => &f.file_name, size => f.size, at => f.at }).collect::<Vec<_>>(),
@@ -131,6 +143,54 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         }),
         may_rate => matches!(state, CaseState::Completed | CaseState::Delivered),
     })
+}
+
+/// The material boxes the action form offers: the steps that check or ask for materials record
+/// them (see `act::updated_checklist`), so the form lets the worker state them there.
+struct MaterialsForm {
+    /// Boxes to confirm missing materials as brought (a step requires complete materials).
+    brought: bool,
+    /// Ticked by default: the resident came back with the one-time notice's list.
+    brought_checked: bool,
+    /// Boxes to mark materials missing (a step asks for materials).
+    missing: bool,
+}
+
+impl MaterialsForm {
+    fn of(offered: &[&Transition], state: CaseState, list: &[checklist::Entry]) -> MaterialsForm {
+        let checks = offered
+            .iter()
+            .any(|t| t.guards().contains(&Guard::MaterialsComplete));
+        MaterialsForm {
+            brought: checks && !checklist::missing(list).is_empty(),
+            brought_checked: state == CaseState::AwaitingMaterials,
+            missing: offered
+                .iter()
+                .any(|t| t.to() == CaseState::AwaitingMaterials),
+        }
+    }
+
+    /// Why the button of `t` cannot work, whatever the worker fills in: the requirements that
+    /// fail and that the form cannot change (the note and the boxes offered are checked when
+    /// the form is sent). Empty: the button is offered.
+    fn blocking(
+        &self,
+        standing: &Standing,
+        t: &Transition,
+        list: &[checklist::Entry],
+    ) -> Vec<String> {
+        standing
+            .unmet(t, list, "")
+            .into_iter()
+            .filter(|u| match u {
+                Unmet::NoteMissing { .. } => false,
+                Unmet::MaterialsMissing { .. } => !self.brought,
+                Unmet::NothingMissing => !self.missing,
+                _ => true,
+            })
+            .map(|u| u.to_string())
+            .collect()
+    }
 }
 
 /// The street's path above a community path ("/1/2/" → "/1/").

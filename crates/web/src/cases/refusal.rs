@@ -8,6 +8,16 @@ use quanke_store::StoreError;
 pub struct Refusal {
     pub code: &'static str,
     pub message: String,
+    /// Every requirement of the lifecycle table that failed, when the refusal comes from them
+    /// (a program may act on each: mark materials, ask for assignment...).
+    pub reasons: Vec<Reason>,
+}
+
+/// One failed requirement: its stable code and the sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reason {
+    pub code: &'static str,
+    pub message: String,
 }
 
 impl Refusal {
@@ -15,7 +25,12 @@ impl Refusal {
         Refusal {
             code,
             message: message.into(),
+            reasons: Vec::new(),
         }
+    }
+
+    pub fn with_reasons(self, reasons: Vec<Reason>) -> Self {
+        Refusal { reasons, ..self }
     }
 }
 

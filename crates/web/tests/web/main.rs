@@ -17,3 +17,4 @@ mod registry;
 mod trust_auth;
 mod trust_intake;
 mod trust_limits;
+mod trust_rules;

@@ -134,6 +134,9 @@ pub async fn populate(db: &Db, residents: u64) -> Result<Sample> {
             source: "合成数据".into(),
             now: NOW,
             today: "2026-11-28".into(),
+            area: quanke_domain::OrgPath::from_stored("/".into()),
+            atomic: false,
+            run: None,
         };
         let community_path = org.path.as_str().to_string();
         let writer = import_residents(db, rx, &ctx);

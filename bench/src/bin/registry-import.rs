@@ -47,6 +47,9 @@ async fn main() -> Result<()> {
         today: time::macros::date!(2026 - 11 - 28),
         now: NOW,
         actor: "bench".into(),
+        actor_id: None,
+        ip: String::new(),
+        area: target.community.path.clone(),
         file_name: ledger.display().to_string(),
     };
     let started = Instant::now();

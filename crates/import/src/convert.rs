@@ -23,6 +23,8 @@ pub(crate) fn new_resident(
         room: d.room,
     });
     NewResident {
+        // Set by the reader, which knows the row.
+        row: 0,
         name_initials: name_initials(&r.name),
         id_number: r.id.as_str().to_string(),
         name: r.name,

@@ -11,8 +11,9 @@ use quanke_ledger::registry::{
     ColumnMapping, LedgerReader, Progress, ReportLine, Severity, write_problem_report,
 };
 use quanke_ledger::{LedgerError, SheetProblem};
+use quanke_domain::OrgPath;
 use quanke_store::registry::{
-    ImportContext, ImportCounts, ImportMsg, NewResident, import_residents,
+    ImportContext, ImportCounts, ImportMsg, NewResident, RunLog, import_residents, rows_outside,
 };
 use quanke_store::{Db, StoreError};
 use time::Date;
@@ -41,9 +42,20 @@ pub struct Options {
     pub today: Date,
     pub now: i64,
     pub actor: String,
+    /// The signed-in account importing, for the audit log; `None` on the command line.
+    pub actor_id: Option<i64>,
+    pub ip: String,
+    /// The part of the org tree the import may write: the importer's own. A row whose person is
+    /// registered outside it is reported as needing a transfer and never written.
+    pub area: OrgPath,
     /// The file's name as people know it, for each person's history.
     pub file_name: String,
 }
+
+/// The report's words for a row whose person is registered outside the importer's area. The
+/// same words whatever holds the record (another community, someone who moved out of one), and
+/// nothing about it: not the name, the place or the state.
+pub const OUTSIDE_AREA: &str = "不在本辖区，需办理迁入/转移";
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
@@ -54,6 +66,9 @@ pub struct Outcome {
     pub invalid: u64,
     pub errors: u64,
     pub warnings: u64,
+    /// Rows with errors because their person is registered outside the importer's area
+    /// (counted in `invalid` too).
+    pub outside: u64,
     /// The problem report, when there was anything to report.
     pub report: Option<PathBuf>,
     /// Header titles that name no field and were ignored.
@@ -124,32 +139,60 @@ async fn pass(
     let (tx, rx) = mpsc::channel::<ImportMsg>(4);
     let reader = {
         let (path, target, opts) = (path.to_path_buf(), target.clone(), opts.clone());
-        let tx = writing.then_some(tx);
-        tokio::task::spawn_blocking(move || read_all(&path, &target, &opts, tx, &*progress))
+        tokio::task::spawn_blocking(move || read_all(&path, &target, &opts, Some(tx), &*progress))
     };
     let ctx = ImportContext {
         actor: opts.actor.clone(),
         source: format!("导入 {}", opts.file_name),
         now: opts.now,
         today: opts.today.to_string(),
+        area: opts.area.clone(),
+        atomic: opts.commit == Commit::All,
+        run: Some(RunLog {
+            file_name: opts.file_name.clone(),
+            community_path: target.community.path.clone(),
+            actor_id: opts.actor_id,
+            ip: opts.ip.clone(),
+        }),
     };
+    // The dry run asks the same question of the store that the import's writer answers.
     let writer = async {
         if writing {
-            import_residents(db, rx, &ctx).await.map(Some)
+            let counts = import_residents(db, rx, &ctx).await?;
+            Ok::<_, StoreError>((counts.outside.clone(), Some(counts)))
         } else {
-            drop(rx);
-            Ok(None)
+            Ok((rows_outside(db, rx, &opts.area).await?, None))
         }
     };
     let (read, written) = tokio::join!(reader, writer);
-    let (mut outcome, lines) = read.map_err(|e| ImportError::Interrupted(e.to_string()))??;
-    outcome.written = written?;
+    let (mut outcome, mut lines) = read.map_err(|e| ImportError::Interrupted(e.to_string()))??;
+    let (outside, written) = written?;
+    outcome.written = written;
+    mark_outside(&mut outcome, &mut lines, &outside);
     outcome.first_problems = lines.iter().take(FIRST_PROBLEMS).cloned().collect();
     if !lines.is_empty() {
         write_problem_report(&opts.report, lines)?;
         outcome.report = Some(opts.report.clone());
     }
     Ok(outcome)
+}
+
+/// Turns rows found outside the area from valid into rows with an error, in row order.
+fn mark_outside(outcome: &mut Outcome, lines: &mut Vec<ReportLine>, rows: &[u32]) {
+    if rows.is_empty() {
+        return;
+    }
+    let n = rows.len() as u64;
+    outcome.outside = n;
+    outcome.valid -= n;
+    outcome.invalid += n;
+    outcome.errors += n;
+    let column = Field::IdNumber.label();
+    lines.extend(
+        rows.iter()
+            .map(|&row| line(row, column, "", OUTSIDE_AREA, Severity::Error)),
+    );
+    lines.sort_by_key(|l| l.row);
 }
 
 /// The blocking half: read, check, send the valid rows (when `tx` is given), then `Commit`.
@@ -231,9 +274,9 @@ fn read_all(
                     community.as_str()
                 });
                 let org = org.to_string();
-                batch.push(new_resident(record, &org, &community, |f| {
-                    titles.contains_key(&f)
-                }));
+                let mut person = new_resident(record, &org, &community, |f| titles.contains_key(&f));
+                person.row = number;
+                batch.push(person);
             }
             Err(problems) => {
                 outcome.invalid += 1;

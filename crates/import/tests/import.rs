@@ -69,6 +69,9 @@ async fn import(db: &Db, target: &Target, path: &Path, commit: Commit) -> Outcom
         today: time::macros::date!(2026 - 11 - 28),
         now: NOW,
         actor: "测试".into(),
+        actor_id: None,
+        ip: String::new(),
+        area: target.community.path.clone(),
         file_name: "台账.xlsx".into(),
     };
     quanke_import::run(db, path, target, &opts, Arc::new(|_| {}))
@@ -209,6 +212,9 @@ async fn a_file_without_required_columns_is_refused(db: &Db) {
         today: time::macros::date!(2026 - 11 - 28),
         now: NOW,
         actor: "测试".into(),
+        actor_id: None,
+        ip: String::new(),
+        area: target.community.path.clone(),
         file_name: "无身份证.xlsx".into(),
     };
     let err = quanke_import::run(db, &path, &target, &opts, Arc::new(|_| {}))

@@ -113,6 +113,9 @@ async fn residents(db: &Db, community: &str) -> (i64, i64) {
         source: "测试".into(),
         now: NOW,
         today: TODAY.into(),
+        area: quanke_domain::OrgPath::from_stored("/".into()),
+        atomic: false,
+        run: None,
     };
     let writer = registry::import_residents(db, rx, &ctx);
     let sender = async move {

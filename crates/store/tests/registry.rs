@@ -21,6 +21,9 @@ fn ctx(source: &str) -> ImportContext {
         source: source.into(),
         now: NOW,
         today: "2026-11-28".into(),
+        area: quanke_domain::OrgPath::from_stored("/".into()),
+        atomic: false,
+        run: None,
     }
 }
 

@@ -1,14 +1,16 @@
 //! `quanke registry import`: a residents ledger into the registry. Without `--commit` it is the
 //! dry run: it checks every row, writes the problem report and nothing else.
 
-use super::{open, user::record};
+use super::open;
 use crate::config::Config;
 use anyhow::bail;
 use clap::{Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressStyle};
 use quanke_import::{Commit, Options, Outcome, Progress, Target};
+use quanke_domain::OrgPath;
 use quanke_ledger::registry::ColumnMapping;
-use quanke_store::{Db, registry::mapping};
+use quanke_store::Db;
+use quanke_store::registry::{mapping, runs};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use time::{OffsetDateTime, UtcOffset};
@@ -31,6 +33,8 @@ pub enum RegistryAction {
         #[arg(long)]
         report: Option<PathBuf>,
     },
+    /// 未完成的导入 / imports cut off midway (run the same file again to complete one)
+    Unfinished,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,9 +69,42 @@ pub async fn run(cfg: &Config, action: RegistryAction) -> anyhow::Result<()> {
             )
             .await
         }
+        RegistryAction::Unfinished => match list_unfinished(&db, &everywhere()).await {
+            Ok(0) => {
+                println!("没有未完成的导入");
+                Ok(())
+            }
+            other => other.map(drop),
+        },
     };
     db.close().await;
     result
+}
+
+/// The whole org tree, for commands that act for the whole installation.
+fn everywhere() -> OrgPath {
+    OrgPath::from_stored("/".into())
+}
+
+/// Prints the imports into `within` that were cut off, and how to complete them; returns how
+/// many there are.
+async fn list_unfinished(db: &Db, within: &OrgPath) -> anyhow::Result<usize> {
+    let runs = runs::unfinished(db, within).await?;
+    for r in &runs {
+        let kept = if r.atomic {
+            "全部导入，未写入任何数据".to_string()
+        } else {
+            format!(
+                "已提交 {} 行（新增 {}，更新 {}，未变 {}）",
+                r.rows_written, r.created, r.updated, r.unchanged
+            )
+        };
+        println!(
+            "未完成的导入 第 {} 次：{}，{} 开始，{}；若已中断，用同一文件重新导入即可补全",
+            r.id, r.file_name, r.actor, kept
+        );
+    }
+    Ok(runs.len())
 }
 
 /// "台账.xlsx" → "台账-问题清单.xlsx" in the same folder.
@@ -91,7 +128,10 @@ async fn import(
         Ok(t) => t,
         Err(message) => bail!(message),
     };
-    let mapping = load_mapping(db, mapping_name).await?;
+    let mapping = load_mapping(db, &target.community.path, mapping_name).await?;
+    if commit != Commit::DryRun {
+        list_unfinished(db, &target.community.path).await?;
+    }
     let now = OffsetDateTime::now_utc().to_offset(UtcOffset::from_hms(8, 0, 0)?);
     let opts = Options {
         commit,
@@ -100,6 +140,11 @@ async fn import(
         today: now.date(),
         now: now.unix_timestamp(),
         actor: "命令行 (cli)".into(),
+        actor_id: None,
+        ip: String::new(),
+        // The command line imports one community's ledger: people registered in another
+        // community are that community's, and move only through a transfer.
+        area: target.community.path.clone(),
         file_name: file
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -112,14 +157,6 @@ async fn import(
     bar.finish_and_clear();
     let outcome = outcome?;
     print_outcome(&outcome, commit);
-    if let Some(w) = outcome.written.filter(|w| w.committed) {
-        let detail = format!(
-            "新增 {}，更新 {}，未变 {}",
-            w.created, w.updated, w.unchanged
-        );
-        let path = target.community.path.as_str();
-        record(db, "registry_imported", &opts.file_name, &detail, path).await?;
-    }
     if commit == Commit::All && outcome.invalid > 0 {
         bail!(
             "有 {} 行存在错误，按 --commit all 的要求未导入任何一行",
@@ -129,11 +166,15 @@ async fn import(
     Ok(())
 }
 
-async fn load_mapping(db: &Db, name: Option<&str>) -> anyhow::Result<ColumnMapping> {
+async fn load_mapping(
+    db: &Db,
+    community: &OrgPath,
+    name: Option<&str>,
+) -> anyhow::Result<ColumnMapping> {
     let Some(name) = name else {
         return Ok(ColumnMapping::default());
     };
-    match mapping::get(db, name).await? {
+    match mapping::get(db, community, name).await? {
         Some(body) => Ok(serde_json::from_str(&body)?),
         None => bail!("没有名为“{name}”的列对应关系"),
     }
@@ -167,7 +208,14 @@ fn print_outcome(o: &Outcome, commit: Commit) {
         Some(path) => println!("问题清单：{}", path.display()),
         None => println!("没有发现问题"),
     }
-    match (commit, o.written) {
+    if o.outside > 0 {
+        println!(
+            "其中 {} 行的人员{}，未写入",
+            o.outside,
+            quanke_import::OUTSIDE_AREA
+        );
+    }
+    match (commit, &o.written) {
         (Commit::DryRun, _) => {
             println!(
                 "这是试导入，未写入任何数据；确认后用 --commit valid（只导入无误的行）或 --commit all（全部无误才导入）"

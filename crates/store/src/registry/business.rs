@@ -31,14 +31,24 @@ pub struct NewBusiness<'a> {
     pub org_path: &'a str,
 }
 
-/// Registers a business, or updates the one with the same credit code.
-pub async fn upsert_business(db: &Db, b: &NewBusiness<'_>, now: i64) -> Result<i64> {
+/// Registers a business, or updates the one with the same credit code when it lies within
+/// `within` (the registrar's part of the org tree). `None` when the code belongs to a business
+/// outside it: that record is not touched, and the caller must not say that it exists. The check
+/// is the upsert's own condition, so no registration between a check and a write can slip by.
+pub async fn register_business(
+    db: &Db,
+    b: &NewBusiness<'_>,
+    within: &OrgPath,
+    now: i64,
+) -> Result<Option<i64>> {
     let sql = "INSERT INTO registry_businesses (credit_code, name, kind, address, contact_name, \
                contact_phone, fire_category, org_path, created_at, updated_at) \
                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) ON CONFLICT (credit_code) DO UPDATE \
                SET name = $2, kind = $3, address = $4, contact_name = $5, contact_phone = $6, \
-               fire_category = $7, org_path = $8, updated_at = $9 RETURNING id";
-    let (id,): (i64,) = with_pool!(db, |p| sqlx::query_as(sql)
+               fire_category = $7, org_path = $8, updated_at = $9 \
+               WHERE registry_businesses.org_path >= $10 AND registry_businesses.org_path < $11 \
+               RETURNING id";
+    let row: Option<(i64,)> = with_pool!(db, |p| sqlx::query_as(sql)
         .bind(b.credit_code)
         .bind(b.name)
         .bind(b.kind)
@@ -48,9 +58,11 @@ pub async fn upsert_business(db: &Db, b: &NewBusiness<'_>, now: i64) -> Result<i
         .bind(b.fire_category)
         .bind(b.org_path)
         .bind(now)
-        .fetch_one(p)
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .fetch_optional(p)
         .await?);
-    Ok(id)
+    Ok(row.map(|r| r.0))
 }
 
 /// Businesses within `within`, by name.

@@ -1,13 +1,20 @@
-//! Writing checked ledger rows, fed in batches. Rows are committed in steps of
-//! `CHECKPOINT_ROWS`, so that a long import never holds SQLite's single write lock for more than
-//! a moment (the desk keeps working while a district's ledger goes in); the caller that must
-//! write all or nothing checks the whole file first. Importing the same rows again changes
-//! nothing, so an interrupted import is finished by running it again.
+//! Writing checked ledger rows, fed in batches. An import writes only inside its area (the
+//! importer's part of the org tree): a row whose person is registered outside it is left out
+//! and reported, never written. A stepped import commits every `CHECKPOINT_ROWS` rows, so
+//! that a long import never holds SQLite's single write lock for more than a moment (the desk
+//! keeps working while a district's ledger goes in); an atomic one writes everything in one
+//! transaction. A ledger import is recorded as a run (see `runs`) with an audit entry at its
+//! start, at every committed step and at its end, each in the transaction it describes.
+//! Importing the same rows again changes nothing, so an interrupted import is finished by
+//! running it again.
 
 use std::collections::{HashMap, HashSet};
 
+use quanke_domain::OrgPath;
 use sqlx::{FromRow, QueryBuilder};
 use tokio::sync::mpsc::Receiver;
+
+use super::runs::{RunLog, finish_run, start_run, step_run};
 
 use crate::db::with_pool;
 use crate::{Backend, Db, Result};
@@ -16,6 +23,8 @@ use crate::{Backend, Db, Result};
 /// stored value is kept; `Some("")` clears it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NewResident {
+    /// The ledger row it was read from, for reporting a row left out; 0 when not from a file.
+    pub row: u32,
     pub id_number: String,
     pub name: String,
     pub name_initials: String,
@@ -53,23 +62,47 @@ pub enum ImportMsg {
     Commit,
 }
 
-/// Who imports what, and when.
+/// Who imports what, where, and when.
 pub struct ImportContext {
     pub actor: String,
     /// Shown in a person's history, e.g. "导入 卖鱼桥台账.xlsx".
     pub source: String,
     pub now: i64,
     pub today: String,
+    /// The part of the org tree this import may write; see `outside`.
+    pub area: OrgPath,
+    /// One transaction for everything (all or nothing) instead of steps.
+    pub atomic: bool,
+    /// The run to record, for ledger imports; `None` for one person registered at the desk.
+    pub run: Option<RunLog>,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportCounts {
     pub created: u64,
     pub updated: u64,
     pub unchanged: u64,
-    /// True when the producer sent `Commit`; otherwise the rows since the last checkpoint were
-    /// rolled back.
+    /// The ledger rows left out because their person is registered outside the import's area.
+    pub outside: Vec<u32>,
+    /// True when the producer sent `Commit` and it was committed; otherwise what was not yet
+    /// committed (everything, for an atomic import) was rolled back.
     pub committed: bool,
+    /// The recorded run, when the context asked for one.
+    pub run: Option<i64>,
+}
+
+impl ImportCounts {
+    /// Rows taken in so far: written, found unchanged, or left out as outside the area.
+    pub fn rows(&self) -> u64 {
+        self.created + self.updated + self.unchanged + self.outside.len() as u64
+    }
+}
+
+/// The one rule for writing a known person: an import may touch people registered inside its
+/// area only. The person elsewhere is not moved or changed; the row is reported as needing a
+/// transfer, in words that are the same whoever holds the record.
+pub(crate) fn outside(area: &OrgPath, org_path: &str) -> bool {
+    !org_path.starts_with(area.as_str())
 }
 
 #[derive(FromRow)]
@@ -158,6 +191,12 @@ pub async fn import_residents(
                 sqlx::query(pragma).execute(&mut *conn).await?;
             }
         }
+        if let Some(run) = &ctx.run {
+            // Committed before any row, so an import cut off at once still left its trace.
+            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            counts.run = Some(start_run!(tx, run, ctx));
+            tx.commit().await?;
+        }
         let mut tx = sqlx::Connection::begin(&mut *conn).await?;
         let mut uncommitted = 0;
         loop {
@@ -167,13 +206,25 @@ pub async fn import_residents(
                     for chunk in dedupe(rows).chunks(CHUNK) {
                         write_chunk!(tx, chunk, ctx, ids, counts);
                     }
-                    if uncommitted >= CHECKPOINT_ROWS {
+                    if !ctx.atomic && uncommitted >= CHECKPOINT_ROWS {
+                        if let (Some(run), Some(id)) = (&ctx.run, counts.run) {
+                            step_run!(tx, run, id, ctx, counts);
+                        }
                         tx.commit().await?;
                         tx = sqlx::Connection::begin(&mut *conn).await?;
                         uncommitted = 0;
                     }
                 }
+                // All or nothing: a person found outside the area while writing (registered
+                // elsewhere after the check) makes it nothing.
+                Some(ImportMsg::Commit) if ctx.atomic && !counts.outside.is_empty() => {
+                    tx.rollback().await?;
+                    break;
+                }
                 Some(ImportMsg::Commit) => {
+                    if let (Some(run), Some(id)) = (&ctx.run, counts.run) {
+                        finish_run!(tx, run, id, ctx, counts);
+                    }
                     tx.commit().await?;
                     counts.committed = true;
                     break;
@@ -200,6 +251,43 @@ pub async fn import_residents(
     Ok(counts)
 }
 
+/// The dry run's half of `outside`: consumes `rx` like `import_residents` but writes nothing,
+/// and returns the rows an import into `area` would leave out.
+pub async fn rows_outside(
+    db: &Db,
+    mut rx: Receiver<ImportMsg>,
+    area: &OrgPath,
+) -> Result<Vec<u32>> {
+    let mut away = Vec::new();
+    while let Some(ImportMsg::Rows(rows)) = rx.recv().await {
+        for chunk in rows.chunks(CHUNK) {
+            let found: Vec<(String, String)> = with_pool!(db, |p| {
+                let mut q = QueryBuilder::new(
+                    "SELECT id_number, org_path FROM registry_residents WHERE id_rev IN (",
+                );
+                let mut list = q.separated(", ");
+                for r in chunk {
+                    list.push_bind(reversed(&r.id_number));
+                }
+                q.push(")");
+                q.build_query_as().fetch_all(p).await?
+            });
+            let held: HashSet<&str> = found
+                .iter()
+                .filter(|(_, org)| outside(area, org))
+                .map(|(number, _)| number.as_str())
+                .collect();
+            away.extend(
+                chunk
+                    .iter()
+                    .filter(|r| held.contains(r.id_number.as_str()))
+                    .map(|r| r.row),
+            );
+        }
+    }
+    Ok(away)
+}
+
 /// The same person twice in one batch: the later row wins, as it would in a ledger read top down.
 fn dedupe(rows: Vec<NewResident>) -> Vec<NewResident> {
     let mut last: HashMap<&str, usize> = HashMap::with_capacity(rows.len());
@@ -222,12 +310,19 @@ fn dedupe(rows: Vec<NewResident>) -> Vec<NewResident> {
 /// changed people one by one with their changes recorded.
 macro_rules! write_chunk {
     ($tx:ident, $chunk:expr, $ctx:expr, $ids:ident, $counts:ident) => {{
-        let chunk: &[NewResident] = $chunk;
-        resolve_dwellings!($tx, chunk, $ids);
-        resolve_households!($tx, chunk, $ids, $ctx);
-        let existing = load_existing!($tx, chunk);
+        let all: &[NewResident] = $chunk;
+        let existing = load_existing!($tx, all);
+        let (away, chunk): (Vec<&NewResident>, Vec<&NewResident>) =
+            all.iter().partition(|r| {
+                existing
+                    .get(r.id_number.as_str())
+                    .is_some_and(|e| outside(&$ctx.area, &e.org_path))
+            });
+        $counts.outside.extend(away.iter().map(|r| r.row));
+        resolve_dwellings!($tx, chunk.iter().copied(), $ids);
+        resolve_households!($tx, chunk.iter().copied(), $ids, $ctx);
         let (fresh, known): (Vec<&NewResident>, Vec<&NewResident>) = chunk
-            .iter()
+            .into_iter()
             .partition(|r| !existing.contains_key(r.id_number.as_str()));
         if !fresh.is_empty() {
             insert_fresh!($tx, fresh, $ctx, $ids);

@@ -6,12 +6,15 @@ mod import;
 pub mod mapping;
 mod person;
 pub mod retention;
+pub mod runs;
 mod search;
 
-pub use business::{Business, NewBusiness, businesses, upsert_business};
+pub use business::{Business, NewBusiness, businesses, register_business};
 pub use import::{
     ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident, import_residents,
+    rows_outside,
 };
+pub use runs::RunLog;
 pub use person::{
     ChangeRow, Membership, Resident, Tag, audit_target, changes, household_members, id_by_number,
     memberships, move_out, readers, resident, resident_by_number_within, resident_within, tags,

@@ -17,10 +17,13 @@ use minijinja::context;
 use quanke_domain::ident::{credit_code, phone};
 use quanke_domain::{OrgKind, Permission};
 use quanke_store::orgs;
-use quanke_store::registry::{NewBusiness, businesses, upsert_business};
+use quanke_store::registry::{NewBusiness, businesses, register_business};
 use serde::{Deserialize, Serialize};
 
 const LISTED: i64 = 500;
+/// The answer for a credit code that cannot be registered in the registrar's area.
+const NOT_REGISTRABLE: &str = "这个统一社会信用代码不能在本辖区登记。请核对代码；\
+                               如单位已从其他辖区迁入，请联系街道办理转移。";
 const FIRE_CATEGORIES: [&str; 3] = ["一般单位", "重点单位", "九小场所"];
 
 #[derive(Serialize)]
@@ -102,7 +105,14 @@ pub async fn register(
         fire_category: category,
         org_path: grid.path.as_str(),
     };
-    upsert_business(&st.db, &b, clock::now()).await?;
+    // A code held outside the registrar's area gets the same answer whatever the reason, so the
+    // form cannot be used to learn which businesses the rest of the street has registered.
+    if register_business(&st.db, &b, &ctx.me.scope.org, clock::now())
+        .await?
+        .is_none()
+    {
+        return Err(AppError::BadRequest(NOT_REGISTRABLE.into()));
+    }
     let ev = Event {
         action: "registry_business_saved",
         target: &format!("business:{}", code.as_str()),

@@ -10,7 +10,7 @@ use quanke_domain::OrgKind;
 use quanke_import::synthetic_resident;
 use quanke_store::orgs::{self, Org};
 use quanke_store::registry::{
-    ImportContext, ImportMsg, NewBusiness, NewResident, export, import_residents, upsert_business,
+    ImportContext, ImportMsg, NewBusiness, NewResident, export, import_residents, register_business,
 };
 use quanke_store::{Db, StoreError};
 use quanke_synth::{Community, Generator};
@@ -59,7 +59,7 @@ pub async fn ensure(db: &Db, street: &Org, roads: &[(&str, &[&str])]) -> Result<
                     fire_category: b.fire_safety.label(),
                     org_path: grid.path.as_str(),
                 };
-                upsert_business(db, &business, clock::now()).await?;
+                register_business(db, &business, &grid.path, clock::now()).await?;
             }
         }
         write(db, people).await?;
@@ -90,6 +90,9 @@ async fn write(db: &Db, people: Vec<NewResident>) -> Result<(), StoreError> {
         source: "演示数据".into(),
         now: clock::now(),
         today: clock::today(),
+        area: quanke_domain::OrgPath::from_stored("/".into()),
+        atomic: true,
+        run: None,
     };
     let counts = import_residents(db, rx, &ctx).await?;
     if !sent || !counts.committed {

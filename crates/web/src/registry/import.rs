@@ -6,6 +6,7 @@ use super::jobs::{Job, Plan, Stage};
 use super::places::Places;
 use super::{download, runner};
 use crate::auth::ClientIp;
+use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -16,7 +17,7 @@ use minijinja::{Value, context};
 use quanke_domain::Permission;
 use quanke_import::Commit;
 use quanke_store::orgs::Org;
-use quanke_store::registry::mapping;
+use quanke_store::registry::{mapping, runs};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -30,17 +31,42 @@ pub async fn form(
     Query(q): Query<FormQuery>,
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ImportRegistry)?;
-    let communities: Vec<Value> = communities(&st, &ctx)
-        .await?
+    let places = Places::within(&st.db, &ctx.me.scope.org).await?;
+    let communities: Vec<Value> = places
+        .communities()
         .iter()
         .map(|c| context! { code => &c.code, name => &c.name })
         .collect();
-    let mappings = mapping::names(&st.db).await?;
+    let mappings = mapping::names(&st.db, &ctx.me.scope.org).await?;
+    let unfinished = unfinished(&st, &ctx, &places).await?;
     let discarded = q.discarded.is_some();
     ctx.render(
         "registry_import.html",
-        context! { communities, mappings, discarded },
+        context! { communities, mappings, unfinished, discarded },
     )
+}
+
+/// Imports into the user's communities that started and never finished: cut off (a restart, a
+/// killed process) or, for a moment, still going. Importing the same file again completes one.
+async fn unfinished(st: &Shared, ctx: &Ctx, places: &Places) -> AppResult<Vec<Value>> {
+    let runs = runs::unfinished(&st.db, &ctx.me.scope.org).await?;
+    Ok(runs
+        .iter()
+        .map(|r| {
+            let code = places
+                .communities()
+                .iter()
+                .find(|c| c.path.as_str() == r.community_path)
+                .map(|c| c.code.clone());
+            context! {
+                id => r.id, file_name => &r.file_name, actor => &r.actor, atomic => r.atomic,
+                community => places.name(&r.community_path), code,
+                started => clock::format(r.started_at), last => clock::format(r.updated_at),
+                rows => r.rows_written, created => r.created, updated => r.updated,
+                unchanged => r.unchanged,
+            }
+        })
+        .collect())
 }
 
 /// The communities the user may import into: their own, or every one of their street.
@@ -118,7 +144,7 @@ pub async fn upload(State(st): State<Shared>, ctx: Ctx, form: Multipart) -> AppR
     };
     let mapping = match up.mapping.trim() {
         "" => None,
-        name if mapping::get(&st.db, name).await?.is_some() => Some(name.to_string()),
+        name if mapping::get(&st.db, &community.path, name).await?.is_some() => Some(name.to_string()),
         name => {
             return Err(AppError::BadRequest(format!(
                 "没有名为“{name}”的列对应关系"
@@ -135,6 +161,7 @@ pub async fn upload(State(st): State<Shared>, ctx: Ctx, form: Multipart) -> AppR
         .map_err(internal)?;
     let plan = Plan {
         owner: ctx.me.user.id,
+        area: ctx.me.scope.org.clone(),
         community,
         file_name: up.name,
         mapping,
@@ -143,7 +170,7 @@ pub async fn upload(State(st): State<Shared>, ctx: Ctx, form: Multipart) -> AppR
         import_report: dir.path().join("problems-import.xlsx"),
     };
     let id = st.imports.insert(Job::new(plan.clone(), dir));
-    runner::check(st.clone(), id.clone(), plan, ctx.me.user.username.clone());
+    runner::check(st.clone(), id.clone(), plan, ctx.me.clone());
     Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
 }
 

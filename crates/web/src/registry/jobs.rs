@@ -4,6 +4,7 @@
 //! deleted with the job: when it is discarded or, unattended, after `KEPT_FOR`.
 
 use quanke_ledger::registry::Progress;
+use quanke_domain::OrgPath;
 use quanke_store::orgs::Org;
 use serde::Serialize;
 use std::collections::HashMap;
@@ -35,6 +36,8 @@ impl Stage {
 #[derive(Debug, Clone)]
 pub struct Plan {
     pub owner: i64,
+    /// The uploader's part of the org tree: the import writes no one registered outside it.
+    pub area: OrgPath,
     pub community: Org,
     /// The file's name as uploaded, for pages and each person's history.
     pub file_name: String,
@@ -55,6 +58,8 @@ pub struct Checked {
     pub invalid: u64,
     pub errors: u64,
     pub warnings: u64,
+    /// Rows whose person is registered outside the uploader's area (counted in `invalid`).
+    pub outside: u64,
     pub ignored: Vec<String>,
     pub has_report: bool,
     /// The first lines of the report, to read on the page.
@@ -70,6 +75,8 @@ pub struct Imported {
     pub committed: bool,
     /// Rows with errors that were left out.
     pub skipped: u64,
+    /// Of those, rows whose person is registered outside the importer's area.
+    pub outside: u64,
 }
 
 pub struct Job {

@@ -41,7 +41,7 @@ pub async fn page(
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ImportRegistry)?;
     let name = q.name.unwrap_or_default();
-    let mut pairs: Vec<(String, String)> = match mapping::get(&st.db, &name).await? {
+    let mut pairs: Vec<(String, String)> = match mapping::get(&st.db, &ctx.me.scope.org, &name).await? {
         Some(body) => serde_json::from_str::<Stored>(&body)
             .map(|s| s.columns.into_iter().collect())
             .unwrap_or_default(),
@@ -59,7 +59,7 @@ async fn render(
     error: Option<String>,
     saved: bool,
 ) -> AppResult<Html<String>> {
-    let names = mapping::names(&st.db).await?;
+    let names = mapping::names(&st.db, &ctx.me.scope.org).await?;
     let fields: Vec<Value> = Field::ALL
         .iter()
         .map(|f| context! { code => f.code(), label => f.label() })
@@ -98,7 +98,11 @@ pub async fn save(
         }
     };
     let body = serde_json::to_string(&mapped).map_err(|e| AppError::Internal(e.into()))?;
-    mapping::save(&st.db, &name, &body, &ctx.me.user.username, clock::now()).await?;
+    mapping::save(
+        &st.db,
+        &ctx.me.scope.org,
+        &name,
+        &body, &ctx.me.user.username, clock::now()).await?;
     let detail = format!("{} 列", pairs.iter().filter(|(t, _)| !t.is_empty()).count());
     let ev = Event {
         action: "registry_mapping_saved",

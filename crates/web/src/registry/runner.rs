@@ -4,20 +4,32 @@
 
 use super::jobs::{Checked, Imported, Job, Plan, Stage};
 use super::problems::ProblemLine;
-use crate::audit::{self, Event};
 use crate::auth::CurrentUser;
 use crate::clock;
 use crate::server::Shared;
 use quanke_import::{Commit, Options, Outcome, Progress, Target};
 use quanke_ledger::registry::ColumnMapping;
+use quanke_domain::OrgPath;
 use quanke_store::Db;
 use quanke_store::registry::mapping;
 use std::sync::Arc;
 
+/// Who runs an import, for each person's history and the audit log.
+struct Who<'a> {
+    name: &'a str,
+    id: i64,
+    ip: &'a str,
+}
+
 /// Starts the dry run of a new job.
-pub fn check(st: Shared, id: String, plan: Plan, actor: String) {
+pub fn check(st: Shared, id: String, plan: Plan, me: CurrentUser) {
     tokio::spawn(async move {
-        let result = run(&st, &id, &plan, Commit::DryRun, &actor)
+        let who = Who {
+            name: &me.user.username,
+            id: me.user.id,
+            ip: "",
+        };
+        let result = run(&st, &id, &plan, Commit::DryRun, &who)
             .await
             .map(summarise);
         st.imports.update(&id, |job| match result {
@@ -33,10 +45,12 @@ pub fn check(st: Shared, id: String, plan: Plan, actor: String) {
 /// Starts the import of a checked job.
 pub fn import(st: Shared, id: String, plan: Plan, commit: Commit, me: CurrentUser, ip: String) {
     tokio::spawn(async move {
-        let result = match run(&st, &id, &plan, commit, &me.user.username).await {
-            Ok(outcome) => record(&st, &plan, &me, &ip, outcome).await,
-            Err(e) => Err(e),
+        let who = Who {
+            name: &me.user.username,
+            id: me.user.id,
+            ip: &ip,
         };
+        let result = run(&st, &id, &plan, commit, &who).await.map(imported);
         // The ledger holds everyone's personal data: once imported, the copy goes.
         let _ = tokio::fs::remove_file(&plan.upload).await;
         st.imports.update(&id, |job| match result {
@@ -59,7 +73,7 @@ async fn run(
     id: &str,
     plan: &Plan,
     commit: Commit,
-    actor: &str,
+    who: &Who<'_>,
 ) -> Result<Outcome, String> {
     let target = Target::resolve(&st.db, Some(&plan.community.code)).await?;
     let opts = Options {
@@ -68,10 +82,13 @@ async fn run(
             Commit::DryRun => plan.report.clone(),
             _ => plan.import_report.clone(),
         },
-        mapping: load_mapping(&st.db, plan.mapping.as_deref()).await?,
+        mapping: load_mapping(&st.db, &plan.community.path, plan.mapping.as_deref()).await?,
         today: super::dates::today(),
         now: clock::now(),
-        actor: actor.to_string(),
+        actor: who.name.to_string(),
+        actor_id: Some(who.id),
+        ip: who.ip.to_string(),
+        area: plan.area.clone(),
         file_name: plan.file_name.clone(),
     };
     let (progress_st, progress_id) = (st.clone(), id.to_string());
@@ -85,11 +102,15 @@ async fn run(
         .map_err(|e| e.to_string())
 }
 
-async fn load_mapping(db: &Db, name: Option<&str>) -> Result<ColumnMapping, String> {
+async fn load_mapping(
+    db: &Db,
+    community: &OrgPath,
+    name: Option<&str>,
+) -> Result<ColumnMapping, String> {
     let Some(name) = name else {
         return Ok(ColumnMapping::default());
     };
-    match mapping::get(db, name).await {
+    match mapping::get(db, community, name).await {
         Ok(Some(body)) => {
             serde_json::from_str(&body).map_err(|e| format!("列对应关系“{name}”无法读取：{e}"))
         }
@@ -106,43 +127,22 @@ fn summarise(o: Outcome) -> Checked {
         invalid: o.invalid,
         errors: o.errors,
         warnings: o.warnings,
+        outside: o.outside,
         ignored: o.ignored_columns,
         has_report: o.report.is_some(),
         lines,
     }
 }
 
-/// What the import wrote, audited when anything was committed.
-async fn record(
-    st: &Shared,
-    plan: &Plan,
-    me: &CurrentUser,
-    ip: &str,
-    o: Outcome,
-) -> Result<Imported, String> {
+/// What the import wrote; the store audited it, step by step, as it committed.
+fn imported(o: Outcome) -> Imported {
     let written = o.written.unwrap_or_default();
-    let imported = Imported {
+    Imported {
         created: written.created,
         updated: written.updated,
         unchanged: written.unchanged,
         committed: written.committed,
         skipped: o.invalid,
-    };
-    if written.committed {
-        let detail = format!(
-            "{}：新增 {}，更新 {}，未变 {}，跳过有错误的行 {}",
-            plan.community.name, imported.created, imported.updated, imported.unchanged, o.invalid
-        );
-        let ev = Event {
-            action: "registry_imported",
-            target: &plan.file_name,
-            detail: &detail,
-            ip,
-            org_path: plan.community.path.as_str(),
-        };
-        audit::by_user(st, me, ev)
-            .await
-            .map_err(|e| format!("已导入，但安全审计记录写入失败：{e}"))?;
+        outside: o.outside,
     }
-    Ok(imported)
 }

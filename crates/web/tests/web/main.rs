@@ -18,3 +18,4 @@ mod trust_auth;
 mod trust_intake;
 mod trust_limits;
 mod trust_rules;
+mod trust_registry;

@@ -579,7 +579,8 @@ async fn a_saved_mapping_reads_odd_headers(app: &App) {
         )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
-    let stored = store::mapping::get(&app.db, "老台账")
+    let myq = orgs::by_code(&app.db, "MYQ").await.unwrap();
+    let stored = store::mapping::get(&app.db, &myq.path, "老台账")
         .await
         .unwrap()
         .unwrap();

@@ -60,6 +60,7 @@ pub async fn register(
 }
 
 async fn write(st: &Shared, person: NewResident, actor: &str) -> AppResult<()> {
+    let person_community = person.community_path.clone();
     let (tx, rx) = mpsc::channel(2);
     // Both messages fit the channel, so sending before the writer runs cannot block.
     let sent = tx.send(ImportMsg::Rows(vec![person])).await.is_ok()
@@ -70,6 +71,10 @@ async fn write(st: &Shared, person: NewResident, actor: &str) -> AppResult<()> {
         source: "窗口登记".into(),
         now: clock::now(),
         today: clock::today(),
+        // A new person, placed in the desk's community; no one registered elsewhere is touched.
+        area: quanke_domain::OrgPath::from_stored(person_community),
+        atomic: true,
+        run: None,
     };
     let counts = registry::import_residents(&st.db, rx, &ctx).await?;
     if !sent || !counts.committed {

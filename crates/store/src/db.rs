@@ -60,6 +60,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case work",
         include_str!("../migrations/sqlite/0005_case_work.sql"),
     ),
+    (
+        6,
+        "trust",
+        include_str!("../migrations/sqlite/0006_trust.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -86,6 +91,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         5,
         "case work",
         include_str!("../migrations/postgres/0005_case_work.sql"),
+    ),
+    (
+        6,
+        "trust",
+        include_str!("../migrations/postgres/0006_trust.sql"),
     ),
 ];
 

@@ -5,6 +5,7 @@
 //! be read and changed without touching code; every state change is checked against them.
 
 mod clock;
+mod document;
 mod parse;
 #[cfg(test)]
 mod role_matrix;
@@ -12,6 +13,7 @@ mod state;
 mod table;
 
 pub use clock::{DueStatus, clock_pauses, due_date, due_status};
+pub use document::Document;
 pub use parse::{LifecycleFileError, TableProblem};
 pub use state::{State, UnknownState};
 pub use table::{Lifecycle, Transition, TransitionError};

@@ -43,7 +43,9 @@ fn ledger(path: &Path) {
     let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
     writeln!(w, "姓名,身份证号,联系电话,网格").unwrap();
     let start = time::macros::date!(1950 - 01 - 01);
-    let names = ["王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏"];
+    let names = [
+        "王芳", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄敏",
+    ];
     for n in 0..ROWS {
         let day = start + time::Duration::days(i64::from(n / 1000));
         let first17 = format!(
@@ -158,7 +160,11 @@ async fn killed_imports(pg: Option<&str>) {
         let d = dir.path();
         let url = database(d, pg, mode).await;
         ok(d, &url, &["org", "add", "HS", "湖墅街道"]);
-        ok(d, &url, &["org", "add", "MYQ", "卖鱼桥社区", "--parent", "HS"]);
+        ok(
+            d,
+            &url,
+            &["org", "add", "MYQ", "卖鱼桥社区", "--parent", "HS"],
+        );
         ok(
             d,
             &url,
@@ -214,7 +220,10 @@ async fn killed_imports(pg: Option<&str>) {
             );
         }
         let listed = ok(d, &url, &["registry", "unfinished"]);
-        assert!(listed.contains("ledger.csv") && listed.contains("重新导入"), "{listed}");
+        assert!(
+            listed.contains("ledger.csv") && listed.contains("重新导入"),
+            "{listed}"
+        );
 
         let resumed_at = Instant::now();
         let out = ok(
@@ -223,7 +232,10 @@ async fn killed_imports(pg: Option<&str>) {
             &["registry", "import", "ledger.csv", "--commit", mode],
         );
         let resume_seconds = resumed_at.elapsed().as_secs_f64();
-        assert!(out.contains("ledger.csv"), "the cut-off run is named: {out}");
+        assert!(
+            out.contains("ledger.csv"),
+            "the cut-off run is named: {out}"
+        );
         assert_eq!(people(&db, &myq.path).await, i64::from(ROWS), "{out}");
         assert!(runs::unfinished(&db, &myq.path).await.unwrap().is_empty());
         let listed = ok(d, &url, &["registry", "unfinished"]);
@@ -242,7 +254,10 @@ async fn killed_imports(pg: Option<&str>) {
             let name = url.rsplit_once('/').unwrap().1.to_string();
             let mut admin = PgConnection::connect(server).await.unwrap();
             let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            sqlx::query(AssertSqlSafe(sql)).execute(&mut admin).await.ok();
+            sqlx::query(AssertSqlSafe(sql))
+                .execute(&mut admin)
+                .await
+                .ok();
         }
     }
 }

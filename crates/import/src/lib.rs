@@ -9,6 +9,6 @@ mod pipeline;
 mod synthetic;
 
 pub use grids::Target;
-pub use pipeline::{Commit, ImportError, Options, Outcome, run};
+pub use pipeline::{Commit, ImportError, OUTSIDE_AREA, Options, Outcome, run};
 pub use quanke_ledger::registry::{Progress, ReportLine, Severity};
 pub use synthetic::synthetic_resident;

@@ -6,12 +6,12 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use quanke_domain::OrgPath;
 use quanke_domain::registry::{Field, check_row};
 use quanke_ledger::registry::{
     ColumnMapping, LedgerReader, Progress, ReportLine, Severity, write_problem_report,
 };
 use quanke_ledger::{LedgerError, SheetProblem};
-use quanke_domain::OrgPath;
 use quanke_store::registry::{
     ImportContext, ImportCounts, ImportMsg, NewResident, RunLog, import_residents, rows_outside,
 };
@@ -274,7 +274,8 @@ fn read_all(
                     community.as_str()
                 });
                 let org = org.to_string();
-                let mut person = new_resident(record, &org, &community, |f| titles.contains_key(&f));
+                let mut person =
+                    new_resident(record, &org, &community, |f| titles.contains_key(&f));
                 person.row = number;
                 batch.push(person);
             }

@@ -11,6 +11,8 @@ pub const PG_ENV: &str = "QUANKE_TEST_PG";
 
 pub struct TestDb {
     pub db: Db,
+    /// Where the database is, for a test that starts the server binary on it.
+    pub url: String,
     pg: Option<(String, String)>,
     _dir: Option<tempfile::TempDir>,
 }
@@ -43,6 +45,7 @@ impl TestDb {
         db.migrate().await.expect("migrate sqlite");
         TestDb {
             db,
+            url,
             pg: None,
             _dir: Some(dir),
         }
@@ -63,6 +66,7 @@ impl TestDb {
         db.migrate().await.expect("migrate postgres");
         TestDb {
             db,
+            url,
             pg: Some((server, name)),
             _dir: None,
         }

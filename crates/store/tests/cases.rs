@@ -2,7 +2,7 @@
 //! that append events and refuse a stale state.
 
 use quanke_store::both;
-use quanke_store::cases::{self, Actor, Move, NewCase};
+use quanke_store::cases::{self, Actor, Attachment, Enclosures, Move, NewCase, NewDocument};
 use quanke_store::{Db, StoreError};
 
 const DESK: Actor<'static> = Actor {
@@ -197,7 +197,11 @@ async fn the_writer_takes_concurrent_intakes_together(db: &Db) {
         .map(|i| {
             let writer = writer.clone();
             let key = format!("w-{}", i % 40);
-            tokio::spawn(async move { writer.create(new_case(Some(&key)), &DESK).await })
+            tokio::spawn(async move {
+                writer
+                    .create(new_case(Some(&key)), Enclosures::default(), &DESK)
+                    .await
+            })
         })
         .collect();
     let mut made = std::collections::HashMap::new();
@@ -213,3 +217,91 @@ async fn the_writer_takes_concurrent_intakes_together(db: &Db) {
     assert_eq!(numbers, expected);
 }
 both!(writer, the_writer_takes_concurrent_intakes_together);
+
+/// Ten scans and the intake's document, enclosed with a new case.
+fn enclosures() -> Enclosures {
+    Enclosures {
+        files: (0..10u8)
+            .map(|i| Attachment {
+                file_name: format!("scan-{i}.pdf"),
+                content_type: "application/pdf".into(),
+                data: vec![i; 64 * 1024],
+            })
+            .collect(),
+        document: Some(NewDocument {
+            kind: "notice".into(),
+            content: r#"{"missing":["户口簿"]}"#.into(),
+        }),
+    }
+}
+
+/// Runs one statement and says whether the database refused it.
+async fn refused(db: &Db, sql: &'static str) -> bool {
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.is_err(),
+        Db::Pg(p) => sqlx::query(sql).execute(p).await.is_err(),
+    }
+}
+
+async fn a_case_is_written_with_its_files_and_document(db: &Db) {
+    let writer = cases::Writer::new(db.clone());
+    let key = Some("k-scans");
+    let (case, created) = writer
+        .create(new_case(key), enclosures(), &DESK)
+        .await
+        .unwrap();
+    assert!(created);
+    let opening = cases::events(db, case.id).await.unwrap()[0].id;
+    let files = cases::files(db, case.id).await.unwrap();
+    assert_eq!(files.len(), 10);
+    assert!(files.iter().all(|f| f.event_id == Some(opening)));
+    let (_, data) = cases::file(db, case.id, files[9].id).await.unwrap();
+    assert_eq!(data, vec![9u8; 64 * 1024]);
+    // A repeat with the key gets the case as it was written, and writes nothing more.
+    let (again, created) = writer
+        .create(new_case(key), enclosures(), &DESK)
+        .await
+        .unwrap();
+    assert!(!created);
+    assert_eq!(again.id, case.id);
+    assert_eq!(cases::files(db, case.id).await.unwrap().len(), 10);
+    let docs = cases::documents(db, case.id).await.unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0].issuer_name, "前台");
+    assert_eq!(docs[0].issued_on, "2026-11-28");
+    // Issued documents are never changed or removed.
+    assert!(refused(db, "UPDATE case_documents SET content = '{}'").await);
+    assert!(refused(db, "DELETE FROM case_documents").await);
+    assert_eq!(cases::documents(db, case.id).await.unwrap(), docs);
+}
+both!(enclosed, a_case_is_written_with_its_files_and_document);
+
+async fn a_change_keeps_its_document_or_neither(db: &Db) {
+    let (c, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    let notice = NewDocument {
+        kind: "notice".into(),
+        content: "{}".into(),
+    };
+    let request = Move {
+        from: "received",
+        to: "awaiting_materials",
+        action: "request_materials",
+        note: "缺户口簿",
+        due_on: None,
+        accepted_on: None,
+        checklist: None,
+    };
+    cases::transition_issuing(db, c.id, &request, Some(&notice), &DESK)
+        .await
+        .unwrap();
+    // A stale change is refused and issues nothing.
+    let stale = cases::transition_issuing(db, c.id, &request, Some(&notice), &DESK).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    let docs = cases::documents(db, c.id).await.unwrap();
+    assert_eq!(docs.len(), 1);
+    assert!(matches!(
+        cases::document(db, c.id + 1, docs[0].id).await,
+        Err(StoreError::NotFound)
+    ));
+}
+both!(issuing, a_change_keeps_its_document_or_neither);

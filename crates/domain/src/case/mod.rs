@@ -6,6 +6,7 @@
 //! against the guards each line declares (materials complete, a 即办件, an assignee...).
 
 mod clock;
+mod document;
 mod guard;
 mod parse;
 #[cfg(test)]
@@ -14,6 +15,7 @@ mod state;
 mod table;
 
 pub use clock::{DueStatus, clock_pauses, due_date, due_status};
+pub use document::Document;
 pub use guard::{Facts, Guard, Unmet};
 pub use parse::{LifecycleFileError, TableProblem};
 pub use state::{State, UnknownState};

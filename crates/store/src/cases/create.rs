@@ -2,7 +2,8 @@
 //! each in its own transaction made every one pay for a commit and for writing the same table
 //! and index pages again; a batch is one transaction with one statement per table.
 
-use super::{Actor, Case, NewCase, select_cases};
+use super::documents::insert_document;
+use super::{Actor, Case, Enclosures, NewCase, select_cases};
 use crate::db::with_pool;
 use crate::{Db, Result, StoreError};
 use sqlx::AssertSqlSafe;
@@ -22,17 +23,28 @@ pub async fn create(db: &Db, c: &NewCase, by: &Actor<'_>) -> Result<(Case, bool)
 /// batch fails as a whole (one case breaks a constraint), each case is written alone, so a bad
 /// intake fails only itself. At most `MAX_BATCH` cases.
 pub async fn create_many(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Vec<Result<(Case, bool)>> {
+    let none = Enclosures::default();
+    create_enclosed(db, batch, &vec![&none; batch.len()]).await
+}
+
+/// `create_many`, each case written with its enclosures (`enclosed[i]` goes with `batch[i]`).
+pub(super) async fn create_enclosed(
+    db: &Db,
+    batch: &[(&NewCase, &Actor<'_>)],
+    enclosed: &[&Enclosures],
+) -> Vec<Result<(Case, bool)>> {
+    assert_eq!(batch.len(), enclosed.len(), "enclosures per case");
     assert!(
         batch.len() <= MAX_BATCH,
         "at most {MAX_BATCH} cases at once"
     );
-    match write(db, batch).await {
+    match write(db, batch, enclosed).await {
         Ok(done) => done.into_iter().map(Ok).collect(),
         Err(e) if batch.len() == 1 => vec![Err(e)],
         Err(_) => {
             let mut out = Vec::with_capacity(batch.len());
-            for one in batch {
-                let alone = write(db, std::slice::from_ref(one)).await;
+            for (one, with) in batch.iter().zip(enclosed) {
+                let alone = write(db, std::slice::from_ref(one), std::slice::from_ref(with)).await;
                 out.push(alone.map(|mut v| v.remove(0)));
             }
             out
@@ -41,9 +53,13 @@ pub async fn create_many(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Vec<Resul
 }
 
 /// The batch in one transaction: a case whose key came before (also earlier in the batch) is
-/// answered with the earlier case; the others take the day's next numbers and are written
-/// with their first events and visits.
-async fn write(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Result<Vec<(Case, bool)>> {
+/// answered with the earlier case, as it was written then; the others take the day's next
+/// numbers and are written with their first events, visits, files and documents.
+async fn write(
+    db: &Db,
+    batch: &[(&NewCase, &Actor<'_>)],
+    enclosed: &[&Enclosures],
+) -> Result<Vec<(Case, bool)>> {
     let keys: Vec<&str> = batch
         .iter()
         .filter_map(|(c, _)| c.idempotency_key.as_deref())
@@ -73,8 +89,19 @@ async fn write(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Result<Vec<(Case, b
                 insert_cases!(tx, batch, &fresh, &numbers)
             };
             let events = first_events(batch, &fresh, &ids);
-            if !events.is_empty() {
-                insert_events!(tx, &events);
+            let opening: HashMap<i64, i64> = if events.is_empty() {
+                HashMap::new()
+            } else {
+                insert_events!(tx, &events)
+            };
+            for (&i, case_id) in fresh.iter().zip(&ids) {
+                let (with, by) = (enclosed[i], batch[i].1);
+                for f in &with.files {
+                    insert_file!(tx, *case_id, opening.get(case_id), f, by);
+                }
+                if let Some(doc) = &with.document {
+                    insert_document!(tx, *case_id, doc, by);
+                }
             }
             let visits = visits_of(batch, &fresh, &ids);
             if !visits.is_empty() {
@@ -187,14 +214,15 @@ macro_rules! insert_cases {
 }
 use insert_cases;
 
+/// Inserts the events; case id → the id of its opening event (the one from no state).
 macro_rules! insert_events {
     ($tx:ident, $events:expr) => {{
         let sql = format!(
             "INSERT INTO case_events (case_id, at, on_day, actor_id, actor_name, from_state, \
-             to_state, action, note) VALUES {}",
+             to_state, action, note) VALUES {} RETURNING id, case_id, from_state",
             placeholders($events.len(), 9)
         );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
+        let mut q = sqlx::query_as::<_, (i64, i64, String)>(AssertSqlSafe(sql));
         for e in $events {
             q = q
                 .bind(e.case_id)
@@ -207,10 +235,37 @@ macro_rules! insert_events {
                 .bind(e.action)
                 .bind(e.note);
         }
-        q.execute(&mut *$tx).await?;
+        q.fetch_all(&mut *$tx)
+            .await?
+            .into_iter()
+            .filter(|(_, _, from)| from.is_empty())
+            .map(|(id, case_id, _)| (case_id, id))
+            .collect()
     }};
 }
 use insert_events;
+
+/// One file of a new case, on its opening event. One statement per file: a batch of scans
+/// may be tens of megabytes, more than a statement should carry.
+macro_rules! insert_file {
+    ($tx:ident, $case:expr, $event:expr, $f:expr, $by:expr) => {{
+        sqlx::query(
+            "INSERT INTO case_files (case_id, event_id, file_name, content_type, size, data, \
+             uploaded_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind($case)
+        .bind($event.copied())
+        .bind(&$f.file_name)
+        .bind(&$f.content_type)
+        .bind($f.data.len() as i64)
+        .bind(&$f.data)
+        .bind($by.id)
+        .bind($by.now)
+        .execute(&mut *$tx)
+        .await?;
+    }};
+}
+use insert_file;
 
 macro_rules! insert_visits {
     ($tx:ident, $visits:expr) => {{

@@ -4,6 +4,7 @@
 
 mod approvals;
 mod create;
+mod documents;
 mod files;
 mod links;
 mod mandates;
@@ -16,6 +17,7 @@ pub use approvals::{
     Approval, decide_approval, pending_approval, pending_approvals, request_approval,
 };
 pub use create::{MAX_BATCH, create, create_many};
+pub use documents::{Document, NewDocument, document, documents};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
@@ -117,6 +119,24 @@ pub struct NewCase {
     pub mandate: Option<Mandate>,
 }
 
+/// What is written in the same transaction as a new case, so that the case is never seen
+/// without it: the scans that came with an application (a crash cannot leave a case with some
+/// of its scans) and the document handed out at intake.
+#[derive(Debug, Clone, Default)]
+pub struct Enclosures {
+    /// Attached to the case's opening event.
+    pub files: Vec<Attachment>,
+    pub document: Option<NewDocument>,
+}
+
+/// A file that comes with a new case (owned: it waits in the case writer's queue).
+#[derive(Debug, Clone)]
+pub struct Attachment {
+    pub file_name: String,
+    pub content_type: String,
+    pub data: Vec<u8>,
+}
+
 macro_rules! select_cases {
     () => {
         "SELECT id, number, community_path, item_code, item_version, resident_id, \
@@ -182,6 +202,18 @@ pub struct Move<'a> {
 /// event's id, for files attached to it. Refused with `Conflict` when the case is no longer
 /// in `from`: someone else acted first, and the worker must see the case as it is now.
 pub async fn transition(db: &Db, case_id: i64, m: &Move<'_>, by: &Actor<'_>) -> Result<i64> {
+    transition_issuing(db, case_id, m, None, by).await
+}
+
+/// `transition`, with the document the change hands out written in the same transaction: a
+/// change is never kept without its document, nor a document without its change.
+pub async fn transition_issuing(
+    db: &Db,
+    case_id: i64,
+    m: &Move<'_>,
+    document: Option<&NewDocument>,
+    by: &Actor<'_>,
+) -> Result<i64> {
     let _turn = db.write_turn().await;
     let event = with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -208,6 +240,9 @@ pub async fn transition(db: &Db, case_id: i64, m: &Move<'_>, by: &Actor<'_>) -> 
             )));
         }
         let id = insert_event!(tx, case_id, by, m.from, m.to, m.action, m.note);
+        if let Some(doc) = document {
+            documents::insert_document!(tx, case_id, doc, by);
+        }
         tx.commit().await?;
         id
     });

@@ -4,8 +4,8 @@
 //! load the batches grow by themselves while the previous one commits. A caller's answer is
 //! sent only after its batch has committed.
 
-use super::create::{MAX_BATCH, create_many};
-use super::{Actor, Case, NewCase};
+use super::create::{MAX_BATCH, create_enclosed};
+use super::{Actor, Case, Enclosures, NewCase};
 use crate::{Db, Result, StoreError};
 use std::sync::OnceLock;
 use tokio::sync::{mpsc, oneshot};
@@ -21,6 +21,7 @@ pub struct Writer {
 /// One intake in the queue, with what the caller's `Actor` borrowed.
 struct Job {
     case: NewCase,
+    with: Enclosures,
     by_id: Option<i64>,
     by_name: String,
     now: i64,
@@ -47,12 +48,18 @@ impl Writer {
         }
     }
 
-    /// Creates the case as `cases::create` does, written together with the intakes waiting
-    /// at the same moment.
-    pub async fn create(&self, case: NewCase, by: &Actor<'_>) -> Result<(Case, bool)> {
+    /// Creates the case as `cases::create` does, with its enclosures in the same
+    /// transaction, written together with the intakes waiting at the same moment.
+    pub async fn create(
+        &self,
+        case: NewCase,
+        with: Enclosures,
+        by: &Actor<'_>,
+    ) -> Result<(Case, bool)> {
         let (reply, answer) = oneshot::channel();
         let job = Job {
             case,
+            with,
             by_id: by.id,
             by_name: by.name.to_string(),
             now: by.now,
@@ -82,7 +89,8 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
             let actors: Vec<Actor> = jobs.iter().map(Job::actor).collect();
             let batch: Vec<(&NewCase, &Actor)> =
                 jobs.iter().map(|j| &j.case).zip(&actors).collect();
-            create_many(&db, &batch).await
+            let enclosed: Vec<&Enclosures> = jobs.iter().map(|j| &j.with).collect();
+            create_enclosed(&db, &batch, &enclosed).await
         };
         for (job, result) in jobs.drain(..).zip(results) {
             // The caller may have gone (a closed connection); the case stands all the same.

@@ -312,12 +312,11 @@ macro_rules! write_chunk {
     ($tx:ident, $chunk:expr, $ctx:expr, $ids:ident, $counts:ident) => {{
         let all: &[NewResident] = $chunk;
         let existing = load_existing!($tx, all);
-        let (away, chunk): (Vec<&NewResident>, Vec<&NewResident>) =
-            all.iter().partition(|r| {
-                existing
-                    .get(r.id_number.as_str())
-                    .is_some_and(|e| outside(&$ctx.area, &e.org_path))
-            });
+        let (away, chunk): (Vec<&NewResident>, Vec<&NewResident>) = all.iter().partition(|r| {
+            existing
+                .get(r.id_number.as_str())
+                .is_some_and(|e| outside(&$ctx.area, &e.org_path))
+        });
         $counts.outside.extend(away.iter().map(|r| r.row));
         resolve_dwellings!($tx, chunk.iter().copied(), $ids);
         resolve_households!($tx, chunk.iter().copied(), $ids, $ctx);

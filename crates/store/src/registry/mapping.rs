@@ -5,9 +5,9 @@
 //! (the street's are shared with its communities); it sees nothing of its neighbours' and
 //! overwrites only its own. Where one name exists at several levels, the nearest wins.
 
-use quanke_domain::OrgPath;
 use crate::db::with_pool;
 use crate::{Db, Result};
+use quanke_domain::OrgPath;
 
 /// Saves (or replaces) the mapping `name` of the org at `home` as JSON `body`.
 pub async fn save(

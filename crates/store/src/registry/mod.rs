@@ -14,9 +14,9 @@ pub use import::{
     ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident, import_residents,
     rows_outside,
 };
-pub use runs::RunLog;
 pub use person::{
     ChangeRow, Membership, Resident, Tag, audit_target, changes, household_members, id_by_number,
     memberships, move_out, readers, resident, resident_by_number_within, resident_within, tags,
 };
+pub use runs::RunLog;
 pub use search::{MIN_ADDRESS_CHARS, Summary, search};

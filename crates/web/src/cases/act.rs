@@ -140,7 +140,8 @@ async fn apply(
         accepted_on: None,
         checklist: checklist_json.as_deref(),
     };
-    cases::transition(&st.db, case.id, &m, &by.actor()).await?;
+    let document = super::documents::for_move(st, case, &checked.events, &m).await?;
+    cases::transition_issuing(&st.db, case.id, &m, document.as_ref(), &by.actor()).await?;
     if let Some(purpose) = &req.visit {
         cases::record_visit(&st.db, case.id, purpose, &by.actor()).await?;
     }

@@ -7,6 +7,7 @@ use super::applicant::{self, Given, Identified};
 use super::channel::{self, Channel, MandateIn, Via};
 use super::checklist::{self, Entry, Known, MaterialStatus};
 use super::deadline;
+use super::documents;
 use super::guards::Standing;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
@@ -16,7 +17,7 @@ use crate::server::Shared;
 use quanke_domain::case::{Lifecycle, State};
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role};
-use quanke_store::cases::{Case, NewCase};
+use quanke_store::cases::{Attachment, Case, Enclosures, NewCase};
 use quanke_store::orgs;
 use std::collections::HashMap;
 
@@ -209,6 +210,17 @@ pub async fn check(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<()> 
 }
 
 pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opened> {
+    open_with_files(st, by, intake, Vec::new()).await
+}
+
+/// `open`, with the scans that came with the application written in the case's own
+/// transaction: the case is never seen without all of them.
+pub async fn open_with_files(
+    st: &Shared,
+    by: &Worker,
+    intake: &Intake,
+    files: Vec<Attachment>,
+) -> CaseResult<Opened> {
     let snap = st.catalogue.get(&st.db).await?;
     let Checked {
         current,
@@ -236,6 +248,18 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         _ => None,
     };
     let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
+    // The document this outcome hands out is kept with the case, as the resident gets it.
+    let facts = documents::Facts {
+        item: Some(item),
+        community: &community.name,
+        applicant: intake.applicant_name.trim(),
+        first_day: today,
+        list: &list,
+        promised_days: promised,
+        due_on: due.as_deref(),
+        note: &intake.note,
+    };
+    let document = documents::issue(State::Received, state, &facts)?;
     let new = NewCase {
         community_path: community.path.as_str().to_string(),
         community_code: community.code,
@@ -262,7 +286,8 @@ pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opene
         assign_note: routed.map(|c| c.note),
         mandate: channel.mandate,
     };
-    let (case, created) = st.case_writer.create(new, &by.actor()).await?;
+    let with = Enclosures { files, document };
+    let (case, created) = st.case_writer.create(new, with, &by.actor()).await?;
     if created {
         after_open(st, by, intake, &case).await?;
     }

@@ -11,6 +11,7 @@ pub mod channel;
 pub mod checklist;
 pub mod deadline;
 mod desk;
+pub mod documents;
 pub mod escalation;
 mod fields;
 pub mod guards;
@@ -53,7 +54,8 @@ pub fn routes() -> Router<Shared> {
         .route("/cases/{id}/assign", post(handlers::assign))
         .route("/cases/{id}/link", post(handlers::link))
         .route("/cases/{id}/files/{file}", get(handlers::file))
-        .route("/cases/{id}/print/{kind}", get(print::show))
+        .route("/cases/{id}/print/{kind}", get(print::newest))
+        .route("/cases/{id}/documents/{doc}", get(print::reprint))
 }
 
 /// The lifecycle table, parsed once.

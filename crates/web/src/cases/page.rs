@@ -16,7 +16,7 @@ use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_domain::case::{Guard, State as CaseState, Transition, Unmet, due_status};
+use quanke_domain::case::{Document, Guard, State as CaseState, Transition, Unmet, due_status};
 use quanke_domain::{OrgKind, OrgPath, Role};
 use quanke_store::cases::{self, Case};
 use quanke_store::users;
@@ -134,7 +134,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         may_transfer => !state.is_final() && matches!(role, Role::FrontDesk | Role::BackOffice | Role::CommunityHead),
         workers => workers(st, ctx, case).await?,
         linked,
-        printouts => printouts(state, &list, &events),
+        documents => documents(st, case.id).await?,
         mandate => cases::mandate(&st.db, case.id).await?.map(|m| context! {
             grantor => m.grantor, scope => m.scope, until => m.valid_until, agent => name_of(m.agent_id),
         }),
@@ -270,24 +270,14 @@ async fn linked(st: &Shared, case: &Case) -> AppResult<Vec<Value>> {
     Ok(out)
 }
 
-/// Which printouts the case has: the receipt once accepted, the notice once materials were
-/// asked for, the refusal once refused.
-fn printouts(state: CaseState, list: &[checklist::Entry], events: &[cases::Event]) -> Vec<Value> {
-    let asked = events
-        .iter()
-        .any(|e| e.to_state == CaseState::AwaitingMaterials.code());
-    let accepted = events.iter().any(|e| {
-        matches!(e.to_state.as_str(), "accepted" | "completed") && e.from_state != e.to_state
-    });
-    let mut out = Vec::new();
-    if accepted {
-        out.push(context! { kind => "receipt", label => "受理回执" });
-    }
-    if asked || !checklist::missing(list).is_empty() {
-        out.push(context! { kind => "notice", label => "一次性告知书" });
-    }
-    if state == CaseState::Rejected {
-        out.push(context! { kind => "refusal", label => "不予受理告知书" });
-    }
-    out
+/// The documents issued for the case, oldest first, for the list with its 重印 links.
+async fn documents(st: &Shared, case_id: i64) -> AppResult<Vec<Value>> {
+    Ok(cases::documents(&st.db, case_id)
+        .await?
+        .into_iter()
+        .map(|d| {
+            let title = Document::parse(&d.kind).map_or(d.kind.clone(), |k| k.title().into());
+            context! { id => d.id, title, at => d.issued_at, by => d.issuer_name }
+        })
+        .collect())
 }

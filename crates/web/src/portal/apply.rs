@@ -24,7 +24,7 @@ use quanke_domain::OrgKind;
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
 use quanke_domain::ident::phone;
 use quanke_domain::throttle::PortalAttempt::Application;
-use quanke_store::cases::{self, NewFile};
+use quanke_store::cases::{self, Attachment};
 use quanke_store::{orgs, throttle};
 use std::collections::HashMap;
 
@@ -452,7 +452,17 @@ async fn open(
         idempotency_key: Some(typed.key.clone()),
         community_id: Some(applicant.community.id),
     };
-    let opened = match intake::open(st, &by, &new).await {
+    // The scans are written with the case, in its transaction: a case is never seen with some
+    // of them, and a repeated submission (the same key) finds the case whole.
+    let attachments = scans
+        .into_iter()
+        .map(|s| Attachment {
+            file_name: s.file_name,
+            content_type: s.content_type.to_string(),
+            data: s.data,
+        })
+        .collect();
+    let opened = match intake::open_with_files(st, &by, &new, attachments).await {
         Ok(o) => o,
         Err(CaseError::Refused(r)) => return Ok(Err(r.message)),
         Err(e) => return Err(e.into()),
@@ -461,29 +471,7 @@ async fn open(
     if opened.created {
         throttle::record_portal(&st.db, Application, ip, clock::now()).await?;
     }
-    let stored = if opened.created {
-        0
-    } else {
-        cases::files(&st.db, case.id).await?.len()
-    };
-    // A repeated submission keeps the scans the case has; when it has none (the first attempt
-    // was cut off after the case was written, or came without scans), this one's are attached.
-    let attached = if stored > 0 || scans.is_empty() {
-        stored
-    } else {
-        // The scans belong to the event that opened the case.
-        let event = cases::events(&st.db, case.id).await?.first().map(|e| e.id);
-        for s in &scans {
-            let f = NewFile {
-                event_id: event,
-                file_name: &s.file_name,
-                content_type: s.content_type,
-                data: &s.data,
-            };
-            cases::add_file(&st.db, case.id, &f, &by.actor()).await?;
-        }
-        scans.len()
-    };
+    let attached = cases::files(&st.db, case.id).await?.len();
     let list = checklist::from_json(&case.checklist);
     let missing: Vec<Value> = checklist::missing(&list)
         .into_iter()

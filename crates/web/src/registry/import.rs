@@ -144,7 +144,9 @@ pub async fn upload(State(st): State<Shared>, ctx: Ctx, form: Multipart) -> AppR
     };
     let mapping = match up.mapping.trim() {
         "" => None,
-        name if mapping::get(&st.db, &community.path, name).await?.is_some() => Some(name.to_string()),
+        name if mapping::get(&st.db, &community.path, name).await?.is_some() => {
+            Some(name.to_string())
+        }
         name => {
             return Err(AppError::BadRequest(format!(
                 "没有名为“{name}”的列对应关系"

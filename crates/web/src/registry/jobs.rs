@@ -3,8 +3,8 @@
 //! who uploaded it and is seen by no one else. Its files live in a temporary directory that is
 //! deleted with the job: when it is discarded or, unattended, after `KEPT_FOR`.
 
-use quanke_ledger::registry::Progress;
 use quanke_domain::OrgPath;
+use quanke_ledger::registry::Progress;
 use quanke_store::orgs::Org;
 use serde::Serialize;
 use std::collections::HashMap;

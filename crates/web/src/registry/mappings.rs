@@ -41,12 +41,13 @@ pub async fn page(
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ImportRegistry)?;
     let name = q.name.unwrap_or_default();
-    let mut pairs: Vec<(String, String)> = match mapping::get(&st.db, &ctx.me.scope.org, &name).await? {
-        Some(body) => serde_json::from_str::<Stored>(&body)
-            .map(|s| s.columns.into_iter().collect())
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
+    let mut pairs: Vec<(String, String)> =
+        match mapping::get(&st.db, &ctx.me.scope.org, &name).await? {
+            Some(body) => serde_json::from_str::<Stored>(&body)
+                .map(|s| s.columns.into_iter().collect())
+                .unwrap_or_default(),
+            None => Vec::new(),
+        };
     pairs.resize(pairs.len().max(PAIRS), (String::new(), String::new()));
     render(&st, &ctx, &name, &pairs, None, q.saved.is_some()).await
 }
@@ -102,7 +103,11 @@ pub async fn save(
         &st.db,
         &ctx.me.scope.org,
         &name,
-        &body, &ctx.me.user.username, clock::now()).await?;
+        &body,
+        &ctx.me.user.username,
+        clock::now(),
+    )
+    .await?;
     let detail = format!("{} 列", pairs.iter().filter(|(t, _)| !t.is_empty()).count());
     let ev = Event {
         action: "registry_mapping_saved",

@@ -197,7 +197,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     let receipt = desk.get(&format!("/cases/{id}/print/receipt")).await;
     assert!(receipt.body.contains("受理回执"));
     assert!(receipt.body.contains(c.due_on.as_deref().unwrap()));
-    assert!(receipt.body.contains("王建国"), "the handler is named");
+    assert!(receipt.body.contains("陈晓燕"), "the issuer is named");
     assert_eq!(cases::visits(&app.db, id).await.unwrap().len(), 2);
     // The desk may not work the case in the back office.
     let refused = act(&mut desk, id, &[("action", "start")]).await;

@@ -199,13 +199,11 @@ async fn applying_online_opens_a_received_case(app: &App) {
     let again = apply(&mut c, &fields, &[]).await;
     assert!(again.body.contains(number), "{}", again.body);
     assert_eq!(all_cases(app).await.len(), 2);
-    // Sent again with a scan the case lacks (the first attempt lost its scans or had none):
-    // the scan joins the case, once.
-    for _ in 0..2 {
-        let r = apply(&mut c, &fields, &[("hukou.pdf", PDF)]).await;
-        assert!(r.body.contains(number), "{}", r.body);
-    }
-    assert_eq!(cases::files(&app.db, linked.id).await.unwrap().len(), 1);
+    // Sent again with a scan: the case stays as it was written, its scans with it (a case
+    // and its scans are one transaction, so there is nothing to complete).
+    let r = apply(&mut c, &fields, &[("hukou.pdf", PDF)]).await;
+    assert!(r.body.contains(number), "{}", r.body);
+    assert!(cases::files(&app.db, linked.id).await.unwrap().is_empty());
     assert_eq!(all_cases(app).await.len(), 2);
 
     // The two applications count against the address (tests have no peer address: "local");

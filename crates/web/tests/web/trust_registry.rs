@@ -44,7 +44,10 @@ async fn first_in(app: &App, grid: &str) -> store::Resident {
 
 async fn business_in(app: &App, grid: &str) -> store::Business {
     let org = orgs::by_code(&app.db, grid).await.unwrap();
-    store::businesses(&app.db, &org.path, 1).await.unwrap().remove(0)
+    store::businesses(&app.db, &org.path, 1)
+        .await
+        .unwrap()
+        .remove(0)
 }
 
 async fn business(app: &App, code: &str) -> store::Business {
@@ -96,7 +99,11 @@ async fn business_codes_held_elsewhere_are_refused_without_saying_so(app: &App) 
     let next = register(&mut grid, &next_grid.credit_code, "MYQ-01").await;
     let far = register(&mut grid, &sdn.credit_code, "MYQ-01").await;
     assert_eq!((next.status, far.status), (BAD, BAD));
-    assert_eq!(alert(&next), alert(&far), "one answer whatever holds the code");
+    assert_eq!(
+        alert(&next),
+        alert(&far),
+        "one answer whatever holds the code"
+    );
     assert_eq!(business(app, &next_grid.credit_code).await, next_grid);
 
     // Within the registrar's area the same code updates the record, as before.
@@ -199,7 +206,9 @@ async fn a_heads_import_leaves_other_communities_people_alone(app: &App) {
     let mut head = login(app, "shequ").await;
     let (checked, done) = import(&mut head, &file, "ledger.csv", "valid").await;
     assert!(
-        checked.body.contains("<span class=\"num\">1</span>不在本辖区"),
+        checked
+            .body
+            .contains("<span class=\"num\">1</span>不在本辖区"),
         "{}",
         checked.body
     );
@@ -208,12 +217,24 @@ async fn a_heads_import_leaves_other_communities_people_alone(app: &App) {
     for leak in [other.name.as_str(), "双荡弄"] {
         assert!(!checked.body.contains(leak), "{leak} in the dry run");
     }
-    assert!(done.body.contains("<span class=\"num\">1</span>新增"), "{}", done.body);
+    assert!(
+        done.body.contains("<span class=\"num\">1</span>新增"),
+        "{}",
+        done.body
+    );
     assert!(done.body.contains("<span class=\"num\">0</span>更新"));
     let after = store::resident(&app.db, other.id).await.unwrap();
     assert_eq!(
-        (after.phone.as_str(), after.org_path.as_str(), after.name.as_str()),
-        (other.phone.as_str(), other.org_path.as_str(), other.name.as_str()),
+        (
+            after.phone.as_str(),
+            after.org_path.as_str(),
+            after.name.as_str()
+        ),
+        (
+            other.phone.as_str(),
+            other.org_path.as_str(),
+            other.name.as_str()
+        ),
         "the other community's person is not moved or changed"
     );
     assert!(store::changes(&app.db, other.id).await.unwrap().is_empty());
@@ -261,19 +282,43 @@ async fn saved_mappings_belong_to_the_org_that_saved_them(app: &App) {
     let mut sdn = login(app, "sdn_head").await;
     let mut myq = login(app, "shequ").await;
     let mut street = login(app, "jiedao").await;
-    assert_eq!(save_mapping(&mut sdn, "老台账", "户内人员").await.status, SEE_OTHER);
-    assert_eq!(save_mapping(&mut sdn, "双荡弄专用", "人员").await.status, SEE_OTHER);
-    assert_eq!(save_mapping(&mut myq, "老台账", "卖鱼桥姓名栏").await.status, SEE_OTHER);
-    assert_eq!(save_mapping(&mut street, "街道模板", "街道名").await.status, SEE_OTHER);
+    assert_eq!(
+        save_mapping(&mut sdn, "老台账", "户内人员").await.status,
+        SEE_OTHER
+    );
+    assert_eq!(
+        save_mapping(&mut sdn, "双荡弄专用", "人员").await.status,
+        SEE_OTHER
+    );
+    assert_eq!(
+        save_mapping(&mut myq, "老台账", "卖鱼桥姓名栏")
+            .await
+            .status,
+        SEE_OTHER
+    );
+    assert_eq!(
+        save_mapping(&mut street, "街道模板", "街道名").await.status,
+        SEE_OTHER
+    );
 
     let page = sdn.get(&mapping_page("老台账")).await;
-    assert!(page.body.contains("户内人员"), "SDN keeps its own: {}", page.body);
+    assert!(
+        page.body.contains("户内人员"),
+        "SDN keeps its own: {}",
+        page.body
+    );
     assert!(!page.body.contains("卖鱼桥姓名栏"));
     let form = myq.get("/registry/import").await;
-    assert!(!form.body.contains("双荡弄专用"), "a neighbour's mapping is not listed");
+    assert!(
+        !form.body.contains("双荡弄专用"),
+        "a neighbour's mapping is not listed"
+    );
     assert!(form.body.contains("街道模板"), "the street's is shared");
     // A community saving the street's name makes its own copy; the street's stays.
-    assert_eq!(save_mapping(&mut myq, "街道模板", "本社区名").await.status, SEE_OTHER);
+    assert_eq!(
+        save_mapping(&mut myq, "街道模板", "本社区名").await.status,
+        SEE_OTHER
+    );
     let page = street.get(&mapping_page("街道模板")).await;
     assert!(page.body.contains("街道名") && !page.body.contains("本社区名"));
     let page = myq.get(&mapping_page("双荡弄专用")).await;
@@ -333,7 +378,10 @@ async fn an_interrupted_import_is_listed_until_the_same_file_completes_it(app: &
     assert!(page.body.contains("未完成的导入"), "{}", page.body);
     assert!(page.body.contains("半途.csv") && page.body.contains("上传并继续导入"));
     let started = audit_actions(app).await;
-    assert!(started.contains(&"registry_import_started".to_string()), "{started:?}");
+    assert!(
+        started.contains(&"registry_import_started".to_string()),
+        "{started:?}"
+    );
     // Another community's head does not see it.
     account(app, "sdn_head2", Role::CommunityHead, "SDN").await;
     let mut sdn = login(app, "sdn_head2").await;
@@ -343,9 +391,16 @@ async fn an_interrupted_import_is_listed_until_the_same_file_completes_it(app: &
     let file = dir.path().join("半途.csv");
     std::fs::write(&file, format!("姓名,身份证号\n半途,{id}\n")).unwrap();
     let (_, done) = import(&mut head, &file, "半途.csv", "valid").await;
-    assert!(done.body.contains("<span class=\"num\">1</span>新增"), "{}", done.body);
+    assert!(
+        done.body.contains("<span class=\"num\">1</span>新增"),
+        "{}",
+        done.body
+    );
     let page = head.get("/registry/import").await;
-    assert!(!page.body.contains("半途.csv"), "completed by the same file");
+    assert!(
+        !page.body.contains("半途.csv"),
+        "completed by the same file"
+    );
 }
 both!(
     import_resume,

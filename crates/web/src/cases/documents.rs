@@ -1,0 +1,159 @@
+//! Issuing the documents a resident takes home (受理回执, 一次性告知书, 不予受理告知书). Which
+//! change hands out which is the domain's rule (`Document::issued_by`); here the content is
+//! fixed at that change, from the case as it is then, and written with the change (by
+//! `intake::open` and `act::apply`, the only two places a case changes state). The printouts
+//! render what was kept, so a reprint shows what the resident was given.
+
+use super::checklist::{self, Entry, MaterialStatus};
+use super::refusal::CaseResult;
+use crate::server::Shared;
+use quanke_domain::OrgPath;
+use quanke_domain::case::{Document, State};
+use quanke_domain::catalogue::ServiceItem;
+use quanke_store::cases::{Case, Event, Move, NewDocument};
+use quanke_store::orgs;
+use serde::{Deserialize, Serialize};
+
+/// What a document says, as issued (the case number is the case's own and never changes).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Content {
+    pub community: String,
+    pub applicant: String,
+    pub item: Option<ItemFacts>,
+    /// 收件日期: the day the case was opened.
+    pub first_day: String,
+    pub received: Vec<Material>,
+    pub missing: Vec<Material>,
+    pub promised_days: i64,
+    pub due_on: Option<String>,
+    /// Completed on the spot (the receipt says so instead of promising a day).
+    pub completed: bool,
+    /// The refusal's reason: the note of the change.
+    pub reason: String,
+}
+
+/// The item's details the resident needs: where, when, whom to call.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ItemFacts {
+    pub name: String,
+    pub location: String,
+    pub hours: String,
+    pub window: String,
+    pub consult_phone: String,
+    pub complaint_phone: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    pub form: String,
+    /// How to obtain it (missing materials).
+    pub how: String,
+    /// Already in the system, not to be handed in.
+    pub held: bool,
+}
+
+/// The case as it stands at the change, which the document is made from.
+pub struct Facts<'a> {
+    pub item: Option<&'a ServiceItem>,
+    pub community: &'a str,
+    pub applicant: &'a str,
+    pub first_day: &'a str,
+    pub list: &'a [Entry],
+    pub promised_days: i64,
+    pub due_on: Option<&'a str>,
+    pub note: &'a str,
+}
+
+/// The document the change from `from` to `to` hands out, made from `facts`; None when the
+/// change hands out nothing.
+pub fn issue(from: State, to: State, facts: &Facts) -> CaseResult<Option<NewDocument>> {
+    let Some(kind) = Document::issued_by(from, to) else {
+        return Ok(None);
+    };
+    let content = Content {
+        community: facts.community.to_string(),
+        applicant: facts.applicant.to_string(),
+        item: facts.item.map(|i| ItemFacts {
+            name: i.name.clone(),
+            location: i.location.clone(),
+            hours: i.hours.clone(),
+            window: i.window.clone(),
+            consult_phone: i.consult_phone.clone(),
+            complaint_phone: i.complaint_phone.clone(),
+        }),
+        first_day: facts.first_day.to_string(),
+        received: facts
+            .list
+            .iter()
+            .filter(|e| e.status != MaterialStatus::Missing)
+            .map(|e| material(e, e.status == MaterialStatus::Held))
+            .collect(),
+        missing: checklist::missing(facts.list)
+            .into_iter()
+            .map(|e| material(e, false))
+            .collect(),
+        promised_days: facts.promised_days,
+        due_on: facts.due_on.map(str::to_string),
+        completed: to == State::Completed,
+        reason: if kind == Document::Refusal {
+            facts.note.trim().to_string()
+        } else {
+            String::new()
+        },
+    };
+    let content = serde_json::to_string(&content).map_err(anyhow::Error::from)?;
+    Ok(Some(NewDocument {
+        kind: kind.code().to_string(),
+        content,
+    }))
+}
+
+fn material(e: &Entry, held: bool) -> Material {
+    Material {
+        name: e.name.clone(),
+        form: e.form.clone(),
+        how: e.how_to_obtain.clone(),
+        held,
+    }
+}
+
+/// The document a worker's change of an existing case hands out, made from the case as the
+/// change `m` leaves it; the catalogue and the community are read only when there is one.
+pub async fn for_move(
+    st: &Shared,
+    case: &Case,
+    events: &[Event],
+    m: &Move<'_>,
+) -> CaseResult<Option<NewDocument>> {
+    let (Ok(from), Ok(to)) = (m.from.parse::<State>(), m.to.parse::<State>()) else {
+        return Ok(None);
+    };
+    if Document::issued_by(from, to).is_none() {
+        return Ok(None);
+    }
+    let list = checklist::from_json(m.checklist.unwrap_or(&case.checklist));
+    let snap = st.catalogue.get(&st.db).await?;
+    let community = community_name(st, &case.community_path).await?;
+    let facts = Facts {
+        item: snap.get(&case.item_code).map(|c| &c.item),
+        community: &community,
+        applicant: &case.applicant_name,
+        first_day: events.first().map_or("", |e| e.on_day.as_str()),
+        list: &list,
+        promised_days: case.promised_days,
+        due_on: m.due_on,
+        note: m.note,
+    };
+    issue(from, to, &facts)
+}
+
+/// The name of the community at the end of a stored path.
+pub async fn community_name(st: &Shared, path: &str) -> CaseResult<String> {
+    let id = OrgPath::from_stored(path.to_string())
+        .ids()
+        .last()
+        .copied()
+        .unwrap_or_default();
+    Ok(orgs::get(&st.db, id).await?.name)
+}

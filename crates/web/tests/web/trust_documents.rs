@@ -1,0 +1,246 @@
+//! Issue 11 item 17: the documents handed to a resident (一次性告知书, 受理回执, 不予受理告知书)
+//! are kept as issued, listed on the case page, reprinted exactly, and seen only within the
+//! case's scope.
+
+use crate::both;
+use crate::harness::{App, Client, Resp};
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use quanke_domain::Role;
+use quanke_store::cases;
+use quanke_store::registry::{self as store, Resident, export};
+use quanke_store::{Backend, orgs};
+use quanke_web::accounts::{self, NewAccount};
+
+const ITEM: &str = "MZ-GL80";
+const CARD: &str = "老年人本人社会保障卡（市民卡）";
+
+async fn first_in(app: &App, grid: &str) -> Resident {
+    let org = orgs::by_code(&app.db, grid).await.unwrap();
+    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
+    store::resident(&app.db, page[0].id).await.unwrap()
+}
+
+/// The desk's intake form for 高龄津贴 with `missing` unticked.
+fn intake<'a>(
+    resident: &'a str,
+    key: &'a str,
+    missing: &[&'a str],
+    outcome: &'a str,
+) -> Vec<(&'a str, &'a str)> {
+    let mut f = vec![
+        ("item", ITEM),
+        ("resident", resident),
+        ("kind", "new"),
+        ("q.who", "self"),
+        ("key", key),
+        ("outcome", outcome),
+        ("material", "id-card"),
+        ("material", "hukou"),
+        ("material", "card"),
+        ("held", "id-card"),
+        ("held", "hukou"),
+    ];
+    for m in ["id-card", "hukou", "card"] {
+        if !missing.contains(&m) {
+            f.push(("have", m));
+        }
+    }
+    f
+}
+
+fn case_id(r: &Resp) -> i64 {
+    let loc = r.location.as_deref().expect("a redirect");
+    loc.trim_start_matches("/cases/")
+        .split('/')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| panic!("not a case address: {loc}"))
+}
+
+/// The case page's action form, as the browser posts it.
+async fn act(c: &mut Client<'_>, id: i64, fields: &[(&str, &str)]) -> Resp {
+    let token = c.cookies["qk_csrf"].clone();
+    let boundary = "----quanke-documents-boundary";
+    let mut body = String::new();
+    for (k, v) in fields {
+        body.push_str(&format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+        ));
+    }
+    body.push_str(&format!("--{boundary}--\r\n"));
+    let cookies: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let req = Request::post(format!("/cases/{id}/act?_csrf={token}"))
+        .header(header::COOKIE, cookies.join("; "))
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    c.send(req).await
+}
+
+/// The reprint links of the case page, in the order listed (oldest first).
+fn reprint_links(page: &str, id: i64) -> Vec<String> {
+    let prefix = format!("/cases/{id}/documents/");
+    page.match_indices(&prefix)
+        .map(|(at, _)| {
+            let rest = &page[at..];
+            rest[..rest.find('"').unwrap()].to_string()
+        })
+        .collect()
+}
+
+/// The notice a resident took home still lists what was missing after the materials came, on
+/// the case page and in a reprint; a new 补正 is a new notice; the receipt is kept too.
+async fn a_reprint_shows_what_was_issued(app: &App) {
+    let person = first_in(app, "MYQ-01").await;
+    let rid = person.id.to_string();
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    let r = desk
+        .post(
+            "/desk/cases",
+            &intake(&rid, "doc-1", &["card"], "request_materials"),
+        )
+        .await;
+    let id = case_id(&r);
+    let notice = desk.get(&format!("/cases/{id}/print/notice")).await;
+    assert!(notice.body.contains(CARD), "{}", notice.body);
+    assert!(
+        !notice.body.contains("副本"),
+        "the first print is the original"
+    );
+    // The resident brings the card: accepted, the receipt issued.
+    let r = act(
+        &mut desk,
+        id,
+        &[("action", "accept_after_materials"), ("brought", "card")],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let page = desk.get(&format!("/cases/{id}")).await;
+    assert!(page.body.contains("已出具文书"), "{}", page.body);
+    assert!(page.body.contains("一次性告知书") && page.body.contains("受理回执"));
+    assert!(page.body.contains("陈晓燕"), "the issuer is listed");
+    let links = reprint_links(&page.body, id);
+    assert_eq!(links.len(), 2, "{links:?}");
+    // The notice as the resident took it home: the card is still listed, marked as a reprint.
+    let again = desk.get(&links[0]).await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert!(again.body.contains("一次性告知书"));
+    assert!(again.body.contains(CARD), "{}", again.body);
+    assert!(again.body.contains("副本（重印）"), "{}", again.body);
+    assert!(
+        desk.get(&format!("/cases/{id}/print/notice"))
+            .await
+            .body
+            .contains(CARD)
+    );
+    let receipt = desk.get(&links[1]).await;
+    assert!(receipt.body.contains("受理回执") && receipt.body.contains("已受理"));
+    let due = cases::get(&app.db, id).await.unwrap().due_on.unwrap();
+    assert!(receipt.body.contains(&due), "{}", receipt.body);
+
+    // The back office asks for more: a new notice, the first one unchanged.
+    let mut back = app.client();
+    back.login_ok("houtai").await;
+    let r = act(
+        &mut back,
+        id,
+        &[
+            ("action", "request_more_materials"),
+            ("missing", "hukou"),
+            ("note", "户口簿页面不清"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let docs = cases::documents(&app.db, id).await.unwrap();
+    let kinds: Vec<&str> = docs.iter().map(|d| d.kind.as_str()).collect();
+    assert_eq!(kinds, ["notice", "receipt", "notice"]);
+    assert_eq!(docs[2].issuer_name, "王建国");
+    let newest = back.get(&format!("/cases/{id}/print/notice")).await;
+    assert!(newest.body.contains("户口簿"), "{}", newest.body);
+    assert!(!newest.body.contains(CARD), "{}", newest.body);
+    let first = back.get(&links[0]).await;
+    assert!(first.body.contains(CARD) && !first.body.contains("户口簿（"));
+}
+both!(
+    documents_reprinted_as_issued,
+    a_reprint_shows_what_was_issued
+);
+
+/// A refusal after the head's approval is issued by the head with its reason; a document of
+/// another case, or of a case outside the worker's community, is not found.
+async fn refusals_are_kept_and_documents_stay_in_scope(app: &App) {
+    let person = first_in(app, "MYQ-01").await;
+    let rid = person.id.to_string();
+    let mut desk = app.client();
+    desk.login_ok("qiantai").await;
+    let mut form = intake(&rid, "doc-2", &[], "reject");
+    form.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
+    let id = case_id(&desk.post("/desk/cases", &form).await);
+    assert!(cases::documents(&app.db, id).await.unwrap().is_empty());
+    let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
+    let mut head = app.client();
+    head.login_ok("shequ").await;
+    let r = head
+        .post(
+            &format!("/cases/{id}/approvals/{}", approval.id),
+            &[("decision", "approve")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let docs = cases::documents(&app.db, id).await.unwrap();
+    assert_eq!(docs.len(), 1);
+    assert_eq!(
+        (docs[0].kind.as_str(), docs[0].issuer_name.as_str()),
+        ("refusal", "张丽华")
+    );
+    let refusal = desk
+        .get(&format!("/cases/{id}/documents/{}", docs[0].id))
+        .await;
+    assert!(refusal.body.contains("户籍不在本区"), "{}", refusal.body);
+
+    // Another case's document under this case's address: not found.
+    let other = case_id(
+        &desk
+            .post(
+                "/desk/cases",
+                &intake(&rid, "doc-3", &["card"], "request_materials"),
+            )
+            .await,
+    );
+    let theirs = cases::documents(&app.db, other).await.unwrap()[0].id;
+    let wrong = desk.get(&format!("/cases/{id}/documents/{theirs}")).await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+
+    // A worker of 双荡弄 sees neither the list nor the documents of a 卖鱼桥 case.
+    let sdn = orgs::by_code(&app.db, "SDN").await.unwrap();
+    let account = NewAccount {
+        username: "sdn_docs",
+        display_name: "周敏",
+        role: Role::FrontDesk,
+        org: &sdn,
+        password: Some(quanke_web::demo::PASSWORD),
+    };
+    accounts::create(&app.db, &account).await.unwrap();
+    let mut stranger = app.client();
+    stranger.login_ok("sdn_docs").await;
+    for path in [
+        format!("/cases/{id}/documents/{}", docs[0].id),
+        format!("/cases/{id}/print/refusal"),
+        format!("/cases/{other}/print/notice"),
+        format!("/cases/{other}/documents/{theirs}"),
+    ] {
+        let r = stranger.get(&path).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
+        assert!(!r.body.contains("户籍不在本区") && !r.body.contains(CARD));
+    }
+}
+both!(
+    documents_in_scope,
+    refusals_are_kept_and_documents_stay_in_scope
+);

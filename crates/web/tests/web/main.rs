@@ -14,3 +14,4 @@ mod open311_requests;
 mod ops;
 mod portal_cases;
 mod registry;
+mod trust_public;

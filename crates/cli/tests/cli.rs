@@ -1,5 +1,5 @@
 //! The `quanke` binary end to end: configuration errors, the org and user commands, backup and
-//! restore, and a graceful stop on SIGTERM.
+//! restore, a graceful stop on SIGTERM, and one database shared by every command.
 
 use std::net::TcpListener;
 use std::path::Path;
@@ -12,6 +12,7 @@ fn quanke(dir: &Path, args: &[&str]) -> Output {
         .current_dir(dir)
         .env_remove("QUANKE_CONFIG")
         .env_remove("QUANKE_DATABASE_URL")
+        .env_remove("QUANKE_DATA_DIR")
         .output()
         .expect("run quanke")
 }
@@ -354,4 +355,104 @@ fn open311_keys_are_printed_once_and_revoked() {
             .success()
     );
     assert!(ok(d, &["open311", "key", "list"]).contains("已停用"));
+}
+
+/// The `数据库 (database): ...` line a command printed on standard error.
+fn database_line(stderr: &[u8]) -> String {
+    let err = text(stderr);
+    err.lines()
+        .find(|l| l.starts_with("数据库 (database):"))
+        .unwrap_or_else(|| panic!("no database line in: {err}"))
+        .to_string()
+}
+
+/// Starts `quanke ARGS` as a server on a free port, waits until it answers, stops it with
+/// SIGTERM and returns its standard error.
+fn serve_once(dir: &Path, args: &[&str]) -> String {
+    let port = free_port();
+    let addr = format!("127.0.0.1:{port}");
+    let mut server = Command::new(env!("CARGO_BIN_EXE_quanke"))
+        .args(args)
+        .args(["--addr", &addr])
+        .current_dir(dir)
+        .env_remove("QUANKE_CONFIG")
+        .env_remove("QUANKE_DATABASE_URL")
+        .env_remove("QUANKE_DATA_DIR")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_healthy(port, &mut server);
+    let killed = Command::new("kill")
+        .args(["-TERM", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = server.wait_with_output().unwrap();
+    assert!(out.status.success(), "{args:?}: {}", text(&out.stderr));
+    database_line(&out.stderr)
+}
+
+#[test]
+fn every_command_uses_and_names_the_same_database_as_the_demo() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let used = serve_once(d, &["demo"]);
+    let file = std::fs::canonicalize(d.join("data/quanke.db")).unwrap();
+    assert!(
+        used.ends_with(&format!("SQLite {}", file.display())),
+        "{used}"
+    );
+
+    let runs: [&[&str]; 6] = [
+        &["org", "list"],
+        &["user", "passwd", "qiantai"],
+        &["open311", "key", "add", "城市大脑"],
+        &["api", "token", "add", "qiantai"],
+        &["backup", "b.db"],
+        &["catalogue", "export", "c.json"],
+    ];
+    let mut out = Vec::new();
+    for args in runs {
+        let o = quanke(d, args);
+        assert!(o.status.success(), "{args:?}: {}", text(&o.stderr));
+        assert_eq!(database_line(&o.stderr), used, "{args:?}");
+        out.push(text(&o.stdout));
+    }
+    // They saw the demo's data, not an empty database beside it.
+    assert!(out[0].contains("HS 湖墅街道"), "{}", out[0]);
+    assert!(out[1].contains("临时密码"), "{}", out[1]);
+    // A secret stays alone on standard output.
+    assert_eq!(out[2].lines().count(), 1, "{}", out[2]);
+    assert_eq!(out[3].lines().count(), 1, "{}", out[3]);
+    let exported: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("c.json")).unwrap()).unwrap();
+    assert!(exported["items"].as_array().unwrap().len() > 100);
+    assert_eq!(serve_once(d, &["serve"]), used);
+
+    // --data-dir names another database for any command, before or after the subcommand.
+    let other = quanke(d, &["org", "list", "--data-dir", "elsewhere"]);
+    assert!(other.status.success());
+    assert!(text(&other.stdout).is_empty(), "{}", text(&other.stdout));
+    assert!(database_line(&other.stderr).contains("elsewhere"));
+    let before = quanke(d, &["--data-dir", "elsewhere", "org", "add", "X", "某街道"]);
+    assert!(before.status.success(), "{}", text(&before.stderr));
+    assert!(ok(d, &["org", "list", "--data-dir", "elsewhere"]).contains("X 某街道"));
+    // The demo does not write its accounts into a database that holds a real street.
+    let refused = quanke(d, &["demo", "--data-dir", "elsewhere"]);
+    assert!(!refused.status.success());
+    assert!(text(&refused.stderr).contains("不是演示街道"));
+    // Both ways of naming the database at once is a mistake, said as such.
+    let both = quanke(
+        d,
+        &[
+            "org",
+            "list",
+            "--data-dir",
+            "x",
+            "--database",
+            "sqlite:y.db",
+        ],
+    );
+    assert_eq!(both.status.code(), Some(2), "{}", text(&both.stderr));
 }

@@ -17,6 +17,7 @@ pub fn lock_path(cfg: &Config) -> PathBuf {
 
 pub async fn backup(cfg: &Config, file: &Path) -> anyhow::Result<()> {
     if !cfg.is_sqlite() {
+        super::announce(cfg);
         return pg_tool(
             "pg_dump",
             &[
@@ -36,6 +37,8 @@ pub async fn backup(cfg: &Config, file: &Path) -> anyhow::Result<()> {
 }
 
 pub async fn restore(cfg: &Config, file: &Path) -> anyhow::Result<()> {
+    // Restoring replaces the database without opening it first; say which one all the same.
+    super::announce(cfg);
     if !cfg.is_sqlite() {
         return pg_tool(
             "pg_restore",

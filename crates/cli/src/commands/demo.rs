@@ -2,28 +2,39 @@
 
 use super::open;
 use crate::config::Config;
-use anyhow::Context;
+use anyhow::{Context, bail};
+use quanke_store::{Db, orgs};
+use quanke_web::demo;
 use tokio::net::TcpListener;
 
 pub async fn run(cfg: &Config) -> anyhow::Result<()> {
     let db = open(cfg).await?;
     let _lock = super::serve::lock_sqlite(cfg)?;
-    let logins = quanke_web::demo::ensure(&db)
-        .await
-        .context("创建演示数据失败")?;
+    refuse_real_data(&db).await?;
+    let logins = demo::ensure(&db).await.context("创建演示数据失败")?;
     let listener = TcpListener::bind(&cfg.addr)
         .await
         .with_context(|| format!("无法监听 {}", cfg.addr))?;
     let addr = listener.local_addr()?;
     println!("全科演示已启动 (Quanke demo is running): http://{addr}/");
-    println!("数据 (data): {}", super::redact(&cfg.database()));
     println!(
         "登录账号 (logins)，密码 (password) 均为 {}:",
-        quanke_web::demo::PASSWORD
+        demo::PASSWORD
     );
     for l in &logins {
         println!("  {:<10} {}", l.username, l.role.label());
     }
     println!("按 Ctrl-C 停止 (press Ctrl-C to stop)");
     super::serve::serve_on(listener, db, cfg).await
+}
+
+/// The demo shares the default database with every other command, so `quanke demo` run where a
+/// real street lives would add demo accounts with a published password to it. A database
+/// holding streets but not the demo street is refused.
+async fn refuse_real_data(db: &Db) -> anyhow::Result<()> {
+    let streets = orgs::streets(db).await?;
+    if streets.is_empty() || streets.iter().any(|s| s.code == demo::STREET_CODE) {
+        return Ok(());
+    }
+    bail!("此数据库已有组织架构且不是演示街道，演示数据不会写入；请用 --data-dir 另选一个目录")
 }

@@ -12,7 +12,8 @@ use crate::config::Config;
 use anyhow::Context;
 use quanke_store::Db;
 
-/// Opens the configured database (creating the data dir for SQLite) and applies migrations.
+/// Opens the configured database (creating the data dir for SQLite), applies migrations and
+/// says which database it is.
 pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
     let sqlite_file = cfg.is_sqlite().then(|| cfg.sqlite_path());
     if let Some(dir) = sqlite_file.as_deref().and_then(|p| p.parent())
@@ -26,7 +27,22 @@ pub async fn open(cfg: &Config) -> anyhow::Result<Db> {
         .await
         .with_context(|| format!("无法连接数据库 {}", redact(&url)))?;
     db.migrate().await.context("数据库迁移失败")?;
+    announce(cfg);
     Ok(db)
+}
+
+/// Tells the operator which database a command used, on standard error so that a command
+/// printing a secret alone on standard output keeps it clean. Naming the file in full shows at
+/// once when a command ran in another folder than the one meant.
+pub fn announce(cfg: &Config) {
+    let which = if cfg.is_sqlite() {
+        let file = cfg.sqlite_path();
+        let file = std::fs::canonicalize(&file).unwrap_or(file);
+        format!("SQLite {}", file.display())
+    } else {
+        redact(&cfg.database())
+    };
+    eprintln!("数据库 (database): {which}");
 }
 
 /// Seconds since the Unix epoch, for audit entries written by commands.

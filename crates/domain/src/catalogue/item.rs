@@ -43,7 +43,8 @@ pub struct ServiceItem {
     pub complaint_phone: String,
     #[serde(default)]
     pub faqs: Vec<Faq>,
-    /// Practical notes from experienced workers (经验).
+    /// Practical notes from experienced workers (经验). Staff only: public channels never see
+    /// them (`audience.rs`).
     #[serde(default)]
     pub tips: Vec<String>,
     /// Words people use for this matter; searched with the name.

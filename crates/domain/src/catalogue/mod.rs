@@ -2,6 +2,7 @@
 //! The canonical JSON form of these types is documented in docs/catalogue-format.md.
 
 mod applicability;
+mod audience;
 mod diff;
 mod file;
 mod item;
@@ -11,6 +12,7 @@ mod validate;
 mod tests;
 
 pub use applicability::{Answers, materials_for};
+pub use audience::{PublicItem, STAFF_ONLY};
 pub use diff::{Change, diff};
 pub use file::{CatalogueFile, Entry, FORMAT, Policy};
 pub use item::*;

@@ -133,3 +133,21 @@ fn diff_names_changed_added_and_removed_fields() {
     assert!(changes[0].after.is_none() && changes[2].before.is_none());
     assert!(diff(&old, &old).is_empty());
 }
+
+#[test]
+fn the_public_view_drops_exactly_the_staff_only_fields() {
+    let item = sample();
+    let full = serde_json::to_value(&item).unwrap();
+    let public = serde_json::to_value(item.public_view()).unwrap();
+    let (full, public) = (full.as_object().unwrap(), public.as_object().unwrap());
+    assert_eq!(full.len(), public.len());
+    for (key, value) in full {
+        if STAFF_ONLY.contains(&key.as_str()) {
+            assert_ne!(value, &serde_json::json!([]), "the sample fills {key}");
+            assert_eq!(public[key], serde_json::json!([]), "{key}");
+        } else {
+            assert_eq!(&public[key], value, "{key}");
+        }
+    }
+    assert!(STAFF_ONLY.iter().all(|k| full.contains_key(*k)));
+}

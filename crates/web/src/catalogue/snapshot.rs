@@ -4,7 +4,7 @@
 
 use crate::clock;
 use anyhow::Context;
-use quanke_domain::catalogue::{Policy, ServiceItem};
+use quanke_domain::catalogue::{Policy, PublicItem, ServiceItem};
 use quanke_search::SearchIndex;
 use quanke_store::Db;
 use quanke_store::catalogue as store;
@@ -23,7 +23,11 @@ pub struct Snapshot {
 
 /// An item in force and the stored version it comes from.
 pub struct Current {
+    /// The whole item, for staff.
     pub item: ServiceItem,
+    /// What residents and partners may read of it: everything the portal, Open311 and the
+    /// public API show comes from here.
+    pub public: PublicItem,
     pub version_id: i64,
     pub version: i64,
     pub effective_from: String,
@@ -74,6 +78,7 @@ async fn load(db: &Db, date: String) -> anyhow::Result<Snapshot> {
         let item: ServiceItem = serde_json::from_str(&v.body)
             .with_context(|| format!("stored item {} v{}", v.item_code, v.version))?;
         items.push(Current {
+            public: item.public_view(),
             item,
             version_id: v.id,
             version: v.version,
@@ -96,9 +101,14 @@ async fn load(db: &Db, date: String) -> anyhow::Result<Snapshot> {
     })
 }
 
-/// Indexing is CPU work; it runs off the async threads.
+/// Indexing is CPU work; it runs off the async threads. The index holds only what the public
+/// may read, because the portal and the public API search it: a staff-only text must neither
+/// make an item match nor be quoted in the reasons it matched.
 async fn build_index(items: &[Current], policies: &[Policy]) -> anyhow::Result<SearchIndex> {
-    let items: Vec<ServiceItem> = items.iter().map(|c| c.item.clone()).collect();
+    let items: Vec<ServiceItem> = items
+        .iter()
+        .map(|c| c.public.clone().into_inner())
+        .collect();
     let policies = policies.to_vec();
     let index = tokio::task::spawn_blocking(move || SearchIndex::build(&items, &policies))
         .await

@@ -183,7 +183,7 @@ fn coordinate(value: Option<&str>) -> Node {
 }
 
 fn request(r: &ServiceRequest, snap: &Snapshot) -> Node {
-    let item = snap.get(&r.item_code).map(|c| &c.item);
+    let item = snap.get(&r.item_code).map(|c| &c.public);
     // Only a partner's own request carries details meant to be public.
     let d = if r.channel == CHANNEL {
         Details::of_note(&r.opening_note)

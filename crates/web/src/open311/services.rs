@@ -3,13 +3,10 @@
 use super::format::{Format, Problem, Reply};
 use super::jurisdiction::InJurisdiction;
 use super::node::Node;
-use crate::clock;
 use crate::server::Shared;
-use anyhow::Context;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use quanke_domain::catalogue::{Datatype, Mode, Question, ServiceItem};
-use quanke_store::catalogue::{self, Version};
+use quanke_domain::catalogue::{Datatype, Mode, PublicItem, Question};
 
 /// `GET /services.{format}`
 pub async fn list(
@@ -17,15 +14,13 @@ pub async fn list(
     format: Format,
     _: InJurisdiction,
 ) -> Result<Reply, Problem> {
-    let versions = catalogue::current_versions(&st.db, &clock::today())
+    let snap = st
+        .catalogue
+        .get(&st.db)
         .await
         .map_err(|e| format.internal(&e))?;
-    let items = versions
-        .iter()
-        .map(parse)
-        .collect::<anyhow::Result<Vec<_>>>()
-        .map_err(|e| format.internal(&format!("{e:#}")))?;
-    Ok(format.reply("services", Node::list("service", items.iter().map(service))))
+    let services = snap.items.iter().map(|c| service(&c.public));
+    Ok(format.reply("services", Node::list("service", services)))
 }
 
 /// `GET /services/{service_code}.{format}`
@@ -39,35 +34,36 @@ pub async fn definition(
     let code = file
         .rsplit_once('.')
         .map_or(file.as_str(), |(code, _)| code);
-    let version = catalogue::current_version(&st.db, code, &clock::today())
+    let snap = st
+        .catalogue
+        .get(&st.db)
         .await
-        .map_err(|e| format.internal(&e))?
+        .map_err(|e| format.internal(&e))?;
+    let current = snap
+        .get(code)
         .ok_or_else(|| format.problem(StatusCode::NOT_FOUND, format!("服务不存在：{code}")))?;
-    let item = parse(&version).map_err(|e| format.internal(&format!("{e:#}")))?;
-    Ok(format.reply("service_definition", service_definition(&item)))
+    Ok(format.reply("service_definition", service_definition(&current.public)))
 }
 
-fn parse(v: &Version) -> anyhow::Result<ServiceItem> {
-    serde_json::from_str(&v.body)
-        .with_context(|| format!("catalogue item {} version {}", v.item_code, v.version))
-}
-
-fn service(item: &ServiceItem) -> Node {
+/// Partners see what residents see: the public view of each item in force today.
+fn service(item: &PublicItem) -> Node {
     Node::fields([
         ("service_code", Node::text(&item.code)),
         ("service_name", Node::text(&item.name)),
         ("description", Node::text(description(item))),
         // Questions are what a client must ask before submitting: the definition's attributes.
         ("metadata", Node::Bool(!item.questions.is_empty())),
-        // Cases are decided within working days by people, never on submission.
-        ("type", Node::text("batch")),
+        // The spec's type says what a POST answers, not how fast a case is decided: "realtime"
+        // returns the service_request_id at once (ours is the case number), "batch" only a token
+        // to trade for it later, "blackbox" nothing.
+        ("type", Node::text("realtime")),
         ("keywords", Node::text(keywords(item))),
         ("group", Node::text(&item.line)),
     ])
 }
 
 /// "申请对象：…；承诺件，10 个工作日办结": who may apply and how long it takes.
-fn description(item: &ServiceItem) -> String {
+fn description(item: &PublicItem) -> String {
     let limit = match item.mode {
         Mode::OnTheSpot => format!("{}，当场办结", Mode::OnTheSpot.label()),
         Mode::Promised => format!(
@@ -80,7 +76,7 @@ fn description(item: &ServiceItem) -> String {
 }
 
 /// Keywords then synonyms, each once, separated as in the spec's own example.
-fn keywords(item: &ServiceItem) -> String {
+fn keywords(item: &PublicItem) -> String {
     let mut words: Vec<&str> = Vec::new();
     for w in item.keywords.iter().chain(&item.synonyms) {
         if !words.contains(&w.as_str()) {
@@ -90,7 +86,7 @@ fn keywords(item: &ServiceItem) -> String {
     words.join(", ")
 }
 
-fn service_definition(item: &ServiceItem) -> Node {
+fn service_definition(item: &PublicItem) -> Node {
     let mut questions: Vec<&Question> = item.questions.iter().collect();
     questions.sort_by_key(|q| q.order);
     Node::fields([

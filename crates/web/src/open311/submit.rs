@@ -9,9 +9,8 @@
 //! street takes it: a deployment serves one street, whose desk passes a case on (通办) when it
 //! belongs elsewhere, which is better than refusing a resident over an address.
 
-use super::JURISDICTION_ID;
 use super::format::{Format, Problem, Reply};
-use super::jurisdiction::InJurisdiction;
+use super::jurisdiction::{self, InJurisdiction};
 use super::node::Node;
 use super::note::Details;
 use super::requests::{self, text_or_null};
@@ -55,7 +54,7 @@ pub async fn create(
         .await
         .map_err(|e| format.internal(&e))?;
     let current = service(format, &snap, form.get("service_code"))?;
-    let item = &current.item;
+    let item = &current.public;
     let details = details(format, &form)?;
     let answers = answers(format, item, &form)?;
     let idempotency_key = idempotency_key(format, &headers, partner.id)?;
@@ -121,13 +120,7 @@ impl Form {
 
     /// A jurisdiction_id in the body must name us, as one in the query must.
     fn check_jurisdiction(&self, format: Format) -> Result<(), Problem> {
-        match self.get("jurisdiction_id") {
-            Some(id) if id != JURISDICTION_ID => Err(format.problem(
-                StatusCode::NOT_FOUND,
-                format!("辖区不存在：{id}（本服务的 jurisdiction_id 为 {JURISDICTION_ID}）"),
-            )),
-            _ => Ok(()),
-        }
+        jurisdiction::check(format, self.get("jurisdiction_id"))
     }
 
     /// `attribute[code]=value`, and `attribute[code][]=value` repeated for a multivaluelist.

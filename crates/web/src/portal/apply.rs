@@ -45,7 +45,7 @@ pub async fn form(
     RawQuery(raw): RawQuery,
 ) -> AppResult<Response> {
     let snap = st.catalogue.get(&st.db).await?;
-    let item = &current(&snap, &code)?.item;
+    let item = &current(&snap, &code)?.public;
     let pairs = pairs_of(raw.as_deref());
     let (kind, answers) = choice(item, &pairs);
     let kind = kind.or_else(|| (item.kinds.len() == 1).then(|| item.kinds[0].kind));
@@ -364,7 +364,7 @@ pub async fn submit(
 ) -> AppResult<Response> {
     let posted = read(form).await?;
     let snap = st.catalogue.get(&st.db).await?;
-    let item = &current(&snap, &code)?.item;
+    let item = &current(&snap, &code)?.public;
     let (kind, answers) = choice(item, &posted.pairs);
     let Some(kind) = kind else {
         return start(

@@ -50,7 +50,7 @@ async fn home(State(st): State<Shared>) -> AppResult<Html<String>> {
         .map(|(line, items)| {
             let items: Vec<Value> = items
                 .iter()
-                .map(|c| context! { code => &c.item.code, name => &c.item.name })
+                .map(|c| context! { code => &c.public.code, name => &c.public.name })
                 .collect();
             context! { line, items }
         })
@@ -74,8 +74,8 @@ async fn results(
         .filter_map(|h| snap.get(&h.code).map(|c| (c, h.why)))
         .map(|(c, why)| {
             context! {
-                code => &c.item.code, name => &c.item.name, line => &c.item.line,
-                visits => c.item.visits, mode => c.item.mode.label(), why,
+                code => &c.public.code, name => &c.public.name, line => &c.public.line,
+                visits => c.public.visits, mode => c.public.mode.label(), why,
             }
         })
         .collect();
@@ -93,8 +93,8 @@ async fn guide(State(st): State<Shared>, Path(code): Path<String>) -> AppResult<
     let snap = st.catalogue.get(&st.db).await?;
     let c = current(&snap, &code)?;
     let data = context! {
-        item => &c.item, version => c.version, effective_from => &c.effective_from,
-        kinds => c.item.kinds.iter().map(|k| context! { code => code_of(k.kind), label => k.kind.label() }).collect::<Vec<_>>(),
+        item => &c.public, version => c.version, effective_from => &c.effective_from,
+        kinds => c.public.kinds.iter().map(|k| context! { code => code_of(k.kind), label => k.kind.label() }).collect::<Vec<_>>(),
     };
     render_anon("portal_item.html", data)
 }
@@ -154,21 +154,21 @@ async fn checklist(
 ) -> AppResult<Html<String>> {
     let snap = st.catalogue.get(&st.db).await?;
     let c = current(&snap, &code)?;
-    let (kind, answers) = choice(&c.item, &pairs_of(raw.as_deref()));
+    let (kind, answers) = choice(&c.public, &pairs_of(raw.as_deref()));
     let kind = kind
-        .or_else(|| c.item.kinds.first().map(|k| k.kind))
+        .or_else(|| c.public.kinds.first().map(|k| k.kind))
         .ok_or(AppError::NotFound)?;
-    let materials = materials_for(&c.item, kind, &answers);
+    let materials = materials_for(&c.public, kind, &answers);
     let unanswered: Vec<&str> = c
-        .item
+        .public
         .questions
         .iter()
         .filter(|q| q.datatype.has_options() && !answers.contains_key(&q.id))
         .map(|q| q.text.as_str())
         .collect();
     let data = context! {
-        item => &c.item, kind => kind.label(), materials, unanswered,
-        conditions => c.item.kinds.iter().find(|k| k.kind == kind).map(|k| k.conditions.clone()),
+        item => &c.public, kind => kind.label(), materials, unanswered,
+        conditions => c.public.kinds.iter().find(|k| k.kind == kind).map(|k| k.conditions.clone()),
         apply_query => choice_query(kind, &answers),
     };
     render_anon("portal_checklist.html", data)

@@ -231,7 +231,7 @@ async fn show(
     let snap = st.catalogue.get(&st.db).await?;
     let item = snap
         .get(&case.item_code)
-        .map_or_else(|| case.item_code.clone(), |c| c.item.name.clone());
+        .map_or_else(|| case.item_code.clone(), |c| c.public.name.clone());
     let state: Option<CaseState> = case.state.parse().ok();
     let lifecycle = crate::cases::lifecycle();
     let events = cases::events(&st.db, case.id).await?;

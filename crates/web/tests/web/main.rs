@@ -20,3 +20,4 @@ mod trust_intake;
 mod trust_limits;
 mod trust_registry;
 mod trust_rules;
+mod trust_public;

@@ -185,7 +185,7 @@ fn expected_services() -> Value {
             "service_name": "高龄津贴申领",
             "description": "申请对象：具有本市户籍、年满 80 周岁的老年人；承诺件，10 个工作日办结",
             "metadata": true,
-            "type": "batch",
+            "type": "realtime",
             "keywords": "八十岁, 老人补贴, 高龄补贴, 尊老金",
             "group": "民政"
         },
@@ -194,7 +194,7 @@ fn expected_services() -> Value {
             "service_name": "老年人优待证 <补办 & 换领>",
             "description": "申请对象：年满 60 周岁的本市户籍老年人；即办件，当场办结",
             "metadata": false,
-            "type": "batch",
+            "type": "realtime",
             "keywords": "",
             "group": "卫健/计生"
         }
@@ -464,6 +464,19 @@ async fn jurisdictions(app: &App) {
     for path in [
         "/open311/v2/services.json?jurisdiction_id=quanke.local",
         "/open311/v2/services/T311-GLJT.json?jurisdiction_id=quanke.local&api_key=x",
+    ] {
+        let got = get(app, path).await;
+        assert_eq!(got.status, StatusCode::OK, "{path}: {}", got.body);
+    }
+    // Client libraries that always send the parameter send it empty: that means "not given".
+    for path in [
+        "/open311/v2/services.json?jurisdiction_id=",
+        "/open311/v2/services.xml?jurisdiction_id=%20",
+        "/open311/v2/services/T311-GLJT.json?jurisdiction_id=&api_key=",
+        "/open311/v2/services/T311-GLJT.xml?jurisdiction_id=",
+        "/open311/v2/requests.json?jurisdiction_id=",
+        "/open311/v2/requests.xml?jurisdiction_id=&status=open",
+        "/open311/v2/servicerequestupdates.json?jurisdiction_id=",
     ] {
         let got = get(app, path).await;
         assert_eq!(got.status, StatusCode::OK, "{path}: {}", got.body);

@@ -324,6 +324,22 @@ async fn a_request_becomes_a_received_case(app: &App) {
 }
 both!(submitted, a_request_becomes_a_received_case);
 
+/// Client libraries that always send `jurisdiction_id` send it empty when none was set.
+async fn an_empty_jurisdiction_is_not_given(app: &App) {
+    seed_item(app).await;
+    let k = key(app, "城市大脑").await;
+    let fields = changed(&k.key, &[("jurisdiction_id", "")], &[]);
+    let path = "/open311/v2/requests.xml?jurisdiction_id=";
+    let got = post(app, path, &fields, &[]).await;
+    assert_eq!(got.status, StatusCode::OK, "{}", got.body);
+    assert_eq!(case_count(app).await, 1);
+    let elsewhere = changed(&k.key, &[("jurisdiction_id", "hangzhou.gov")], &[]);
+    let got = post(app, "/open311/v2/requests.json", &elsewhere, &[]).await;
+    assert!(error_of(&got, StatusCode::NOT_FOUND).contains("hangzhou.gov"));
+    assert_eq!(case_count(app).await, 1);
+}
+both!(empty_jurisdiction, an_empty_jurisdiction_is_not_given);
+
 async fn retries_with_the_same_idempotency_key_make_one_case(app: &App) {
     seed_item(app).await;
     let k = key(app, "城市大脑").await;

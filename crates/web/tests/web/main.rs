@@ -18,6 +18,6 @@ mod trust_auth;
 mod trust_documents;
 mod trust_intake;
 mod trust_limits;
+mod trust_public;
 mod trust_registry;
 mod trust_rules;
-mod trust_public;

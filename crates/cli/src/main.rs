@@ -55,6 +55,7 @@ enum Command {
     Migrate,
     /// 创建并启动演示街道 / create (once) and serve the demo street
     Demo {
+        /// 监听地址 / listen address, e.g. 0.0.0.0:8080
         #[arg(long)]
         addr: Option<String>,
     },

@@ -508,7 +508,7 @@ async fn every_response_is_secured(app: &App) {
 }
 both!(security_headers, every_response_is_secured);
 
-fn header_of<'h>(h: &'h HeaderMap, name: header::HeaderName) -> &'h str {
+fn header_of(h: &HeaderMap, name: header::HeaderName) -> &str {
     h.get(name)
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default()

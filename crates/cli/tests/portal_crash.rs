@@ -46,11 +46,6 @@ fn start(cmd: &str, dir: &Path, url: &str) -> (Child, u16) {
             "--addr",
             &format!("127.0.0.1:{port}"),
         ])
-        .args(if cmd == "demo" {
-            vec!["--data-dir", "."]
-        } else {
-            vec![]
-        })
         .current_dir(dir)
         .env_remove("QUANKE_CONFIG")
         .env_remove("QUANKE_DATABASE_URL")

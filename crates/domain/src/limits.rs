@@ -86,6 +86,40 @@ pub const GUIDE_TEXT: Limit = Limit::new("指南内容", 20_000);
 /// their own, checked on every request before a handler sees it.
 pub const ANY_FIELD: Limit = Limit::new("字段", 20_000);
 
+/// Tighter limits some forms keep, because what they hold is shown or printed in a narrow place
+/// or is meant to be short. Each is stated in docs/limits.md's second table, with its form.
+/// A staff member's name: shown in the header, on queues and on printed documents.
+pub const STAFF_NAME: Limit = Limit::new("姓名", 30);
+/// An org's code (part of every case number) and its name (in headers and on documents).
+pub const ORG_CODE: Limit = Limit::new("编码", 32);
+pub const ORG_UNIT_NAME: Limit = Limit::new("名称", 60);
+/// A ledger row's name, and its other text columns (address parts, tags, remarks).
+pub const LEDGER_NAME: Limit = Limit::new("姓名", 30);
+pub const LEDGER_TEXT: Limit = Limit::new("其他文字列", 100);
+/// A saved ledger column mapping's name.
+pub const MAPPING_NAME: Limit = Limit::new("名称", 40);
+/// Why a worker reveals a person's full data: a short note, not a statement.
+pub const REVEAL_REASON: Limit = Limit::new("理由", 100);
+/// What an API token is for, and an Open311 partner's name.
+pub const TOKEN_PURPOSE: Limit = Limit::new("用途", 50);
+pub const PARTNER_NAME: Limit = Limit::new("名称", 50);
+/// What a resident authorises a grid worker to do for them (代办授权范围).
+pub const MANDATE_SCOPE: Limit = Limit::new("授权范围", 200);
+
+/// Every tighter limit with the form it belongs to, for the documentation test.
+pub const FORMS: [(&str, Limit); 10] = [
+    ("账号", STAFF_NAME),
+    ("组织", ORG_CODE),
+    ("组织", ORG_UNIT_NAME),
+    ("台账行", LEDGER_NAME),
+    ("台账行", LEDGER_TEXT),
+    ("台账列映射", MAPPING_NAME),
+    ("查看完整信息", REVEAL_REASON),
+    ("API 令牌", TOKEN_PURPOSE),
+    ("Open311 合作方", PARTNER_NAME),
+    ("网格代办", MANDATE_SCOPE),
+];
+
 /// At most this many fields in one form or query, and this many values under one name
 /// (checkbox groups, answers with several choices) in a form or a JSON array.
 pub const MAX_FIELDS: usize = 1000;
@@ -143,6 +177,14 @@ mod tests {
                 row.ends_with(&format!("| {} |", l.max_chars)),
                 "docs/limits.md states another maximum for {}: {row}",
                 l.label
+            );
+        }
+        for (form, l) in FORMS {
+            let cells = format!("| {} | {} |", l.label, l.max_chars);
+            assert!(
+                doc.lines()
+                    .any(|r| r.starts_with(&format!("| {form}")) && r.ends_with(&cells)),
+                "docs/limits.md has no row for {form}: {cells}"
             );
         }
         for count in [MAX_FIELDS, MAX_REPEATS] {

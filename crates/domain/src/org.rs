@@ -101,7 +101,7 @@ impl OrgPath {
 
 /// Codes are short identifiers used in URLs, files and on the command line.
 pub fn validate_code(code: &str) -> Result<(), String> {
-    let ok_len = (1..=32).contains(&code.len());
+    let ok_len = (1..=crate::limits::ORG_CODE.max_chars).contains(&code.len());
     let ok_chars = code
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
@@ -113,11 +113,12 @@ pub fn validate_code(code: &str) -> Result<(), String> {
 }
 
 pub fn validate_name(name: &str) -> Result<(), String> {
-    let n = name.trim().chars().count();
-    if (1..=60).contains(&n) {
+    let max = crate::limits::ORG_UNIT_NAME.max_chars;
+    let n = name.trim().chars().take(max + 1).count();
+    if (1..=max).contains(&n) {
         Ok(())
     } else {
-        Err("名称不能为空，且不超过 60 个字".into())
+        Err(format!("名称不能为空，且不超过 {max} 个字"))
     }
 }
 

@@ -13,7 +13,7 @@ use sqlx::FromRow;
 pub const PREFIX: &str = "qk311_";
 
 /// The longest partner name, in characters.
-pub const NAME_MAX: usize = 50;
+pub const NAME_MAX: usize = quanke_domain::limits::PARTNER_NAME.max_chars;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Key {

@@ -11,7 +11,7 @@ use quanke_store::{Db, StoreError, api_tokens, sessions, users};
 pub enum AccountError {
     #[error("用户名只能由 3 到 32 位小写字母、数字、点、下划线或连字符组成")]
     BadUsername,
-    #[error("姓名不能为空，且不超过 30 个字")]
+    #[error("姓名不能为空，且不超过 {} 个字", quanke_domain::limits::STAFF_NAME.max_chars)]
     BadName,
     #[error("用户名 \"{0}\" 已被使用")]
     UsernameTaken(String),
@@ -81,7 +81,7 @@ pub struct NewAccount<'a> {
 pub async fn create(db: &Db, a: &NewAccount<'_>) -> Result<(i64, String), AccountError> {
     check_username(a.username)?;
     let name = a.display_name.trim();
-    if name.is_empty() || name.chars().count() > 30 {
+    if name.is_empty() || quanke_domain::limits::STAFF_NAME.check(name).is_err() {
         return Err(AccountError::BadName);
     }
     check_place(a.role, a.org)?;

@@ -9,8 +9,7 @@ use super::tag::{DatedTag, parse_tags};
 use crate::ident::phone::{self, Phone};
 use crate::ident::resident_id::{self, ResidentId, Sex};
 
-const MAX_NAME_CHARS: usize = 30;
-const MAX_TEXT_CHARS: usize = 100;
+use crate::limits::{LEDGER_NAME, LEDGER_TEXT};
 
 /// A row's cells by field; a field whose column the ledger lacks reads as empty.
 #[derive(Debug, Clone, Default)]
@@ -149,8 +148,8 @@ fn check_name(cell: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("姓名为空".into());
     }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("姓名超过 {MAX_NAME_CHARS} 个字"));
+    if LEDGER_NAME.check(&name).is_err() {
+        return Err(format!("姓名超过 {} 个字", LEDGER_NAME.max_chars));
     }
     if let Some(bad) = name
         .chars()
@@ -236,10 +235,10 @@ struct Texts {
 fn check_texts(row: &LedgerRow<'_>, problems: &mut Vec<Problem>) -> Texts {
     let mut text = |field: Field| -> String {
         let v = row.get(field);
-        if v.chars().count() > MAX_TEXT_CHARS {
+        if LEDGER_TEXT.check(v).is_err() {
             problems.push(Problem::new(
                 field,
-                format!("{}超过 {MAX_TEXT_CHARS} 个字", field.label()),
+                format!("{}超过 {} 个字", field.label(), LEDGER_TEXT.max_chars),
             ));
         }
         v.to_string()

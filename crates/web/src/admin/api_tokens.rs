@@ -18,7 +18,7 @@ use quanke_store::api_tokens;
 use serde::Deserialize;
 
 /// What a token is for, in at most this many characters.
-const NAME_MAX: usize = 50;
+const NAME_MAX: usize = quanke_domain::limits::TOKEN_PURPOSE.max_chars;
 
 fn require_admin(me: &CurrentUser) -> AppResult<()> {
     street_or_system_admin(me)
@@ -56,7 +56,7 @@ pub async fn issue(
     require_admin(&ctx.me)?;
     let target = manageable(&st, &ctx.me, id).await?;
     let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > NAME_MAX {
+    if name.is_empty() || quanke_domain::limits::TOKEN_PURPOSE.check(name).is_err() {
         let error = format!("请写明令牌的用途（不超过 {NAME_MAX} 个字）");
         return account_page(&st, &ctx, &target, context! { token_error => error }).await;
     }

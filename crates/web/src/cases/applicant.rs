@@ -21,10 +21,9 @@ use super::worker::Worker;
 use crate::server::Shared;
 use quanke_domain::ident::phone;
 use quanke_domain::ident::resident_id;
+use quanke_domain::limits;
 use quanke_store::cases::{self, Case};
 use quanke_store::registry::{self, Resident};
-
-const NAME_MAX: usize = 50;
 
 /// The registry person with this id, when `by` may see them; "not found" otherwise.
 pub async fn visible(st: &Shared, by: &Worker, id: i64) -> CaseResult<Resident> {
@@ -133,12 +132,7 @@ fn checked_name(typed: &str) -> CaseResult<String> {
     if name.is_empty() {
         return Err(CaseError::refuse("missing_applicant", "请填写申请人姓名"));
     }
-    if name.chars().count() > NAME_MAX {
-        return Err(CaseError::refuse(
-            "bad_applicant",
-            format!("申请人姓名过长（最多 {NAME_MAX} 字）"),
-        ));
-    }
+    limits::PERSON_NAME.named("申请人姓名").check(name)?;
     Ok(name.to_string())
 }
 

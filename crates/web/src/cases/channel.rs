@@ -6,7 +6,7 @@
 use super::deadline;
 use super::refusal::{CaseError, CaseResult};
 use super::worker::Worker;
-use quanke_domain::Role;
+use quanke_domain::{Role, limits};
 use quanke_store::cases::Mandate;
 
 /// The door an intake came through.
@@ -105,12 +105,8 @@ fn checked_mandate(m: &MandateIn, by: &Worker) -> CaseResult<Mandate> {
             "网格代办须登记授权人和授权范围",
         ));
     }
-    if grantor.chars().count() > 50 || scope.chars().count() > 200 {
-        return Err(CaseError::refuse(
-            "bad_mandate",
-            "授权人最多 50 字，授权范围最多 200 字",
-        ));
-    }
+    limits::PERSON_NAME.named("授权人").check(grantor)?;
+    limits::MANDATE_SCOPE.check(scope)?;
     let until = deadline::parse_day(m.until.trim())
         .ok_or_else(|| CaseError::refuse("bad_mandate", "请填写授权有效期（年-月-日）"))?;
     if deadline::parse_day(&by.today).is_some_and(|today| until < today) {

@@ -16,7 +16,7 @@ use crate::catalogue::snapshot::{Current, Snapshot};
 use crate::server::Shared;
 use quanke_domain::case::{Lifecycle, State};
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
-use quanke_domain::{OrgKind, Role};
+use quanke_domain::{OrgKind, Role, limits};
 use quanke_store::cases::{Attachment, Case, Enclosures, NewCase};
 use quanke_store::orgs;
 use std::collections::HashMap;
@@ -320,10 +320,7 @@ async fn after_open(st: &Shared, by: &Worker, intake: &Intake, case: &Case) -> C
 }
 
 fn check_note(intake: &Intake) -> CaseResult<()> {
-    if intake.note.chars().count() > 2000 {
-        return Err(CaseError::refuse("bad_note", "说明过长（最多 2000 字）"));
-    }
-    Ok(())
+    Ok(limits::NOTE.named("说明").check(&intake.note)?)
 }
 
 /// Required questions must be answered, and a choice must be one of the options.

@@ -2,6 +2,7 @@
 //! for people. Internal failures stay separate, so they are logged and never shown.
 
 use crate::error::AppError;
+use quanke_domain::limits::TooLong;
 use quanke_store::StoreError;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,6 +62,13 @@ impl From<StoreError> for CaseError {
             ),
             other => CaseError::Internal(other.into()),
         }
+    }
+}
+
+/// A field over its limit, refused with the table's message wherever the case service checks it.
+impl From<TooLong> for CaseError {
+    fn from(e: TooLong) -> Self {
+        CaseError::refuse("too_long", e.to_string())
     }
 }
 

@@ -23,6 +23,7 @@ use minijinja::{Value, context};
 use quanke_domain::OrgKind;
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
 use quanke_domain::ident::phone;
+use quanke_domain::limits;
 use quanke_domain::throttle::PortalAttempt::Application;
 use quanke_store::cases::{self, Attachment};
 use quanke_store::{orgs, throttle};
@@ -34,7 +35,6 @@ pub const FILES_LIMIT: usize = 10 * 1024 * 1024;
 pub const MAX_FILES: usize = 10;
 /// The request body: the scans and room for the form's fields.
 pub const BODY_LIMIT: usize = FILES_LIMIT + 1024 * 1024;
-const NAME_MAX: usize = 50;
 
 /// `GET /portal/items/{code}/apply`: step one, or step two once the kind is chosen and the
 /// questions answered (`step=2`, or an item that asks nothing).
@@ -208,8 +208,8 @@ fn answers_problem(item: &ServiceItem, answers: &Answers) -> Option<String> {
         {
             return Some(format!("“{}”的选择无效，请重新选择", q.text));
         }
-        if given.iter().any(|a| a.chars().count() > 200) {
-            return Some(format!("“{}”的回答过长", q.text));
+        if let Some(e) = given.iter().find_map(|a| limits::ANSWER.check(a).err()) {
+            return Some(format!("“{}”：{e}", q.text));
         }
     }
     None
@@ -322,8 +322,8 @@ async fn check_applicant(st: &Shared, t: &Typed) -> AppResult<Result<Applicant, 
     if name.is_empty() {
         return Ok(Err("请填写申请人姓名".into()));
     }
-    if name.chars().count() > NAME_MAX {
-        return Ok(Err(format!("姓名过长（最多 {NAME_MAX} 字）")));
+    if let Err(e) = limits::PERSON_NAME.check(name) {
+        return Ok(Err(e.to_string()));
     }
     if t.phone.trim().is_empty() {
         return Ok(Err(
@@ -344,8 +344,8 @@ async fn check_applicant(st: &Shared, t: &Typed) -> AppResult<Result<Applicant, 
     else {
         return Ok(Err("请选择您所在的社区".into()));
     };
-    if t.note.chars().count() > 2000 {
-        return Ok(Err("补充说明过长（最多 2000 字）".into()));
+    if let Err(e) = limits::NOTE.named("补充说明").check(&t.note) {
+        return Ok(Err(e.to_string()));
     }
     Ok(Ok(Applicant {
         name: name.to_string(),

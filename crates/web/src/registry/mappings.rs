@@ -12,6 +12,7 @@ use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_domain::Permission;
+use quanke_domain::limits::MAPPING_NAME;
 use quanke_domain::registry::Field;
 use quanke_ledger::registry::ColumnMapping;
 use quanke_store::registry::mapping;
@@ -20,7 +21,6 @@ use std::collections::BTreeMap;
 
 /// Blank pairs on the form, enough for the odd columns of one ledger.
 const PAIRS: usize = 12;
-const MAX_NAME_CHARS: usize = 40;
 
 #[derive(Deserialize)]
 pub struct PageQuery {
@@ -124,8 +124,11 @@ pub async fn save(
 
 /// The mapping the form describes, or what is wrong with it.
 fn check(name: &str, pairs: &[(String, String)]) -> Result<ColumnMapping, String> {
-    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
-        return Err(format!("请填写名称（不超过 {MAX_NAME_CHARS} 个字）"));
+    if name.is_empty() || MAPPING_NAME.check(name).is_err() {
+        return Err(format!(
+            "请填写名称（不超过 {} 个字）",
+            MAPPING_NAME.max_chars
+        ));
     }
     let mut mapped = Vec::new();
     for (title, code) in pairs.iter().filter(|(t, _)| !t.is_empty()) {

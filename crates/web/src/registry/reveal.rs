@@ -13,10 +13,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::context;
 use quanke_domain::Permission;
+use quanke_domain::limits::REVEAL_REASON;
 use serde::Deserialize;
-
-/// A reason is a short note ("办理业务核对身份"), not a statement.
-const MAX_REASON_CHARS: usize = 100;
 
 #[derive(Deserialize)]
 pub struct RevealForm {
@@ -39,9 +37,10 @@ pub async fn submit(
             "查看完整信息须填写理由，例如“办理业务核对身份”。本次未显示完整信息，也未记录。".into(),
         ));
     }
-    if reason.chars().count() > MAX_REASON_CHARS {
+    if REVEAL_REASON.check(reason).is_err() {
         return Err(AppError::BadRequest(format!(
-            "理由请简要填写，不超过 {MAX_REASON_CHARS} 个字。"
+            "理由请简要填写，不超过 {} 个字。",
+            REVEAL_REASON.max_chars
         )));
     }
     record(&st, &ctx, &person, "registry_revealed", reason, &ip).await?;

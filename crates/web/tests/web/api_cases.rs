@@ -38,13 +38,7 @@ async fn call(
     let mut req = Request::builder().method(method).uri(path);
     match auth {
         Auth::Session => {
-            let cookies = c
-                .cookies
-                .iter()
-                .map(|(k, v)| format!("{k}={v}"))
-                .collect::<Vec<_>>()
-                .join("; ");
-            req = req.header(header::COOKIE, cookies);
+            req = req.header(header::COOKIE, c.cookie_header());
             if let Some(csrf) = c.cookies.get("qk_csrf") {
                 req = req.header("x-csrf-token", csrf.clone());
             }

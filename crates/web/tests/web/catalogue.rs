@@ -2,7 +2,7 @@
 //! publish → notice → acknowledgement cycle; the portal, its checklist and the search API.
 
 use crate::both;
-use crate::harness::{App, Client};
+use crate::harness::{App, Client, Part, multipart};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use quanke_store::Backend;
@@ -210,26 +210,20 @@ async fn upload(
     json: &str,
     action: &str,
 ) -> crate::harness::Resp {
-    let boundary = "XBOUNDARYX";
-    let body = format!(
-        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"c.json\"\r\nContent-Type: application/json\r\n\r\n{json}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"action\"\r\n\r\n{action}\r\n--{boundary}--\r\n"
-    );
+    let file = Part {
+        field: "file",
+        name: "c.json",
+        claimed: "application/json",
+        bytes: json.as_bytes(),
+    };
+    let (content_type, body) = multipart(&[("action", action)], &[file]);
     let path = match token {
         Some(t) => format!("/catalogue/import?_csrf={t}"),
         None => "/catalogue/import".into(),
     };
-    let cookies = c
-        .cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ");
     let req = Request::post(path)
-        .header(header::COOKIE, cookies)
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
+        .header(header::COOKIE, c.cookie_header())
+        .header(header::CONTENT_TYPE, content_type)
         .body(Body::from(body))
         .unwrap();
     c.send(req).await

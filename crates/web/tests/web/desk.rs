@@ -3,25 +3,18 @@
 //! refusals (missing materials, wrong role) that write nothing.
 
 use crate::both;
-use crate::harness::{App, Client, Resp};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::harness::{App, Resp};
+use axum::http::StatusCode;
 use quanke_domain::ident::resident_id::check_digit;
 use quanke_store::cases::{self, Case};
-use quanke_store::registry::{self as store, Resident, export};
+use quanke_store::registry::{self as store};
 use quanke_store::{Backend, orgs, users};
 
 const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
 const ITEM: &str = "MZ-GL80";
 
-async fn first_in(app: &App, grid: &str) -> Resident {
-    let org = orgs::by_code(&app.db, grid).await.unwrap();
-    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
-    store::resident(&app.db, page[0].id).await.unwrap()
-}
-
 /// The intake form for 高龄津贴 (new application, in person) with `missing` unticked.
-fn intake<'a>(
+pub(crate) fn intake<'a>(
     resident: &'a str,
     key: &'a str,
     missing: &[&'a str],
@@ -48,41 +41,6 @@ fn intake<'a>(
     f
 }
 
-fn case_id(r: &Resp) -> i64 {
-    let loc = r
-        .location
-        .as_deref()
-        .unwrap_or_else(|| panic!("no redirect: {}", r.body));
-    loc.trim_start_matches("/cases/")
-        .split('/')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not a case address: {loc}"))
-}
-
-/// Posts the case page's action form the way the browser does (multipart, token in the URL).
-async fn act(c: &mut Client<'_>, id: i64, fields: &[(&str, &str)]) -> Resp {
-    let token = c.cookies["qk_csrf"].clone();
-    let boundary = "----quanke-test-boundary";
-    let mut body = String::new();
-    for (k, v) in fields {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    let cookies: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let req = Request::post(format!("/cases/{id}/act?_csrf={token}"))
-        .header(header::COOKIE, cookies.join("; "))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
-}
-
 async fn case(app: &App, id: i64) -> Case {
     cases::get(&app.db, id).await.unwrap()
 }
@@ -97,7 +55,7 @@ async fn count(app: &App) -> usize {
 }
 
 async fn notice_then_return_then_back_office(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
     // One Enter finds the person and the matter together.
@@ -138,7 +96,7 @@ async fn notice_then_return_then_back_office(app: &App) {
         )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
-    let id = case_id(&r);
+    let id = r.case_id();
     assert_eq!(
         r.location.as_deref(),
         Some(format!("/cases/{id}/print/notice").as_str())
@@ -161,7 +119,7 @@ async fn notice_then_return_then_back_office(app: &App) {
             &intake(&rid, "k1", &["card"], "request_materials"),
         )
         .await;
-    assert_eq!(case_id(&again), id);
+    assert_eq!(again.case_id(), id);
     assert_eq!(count(app).await, 1);
     // The same matter again warns of the open case.
     let form = desk
@@ -173,16 +131,16 @@ async fn notice_then_return_then_back_office(app: &App) {
     assert!(form.body.contains("已有同一事项的办件未办结"));
     assert!(form.body.contains(&c.number));
     // The resident returns with the card: accepted, receipt, routed to the back office.
-    let r = act(
-        &mut desk,
-        id,
-        &[
-            ("action", "accept_after_materials"),
-            ("brought", "card"),
-            ("visit", "materials"),
-        ],
-    )
-    .await;
+    let r = desk
+        .act(
+            id,
+            &[
+                ("action", "accept_after_materials"),
+                ("brought", "card"),
+                ("visit", "materials"),
+            ],
+        )
+        .await;
     assert_eq!(
         r.location.as_deref(),
         Some(format!("/cases/{id}/print/receipt").as_str()),
@@ -200,7 +158,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     assert!(receipt.body.contains("陈晓燕"), "the issuer is named");
     assert_eq!(cases::visits(&app.db, id).await.unwrap().len(), 2);
     // The desk may not work the case in the back office.
-    let refused = act(&mut desk, id, &[("action", "start")]).await;
+    let refused = desk.act(id, &[("action", "start")]).await;
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert_eq!(case(app, id).await.state, "accepted");
     // Back office: the case is in "mine", started and completed.
@@ -209,7 +167,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     let mine = back.get("/cases?queue=mine").await;
     assert!(mine.body.contains(&c.number), "{}", mine.body);
     for action in ["start", "complete"] {
-        let r = act(&mut back, id, &[("action", action)]).await;
+        let r = back.act(id, &[("action", action)]).await;
         assert_eq!(r.status, SEE_OTHER, "{action}: {}", r.body);
     }
     let c = case(app, id).await;
@@ -222,7 +180,7 @@ async fn notice_then_return_then_back_office(app: &App) {
 both!(desk_round_trip, notice_then_return_then_back_office);
 
 async fn refusals_write_nothing(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let rid = person.id.to_string();
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
@@ -256,7 +214,7 @@ async fn refusals_write_nothing(app: &App) {
     let mut with_reason = intake(&rid, "k7", &[], "reject");
     with_reason.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
     let r = desk.post("/desk/cases", &with_reason).await;
-    let id = case_id(&r);
+    let id = r.case_id();
     assert_eq!(case(app, id).await.state, "received");
     let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
     let mut head = app.client();
@@ -319,7 +277,7 @@ async fn a_new_person_is_registered_with_the_case(app: &App) {
     ];
     let r = desk.post("/desk/cases", &fields).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
-    let c = case(app, case_id(&r)).await;
+    let c = case(app, r.case_id()).await;
     let rid = store::id_by_number(&app.db, &id_number)
         .await
         .unwrap()
@@ -332,7 +290,7 @@ async fn a_new_person_is_registered_with_the_case(app: &App) {
 both!(desk_registers, a_new_person_is_registered_with_the_case);
 
 async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let rid = person.id.to_string();
     let mut grid = app.client();
     grid.login_ok("wangge").await;
@@ -362,7 +320,7 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     ]);
     let r = grid.post("/desk/cases", &good).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
-    let id = case_id(&r);
+    let id = r.case_id();
     let c = case(app, id).await;
     assert_eq!((c.channel.as_str(), c.state.as_str()), ("grid", "received"));
     let m = cases::mandate(&app.db, id).await.unwrap().unwrap();
@@ -379,14 +337,14 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     desk.login_ok("qiantai").await;
     let page = desk.get(&format!("/cases/{id}")).await;
     assert!(page.body.contains("受本人委托"), "{}", page.body);
-    let r = act(&mut desk, id, &[("action", "accept")]).await;
+    let r = desk.act(id, &[("action", "accept")]).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     assert_eq!(case(app, id).await.state, "accepted");
     // A matter taken on the phone is not a visit either.
     let mut phoned = intake(&rid, "p1", &[], "accept");
     phoned.push(("channel", "phone"));
     let r = desk.post("/desk/cases", &phoned).await;
-    let pid = case_id(&r);
+    let pid = r.case_id();
     assert_eq!(case(app, pid).await.channel, "phone");
     assert!(cases::visits(&app.db, pid).await.unwrap().is_empty());
 }
@@ -395,33 +353,18 @@ both!(
     grid_workers_apply_with_a_mandate_and_phones_are_no_visit
 );
 
-/// A worker of another community, signed in with the demo password.
-async fn worker_in(app: &App, username: &str, role: quanke_domain::Role, community: &str) {
-    let org = orgs::by_code(&app.db, community).await.unwrap();
-    let account = quanke_web::accounts::NewAccount {
-        username,
-        display_name: "双荡弄社工",
-        role,
-        org: &org,
-        password: Some(quanke_web::demo::PASSWORD),
-    };
-    quanke_web::accounts::create(&app.db, &account)
-        .await
-        .unwrap();
-}
-
 async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
     use quanke_domain::Role;
-    worker_in(app, "sdn_back", Role::BackOffice, "SDN").await;
-    worker_in(app, "sdn_desk", Role::FrontDesk, "SDN").await;
-    let person = first_in(app, "MYQ-01").await;
+    app.account("sdn_back", Role::BackOffice, "SDN").await;
+    app.account("sdn_desk", Role::FrontDesk, "SDN").await;
+    let person = app.first_resident("MYQ-01").await;
     let rid = person.id.to_string();
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
     let r = desk
         .post("/desk/cases", &intake(&rid, "t1", &[], "accept"))
         .await;
-    let id = case_id(&r);
+    let id = r.case_id();
     let sdn = orgs::by_code(&app.db, "SDN").await.unwrap();
     let sdn_id = sdn.id.to_string();
     // Refused without a reason; then asked for properly.
@@ -544,7 +487,7 @@ both!(
 
 async fn routing_prefers_the_line_then_the_lightest_load(app: &App) {
     use quanke_domain::Role;
-    worker_in(app, "mz_back", Role::BackOffice, "MYQ").await;
+    app.account("mz_back", Role::BackOffice, "MYQ").await;
     let mz = users::by_username(&app.db, "mz_back").await.unwrap();
     let houtai = users::by_username(&app.db, "houtai").await.unwrap();
     // The head gives mz_back the 民政 line on the account page (an unknown line is refused).
@@ -565,11 +508,11 @@ async fn routing_prefers_the_line_then_the_lightest_load(app: &App) {
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     assert_eq!(users::lines(&app.db, mz.id).await.unwrap(), ["民政"]);
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let rid = person.id.to_string();
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
-    let first = case_id(
+    let first = Resp::case_id(
         &desk
             .post("/desk/cases", &intake(&rid, "r1", &[], "accept"))
             .await,
@@ -585,7 +528,7 @@ async fn routing_prefers_the_line_then_the_lightest_load(app: &App) {
         &[("line", "民政")],
     )
     .await;
-    let second = case_id(
+    let second = Resp::case_id(
         &desk
             .post("/desk/cases", &intake(&rid, "r2", &[], "accept"))
             .await,
@@ -652,7 +595,7 @@ async fn a_grid_worker_registers_a_person_in_their_grid(app: &App) {
         grid_org.path.as_str(),
         "placed in the worker's grid"
     );
-    let c = case(app, case_id(&r)).await;
+    let c = case(app, r.case_id()).await;
     let community = orgs::by_code(&app.db, "MYQ").await.unwrap();
     assert_eq!(c.community_path, community.path.as_str());
     assert_eq!(c.resident_id, Some(rid));

@@ -5,8 +5,11 @@ use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use quanke_domain::Role;
+use quanke_store::registry::{self, Resident, export};
 use quanke_store::testing::TestDb;
-use quanke_store::{Backend, Db};
+use quanke_store::{Backend, Db, orgs};
+use quanke_web::accounts::{self, NewAccount};
 use quanke_web::{AppState, WebSettings, router};
 use std::collections::HashMap;
 use tower::ServiceExt;
@@ -96,7 +99,7 @@ impl Client<'_> {
         }
     }
 
-    fn cookie_header(&self) -> String {
+    pub fn cookie_header(&self) -> String {
         self.cookies
             .iter()
             .map(|(k, v)| format!("{k}={v}"))
@@ -134,6 +137,29 @@ impl Client<'_> {
         self.send(req).await
     }
 
+    /// Posts a multipart form as the browser does: the CSRF token in the action's query.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        files: &[Part<'_>],
+    ) -> Resp {
+        let token = self.cookies.get("qk_csrf").cloned().unwrap_or_default();
+        let (content_type, body) = multipart(fields, files);
+        let req = Request::post(format!("{path}?_csrf={token}"))
+            .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_TYPE, content_type)
+            .body(Body::from(body))
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// Posts the case page's action form for case `id`.
+    pub async fn act(&mut self, id: i64, fields: &[(&str, &str)]) -> Resp {
+        self.post_multipart(&format!("/cases/{id}/act"), fields, &[])
+            .await
+    }
+
     pub async fn login(&mut self, username: &str, password: &str) -> Resp {
         self.post(
             "/login",
@@ -157,6 +183,98 @@ impl Client<'_> {
         );
         assert!(self.cookies.contains_key("qk_session"));
     }
+}
+
+impl App {
+    /// A client signed in as `username` with the demo password.
+    pub async fn login(&self, username: &str) -> Client<'_> {
+        let mut c = self.client();
+        c.login_ok(username).await;
+        c
+    }
+
+    /// Creates an account of `role` in the org with code `org_code`, with the demo password.
+    pub async fn account(&self, username: &str, role: Role, org_code: &str) {
+        let org = orgs::by_code(&self.db, org_code).await.unwrap();
+        let a = NewAccount {
+            username,
+            display_name: "测试社工",
+            role,
+            org: &org,
+            password: Some(PASSWORD),
+        };
+        accounts::create(&self.db, &a).await.unwrap();
+    }
+
+    /// A new account of `role` in `org_code`, signed in.
+    pub async fn signed_in(&self, username: &str, role: Role, org_code: &str) -> Client<'_> {
+        self.account(username, role, org_code).await;
+        self.login(username).await
+    }
+
+    /// The first resident registered in the org with this code (a grid or a community).
+    pub async fn first_resident(&self, org_code: &str) -> Resident {
+        let org = orgs::by_code(&self.db, org_code).await.unwrap();
+        let page = export::page(&self.db, &org.path, None, 0, 1).await.unwrap();
+        registry::resident(&self.db, page[0].id).await.unwrap()
+    }
+}
+
+impl Resp {
+    /// The case id of a redirect to a case page (`/cases/ID...`).
+    pub fn case_id(&self) -> i64 {
+        let loc = self
+            .location
+            .as_deref()
+            .unwrap_or_else(|| panic!("no redirect: {}", self.body));
+        loc.trim_start_matches("/cases/")
+            .split('/')
+            .next()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or_else(|| panic!("not a case address: {loc}"))
+    }
+}
+
+/// A file of a multipart form.
+pub struct Part<'a> {
+    pub field: &'a str,
+    pub name: &'a str,
+    /// The content type the uploader claims.
+    pub claimed: &'a str,
+    pub bytes: &'a [u8],
+}
+
+/// A multipart body of text fields and files, and its content type.
+pub fn multipart(fields: &[(&str, &str)], files: &[Part<'_>]) -> (String, Vec<u8>) {
+    let boundary = "QKTESTBOUNDARY";
+    let mut body = Vec::new();
+    for (k, v) in fields {
+        body.extend(
+            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
+                .bytes(),
+        );
+    }
+    for f in files {
+        body.extend(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{}\"; filename=\"{}\"\r\n\
+                 Content-Type: {}\r\n\r\n",
+                f.field, f.name, f.claimed
+            )
+            .bytes(),
+        );
+        body.extend_from_slice(f.bytes);
+        body.extend(b"\r\n");
+    }
+    body.extend(format!("--{boundary}--\r\n").bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// The text between `start` and the next `end` after it.
+pub fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let from = body.find(start)? + start.len();
+    let to = body[from..].find(end)? + from;
+    Some(&body[from..to])
 }
 
 /// Declares `name::sqlite` and `name::postgres` around an async body taking the app.

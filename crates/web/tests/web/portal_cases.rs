@@ -3,9 +3,8 @@
 //! the 最多跑一次 / 好差评 report for heads.
 
 use crate::both;
-use crate::harness::{App, Client, Resp};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::harness::{App, Client, Part, Resp, between};
+use axum::http::StatusCode;
 use quanke_domain::throttle::PortalAttempt;
 use quanke_store::case_reports;
 use quanke_store::cases::{self, Actor, Case, Filter, Move, NewCase};
@@ -19,21 +18,6 @@ const PHONE: &str = "13805712345";
 /// apply, auth and income are asked for.
 const CHOICE: [(&str, &str); 3] = [("kind", "new"), ("a_who", "self"), ("a_special", "none")];
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
-
-fn cookies(c: &Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The text between `start` and the next `end` after it.
-pub(crate) fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = body.find(start)? + start.len();
-    let to = body[from..].find(end)? + from;
-    Some(&body[from..to])
-}
 
 async fn all_cases(app: &App) -> Vec<Case> {
     let f = Filter {
@@ -63,37 +47,18 @@ pub(crate) async fn apply(
     fields: &[(&str, &str)],
     files: &[(&str, &[u8])],
 ) -> Resp {
-    let boundary = "QKPORTALBOUNDARY";
-    let mut body = Vec::new();
-    let all = CHOICE.iter().chain(fields.iter());
-    for (k, v) in all {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .bytes(),
-        );
-    }
-    for (name, data) in files {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").bytes());
-    let token = c.cookies.get("qk_csrf").cloned().unwrap_or_default();
-    let req = Request::post(format!("/portal/items/{ITEM}/apply?_csrf={token}"))
-        .header(header::COOKIE, cookies(c))
-        .header(header::CONTENT_LENGTH, body.len())
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
+    let all: Vec<(&str, &str)> = CHOICE.iter().chain(fields).copied().collect();
+    let parts: Vec<Part<'_>> = files
+        .iter()
+        .map(|(name, bytes)| Part {
+            field: "files",
+            name,
+            claimed: "application/octet-stream",
+            bytes,
+        })
+        .collect();
+    c.post_multipart(&format!("/portal/items/{ITEM}/apply"), &all, &parts)
+        .await
 }
 
 async fn community(app: &App, code: &str) -> orgs::Org {

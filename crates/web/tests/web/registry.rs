@@ -3,7 +3,7 @@
 //! moves and retention. People come from the demo registry (`quanke_web::demo`).
 
 use crate::both;
-use crate::harness::{App, Client, Resp};
+use crate::harness::{App, Client, Part, Resp};
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use calamine::{Data, Reader, Xlsx, open_workbook};
@@ -22,13 +22,6 @@ use tower::ServiceExt;
 const OK: StatusCode = StatusCode::OK;
 const NO: StatusCode = StatusCode::FORBIDDEN;
 const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
-
-/// The first demo resident of a grid (lowest id): in MYQ-01 the head of household H00000001.
-async fn first_in(app: &App, grid: &str) -> Resident {
-    let org = orgs::by_code(&app.db, grid).await.unwrap();
-    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
-    store::resident(&app.db, page[0].id).await.unwrap()
-}
 
 /// The first demo resident of a grid with a mobile phone, for phone searches.
 async fn first_with_mobile(app: &App, grid: &str) -> Resident {
@@ -77,19 +70,13 @@ fn masked_id(p: &Resident) -> String {
     mask_middle(&p.id_number, 6, 4)
 }
 
-async fn login<'a>(app: &'a App, who: &str) -> Client<'a> {
-    let mut c = app.client();
-    c.login_ok(who).await;
-    c
-}
-
 async fn search_by_every_kind(app: &App) {
     let p = first_with_mobile(app, "MYQ-01").await;
     let tail = &p.id_number[12..];
     let prefix = "杭州市拱墅区湖墅街道卖鱼桥社区";
     let address = p.actual_address.trim_start_matches(prefix);
     let initials = name_initials(&p.name);
-    let mut c = login(app, "qiantai").await;
+    let mut c = app.login("qiantai").await;
     let cases = [
         (p.id_number.as_str(), "按身份证号查找"),
         (tail, "按身份证号后几位查找"),
@@ -134,11 +121,11 @@ async fn search_by_every_kind(app: &App) {
 both!(search_kinds, search_by_every_kind);
 
 async fn grid_worker_reads_only_their_grid(app: &App) {
-    let mine = first_in(app, "MYQ-01").await;
-    let other = first_in(app, "MYQ-02").await;
+    let mine = app.first_resident("MYQ-01").await;
+    let other = app.first_resident("MYQ-02").await;
     assert_eq!(mine.household_number.as_deref(), Some("H00000001"));
     assert_eq!(mine.relation, "户主");
-    let mut c = login(app, "wangge").await;
+    let mut c = app.login("wangge").await;
     let r = search(&mut c, &other.id_number).await;
     assert!(!r.body.contains(&link(&other)), "other grid not found");
     let r = search(&mut c, &other.name).await;
@@ -184,7 +171,7 @@ async fn reveal_needs_a_reason_and_is_listed(app: &App) {
     let p = first_with_mobile(app, "MYQ-01").await;
     let page = format!("/registry/people/{}", p.id);
     let reveal = format!("{page}/reveal");
-    let mut desk = login(app, "qiantai").await;
+    let mut desk = app.login("qiantai").await;
     let r = desk.get(&page).await;
     assert_eq!(r.status, OK);
     assert!(r.body.contains(&masked_id(&p)) && !r.body.contains(&p.id_number));
@@ -216,14 +203,14 @@ async fn reveal_needs_a_reason_and_is_listed(app: &App) {
     assert_eq!(revealed[0].target, format!("resident:{}", p.id));
 
     // Not a lasting unmask: the next view is masked again, and lists the reader.
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let r = head.get(&page).await;
     assert!(!r.body.contains(&p.id_number));
     let readers = &r.body[r.body.find("<h2>谁查看过</h2>").unwrap()..];
     assert!(readers.contains("qiantai") && readers.contains("查看完整信息"));
     assert!(readers.contains("办理业务核对身份"));
 
-    let mut grid = login(app, "wangge").await;
+    let mut grid = app.login("wangge").await;
     let r = grid.post(&reveal, &[("reason", "核对")]).await;
     assert_eq!(r.status, NO);
     assert_eq!(audit_entries(app, "registry_revealed").await.len(), 1);
@@ -238,14 +225,6 @@ async fn fetch(app: &App, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>
     (parts.status, parts.headers, bytes)
 }
 
-fn cookies(c: &Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
 async fn download(
     app: &App,
     c: &Client<'_>,
@@ -256,7 +235,7 @@ async fn download(
     let req = Request::builder()
         .method(method)
         .uri(path)
-        .header(header::COOKIE, cookies(c))
+        .header(header::COOKIE, c.cookie_header())
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(form.to_string()))
         .unwrap();
@@ -276,38 +255,25 @@ fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
-/// Uploads a ledger as the import form does and returns the job's page path.
-async fn upload(c: &mut Client<'_>, file: &Path, name: &str, fields: &[(&str, &str)]) -> Resp {
-    let boundary = "QKBOUNDARYQK";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .bytes(),
-        );
-    }
-    body.extend(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .bytes(),
-    );
-    body.extend(std::fs::read(file).unwrap());
-    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    let token = c.cookies["qk_csrf"].clone();
-    let req = Request::post(format!("/registry/import?_csrf={token}"))
-        .header(header::COOKIE, cookies(c))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
+/// Uploads a ledger as the import form does; the response redirects to the job.
+pub(crate) async fn upload(
+    c: &mut Client<'_>,
+    file: &Path,
+    name: &str,
+    fields: &[(&str, &str)],
+) -> Resp {
+    let bytes = std::fs::read(file).unwrap();
+    let part = Part {
+        field: "file",
+        name,
+        claimed: "application/octet-stream",
+        bytes: &bytes,
+    };
+    c.post_multipart("/registry/import", fields, &[part]).await
 }
 
 /// Polls the job until it is no longer running; returns its page.
-async fn settled(c: &mut Client<'_>, job: &str) -> Resp {
+pub(crate) async fn settled(c: &mut Client<'_>, job: &str) -> Resp {
     for _ in 0..400 {
         let r = c.get(&format!("{job}/status")).await;
         assert_eq!(r.status, OK, "{}", r.body);
@@ -377,7 +343,7 @@ async fn import_dry_run_then_valid_rows(app: &App) {
     let bad_row = "5";
     let before = active_in(app, "MYQ").await;
 
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     assert_eq!(head.get("/registry/import").await.status, OK);
     let r = upload(&mut head, &file, "卖鱼桥台账.xlsx", &[]).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
@@ -419,7 +385,7 @@ async fn import_dry_run_then_valid_rows(app: &App) {
         "{lines:?}"
     );
     // Only the uploader reaches the job.
-    let street = login(app, "jiedao").await;
+    let street = app.login("jiedao").await;
     let (status, _, _) = download(app, &street, "GET", &format!("{job}/report.xlsx"), "").await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -501,7 +467,7 @@ async fn a_known_id_updates_the_person(app: &App) {
     )
     .unwrap();
     // A street admin imports into a community they choose.
-    let mut street = login(app, "jiedao").await;
+    let mut street = app.login("jiedao").await;
     let r = upload(&mut street, &file, "update.csv", &[]).await;
     assert_eq!(
         r.status,
@@ -529,7 +495,7 @@ async fn a_known_id_updates_the_person(app: &App) {
         "a ledger without grids keeps the grid"
     );
 
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let r = head.get(&format!("/registry/people/{}", p.id)).await;
     let history = &r.body
         [r.body.find("<h2>变更记录</h2>").unwrap()..r.body.find("<h2>谁查看过</h2>").unwrap()];
@@ -549,7 +515,7 @@ both!(import_updates, a_known_id_updates_the_person);
 
 async fn a_saved_mapping_reads_odd_headers(app: &App) {
     let ids = fresh_ids(app, 1).await;
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let r = head
         .post(
             "/registry/mappings",
@@ -618,7 +584,7 @@ async fn exports_are_masked_by_role_and_audited(app: &App) {
     let p = first_with_mobile(app, "MYQ-01").await;
     let myq = orgs::by_code(&app.db, "MYQ").await.unwrap();
     let org = format!("org={}&tag=", myq.id);
-    let mut street = login(app, "jiedao").await;
+    let mut street = app.login("jiedao").await;
     assert_eq!(street.get("/registry/export").await.status, OK);
     let token = street.cookies["qk_csrf"].clone();
     let form = format!("_csrf={token}&{org}");
@@ -669,7 +635,7 @@ async fn exports_are_masked_by_role_and_audited(app: &App) {
     assert_eq!(status, NO);
 
     // A head may reveal, so their export is in full.
-    let head = login(app, "shequ").await;
+    let head = app.login("shequ").await;
     let token = head.cookies["qk_csrf"].clone();
     let grid = orgs::by_code(&app.db, "MYQ-01").await.unwrap();
     let form = format!("_csrf={token}&org={}&tag=", grid.id);
@@ -686,10 +652,10 @@ async fn exports_are_masked_by_role_and_audited(app: &App) {
 both!(exports, exports_are_masked_by_role_and_audited);
 
 async fn retention_anonymises_who_moved_out_long_ago(app: &App) {
-    let p = first_in(app, "MYQ-01").await;
-    let stays = first_in(app, "MYQ-02").await;
+    let p = app.first_resident("MYQ-01").await;
+    let stays = app.first_resident("MYQ-02").await;
     let page = format!("/registry/people/{}", p.id);
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let r = head
         .post(&format!("{page}/move-out"), &[("left_on", "2015-03-01")])
         .await;
@@ -706,7 +672,7 @@ async fn retention_anonymises_who_moved_out_long_ago(app: &App) {
     assert_eq!(audit_entries(app, "registry_moved_out").await.len(), 1);
     assert_eq!(head.get("/registry/retention").await.status, NO);
 
-    let mut street = login(app, "jiedao").await;
+    let mut street = app.login("jiedao").await;
     let r = street.post("/registry/retention", &[("years", "5")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert_eq!(store::resident(&app.db, p.id).await.unwrap().name, p.name);
@@ -746,7 +712,7 @@ async fn pages_by_role(app: &App) {
         ("/registry/retention", [NO, NO, NO, NO, OK, NO]),
     ];
     for (i, who) in users.iter().enumerate() {
-        let mut c = login(app, who).await;
+        let mut c = app.login(who).await;
         for (path, expected) in &pages {
             assert_eq!(c.get(path).await.status, expected[i], "{who} GET {path}");
         }
@@ -765,7 +731,7 @@ async fn sensitive_tags_are_hidden_unless_revealed(app: &App) {
         .first()
         .expect("the demo has a disabled resident in 卖鱼桥");
     let page = format!("/registry/people/{}", p.id);
-    let mut desk = login(app, "qiantai").await;
+    let mut desk = app.login("qiantai").await;
     let r = desk.get(&page).await;
     assert!(r.body.contains("（敏感信息，已隐藏）"), "{}", r.body);
     assert!(!r.body.contains("残疾"));
@@ -786,7 +752,7 @@ fn credit_code() -> String {
 }
 
 async fn businesses_are_listed_in_scope_and_registered_by_credit_code(app: &App) {
-    let mut grid = login(app, "wangge").await;
+    let mut grid = app.login("wangge").await;
     let listed = grid.get("/registry/businesses").await;
     assert_eq!(listed.status, OK);
     assert!(
@@ -843,7 +809,7 @@ async fn businesses_are_listed_in_scope_and_registered_by_credit_code(app: &App)
     assert!(ok.body.contains("小河面馆") && ok.body.contains(&code));
     assert!(ok.body.contains("138****2345") && !ok.body.contains("13805712345"));
     assert_eq!(audit_entries(app, "registry_business_saved").await.len(), 1);
-    let mut other = login(app, "qiantai").await;
+    let mut other = app.login("qiantai").await;
     assert_eq!(other.get("/registry/businesses").await.status, OK);
     let refused = other
         .post(

@@ -4,7 +4,7 @@
 //! while stored files are served as what they really are.
 
 use crate::both;
-use crate::harness::{App, Client, PASSWORD, Resp};
+use crate::harness::{App, Client, PASSWORD, Part, Resp, between};
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
@@ -24,64 +24,8 @@ const CHOICE: [(&str, &str); 3] = [("kind", "new"), ("a_who", "self"), ("a_speci
 const PDF: &[u8] = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n";
 const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0";
 
-fn cookie_header(c: &Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// The text between `start` and the next `end` after it.
-fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = body.find(start)? + start.len();
-    let to = body[from..].find(end)? + from;
-    Some(&body[from..to])
-}
-
-/// A multipart body of text fields and files (name, file name, claimed type, bytes).
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "QKTRUSTBOUNDARY";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .bytes(),
-        );
-    }
-    for (field, name, claimed, data) in files {
-        body.extend(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; \
-                 filename=\"{name}\"\r\nContent-Type: {claimed}\r\n\r\n"
-            )
-            .bytes(),
-        );
-        body.extend_from_slice(data);
-        body.extend(b"\r\n");
-    }
-    body.extend(format!("--{boundary}--\r\n").bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn send_multipart(
-    c: &mut Client<'_>,
-    path: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &str, &str, &[u8])],
-) -> Resp {
-    let (content_type, body) = multipart(fields, files);
-    let token = c.cookies.get("qk_csrf").cloned().unwrap_or_default();
-    let req = Request::post(format!("{path}?_csrf={token}"))
-        .header(header::COOKIE, cookie_header(c))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
-}
-
 /// Applies online for MZ-DB01 in 卖鱼桥社区 (a fresh idempotency key each time).
-async fn apply_online(app: &App, c: &mut Client<'_>, files: &[(&str, &str, &str, &[u8])]) -> Resp {
+async fn apply_online(app: &App, c: &mut Client<'_>, files: &[Part<'_>]) -> Resp {
     let q = serde_urlencoded::to_string(CHOICE).unwrap();
     let form = c
         .get(&format!("/portal/items/{ITEM}/apply?{q}&step=2"))
@@ -98,7 +42,8 @@ async fn apply_online(app: &App, c: &mut Client<'_>, files: &[(&str, &str, &str,
         ("phone", "13805712345"),
         ("community", myq.as_str()),
     ]);
-    send_multipart(c, &format!("/portal/items/{ITEM}/apply"), &fields, files).await
+    c.post_multipart(&format!("/portal/items/{ITEM}/apply"), &fields, files)
+        .await
 }
 
 async fn track_miss(c: &mut Client<'_>, i: usize) -> Resp {
@@ -178,7 +123,7 @@ async fn login_via(
     .unwrap();
     let peer: SocketAddr = peer.parse().unwrap();
     let req = Request::post("/login")
-        .header(header::COOKIE, cookie_header(c))
+        .header(header::COOKIE, c.cookie_header())
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .header("x-forwarded-for", forwarded)
         .extension(ConnectInfo(peer))
@@ -521,14 +466,24 @@ async fn files_are_served_as_what_they_are(app: &App) {
     let r = apply_online(
         app,
         &mut resident,
-        &[("files", "scan.png", "image/png", html)],
+        &[Part {
+            field: "files",
+            name: "scan.png",
+            claimed: "image/png",
+            bytes: html,
+        }],
     )
     .await;
     assert!(r.body.contains("不是 PDF 或 JPG、PNG 图片"), "{}", r.body);
     let r = apply_online(
         app,
         &mut resident,
-        &[("files", "户口簿.pdf", "text/html", PDF)],
+        &[Part {
+            field: "files",
+            name: "户口簿.pdf",
+            claimed: "text/html",
+            bytes: PDF,
+        }],
     )
     .await;
     assert!(r.body.contains("申请已提交"), "{}", r.body);
@@ -540,13 +495,18 @@ async fn files_are_served_as_what_they_are(app: &App) {
     desk.login_ok("qiantai").await;
     let act = format!("/cases/{}/act", case.id);
     let fields = [("action", "request_materials")];
-    let r = send_multipart(
-        &mut desk,
-        &act,
-        &fields,
-        &[("file", "reply.png", "image/png", html)],
-    )
-    .await;
+    let r = desk
+        .post_multipart(
+            &act,
+            &fields,
+            &[Part {
+                field: "file",
+                name: "reply.png",
+                claimed: "image/png",
+                bytes: html,
+            }],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("不是 PDF 或 JPG、PNG 图片"), "{}", r.body);
     assert_eq!(
@@ -554,13 +514,18 @@ async fn files_are_served_as_what_they_are(app: &App) {
         "received"
     );
     assert_eq!(cases::files(&app.db, case.id).await.unwrap().len(), 1);
-    let r = send_multipart(
-        &mut desk,
-        &act,
-        &fields,
-        &[("file", "scans/回复 1", "text/html", PNG)],
-    )
-    .await;
+    let r = desk
+        .post_multipart(
+            &act,
+            &fields,
+            &[Part {
+                field: "file",
+                name: "scans/回复 1",
+                claimed: "text/html",
+                bytes: PNG,
+            }],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let files = cases::files(&app.db, case.id).await.unwrap();
     assert_eq!(files.len(), 2);
@@ -569,7 +534,7 @@ async fn files_are_served_as_what_they_are(app: &App) {
     // Served by what the bytes are, as a download with a safe name.
     let fetch = |file_id: i64| {
         Request::get(format!("/cases/{}/files/{file_id}", case.id))
-            .header(header::COOKIE, cookie_header(&desk))
+            .header(header::COOKIE, desk.cookie_header())
             .body(Body::empty())
             .unwrap()
     };

@@ -3,83 +3,15 @@
 //! case's scope.
 
 use crate::both;
-use crate::harness::{App, Client, Resp};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::desk::intake;
+use crate::harness::{App, Resp};
+use axum::http::StatusCode;
 use quanke_domain::Role;
 use quanke_store::cases;
-use quanke_store::registry::{self as store, Resident, export};
 use quanke_store::{Backend, orgs};
 use quanke_web::accounts::{self, NewAccount};
 
-const ITEM: &str = "MZ-GL80";
 const CARD: &str = "老年人本人社会保障卡（市民卡）";
-
-async fn first_in(app: &App, grid: &str) -> Resident {
-    let org = orgs::by_code(&app.db, grid).await.unwrap();
-    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
-    store::resident(&app.db, page[0].id).await.unwrap()
-}
-
-/// The desk's intake form for 高龄津贴 with `missing` unticked.
-fn intake<'a>(
-    resident: &'a str,
-    key: &'a str,
-    missing: &[&'a str],
-    outcome: &'a str,
-) -> Vec<(&'a str, &'a str)> {
-    let mut f = vec![
-        ("item", ITEM),
-        ("resident", resident),
-        ("kind", "new"),
-        ("q.who", "self"),
-        ("key", key),
-        ("outcome", outcome),
-        ("material", "id-card"),
-        ("material", "hukou"),
-        ("material", "card"),
-        ("held", "id-card"),
-        ("held", "hukou"),
-    ];
-    for m in ["id-card", "hukou", "card"] {
-        if !missing.contains(&m) {
-            f.push(("have", m));
-        }
-    }
-    f
-}
-
-fn case_id(r: &Resp) -> i64 {
-    let loc = r.location.as_deref().expect("a redirect");
-    loc.trim_start_matches("/cases/")
-        .split('/')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| panic!("not a case address: {loc}"))
-}
-
-/// The case page's action form, as the browser posts it.
-async fn act(c: &mut Client<'_>, id: i64, fields: &[(&str, &str)]) -> Resp {
-    let token = c.cookies["qk_csrf"].clone();
-    let boundary = "----quanke-documents-boundary";
-    let mut body = String::new();
-    for (k, v) in fields {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    let cookies: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let req = Request::post(format!("/cases/{id}/act?_csrf={token}"))
-        .header(header::COOKIE, cookies.join("; "))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
-}
 
 /// The reprint links of the case page, in the order listed (oldest first).
 fn reprint_links(page: &str, id: i64) -> Vec<String> {
@@ -95,7 +27,7 @@ fn reprint_links(page: &str, id: i64) -> Vec<String> {
 /// The notice a resident took home still lists what was missing after the materials came, on
 /// the case page and in a reprint; a new 补正 is a new notice; the receipt is kept too.
 async fn a_reprint_shows_what_was_issued(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let rid = person.id.to_string();
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
@@ -105,7 +37,7 @@ async fn a_reprint_shows_what_was_issued(app: &App) {
             &intake(&rid, "doc-1", &["card"], "request_materials"),
         )
         .await;
-    let id = case_id(&r);
+    let id = r.case_id();
     let notice = desk.get(&format!("/cases/{id}/print/notice")).await;
     assert!(notice.body.contains(CARD), "{}", notice.body);
     assert!(
@@ -113,12 +45,12 @@ async fn a_reprint_shows_what_was_issued(app: &App) {
         "the first print is the original"
     );
     // The resident brings the card: accepted, the receipt issued.
-    let r = act(
-        &mut desk,
-        id,
-        &[("action", "accept_after_materials"), ("brought", "card")],
-    )
-    .await;
+    let r = desk
+        .act(
+            id,
+            &[("action", "accept_after_materials"), ("brought", "card")],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let page = desk.get(&format!("/cases/{id}")).await;
     assert!(page.body.contains("已出具文书"), "{}", page.body);
@@ -146,16 +78,16 @@ async fn a_reprint_shows_what_was_issued(app: &App) {
     // The back office asks for more: a new notice, the first one unchanged.
     let mut back = app.client();
     back.login_ok("houtai").await;
-    let r = act(
-        &mut back,
-        id,
-        &[
-            ("action", "request_more_materials"),
-            ("missing", "hukou"),
-            ("note", "户口簿页面不清"),
-        ],
-    )
-    .await;
+    let r = back
+        .act(
+            id,
+            &[
+                ("action", "request_more_materials"),
+                ("missing", "hukou"),
+                ("note", "户口簿页面不清"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let docs = cases::documents(&app.db, id).await.unwrap();
     let kinds: Vec<&str> = docs.iter().map(|d| d.kind.as_str()).collect();
@@ -175,13 +107,13 @@ both!(
 /// A refusal after the head's approval is issued by the head with its reason; a document of
 /// another case, or of a case outside the worker's community, is not found.
 async fn refusals_are_kept_and_documents_stay_in_scope(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let rid = person.id.to_string();
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
     let mut form = intake(&rid, "doc-2", &[], "reject");
     form.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
-    let id = case_id(&desk.post("/desk/cases", &form).await);
+    let id = (&desk.post("/desk/cases", &form).await).case_id();
     assert!(cases::documents(&app.db, id).await.unwrap().is_empty());
     let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
     let mut head = app.client();
@@ -205,7 +137,7 @@ async fn refusals_are_kept_and_documents_stay_in_scope(app: &App) {
     assert!(refusal.body.contains("户籍不在本区"), "{}", refusal.body);
 
     // Another case's document under this case's address: not found.
-    let other = case_id(
+    let other = Resp::case_id(
         &desk
             .post(
                 "/desk/cases",

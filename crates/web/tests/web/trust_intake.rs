@@ -6,26 +6,19 @@ use crate::api_cases::{
     Auth, Got, accept_body, code, count_cases, other_community_desk, post as api_post, token_for,
 };
 use crate::both;
-use crate::harness::{App, Client, PASSWORD};
-use crate::portal_cases::{apply, between, step_two};
+use crate::harness::between;
+use crate::harness::{App, Client};
+use crate::portal_cases::{apply, step_two};
 use axum::http::StatusCode;
 use quanke_domain::Role;
 use quanke_domain::ident::resident_id::check_digit;
 use quanke_store::cases::{self, Case};
-use quanke_store::registry::{self as store, Resident, export};
+use quanke_store::registry::{self as store, Resident};
 use quanke_store::{Backend, orgs};
-use quanke_web::accounts::{self, NewAccount};
 use serde_json::json;
 
 const ITEM: &str = "MZ-GL80";
 const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
-
-/// The first resident registered in the org with this code (a grid).
-async fn first_in(app: &App, code: &str) -> Resident {
-    let org = orgs::by_code(&app.db, code).await.unwrap();
-    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
-    store::resident(&app.db, page[0].id).await.unwrap()
-}
 
 /// A valid ID number nobody has, from its first 17 digits.
 fn valid_id(first17: &str) -> String {
@@ -39,22 +32,6 @@ async fn all_cases(app: &App) -> Vec<Case> {
         ..Default::default()
     };
     cases::list(&app.db, &f).await.unwrap()
-}
-
-/// A worker of `org_code` signed in with the demo password.
-async fn signed_in<'a>(app: &'a App, username: &str, role: Role, org_code: &str) -> Client<'a> {
-    let org = orgs::by_code(&app.db, org_code).await.unwrap();
-    let a = NewAccount {
-        username,
-        display_name: "外社区社工",
-        role,
-        org: &org,
-        password: Some(PASSWORD),
-    };
-    accounts::create(&app.db, &a).await.unwrap();
-    let mut c = app.client();
-    c.login_ok(username).await;
-    c
 }
 
 /// The desk's intake form for 高龄津贴 with every material brought, as `outcome`.
@@ -84,16 +61,16 @@ const MANDATE: [(&str, &str); 3] = [
 /// or another grid of the same community for a grid worker) is not found, on the intake form
 /// and when a case is opened with their registry id; nothing is written, nothing of them shown.
 async fn the_desk_does_not_find_residents_outside_the_subtree(app: &App) {
-    let sdn_person = first_in(app, "SDN-01").await;
-    let myq_person = first_in(app, "MYQ-01").await;
-    let grid2_person = first_in(app, "MYQ-02").await;
+    let sdn_person = app.first_resident("SDN-01").await;
+    let myq_person = app.first_resident("MYQ-01").await;
+    let grid2_person = app.first_resident("MYQ-02").await;
     let mut qiantai = app.client();
     qiantai.login_ok("qiantai").await;
     let mut shequ = app.client();
     shequ.login_ok("shequ").await;
     let mut wangge = app.client();
     wangge.login_ok("wangge").await;
-    let sdn_desk = signed_in(app, "sdn_desk", Role::FrontDesk, "SDN").await;
+    let sdn_desk = app.signed_in("sdn_desk", Role::FrontDesk, "SDN").await;
     let mut probes: Vec<(&str, Client<'_>, &Resident, bool)> = vec![
         ("qiantai", qiantai, &sdn_person, false),
         ("shequ", shequ, &sdn_person, false),
@@ -133,7 +110,7 @@ both!(
 /// Item 1: typing the ID number of another community's person is answered exactly as a number
 /// nobody has; the case is taken in unlinked (通办), nothing is 系统已有, the person untouched.
 async fn an_id_number_of_another_community_reveals_nobody(app: &App) {
-    let person = first_in(app, "SDN-01").await;
+    let person = app.first_resident("SDN-01").await;
     let fresh = valid_id("33010519500307001");
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
@@ -200,7 +177,7 @@ both!(
 /// Item 1 through the API: another community's registry id is `unknown_resident`, answered as
 /// an id nobody has, and never with that community's case numbers as duplicates.
 async fn the_api_does_not_find_residents_outside_the_subtree(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let desk = token_for(app, "qiantai").await;
     let mut c = app.client();
     let mut theirs = accept_body();
@@ -283,7 +260,7 @@ both!(
 /// Item 1 on the anonymous portal: an ID number links only a person of the chosen community
 /// with the registered name.
 async fn the_portal_links_only_the_named_person_of_the_community(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let myq = orgs::by_code(&app.db, "MYQ").await.unwrap().id.to_string();
     let sdn = orgs::by_code(&app.db, "SDN").await.unwrap().id.to_string();
     let mut c = app.client();
@@ -316,7 +293,7 @@ both!(
 
 /// Item 12: the channel, the visit and the mandate come from who calls, never from the body.
 async fn the_server_decides_channel_visit_and_mandate(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let desk = token_for(app, "qiantai").await;
     let grid = token_for(app, "wangge").await;
     let mut c = app.client();
@@ -387,7 +364,7 @@ both!(
 /// Item 13: the desk must pick one of two namesakes or type a valid ID number; an invalid
 /// number is called invalid; every channel of the API obeys the same rule.
 async fn an_intake_needs_an_identified_applicant(app: &App) {
-    let person = first_in(app, "MYQ-01").await;
+    let person = app.first_resident("MYQ-01").await;
     let mut desk = app.client();
     desk.login_ok("qiantai").await;
     // A namesake registered at the desk.

@@ -4,43 +4,17 @@
 
 use crate::both;
 use crate::harness::{App, Client, Resp};
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use crate::registry::{settled, upload};
+use axum::http::StatusCode;
 use quanke_domain::ident::resident_id::check_digit;
 use quanke_domain::{OrgPath, Role};
-use quanke_store::registry::{self as store, ImportContext, ImportMsg, NewResident, export};
+use quanke_store::registry::{self as store, ImportContext, ImportMsg, NewResident};
 use quanke_store::{Backend, orgs};
 use std::path::Path;
-use std::time::Duration;
 
 const OK: StatusCode = StatusCode::OK;
 const SEE_OTHER: StatusCode = StatusCode::SEE_OTHER;
 const BAD: StatusCode = StatusCode::BAD_REQUEST;
-
-async fn login<'a>(app: &'a App, who: &str) -> Client<'a> {
-    let mut c = app.client();
-    c.login_ok(who).await;
-    c
-}
-
-/// A worker of another org, signed in with the demo password.
-async fn account(app: &App, username: &str, role: Role, org: &str) {
-    let org = orgs::by_code(&app.db, org).await.unwrap();
-    let a = quanke_web::accounts::NewAccount {
-        username,
-        display_name: "外社区社工",
-        role,
-        org: &org,
-        password: Some(quanke_web::demo::PASSWORD),
-    };
-    quanke_web::accounts::create(&app.db, &a).await.unwrap();
-}
-
-async fn first_in(app: &App, grid: &str) -> store::Resident {
-    let org = orgs::by_code(&app.db, grid).await.unwrap();
-    let page = export::page(&app.db, &org.path, None, 0, 1).await.unwrap();
-    store::resident(&app.db, page[0].id).await.unwrap()
-}
 
 async fn business_in(app: &App, grid: &str) -> store::Business {
     let org = orgs::by_code(&app.db, grid).await.unwrap();
@@ -84,7 +58,7 @@ fn alert(r: &Resp) -> String {
 async fn business_codes_held_elsewhere_are_refused_without_saying_so(app: &App) {
     let sdn = business_in(app, "SDN-01").await;
     let next_grid = business_in(app, "MYQ-02").await;
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let refused = register(&mut head, &sdn.credit_code, "MYQ-01").await;
     assert_eq!(refused.status, BAD, "{}", refused.body);
     assert_eq!(business(app, &sdn.credit_code).await, sdn, "not taken over");
@@ -95,7 +69,7 @@ async fn business_codes_held_elsewhere_are_refused_without_saying_so(app: &App) 
     }
 
     // A grid worker meets a code of the next grid exactly as one of another community.
-    let mut grid = login(app, "wangge").await;
+    let mut grid = app.login("wangge").await;
     let next = register(&mut grid, &next_grid.credit_code, "MYQ-01").await;
     let far = register(&mut grid, &sdn.credit_code, "MYQ-01").await;
     assert_eq!((next.status, far.status), (BAD, BAD));
@@ -116,56 +90,6 @@ both!(
     business_takeover,
     business_codes_held_elsewhere_are_refused_without_saying_so
 );
-
-fn cookies(c: &Client<'_>) -> String {
-    c.cookies
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect::<Vec<_>>()
-        .join("; ")
-}
-
-/// Uploads a ledger as the import form does; the response redirects to the job.
-async fn upload(c: &mut Client<'_>, file: &Path, name: &str, fields: &[(&str, &str)]) -> Resp {
-    let boundary = "QKBOUNDARYQK";
-    let mut body = Vec::new();
-    for (k, v) in fields {
-        body.extend(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n")
-                .bytes(),
-        );
-    }
-    body.extend(
-        format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-        )
-        .bytes(),
-    );
-    body.extend(std::fs::read(file).unwrap());
-    body.extend(format!("\r\n--{boundary}--\r\n").bytes());
-    let token = c.cookies["qk_csrf"].clone();
-    let req = Request::post(format!("/registry/import?_csrf={token}"))
-        .header(header::COOKIE, cookies(c))
-        .header(
-            header::CONTENT_TYPE,
-            format!("multipart/form-data; boundary={boundary}"),
-        )
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
-}
-
-async fn settled(c: &mut Client<'_>, job: &str) -> Resp {
-    for _ in 0..400 {
-        let r = c.get(&format!("{job}/status")).await;
-        let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
-        if !matches!(v["stage"].as_str(), Some("checking" | "importing")) {
-            return c.get(job).await;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("import job {job} did not finish");
-}
 
 /// Uploads, waits for the dry run, commits `mode` and returns (dry run page, result page).
 async fn import(c: &mut Client<'_>, file: &Path, name: &str, mode: &str) -> (Resp, Resp) {
@@ -191,7 +115,7 @@ async fn fresh_id(app: &App) -> String {
 }
 
 async fn a_heads_import_leaves_other_communities_people_alone(app: &App) {
-    let other = first_in(app, "SDN-01").await;
+    let other = app.first_resident("SDN-01").await;
     let fresh = fresh_id(app).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("ledger.csv");
@@ -203,7 +127,7 @@ async fn a_heads_import_leaves_other_communities_people_alone(app: &App) {
         ),
     )
     .unwrap();
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let (checked, done) = import(&mut head, &file, "ledger.csv", "valid").await;
     assert!(
         checked
@@ -278,10 +202,10 @@ fn mapping_page(name: &str) -> String {
 }
 
 async fn saved_mappings_belong_to_the_org_that_saved_them(app: &App) {
-    account(app, "sdn_head", Role::CommunityHead, "SDN").await;
-    let mut sdn = login(app, "sdn_head").await;
-    let mut myq = login(app, "shequ").await;
-    let mut street = login(app, "jiedao").await;
+    app.account("sdn_head", Role::CommunityHead, "SDN").await;
+    let mut sdn = app.login("sdn_head").await;
+    let mut myq = app.login("shequ").await;
+    let mut street = app.login("jiedao").await;
     assert_eq!(
         save_mapping(&mut sdn, "老台账", "户内人员").await.status,
         SEE_OTHER
@@ -372,7 +296,7 @@ async fn cut_off_run(app: &App, file_name: &str, id: &str) {
 async fn an_interrupted_import_is_listed_until_the_same_file_completes_it(app: &App) {
     let id = fresh_id(app).await;
     cut_off_run(app, "半途.csv", &id).await;
-    let mut head = login(app, "shequ").await;
+    let mut head = app.login("shequ").await;
     let page = head.get("/registry/import").await;
     assert_eq!(page.status, OK);
     assert!(page.body.contains("未完成的导入"), "{}", page.body);
@@ -383,8 +307,8 @@ async fn an_interrupted_import_is_listed_until_the_same_file_completes_it(app: &
         "{started:?}"
     );
     // Another community's head does not see it.
-    account(app, "sdn_head2", Role::CommunityHead, "SDN").await;
-    let mut sdn = login(app, "sdn_head2").await;
+    app.account("sdn_head2", Role::CommunityHead, "SDN").await;
+    let mut sdn = app.login("sdn_head2").await;
     assert!(!sdn.get("/registry/import").await.body.contains("半途.csv"));
 
     let dir = tempfile::tempdir().unwrap();

@@ -5,7 +5,7 @@
 //! and says why.
 
 use crate::both;
-use crate::harness::{App, Client, Resp};
+use crate::harness::{App, between};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use quanke_store::cases::{self, Actor, Case};
@@ -16,36 +16,6 @@ use serde_json::{Value, json};
 const DIBAO: &str = "MZ-DB01";
 /// 高龄津贴申领: a 承诺件 of 10 working days, decided in the community.
 const GL80: &str = "MZ-GL80";
-
-fn between<'a>(body: &'a str, start: &str, end: &str) -> Option<&'a str> {
-    let from = body.find(start)? + start.len();
-    let to = body[from..].find(end)? + from;
-    Some(&body[from..to])
-}
-
-fn multipart(fields: &[(&str, &str)]) -> (String, String) {
-    let boundary = "----quanke-rules-boundary";
-    let mut body = String::new();
-    for (k, v) in fields {
-        body.push_str(&format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
-        ));
-    }
-    body.push_str(&format!("--{boundary}--\r\n"));
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn send_multipart(c: &mut Client<'_>, path: &str, fields: &[(&str, &str)]) -> Resp {
-    let token = c.cookies.get("qk_csrf").cloned().unwrap_or_default();
-    let (content_type, body) = multipart(fields);
-    let cookies: Vec<String> = c.cookies.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let req = Request::post(format!("{path}?_csrf={token}"))
-        .header(header::COOKIE, cookies.join("; "))
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::from(body))
-        .unwrap();
-    c.send(req).await
-}
 
 /// A resident applies online for 低保 in 卖鱼桥社区 with only the ID card, household book and
 /// application form: the authorisation and the income proof are missing. Nobody is assigned.
@@ -70,12 +40,9 @@ async fn received_online(app: &App) -> Case {
         ("phone", "13805712345"),
         ("community", myq.as_str()),
     ];
-    let r = send_multipart(
-        &mut resident,
-        &format!("/portal/items/{DIBAO}/apply"),
-        &fields,
-    )
-    .await;
+    let r = resident
+        .post_multipart(&format!("/portal/items/{DIBAO}/apply"), &fields, &[])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let number = between(&r.body, "id=\"case-number\">", "<").expect("case number");
     let case = cases::by_number(&app.db, number).await.unwrap();
@@ -107,14 +74,13 @@ async fn desk_cannot_finish_a_received_promised_case(app: &App) {
     let before = events(app, case.id).await;
 
     // One click (the form posted anyway) is refused with every reason, and writes nothing.
-    let path = format!("/cases/{}/act", case.id);
-    let r = send_multipart(&mut desk, &path, &[("action", "complete_on_spot")]).await;
+    let r = desk.act(case.id, &[("action", "complete_on_spot")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("不能“即办”"), "{}", r.body);
     assert!(r.body.contains("材料不齐（缺："), "{}", r.body);
     assert!(r.body.contains("是承诺件"), "{}", r.body);
     // 受理 with materials still missing is refused as the intake refuses it.
-    let r = send_multipart(&mut desk, &path, &[("action", "accept")]).await;
+    let r = desk.act(case.id, &[("action", "accept")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
     assert!(r.body.contains("不能“受理”：材料不齐"), "{}", r.body);
     let now = cases::get(&app.db, case.id).await.unwrap();
@@ -122,18 +88,18 @@ async fn desk_cannot_finish_a_received_promised_case(app: &App) {
     assert_eq!(events(app, case.id).await, before);
 
     // The resident brings the two papers to the counter: the desk ticks them and accepts.
-    let r = send_multipart(
-        &mut desk,
-        &path,
-        &[
-            ("missing", "auth"),
-            ("brought", "auth"),
-            ("missing", "income"),
-            ("brought", "income"),
-            ("action", "accept"),
-        ],
-    )
-    .await;
+    let r = desk
+        .act(
+            case.id,
+            &[
+                ("missing", "auth"),
+                ("brought", "auth"),
+                ("missing", "income"),
+                ("brought", "income"),
+                ("action", "accept"),
+            ],
+        )
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
         cases::get(&app.db, case.id).await.unwrap().state,

@@ -118,8 +118,15 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-async fn not_found() -> error::AppError {
-    error::AppError::NotFound
+/// Nothing at this address: API clients get JSON, people the page.
+async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        let message = "没有这个接口，请对照 /api/v1/openapi.json";
+        return crate::api::ApiError::new(axum::http::StatusCode::NOT_FOUND, "not_found", message)
+            .into_response();
+    }
+    error::AppError::NotFound.into_response()
 }
 
 /// Builds the catalogue snapshot and its index in the background, so the first residents do

@@ -158,10 +158,11 @@ pub async fn create(
 pub(super) async fn manageable(st: &Shared, me: &CurrentUser, id: i64) -> AppResult<User> {
     me.require(Permission::ManageUsers)?;
     let target = users::by_id(&st.db, id).await?;
-    if !me.scope.covers(&target.org_path)
-        || !me.scope.can_grant(target.role)
-        || target.id == me.user.id
-    {
+    // Outside the manager's subtree the account does not exist for them.
+    if !me.scope.covers(&target.org_path) {
+        return Err(AppError::NotFound);
+    }
+    if !me.scope.can_grant(target.role) || target.id == me.user.id {
         return Err(AppError::Forbidden);
     }
     Ok(target)

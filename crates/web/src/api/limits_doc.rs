@@ -147,4 +147,15 @@ fn common_errors(op: &mut Operation) {
         "500",
         "Internal error; the message carries a reference for the operator".into(),
     );
+    // Answered by the HTTP layer before any handler, so without a JSON body.
+    op.responses
+        .responses
+        .entry("414".to_string())
+        .or_insert_with(|| {
+            RefOr::T(
+                ResponseBuilder::new()
+                    .description("The address is longer than the server reads (no body)")
+                    .build(),
+            )
+        });
 }

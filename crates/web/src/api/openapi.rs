@@ -113,11 +113,11 @@ struct SearchHit {
     security(()),
     params(
         ("q" = String, Query, description = "What the resident asks, e.g. 我妈今年八十了能领什么钱"),
-        ("limit" = Option<u32>, Query, description = "1 to 50, default 10"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 50, description = "1 to 50, default 10"),
     ),
     responses(
         (status = 200, description = "The best items first", body = SearchResults),
-        (status = 400, description = "Missing query or bad limit", body = schema::ErrorBody),
+        (status = 400, description = "No q, q over its limit, or a bad limit", body = schema::ErrorBody),
     )
 )]
 #[allow(dead_code)] // Documents the handler in catalogue::api; never called.

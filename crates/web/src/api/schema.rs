@@ -147,6 +147,7 @@ pub struct TransitionIn {
     pub materials: HashMap<String, MaterialIn>,
     /// The resident came in for this: intake, materials, pickup or other.
     #[serde(default)]
+    #[schema(pattern = "^(intake|materials|pickup|other)$")]
     pub visit: Option<String>,
 }
 

@@ -6,6 +6,7 @@ use axum::Json;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use quanke_domain::limits;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -37,9 +38,15 @@ fn error(status: StatusCode, code: &str, message: &str) -> Response {
 }
 
 pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> Response {
-    let query = q.q.unwrap_or_default();
-    if query.trim().is_empty() {
+    let Some(query) = q.q else {
         return error(StatusCode::BAD_REQUEST, "missing_query", "请提供查询词 q");
+    };
+    if let Err(e) = limits::SEARCH.named("q").check(&query) {
+        return error(StatusCode::BAD_REQUEST, "field_too_long", &e.to_string());
+    }
+    if query.trim().is_empty() {
+        // Nothing asked, nothing found: a blank box is not an error.
+        return Json(json!({ "items": [] })).into_response();
     }
     let limit = match q.limit.as_deref().map(str::parse::<usize>) {
         None => 10,

@@ -8,6 +8,8 @@ use quanke_store::{Backend, orgs, users};
 
 const OK: StatusCode = StatusCode::OK;
 const NO: StatusCode = StatusCode::FORBIDDEN;
+/// Outside the caller's subtree a record does not exist for them.
+const NF: StatusCode = StatusCode::NOT_FOUND;
 
 const DEMO_USERS: [&str; 6] = ["qiantai", "houtai", "wangge", "shequ", "jiedao", "admin"];
 
@@ -44,10 +46,10 @@ async fn pages_by_role(app: &App) {
         ("/admin/users".into(), [NO, NO, NO, OK, OK, OK]),
         ("/admin/audit".into(), [NO, NO, NO, OK, OK, OK]),
         (format!("/admin/users/{desk}"), [NO, NO, NO, OK, OK, OK]),
-        (format!("/admin/users/{other}"), [NO, NO, NO, NO, OK, OK]),
+        (format!("/admin/users/{other}"), [NO, NO, NO, NF, OK, OK]),
         (format!("/admin/users/{head}"), [NO, NO, NO, NO, OK, OK]),
-        (format!("/admin/users/{street}"), [NO, NO, NO, NO, NO, OK]),
-        (format!("/admin/users/{admin}"), [NO, NO, NO, NO, NO, NO]),
+        (format!("/admin/users/{street}"), [NO, NO, NO, NF, NO, OK]),
+        (format!("/admin/users/{admin}"), [NO, NO, NO, NF, NO, NO]),
     ];
     for (i, who) in DEMO_USERS.iter().enumerate() {
         let mut c = app.client();

@@ -148,6 +148,7 @@ impl Client<'_> {
         let (content_type, body) = multipart(fields, files);
         let req = Request::post(format!("{path}?_csrf={token}"))
             .header(header::COOKIE, self.cookie_header())
+            .header(header::CONTENT_LENGTH, body.len())
             .header(header::CONTENT_TYPE, content_type)
             .body(Body::from(body))
             .unwrap();

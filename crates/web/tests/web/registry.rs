@@ -45,7 +45,7 @@ async fn active_in(app: &App, code: &str) -> i64 {
         .map_or(0, |(_, n)| *n)
 }
 
-async fn audit_entries(app: &App, action: &str) -> Vec<audit::Entry> {
+pub(crate) async fn audit_entries(app: &App, action: &str) -> Vec<audit::Entry> {
     let everything = OrgPath::from_stored("/".into());
     let f = audit::Filter {
         within: &everything,

@@ -2,30 +2,13 @@
 //! message on every channel (pages, JSON API, Open311) and write nothing; extractor rejections
 //! answer in the channel's format, never axum's plain text.
 
+use crate::api_cases::{count_cases, token_for};
 use crate::both;
 use crate::harness::{App, Client};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use quanke_store::cases::{self, Filter};
-use quanke_store::{Backend, api_tokens, users};
+use quanke_store::Backend;
 use serde_json::{Value, json};
-
-async fn count_cases(app: &App) -> usize {
-    let f = Filter {
-        within: "/",
-        limit: 10_000,
-        ..Default::default()
-    };
-    cases::list(&app.db, &f).await.unwrap().len()
-}
-
-async fn token_for(app: &App, username: &str) -> String {
-    let u = users::by_username(&app.db, username).await.unwrap();
-    api_tokens::issue(&app.db, u.id, "测试", 1)
-        .await
-        .unwrap()
-        .token
-}
 
 /// Sends `body` as JSON with a bearer token; returns the status, content type and body.
 async fn send_json(
@@ -143,6 +126,28 @@ async fn rejections_answer_in_the_channels_format(app: &App) {
     assert!(ct.starts_with("application/json"), "{ct}");
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v[0]["code"], 400, "{v}");
+
+    // An address under /api/ that names nothing: JSON, not the people's page.
+    let (status, ct, text) = send_json(&mut c, None, "GET", "/api/v1/residents", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert!(ct.starts_with("application/json"), "{ct}: {text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["error"]["code"], "not_found");
+    // The catalogue search refuses a q over its limit (it used to answer 200 and cut it) and
+    // answers a blank q with nothing found rather than an error.
+    let long = "住".repeat(101);
+    let path = format!("/api/v1/catalogue/search?q={}", urlencode(&long));
+    let (status, _, text) = send_json(&mut c, None, "GET", &path, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["error"]["code"], "field_too_long");
+    let (status, _, text) =
+        send_json(&mut c, None, "GET", "/api/v1/catalogue/search?q=%20", None).await;
+    assert_eq!((status, text.as_str()), (StatusCode::OK, r#"{"items":[]}"#));
+}
+
+fn urlencode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)]).unwrap()[1..].to_string()
 }
 both!(rejection_formats, rejections_answer_in_the_channels_format);
 
@@ -182,5 +187,29 @@ async fn openapi_states_limits_and_errors(app: &App) {
         }
     }
     assert!(params >= 5, "the query parameters were checked ({params})");
+    // What schemathesis found undocumented: the HTTP layer's 414, the visit's values and the
+    // search's limit range.
+    let search = &doc["paths"]["/api/v1/catalogue/search"]["get"];
+    assert!(search["responses"].get("414").is_some(), "{search}");
+    let limit = search["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap();
+    assert_eq!(
+        (
+            limit["schema"]["minimum"].as_u64(),
+            limit["schema"]["maximum"].as_u64()
+        ),
+        (Some(1), Some(50))
+    );
+    let visit = &doc["components"]["schemas"]["TransitionIn"]["properties"]["visit"];
+    assert!(
+        visit["pattern"]
+            .as_str()
+            .is_some_and(|p| p.contains("pickup")),
+        "{visit}"
+    );
 }
 both!(openapi_limits, openapi_states_limits_and_errors);

@@ -136,6 +136,7 @@ async fn received_by_api(app: &App, token: &str, status: &str) -> String {
         "item_code": GL80,
         "answers": { "who": ["self"] },
         "materials": { "id-card": status, "hukou": status, "card": status },
+        "applicant_id_number": "330105196001010026",
         "applicant_name": "王秀英",
         "applicant_phone": "13812345678",
         "outcome": "receive",
@@ -173,6 +174,7 @@ async fn the_api_checks_what_the_intake_checks(app: &App) {
         "item_code": GL80,
         "answers": { "who": ["self"] },
         "materials": { "id-card": "missing", "hukou": "missing", "card": "missing" },
+        "applicant_id_number": "330105196001010026",
         "applicant_name": "王秀英",
         "outcome": "accept",
     });

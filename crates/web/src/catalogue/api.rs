@@ -44,10 +44,6 @@ pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> R
     if let Err(e) = limits::SEARCH.named("q").check(&query) {
         return error(StatusCode::BAD_REQUEST, "field_too_long", &e.to_string());
     }
-    if query.trim().is_empty() {
-        // Nothing asked, nothing found: a blank box is not an error.
-        return Json(json!({ "items": [] })).into_response();
-    }
     let limit = match q.limit.as_deref().map(str::parse::<usize>) {
         None => 10,
         Some(Ok(n)) if (1..=MAX_LIMIT).contains(&n) => n,
@@ -59,6 +55,10 @@ pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> R
             );
         }
     };
+    if query.trim().is_empty() {
+        // Nothing asked, nothing found: a blank box is not an error.
+        return Json(json!({ "items": [] })).into_response();
+    }
     let snap = match st.catalogue.get(&st.db).await {
         Ok(s) => s,
         Err(e) => {

@@ -144,6 +144,9 @@ async fn rejections_answer_in_the_channels_format(app: &App) {
     let (status, _, text) =
         send_json(&mut c, None, "GET", "/api/v1/catalogue/search?q=%20", None).await;
     assert_eq!((status, text.as_str()), (StatusCode::OK, r#"{"items":[]}"#));
+    let blank_bad_limit = "/api/v1/catalogue/search?q=%20&limit=0";
+    let (status, _, text) = send_json(&mut c, None, "GET", blank_bad_limit, None).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");
 }
 
 fn urlencode(s: &str) -> String {

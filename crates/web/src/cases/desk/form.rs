@@ -7,6 +7,7 @@ use super::super::checklist::{self, Known, MaterialStatus};
 use super::super::fields::Fields;
 use super::super::intake::{kind_code, parse_kind};
 use super::super::worker::Worker;
+use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::registry::dates;
@@ -17,6 +18,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::Role;
+use quanke_domain::case::State as CaseState;
 use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
 use quanke_domain::registry::{Query, classify};
@@ -93,6 +95,7 @@ impl Draft {
 
 pub async fn show(
     State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
@@ -100,8 +103,8 @@ pub async fn show(
     let mut draft = Draft::from_fields(&Fields(fields));
     if draft.resident.is_none() {
         // The one person the search found is the applicant; with several the desk picked one.
-        let found = super::find::people(&st, &ctx, &draft.who).await?;
-        if let [only] = found.as_slice() {
+        let found = super::find::people(&st, &ctx, &ip, &draft.who).await?;
+        if let [only] = found.rows.as_slice() {
             draft.resident = Some(only.id());
         }
     }
@@ -153,9 +156,7 @@ pub(super) async fn render(
             id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
             have => e.status != MaterialStatus::Missing, held => e.status == MaterialStatus::Held,
         }).collect::<Vec<_>>(),
-        duplicates => duplicates.iter().map(|c| context! {
-            id => c.id, number => &c.number, state => super::super::view::state_label(&c.state),
-        }).collect::<Vec<_>>(),
+        duplicates => duplicates_view(&duplicates),
         on_the_spot => item.mode == Mode::OnTheSpot,
         grid => ctx.me.user.role == Role::GridWorker,
         key, error,
@@ -163,6 +164,21 @@ pub(super) async fn render(
     Ok(crate::registry::private(
         ctx.render("desk_intake.html", data)?,
     ))
+}
+
+/// The same matter's unfinished cases for this resident, split as the warning tells them
+/// apart: still being worked on, or 已办结 with the result not yet delivered (the resident
+/// may have come for it rather than to apply again).
+fn duplicates_view(cases: &[quanke_store::cases::Case]) -> Value {
+    let (done, open): (Vec<_>, Vec<_>) = cases
+        .iter()
+        .partition(|c| c.state == CaseState::Completed.code());
+    let show = |list: Vec<&quanke_store::cases::Case>| -> Vec<Value> {
+        list.iter()
+            .map(|c| context! { id => c.id, number => &c.number, state => super::super::view::state_label(&c.state) })
+            .collect()
+    };
+    context! { open => show(open), done => show(done) }
 }
 
 fn item_view(item: &ServiceItem, kind: &str) -> Value {

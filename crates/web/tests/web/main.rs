@@ -11,6 +11,7 @@ mod catalogue;
 mod desk;
 mod open311;
 mod open311_requests;
+mod office_details;
 mod ops;
 mod portal_cases;
 mod registry;

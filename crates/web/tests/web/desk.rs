@@ -374,7 +374,7 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
             &[("kind", "community"), ("community", &sdn_id)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = desk
         .post(
             &format!("/cases/{id}/transfer"),
@@ -400,7 +400,7 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
         .await;
     assert_eq!(
         r.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a refusal needs a reason"
     );
     let r = other

@@ -152,10 +152,8 @@ pub(super) async fn render(
             mandate_scope => &draft.mandate_scope, until => &draft.until,
             elsewhere => draft.elsewhere,
         },
-        checklist => list.iter().map(|e| context! {
-            id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
-            have => e.status != MaterialStatus::Missing, held => e.status == MaterialStatus::Held,
-        }).collect::<Vec<_>>(),
+        checklist => list.iter().map(|e| material_view(item, draft, e)).collect::<Vec<_>>(),
+        focus => first_to_fill(item, draft, &applicant.view),
         duplicates => duplicates_view(&duplicates),
         on_the_spot => item.mode == Mode::OnTheSpot,
         grid => ctx.me.user.role == Role::GridWorker,
@@ -164,6 +162,53 @@ pub(super) async fn render(
     Ok(crate::registry::private(
         ctx.render("desk_intake.html", data)?,
     ))
+}
+
+/// A line of the checklist. A material that applies only for some answer (代办人身份证 when
+/// 代办) is not shown as received before that question is answered: it starts unticked and
+/// carries its condition, which the page script uses to show and tick it, or hide it, as the
+/// desk answers.
+fn material_view(item: &ServiceItem, draft: &Draft, e: &checklist::Entry) -> Value {
+    let when = item
+        .materials
+        .iter()
+        .find(|m| m.id == e.id)
+        .and_then(|m| m.applies_when.as_ref())
+        .filter(|c| !draft.answers.contains_key(&c.question));
+    let undecided = when.is_some() && draft.statuses.is_none();
+    let condition = when.map(|c| {
+        let question = item.questions.iter().find(|q| q.id == c.question);
+        let labels: Vec<&str> = c
+            .any_of
+            .iter()
+            .map(|key| {
+                question
+                    .and_then(|q| q.options.iter().find(|o| &o.key == key))
+                    .map_or(key.as_str(), |o| o.label.as_str())
+            })
+            .collect();
+        context! { question => format!("q.{}", c.question), any_of => c.any_of.join(" "), labels => labels.join("、") }
+    });
+    context! {
+        id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
+        have => e.status != MaterialStatus::Missing && !undecided,
+        held => e.status == MaterialStatus::Held, when => condition,
+    }
+}
+
+/// The field the page opens on: a new person's name, else the first required question not
+/// yet answered, else the first outcome button (everything is filled; Enter decides).
+fn first_to_fill(item: &ServiceItem, draft: &Draft, applicant: &Value) -> String {
+    let is_new = applicant.get_attr("new").is_ok_and(|v| v.is_true());
+    if is_new && draft.name.is_empty() {
+        return "name".into();
+    }
+    let mut questions: Vec<_> = item.questions.iter().filter(|q| q.required).collect();
+    questions.sort_by_key(|q| q.order);
+    questions
+        .into_iter()
+        .find(|q| !draft.answers.contains_key(&q.id))
+        .map_or_else(|| "outcome".into(), |q| format!("q.{}", q.id))
 }
 
 /// The same matter's unfinished cases for this resident, split as the warning tells them

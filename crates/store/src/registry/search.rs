@@ -76,13 +76,15 @@ async fn by_tags(db: &Db, tags: &[CareTag], within: &OrgPath, limit: i64) -> Res
          AND r.status <> 'anonymised' ORDER BY r.name, r.id LIMIT $4",
         tag_conditions(others)
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(sql.clone()))
-        .bind(first.code())
-        .bind(within.as_str())
-        .bind(within.subtree_end())
-        .bind(limit)
-        .fetch_all(p)
-        .await?))
+    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(first.code())
+    .bind(within.as_str())
+    .bind(within.subtree_end())
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
 }
 
 /// The scope test is written `org_path || ''` so that neither database intersects the search

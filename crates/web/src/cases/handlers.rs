@@ -2,10 +2,10 @@
 //! approval, transfer and answer a transfer, reassign, link, and download a file.
 
 use super::act::{self, Acted, Request};
-use super::page;
 use super::attachments;
 use super::checklist::MaterialStatus;
 use super::fields::Fields;
+use super::page;
 use super::transfer::{self, Target};
 use super::worker::Worker;
 use super::{CaseError, CaseResult};
@@ -215,7 +215,16 @@ pub async fn transfer(
             Ok(c) => transfer::request(&st, &by, id, Target::Community(c), &f.reason).await,
             Err(_) => Err(CaseError::refuse("bad_target", "请选择接收的社区")),
         },
-        _ => transfer::request(&st, &by, id, Target::Department(f.department.clone()), &f.reason).await,
+        _ => {
+            transfer::request(
+                &st,
+                &by,
+                id,
+                Target::Department(f.department.clone()),
+                &f.reason,
+            )
+            .await
+        }
     };
     done_or_refused(&st, &ctx, id, "transfer", typed, result.map(|_| ())).await
 }

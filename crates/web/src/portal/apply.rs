@@ -396,7 +396,6 @@ pub async fn submit(
         Err(e) if !chosen.is_empty() => format!("{e}。为安全起见，附件需要重新选择（见下方清单）"),
         Err(e) => e,
     };
-    let mut typed = typed;
     typed.reselect = chosen;
     details(&st, &csrf, item, kind, &answers, &typed, Some(error)).await
 }

@@ -9,8 +9,8 @@ use crate::desk::intake;
 use crate::harness::{App, Client, between};
 use crate::portal_cases::{apply, step_two};
 use axum::http::StatusCode;
-use quanke_store::registry::export;
 use quanke_domain::OrgPath;
+use quanke_store::registry::export;
 use quanke_store::{Backend, audit, cases, orgs};
 use std::collections::BTreeSet;
 
@@ -45,7 +45,10 @@ async fn tags_are_filters_in_scope(app: &App) {
     let alone_myq = tagged(app, "MYQ", "living_alone").await;
     let alone_grid = tagged(app, "MYQ-01", "living_alone").await;
     let alone_sdn = tagged(app, "SDN", "living_alone").await;
-    assert!(!alone_myq.is_empty() && !alone_sdn.is_empty(), "the demo has 独居老人");
+    assert!(
+        !alone_myq.is_empty() && !alone_sdn.is_empty(),
+        "the demo has 独居老人"
+    );
     assert!(alone_myq.len() <= 50, "one page holds them");
 
     // The head of 卖鱼桥 lists exactly the community's people living alone, none of 双荡弄.
@@ -87,7 +90,11 @@ async fn tags_are_filters_in_scope(app: &App) {
         limit: 10,
     };
     let log = audit::list(&app.db, &f).await.unwrap();
-    assert_eq!(log.len(), 1, "the head's sensitive search is audited, the refused one not");
+    assert_eq!(
+        log.len(),
+        1,
+        "the head's sensitive search is audited, the refused one not"
+    );
     assert!(log[0].detail.contains("残疾"), "{:?}", log[0]);
 
     // The desk's resident box reads tags the same way.
@@ -121,7 +128,10 @@ async fn duplicate_warning_tells_open_from_finished(app: &App) {
     let number = cases::get(&app.db, id).await.unwrap().number;
     let open = intake_form(&mut desk, &rid).await;
     let warning = between(&open, "id=\"duplicates-open\">", "</p>").expect("open warning");
-    assert!(warning.contains("未办结") && warning.contains(&number), "{warning}");
+    assert!(
+        warning.contains("未办结") && warning.contains(&number),
+        "{warning}"
+    );
     assert!(warning.contains("已受理"), "{warning}");
 
     let mut back = app.login("houtai").await;
@@ -130,11 +140,17 @@ async fn duplicate_warning_tells_open_from_finished(app: &App) {
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.body);
     }
     let done = intake_form(&mut desk, &rid).await;
-    assert!(!done.contains("未办结"), "a finished case is not called open: {done}");
+    assert!(
+        !done.contains("未办结"),
+        "a finished case is not called open: {done}"
+    );
     let note = between(&done, "id=\"duplicates-done\">", "</p>").expect("finished notice");
     assert!(note.contains("已办结") && note.contains(&number), "{note}");
 }
-both!(duplicate_warning, duplicate_warning_tells_open_from_finished);
+both!(
+    duplicate_warning,
+    duplicate_warning_tells_open_from_finished
+);
 
 async fn readers_are_named(app: &App) {
     let person = app.first_resident("MYQ-01").await;
@@ -174,7 +190,9 @@ async fn refused_case_forms_come_back_with_the_message(app: &App) {
         .await;
     let id = r.case_id();
     // 撤回 without a reason: the case page, the message at the form, nothing changed.
-    let r = desk.act(id, &[("action", "withdraw"), ("note", "  ")]).await;
+    let r = desk
+        .act(id, &[("action", "withdraw"), ("note", "  ")])
+        .await;
     assert_eq!(r.status, UNPROCESSABLE, "{}", r.body);
     let message = between(&r.body, "id=\"actions-error\">", "<").expect("message");
     assert!(message.contains("理由"), "{message}");
@@ -187,7 +205,11 @@ async fn refused_case_forms_come_back_with_the_message(app: &App) {
     let r = desk
         .post(
             &format!("/cases/{id}/transfer"),
-            &[("kind", "department"), ("department", "区民政局"), ("reason", "")],
+            &[
+                ("kind", "department"),
+                ("department", "区民政局"),
+                ("reason", ""),
+            ],
         )
         .await;
     assert_eq!(r.status, UNPROCESSABLE, "{}", r.body);
@@ -195,7 +217,10 @@ async fn refused_case_forms_come_back_with_the_message(app: &App) {
     assert!(r.body.contains("value=\"区民政局\""), "{}", r.body);
     // A link to no case.
     let r = desk
-        .post(&format!("/cases/{id}/link"), &[("number", "MYQ-00000000-0000")])
+        .post(
+            &format!("/cases/{id}/link"),
+            &[("number", "MYQ-00000000-0000")],
+        )
         .await;
     assert_eq!(r.status, UNPROCESSABLE);
     assert!(between(&r.body, "id=\"link-error\">", "<").is_some());
@@ -206,12 +231,19 @@ async fn refused_case_forms_come_back_with_the_message(app: &App) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(cases::get(&app.db, id).await.unwrap().state, "withdrawn");
 }
-both!(case_form_refusals, refused_case_forms_come_back_with_the_message);
+both!(
+    case_form_refusals,
+    refused_case_forms_come_back_with_the_message
+);
 
 async fn a_refused_portal_form_names_each_file(app: &App) {
     let mut c = app.client();
     let key = step_two(&mut c).await;
-    let fields = [("key", key.as_str()), ("name", ""), ("phone", "13805712345")];
+    let fields = [
+        ("key", key.as_str()),
+        ("name", ""),
+        ("phone", "13805712345"),
+    ];
     let pdf = b"%PDF-1.4\n%%EOF\n";
     let files: [(&str, &[u8]); 2] = [("户口簿.pdf", pdf), ("notes.html", b"<html></html>")];
     let r = apply(&mut c, &fields, &files).await;

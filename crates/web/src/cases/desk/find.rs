@@ -1,9 +1,9 @@
 //! The desk's first screen: who and what, searched together.
 
+use crate::auth::ClientIp;
 use crate::catalogue::search as catalogue_search;
 use crate::error::AppResult;
 use crate::page::Ctx;
-use crate::auth::ClientIp;
 use crate::registry::dates;
 use crate::registry::search::{Found, find};
 use crate::server::Shared;
@@ -26,11 +26,7 @@ pub struct Asked {
     what: String,
 }
 
-pub async fn page(
-    State(st): State<Shared>,
-    ip: ClientIp,
-    ctx: Ctx,
-) -> AppResult<Response> {
+pub async fn page(State(st): State<Shared>, ip: ClientIp, ctx: Ctx) -> AppResult<Response> {
     search(State(st), ip, ctx, Form(Asked::default())).await
 }
 

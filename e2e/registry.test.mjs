@@ -70,7 +70,7 @@ test('a front-desk worker finds a resident masked and reveals with a reason', { 
   const revealed = await page.locator('main').innerText();
   assert.match(revealed, FULL_ID, 'the full ID number after the reveal');
   const readers = page.locator('#readers');
-  assert.match(await readers.innerText(), /qiantai[\s\S]*查看完整信息[\s\S]*办理业务核对身份/);
+  assert.match(await readers.innerText(), /陈晓燕（前台社工 · 卖鱼桥社区）[\s\S]*查看完整信息[\s\S]*办理业务核对身份/);
 
   await page.goto(personUrl);
   assert.doesNotMatch(await page.locator('main').innerText(), FULL_ID, 'masked again on the next view');

@@ -26,6 +26,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("catalogue_draft", "保存指南草稿"),
     ("registry_viewed", "查看居民信息"),
     ("registry_revealed", "查看完整信息"),
+    ("registry_tag_searched", "按敏感类别查找居民"),
     ("registry_moved_out", "迁出登记"),
     ("registry_imported", "导入居民台账"),
     ("registry_exported", "导出居民名册"),

@@ -13,6 +13,6 @@ pub use date::parse_date;
 pub use dwelling::{DwellingRef, parse_address};
 pub use field::{Field, recognise};
 pub use initials::name_initials;
-pub use query::{Query, classify};
+pub use query::{Lookup, Query, classify, read};
 pub use record::{Checked, LedgerRow, Problem, ResidentRecord, check_row};
 pub use tag::{CareTag, DatedTag, parse_tags};

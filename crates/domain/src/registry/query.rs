@@ -1,5 +1,7 @@
 //! What a worker typed into the registry search box, read as the kind of search it asks for.
 
+use super::tag::CareTag;
+
 /// How a registry search looks for people.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Query {
@@ -82,9 +84,76 @@ pub fn classify(input: &str) -> Option<Query> {
     Some(Query::Name(q))
 }
 
+/// A registry search as typed: tags of care to filter by, and what else the box holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// Every tag a person must carry (独居老人 低保: both).
+    pub tags: Vec<CareTag>,
+    /// The rest of the box read by `classify`; None when only tags were typed.
+    pub query: Option<Query>,
+}
+
+/// Reads `input` as a registry search; `None` when there is nothing to search for.
+///
+/// A word (between spaces or list marks) that names a tag of care, in any form the ledgers
+/// use (独居, 低保户, 残疾人…), is a filter, not a name: "低保", "独居老人 张", "张 低保".
+/// A tag written straight before a name ("低保张") is read the same way; no name begins with
+/// a tag's word.
+pub fn read(input: &str) -> Option<Lookup> {
+    let mut tags: Vec<CareTag> = Vec::new();
+    let mut rest: Vec<&str> = Vec::new();
+    for word in input.split(|c: char| c.is_whitespace() || "、，,;；".contains(c)) {
+        match split_tag(word) {
+            Some((tag, tail)) => {
+                if !tags.contains(&tag) {
+                    tags.push(tag);
+                }
+                if !tail.is_empty() {
+                    rest.push(tail);
+                }
+            }
+            None if !word.is_empty() => rest.push(word),
+            None => {}
+        }
+    }
+    let query = classify(&rest.join(" "));
+    if tags.is_empty() && query.is_none() {
+        return None;
+    }
+    Some(Lookup { tags, query })
+}
+
+/// The tag a word names or starts with (the longest form), and what follows it.
+fn split_tag(word: &str) -> Option<(CareTag, &str)> {
+    word.char_indices()
+        .map(|(i, c)| i + c.len_utf8())
+        .rev()
+        .find_map(|end| CareTag::recognise(&word[..end]).map(|t| (t, &word[end..])))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tag_words_are_filters_and_the_rest_is_the_query() {
+        let only = read("独居老人").unwrap();
+        assert_eq!(only.tags, vec![CareTag::LivingAlone]);
+        assert_eq!(only.query, None);
+        let both = read(" 低保户  张 ").unwrap();
+        assert_eq!(both.tags, vec![CareTag::LowIncome]);
+        assert_eq!(both.query, Some(Query::Name("张".into())));
+        let joined = read("残疾王五").unwrap();
+        assert_eq!(joined.tags, vec![CareTag::Disabled]);
+        assert_eq!(joined.query, Some(Query::Name("王五".into())));
+        let two = read("张、独居 低保").unwrap();
+        assert_eq!(two.tags, vec![CareTag::LivingAlone, CareTag::LowIncome]);
+        assert_eq!(two.query, Some(Query::Name("张".into())));
+        let phone = read("0571 8809 1234").unwrap();
+        assert_eq!(phone.tags, vec![]);
+        assert_eq!(phone.query, Some(Query::Phone("0571-88091234".into())));
+        assert_eq!(read("  "), None);
+    }
 
     #[test]
     fn queries_are_read_by_shape() {

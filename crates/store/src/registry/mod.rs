@@ -15,8 +15,9 @@ pub use import::{
     rows_outside,
 };
 pub use person::{
-    ChangeRow, Membership, Resident, Tag, audit_target, changes, household_members, id_by_number,
-    memberships, move_out, readers, resident, resident_by_number_within, resident_within, tags,
+    ChangeRow, Membership, Reader, Resident, Tag, audit_target, changes, household_members,
+    id_by_number, memberships, move_out, readers, resident, resident_by_number_within,
+    resident_within, tags,
 };
 pub use runs::RunLog;
-pub use search::{MIN_ADDRESS_CHARS, Summary, search};
+pub use search::{MIN_ADDRESS_CHARS, Summary, find, search};

@@ -185,10 +185,26 @@ pub fn audit_target(resident_id: i64) -> String {
     format!("resident:{resident_id}")
 }
 
-/// Who read or revealed this person's data, newest first.
-pub async fn readers(db: &Db, resident_id: i64, limit: i64) -> Result<Vec<crate::audit::Entry>> {
-    let sql = "SELECT id, at, actor_id, actor_name, action, target, detail, ip, org_path \
-               FROM audit_log WHERE target = $1 ORDER BY at DESC, id DESC LIMIT $2";
+/// One entry of a person's "who has read this": the account's display name, role and org as
+/// they are now (none for an account that no longer exists; the log keeps the username).
+#[derive(Debug, Clone, FromRow, PartialEq, Eq)]
+pub struct Reader {
+    pub at: i64,
+    pub username: String,
+    pub display_name: Option<String>,
+    pub role: Option<String>,
+    pub org_name: Option<String>,
+    pub action: String,
+    pub detail: String,
+}
+
+/// The audit entries about one person, newest first, with who the readers are.
+pub async fn readers(db: &Db, resident_id: i64, limit: i64) -> Result<Vec<Reader>> {
+    let sql = "SELECT a.at, a.actor_name AS username, u.display_name, u.role, \
+               o.name AS org_name, a.action, a.detail \
+               FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+               LEFT JOIN orgs o ON o.id = u.org_id \
+               WHERE a.target = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(audit_target(resident_id))
         .bind(limit)

@@ -2,9 +2,10 @@
 //! always inside the searcher's part of the org tree.
 
 use quanke_domain::OrgPath;
-use quanke_domain::registry::Query;
+use quanke_domain::registry::{CareTag, Lookup, Query};
 use sqlx::{AssertSqlSafe, FromRow};
 
+use crate::db::with_pool;
 use crate::registry::import::reversed;
 use crate::{Db, Result};
 
@@ -35,10 +36,67 @@ pub const MIN_ADDRESS_CHARS: usize = 3;
 const TOP: char = '\u{10FFFF}';
 
 /// People matching `query` within `within`, at most `limit`.
-///
+pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+    search_tagged(db, query, &[], within, limit).await
+}
+
+/// People carrying every tag of `lookup` and matching its query (when it has one) within
+/// `within`, at most `limit`.
+pub async fn find(db: &Db, lookup: &Lookup, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+    match &lookup.query {
+        Some(q) => search_tagged(db, q, &lookup.tags, within, limit).await,
+        None => by_tags(db, &lookup.tags, within, limit).await,
+    }
+}
+
+/// `AND` one condition per tag. The codes are the enum's fixed ASCII words, never input, so
+/// they are written into the SQL rather than numbered among each query's placeholders.
+fn tag_conditions(tags: &[CareTag]) -> String {
+    tags.iter()
+        .map(|t| {
+            format!(
+                " AND EXISTS (SELECT 1 FROM registry_tags t WHERE t.resident_id = r.id \
+                 AND t.tag = '{}')",
+                t.code()
+            )
+        })
+        .collect()
+}
+
+/// Everyone with the tags, by name: the tag index finds the first tag's holders.
+async fn by_tags(db: &Db, tags: &[CareTag], within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+    let Some((first, others)) = tags.split_first() else {
+        return Ok(Vec::new());
+    };
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS} FROM registry_tags f \
+         JOIN registry_residents r ON r.id = f.resident_id \
+         LEFT JOIN registry_households h ON h.id = r.household_id \
+         WHERE f.tag = $1{} AND r.org_path >= $2 AND r.org_path < $3 \
+         AND r.status <> 'anonymised' ORDER BY r.name, r.id LIMIT $4",
+        tag_conditions(others)
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(first.code())
+    .bind(within.as_str())
+    .bind(within.subtree_end())
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
+}
+
 /// The scope test is written `org_path || ''` so that neither database intersects the search
 /// index with the org-path index, which for a street-wide scope holds every row.
-pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+async fn search_tagged(
+    db: &Db,
+    query: &Query,
+    tags: &[CareTag],
+    within: &OrgPath,
+    limit: i64,
+) -> Result<Vec<Summary>> {
+    let tagged = tag_conditions(tags);
     let (condition, order, value) = match query {
         Query::IdNumber(n) => ("r.id_rev = $1", "r.id", reversed(n)),
         Query::IdTail(t) => (
@@ -53,12 +111,12 @@ pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Res
             i.clone(),
         ),
         Query::Phone(p) => ("r.phone >= $1 AND r.phone < $1 || $5", "r.phone", p.clone()),
-        Query::Address(a) => return search_address(db, a, within, limit).await,
+        Query::Address(a) => return search_address(db, a, &tagged, within, limit).await,
     };
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
          LEFT JOIN registry_households h ON h.id = r.household_id \
-         WHERE {condition} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
+         WHERE {condition}{tagged} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
          AND r.status <> 'anonymised' ORDER BY {order} LIMIT $4"
     );
     macro_rules! run {
@@ -93,13 +151,16 @@ const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', 
 async fn search_address(
     db: &Db,
     fragment: &str,
+    tagged: &str,
     within: &OrgPath,
     limit: i64,
 ) -> Result<Vec<Summary>> {
     if fragment.chars().count() < MIN_ADDRESS_CHARS {
         return Ok(Vec::new());
     }
-    let scope = "r.org_path || '' >= $2 AND r.org_path || '' < $3 AND r.status <> 'anonymised'";
+    let scope = format!(
+        "r.org_path || '' >= $2 AND r.org_path || '' < $3 AND r.status <> 'anonymised'{tagged}"
+    );
     Ok(match db {
         Db::Sqlite(p) => {
             // A quoted FTS5 string is matched as a substring by the trigram tokenizer.

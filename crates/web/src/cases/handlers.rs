@@ -5,14 +5,17 @@ use super::act::{self, Acted, Request};
 use super::attachments;
 use super::checklist::MaterialStatus;
 use super::fields::Fields;
+use super::page;
 use super::transfer::{self, Target};
 use super::worker::Worker;
+use super::{CaseError, CaseResult};
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
 use quanke_domain::Role;
 use quanke_store::cases::{self, NewFile};
 use serde::Deserialize;
@@ -37,6 +40,12 @@ pub async fn act(
     let by = Worker::of(&ctx.me);
     let (fields, upload) = read_form(multipart).await?;
     let fields = Fields(fields);
+    let typed = context! { note => fields.get("note") };
+    // A refused file refuses the action: the case stays as it was.
+    let upload = match upload {
+        Ok(u) => u,
+        Err(message) => return refused(&st, &ctx, id, "actions", typed, message).await,
+    };
     // The page sends each missing material as "missing" with a "brought" box: a ticked box
     // overrides, an unticked one leaves it missing.
     let mut statuses = std::collections::HashMap::new();
@@ -53,7 +62,18 @@ pub async fn act(
         statuses,
         visit: (!visit.is_empty()).then(|| visit.to_string()),
     };
-    let acted = act::act(&st, &by, id, &req).await?;
+    let acted = match act::act(&st, &by, id, &req).await {
+        Ok(a) => a,
+        Err(CaseError::Refused(r)) => {
+            // Browsers cannot refill a file input: say so with the file's name.
+            let message = match &upload {
+                Some(u) => format!("{}。附件“{}”未保存，请重新选择", r.message, u.name),
+                None => r.message,
+            };
+            return refused(&st, &ctx, id, "actions", typed, message).await;
+        }
+        Err(e) => return Err(e.into()),
+    };
     if let Some(u) = upload {
         attach(&st, &by, id, u).await?;
     }
@@ -67,27 +87,69 @@ pub async fn act(
     Ok(Redirect::to(&next).into_response())
 }
 
-/// The form's fields and its file, if one was chosen.
-async fn read_form(mut mp: Multipart) -> AppResult<(Vec<(String, String)>, Option<Upload>)> {
+/// The case page with `form`'s refusal beside it and what was typed kept.
+async fn refused(
+    st: &Shared,
+    ctx: &Ctx,
+    id: i64,
+    form: &str,
+    typed: Value,
+    message: String,
+) -> AppResult<Response> {
+    let r = page::Refused {
+        form: form.to_string(),
+        message,
+        typed,
+    };
+    page::show_refused(st, ctx, id, r).await
+}
+
+/// Back to the case page when the form's step was taken; its refusal shown in the form
+/// otherwise. Other failures (not found, internal) stay errors.
+async fn done_or_refused(
+    st: &Shared,
+    ctx: &Ctx,
+    id: i64,
+    form: &str,
+    typed: Value,
+    result: CaseResult<()>,
+) -> AppResult<Response> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/cases/{id}")).into_response()),
+        Err(CaseError::Refused(r)) => refused(st, ctx, id, form, typed, r.message).await,
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The form's fields and its file, if one was chosen; a file that cannot be taken is the
+/// message saying why (the other fields are still read, to be shown again).
+async fn read_form(
+    mut mp: Multipart,
+) -> AppResult<(Vec<(String, String)>, Result<Option<Upload>, String>)> {
     let bad = |_| AppError::BadRequest("表单内容无法读取，请重新提交".into());
     let mut fields = Vec::new();
-    let mut upload = None;
+    let mut upload = Ok(None);
     while let Some(field) = mp.next_field().await.map_err(bad)? {
         let name = field.name().unwrap_or("").to_string();
         if name == "file" {
             let file_name = field.file_name().unwrap_or("").to_string();
             let data = field.bytes().await.map_err(bad)?;
-            if data.len() > FILE_LIMIT {
-                return Err(AppError::BadRequest("附件不能超过 3 MB".into()));
+            if file_name.is_empty() || data.is_empty() {
+                continue;
             }
-            if !file_name.is_empty() && !data.is_empty() {
-                let a = attachments::accept(&file_name, &data).map_err(AppError::BadRequest)?;
-                upload = Some(Upload {
-                    name: a.file_name,
-                    content_type: a.content_type,
-                    data: data.to_vec(),
-                });
-            }
+            upload = if data.len() > FILE_LIMIT {
+                Err(format!("附件“{file_name}”超过 3 MB，请压缩后重新选择"))
+            } else {
+                attachments::accept(&file_name, &data)
+                    .map(|a| {
+                        Some(Upload {
+                            name: a.file_name,
+                            content_type: a.content_type,
+                            data: data.to_vec(),
+                        })
+                    })
+                    .map_err(|e| format!("{e}。请重新选择附件"))
+            };
         } else {
             fields.push((name, field.text().await.map_err(bad)?));
         }
@@ -122,8 +184,9 @@ pub async fn decide(
     Form(d): Form<Decision>,
 ) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
-    act::decide(&st, &by, approval, d.decision == "approve", &d.answer).await?;
-    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+    let result = act::decide(&st, &by, approval, d.decision == "approve", &d.answer).await;
+    let typed = context! { answer => &d.answer };
+    done_or_refused(&st, &ctx, id, "approval", typed, result).await
 }
 
 #[derive(Deserialize)]
@@ -144,16 +207,26 @@ pub async fn transfer(
     Form(f): Form<TransferForm>,
 ) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
-    let target = match f.kind.as_str() {
-        "community" => Target::Community(
-            f.community
-                .parse()
-                .map_err(|_| AppError::BadRequest("请选择接收的社区".into()))?,
-        ),
-        _ => Target::Department(f.department),
+    let typed = context! {
+        kind => &f.kind, community => &f.community, department => &f.department, reason => &f.reason,
     };
-    transfer::request(&st, &by, id, target, &f.reason).await?;
-    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+    let result = match f.kind.as_str() {
+        "community" => match f.community.parse() {
+            Ok(c) => transfer::request(&st, &by, id, Target::Community(c), &f.reason).await,
+            Err(_) => Err(CaseError::refuse("bad_target", "请选择接收的社区")),
+        },
+        _ => {
+            transfer::request(
+                &st,
+                &by,
+                id,
+                Target::Department(f.department.clone()),
+                &f.reason,
+            )
+            .await
+        }
+    };
+    done_or_refused(&st, &ctx, id, "transfer", typed, result.map(|_| ())).await
 }
 
 pub async fn answer_transfer(
@@ -163,8 +236,9 @@ pub async fn answer_transfer(
     Form(d): Form<Decision>,
 ) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
-    transfer::answer(&st, &by, id, t, d.decision == "accept", &d.answer).await?;
-    Ok(Redirect::to(&format!("/cases/{id}")).into_response())
+    let result = transfer::answer(&st, &by, id, t, d.decision == "accept", &d.answer).await;
+    let typed = context! { answer => &d.answer };
+    done_or_refused(&st, &ctx, id, &format!("transfer-{t}"), typed, result).await
 }
 
 #[derive(Deserialize)]
@@ -212,12 +286,19 @@ pub async fn link(
 ) -> AppResult<Response> {
     let by = Worker::of(&ctx.me);
     let case = act::load(&st, &by, id).await?;
-    let other = cases::by_number(&st.db, f.number.trim())
-        .await
-        .map_err(|_| AppError::BadRequest(format!("没有办件编号“{}”", f.number.trim())))?;
-    if other.id == case.id || !by.sees(&other.community_path) {
-        return Err(AppError::BadRequest("请填写本辖区另一件办件的编号".into()));
-    }
+    let number = f.number.trim();
+    let typed = context! { number };
+    let other = match cases::by_number(&st.db, number).await {
+        Ok(o) if o.id != case.id && by.sees(&o.community_path) => o,
+        Ok(_) => {
+            let message = "请填写本辖区另一件办件的编号".to_string();
+            return refused(&st, &ctx, id, "link", typed, message).await;
+        }
+        Err(_) => {
+            let message = format!("没有办件编号“{number}”");
+            return refused(&st, &ctx, id, "link", typed, message).await;
+        }
+    };
     cases::link(&st.db, case.id, other.id).await?;
     let note = format!("关联办件 {}", other.number);
     cases::note(&st.db, case.id, "link", &note, &by.actor()).await?;

@@ -14,6 +14,7 @@ use crate::page::Ctx;
 use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::extract::{Path, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::case::{Document, Guard, State as CaseState, Transition, Unmet, due_status};
@@ -23,15 +24,38 @@ use quanke_store::users;
 use std::collections::HashMap;
 
 pub async fn show(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
+    let data = page_data(&st, &ctx, id).await?;
+    Ok(crate::registry::private(ctx.render("case.html", data)?))
+}
+
+/// A form of the case page that the office refused: which form (`actions`, `approval`,
+/// `transfer`, `transfer-{id}`, `assign`, `link`), the message, and what was typed into it.
+pub struct Refused {
+    pub form: String,
+    pub message: String,
+    pub typed: Value,
+}
+
+/// The case page again, with the refused form's message beside it and what was typed kept, so
+/// that a missing reason is fixed where it is asked for instead of on a bare error page.
+pub async fn show_refused(st: &Shared, ctx: &Ctx, id: i64, r: Refused) -> AppResult<Response> {
+    let data = page_data(st, ctx, id).await?;
+    let refused = context! { form => r.form, message => r.message, typed => r.typed };
+    let html = ctx.render("case.html", context! { refused, ..data })?;
+    let mut response = crate::registry::private(html);
+    *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+    Ok(response)
+}
+
+async fn page_data(st: &Shared, ctx: &Ctx, id: i64) -> AppResult<Value> {
     let by = Worker::of(&ctx.me);
-    let case = match load(&st, &by, id).await {
+    let case = match load(st, &by, id).await {
         Ok(c) => c,
         // The receiving community of a pending 通办 transfer opens the case to answer it.
-        Err(CaseError::NotFound) if incoming(&st, &by, id).await? => cases::get(&st.db, id).await?,
+        Err(CaseError::NotFound) if incoming(st, &by, id).await? => cases::get(&st.db, id).await?,
         Err(e) => return Err(e.into()),
     };
-    let data = view(&st, &ctx, &by, &case).await?;
-    Ok(crate::registry::private(ctx.render("case.html", data)?))
+    view(st, ctx, &by, &case).await
 }
 
 async fn incoming(st: &Shared, by: &Worker, case_id: i64) -> AppResult<bool> {

@@ -121,6 +121,15 @@ struct Typed {
     has: Vec<String>,
     /// The idempotency key of this form: a double submit opens one case.
     key: String,
+    /// The files a refused form carried, to be chosen again.
+    reselect: Vec<Reselect>,
+}
+
+/// A file of a refused form, by name, and why it cannot be taken as it is.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+struct Reselect {
+    name: String,
+    problem: Option<String>,
 }
 
 /// Step two: materials, files and the applicant.
@@ -381,13 +390,27 @@ pub async fn submit(
     if !well_formed_key(&typed.key) {
         typed.key = new_key();
     }
-    let had_files = !posted.files.is_empty();
+    let chosen = chosen_files(&posted.files);
     let error = match open(&st, &ip, item, kind, &answers, &typed, posted.files).await? {
         Ok(done) => return Ok(done),
-        Err(e) if had_files => format!("{e}。为安全起见，附件需要重新选择"),
+        Err(e) if !chosen.is_empty() => format!("{e}。为安全起见，附件需要重新选择（见下方清单）"),
         Err(e) => e,
     };
+    typed.reselect = chosen;
     details(&st, &csrf, item, kind, &answers, &typed, Some(error)).await
+}
+
+/// The files of a refused form, each with what is wrong with it, if anything: a browser
+/// cannot put them back into the file input, so the page names each one to choose again
+/// (and says which of them would be refused again) before the resident sends the form.
+fn chosen_files(files: &[Upload]) -> Vec<Reselect> {
+    files
+        .iter()
+        .map(|f| Reselect {
+            name: f.file_name.clone(),
+            problem: attachments::accept(&f.file_name, &f.data).err(),
+        })
+        .collect()
 }
 
 /// The message for an address that reached its hourly quota of applications.

@@ -20,7 +20,7 @@ mod retention;
 mod reveal;
 pub(crate) mod rows;
 mod runner;
-mod search;
+pub(crate) mod search;
 
 use crate::server::Shared;
 use axum::Router;

@@ -15,8 +15,8 @@ use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::registry::CareTag;
-use quanke_domain::{OrgPath, Permission};
-use quanke_store::registry::{self, Resident, audit_target};
+use quanke_domain::{OrgPath, Permission, Role};
+use quanke_store::registry::{self, Reader, Resident, audit_target};
 use std::collections::HashMap;
 
 /// Entries of "谁查看过" shown; the audit log keeps them all.
@@ -103,7 +103,7 @@ pub(super) async fn render(
     let readers: Vec<Value> = registry::readers(&st.db, person.id, READERS_SHOWN)
         .await?
         .into_iter()
-        .map(|e| context! { at => e.at, actor => e.actor_name, action => labels::reader_action(&e.action), detail => e.detail })
+        .map(reader_view)
         .collect();
     let scope = &ctx.me.scope;
     let data = context! {
@@ -117,6 +117,17 @@ pub(super) async fn render(
         ..extra
     };
     Ok(super::private(ctx.render("registry_person.html", data)?))
+}
+
+/// A reader named as colleagues know them: display name, role and org; the username (what the
+/// audit log keeps) on hover, and alone for an account that no longer exists.
+fn reader_view(r: Reader) -> Value {
+    let role = r.role.as_deref().and_then(|code| code.parse::<Role>().ok());
+    context! {
+        at => r.at, name => r.display_name.as_deref().unwrap_or(&r.username),
+        username => &r.username, role => role.map(Role::label), org => r.org_name,
+        action => labels::reader_action(&r.action), detail => r.detail,
+    }
 }
 
 fn record_view(p: &Resident, show: Show, places: &Places) -> Value {

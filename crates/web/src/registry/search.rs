@@ -10,6 +10,8 @@ use super::mask::Show;
 use super::places::Places;
 use super::rows::{Row, row};
 use super::{dates, labels};
+use crate::audit::{self, Event};
+use crate::auth::ClientIp;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -18,7 +20,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::Permission;
-use quanke_domain::registry::{Query as Search, classify};
+use quanke_domain::registry::{Lookup, Query as Search, read};
 use quanke_store::registry::{self, MIN_ADDRESS_CHARS, export};
 use serde::Deserialize;
 
@@ -31,34 +33,36 @@ pub struct SearchQuery {
 }
 
 /// What the search found, or why it did not look.
-struct Found {
-    kind: Option<&'static str>,
-    rows: Vec<Row>,
-    more: bool,
-    hint: Option<String>,
+pub(crate) struct Found {
+    pub kind: Option<String>,
+    pub rows: Vec<Row>,
+    pub more: bool,
+    pub hint: Option<String>,
 }
 
 pub async fn page(
     State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    results(&st, &ctx, q.q.unwrap_or_default()).await
+    results(&st, &ctx, &ip, q.q.unwrap_or_default()).await
 }
 
 pub async fn submit(
     State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     Form(q): Form<SearchQuery>,
 ) -> AppResult<Response> {
-    results(&st, &ctx, q.q.unwrap_or_default()).await
+    results(&st, &ctx, &ip, q.q.unwrap_or_default()).await
 }
 
-async fn results(st: &Shared, ctx: &Ctx, input: String) -> AppResult<Response> {
+async fn results(st: &Shared, ctx: &Ctx, ip: &str, input: String) -> AppResult<Response> {
     ctx.me.require(Permission::ReadRegistry)?;
     let input = input.trim().to_string();
-    let query = classify(&input);
-    let found = find(st, ctx, query.as_ref()).await?;
+    let lookup = read(&input);
+    let found = find(st, ctx, ip, lookup.as_ref(), LIMIT).await?;
     let counts = overview(st, ctx).await?;
     let scope = &ctx.me.scope;
     let links = context! {
@@ -66,7 +70,7 @@ async fn results(st: &Shared, ctx: &Ctx, input: String) -> AppResult<Response> {
         export => scope.can(Permission::ExportRegistry),
         retention => scope.can(Permission::ApplyRetention),
     };
-    let (echo, asked) = echo(query.as_ref(), input);
+    let (echo, asked) = echo(lookup.as_ref().and_then(|l| l.query.as_ref()), input);
     let data = context! {
         q => echo, asked, kind => found.kind, rows => found.rows, more => found.more,
         hint => found.hint, limit => LIMIT, counts, links,
@@ -83,31 +87,82 @@ fn echo(query: Option<&Search>, input: String) -> (String, String) {
     }
 }
 
-async fn find(st: &Shared, ctx: &Ctx, query: Option<&Search>) -> AppResult<Found> {
+/// The people a search box finds within the viewer's subtree, masked, at most `limit` (and
+/// whether there are more): the registry's page and the desk's resident box both read the
+/// box here, so a tag typed into either is a filter.
+///
+/// Disability and "key group" tags are sensitive: only the roles that may export the registry
+/// with its tags filter by them, and each such search is audited as a reveal is.
+pub(crate) async fn find(
+    st: &Shared,
+    ctx: &Ctx,
+    ip: &str,
+    lookup: Option<&Lookup>,
+    limit: usize,
+) -> AppResult<Found> {
     let mut found = Found {
         kind: None,
         rows: Vec::new(),
         more: false,
         hint: None,
     };
-    let Some(query) = query else {
+    let Some(lookup) = lookup else {
         return Ok(found);
     };
-    found.kind = Some(query.label());
-    if let Search::Address(a) = query
+    found.kind = Some(kind_label(lookup));
+    if let Some(Search::Address(a)) = &lookup.query
         && a.chars().count() < MIN_ADDRESS_CHARS
     {
         found.hint = Some(format!("按地址查找请至少输入 {MIN_ADDRESS_CHARS} 个字"));
         return Ok(found);
     }
+    let sensitive: Vec<&str> = lookup
+        .tags
+        .iter()
+        .filter(|t| t.is_sensitive())
+        .map(|t| t.label())
+        .collect();
+    if !sensitive.is_empty() {
+        if !ctx.me.scope.can(Permission::ExportRegistry) {
+            found.hint = Some(format!(
+                "“{}”属于敏感个人信息，只有社区负责人和街道管理员可以按此类别查找",
+                sensitive.join("、")
+            ));
+            return Ok(found);
+        }
+        audit_sensitive(st, ctx, ip, &sensitive).await?;
+    }
     let within = &ctx.me.scope.org;
-    let mut hits = registry::search(&st.db, query, within, LIMIT as i64 + 1).await?;
-    found.more = hits.len() > LIMIT;
-    hits.truncate(LIMIT);
+    let mut hits = registry::find(&st.db, lookup, within, limit as i64 + 1).await?;
+    found.more = hits.len() > limit;
+    hits.truncate(limit);
     let places = Places::within(&st.db, within).await?;
     let today = dates::today();
     found.rows = hits.iter().map(|s| row(s, &places, today)).collect();
     Ok(found)
+}
+
+/// How the results line names the search: "姓名 · 人员类别“低保”".
+fn kind_label(lookup: &Lookup) -> String {
+    let tags: Vec<&str> = lookup.tags.iter().map(|t| t.label()).collect();
+    let tags = (!tags.is_empty()).then(|| format!("人员类别“{}”", tags.join("、")));
+    [lookup.query.as_ref().map(|q| q.label().to_string()), tags]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+async fn audit_sensitive(st: &Shared, ctx: &Ctx, ip: &str, labels: &[&str]) -> AppResult<()> {
+    let detail = format!("按人员类别查找：{}", labels.join("、"));
+    let ev = Event {
+        action: "registry_tag_searched",
+        target: "",
+        detail: &detail,
+        ip,
+        org_path: ctx.me.scope.org.as_str(),
+    };
+    Ok(audit::by_user(st, &ctx.me, ev).await?)
 }
 
 /// People in the viewer's subtree by status, in a fixed order.

@@ -159,7 +159,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     assert_eq!(cases::visits(&app.db, id).await.unwrap().len(), 2);
     // The desk may not work the case in the back office.
     let refused = desk.act(id, &[("action", "start")]).await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(case(app, id).await.state, "accepted");
     // Back office: the case is in "mine", started and completed.
     let mut back = app.client();
@@ -374,7 +374,7 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
             &[("kind", "community"), ("community", &sdn_id)],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     let r = desk
         .post(
             &format!("/cases/{id}/transfer"),
@@ -400,7 +400,7 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
         .await;
     assert_eq!(
         r.status,
-        StatusCode::BAD_REQUEST,
+        StatusCode::UNPROCESSABLE_ENTITY,
         "a refusal needs a reason"
     );
     let r = other

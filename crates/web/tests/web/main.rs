@@ -9,6 +9,7 @@ mod auth;
 mod calendar;
 mod catalogue;
 mod desk;
+mod office_details;
 mod open311;
 mod open311_requests;
 mod ops;

@@ -507,7 +507,7 @@ async fn files_are_served_as_what_they_are(app: &App) {
             }],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("不是 PDF 或 JPG、PNG 图片"), "{}", r.body);
     assert_eq!(
         cases::get(&app.db, case.id).await.unwrap().state,

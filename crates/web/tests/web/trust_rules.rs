@@ -75,13 +75,13 @@ async fn desk_cannot_finish_a_received_promised_case(app: &App) {
 
     // One click (the form posted anyway) is refused with every reason, and writes nothing.
     let r = desk.act(case.id, &[("action", "complete_on_spot")]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("不能“即办”"), "{}", r.body);
     assert!(r.body.contains("材料不齐（缺："), "{}", r.body);
     assert!(r.body.contains("是承诺件"), "{}", r.body);
     // 受理 with materials still missing is refused as the intake refuses it.
     let r = desk.act(case.id, &[("action", "accept")]).await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("不能“受理”：材料不齐"), "{}", r.body);
     let now = cases::get(&app.db, case.id).await.unwrap();
     assert_eq!((now.state.as_str(), now.assignee_id), ("received", None));

@@ -1,22 +1,21 @@
 //! The desk's first screen: who and what, searched together.
 
+use crate::auth::ClientIp;
 use crate::catalogue::search as catalogue_search;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::registry::dates;
-use crate::registry::places::Places;
-use crate::registry::rows::{Row, row};
+use crate::registry::search::{Found, find};
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::ident::resident_id;
-use quanke_domain::registry::{Query, classify};
-use quanke_store::registry;
+use quanke_domain::registry::{Query, classify, read};
 use serde::Deserialize;
 
-const PEOPLE: i64 = 20;
+const PEOPLE: usize = 20;
 const ITEMS: usize = 8;
 
 #[derive(Deserialize, Default)]
@@ -27,22 +26,24 @@ pub struct Asked {
     what: String,
 }
 
-pub async fn page(State(st): State<Shared>, ctx: Ctx) -> AppResult<Response> {
-    search(State(st), ctx, Form(Asked::default())).await
+pub async fn page(State(st): State<Shared>, ip: ClientIp, ctx: Ctx) -> AppResult<Response> {
+    search(State(st), ip, ctx, Form(Asked::default())).await
 }
 
 pub async fn search(
     State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     Form(asked): Form<Asked>,
 ) -> AppResult<Response> {
     super::may_take(&ctx)?;
-    let people = people(&st, &ctx, asked.who.trim()).await?;
+    let found = people(&st, &ctx, &ip, asked.who.trim()).await?;
+    let people = found.rows;
     let items = items(&st, asked.what.trim()).await?;
     let (new_person, invalid_id) = typed_number(asked.who.trim(), people.is_empty());
     let data = context! {
         who => echo(asked.who.trim(), !people.is_empty()), what => asked.what.trim(), people, items,
-        new_person, invalid_id,
+        new_person, invalid_id, hint => found.hint,
         searched => !asked.who.trim().is_empty() || !asked.what.trim().is_empty(),
     };
     Ok(crate::registry::private(ctx.render("desk.html", data)?))
@@ -55,21 +56,10 @@ fn echo(who: &str, found: bool) -> &str {
     if identifying && found { "" } else { who }
 }
 
-/// Residents matching the box, inside the worker's subtree, masked.
-pub(super) async fn people(st: &Shared, ctx: &Ctx, who: &str) -> AppResult<Vec<Row>> {
-    let Some(query) = classify(who) else {
-        return Ok(Vec::new());
-    };
-    if let Query::Address(a) = &query
-        && a.chars().count() < registry::MIN_ADDRESS_CHARS
-    {
-        return Ok(Vec::new());
-    }
-    let within = &ctx.me.scope.org;
-    let hits = registry::search(&st.db, &query, within, PEOPLE).await?;
-    let places = Places::within(&st.db, within).await?;
-    let today = dates::today();
-    Ok(hits.iter().map(|s| row(s, &places, today)).collect())
+/// Residents matching the box (tags of care filter, as on the registry's page), inside the
+/// worker's subtree, masked.
+pub(super) async fn people(st: &Shared, ctx: &Ctx, ip: &str, who: &str) -> AppResult<Found> {
+    find(st, ctx, ip, read(who).as_ref(), PEOPLE).await
 }
 
 async fn items(st: &Shared, what: &str) -> AppResult<Vec<Value>> {

@@ -7,6 +7,7 @@ use super::super::checklist::{self, Known, MaterialStatus};
 use super::super::fields::Fields;
 use super::super::intake::{kind_code, parse_kind};
 use super::super::worker::Worker;
+use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::registry::dates;
@@ -17,6 +18,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::Role;
+use quanke_domain::case::State as CaseState;
 use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
 use quanke_domain::registry::{Query, classify};
@@ -93,6 +95,7 @@ impl Draft {
 
 pub async fn show(
     State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
     ctx: Ctx,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
@@ -100,8 +103,8 @@ pub async fn show(
     let mut draft = Draft::from_fields(&Fields(fields));
     if draft.resident.is_none() {
         // The one person the search found is the applicant; with several the desk picked one.
-        let found = super::find::people(&st, &ctx, &draft.who).await?;
-        if let [only] = found.as_slice() {
+        let found = super::find::people(&st, &ctx, &ip, &draft.who).await?;
+        if let [only] = found.rows.as_slice() {
             draft.resident = Some(only.id());
         }
     }
@@ -149,13 +152,9 @@ pub(super) async fn render(
             mandate_scope => &draft.mandate_scope, until => &draft.until,
             elsewhere => draft.elsewhere,
         },
-        checklist => list.iter().map(|e| context! {
-            id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
-            have => e.status != MaterialStatus::Missing, held => e.status == MaterialStatus::Held,
-        }).collect::<Vec<_>>(),
-        duplicates => duplicates.iter().map(|c| context! {
-            id => c.id, number => &c.number, state => super::super::view::state_label(&c.state),
-        }).collect::<Vec<_>>(),
+        checklist => list.iter().map(|e| material_view(item, draft, e)).collect::<Vec<_>>(),
+        focus => first_to_fill(item, draft, &applicant.view),
+        duplicates => duplicates_view(&duplicates),
         on_the_spot => item.mode == Mode::OnTheSpot,
         grid => ctx.me.user.role == Role::GridWorker,
         key, error,
@@ -163,6 +162,68 @@ pub(super) async fn render(
     Ok(crate::registry::private(
         ctx.render("desk_intake.html", data)?,
     ))
+}
+
+/// A line of the checklist. A material that applies only for some answer (代办人身份证 when
+/// 代办) is not shown as received before that question is answered: it starts unticked and
+/// carries its condition, which the page script uses to show and tick it, or hide it, as the
+/// desk answers.
+fn material_view(item: &ServiceItem, draft: &Draft, e: &checklist::Entry) -> Value {
+    let when = item
+        .materials
+        .iter()
+        .find(|m| m.id == e.id)
+        .and_then(|m| m.applies_when.as_ref())
+        .filter(|c| !draft.answers.contains_key(&c.question));
+    let undecided = when.is_some() && draft.statuses.is_none();
+    let condition = when.map(|c| {
+        let question = item.questions.iter().find(|q| q.id == c.question);
+        let labels: Vec<&str> = c
+            .any_of
+            .iter()
+            .map(|key| {
+                question
+                    .and_then(|q| q.options.iter().find(|o| &o.key == key))
+                    .map_or(key.as_str(), |o| o.label.as_str())
+            })
+            .collect();
+        context! { question => format!("q.{}", c.question), any_of => c.any_of.join(" "), labels => labels.join("、") }
+    });
+    context! {
+        id => &e.id, name => &e.name, how => &e.how_to_obtain, form => &e.form,
+        have => e.status != MaterialStatus::Missing && !undecided,
+        held => e.status == MaterialStatus::Held, when => condition,
+    }
+}
+
+/// The field the page opens on: a new person's name, else the first required question not
+/// yet answered, else the first outcome button (everything is filled; Enter decides).
+fn first_to_fill(item: &ServiceItem, draft: &Draft, applicant: &Value) -> String {
+    let is_new = applicant.get_attr("new").is_ok_and(|v| v.is_true());
+    if is_new && draft.name.is_empty() {
+        return "name".into();
+    }
+    let mut questions: Vec<_> = item.questions.iter().filter(|q| q.required).collect();
+    questions.sort_by_key(|q| q.order);
+    questions
+        .into_iter()
+        .find(|q| !draft.answers.contains_key(&q.id))
+        .map_or_else(|| "outcome".into(), |q| format!("q.{}", q.id))
+}
+
+/// The same matter's unfinished cases for this resident, split as the warning tells them
+/// apart: still being worked on, or 已办结 with the result not yet delivered (the resident
+/// may have come for it rather than to apply again).
+fn duplicates_view(cases: &[quanke_store::cases::Case]) -> Value {
+    let (done, open): (Vec<_>, Vec<_>) = cases
+        .iter()
+        .partition(|c| c.state == CaseState::Completed.code());
+    let show = |list: Vec<&quanke_store::cases::Case>| -> Vec<Value> {
+        list.iter()
+            .map(|c| context! { id => c.id, number => &c.number, state => super::super::view::state_label(&c.state) })
+            .collect()
+    };
+    context! { open => show(open), done => show(done) }
 }
 
 fn item_view(item: &ServiceItem, kind: &str) -> Value {

@@ -276,6 +276,12 @@ impl ItemForm {
     }
 }
 
+fn questions_in_order(item: &ServiceItem) -> Vec<QuestionRow> {
+    let mut questions: Vec<_> = item.questions.iter().collect();
+    questions.sort_by_key(|q| q.order);
+    questions.into_iter().map(QuestionRow::from_question).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -64,10 +64,10 @@ fn problem(p: &FormProblem) -> Value {
 fn with_blank_rows(rows: &Rows) -> Rows {
     let mut shown = rows.clone();
     shown.materials.push(MaterialRow::blank());
+    shown.questions.push(QuestionRow::blank());
     for q in &mut shown.questions {
         q.options.push(OptionRow::default());
     }
-    shown.questions.push(QuestionRow::blank());
     shown.faqs.push(FaqRow::default());
     shown
 }

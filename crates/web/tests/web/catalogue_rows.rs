@@ -40,7 +40,7 @@ async fn rows_are_added_removed_and_reordered(app: &App) {
     assert!(page.contains("name=\"materials[4].name\" value=\"代办人居民身份证及委托书\""));
     assert!(page.contains("name=\"materials[5].name\" value=\"\""), "a blank row to add");
     assert!(!page.contains("name=\"materials\""), "no JSON textarea");
-    assert!(page.contains("<optgroup label=\"由谁来办理？\">"));
+    assert!(page.contains("由谁来办理？：子女或他人代办</option>"));
     let proxy = option_value(&page, "子女或他人代办");
 
     let mut form = edit_form(app, CODE).await;
@@ -96,7 +96,7 @@ async fn rows_are_added_removed_and_reordered(app: &App) {
     assert_eq!(keys, vec!["o1", "o2"]);
     // The edit page now offers the new question's answers for applicability.
     let again = head.get(&format!("/catalogue/{CODE}/edit")).await.body;
-    assert!(again.contains("<optgroup label=\"老人是否行动不便？\">"), "{again}");
+    assert!(again.contains("老人是否行动不便？：是</option>"), "{again}");
     // The street publishes; the resident's guide lists the materials in the new order.
     let mut street = app.login("jiedao").await;
     assert_eq!(
@@ -108,6 +108,7 @@ async fn rows_are_added_removed_and_reordered(app: &App) {
     assert!(at("老年人本人社会保障卡") < at("老年人居民身份证"));
     assert!(at("代办人居民身份证") < at("授权委托书"));
     assert!(!guide.contains("死亡医学证明"));
+    assert!(guide.contains("由谁来办理？选“子女或他人代办”时"), "the condition in words");
 }
 both!(rows_edit, rows_are_added_removed_and_reordered);
 

@@ -266,8 +266,7 @@ pub async fn owner(db: &Db, code: &str) -> Result<Option<OrgPath>> {
 /// Every owned item and its owner (items not listed belong to the whole deployment).
 pub async fn owners(db: &Db) -> Result<HashMap<String, OrgPath>> {
     let sql = "SELECT item_code, org_path FROM catalogue_owners";
-    let rows: Vec<(String, String)> =
-        with_pool!(db, |p| sqlx::query_as(sql).fetch_all(p).await?);
+    let rows: Vec<(String, String)> = with_pool!(db, |p| sqlx::query_as(sql).fetch_all(p).await?);
     Ok(rows
         .into_iter()
         .map(|(code, path)| (code, OrgPath::from_stored(path)))

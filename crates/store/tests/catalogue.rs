@@ -1,9 +1,9 @@
 //! The catalogue store on both databases: versions, effective dates, drafts, acknowledgements,
 //! policies and review flags, and an import that writes all or nothing.
 
+use quanke_domain::OrgPath;
 use quanke_store::both;
 use quanke_store::catalogue::{self as cat, Draft, ImportPlan, NewVersion, PolicyRow, PolicyWrite};
-use quanke_domain::OrgPath;
 use quanke_store::{Db, orgs, users};
 
 fn v<'a>(code: &'a str, name: &'a str, from: &'a str, body: &'a str) -> NewVersion<'a> {

@@ -188,12 +188,13 @@ impl Datatype {
         matches!(self, Datatype::Singlevaluelist | Datatype::Multivaluelist)
     }
 
+    /// The desk's words for Open311's datatypes (also the catalogue workbook's cells).
     pub fn label(self) -> &'static str {
         match self {
             Datatype::Singlevaluelist => "单选",
             Datatype::Multivaluelist => "多选",
-            Datatype::String => "单行文字",
-            Datatype::Text => "多行文字",
+            Datatype::String => "单行文本",
+            Datatype::Text => "多行文本",
             Datatype::Number => "数字",
             Datatype::Datetime => "日期时间",
         }

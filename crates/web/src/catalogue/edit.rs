@@ -18,9 +18,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_domain::Permission;
-use quanke_domain::catalogue::{
-    BusinessKind, Datatype, MaterialForm, diff, may_edit, validate,
-};
+use quanke_domain::catalogue::{BusinessKind, Datatype, MaterialForm, diff, may_edit, validate};
 use quanke_store::catalogue::{self as store, Draft, NewVersion};
 
 /// The change note a new item starts with.

@@ -234,7 +234,11 @@ impl ItemForm {
             effective_from: effective_from.into(),
             change_note: change_note.into(),
             rows: Rows {
-                materials: item.materials.iter().map(MaterialRow::from_material).collect(),
+                materials: item
+                    .materials
+                    .iter()
+                    .map(MaterialRow::from_material)
+                    .collect(),
                 questions: questions_in_order(item),
                 faqs: item
                     .faqs
@@ -279,7 +283,10 @@ impl ItemForm {
 fn questions_in_order(item: &ServiceItem) -> Vec<QuestionRow> {
     let mut questions: Vec<_> = item.questions.iter().collect();
     questions.sort_by_key(|q| q.order);
-    questions.into_iter().map(QuestionRow::from_question).collect()
+    questions
+        .into_iter()
+        .map(QuestionRow::from_question)
+        .collect()
 }
 
 #[cfg(test)]

@@ -266,7 +266,13 @@ impl QuestionRow {
         }
     }
 
-    fn to_question(&self, at: &str, id: String, order: u32, p: &mut Vec<FormProblem>) -> Option<Question> {
+    fn to_question(
+        &self,
+        at: &str,
+        id: String,
+        order: u32,
+        p: &mut Vec<FormProblem>,
+    ) -> Option<Question> {
         let datatype = super::form::from_code(&format!("{at}.datatype"), &self.datatype, p)?;
         let keys: Vec<&str> = self.options.iter().map(|o| o.key.as_str()).collect();
         let new_keys = made_up_ids("o", &keys);
@@ -352,7 +358,9 @@ impl Rows {
             .zip(made_up_ids("q", &ids))
             .zip(1..)
             .enumerate()
-            .map(|(i, ((row, id), order))| row.to_question(&format!("questions[{i}]"), id, order, p))
+            .map(|(i, ((row, id), order))| {
+                row.to_question(&format!("questions[{i}]"), id, order, p)
+            })
             .collect();
         converted.into_iter().collect()
     }
@@ -483,7 +491,10 @@ mod tests {
             Some("受理问题第 1 行第 2 个选项".into())
         );
         assert_eq!(row_of("promised_days"), None);
-        assert_eq!(row_message("materials[2].name", "材料名称不能为空"), "名称不能为空");
+        assert_eq!(
+            row_message("materials[2].name", "材料名称不能为空"),
+            "名称不能为空"
+        );
         assert_eq!(
             row_message("questions[0].options[1].label", "选项内容不能为空"),
             "内容不能为空"
@@ -492,7 +503,10 @@ mod tests {
 
     #[test]
     fn new_rows_get_ids_that_clash_with_none() {
-        assert_eq!(made_up_ids("m", &["m1", "", "x", ""]), vec!["m1", "m2", "x", "m3"]);
+        assert_eq!(
+            made_up_ids("m", &["m1", "", "x", ""]),
+            vec!["m1", "m2", "x", "m3"]
+        );
     }
 
     #[test]
@@ -513,7 +527,11 @@ mod tests {
         let rows = Rows::posted(&pairs);
         let names: Vec<&str> = rows.materials.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(names, vec!["身份证", "户口簿"]);
-        let labels: Vec<&str> = rows.questions[0].options.iter().map(|o| o.label.as_str()).collect();
+        let labels: Vec<&str> = rows.questions[0]
+            .options
+            .iter()
+            .map(|o| o.label.as_str())
+            .collect();
         assert_eq!(labels, vec!["本人", "家属"]);
     }
 }

@@ -38,7 +38,10 @@ async fn rows_are_added_removed_and_reordered(app: &App) {
     let page = head.get(&format!("/catalogue/{CODE}/edit")).await.body;
     // Rows of inputs, the last one blank; no JSON to type.
     assert!(page.contains("name=\"materials[4].name\" value=\"代办人居民身份证及委托书\""));
-    assert!(page.contains("name=\"materials[5].name\" value=\"\""), "a blank row to add");
+    assert!(
+        page.contains("name=\"materials[5].name\" value=\"\""),
+        "a blank row to add"
+    );
     assert!(!page.contains("name=\"materials\""), "no JSON textarea");
     assert!(page.contains("由谁来办理？：子女或他人代办</option>"));
     let proxy = option_value(&page, "子女或他人代办");
@@ -86,13 +89,23 @@ async fn rows_are_added_removed_and_reordered(app: &App) {
     assert_eq!(ids, vec!["card", "id-card", "hukou", "proxy-id", "m1"]);
     let added = &item.materials[4];
     assert_eq!(added.name, "授权委托书");
-    assert_eq!((added.copies, added.form), (2, MaterialForm::OriginalAndCopy));
+    assert_eq!(
+        (added.copies, added.form),
+        (2, MaterialForm::OriginalAndCopy)
+    );
     let cond = added.applies_when.as_ref().expect("applicability kept");
-    assert_eq!((cond.question.as_str(), cond.any_of.clone()), ("who", vec!["proxy".to_string()]));
+    assert_eq!(
+        (cond.question.as_str(), cond.any_of.clone()),
+        ("who", vec!["proxy".to_string()])
+    );
     assert_eq!(item.faqs.len(), 3);
     assert_eq!(item.questions[1].id, "q1");
     assert_eq!(item.questions[1].order, 2);
-    let keys: Vec<&str> = item.questions[1].options.iter().map(|o| o.key.as_str()).collect();
+    let keys: Vec<&str> = item.questions[1]
+        .options
+        .iter()
+        .map(|o| o.key.as_str())
+        .collect();
     assert_eq!(keys, vec!["o1", "o2"]);
     // The edit page now offers the new question's answers for applicability.
     let again = head.get(&format!("/catalogue/{CODE}/edit")).await.body;
@@ -100,15 +113,25 @@ async fn rows_are_added_removed_and_reordered(app: &App) {
     // The street publishes; the resident's guide lists the materials in the new order.
     let mut street = app.login("jiedao").await;
     assert_eq!(
-        street.post(&format!("/catalogue/{CODE}/publish"), &[]).await.status,
+        street
+            .post(&format!("/catalogue/{CODE}/publish"), &[])
+            .await
+            .status,
         StatusCode::SEE_OTHER
     );
-    let guide = app.client().get(&format!("/portal/items/{CODE}")).await.body;
+    let guide = app
+        .client()
+        .get(&format!("/portal/items/{CODE}"))
+        .await
+        .body;
     let at = |s: &str| guide.find(s).unwrap_or_else(|| panic!("{s} in {guide}"));
     assert!(at("老年人本人社会保障卡") < at("老年人居民身份证"));
     assert!(at("代办人居民身份证") < at("授权委托书"));
     assert!(!guide.contains("死亡医学证明"));
-    assert!(guide.contains("由谁来办理？选“子女或他人代办”时"), "the condition in words");
+    assert!(
+        guide.contains("由谁来办理？选“子女或他人代办”时"),
+        "the condition in words"
+    );
 }
 both!(rows_edit, rows_are_added_removed_and_reordered);
 
@@ -123,13 +146,27 @@ async fn problems_point_at_rows_and_nothing_is_saved(app: &App) {
     pairs.push(("materials[4].when".into(), r#"["who","self"]"#.into()));
     let r = post_pairs(&mut head, &pairs).await;
     assert_eq!(r.status, StatusCode::OK);
-    assert!(r.body.contains("材料第 3 行</a>：名称不能为空"), "{}", r.body);
-    assert!(r.body.contains("常见问题第 2 行</a>：答案不能为空"), "{}", r.body);
+    assert!(
+        r.body.contains("材料第 3 行</a>：名称不能为空"),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body.contains("常见问题第 2 行</a>：答案不能为空"),
+        "{}",
+        r.body
+    );
     // Everything typed comes back, in its row.
     assert!(r.body.contains("name=\"faqs[2].q\" value=\"新问题留着\""));
     assert!(r.body.contains("新答案也留着"));
-    assert!(r.body.contains("name=\"materials[2].how_to_obtain\" value=\"申请人自备\""));
-    assert!(r.body.contains(r#"<option value="[&quot;who&quot;,&quot;self&quot;]" selected>"#));
+    assert!(
+        r.body
+            .contains("name=\"materials[2].how_to_obtain\" value=\"申请人自备\"")
+    );
+    assert!(
+        r.body
+            .contains(r#"<option value="[&quot;who&quot;,&quot;self&quot;]" selected>"#)
+    );
     assert!(draft_item(app, CODE).await.is_none(), "nothing saved");
     // Answers of two different questions cannot make one condition.
     let mut pairs = edit_form(app, CODE).await.to_pairs();
@@ -138,7 +175,8 @@ async fn problems_point_at_rows_and_nothing_is_saved(app: &App) {
     pairs.push(("materials[1].when".into(), r#"["other","x"]"#.into()));
     let r = post_pairs(&mut head, &pairs).await;
     assert!(
-        r.body.contains("材料第 2 行</a>：适用条件只能选择同一个问题的答案"),
+        r.body
+            .contains("材料第 2 行</a>：适用条件只能选择同一个问题的答案"),
         "{}",
         r.body
     );
@@ -153,11 +191,18 @@ async fn create_item(app: &App, client: &mut crate::harness::Client<'_>, code: &
     form.name = format!("{code} 测试事项");
     form.change_note = "首次发布".into();
     let r = post_form(client, &form).await;
-    assert_eq!(r.location, Some(format!("/catalogue/{code}/draft")), "{}", r.body);
+    assert_eq!(
+        r.location,
+        Some(format!("/catalogue/{code}/draft")),
+        "{}",
+        r.body
+    );
 }
 
 async fn other_orgs_items_are_not_found(app: &App) {
-    orgs::create_street(&app.db, "GS", "拱宸桥街道", 0).await.unwrap();
+    orgs::create_street(&app.db, "GS", "拱宸桥街道", 0)
+        .await
+        .unwrap();
     let mut other_street = app.signed_in("gs_admin", Role::StreetAdmin, "GS").await;
     create_item(app, &mut other_street, "GS-01").await;
     let mut sdn = app.signed_in("sdn_head", Role::CommunityHead, "SDN").await;
@@ -184,7 +229,10 @@ async fn other_orgs_items_are_not_found(app: &App) {
     }
     // The drafts list shows only what one may open.
     let list = head.get("/catalogue").await.body;
-    assert!(!list.contains("GS-01") && !list.contains("SDN-01"), "{list}");
+    assert!(
+        !list.contains("GS-01") && !list.contains("SDN-01"),
+        "{list}"
+    );
     // Another street's item is out of the street admin's reach too; its own community's is not.
     assert_eq!(street.get("/catalogue/GS-01/edit").await.status, NOT_FOUND);
     assert_eq!(

@@ -60,3 +60,17 @@ export async function expectVisible(locator, what) {
   await locator.first().waitFor({ state: 'visible' }).catch(() => {});
   assert.ok(await locator.first().isVisible(), `${what} should be visible`);
 }
+
+export const PASSWORD = 'quanke2026';
+
+/** Signs in with the demo password and checks the home page was reached. */
+export async function signIn(page, user) {
+  await page.goto('/login');
+  await page.locator('input[name="username"]').fill(user);
+  await page.locator('input[name="password"]').fill(PASSWORD);
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByRole('button', { name: '登录', exact: true }).click(),
+  ]);
+  assert.equal(path(page), '/', `${user} signed in`);
+}

@@ -3,7 +3,9 @@
 
 use crate::db::with_pool;
 use crate::{Db, Result, StoreError};
+use quanke_domain::OrgPath;
 use sqlx::FromRow;
+use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Version {
@@ -218,24 +220,57 @@ pub async fn apply_import(db: &Db, plan: &ImportPlan<'_>, now: i64) -> Result<()
     Ok(())
 }
 
-pub async fn save_draft(db: &Db, d: &Draft) -> Result<()> {
-    let sql = "INSERT INTO catalogue_drafts (item_code, name, line, effective_from, change_note, \
-               body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-               ON CONFLICT (item_code) DO UPDATE SET name = $2, line = $3, effective_from = $4, \
-               change_note = $5, body = $6, updated_by = $7, updated_at = $8";
-    with_pool!(db, |p| sqlx::query(sql)
-        .bind(&d.item_code)
-        .bind(&d.name)
-        .bind(&d.line)
-        .bind(&d.effective_from)
-        .bind(&d.change_note)
-        .bind(&d.body)
-        .bind(&d.updated_by)
-        .bind(d.updated_at)
-        .execute(p)
-        .await?
-        .rows_affected());
+/// Saves an item's draft. A new item (nothing published yet) is claimed by `owner`, the org of
+/// the editor who started it, unless someone already claimed it; both rows or neither.
+pub async fn save_draft(db: &Db, d: &Draft, owner: &OrgPath) -> Result<()> {
+    let draft = "INSERT INTO catalogue_drafts (item_code, name, line, effective_from, change_note, \
+                 body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+                 ON CONFLICT (item_code) DO UPDATE SET name = $2, line = $3, effective_from = $4, \
+                 change_note = $5, body = $6, updated_by = $7, updated_at = $8";
+    let claim = "INSERT INTO catalogue_owners (item_code, org_path) SELECT $1, $2 \
+                 WHERE NOT EXISTS (SELECT 1 FROM catalogue_versions WHERE item_code = $1) \
+                 ON CONFLICT (item_code) DO NOTHING";
+    with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        sqlx::query(draft)
+            .bind(&d.item_code)
+            .bind(&d.name)
+            .bind(&d.line)
+            .bind(&d.effective_from)
+            .bind(&d.change_note)
+            .bind(&d.body)
+            .bind(&d.updated_by)
+            .bind(d.updated_at)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(claim)
+            .bind(&d.item_code)
+            .bind(owner.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+    });
     Ok(())
+}
+
+/// The org that owns an item; `None` when it belongs to the whole deployment.
+pub async fn owner(db: &Db, code: &str) -> Result<Option<OrgPath>> {
+    let sql = "SELECT org_path FROM catalogue_owners WHERE item_code = $1";
+    let path: Option<String> = with_pool!(db, |p| sqlx::query_scalar(sql)
+        .bind(code)
+        .fetch_optional(p)
+        .await?);
+    Ok(path.map(OrgPath::from_stored))
+}
+
+/// Every owned item and its owner (items not listed belong to the whole deployment).
+pub async fn owners(db: &Db) -> Result<HashMap<String, OrgPath>> {
+    let sql = "SELECT item_code, org_path FROM catalogue_owners";
+    let rows: Vec<(String, String)> = with_pool!(db, |p| sqlx::query_as(sql).fetch_all(p).await?);
+    Ok(rows
+        .into_iter()
+        .map(|(code, path)| (code, OrgPath::from_stored(path)))
+        .collect())
 }
 
 macro_rules! select_drafts {
@@ -258,14 +293,21 @@ pub async fn drafts(db: &Db) -> Result<Vec<Draft>> {
     Ok(with_pool!(db, |p| sqlx::query_as(sql).fetch_all(p).await?))
 }
 
+/// Drops an item's draft; an item never published is forgotten with it, owner and all.
 pub async fn discard_draft(db: &Db, code: &str) -> Result<()> {
-    let n = with_pool!(db, |p| sqlx::query(
-        "DELETE FROM catalogue_drafts WHERE item_code = $1"
-    )
-    .bind(code)
-    .execute(p)
-    .await?
-    .rows_affected());
+    let unclaim = "DELETE FROM catalogue_owners WHERE item_code = $1 \
+                   AND NOT EXISTS (SELECT 1 FROM catalogue_versions WHERE item_code = $1)";
+    let n = with_pool!(db, |p| {
+        let mut tx = p.begin().await?;
+        let n = sqlx::query("DELETE FROM catalogue_drafts WHERE item_code = $1")
+            .bind(code)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        sqlx::query(unclaim).bind(code).execute(&mut *tx).await?;
+        tx.commit().await?;
+        n
+    });
     if n == 0 {
         return Err(StoreError::NotFound);
     }

@@ -1,6 +1,7 @@
 //! The catalogue store on both databases: versions, effective dates, drafts, acknowledgements,
 //! policies and review flags, and an import that writes all or nothing.
 
+use quanke_domain::OrgPath;
 use quanke_store::both;
 use quanke_store::catalogue::{self as cat, Draft, ImportPlan, NewVersion, PolicyRow, PolicyWrite};
 use quanke_store::{Db, orgs, users};
@@ -74,9 +75,15 @@ async fn drafts_are_replaced_and_dropped_on_publish(db: &Db) {
         updated_by: "shequ".into(),
         updated_at: 1,
     };
-    cat::save_draft(db, &d).await.unwrap();
+    let (mine, theirs) = (OrgPath::root(1).child(2), OrgPath::root(1).child(3));
+    cat::save_draft(db, &d, &mine).await.unwrap();
     d.body = "{d2}".into();
-    cat::save_draft(db, &d).await.unwrap();
+    cat::save_draft(db, &d, &theirs).await.unwrap();
+    assert_eq!(
+        cat::owner(db, "A").await.unwrap(),
+        Some(mine.clone()),
+        "the first editor of a new item owns it"
+    );
     assert_eq!(cat::draft(db, "A").await.unwrap().unwrap().body, "{d2}");
     assert_eq!(cat::drafts(db).await.unwrap().len(), 1);
     assert!(
@@ -91,6 +98,25 @@ async fn drafts_are_replaced_and_dropped_on_publish(db: &Db) {
         .unwrap();
     assert_eq!(cat::draft(db, "A").await.unwrap(), None);
     assert!(cat::discard_draft(db, "A").await.is_err());
+    // A published item stays owned when its next draft is discarded; an item drafted after
+    // publication by nobody's editor (imported) is not claimed.
+    cat::save_draft(db, &d, &theirs).await.unwrap();
+    cat::discard_draft(db, "A").await.unwrap();
+    assert_eq!(cat::owner(db, "A").await.unwrap(), Some(mine.clone()));
+    cat::publish(db, &v("B", "导入", "2026-01-01", "{b}"), 6)
+        .await
+        .unwrap();
+    d.item_code = "B".into();
+    cat::save_draft(db, &d, &theirs).await.unwrap();
+    assert_eq!(cat::owner(db, "B").await.unwrap(), None);
+    // A new item discarded before publication is forgotten, owner and all.
+    d.item_code = "C".into();
+    cat::save_draft(db, &d, &theirs).await.unwrap();
+    cat::discard_draft(db, "C").await.unwrap();
+    assert_eq!(cat::owner(db, "C").await.unwrap(), None);
+    let owners = cat::owners(db).await.unwrap();
+    assert_eq!(owners.len(), 1);
+    assert_eq!(owners["A"], mine);
 }
 both!(drafts, drafts_are_replaced_and_dropped_on_publish);
 

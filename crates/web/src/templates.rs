@@ -34,6 +34,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "admin_calendar.html",
     "admin_open311.html",
     "_guide.html",
+    "_catalogue_rows.html",
     "catalogue_list.html",
     "catalogue_item.html",
     "catalogue_history.html",

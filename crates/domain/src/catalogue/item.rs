@@ -175,8 +175,29 @@ pub enum Datatype {
 }
 
 impl Datatype {
+    pub const ALL: [Datatype; 6] = [
+        Datatype::Singlevaluelist,
+        Datatype::Multivaluelist,
+        Datatype::String,
+        Datatype::Text,
+        Datatype::Number,
+        Datatype::Datetime,
+    ];
+
     pub fn has_options(self) -> bool {
         matches!(self, Datatype::Singlevaluelist | Datatype::Multivaluelist)
+    }
+
+    /// The desk's words for Open311's datatypes (also the catalogue workbook's cells).
+    pub fn label(self) -> &'static str {
+        match self {
+            Datatype::Singlevaluelist => "单选",
+            Datatype::Multivaluelist => "多选",
+            Datatype::String => "单行文本",
+            Datatype::Text => "多行文本",
+            Datatype::Number => "数字",
+            Datatype::Datetime => "日期时间",
+        }
     }
 }
 
@@ -234,6 +255,13 @@ impl Mode {
 }
 
 impl BusinessKind {
+    pub const ALL: [BusinessKind; 4] = [
+        BusinessKind::New,
+        BusinessKind::Change,
+        BusinessKind::Renewal,
+        BusinessKind::Cancel,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             BusinessKind::New => "新办",
@@ -245,6 +273,13 @@ impl BusinessKind {
 }
 
 impl MaterialForm {
+    pub const ALL: [MaterialForm; 4] = [
+        MaterialForm::Original,
+        MaterialForm::Copy,
+        MaterialForm::OriginalAndCopy,
+        MaterialForm::Electronic,
+    ];
+
     pub fn label(self) -> &'static str {
         match self {
             MaterialForm::Original => "原件",

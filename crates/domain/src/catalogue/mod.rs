@@ -6,6 +6,7 @@ mod audience;
 mod diff;
 mod file;
 mod item;
+mod owner;
 mod validate;
 
 #[cfg(test)]
@@ -16,4 +17,5 @@ pub use audience::{PublicItem, STAFF_ONLY};
 pub use diff::{Change, diff};
 pub use file::{CatalogueFile, Entry, FORMAT, Policy};
 pub use item::*;
+pub use owner::may_edit;
 pub use validate::{Problem, validate};

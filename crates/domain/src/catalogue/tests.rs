@@ -151,3 +151,13 @@ fn the_public_view_drops_exactly_the_staff_only_fields() {
     }
     assert!(STAFF_ONLY.iter().all(|k| full.contains_key(*k)));
 }
+
+#[test]
+fn a_faq_needs_both_its_question_and_its_answer() {
+    let mut item = sample();
+    item.faqs.push(Faq {
+        q: "能代办吗？".into(),
+        a: " ".into(),
+    });
+    assert_eq!(fields(&item), vec!["faqs[1].a"]);
+}

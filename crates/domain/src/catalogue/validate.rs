@@ -39,6 +39,7 @@ pub fn validate(item: &ServiceItem) -> Vec<Problem> {
     kinds(&mut c, item);
     materials(&mut c, item);
     questions(&mut c, item);
+    faqs(&mut c, item);
     c.problems
 }
 
@@ -182,5 +183,13 @@ fn questions(c: &mut Checker, item: &ServiceItem) {
         } else if !q.options.is_empty() {
             c.fail(at("options"), "只有选择题才能设置选项");
         }
+    }
+}
+
+/// A question without its answer (or the reverse) tells the resident nothing.
+fn faqs(c: &mut Checker, item: &ServiceItem) {
+    for (i, f) in item.faqs.iter().enumerate() {
+        c.required(&format!("faqs[{i}].q"), &f.q, "问题");
+        c.required(&format!("faqs[{i}].a"), &f.a, "答案");
     }
 }

@@ -81,7 +81,6 @@ impl Word for MaterialForm {
     }
 }
 
-/// The domain has no Chinese labels for Open311 datatypes; these are the desk's words for them.
 impl Word for Datatype {
     const ALL: &'static [(Self, &'static str)] = &[
         (Datatype::String, "string"),
@@ -92,14 +91,7 @@ impl Word for Datatype {
         (Datatype::Multivaluelist, "multivaluelist"),
     ];
     fn label(self) -> &'static str {
-        match self {
-            Datatype::String => "单行文本",
-            Datatype::Text => "多行文本",
-            Datatype::Number => "数字",
-            Datatype::Datetime => "日期时间",
-            Datatype::Singlevaluelist => "单选",
-            Datatype::Multivaluelist => "多选",
-        }
+        Datatype::label(self)
     }
 }
 

@@ -9,7 +9,6 @@ use super::headers::{
     FAQS, ITEM_CODE, ITEMS, MATERIALS, POLICIES, QUESTIONS, SheetSpec, faq, item, material, policy,
     question,
 };
-use super::words::Word;
 use crate::LedgerError;
 use quanke_domain::catalogue::{CatalogueFile, Entry, Faq, Material, Policy, Question};
 use rust_xlsxwriter::{Color, Format, FormatAlign, Workbook, Worksheet};

@@ -3,6 +3,10 @@
 
 use super::form::{FormProblem, ItemForm};
 use super::pages::parse;
+use super::rows::{
+    FaqRow, HOLDS, MaterialRow, OptionRow, QuestionRow, Rows, answer_value, code_of, row_message,
+    row_of,
+};
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
 use crate::clock;
@@ -14,7 +18,7 @@ use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_domain::Permission;
-use quanke_domain::catalogue::{diff, validate};
+use quanke_domain::catalogue::{BusinessKind, Datatype, MaterialForm, diff, may_edit, validate};
 use quanke_store::catalogue::{self as store, Draft, NewVersion};
 
 /// The change note a new item starts with.
@@ -26,11 +30,77 @@ fn editor_page(
     new: bool,
     problems: &[FormProblem],
 ) -> AppResult<Html<String>> {
-    let problems: Vec<Value> = problems
+    let problems: Vec<Value> = problems.iter().map(problem).collect();
+    let mut shown = form.clone();
+    shown.rows = with_blank_rows(&form.rows);
+    let data = context! {
+        form => shown, new, problems,
+        choices => choices(&form.rows.questions),
+        material_forms => MaterialForm::ALL.map(|f| context! { code => code_of(f), label => f.label() }),
+        kinds => BusinessKind::ALL.map(|k| context! { code => code_of(k), label => k.label() }),
+        datatypes => Datatype::ALL.map(|d| context! { code => code_of(d), label => d.label() }),
+        holds => HOLDS.map(|(code, label)| context! { code, label }),
+        hold_codes => HOLDS.map(|(code, _)| code),
+    };
+    ctx.render("catalogue_edit.html", data)
+}
+
+/// A problem as the page lists it: where it points, what it is called there, what is wrong.
+fn problem(p: &FormProblem) -> Value {
+    match row_of(&p.path) {
+        Some((anchor, label)) => {
+            context! { anchor, label, message => row_message(&p.path, &p.message) }
+        }
+        None => {
+            let field = top_field(&p.path);
+            context! { anchor => format!("f-{field}"), label => super::fields::label(field), message => &p.message }
+        }
+    }
+}
+
+/// The rows as shown: each list, and each question's options, end with a blank row to fill.
+fn with_blank_rows(rows: &Rows) -> Rows {
+    let mut shown = rows.clone();
+    shown.materials.push(MaterialRow::blank());
+    shown.questions.push(QuestionRow::blank());
+    for q in &mut shown.questions {
+        q.options.push(OptionRow::default());
+    }
+    shown.faqs.push(FaqRow::default());
+    shown
+}
+
+/// The answers a material's applicability is chosen from: the options of the item's choice
+/// questions that already have ids (a question added just now is listed once saved).
+fn choices(questions: &[QuestionRow]) -> Vec<Value> {
+    questions
         .iter()
-        .map(|p| context! { field => p.field, label => super::fields::label(p.field), message => &p.message })
-        .collect();
-    ctx.render("catalogue_edit.html", context! { form, new, problems })
+        .filter(|q| !q.id.is_empty())
+        .filter(|q| {
+            serde_json::from_value::<Datatype>(q.datatype.as_str().into())
+                .is_ok_and(Datatype::has_options)
+        })
+        .map(|q| {
+            let answers: Vec<Value> = q
+                .options
+                .iter()
+                .filter(|o| !o.key.is_empty())
+                .map(|o| context! { value => answer_value(&q.id, &o.key), label => &o.label })
+                .collect();
+            context! { text => &q.text, answers }
+        })
+        .collect()
+}
+
+/// Refuses, as "not found", an item this editor may not change (another street's or another
+/// community's); the caller has already checked the permission to edit at all.
+async fn editable(st: &Shared, ctx: &Ctx, code: &str) -> AppResult<()> {
+    let owner = store::owner(&st.db, code).await?;
+    if may_edit(&ctx.me.scope, owner.as_ref()) {
+        Ok(())
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 pub async fn new_form(ctx: Ctx) -> AppResult<Html<String>> {
@@ -54,6 +124,7 @@ pub async fn edit_form(
     Path(code): Path<String>,
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::EditCatalogue)?;
+    editable(&st, &ctx, &code).await?;
     let form = match store::draft(&st.db, &code).await? {
         Some(d) => ItemForm::from_item(&parse(&d.body)?, &d.effective_from, &d.change_note),
         None => {
@@ -73,21 +144,17 @@ pub async fn save(
     State(st): State<Shared>,
     ClientIp(ip): ClientIp,
     ctx: Ctx,
-    Form(form): Form<ItemForm>,
+    Form(pairs): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::EditCatalogue)?;
+    let form = ItemForm::posted(&pairs);
+    editable(&st, &ctx, form.code.trim()).await?;
     let mut problems = Vec::new();
     if !is_date(&form.effective_from) {
-        problems.push(FormProblem {
-            field: "effective_from",
-            message: "日期应为 YYYY-MM-DD".into(),
-        });
+        problems.push(FormProblem::new("effective_from", "日期应为 YYYY-MM-DD"));
     }
     if form.change_note.trim().is_empty() {
-        problems.push(FormProblem {
-            field: "change_note",
-            message: "请说明改了什么、为什么改".into(),
-        });
+        problems.push(FormProblem::new("change_note", "请说明改了什么、为什么改"));
     }
     let item = match form.to_item() {
         Ok(item) => Some(item),
@@ -97,10 +164,11 @@ pub async fn save(
         }
     };
     if let Some(item) = &item {
-        problems.extend(validate(item).into_iter().map(|p| FormProblem {
-            field: top_field(&p.field),
-            message: p.message,
-        }));
+        problems.extend(
+            validate(item)
+                .into_iter()
+                .map(|p| FormProblem::new(p.field, p.message)),
+        );
     }
     let (Some(item), true) = (item, problems.is_empty()) else {
         let new = store::history(&st.db, form.code.trim()).await?.is_empty();
@@ -116,7 +184,7 @@ pub async fn save(
         updated_by: ctx.me.user.username.clone(),
         updated_at: clock::now(),
     };
-    store::save_draft(&st.db, &draft).await?;
+    store::save_draft(&st.db, &draft, &ctx.me.user.org_path).await?;
     let ev = Event {
         action: "catalogue_draft",
         target: &item.code,
@@ -175,6 +243,7 @@ pub async fn draft(
     Path(code): Path<String>,
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::EditCatalogue)?;
+    editable(&st, &ctx, &code).await?;
     let d = store::draft(&st.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -202,6 +271,7 @@ pub async fn publish(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::PublishCatalogue)?;
+    editable(&st, &ctx, &code).await?;
     let d = store::draft(&st.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -239,6 +309,7 @@ pub async fn discard(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::EditCatalogue)?;
+    editable(&st, &ctx, &code).await?;
     store::discard_draft(&st.db, &code).await?;
     let back = if store::history(&st.db, &code).await?.is_empty() {
         "/catalogue".to_string()
@@ -255,6 +326,7 @@ pub async fn reviewed(
     Path(code): Path<String>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::EditCatalogue)?;
+    editable(&st, &ctx, &code).await?;
     store::resolve_reviews(&st.db, &code, clock::now()).await?;
     Ok(Redirect::to("/catalogue").into_response())
 }

@@ -1,13 +1,13 @@
 //! The editor's form: an item as form fields and back. Short lists are one entry per line;
-//! business kinds are "新办：条件一；条件二" lines; FAQs are "问题｜答案" lines; materials and
-//! questions, which carry many attributes, are edited as their canonical JSON.
+//! business kinds are "新办：条件一；条件二" lines; materials, intake questions and FAQs, which
+//! carry several attributes each, are rows of inputs (`rows.rs`).
 
-use quanke_domain::catalogue::{
-    BusinessKind, Faq, ItemType, KindConditions, Level, Mode, ServiceItem,
-};
+use super::rows::{FaqRow, MaterialRow, QuestionRow, Rows, code_of};
+use quanke_domain::catalogue::{BusinessKind, ItemType, KindConditions, Level, Mode, ServiceItem};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ItemForm {
     pub code: String,
     pub name: String,
@@ -17,7 +17,6 @@ pub struct ItemForm {
     pub level: String,
     pub applicants: String,
     pub kinds: String,
-    pub materials: String,
     pub steps: String,
     pub legal_basis: String,
     pub statutory_days: String,
@@ -30,20 +29,30 @@ pub struct ItemForm {
     pub window: String,
     pub consult_phone: String,
     pub complaint_phone: String,
-    pub faqs: String,
     pub tips: String,
     pub keywords: String,
     pub synonyms: String,
-    pub questions: String,
     pub policies: String,
     pub effective_from: String,
     pub change_note: String,
+    /// Materials, questions and FAQs, posted as indexed fields (`Rows::posted`).
+    #[serde(skip_deserializing)]
+    pub rows: Rows,
 }
 
-/// A field the form could not read, named as the form names it.
+/// A field the form could not read, named by its path in the item ("materials[2].copies").
 pub struct FormProblem {
-    pub field: &'static str,
+    pub path: String,
     pub message: String,
+}
+
+impl FormProblem {
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+        FormProblem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -63,79 +72,46 @@ fn words(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn code_of<T: Serialize>(v: T) -> String {
-    serde_json::to_value(v)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
-}
-
-fn from_code<T: for<'de> Deserialize<'de>>(
-    field: &'static str,
+pub(super) fn from_code<T: for<'de> Deserialize<'de>>(
+    path: &str,
     code: &str,
     out: &mut Vec<FormProblem>,
 ) -> Option<T> {
     let parsed = serde_json::from_value(serde_json::Value::String(code.to_string())).ok();
     if parsed.is_none() {
-        out.push(FormProblem {
-            field,
-            message: format!("请选择有效的选项（收到“{code}”）"),
-        });
+        out.push(FormProblem::new(
+            path,
+            format!("请选择有效的选项（收到“{code}”）"),
+        ));
     }
     parsed
 }
 
-fn number<T: std::str::FromStr>(
-    field: &'static str,
+pub(super) fn number<T: std::str::FromStr>(
+    path: &str,
     text: &str,
     out: &mut Vec<FormProblem>,
 ) -> Option<T> {
     let parsed = text.trim().parse().ok();
     if parsed.is_none() {
-        out.push(FormProblem {
-            field,
-            message: format!("应为整数，实际为“{text}”"),
-        });
+        out.push(FormProblem::new(path, format!("应为整数，实际为“{text}”")));
     }
     parsed
-}
-
-fn json<T: for<'de> Deserialize<'de>>(
-    field: &'static str,
-    text: &str,
-    out: &mut Vec<FormProblem>,
-) -> Option<T> {
-    let text = if text.trim().is_empty() { "[]" } else { text };
-    match serde_json::from_str(text) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            out.push(FormProblem {
-                field,
-                message: format!("格式错误（第 {} 行第 {} 列）：{e}", e.line(), e.column()),
-            });
-            None
-        }
-    }
 }
 
 fn kinds(text: &str, out: &mut Vec<FormProblem>) -> Vec<KindConditions> {
     let mut kinds = Vec::new();
     for line in lines(text) {
         let Some((label, rest)) = line.split_once(['：', ':']) else {
-            out.push(FormProblem {
-                field: "kinds",
-                message: format!("“{line}”应写成“新办：条件一；条件二”"),
-            });
+            out.push(FormProblem::new(
+                "kinds",
+                format!("“{line}”应写成“新办：条件一；条件二”"),
+            ));
             continue;
         };
-        let kind = [
-            BusinessKind::New,
-            BusinessKind::Change,
-            BusinessKind::Renewal,
-            BusinessKind::Cancel,
-        ]
-        .into_iter()
-        .find(|k| k.label() == label.trim());
+        let kind = BusinessKind::ALL
+            .into_iter()
+            .find(|k| k.label() == label.trim());
         match kind {
             Some(kind) => kinds.push(KindConditions {
                 kind,
@@ -146,30 +122,13 @@ fn kinds(text: &str, out: &mut Vec<FormProblem>) -> Vec<KindConditions> {
                     .map(String::from)
                     .collect(),
             }),
-            None => out.push(FormProblem {
-                field: "kinds",
-                message: format!("情形“{label}”应为新办、变更、延续或注销"),
-            }),
+            None => out.push(FormProblem::new(
+                "kinds",
+                format!("情形“{label}”应为新办、变更、延续或注销"),
+            )),
         }
     }
     kinds
-}
-
-fn faqs(text: &str, out: &mut Vec<FormProblem>) -> Vec<Faq> {
-    let mut faqs = Vec::new();
-    for line in lines(text) {
-        match line.split_once(['｜', '|']) {
-            Some((q, a)) => faqs.push(Faq {
-                q: q.trim().into(),
-                a: a.trim().into(),
-            }),
-            None => out.push(FormProblem {
-                field: "faqs",
-                message: format!("“{line}”应写成“问题｜答案”"),
-            }),
-        }
-    }
-    faqs
 }
 
 impl ItemForm {
@@ -182,10 +141,9 @@ impl ItemForm {
         let statutory_days = number("statutory_days", &self.statutory_days, &mut p);
         let promised_days = number("promised_days", &self.promised_days, &mut p);
         let visits = number("visits", &self.visits, &mut p);
-        let materials = json("materials", &self.materials, &mut p);
-        let questions = json("questions", &self.questions, &mut p);
+        let materials = self.rows.materials(&mut p);
+        let questions = self.rows.questions(&mut p);
         let kinds = kinds(&self.kinds, &mut p);
-        let faqs = faqs(&self.faqs, &mut p);
         let (
             Some(item_type),
             Some(level),
@@ -233,7 +191,7 @@ impl ItemForm {
             window: self.window.trim().into(),
             consult_phone: self.consult_phone.trim().into(),
             complaint_phone: self.complaint_phone.trim().into(),
-            faqs,
+            faqs: self.rows.faqs(),
             tips: lines(&self.tips),
             keywords: words(&self.keywords),
             synonyms: words(&self.synonyms),
@@ -257,7 +215,6 @@ impl ItemForm {
                 .map(|k| format!("{}：{}", k.kind.label(), k.conditions.join("；")))
                 .collect::<Vec<_>>()
                 .join("\n"),
-            materials: pretty(&item.materials),
             steps: item.steps.join("\n"),
             legal_basis: item.legal_basis.join("\n"),
             statutory_days: item.statutory_days.to_string(),
@@ -270,26 +227,66 @@ impl ItemForm {
             window: item.window.clone(),
             consult_phone: item.consult_phone.clone(),
             complaint_phone: item.complaint_phone.clone(),
-            faqs: item
-                .faqs
-                .iter()
-                .map(|f| format!("{}｜{}", f.q, f.a))
-                .collect::<Vec<_>>()
-                .join("\n"),
             tips: item.tips.join("\n"),
             keywords: item.keywords.join("，"),
             synonyms: item.synonyms.join("，"),
-            questions: pretty(&item.questions),
             policies: item.policies.join("\n"),
             effective_from: effective_from.into(),
             change_note: change_note.into(),
+            rows: Rows {
+                materials: item
+                    .materials
+                    .iter()
+                    .map(MaterialRow::from_material)
+                    .collect(),
+                questions: questions_in_order(item),
+                faqs: item
+                    .faqs
+                    .iter()
+                    .map(|f| FaqRow {
+                        q: f.q.clone(),
+                        a: f.a.clone(),
+                    })
+                    .collect(),
+            },
         }
+    }
+
+    /// The form as posted: its single fields (the last value of each) and its rows.
+    pub fn posted(pairs: &[(String, String)]) -> ItemForm {
+        let fields: serde_json::Map<String, serde_json::Value> = pairs
+            .iter()
+            .filter(|(k, _)| !k.contains('['))
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect();
+        // Every field is a string and missing ones default, so this cannot fail.
+        let mut form: ItemForm =
+            serde_json::from_value(serde_json::Value::Object(fields)).unwrap_or_default();
+        form.rows = Rows::posted(pairs);
+        form
+    }
+
+    /// The fields a browser posts for this form (its rows numbered in order).
+    pub fn to_pairs(&self) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(map)) => map
+                .into_iter()
+                .filter_map(|(k, v)| v.as_str().map(|v| (k, v.to_string())))
+                .collect(),
+            _ => Vec::new(),
+        };
+        pairs.extend(self.rows.to_pairs());
+        pairs
     }
 }
 
-/// Pretty JSON of the list fields edited as JSON.
-fn pretty<T: Serialize>(v: &T) -> String {
-    serde_json::to_string_pretty(v).unwrap_or_default()
+fn questions_in_order(item: &ServiceItem) -> Vec<QuestionRow> {
+    let mut questions: Vec<_> = item.questions.iter().collect();
+    questions.sort_by_key(|q| q.order);
+    questions
+        .into_iter()
+        .map(QuestionRow::from_question)
+        .collect()
 }
 
 #[cfg(test)]
@@ -313,14 +310,31 @@ mod tests {
         let mut form = ItemForm::from_item(&sample(), "2026-01-01", "x");
         form.promised_days = "五天".into();
         form.kinds = "补办：x".into();
-        form.materials = "[{".into();
-        form.faqs = "没有分隔符".into();
-        let fields: Vec<&str> = form
+        form.rows.materials[1].copies = "两份".into();
+        form.rows.questions[0].datatype = "essay".into();
+        let paths: Vec<String> = form
             .to_item()
             .unwrap_err()
-            .iter()
-            .map(|p| p.field)
+            .into_iter()
+            .map(|p| p.path)
             .collect();
-        assert_eq!(fields, vec!["promised_days", "materials", "kinds", "faqs"]);
+        assert_eq!(
+            paths,
+            vec![
+                "promised_days",
+                "materials[1].copies",
+                "questions[0].datatype",
+                "kinds"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_posted_form_reads_back_as_the_item() {
+        let item = sample();
+        let form = ItemForm::from_item(&item, "2026-01-01", "首次发布");
+        let again = ItemForm::posted(&form.to_pairs());
+        assert_eq!(again.change_note, "首次发布");
+        assert_eq!(again.to_item().ok(), Some(item));
     }
 }

@@ -1,6 +1,6 @@
 //! Chinese labels for the catalogue's enumerated values, as a template filter (`{{ x | zh }}`).
 
-use quanke_domain::catalogue::{BusinessKind, ItemType, Level, MaterialForm, Mode};
+use quanke_domain::catalogue::{BusinessKind, Datatype, ItemType, Level, MaterialForm, Mode};
 
 /// The label of any catalogue code; unknown codes are shown as they are.
 pub fn zh(code: &str) -> String {
@@ -13,7 +13,8 @@ fn label(code: &str) -> Option<&'static str> {
     kind.or_else(|_| serde_json::from_value::<ItemType>(value.clone()).map(ItemType::label))
         .or_else(|_| serde_json::from_value::<Level>(value.clone()).map(Level::label))
         .or_else(|_| serde_json::from_value::<Mode>(value.clone()).map(Mode::label))
-        .or_else(|_| serde_json::from_value::<MaterialForm>(value).map(MaterialForm::label))
+        .or_else(|_| serde_json::from_value::<MaterialForm>(value.clone()).map(MaterialForm::label))
+        .or_else(|_| serde_json::from_value::<Datatype>(value).map(Datatype::label))
         .ok()
 }
 

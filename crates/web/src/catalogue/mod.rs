@@ -10,6 +10,7 @@ pub mod labels;
 pub(crate) mod notices;
 mod pages;
 mod policies;
+pub mod rows;
 pub(crate) mod search;
 pub mod snapshot;
 pub mod transfer;

@@ -9,7 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use minijinja::{Value, context};
 use quanke_domain::Permission;
-use quanke_domain::catalogue::{ServiceItem, diff};
+use quanke_domain::catalogue::{ServiceItem, diff, may_edit};
 use quanke_store::catalogue as store;
 use serde::{Deserialize, Serialize};
 
@@ -69,15 +69,17 @@ pub async fn list(
     let query = q.q.unwrap_or_default().trim().to_string();
     let lines: Vec<(&str, usize)> = snap.by_line().iter().map(|(l, v)| (*l, v.len())).collect();
     let editor = ctx.me.scope.can(Permission::EditCatalogue);
-    let drafts = if editor {
-        store::drafts(&st.db).await?
+    let (drafts, reviews) = if editor {
+        // Only what this editor may open: other streets' and communities' items are not theirs.
+        let owners = store::owners(&st.db).await?;
+        let mine = |code: &str| may_edit(&ctx.me.scope, owners.get(code));
+        let mut drafts = store::drafts(&st.db).await?;
+        drafts.retain(|d| mine(&d.item_code));
+        let mut reviews = store::open_reviews(&st.db).await?;
+        reviews.retain(|(code, _, _)| mine(code));
+        (drafts, reviews)
     } else {
-        Vec::new()
-    };
-    let reviews = if editor {
-        store::open_reviews(&st.db).await?
-    } else {
-        Vec::new()
+        (Vec::new(), Vec::new())
     };
     let notices = super::notices::pending_count(&st, &ctx).await?;
     let data = context! {

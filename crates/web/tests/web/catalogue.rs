@@ -34,15 +34,21 @@ async fn pages_by_role(app: &App) {
 both!(catalogue_access, pages_by_role);
 
 /// The editor's form for an item as stored, as the edit page fills it.
-async fn edit_form(app: &App, code: &str) -> ItemForm {
+pub(crate) async fn edit_form(app: &App, code: &str) -> ItemForm {
     let v = &store::history(&app.db, code).await.unwrap()[0];
     let item = serde_json::from_str(&v.body).unwrap();
     ItemForm::from_item(&item, "2026-01-01", "")
 }
 
-async fn post_form(c: &mut Client<'_>, form: &ItemForm) -> crate::harness::Resp {
-    let pairs: Vec<(String, String)> =
-        serde_urlencoded::from_str(&serde_urlencoded::to_string(form).unwrap()).unwrap();
+pub(crate) async fn post_form(c: &mut Client<'_>, form: &ItemForm) -> crate::harness::Resp {
+    post_pairs(c, &form.to_pairs()).await
+}
+
+/// Posts the editor's fields exactly as given, as the browser sends them.
+pub(crate) async fn post_pairs(
+    c: &mut Client<'_>,
+    pairs: &[(String, String)],
+) -> crate::harness::Resp {
     let f: Vec<(&str, &str)> = pairs
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))

@@ -8,6 +8,7 @@ mod api_cases;
 mod auth;
 mod calendar;
 mod catalogue;
+mod catalogue_rows;
 mod desk;
 mod office_details;
 mod open311;

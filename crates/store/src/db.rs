@@ -65,6 +65,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "trust",
         include_str!("../migrations/sqlite/0006_trust.sql"),
     ),
+    (
+        9,
+        "case search",
+        include_str!("../migrations/sqlite/0009_case_search.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -96,6 +101,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "trust",
         include_str!("../migrations/postgres/0006_trust.sql"),
+    ),
+    (
+        9,
+        "case search",
+        include_str!("../migrations/postgres/0009_case_search.sql"),
     ),
 ];
 

@@ -26,6 +26,8 @@ use serde::Deserialize;
 const PAGE: i64 = 20;
 /// The most cases one export may hold; a larger result must be narrowed first.
 pub const EXPORT_MAX: usize = 5_000;
+/// The export's sheet.
+pub const SHEET: &str = "办件";
 /// Cases read per round while exporting.
 const EXPORT_ROUND: i64 = 500;
 
@@ -200,7 +202,7 @@ async fn workbook(lines: Vec<search::Line>, show: Show) -> AppResult<Vec<u8>> {
         let dir = tempfile::tempdir()?;
         let path = dir.path().join("cases.xlsx");
         let rows = lines.into_iter().map(search::Line::cells);
-        quanke_ledger::registry::write_ledger(&path, Some(title), &COLUMNS, rows)?;
+        quanke_ledger::registry::write_sheet(&path, SHEET, Some(title), &COLUMNS, rows)?;
         Ok::<_, anyhow::Error>(std::fs::read(&path)?)
     })
     .await

@@ -172,7 +172,9 @@ macro_rules! push_filters {
         let f: &Filter<'_> = $f;
         match OrgPath::from_stored(f.within.to_string()).community() {
             // One community: an equality, so each ordered index is read in order.
-            Some(c) => $q.push(" WHERE community_path = ").push_bind(c.as_str().to_string()),
+            Some(c) => $q
+                .push(" WHERE community_path = ")
+                .push_bind(c.as_str().to_string()),
             None => $q
                 .push(" WHERE community_path >= ")
                 .push_bind(f.within.to_string())
@@ -205,14 +207,20 @@ macro_rules! push_filters {
             $q.push(" AND due_on >= ").push_bind(d.to_string());
             $q.push(format!(" AND state IN {RUNNING}"));
         }
-        for (column, prefix) in [("number", f.number_prefix), ("applicant_name", f.applicant_prefix)] {
+        for (column, prefix) in [
+            ("number", f.number_prefix),
+            ("applicant_name", f.applicant_prefix),
+        ] {
             if let Some(p) = prefix {
-                $q.push(format!(" AND {column} >= ")).push_bind(p.to_string());
-                $q.push(format!(" AND {column} < ")).push_bind(format!("{p}{TOP}"));
+                $q.push(format!(" AND {column} >= "))
+                    .push_bind(p.to_string());
+                $q.push(format!(" AND {column} < "))
+                    .push_bind(format!("{p}{TOP}"));
             }
         }
         if let Some(k) = f.phone_key {
-            $q.push(" AND applicant_phone_key = ").push_bind(k.to_string());
+            $q.push(" AND applicant_phone_key = ")
+                .push_bind(k.to_string());
         }
         if let Some(c) = f.channel {
             $q.push(" AND channel = ").push_bind(c.to_string());
@@ -256,7 +264,11 @@ macro_rules! push_keyset {
             Key::Due(None) => {
                 $q.push(format!(" AND ((due_on IS NULL AND id {cmp} "))
                     .push_bind(c.id)
-                    .push(if back { ") OR due_on IS NOT NULL)" } else { "))" });
+                    .push(if back {
+                        ") OR due_on IS NOT NULL)"
+                    } else {
+                        "))"
+                    });
             }
         }
     }};
@@ -291,8 +303,14 @@ pub async fn page(db: &Db, f: &Filter<'_>, sort: Sort, at: &At) -> Result<Page> 
         At::Before(_) => (more, true),
     };
     Ok(Page {
-        next: rows.last().filter(|_| has_next).map(|c| Cursor::of(sort, c)),
-        prev: rows.first().filter(|_| has_prev).map(|c| Cursor::of(sort, c)),
+        next: rows
+            .last()
+            .filter(|_| has_next)
+            .map(|c| Cursor::of(sort, c)),
+        prev: rows
+            .first()
+            .filter(|_| has_prev)
+            .map(|c| Cursor::of(sort, c)),
         cases: rows,
     })
 }
@@ -335,10 +353,22 @@ mod tests {
     #[test]
     fn cursors_round_trip_per_sort() {
         let cases = [
-            Cursor { key: Key::Received(1_795_824_000), id: 7 },
-            Cursor { key: Key::Due(Some("2026-12-01".into())), id: 8 },
-            Cursor { key: Key::Due(None), id: 9 },
-            Cursor { key: Key::Number("MYQ-20261128-0007".into()), id: 10 },
+            Cursor {
+                key: Key::Received(1_795_824_000),
+                id: 7,
+            },
+            Cursor {
+                key: Key::Due(Some("2026-12-01".into())),
+                id: 8,
+            },
+            Cursor {
+                key: Key::Due(None),
+                id: 9,
+            },
+            Cursor {
+                key: Key::Number("MYQ-20261128-0007".into()),
+                id: 10,
+            },
         ];
         let sorts = [Sort::Received, Sort::Due, Sort::Due, Sort::Number];
         for (c, s) in cases.iter().zip(sorts) {

@@ -10,8 +10,8 @@ use super::{ApiError, Caller, parse_body};
 use crate::cases::Worker;
 use crate::cases::act::{self, Acted};
 use crate::cases::channel::{MandateIn, Via};
-use crate::cases::search::{self, Asked};
 use crate::cases::intake::{self, Intake, Outcome};
+use crate::cases::search::{self, Asked};
 use crate::server::Shared;
 use axum::Json;
 use axum::body::Bytes;
@@ -20,8 +20,8 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_domain::Permission;
+use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_store::StoreError;
 use quanke_store::cases::{self, At, Case, Filter, Sort};
 use std::sync::LazyLock;
@@ -243,7 +243,14 @@ pub async fn list(
     let sort = criteria.sort.code().to_string();
     if offset > 0 {
         // Older clients: offset paging, in due order as it always was.
-        let found = cases::list(&st.db, &Filter { offset, ..criteria.filter(limit) }).await?;
+        let found = cases::list(
+            &st.db,
+            &Filter {
+                offset,
+                ..criteria.filter(limit)
+            },
+        )
+        .await?;
         let full = found.len() as i64 == limit;
         return Ok(Json(CaseList {
             cases: found.iter().map(|c| schema::summary(c, &snap)).collect(),
@@ -258,7 +265,11 @@ pub async fn list(
     let first = matches!(at, At::First);
     let page = search::run(&st, &criteria, &at, limit).await?;
     Ok(Json(CaseList {
-        cases: page.cases.iter().map(|c| schema::summary(c, &snap)).collect(),
+        cases: page
+            .cases
+            .iter()
+            .map(|c| schema::summary(c, &snap))
+            .collect(),
         limit,
         sort,
         next_offset: page.next.as_ref().filter(|_| first).map(|_| limit),

@@ -91,7 +91,9 @@ async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<V
         .zip(lines)
         .map(|(c, line)| {
             let due = c.due_on.as_deref().and_then(super::deadline::parse_day);
-            let status = due.zip(today).map(|(d, t)| due_status(d, t, &calendar).label());
+            let status = due
+                .zip(today)
+                .map(|(d, t)| due_status(d, t, &calendar).label());
             context! {
                 id => c.id, number => line.number, item => line.item, applicant => line.applicant,
                 state => line.state, due_on => &c.due_on, due_status => status,

@@ -217,12 +217,8 @@ async fn read_applicant(st: &Shared, c: &mut Criteria, asked: &Asked) -> Result<
         c.name = Some(name.to_string());
     }
     if let Some(p) = given(&asked.phone) {
-        let parsed = phone::parse(p).map_err(|e| {
-            refuse(
-                "bad_phone",
-                format!("请输入完整的电话号码：{e}"),
-            )
-        })?;
+        let parsed = phone::parse(p)
+            .map_err(|e| refuse("bad_phone", format!("请输入完整的电话号码：{e}")))?;
         c.described.push(format!("电话 {}", parsed.mask()));
         c.phone_key = Some(phone::lookup_key(p));
     }
@@ -256,15 +252,12 @@ fn read_case_fields(c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
         c.state = Some(state.code());
     }
     if let Some(code) = given(&asked.channel) {
-        let (known, label) = CHANNELS
-            .iter()
-            .find(|(k, _)| *k == code)
-            .ok_or_else(|| {
-                refuse(
-                    "bad_channel",
-                    format!("未知的渠道“{code}”（应为 desk、portal、grid、phone 或 open311）"),
-                )
-            })?;
+        let (known, label) = CHANNELS.iter().find(|(k, _)| *k == code).ok_or_else(|| {
+            refuse(
+                "bad_channel",
+                format!("未知的渠道“{code}”（应为 desk、portal、grid、phone 或 open311）"),
+            )
+        })?;
         c.described.push(format!("渠道 {label}"));
         c.channel = Some(known);
     }
@@ -273,12 +266,8 @@ fn read_case_fields(c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
 
 fn read_dates(c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
     let day = |s: &str, name: &str| {
-        deadline::parse_day(s).ok_or_else(|| {
-            refuse(
-                "bad_date",
-                format!("{name}应为日期，如 2026-11-28"),
-            )
-        })
+        deadline::parse_day(s)
+            .ok_or_else(|| refuse("bad_date", format!("{name}应为日期，如 2026-11-28")))
     };
     let from = given(&asked.received_from)
         .map(|s| day(s, "受理日期（起）"))
@@ -293,18 +282,23 @@ fn read_dates(c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
     }
     if let Some(f) = from {
         c.from = Some(clock::day_start(f));
-        c.described.push(format!("{} 起受理", deadline::format_day(f)));
+        c.described
+            .push(format!("{} 起受理", deadline::format_day(f)));
     }
     if let Some(t) = to {
         c.before = t.next_day().map(clock::day_start);
-        c.described.push(format!("{} 止受理", deadline::format_day(t)));
+        c.described
+            .push(format!("{} 止受理", deadline::format_day(t)));
     }
     Ok(())
 }
 
 /// The subtree whose workers a caller may name as assignee: the same as their cases'.
 fn staff_scope(me: &CurrentUser) -> OrgPath {
-    me.scope.org.community().unwrap_or_else(|| me.scope.org.clone())
+    me.scope
+        .org
+        .community()
+        .unwrap_or_else(|| me.scope.org.clone())
 }
 
 async fn read_assignee(
@@ -363,7 +357,9 @@ async fn narrow_to_queue(
             ));
         }
         Queue::Overdue => {
-            let yesterday = day.previous_day().ok_or_else(|| anyhow::anyhow!("{today}"))?;
+            let yesterday = day
+                .previous_day()
+                .ok_or_else(|| anyhow::anyhow!("{today}"))?;
             c.due_by = Some(deadline::format_day(yesterday));
         }
     }
@@ -449,7 +445,16 @@ pub struct Line {
 
 /// The column titles of an export, in the order of `Line::cells`.
 pub const COLUMNS: [&str; 10] = [
-    "办件编号", "事项", "申请人", "身份证号", "联系电话", "渠道", "状态", "受理时间", "应办结", "经办人",
+    "办件编号",
+    "事项",
+    "申请人",
+    "身份证号",
+    "联系电话",
+    "渠道",
+    "状态",
+    "受理时间",
+    "应办结",
+    "经办人",
 ];
 
 impl Line {

@@ -100,13 +100,22 @@ async fn refused_page(st: &Shared, ctx: &Ctx, asked: &Asked, r: Refused) -> AppR
         error => r.message, asked, sort => asked.sort.clone(),
         ..choices(st, ctx).await?
     };
-    Ok((status, crate::registry::private(ctx.render("cases_search.html", data)?)).into_response())
+    Ok((
+        status,
+        crate::registry::private(ctx.render("cases_search.html", data)?),
+    )
+        .into_response())
 }
 
 /// The lists the form chooses from: items in force, states, channels, sorts, the scope's staff.
 async fn choices(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let snap = st.catalogue.get(&st.db).await?;
-    let scope = ctx.me.scope.org.community().unwrap_or(ctx.me.scope.org.clone());
+    let scope = ctx
+        .me
+        .scope
+        .org
+        .community()
+        .unwrap_or(ctx.me.scope.org.clone());
     let staff = users::in_subtree(&st.db, &scope).await?;
     Ok(context! {
         items => snap.items.iter().map(|c| context! { code => &c.item.code, name => &c.item.name }).collect::<Vec<_>>(),

@@ -212,7 +212,10 @@ async fn filters_alone_and_combined(app: &App) {
         (q(&[("state", "awaiting_materials")]), set(&["c"])),
         (q(&[("channel", "portal")]), set(&["b"])),
         (
-            q(&[("received_from", "2026-03-03"), ("received_to", "2026-03-03")]),
+            q(&[
+                ("received_from", "2026-03-03"),
+                ("received_to", "2026-03-03"),
+            ]),
             set(&["b"]),
         ),
         (q(&[("received_from", "2026-03-04")]), set(&["c"])),
@@ -262,7 +265,8 @@ async fn another_communitys_cases_are_never_found(app: &App) {
     // MYQ's desk does not find SDN's case by its resident's ID number either.
     let desk = token_for(app, "qiantai").await;
     assert_eq!(
-        w.found(app, &desk, &q(&[("id_number", &w.d_id_number)])).await,
+        w.found(app, &desk, &q(&[("id_number", &w.d_id_number)]))
+            .await,
         set(&[])
     );
     // A grid worker sees the cases of their grid's community, not another's.
@@ -284,7 +288,11 @@ async fn another_communitys_cases_are_never_found(app: &App) {
     let mut page = app.login("sdn_desk").await;
     let r = page.post("/cases/search", &[("number", &w.a.number)]).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(!r.body.contains(&format!("/cases/{}\"", w.a.id)), "{}", r.body);
+    assert!(
+        !r.body.contains(&format!("/cases/{}\"", w.a.id)),
+        "{}",
+        r.body
+    );
     assert!(r.body.contains("本页 0 件"), "{}", r.body);
 }
 both!(scope, another_communitys_cases_are_never_found);
@@ -292,7 +300,9 @@ both!(scope, another_communitys_cases_are_never_found);
 async fn identifiers_are_masked_on_the_page_in_the_api_and_the_export(app: &App) {
     let w = world(app).await;
     let mut desk = app.login("qiantai").await;
-    let r = desk.post("/cases/search", &[("phone", "13800001111")]).await;
+    let r = desk
+        .post("/cases/search", &[("phone", "13800001111")])
+        .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(r.body.contains(&w.a.number), "{}", r.body);
     assert!(r.body.contains("138****1111"), "{}", r.body);
@@ -306,7 +316,10 @@ async fn identifiers_are_masked_on_the_page_in_the_api_and_the_export(app: &App)
     assert_eq!(json["cases"][0]["applicant_phone"], "138****1111", "{json}");
     // A grid worker may not reveal: their export is masked, and audited as such.
     let grid = app.login("wangge").await;
-    let form = q(&[("_csrf", &grid.cookies["qk_csrf"]), ("phone", "13800001111")]);
+    let form = q(&[
+        ("_csrf", &grid.cookies["qk_csrf"]),
+        ("phone", "13800001111"),
+    ]);
     let (status, _, bytes) = download(app, &grid, "POST", "/cases/search/export", &form).await;
     assert_eq!(status, StatusCode::OK);
     let rows = sheet(&bytes, "办件");
@@ -315,9 +328,16 @@ async fn identifiers_are_masked_on_the_page_in_the_api_and_the_export(app: &App)
     assert_eq!(line[4], "138****1111");
     let entries = exports(app).await;
     assert_eq!(entries.len(), 1);
-    assert!(entries[0].detail.contains("已脱敏"), "{}", entries[0].detail);
+    assert!(
+        entries[0].detail.contains("已脱敏"),
+        "{}",
+        entries[0].detail
+    );
 }
-both!(masking, identifiers_are_masked_on_the_page_in_the_api_and_the_export);
+both!(
+    masking,
+    identifiers_are_masked_on_the_page_in_the_api_and_the_export
+);
 
 async fn exports(app: &App) -> Vec<audit::Entry> {
     let everything = quanke_domain::OrgPath::from_stored("/".into());
@@ -360,7 +380,10 @@ async fn a_revealing_export_is_audited_with_its_filters_and_count(app: &App) {
     assert!(detail.contains("含完整身份证号、电话"), "{detail}");
     assert_eq!(entries[0].actor_name, "qiantai");
 }
-both!(reveal_export, a_revealing_export_is_audited_with_its_filters_and_count);
+both!(
+    reveal_export,
+    a_revealing_export_is_audited_with_its_filters_and_count
+);
 
 /// 45 cases, some received in the same second: every sort pages through them all, forwards and
 /// back, with no case twice and none left out.
@@ -369,7 +392,11 @@ async fn pages_are_stable(app: &App) {
     for i in 0..45 {
         let name = format!("翻页{i:02}");
         let mut s = spec("MYQ", &name, "13700000000", T0 + (i / 3) * 60);
-        s.state = if i % 4 == 0 { "awaiting_materials" } else { "accepted" };
+        s.state = if i % 4 == 0 {
+            "awaiting_materials"
+        } else {
+            "accepted"
+        };
         let c = seed(app, s).await;
         made.insert(c.number);
     }
@@ -390,7 +417,11 @@ async fn pages_are_stable(app: &App) {
             }
         }
         assert_eq!(seen.len(), 45, "{sort}: {seen:?}");
-        assert_eq!(seen.iter().cloned().collect::<BTreeSet<_>>(), made, "{sort}");
+        assert_eq!(
+            seen.iter().cloned().collect::<BTreeSet<_>>(),
+            made,
+            "{sort}"
+        );
         assert_eq!(pages.len(), 5);
         assert!(pages[0].1.is_none(), "the first page has no previous");
         // Back from the last page comes the fourth again.
@@ -399,7 +430,12 @@ async fn pages_are_stable(app: &App) {
         assert_eq!(numbers(&json), pages[3].0, "{sort}");
     }
     // The received sort is newest first; the number sort ascending.
-    let (_, json) = api(app, &token, &q(&[("phone", "13700000000"), ("sort", "number")])).await;
+    let (_, json) = api(
+        app,
+        &token,
+        &q(&[("phone", "13700000000"), ("sort", "number")]),
+    )
+    .await;
     let n = numbers(&json);
     let mut sorted = n.clone();
     sorted.sort();
@@ -415,7 +451,10 @@ async fn the_queue_pages(app: &App) {
     let mut head = app.login("shequ").await;
     let first = head.get("/cases?queue=team").await;
     assert_eq!(first.status, StatusCode::OK);
-    let rows = first.body.matches("<tr><td data-label=\"办件编号\">").count();
+    let rows = first
+        .body
+        .matches("<tr><td data-label=\"办件编号\">")
+        .count();
     assert_eq!(rows, 25, "one page");
     let next = crate::harness::between(&first.body, "&amp;after=", "\"").expect("a next page");
     let second = head
@@ -439,7 +478,10 @@ async fn bad_parameters_are_refused_with_a_code(app: &App) {
         (q(&[("id_number", "330105198808150257")]), "bad_id_number"),
         (q(&[("received_from", "2026-13-01")]), "bad_date"),
         (
-            q(&[("received_from", "2026-03-05"), ("received_to", "2026-03-01")]),
+            q(&[
+                ("received_from", "2026-03-05"),
+                ("received_to", "2026-03-01"),
+            ]),
             "bad_date",
         ),
         (q(&[("after", "x")]), "bad_cursor"),
@@ -459,7 +501,10 @@ async fn bad_parameters_are_refused_with_a_code(app: &App) {
     assert!(r.body.contains("请输入完整的电话号码"));
     // The system administrator keeps away from residents' matters.
     let mut admin = app.login("admin").await;
-    assert_eq!(admin.get("/cases/search").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        admin.get("/cases/search").await.status,
+        StatusCode::FORBIDDEN
+    );
     assert!(!admin.get("/catalogue").await.body.contains(">办件查询</a>"));
     // Every role that may search finds it in the navigation.
     for who in ["qiantai", "houtai", "wangge", "shequ", "jiedao"] {

@@ -31,7 +31,8 @@ async function signIn(page, user) {
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '登录', exact: true }).click()]);
 }
 
-/** Opens `count` accepted 高龄津贴 cases through the API; the first with PHONE. Their numbers. */
+/** Opens `count` 高龄津贴 cases waiting for a material (补正) through the API, the first with
+ * PHONE; their numbers. They fill the team queue but no worker's own queue. */
 async function openCases(page, count) {
   const csrf = (await page.context().cookies()).find((c) => c.name === 'qk_csrf').value;
   const numbers = [];
@@ -41,11 +42,11 @@ async function openCases(page, count) {
       data: {
         item_code: 'MZ-GL80',
         answers: { who: ['self'] },
-        materials: { 'id-card': 'brought', hukou: 'brought', card: 'brought' },
+        materials: { 'id-card': 'brought', hukou: 'brought', card: 'missing' },
         applicant_id_number: '330105196001010026',
         applicant_name: '王秀英',
         applicant_phone: i === 0 ? PHONE : '13800138000',
-        outcome: 'accept',
+        outcome: 'request_materials',
       },
     });
     assert.ok(r.ok(), `case ${i}: ${r.status()} ${await r.text()}`);
@@ -76,12 +77,13 @@ test('the desk finds cases by part of a number and by phone, and pages the queue
     await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: '办件查询' }).click()]);
     assert.equal(path(page), '/cases/search');
 
-    // Part of a number: the community and the day.
-    const part = first.slice(0, 12);
-    await page.getByLabel('办件编号').fill(part.toLowerCase());
+    // Part of a number: the community and the day; the newest case is on the first page.
+    const newest = numbers[numbers.length - 1];
+    const part = newest.slice(0, 12);
+    await page.getByRole('textbox', { name: '办件编号' }).fill(part.toLowerCase());
     await submit(page, '查询');
     assert.match(await page.locator('#search-summary').innerText(), new RegExp(`编号以 ${part} 开头`));
-    await assert.doesNotReject(page.locator('#search-results').getByRole('link', { name: first }).waitFor());
+    await assert.doesNotReject(page.locator('#search-results').getByRole('link', { name: newest }).waitFor());
     await fitsTheWidth(page, size.width);
     await page.screenshot({ path: `/tmp/e2e-case-search-number-${size.width}.png`, fullPage: true });
 

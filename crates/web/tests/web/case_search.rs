@@ -495,6 +495,8 @@ async fn bad_parameters_are_refused_with_a_code(app: &App) {
     }
     // The page says it in Chinese, in the form.
     let mut desk = app.login("qiantai").await;
+    let empty = desk.get("/cases/search").await;
+    assert_eq!(empty.status, StatusCode::OK, "{}", empty.body);
     let r = desk.post("/cases/search", &[("phone", "12")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("id=\"search-error\""), "{}", r.body);

@@ -40,6 +40,8 @@ pub enum Permission {
     ApplyRetention,
     /// Edit the working-day calendar (holidays and 调休) every deadline is counted on.
     EditCalendar,
+    /// Find cases (办件查询) in the subtree, read them through the JSON API and export a result.
+    SearchCases,
 }
 
 impl Permission {
@@ -68,6 +70,8 @@ impl Permission {
             ApplyRetention => matches!(role, StreetAdmin),
             // One calendar for the whole deployment: the street and the system keep it.
             EditCalendar => matches!(role, StreetAdmin | SystemAdmin),
+            // Those who handle matters, and heads and the street who answer for them.
+            SearchCases => !matches!(role, SystemAdmin),
         }
     }
 }

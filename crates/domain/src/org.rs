@@ -89,6 +89,14 @@ impl OrgPath {
             .collect()
     }
 
+    /// The community this node is or lies in (the tree is street → community → grid); None
+    /// for a street or the root. Cases belong to communities: a grid worker's cases are those
+    /// of their grid's community.
+    pub fn community(&self) -> Option<OrgPath> {
+        let ids = self.ids();
+        (ids.len() >= 2).then(|| OrgPath::root(ids[0]).child(ids[1]))
+    }
+
     /// Upper bound for a range query selecting the subtree: every descendant path p satisfies
     /// `self <= p < self.subtree_end()` because '/' + 1 == '0'.
     pub fn subtree_end(&self) -> String {
@@ -139,6 +147,14 @@ mod tests {
         // "/1/4/" must not swallow "/1/40/"
         assert!(!comm.contains(&other));
         assert_eq!(grid.ids(), vec![1, 4, 9]);
+    }
+
+    #[test]
+    fn community_of_a_grid_or_community() {
+        let community = OrgPath::root(1).child(4);
+        assert_eq!(community.child(9).community(), Some(community.clone()));
+        assert_eq!(community.community(), Some(community));
+        assert_eq!(OrgPath::root(1).community(), None);
     }
 
     #[test]

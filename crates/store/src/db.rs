@@ -66,6 +66,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_trust.sql"),
     ),
     (
+        9,
+        "case search",
+        include_str!("../migrations/sqlite/0009_case_search.sql"),
+    ),
+    (
         11,
         "catalogue owners",
         include_str!("../migrations/sqlite/0011_catalogue_owners.sql"),
@@ -101,6 +106,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "trust",
         include_str!("../migrations/postgres/0006_trust.sql"),
+    ),
+    (
+        9,
+        "case search",
+        include_str!("../migrations/postgres/0009_case_search.sql"),
     ),
     (
         11,

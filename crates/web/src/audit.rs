@@ -34,6 +34,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("registry_retention_applied", "执行留存期限"),
     ("registry_business_saved", "登记单位"),
     ("calendar_saved", "修改工作日历"),
+    ("cases_exported", "导出办件查询结果"),
     ("open311_key_issued", "发放 Open311 密钥"),
     ("open311_key_revoked", "停用 Open311 密钥"),
     ("api_token_issued", "签发 API 令牌"),

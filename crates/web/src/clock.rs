@@ -39,6 +39,11 @@ pub fn date(ts: i64) -> String {
     format(ts).chars().take(10).collect()
 }
 
+/// The Unix time at which a Beijing day begins.
+pub fn day_start(day: time::Date) -> i64 {
+    day.midnight().assume_offset(BEIJING).unix_timestamp()
+}
+
 /// "2026年11月28日 星期六" for page headers.
 pub fn today_label(ts: i64) -> String {
     let Ok(t) = OffsetDateTime::from_unix_timestamp(ts) else {
@@ -67,5 +72,7 @@ mod tests {
         assert_eq!(today_label(ts), "2026年11月28日 星期六");
         // 16:00 UTC is already the next day in Beijing.
         assert_eq!(date(ts + 16 * 3600), "2026-11-29");
+        let day = time::Date::from_calendar_date(2026, time::Month::November, 28).unwrap();
+        assert_eq!(day_start(day), ts - 8 * 3600);
     }
 }

@@ -24,6 +24,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/", "首页", None),
     ("/desk", "受理台", Some(Permission::UseDesk)),
     ("/cases", "办件", Some(Permission::UseDesk)),
+    ("/cases/search", "办件查询", Some(Permission::SearchCases)),
     ("/registry", "居民信息", Some(Permission::ReadRegistry)),
     (
         "/cases/reports",

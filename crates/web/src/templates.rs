@@ -19,6 +19,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "desk_intake.html",
     "case.html",
     "cases_queue.html",
+    "cases_search.html",
     "case_print.html",
     "home_queue.html",
     "home_grid.html",

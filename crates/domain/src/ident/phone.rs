@@ -115,6 +115,17 @@ impl Phone {
     }
 }
 
+/// The form a phone is looked up by: the canonical number's digits only ("13812345678",
+/// "057188888888"). Cases keep the number as typed and this key beside it, indexed, so that
+/// "138 1234 5678" finds "13812345678". A text that does not parse keeps its digits only.
+pub fn lookup_key(typed: &str) -> String {
+    let text = match parse(typed) {
+        Ok(p) => p.canonical,
+        Err(_) => half_width(typed),
+    };
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
 impl fmt::Display for Phone {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.mask())
@@ -231,6 +242,15 @@ fn landline_number(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lookup_keys_ignore_how_a_number_was_typed() {
+        assert_eq!(lookup_key("138 1234 5678"), "13812345678");
+        assert_eq!(lookup_key("+86 138-1234-5678"), "13812345678");
+        assert_eq!(lookup_key("（0571）88888888"), "057188888888");
+        assert_eq!(lookup_key("0571-88888888"), "057188888888");
+        assert_eq!(lookup_key("不是号码 12"), "12");
+    }
 
     fn canonical(input: &str) -> String {
         parse(input)

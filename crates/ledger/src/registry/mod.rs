@@ -20,4 +20,4 @@ pub use mapping::ColumnMapping;
 pub use reader::{LedgerReader, RawRow};
 pub use report::{ReportLine, Severity, write_problem_report};
 pub use source::Progress;
-pub use write::write_ledger;
+pub use write::{write_ledger, write_sheet};

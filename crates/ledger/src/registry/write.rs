@@ -22,8 +22,24 @@ where
     R: IntoIterator<Item = C>,
     C: AsRef<str>,
 {
+    write_sheet(path, SHEET, title, headers, rows)
+}
+
+/// `write_ledger` for any list of text columns (a case search's result), on a sheet named
+/// `sheet_name`.
+pub fn write_sheet<R, C>(
+    path: &Path,
+    sheet_name: &str,
+    title: Option<&str>,
+    headers: &[&str],
+    rows: impl IntoIterator<Item = R>,
+) -> Result<u64, LedgerError>
+where
+    R: IntoIterator<Item = C>,
+    C: AsRef<str>,
+{
     let mut workbook = Workbook::new();
-    let sheet = xlsx_out::streaming_sheet(&mut workbook, SHEET)?;
+    let sheet = xlsx_out::streaming_sheet(&mut workbook, sheet_name)?;
     let text = xlsx_out::text_format();
     for (col, header) in (0u16..).zip(headers) {
         sheet.set_column_width(col, width(recognise(header)))?;

@@ -9,7 +9,7 @@ use crate::{Db, Result, StoreError};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
-/// The most cases written in one statement (SQLite allows 32,766 bound values; a case has 22).
+/// The most cases written in one statement (SQLite allows 32,766 bound values; a case has 23).
 pub const MAX_BATCH: usize = 64;
 
 /// Creates a case, or returns the one already created with the same idempotency key; the flag
@@ -172,9 +172,9 @@ macro_rules! insert_cases {
             "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
              applicant_name, applicant_phone, channel, state, promised_days, created_by, \
              created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
-             accepted_on, due_on, assignee_id, open311_key_id) VALUES {} \
+             accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {} \
              RETURNING id, number",
-            placeholders($fresh.len(), 22)
+            placeholders($fresh.len(), 23)
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
         for (&i, number) in $fresh.iter().zip($numbers) {
@@ -201,7 +201,8 @@ macro_rules! insert_cases {
                 .bind(&c.accepted_on)
                 .bind(&c.due_on)
                 .bind(c.assignee_id)
-                .bind(c.open311_key_id);
+                .bind(c.open311_key_id)
+                .bind(quanke_domain::ident::phone::lookup_key(&c.applicant_phone));
         }
         let rows: HashMap<String, i64> = q
             .fetch_all(&mut *$tx)

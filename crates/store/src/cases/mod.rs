@@ -9,6 +9,7 @@ mod files;
 mod links;
 mod mandates;
 mod queue;
+mod search;
 mod transfers;
 mod visits;
 mod writer;
@@ -21,9 +22,8 @@ pub use documents::{Document, NewDocument, document, documents};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
-pub use queue::{
-    Filter, Queue, list, mark_escalated, open_for_resident, open_load, overdue_unescalated,
-};
+pub use queue::{Queue, mark_escalated, open_for_resident, open_load, overdue_unescalated};
+pub use search::{At, Cursor, Filter, Page, Sort, id_numbers, list, page};
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};
 pub use writer::Writer;

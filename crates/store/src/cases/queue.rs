@@ -1,5 +1,5 @@
-//! Lists of cases: the work queues (mine, my team, unassigned, due soon, overdue), the API's
-//! filtered list, the desk's duplicate check and the load that routing balances.
+//! The work queues (mine, my team, unassigned, due soon, overdue), the desk's duplicate check,
+//! the load that routing balances and the overdue sweep. Lists and pages are in `search`.
 
 use super::Case;
 use crate::db::with_pool;
@@ -8,29 +8,11 @@ use quanke_domain::OrgPath;
 
 /// States in which a case still needs work from the office (the resident has not got the
 /// result yet).
-const OPEN: &str = "('received', 'awaiting_materials', 'accepted', 'in_progress', \
+pub(super) const OPEN: &str = "('received', 'awaiting_materials', 'accepted', 'in_progress', \
                     'awaiting_department', 'completed')";
 
 /// States in which the deadline clock runs.
-const RUNNING: &str = "('received', 'accepted', 'in_progress', 'awaiting_department')";
-
-/// Which cases to list; every list stays inside `within` (an org path prefix).
-#[derive(Debug, Clone, Default)]
-pub struct Filter<'a> {
-    pub within: &'a str,
-    pub state: Option<&'a str>,
-    pub open_only: bool,
-    pub assignee: Option<i64>,
-    pub unassigned: bool,
-    pub item_code: Option<&'a str>,
-    pub resident_id: Option<i64>,
-    /// Cases with a running clock due on or before this day.
-    pub due_by: Option<&'a str>,
-    /// Cases with a running clock due on or after this day (with `due_by`: due soon).
-    pub due_from: Option<&'a str>,
-    pub limit: i64,
-    pub offset: i64,
-}
+pub(super) const RUNNING: &str = "('received', 'accepted', 'in_progress', 'awaiting_department')";
 
 /// The queues a worker sees.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -74,40 +56,6 @@ impl Queue {
     pub fn parse(code: &str) -> Option<Queue> {
         Queue::ALL.into_iter().find(|q| q.code() == code)
     }
-}
-
-/// The cases matching `f`, the soonest due first.
-pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
-    let sql = format!(
-        "{} WHERE community_path >= $1 AND community_path < $12 \
-         AND ($2 IS NULL OR state = $2) \
-         AND ($3 = 0 OR state IN {OPEN}) \
-         AND ($4 IS NULL OR assignee_id = $4) \
-         AND ($5 = 0 OR assignee_id IS NULL) \
-         AND ($6 IS NULL OR item_code = $6) \
-         AND ($7 IS NULL OR resident_id = $7) \
-         AND ($8 IS NULL OR (due_on <= $8 AND state IN {RUNNING})) \
-         AND ($9 IS NULL OR (due_on >= $9 AND state IN {RUNNING})) \
-         ORDER BY due_on IS NULL, due_on, id LIMIT $10 OFFSET $11",
-        super::select_cases!()
-    );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(f.within)
-    .bind(f.state)
-    .bind(i64::from(f.open_only))
-    .bind(f.assignee)
-    .bind(i64::from(f.unassigned))
-    .bind(f.item_code)
-    .bind(f.resident_id)
-    .bind(f.due_by)
-    .bind(f.due_from)
-    .bind(f.limit)
-    .bind(f.offset)
-    .bind(subtree_end(f.within))
-    .fetch_all(p)
-    .await?))
 }
 
 /// The resident's cases of `item_code` that are still open (the desk warns before a second).

@@ -10,8 +10,8 @@ use super::{ApiError, Caller, parse_body};
 use crate::cases::Worker;
 use crate::cases::act::{self, Acted};
 use crate::cases::channel::{MandateIn, Via};
-use crate::cases::deadline;
 use crate::cases::intake::{self, Intake, Outcome};
+use crate::cases::search::{self, Asked};
 use crate::server::Shared;
 use axum::Json;
 use axum::body::Bytes;
@@ -20,10 +20,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use quanke_domain::Permission;
 use quanke_domain::case::{Lifecycle, State as CaseState};
-use quanke_domain::{Permission, Role};
 use quanke_store::StoreError;
-use quanke_store::cases::{self, Case, Filter, Queue};
+use quanke_store::cases::{self, At, Case, Filter, Sort};
 use std::sync::LazyLock;
 
 /// The shipped lifecycle, parsed once (the actions a detail lists).
@@ -32,8 +32,6 @@ static LIFECYCLE: LazyLock<Lifecycle> = LazyLock::new(Lifecycle::default_table);
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
 pub(super) const MAX_KEY_LEN: usize = 128;
-/// Same as the work queues: at most two working days left.
-const DUE_SOON_DAYS: u32 = 2;
 
 /// Open a case.
 ///
@@ -171,34 +169,30 @@ fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
     })
 }
 
-/// Who may read cases: those who handle matters, and the heads' dashboards.
+/// Who may read cases: the same as who may search them.
 fn may_read(caller: &Caller) -> Result<(), ApiError> {
-    let s = &caller.me.scope;
-    if s.can(Permission::HandleMatters) || s.can(Permission::ViewDashboard) {
+    if search::may_search(&caller.me) {
         Ok(())
     } else {
         Err(ApiError::forbidden("您的角色不能查看办件"))
     }
 }
 
-/// The subtree a caller's lists cover: their own org, or for a grid worker the community of
-/// their grid (cases belong to communities; a grid worker delivers its results).
-fn list_scope(caller: &Caller) -> String {
-    let org = &caller.me.scope.org;
-    let ids = org.ids();
-    if caller.me.user.role == Role::GridWorker && ids.len() > 2 {
-        let parent: String = ids[..ids.len() - 1]
-            .iter()
-            .map(|id| format!("{id}/"))
-            .collect();
-        return format!("/{parent}");
+impl From<search::Refused> for ApiError {
+    fn from(r: search::Refused) -> Self {
+        match (r.code, r.not_found) {
+            ("internal", _) => ApiError::internal(&r.message),
+            (_, true) => ApiError::new(StatusCode::NOT_FOUND, r.code, r.message),
+            _ => ApiError::bad_request(r.code, r.message),
+        }
     }
-    org.as_str().to_string()
 }
 
-/// List cases.
+/// List and search cases (办件查询).
 ///
-/// Always inside the caller's part of the org tree; the soonest due first.
+/// Always inside the caller's part of the org tree; only the filters given apply. Pages are
+/// read by cursor: pass the answer's `next` as `after` (or `prev` as `before`) with the same
+/// filters and sort. Phone and ID numbers are masked in the answer.
 #[utoipa::path(
     get,
     path = "/api/v1/cases",
@@ -206,9 +200,10 @@ fn list_scope(caller: &Caller) -> String {
     params(ListQuery),
     responses(
         (status = 200, description = "One page of cases", body = CaseList),
-        (status = 400, description = "A filter is malformed", body = ErrorBody),
+        (status = 400, description = "A filter is malformed: bad_state, bad_queue, bad_channel, bad_sort, bad_number, bad_phone, bad_id_number, bad_date, bad_assignee, bad_cursor, bad_paging, too_long", body = ErrorBody),
         (status = 401, description = "No valid session or API token", body = ErrorBody),
         (status = 403, description = "The caller's role may not read cases", body = ErrorBody),
+        (status = 404, description = "unknown_assignee: no such worker in the caller's part of the org tree", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -218,73 +213,69 @@ pub async fn list(
 ) -> Result<Json<CaseList>, ApiError> {
     may_read(&caller)?;
     let Query(q) = query.map_err(|e| ApiError::bad_request("bad_query", e.body_text()))?;
-    let within = list_scope(&caller);
-    let today = crate::clock::today();
-    let mut f = Filter {
-        within: &within,
-        limit: DEFAULT_LIMIT,
-        ..Filter::default()
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    let asked = Asked {
+        number: text(&q.number),
+        applicant_name: text(&q.applicant_name),
+        phone: text(&q.phone),
+        id_number: text(&q.id_number),
+        item_code: text(&q.item_code),
+        state: text(&q.state),
+        channel: text(&q.channel),
+        received_from: text(&q.received_from),
+        received_to: text(&q.received_to),
+        assignee: text(&q.assignee),
+        queue: text(&q.queue),
+        sort: text(&q.sort),
     };
-    if let Some(state) = q.state.as_deref().filter(|s| !s.is_empty()) {
-        let parsed: CaseState = state
-            .parse()
-            .map_err(|_| ApiError::bad_request("bad_state", format!("未知的办件状态“{state}”")))?;
-        f.state = Some(parsed.code());
-    }
-    f.item_code = q.item_code.as_deref().filter(|s| !s.is_empty());
-    f.assignee = match q.assignee.as_deref() {
-        None | Some("") => None,
-        Some("me") => Some(caller.me.user.id),
-        Some(id) => Some(
-            id.parse()
-                .map_err(|_| ApiError::bad_request("bad_assignee", "assignee 应为用户编号或 me"))?,
-        ),
-    };
-    f.limit = number(q.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit")?;
-    f.offset = number(q.offset.as_deref(), 0, 0, i64::MAX, "offset")?;
-    let (soon_by, overdue_by);
-    match q.queue.as_deref() {
-        None | Some("") => {}
-        Some(code) => {
-            let queue = Queue::parse(code).ok_or_else(|| {
-                ApiError::bad_request(
-                    "bad_queue",
-                    format!(
-                        "未知的队列“{code}”（应为 mine、team、unassigned、due_soon 或 overdue）"
-                    ),
-                )
-            })?;
-            f.open_only = true;
-            match queue {
-                Queue::Mine => f.assignee = Some(caller.me.user.id),
-                Queue::Team => {}
-                Queue::Unassigned => f.unassigned = true,
-                Queue::DueSoon => {
-                    let calendar = st.calendar.get(&st.db).await?;
-                    let day = deadline::parse_day(&today)
-                        .ok_or_else(|| anyhow::anyhow!("today {today}"))?;
-                    soon_by = deadline::format_day(calendar.add_working_days(day, DUE_SOON_DAYS));
-                    f.due_from = Some(&today);
-                    f.due_by = Some(&soon_by);
-                }
-                Queue::Overdue => {
-                    let day = deadline::parse_day(&today)
-                        .and_then(|d| d.previous_day())
-                        .ok_or_else(|| anyhow::anyhow!("today {today}"))?;
-                    overdue_by = deadline::format_day(day);
-                    f.due_by = Some(&overdue_by);
-                }
-            }
+    let criteria = search::read(&st, &caller.me, &asked, Sort::Due).await?;
+    let limit = number(q.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit")?;
+    let offset = number(q.offset.as_deref(), 0, 0, i64::MAX, "offset")?;
+    for (name, value) in [("after", &q.after), ("before", &q.before)] {
+        if let Some(limit) = search::limit_of(name) {
+            limit
+                .check(value.as_deref().unwrap_or(""))
+                .map_err(|e| ApiError::bad_request("too_long", e.to_string()))?;
         }
     }
-    let found = cases::list(&st.db, &f).await?;
+    let at = search::at(&criteria, &text(&q.after), &text(&q.before))?;
     let snap = st.catalogue.get(&st.db).await?;
-    let full = found.len() as i64 == f.limit;
+    let sort = criteria.sort.code().to_string();
+    if offset > 0 {
+        // Older clients: offset paging, in due order as it always was.
+        let found = cases::list(
+            &st.db,
+            &Filter {
+                offset,
+                ..criteria.filter(limit)
+            },
+        )
+        .await?;
+        let full = found.len() as i64 == limit;
+        return Ok(Json(CaseList {
+            cases: found.iter().map(|c| schema::summary(c, &snap)).collect(),
+            limit,
+            sort: Sort::Due.code().into(),
+            next: None,
+            prev: None,
+            offset,
+            next_offset: full.then_some(offset + limit),
+        }));
+    }
+    let first = matches!(at, At::First);
+    let page = search::run(&st, &criteria, &at, limit).await?;
     Ok(Json(CaseList {
-        cases: found.iter().map(|c| schema::summary(c, &snap)).collect(),
-        limit: f.limit,
-        offset: f.offset,
-        next_offset: full.then_some(f.offset + f.limit),
+        cases: page
+            .cases
+            .iter()
+            .map(|c| schema::summary(c, &snap))
+            .collect(),
+        limit,
+        sort,
+        next_offset: page.next.as_ref().filter(|_| first).map(|_| limit),
+        next: page.next.map(|c| c.encode()),
+        prev: page.prev.map(|c| c.encode()),
+        offset: 0,
     }))
 }
 

@@ -18,6 +18,9 @@ const NUMBER_TEXT: Limit = Limit::new("数字", 10);
 
 /// The limit of a field or parameter by its name; others have the floor every request meets.
 fn limit_of(name: &str) -> Limit {
+    if let Some(limit) = crate::cases::search::limit_of(name) {
+        return limit;
+    }
     match name {
         "applicant_name" => PERSON_NAME,
         "applicant_phone" => PHONE,

@@ -151,20 +151,44 @@ pub struct TransitionIn {
     pub visit: Option<String>,
 }
 
-/// Filters of the case list; every list stays inside the caller's part of the org tree.
+/// Filters of the case list (办件查询); every list stays inside the caller's part of the org
+/// tree (a grid worker: their grid's community). Only the filters given apply; they combine.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
+    /// A case number, or its beginning ("MYQ-2026"): numbers that start with it.
+    pub number: Option<String>,
+    /// Applicants whose name starts with this.
+    pub applicant_name: Option<String>,
+    /// A whole phone number, however typed ("138 1234 5678").
+    pub phone: Option<String>,
+    /// A whole ID number: the cases of the registry person who has it.
+    pub id_number: Option<String>,
+    pub item_code: Option<String>,
     /// A state code: received, awaiting_materials, accepted, in_progress, awaiting_department,
     /// completed, delivered, rejected, withdrawn.
     pub state: Option<String>,
-    pub item_code: Option<String>,
-    /// A user id, or "me".
+    /// desk, portal, grid, phone or open311.
+    pub channel: Option<String>,
+    /// Received on or after this day (YYYY-MM-DD, Beijing time).
+    pub received_from: Option<String>,
+    /// Received on or before this day (YYYY-MM-DD).
+    pub received_to: Option<String>,
+    /// A user id, "me", or "none" (unassigned).
     pub assignee: Option<String>,
     /// mine, team, unassigned, due_soon or overdue (open cases only, as the work queues).
     pub queue: Option<String>,
+    /// due (default: the soonest due first, cases without a running clock last), received
+    /// (the newest first) or number.
+    pub sort: Option<String>,
+    /// The `next` of the previous answer: the page after it.
+    pub after: Option<String>,
+    /// The `prev` of an answer: the page before it.
+    pub before: Option<String>,
     /// 1 to 200, default 50.
     pub limit: Option<String>,
+    /// Deprecated (kept for older clients): skip this many cases, in due order only; slow far
+    /// into a long list. Use `after` instead.
     pub offset: Option<String>,
 }
 
@@ -267,8 +291,14 @@ pub struct Created {
 pub struct CaseList {
     pub cases: Vec<CaseSummary>,
     pub limit: i64,
+    /// The order of the list: due, received or number.
+    pub sort: String,
+    /// Pass as `after` (with the same filters and sort) for the next page; absent on the last.
+    pub next: Option<String>,
+    /// Pass as `before` for the previous page; absent on the first.
+    pub prev: Option<String>,
     pub offset: i64,
-    /// The offset of the next page, absent on the last one.
+    /// With offset paging (deprecated): the offset of the next page, absent on the last one.
     pub next_offset: Option<i64>,
 }
 

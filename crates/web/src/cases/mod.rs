@@ -24,6 +24,8 @@ pub mod rating;
 pub mod refusal;
 pub mod reports;
 pub mod routing;
+pub mod search;
+mod search_page;
 pub mod transfer;
 pub mod view;
 pub mod worker;
@@ -42,6 +44,11 @@ pub fn routes() -> Router<Shared> {
         .merge(desk::routes())
         .route("/cases", get(queue::page))
         .route("/cases/reports", get(reports::page))
+        .route(
+            "/cases/search",
+            get(search_page::page).post(search_page::submit),
+        )
+        .route("/cases/search/export", post(search_page::export))
         .route("/cases/{id}/rating", post(rating::submit))
         .route("/cases/{id}", get(page::show))
         .route("/cases/{id}/act", post(handlers::act))

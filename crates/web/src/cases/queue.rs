@@ -1,38 +1,44 @@
-//! The work queues: mine, my team, unassigned, due soon, overdue; with the approvals waiting
-//! for a head and the transfers waiting for this community.
+//! The work queues: mine, my team, unassigned, due soon, overdue, a page at a time; with the
+//! approvals waiting for a head and the transfers waiting for this community. A queue is a
+//! case search (`search`) with the queue's filter, so the page, the API and the search agree.
 
+use super::search::{self, Asked};
 use super::view::state_label;
 use super::worker::Worker;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
+use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::case::due_status;
 use quanke_domain::{Permission, Role};
-use quanke_store::cases::{self, Case, Filter, Queue};
-use quanke_store::users;
+use quanke_store::cases::{self, Case, Queue, Sort};
 use serde::Deserialize;
-use std::collections::HashMap;
 
-const PAGE: i64 = 100;
-/// Working days ahead that count as due soon (the clock's own rule).
-const DUE_SOON_DAYS: u32 = 2;
+/// Cases per page.
+const PAGE: i64 = 25;
 
 #[derive(Deserialize)]
-pub struct Asked {
+pub struct Wanted {
     queue: Option<String>,
+    #[serde(default)]
+    sort: String,
+    #[serde(default)]
+    after: String,
+    #[serde(default)]
+    before: String,
 }
 
 pub async fn page(
     State(st): State<Shared>,
     ctx: Ctx,
-    Query(q): Query<Asked>,
+    Query(q): Query<Wanted>,
 ) -> AppResult<Response> {
     let scope = &ctx.me.scope;
     if !scope.can(Permission::UseDesk) && !scope.can(Permission::WorkQueue) {
-        return Err(crate::error::AppError::Forbidden);
+        return Err(AppError::Forbidden);
     }
     let default = if ctx.me.user.role == Role::BackOffice {
         Queue::Mine
@@ -40,9 +46,19 @@ pub async fn page(
         Queue::Team
     };
     let queue = q.queue.as_deref().and_then(Queue::parse).unwrap_or(default);
+    let asked = Asked {
+        queue: queue.code().into(),
+        sort: q.sort.clone(),
+        ..Asked::default()
+    };
+    let bad = |r: search::Refused| AppError::BadRequest(r.message);
+    let criteria = search::read(&st, &ctx.me, &asked, Sort::Due)
+        .await
+        .map_err(bad)?;
+    let at = search::at(&criteria, &q.after, &q.before).map_err(bad)?;
+    let found = search::run(&st, &criteria, &at, PAGE).await?;
     let by = Worker::of(&ctx.me);
-    let list = cases_in(&st, &by, queue).await?;
-    let rows = rows(&st, &by, &list).await?;
+    let rows = rows(&st, &ctx, &by, &found.cases).await?;
     let approvals = if ctx.me.user.role == Role::CommunityHead {
         cases::pending_approvals(&st.db, by.org.as_str()).await?
     } else {
@@ -53,9 +69,12 @@ pub async fn page(
         .map(|a| context! { case_id => a.case_id, to => state_label(&a.to_state), note => &a.note })
         .collect();
     let incoming = cases::pending_transfers_to(&st.db, by.org.as_str()).await?;
+    let sort = criteria.sort.code();
     let data = context! {
         queues => Queue::ALL.iter().map(|x| context! { code => x.code(), label => x.label(), on => *x == queue }).collect::<Vec<_>>(),
-        label => queue.label(), rows, approvals,
+        queue => queue.code(), label => queue.label(), rows, approvals, sort,
+        sorts => Sort::ALL.iter().map(|s| context! { code => s.code(), label => s.label(), on => s.code() == sort }).collect::<Vec<_>>(),
+        next => found.next.map(|c| c.encode()), prev => found.prev.map(|c| c.encode()),
         incoming => incoming.iter().map(|t| context! { case_id => t.case_id, reason => &t.reason, at => t.requested_at }).collect::<Vec<_>>(),
     };
     Ok(crate::registry::private(
@@ -63,66 +82,22 @@ pub async fn page(
     ))
 }
 
-pub async fn cases_in(st: &Shared, by: &Worker, queue: Queue) -> AppResult<Vec<Case>> {
+async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
     let calendar = st.calendar.get(&st.db).await?;
-    let today = by.today.clone();
-    let soon = super::deadline::parse_day(&today)
-        .map(|d| super::deadline::format_day(calendar.add_working_days(d, DUE_SOON_DAYS)))
-        .unwrap_or_else(|| today.clone());
-    let mut f = Filter {
-        within: by.org.as_str(),
-        open_only: true,
-        limit: PAGE,
-        ..Filter::default()
-    };
-    let yesterday_bound;
-    match queue {
-        Queue::Mine => f.assignee = by.id,
-        Queue::Team => {}
-        Queue::Unassigned => {
-            f.unassigned = true;
-            f.state = Some("accepted");
-        }
-        Queue::DueSoon => {
-            f.due_from = Some(&today);
-            f.due_by = Some(&soon);
-        }
-        Queue::Overdue => {
-            // Due before today: "due_on <= yesterday" in day strings.
-            yesterday_bound = day_before(&today);
-            f.due_by = Some(&yesterday_bound);
-        }
-    }
-    Ok(cases::list(&st.db, &f).await?)
-}
-
-fn day_before(day: &str) -> String {
-    super::deadline::parse_day(day)
-        .and_then(|d| d.previous_day())
-        .map(super::deadline::format_day)
-        .unwrap_or_default()
-}
-
-async fn rows(st: &Shared, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
-    let snap = st.catalogue.get(&st.db).await?;
-    let calendar = st.calendar.get(&st.db).await?;
-    let names: HashMap<i64, String> = users::in_subtree(&st.db, &by.org)
-        .await?
-        .into_iter()
-        .map(|u| (u.id, u.display_name))
-        .collect();
+    let lines = search::lines(st, &ctx.me, list, Show::Masked).await?;
     let today = super::deadline::parse_day(&by.today);
     Ok(list
         .iter()
-        .map(|c| {
+        .zip(lines)
+        .map(|(c, line)| {
             let due = c.due_on.as_deref().and_then(super::deadline::parse_day);
-            let status = due.zip(today).map(|(d, t)| due_status(d, t, &calendar).label());
+            let status = due
+                .zip(today)
+                .map(|(d, t)| due_status(d, t, &calendar).label());
             context! {
-                id => c.id, number => &c.number,
-                item => snap.get(&c.item_code).map_or(c.item_code.as_str(), |x| x.item.name.as_str()),
-                applicant => &c.applicant_name, state => state_label(&c.state),
-                due_on => &c.due_on, due_status => status, escalated => c.escalated_at.is_some(),
-                assignee => c.assignee_id.and_then(|i| names.get(&i).cloned()).unwrap_or_default(),
+                id => c.id, number => line.number, item => line.item, applicant => line.applicant,
+                state => line.state, due_on => &c.due_on, due_status => status,
+                escalated => c.escalated_at.is_some(), assignee => line.assignee,
             }
         })
         .collect())

@@ -49,11 +49,7 @@ const COLUMNS: [Field; 15] = [
 
 /// What the role sees: in full when it may reveal, masked otherwise.
 fn show_for(ctx: &Ctx) -> Show {
-    if ctx.me.scope.can(Permission::RevealPersonal) {
-        Show::Full
-    } else {
-        Show::Masked
-    }
+    Show::for_scope(&ctx.me.scope)
 }
 
 pub async fn form(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {

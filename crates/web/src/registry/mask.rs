@@ -12,6 +12,16 @@ pub enum Show {
 }
 
 impl Show {
+    /// What a role sees in lists it exports: in full when it may reveal (the export is then
+    /// audited as such), masked otherwise.
+    pub fn for_scope(scope: &quanke_domain::Scope) -> Show {
+        if scope.can(quanke_domain::Permission::RevealPersonal) {
+            Show::Full
+        } else {
+            Show::Masked
+        }
+    }
+
     /// "330105********1234".
     pub fn id_number(self, number: &str) -> String {
         match self {

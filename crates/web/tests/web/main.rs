@@ -7,6 +7,7 @@ mod access;
 mod api_cases;
 mod auth;
 mod calendar;
+mod case_search;
 mod catalogue;
 mod catalogue_rows;
 mod desk;

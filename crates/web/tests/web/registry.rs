@@ -225,7 +225,7 @@ async fn fetch(app: &App, req: Request<Body>) -> (StatusCode, HeaderMap, Vec<u8>
     (parts.status, parts.headers, bytes)
 }
 
-async fn download(
+pub(crate) async fn download(
     app: &App,
     c: &Client<'_>,
     method: &str,
@@ -243,7 +243,7 @@ async fn download(
 }
 
 /// Every cell of a workbook's sheet, as text.
-fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
+pub(crate) fn sheet(bytes: &[u8], name: &str) -> Vec<Vec<String>> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("b.xlsx");
     std::fs::write(&path, bytes).unwrap();

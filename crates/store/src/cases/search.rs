@@ -1,0 +1,382 @@
+//! Finding cases (办件查询) and paging the work queues. The SQL is built from the filters
+//! given, and only those: every filter is an index lookup or range (number and name prefixes,
+//! the phone's lookup key, the resident behind an ID number), and a page is read by keyset
+//! (after or before the sort key and id of a row the caller saw), so page 1,000 costs what
+//! page 1 does and no row is repeated or skipped when cases arrive between two pages.
+
+use super::Case;
+use super::queue::{OPEN, RUNNING, subtree_end};
+use crate::db::with_pool;
+use crate::{Db, Result};
+use quanke_domain::OrgPath;
+use sqlx::QueryBuilder;
+use std::collections::HashMap;
+
+/// Which cases to list; every list stays inside `within` (an org path): its subtree, or for a
+/// grid the cases of its community (cases belong to communities).
+#[derive(Debug, Clone, Default)]
+pub struct Filter<'a> {
+    pub within: &'a str,
+    pub state: Option<&'a str>,
+    pub open_only: bool,
+    pub assignee: Option<i64>,
+    pub unassigned: bool,
+    pub item_code: Option<&'a str>,
+    pub resident_id: Option<i64>,
+    /// Cases with a running clock due on or before this day.
+    pub due_by: Option<&'a str>,
+    /// Cases with a running clock due on or after this day (with `due_by`: due soon).
+    pub due_from: Option<&'a str>,
+    /// Numbers starting with this (a whole number finds its case).
+    pub number_prefix: Option<&'a str>,
+    /// Applicants whose name starts with this.
+    pub applicant_prefix: Option<&'a str>,
+    /// The applicant's phone as `phone::lookup_key` gives it.
+    pub phone_key: Option<&'a str>,
+    pub channel: Option<&'a str>,
+    /// Received at or after this Unix time.
+    pub received_from: Option<i64>,
+    /// Received before this Unix time.
+    pub received_before: Option<i64>,
+    pub limit: i64,
+    /// Only for `list`; pages use a cursor.
+    pub offset: i64,
+}
+
+/// The orders a page of cases can be read in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Sort {
+    /// The newest first.
+    #[default]
+    Received,
+    /// The soonest due first; cases without a running clock last.
+    Due,
+    /// By case number (community, day, sequence).
+    Number,
+}
+
+impl Sort {
+    pub const ALL: [Sort; 3] = [Sort::Received, Sort::Due, Sort::Number];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Sort::Received => "received",
+            Sort::Due => "due",
+            Sort::Number => "number",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Sort::Received => "受理时间（新的在前）",
+            Sort::Due => "应办结日期（早的在前）",
+            Sort::Number => "办件编号",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Sort> {
+        Sort::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    fn order(self, backward: bool) -> &'static str {
+        match (self, backward) {
+            (Sort::Received, false) => " ORDER BY created_at DESC, id DESC",
+            (Sort::Received, true) => " ORDER BY created_at ASC, id ASC",
+            (Sort::Due, false) => " ORDER BY due_on ASC NULLS LAST, id ASC",
+            (Sort::Due, true) => " ORDER BY due_on DESC NULLS FIRST, id DESC",
+            (Sort::Number, false) => " ORDER BY number ASC",
+            (Sort::Number, true) => " ORDER BY number DESC",
+        }
+    }
+}
+
+/// A row's place in one sort: its sort key and id. Travels in links as `id.key`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cursor {
+    key: Key,
+    id: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Key {
+    Received(i64),
+    Due(Option<String>),
+    Number(String),
+}
+
+impl Cursor {
+    fn of(sort: Sort, c: &Case) -> Cursor {
+        let key = match sort {
+            Sort::Received => Key::Received(c.created_at),
+            Sort::Due => Key::Due(c.due_on.clone()),
+            Sort::Number => Key::Number(c.number.clone()),
+        };
+        Cursor { key, id: c.id }
+    }
+
+    pub fn encode(&self) -> String {
+        let key = match &self.key {
+            Key::Received(at) => at.to_string(),
+            Key::Due(day) => day.clone().unwrap_or_default(),
+            Key::Number(n) => n.clone(),
+        };
+        format!("{}.{key}", self.id)
+    }
+
+    /// A cursor of `sort` as `encode` wrote it; None for anything else.
+    pub fn decode(sort: Sort, text: &str) -> Option<Cursor> {
+        let (id, key) = text.split_once('.')?;
+        let id = id.parse().ok()?;
+        let key = match sort {
+            Sort::Received => Key::Received(key.parse().ok()?),
+            Sort::Due if key.is_empty() => Key::Due(None),
+            Sort::Due => {
+                let day = key.len() == 10 && key.chars().all(|c| c.is_ascii_digit() || c == '-');
+                Key::Due(Some(day.then(|| key.to_string())?))
+            }
+            Sort::Number => {
+                let fine = (1..=64).contains(&key.len())
+                    && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+                Key::Number(fine.then(|| key.to_string())?)
+            }
+        };
+        Some(Cursor { key, id })
+    }
+}
+
+/// Where a page starts.
+#[derive(Debug, Clone, Default)]
+pub enum At {
+    #[default]
+    First,
+    /// The rows after this one (the next page).
+    After(Cursor),
+    /// The rows before this one (the previous page).
+    Before(Cursor),
+}
+
+/// One page, in the sort's order, with the cursors of the pages around it (None: no such page).
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub cases: Vec<Case>,
+    pub next: Option<Cursor>,
+    pub prev: Option<Cursor>,
+}
+
+/// Above every character: `x >= p AND x < p || TOP` is "starts with p" in byte order.
+const TOP: char = '\u{10FFFF}';
+
+/// Appends " WHERE ..." with the scope and each filter that is set.
+macro_rules! push_filters {
+    ($q:ident, $f:expr) => {{
+        let f: &Filter<'_> = $f;
+        match OrgPath::from_stored(f.within.to_string()).community() {
+            // One community: an equality, so each ordered index is read in order.
+            Some(c) => $q
+                .push(" WHERE community_path = ")
+                .push_bind(c.as_str().to_string()),
+            None => $q
+                .push(" WHERE community_path >= ")
+                .push_bind(f.within.to_string())
+                .push(" AND community_path < ")
+                .push_bind(subtree_end(f.within)),
+        };
+        if let Some(s) = f.state {
+            $q.push(" AND state = ").push_bind(s.to_string());
+        }
+        if f.open_only {
+            $q.push(format!(" AND state IN {OPEN}"));
+        }
+        if let Some(a) = f.assignee {
+            $q.push(" AND assignee_id = ").push_bind(a);
+        }
+        if f.unassigned {
+            $q.push(" AND assignee_id IS NULL");
+        }
+        if let Some(i) = f.item_code {
+            $q.push(" AND item_code = ").push_bind(i.to_string());
+        }
+        if let Some(r) = f.resident_id {
+            $q.push(" AND resident_id = ").push_bind(r);
+        }
+        if let Some(d) = f.due_by {
+            $q.push(" AND due_on <= ").push_bind(d.to_string());
+            $q.push(format!(" AND state IN {RUNNING}"));
+        }
+        if let Some(d) = f.due_from {
+            $q.push(" AND due_on >= ").push_bind(d.to_string());
+            $q.push(format!(" AND state IN {RUNNING}"));
+        }
+        for (column, prefix) in [
+            ("number", f.number_prefix),
+            ("applicant_name", f.applicant_prefix),
+        ] {
+            if let Some(p) = prefix {
+                $q.push(format!(" AND {column} >= "))
+                    .push_bind(p.to_string());
+                $q.push(format!(" AND {column} < "))
+                    .push_bind(format!("{p}{TOP}"));
+            }
+        }
+        if let Some(k) = f.phone_key {
+            $q.push(" AND applicant_phone_key = ")
+                .push_bind(k.to_string());
+        }
+        if let Some(c) = f.channel {
+            $q.push(" AND channel = ").push_bind(c.to_string());
+        }
+        if let Some(t) = f.received_from {
+            $q.push(" AND created_at >= ").push_bind(t);
+        }
+        if let Some(t) = f.received_before {
+            $q.push(" AND created_at < ").push_bind(t);
+        }
+    }};
+}
+
+/// Appends the keyset condition: the rows after (or before) the cursor's row in its sort.
+macro_rules! push_keyset {
+    ($q:ident, $cursor:expr, $backward:expr) => {{
+        let c: &Cursor = $cursor;
+        let back: bool = $backward;
+        let cmp = if back { "<" } else { ">" };
+        match &c.key {
+            Key::Received(at) => {
+                // Newest first: "after" is older.
+                let cmp = if back { ">" } else { "<" };
+                $q.push(format!(" AND (created_at, id) {cmp} ("))
+                    .push_bind(*at)
+                    .push(", ")
+                    .push_bind(c.id)
+                    .push(")");
+            }
+            Key::Number(n) => {
+                $q.push(format!(" AND number {cmp} ")).push_bind(n.clone());
+            }
+            // Cases without a due day come last, by id.
+            Key::Due(Some(day)) => {
+                $q.push(format!(" AND ((due_on, id) {cmp} ("))
+                    .push_bind(day.clone())
+                    .push(", ")
+                    .push_bind(c.id)
+                    .push(if back { "))" } else { ") OR due_on IS NULL)" });
+            }
+            Key::Due(None) => {
+                $q.push(format!(" AND ((due_on IS NULL AND id {cmp} "))
+                    .push_bind(c.id)
+                    .push(if back {
+                        ") OR due_on IS NOT NULL)"
+                    } else {
+                        "))"
+                    });
+            }
+        }
+    }};
+}
+
+/// One page of the cases matching `f` in `sort` order, at most `f.limit`.
+pub async fn page(db: &Db, f: &Filter<'_>, sort: Sort, at: &At) -> Result<Page> {
+    let (cursor, backward) = match at {
+        At::First => (None, false),
+        At::After(c) => (Some(c), false),
+        At::Before(c) => (Some(c), true),
+    };
+    let mut rows: Vec<Case> = with_pool!(db, |p| {
+        let mut q = QueryBuilder::new(super::select_cases!());
+        push_filters!(q, f);
+        if let Some(c) = cursor {
+            push_keyset!(q, c, backward);
+        }
+        q.push(sort.order(backward));
+        // One more than shown tells whether a page lies beyond.
+        q.push(" LIMIT ").push_bind(f.limit + 1);
+        q.build_query_as().fetch_all(p).await?
+    });
+    let more = rows.len() as i64 > f.limit;
+    rows.truncate(usize::try_from(f.limit).unwrap_or(0));
+    if backward {
+        rows.reverse();
+    }
+    let (has_prev, has_next) = match at {
+        At::First => (false, more),
+        At::After(_) => (true, more),
+        At::Before(_) => (more, true),
+    };
+    Ok(Page {
+        next: rows
+            .last()
+            .filter(|_| has_next)
+            .map(|c| Cursor::of(sort, c)),
+        prev: rows
+            .first()
+            .filter(|_| has_prev)
+            .map(|c| Cursor::of(sort, c)),
+        cases: rows,
+    })
+}
+
+/// The cases matching `f`, the soonest due first, from `f.offset` (for small lists and the
+/// API's older offset paging; pages of a search use `page`).
+pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
+    Ok(with_pool!(db, |p| {
+        let mut q = QueryBuilder::new(super::select_cases!());
+        push_filters!(q, f);
+        q.push(" ORDER BY due_on IS NULL, due_on, id LIMIT ")
+            .push_bind(f.limit)
+            .push(" OFFSET ")
+            .push_bind(f.offset);
+        q.build_query_as().fetch_all(p).await?
+    }))
+}
+
+/// The ID numbers of the registry people behind these cases (shown masked, or exported).
+pub async fn id_numbers(db: &Db, resident_ids: &[i64]) -> Result<HashMap<i64, String>> {
+    if resident_ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows: Vec<(i64, String)> = with_pool!(db, |p| {
+        let mut q = QueryBuilder::new("SELECT id, id_number FROM registry_residents WHERE id IN (");
+        let mut list = q.separated(", ");
+        for id in resident_ids {
+            list.push_bind(*id);
+        }
+        q.push(")");
+        q.build_query_as().fetch_all(p).await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_per_sort() {
+        let cases = [
+            Cursor {
+                key: Key::Received(1_795_824_000),
+                id: 7,
+            },
+            Cursor {
+                key: Key::Due(Some("2026-12-01".into())),
+                id: 8,
+            },
+            Cursor {
+                key: Key::Due(None),
+                id: 9,
+            },
+            Cursor {
+                key: Key::Number("MYQ-20261128-0007".into()),
+                id: 10,
+            },
+        ];
+        let sorts = [Sort::Received, Sort::Due, Sort::Due, Sort::Number];
+        for (c, s) in cases.iter().zip(sorts) {
+            assert_eq!(Cursor::decode(s, &c.encode()).as_ref(), Some(c));
+        }
+        assert_eq!(Cursor::decode(Sort::Received, "7.x"), None);
+        assert_eq!(Cursor::decode(Sort::Due, "7.2026-1-1"), None);
+        assert_eq!(Cursor::decode(Sort::Number, "7.a'b"), None);
+        assert_eq!(Cursor::decode(Sort::Number, "seven.MYQ"), None);
+    }
+}

@@ -186,6 +186,7 @@ pub struct ListQuery {
     /// The `prev` of an answer: the page before it.
     pub before: Option<String>,
     /// 1 to 200, default 50.
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 200)]
     pub limit: Option<String>,
     /// Deprecated (kept for older clients): skip this many cases, in due order only; slow far
     /// into a long list. Use `after` instead.

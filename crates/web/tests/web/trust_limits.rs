@@ -207,6 +207,14 @@ async fn openapi_states_limits_and_errors(app: &App) {
         ),
         (Some(1), Some(50))
     );
+    let list = &doc["paths"]["/api/v1/cases"]["get"]["parameters"];
+    let limit = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap();
+    assert_eq!(limit["schema"]["maximum"].as_u64(), Some(200), "{limit}");
     let visit = &doc["components"]["schemas"]["TransitionIn"]["properties"]["visit"];
     assert!(
         visit["pattern"]

@@ -5,7 +5,9 @@ use sqlx::FromRow;
 
 use super::Actor;
 use crate::db::with_pool;
+use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::{Kind, approval_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Approval {
@@ -81,7 +83,7 @@ pub async fn pending_approvals(db: &Db, within: &str) -> Result<Vec<Approval>> {
         .await?))
 }
 
-/// Records the head's decision; Conflict when already decided.
+/// Records the head's decision and tells the worker who asked; Conflict when already decided.
 pub async fn decide_approval(
     db: &Db,
     approval_id: i64,
@@ -90,19 +92,26 @@ pub async fn decide_approval(
     by: &Actor<'_>,
 ) -> Result<()> {
     let sql = "UPDATE case_approvals SET status = $1, answer = $2, decided_by = $3, \
-               decided_at = $4 WHERE id = $5 AND status = 'pending'";
+               decided_at = $4 WHERE id = $5 AND status = 'pending' \
+               RETURNING case_id, to_state, requested_by";
     let status = if approved { "approved" } else { "refused" };
-    let done = with_pool!(db, |p| sqlx::query(sql)
-        .bind(status)
-        .bind(answer)
-        .bind(by.id)
-        .bind(by.now)
-        .bind(approval_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-    if done == 0 {
-        return Err(StoreError::Conflict("approval already decided".into()));
-    }
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let decided: Option<(i64, String, Option<i64>)> = sqlx::query_as(sql)
+            .bind(status)
+            .bind(answer)
+            .bind(by.id)
+            .bind(by.now)
+            .bind(approval_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((case_id, to_state, requested_by)) = decided else {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict("approval already decided".into()));
+        };
+        let text = approval_text(approved, &to_state, answer);
+        notify_user!(tx, requested_by, Kind::ApprovalDecided, case_id, &text, by);
+        tx.commit().await?;
+    });
     Ok(())
 }

@@ -31,7 +31,9 @@ pub use writer::Writer;
 use sqlx::FromRow;
 
 use crate::db::with_pool;
+use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Case {
@@ -264,7 +266,8 @@ pub async fn note(db: &Db, case_id: i64, action: &str, note: &str, by: &Actor<'_
     Ok(event)
 }
 
-/// Gives the case to a worker (None: back to the unassigned queue) and records who did it.
+/// Gives the case to a worker (None: back to the unassigned queue), records who did it and
+/// tells the worker (the note is the notification's text).
 pub async fn assign(
     db: &Db,
     case_id: i64,
@@ -283,6 +286,7 @@ pub async fn assign(
         .fetch_one(&mut *tx)
         .await?;
         insert_event!(tx, case_id, by, &state, &state, "assign", note);
+        notify_user!(tx, assignee, Kind::Assigned, case_id, note, by);
         tx.commit().await?;
     });
     Ok(())

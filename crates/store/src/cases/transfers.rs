@@ -5,7 +5,9 @@ use sqlx::FromRow;
 
 use super::Actor;
 use crate::db::with_pool;
+use crate::notifications::notify_receivers;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Transfer {
@@ -29,7 +31,8 @@ pub struct Transfer {
 const COLUMNS: &str = "SELECT id, case_id, kind, from_path, to_target, reason, requested_by, \
                        requested_at, status, answer, answered_by, answered_at FROM case_transfers ";
 
-/// Asks for a transfer; refused with Conflict while another one of the case is pending.
+/// Asks for a transfer, telling the receiving community's desk and head when it goes to a
+/// community; refused with Conflict while another one of the case is pending.
 pub async fn request_transfer(
     db: &Db,
     case_id: i64,
@@ -48,16 +51,25 @@ pub async fn request_transfer(
     }
     let sql = "INSERT INTO case_transfers (case_id, kind, from_path, to_target, reason, \
                requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-    let (id,): (i64,) = with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(case_id)
-        .bind(kind)
-        .bind(from_path)
-        .bind(to_target)
-        .bind(reason)
-        .bind(by.id)
-        .bind(by.now)
-        .fetch_one(p)
-        .await?);
+    let id = with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(sql)
+            .bind(case_id)
+            .bind(kind)
+            .bind(from_path)
+            .bind(to_target)
+            .bind(reason)
+            .bind(by.id)
+            .bind(by.now)
+            .fetch_one(&mut *tx)
+            .await?;
+        if kind == "community" {
+            let text = format!("{}转来：{reason}", by.name);
+            notify_receivers!(tx, to_target, Kind::TransferIn, case_id, &text, by);
+        }
+        tx.commit().await?;
+        id
+    });
     Ok(id)
 }
 

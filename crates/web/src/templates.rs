@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "home_grid.html",
     "home_head.html",
     "home_admin.html",
+    "notifications.html",
     "_overview.html",
     "_staff.html",
     "admin_orgs.html",

@@ -13,6 +13,8 @@ use quanke_domain::notice::{Kind, approval_text};
 pub struct Approval {
     pub id: i64,
     pub case_id: i64,
+    /// The case's number (办件编号), what people know a case by.
+    pub case_number: String,
     pub from_state: String,
     pub to_state: String,
     pub action: String,
@@ -26,8 +28,10 @@ pub struct Approval {
     pub decided_at: Option<i64>,
 }
 
-const COLUMNS: &str = "SELECT id, case_id, from_state, to_state, action, note, requested_by, \
-                       requested_at, status, answer, decided_by, decided_at FROM case_approvals ";
+const COLUMNS: &str = "SELECT a.id, a.case_id, c.number AS case_number, a.from_state, \
+                       a.to_state, a.action, a.note, a.requested_by, a.requested_at, a.status, \
+                       a.answer, a.decided_by, a.decided_at \
+                       FROM case_approvals a JOIN cases c ON c.id = a.case_id ";
 
 /// Files a request; Conflict while another request of the case is pending.
 pub async fn request_approval(
@@ -60,7 +64,7 @@ pub async fn request_approval(
 }
 
 pub async fn pending_approval(db: &Db, case_id: i64) -> Result<Option<Approval>> {
-    let sql = format!("{COLUMNS}WHERE case_id = $1 AND status = 'pending'");
+    let sql = format!("{COLUMNS}WHERE a.case_id = $1 AND a.status = 'pending'");
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
@@ -71,16 +75,17 @@ pub async fn pending_approval(db: &Db, case_id: i64) -> Result<Option<Approval>>
 
 /// Pending requests on cases inside `within` (an org path), oldest first.
 pub async fn pending_approvals(db: &Db, within: &str) -> Result<Vec<Approval>> {
-    let sql = "SELECT a.id, a.case_id, a.from_state, a.to_state, a.action, a.note, \
-               a.requested_by, a.requested_at, a.status, a.answer, a.decided_by, a.decided_at \
-               FROM case_approvals a JOIN cases c ON c.id = a.case_id \
-               WHERE a.status = 'pending' AND c.community_path >= $1 AND c.community_path < $2 \
-               ORDER BY a.id";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(within)
-        .bind(super::queue::subtree_end(within))
-        .fetch_all(p)
-        .await?))
+    let sql = format!(
+        "{COLUMNS}WHERE a.status = 'pending' \
+         AND c.community_path >= $1 AND c.community_path < $2 ORDER BY a.id"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(within)
+    .bind(super::queue::subtree_end(within))
+    .fetch_all(p)
+    .await?))
 }
 
 /// Records the head's decision and tells the worker who asked; Conflict when already decided.

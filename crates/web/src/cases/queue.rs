@@ -50,13 +50,13 @@ pub async fn page(
     };
     let approvals: Vec<Value> = approvals
         .iter()
-        .map(|a| context! { case_id => a.case_id, to => state_label(&a.to_state), note => &a.note })
+        .map(|a| context! { case_id => a.case_id, number => &a.case_number, to => state_label(&a.to_state), note => &a.note })
         .collect();
     let incoming = cases::pending_transfers_to(&st.db, by.org.as_str()).await?;
     let data = context! {
         queues => Queue::ALL.iter().map(|x| context! { code => x.code(), label => x.label(), on => *x == queue }).collect::<Vec<_>>(),
         label => queue.label(), rows, approvals,
-        incoming => incoming.iter().map(|t| context! { case_id => t.case_id, reason => &t.reason, at => t.requested_at }).collect::<Vec<_>>(),
+        incoming => incoming.iter().map(|t| context! { case_id => t.case_id, number => &t.case_number, reason => &t.reason, at => t.requested_at }).collect::<Vec<_>>(),
     };
     Ok(crate::registry::private(
         ctx.render("cases_queue.html", data)?,

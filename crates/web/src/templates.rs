@@ -25,6 +25,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "home_head.html",
     "home_admin.html",
     "notifications.html",
+    "home_street.html",
+    "_home_cases.html",
     "_overview.html",
     "_staff.html",
     "admin_orgs.html",

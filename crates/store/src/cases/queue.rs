@@ -28,6 +28,10 @@ pub struct Filter<'a> {
     pub due_by: Option<&'a str>,
     /// Cases with a running clock due on or after this day (with `due_by`: due soon).
     pub due_from: Option<&'a str>,
+    /// Cases created at or after this time (Unix seconds).
+    pub created_from: Option<i64>,
+    /// Newest first instead of the soonest due first.
+    pub newest_first: bool,
     pub limit: i64,
     pub offset: i64,
 }
@@ -76,10 +80,10 @@ impl Queue {
     }
 }
 
-/// The cases matching `f`, the soonest due first.
-pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
-    let sql = format!(
-        "{} WHERE community_path >= $1 AND community_path < $12 \
+/// The conditions of a `Filter`, on the indexed community range ($1, $12) first.
+fn filtered() -> String {
+    format!(
+        "WHERE community_path >= $1 AND community_path < $12 \
          AND ($2 IS NULL OR state = $2) \
          AND ($3 = 0 OR state IN {OPEN}) \
          AND ($4 IS NULL OR assignee_id = $4) \
@@ -88,26 +92,78 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
          AND ($7 IS NULL OR resident_id = $7) \
          AND ($8 IS NULL OR (due_on <= $8 AND state IN {RUNNING})) \
          AND ($9 IS NULL OR (due_on >= $9 AND state IN {RUNNING})) \
-         ORDER BY due_on IS NULL, due_on, id LIMIT $10 OFFSET $11",
-        super::select_cases!()
+         AND ($10 IS NULL OR created_at >= $10) "
+    )
+}
+
+/// Binds a `Filter` to a query built on `filtered()`.
+macro_rules! bind_filter {
+    ($q:expr, $f:expr) => {
+        $q.bind($f.within)
+            .bind($f.state)
+            .bind(i64::from($f.open_only))
+            .bind($f.assignee)
+            .bind(i64::from($f.unassigned))
+            .bind($f.item_code)
+            .bind($f.resident_id)
+            .bind($f.due_by)
+            .bind($f.due_from)
+            .bind($f.created_from)
+            .bind($f.limit)
+            .bind(subtree_end($f.within))
+            .bind($f.offset)
+    };
+}
+
+/// The cases matching `f`, the soonest due first (the newest first with `newest_first`).
+pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
+    let order = if f.newest_first {
+        "id DESC"
+    } else {
+        "due_on IS NULL, due_on, id"
+    };
+    let sql = format!(
+        "{}{} ORDER BY {order} LIMIT $11 OFFSET $13",
+        super::select_cases!(),
+        filtered()
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(f.within)
-    .bind(f.state)
-    .bind(i64::from(f.open_only))
-    .bind(f.assignee)
-    .bind(i64::from(f.unassigned))
-    .bind(f.item_code)
-    .bind(f.resident_id)
-    .bind(f.due_by)
-    .bind(f.due_from)
-    .bind(f.limit)
-    .bind(f.offset)
-    .bind(subtree_end(f.within))
+    Ok(with_pool!(db, |p| bind_filter!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())),
+        f
+    )
     .fetch_all(p)
     .await?))
+}
+
+/// How many cases match `f` (its limit and offset aside), for "全部 N 件" beside a short list.
+pub async fn count(db: &Db, f: &Filter<'_>) -> Result<i64> {
+    // $11 and $13 (limit, offset) are bound for the shared conditions and compared to
+    // themselves, so both dialects know their types.
+    let sql = format!(
+        "SELECT COUNT(*) FROM cases {} AND $11 = $11 AND $13 = $13",
+        filtered()
+    );
+    let (n,): (i64,) = with_pool!(db, |p| bind_filter!(
+        sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())),
+        f
+    )
+    .fetch_one(p)
+    .await?);
+    Ok(n)
+}
+
+/// Cases that came in since `since` (Unix seconds) inside `within`, per channel: a range on
+/// the (community, created) index.
+pub async fn intake_by_channel(db: &Db, within: &str, since: i64) -> Result<Vec<(String, i64)>> {
+    let sql = "SELECT channel, COUNT(*) FROM cases \
+               WHERE community_path >= $1 AND community_path < $2 AND created_at >= $3 \
+               GROUP BY channel ORDER BY channel";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(within)
+        .bind(subtree_end(within))
+        .bind(since)
+        .fetch_all(p)
+        .await?))
 }
 
 /// The resident's cases of `item_code` that are still open (the desk warns before a second).

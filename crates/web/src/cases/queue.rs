@@ -64,36 +64,74 @@ pub async fn page(
 }
 
 pub async fn cases_in(st: &Shared, by: &Worker, queue: Queue) -> AppResult<Vec<Case>> {
-    let calendar = st.calendar.get(&st.db).await?;
-    let today = by.today.clone();
-    let soon = super::deadline::parse_day(&today)
-        .map(|d| super::deadline::format_day(calendar.add_working_days(d, DUE_SOON_DAYS)))
-        .unwrap_or_else(|| today.clone());
-    let mut f = Filter {
-        within: by.org.as_str(),
-        open_only: true,
-        limit: PAGE,
-        ..Filter::default()
-    };
-    let yesterday_bound;
-    match queue {
-        Queue::Mine => f.assignee = by.id,
-        Queue::Team => {}
-        Queue::Unassigned => {
-            f.unassigned = true;
-            f.state = Some("accepted");
-        }
-        Queue::DueSoon => {
-            f.due_from = Some(&today);
-            f.due_by = Some(&soon);
-        }
-        Queue::Overdue => {
+    let days = Days::of(st, &by.today).await?;
+    let f = days.filter(by.org.as_str(), by.id, queue, PAGE);
+    Ok(cases::list(&st.db, &f).await?)
+}
+
+/// The days a queue is bounded by, on the working-day calendar in force: today, the last day
+/// that counts as due soon, and yesterday (overdue is due before today).
+pub struct Days {
+    today: String,
+    soon: String,
+    yesterday: String,
+}
+
+impl Days {
+    pub async fn of(st: &Shared, today: &str) -> AppResult<Days> {
+        let calendar = st.calendar.get(&st.db).await?;
+        let soon = super::deadline::parse_day(today)
+            .map(|d| super::deadline::format_day(calendar.add_working_days(d, DUE_SOON_DAYS)))
+            .unwrap_or_else(|| today.to_string());
+        Ok(Days {
+            today: today.to_string(),
+            soon,
+            yesterday: day_before(today),
+        })
+    }
+
+    /// The open cases of `queue` inside `within` (`me`: whose "mine" is), at most `limit`.
+    pub fn filter<'a>(
+        &'a self,
+        within: &'a str,
+        me: Option<i64>,
+        queue: Queue,
+        limit: i64,
+    ) -> Filter<'a> {
+        let mut f = Filter {
+            within,
+            open_only: true,
+            limit,
+            ..Filter::default()
+        };
+        match queue {
+            Queue::Mine => f.assignee = me,
+            Queue::Team => {}
+            Queue::Unassigned => {
+                f.unassigned = true;
+                f.state = Some("accepted");
+            }
+            Queue::DueSoon => {
+                f.due_from = Some(&self.today);
+                f.due_by = Some(&self.soon);
+            }
             // Due before today: "due_on <= yesterday" in day strings.
-            yesterday_bound = day_before(&today);
-            f.due_by = Some(&yesterday_bound);
+            Queue::Overdue => f.due_by = Some(&self.yesterday),
+        }
+        f
+    }
+
+    /// The open cases due today inside `within`.
+    pub fn due_today<'a>(&'a self, within: &'a str, limit: i64) -> Filter<'a> {
+        Filter {
+            within,
+            open_only: true,
+            due_from: Some(&self.today),
+            due_by: Some(&self.today),
+            limit,
+            ..Filter::default()
         }
     }
-    Ok(cases::list(&st.db, &f).await?)
 }
 
 fn day_before(day: &str) -> String {
@@ -103,7 +141,7 @@ fn day_before(day: &str) -> String {
         .unwrap_or_default()
 }
 
-async fn rows(st: &Shared, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
+pub async fn rows(st: &Shared, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
     let snap = st.catalogue.get(&st.db).await?;
     let calendar = st.calendar.get(&st.db).await?;
     let names: HashMap<i64, String> = users::in_subtree(&st.db, &by.org)

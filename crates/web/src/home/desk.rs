@@ -25,7 +25,7 @@ pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     };
     Ok(context! {
         community => community.name,
-        today => listed(st, &by, &today).await?,
+        today_cases => listed(st, &by, &today).await?,
         come_back => come_back(st, &by).await?,
         staff => accounts::staff(st, &community.path).await?,
     })

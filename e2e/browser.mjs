@@ -60,3 +60,20 @@ export async function expectVisible(locator, what) {
   await locator.first().waitFor({ state: 'visible' }).catch(() => {});
   assert.ok(await locator.first().isVisible(), `${what} should be visible`);
 }
+
+/** Signs in through the form with the demo password and checks the landing page is home. */
+export async function signIn(page, user, password = 'quanke2026') {
+  await page.goto('/login');
+  await page.locator('input[name="username"]').fill(user);
+  await page.locator('input[name="password"]').fill(password);
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.getByRole('button', { name: '登录', exact: true }).click(),
+  ]);
+  assert.equal(path(page), '/', `${user} signed in`);
+}
+
+/** Whether the page is wider than its window (a horizontal scroll bar). */
+export async function overflows(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}

@@ -89,6 +89,9 @@ mod tests {
             approval_text(false, "rejected", " 请再核实 "),
             "社区负责人不同意“不予受理”：请再核实"
         );
-        assert_eq!(approval_text(true, "rejected", ""), "社区负责人同意“不予受理”");
+        assert_eq!(
+            approval_text(true, "rejected", ""),
+            "社区负责人同意“不予受理”"
+        );
     }
 }

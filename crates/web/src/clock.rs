@@ -47,8 +47,9 @@ pub fn start_of_day(ts: i64) -> i64 {
 /// The Unix time of the Beijing midnight that began the week (Monday) of `ts`.
 pub fn start_of_week(ts: i64) -> i64 {
     let day = start_of_day(ts);
-    let weekday = OffsetDateTime::from_unix_timestamp(day)
-        .map_or(0, |t| t.to_offset(BEIJING).weekday().number_days_from_monday());
+    let weekday = OffsetDateTime::from_unix_timestamp(day).map_or(0, |t| {
+        t.to_offset(BEIJING).weekday().number_days_from_monday()
+    });
     day - i64::from(weekday) * 86_400
 }
 

@@ -41,7 +41,10 @@ async fn list(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {
         })
         .collect();
     let total = notifications::count(&st.db, me).await?;
-    ctx.render("notifications.html", context! { rows, total, shown => SHOWN })
+    ctx.render(
+        "notifications.html",
+        context! { rows, total, shown => SHOWN },
+    )
 }
 
 /// Marks the notification read and shows its case.

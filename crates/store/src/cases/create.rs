@@ -3,11 +3,11 @@
 //! and index pages again; a batch is one transaction with one statement per table.
 
 use super::documents::insert_document;
-use crate::notifications::notify_receivers;
-use quanke_domain::notice::{Kind, is_online};
 use super::{Actor, Case, Enclosures, NewCase, select_cases};
 use crate::db::with_pool;
+use crate::notifications::notify_receivers;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::{Kind, is_online};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 

@@ -22,7 +22,8 @@ pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
 pub use queue::{
-    Filter, Queue, count, intake_by_channel, list, mark_escalated, open_for_resident, open_load, overdue_unescalated,
+    Filter, Queue, count, intake_by_channel, list, mark_escalated, open_for_resident, open_load,
+    overdue_unescalated,
 };
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};

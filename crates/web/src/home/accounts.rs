@@ -37,7 +37,10 @@ fn colleagues(list: &[User]) -> Vec<Colleague> {
 /// Who works in `org`'s subtree (the colleagues a desk or back-office home lists).
 pub(super) async fn staff(st: &Shared, org: &OrgPath) -> AppResult<Vec<Value>> {
     let list = users::in_subtree(&st.db, org).await?;
-    Ok(colleagues(&list).iter().map(Value::from_serialize).collect())
+    Ok(colleagues(&list)
+        .iter()
+        .map(Value::from_serialize)
+        .collect())
 }
 
 /// The grid workers of a community.
@@ -47,7 +50,10 @@ pub(super) async fn grid_workers(st: &Shared, community: &OrgPath) -> AppResult<
         .into_iter()
         .filter(|u| u.role == Role::GridWorker)
         .collect();
-    Ok(colleagues(&list).iter().map(Value::from_serialize).collect())
+    Ok(colleagues(&list)
+        .iter()
+        .map(Value::from_serialize)
+        .collect())
 }
 
 #[derive(Serialize)]

@@ -37,7 +37,9 @@ async fn due_on(app: &App, id: i64, due: &str) {
         accepted_on: None,
         checklist: None,
     };
-    cases::transition(&app.db, id, &m, &test_actor(1)).await.unwrap();
+    cases::transition(&app.db, id, &m, &test_actor(1))
+        .await
+        .unwrap();
 }
 
 async fn number(app: &App, id: i64) -> String {
@@ -47,7 +49,9 @@ async fn number(app: &App, id: i64) -> String {
 /// A case accepted at the desk by `desk` for the first resident of `grid`.
 async fn accepted(app: &App, desk: &mut Client<'_>, grid: &str, key: &str) -> i64 {
     let rid = app.first_resident(grid).await.id.to_string();
-    let r = desk.post("/desk/cases", &intake(&rid, key, &[], "accept")).await;
+    let r = desk
+        .post("/desk/cases", &intake(&rid, key, &[], "accept"))
+        .await;
     r.case_id()
 }
 
@@ -96,19 +100,34 @@ async fn the_heads_home_shows_the_work(app: &App) {
     let mut head = app.login("shequ").await;
     let home = head.get("/").await.body;
     let approvals = section(&home, "approvals");
-    assert!(approvals.contains(&number(app, refused).await), "{approvals}");
+    assert!(
+        approvals.contains(&number(app, refused).await),
+        "{approvals}"
+    );
     assert!(!approvals.contains(&format!("办件 {refused}")));
     assert!(section(&home, "overdue").contains(&number(app, overdue).await));
     assert!(section(&home, "unassigned").contains(&number(app, waiting).await));
     assert!(!home.contains(&number(app, elsewhere).await));
     let intake_today = section(&home, "intake");
     assert!(intake_today.contains("今日受理 4 件"), "{intake_today}");
-    assert!(intake_today.contains("<td>窗口</td><td>3</td>"), "{intake_today}");
-    assert!(intake_today.contains("<td>网上</td><td>1</td>"), "{intake_today}");
+    assert!(
+        intake_today.contains("<td>窗口</td><td>3</td>"),
+        "{intake_today}"
+    );
+    assert!(
+        intake_today.contains("<td>网上</td><td>1</td>"),
+        "{intake_today}"
+    );
     let ratings = section(&home, "ratings");
-    assert!(ratings.contains("1 条评价") && ratings.contains("差评 1 条"), "{ratings}");
+    assert!(
+        ratings.contains("1 条评价") && ratings.contains("差评 1 条"),
+        "{ratings}"
+    );
     let policy = section(&home, "policy");
-    assert!(policy.contains("高龄津贴") && policy.contains("陈晓燕"), "{policy}");
+    assert!(
+        policy.contains("高龄津贴") && policy.contains("陈晓燕"),
+        "{policy}"
+    );
     // Accounts and the security log are on the administrators' pages, not the work page.
     assert!(!home.contains("最近安全事件"));
     let accounts = head.get("/admin/users").await.body;
@@ -157,7 +176,10 @@ async fn the_back_office_sees_its_queues_and_today(app: &App) {
     due_on(app, late, "2020-01-02").await;
     let mut back = app.login("houtai").await;
     let home = back.get("/").await.body;
-    assert!(home.contains("<span class=\"num\">2</span>我的办件"), "{home}");
+    assert!(
+        home.contains("<span class=\"num\">2</span>我的办件"),
+        "{home}"
+    );
     assert!(home.contains("<span class=\"num\">1</span>已逾期"));
     let due = section(&home, "due-today");
     assert!(due.contains(&number(app, today).await), "{due}");
@@ -169,7 +191,10 @@ async fn the_desk_sees_today_and_who_comes_back(app: &App) {
     let rid = app.first_resident("MYQ-01").await.id.to_string();
     let mut desk = app.login("qiantai").await;
     let r = desk
-        .post("/desk/cases", &intake(&rid, "d-1", &["card"], "request_materials"))
+        .post(
+            "/desk/cases",
+            &intake(&rid, "d-1", &["card"], "request_materials"),
+        )
         .await;
     let waiting = r.case_id();
     let case = cases::get(&app.db, waiting).await.unwrap();
@@ -187,7 +212,10 @@ async fn the_desk_sees_today_and_who_comes_back(app: &App) {
     let mut sdn = app.signed_in("sdn_desk", Role::FrontDesk, "SDN").await;
     let sdn_rid = app.first_resident("SDN-01").await.id.to_string();
     let other = sdn
-        .post("/desk/cases", &intake(&sdn_rid, "d-3", &["card"], "request_materials"))
+        .post(
+            "/desk/cases",
+            &intake(&sdn_rid, "d-3", &["card"], "request_materials"),
+        )
         .await
         .case_id();
     let home = desk.get("/").await.body;

@@ -88,15 +88,24 @@ async fn an_assigned_case_tells_its_worker(app: &App) {
         .await
         .case_id();
     let token = token_for(app, "qiantai").await;
-    let by_api = api_post(&mut desk, Auth::Token(&token), "/api/v1/cases", &accept_body(), None)
-        .await;
+    let by_api = api_post(
+        &mut desk,
+        Auth::Token(&token),
+        "/api/v1/cases",
+        &accept_body(),
+        None,
+    )
+    .await;
     assert_eq!(by_api.status, StatusCode::CREATED, "{}", by_api.json);
     let by_api = cases::by_number(&app.db, by_api.json["case"]["number"].as_str().unwrap())
         .await
         .unwrap();
     let houtai = user_id(app, "houtai").await;
     for id in [at_desk, by_api.id] {
-        assert_eq!(cases::get(&app.db, id).await.unwrap().assignee_id, Some(houtai));
+        assert_eq!(
+            cases::get(&app.db, id).await.unwrap().assignee_id,
+            Some(houtai)
+        );
     }
     let mut routed = vec![at_desk, by_api.id];
     routed.sort();
@@ -126,14 +135,22 @@ async fn a_decided_approval_tells_who_asked(app: &App) {
     let mut refuse = accept_body();
     refuse["outcome"] = json!("reject");
     refuse["note"] = json!("户籍不在本区，请到户籍地办理");
-    let by_api = api_post(&mut desk, Auth::Token(&token), "/api/v1/cases", &refuse, None).await;
+    let by_api = api_post(
+        &mut desk,
+        Auth::Token(&token),
+        "/api/v1/cases",
+        &refuse,
+        None,
+    )
+    .await;
     assert_eq!(by_api.status, StatusCode::CREATED, "{}", by_api.json);
     let by_api = cases::by_number(&app.db, by_api.json["case"]["number"].as_str().unwrap())
         .await
         .unwrap();
     assert!(told(app, "qiantai", "approval_decided").await.is_empty());
     let mut head = app.login("shequ").await;
-    for (id, decision, answer) in [(at_desk, "approve", ""), (by_api.id, "refuse", "请再核实")] {
+    for (id, decision, answer) in [(at_desk, "approve", ""), (by_api.id, "refuse", "请再核实")]
+    {
         let a = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
         let r = head
             .post(
@@ -146,9 +163,19 @@ async fn a_decided_approval_tells_who_asked(app: &App) {
     let mut decided = vec![at_desk, by_api.id];
     decided.sort();
     assert_eq!(told(app, "qiantai", "approval_decided").await, decided);
-    let texts: Vec<String> = notes(app, "qiantai").await.into_iter().map(|n| n.text).collect();
-    assert!(texts.contains(&"社区负责人同意“不予受理”".to_string()), "{texts:?}");
-    assert!(texts.contains(&"社区负责人不同意“不予受理”：请再核实".to_string()), "{texts:?}");
+    let texts: Vec<String> = notes(app, "qiantai")
+        .await
+        .into_iter()
+        .map(|n| n.text)
+        .collect();
+    assert!(
+        texts.contains(&"社区负责人同意“不予受理”".to_string()),
+        "{texts:?}"
+    );
+    assert!(
+        texts.contains(&"社区负责人不同意“不予受理”：请再核实".to_string()),
+        "{texts:?}"
+    );
     assert!(told(app, "shequ", "approval_decided").await.is_empty());
 }
 both!(approval_notifies, a_decided_approval_tells_who_asked);
@@ -171,7 +198,11 @@ async fn a_transfer_tells_the_receiving_community(app: &App) {
         let r = desk
             .post(
                 &format!("/cases/{id}/transfer"),
-                &[("kind", "community"), ("community", &sdn), ("reason", "居民实际居住在双荡弄")],
+                &[
+                    ("kind", "community"),
+                    ("community", &sdn),
+                    ("reason", "居民实际居住在双荡弄"),
+                ],
             )
             .await;
         assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -203,15 +234,27 @@ async fn only_their_own_and_read_once_opened(app: &App) {
     let mut desk = app.login("qiantai").await;
     let r = desk.get(&format!("/notifications/{}", heads[0].id)).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
-    assert!(!desk.get("/notifications").await.body.contains(&format!("/notifications/{}\"", heads[0].id)));
+    assert!(
+        !desk
+            .get("/notifications")
+            .await
+            .body
+            .contains(&format!("/notifications/{}\"", heads[0].id))
+    );
     let head_id = user_id(app, "shequ").await;
-    assert_eq!(notifications::unread_count(&app.db, head_id).await.unwrap(), 2);
+    assert_eq!(
+        notifications::unread_count(&app.db, head_id).await.unwrap(),
+        2
+    );
     let r = desk.get("/notifications/999999").await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
     // Opening one goes to its case and marks it read: it moves below the unread one.
     let older = mine.iter().find(|n| n.case_id == first.id).unwrap();
     let r = desk.get(&format!("/notifications/{}", older.id)).await;
-    assert_eq!(r.location.as_deref(), Some(format!("/cases/{}", first.id).as_str()));
+    assert_eq!(
+        r.location.as_deref(),
+        Some(format!("/cases/{}", first.id).as_str())
+    );
     assert_eq!(badge(&desk.get("/").await.body), "1");
     let now = notes(app, "qiantai").await;
     assert_eq!((now[0].case_id, now[0].read_at), (second.id, None));
@@ -222,6 +265,9 @@ async fn only_their_own_and_read_once_opened(app: &App) {
     let page = desk.get("/notifications").await;
     assert_eq!(badge(&page.body), "");
     assert!(page.body.contains(&second.number));
-    assert_eq!(notifications::unread_count(&app.db, head_id).await.unwrap(), 2);
+    assert_eq!(
+        notifications::unread_count(&app.db, head_id).await.unwrap(),
+        2
+    );
 }
 both!(notification_scope, only_their_own_and_read_once_opened);

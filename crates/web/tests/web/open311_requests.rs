@@ -62,7 +62,12 @@ async fn get(app: &App, path: &str) -> Got {
 }
 
 /// A partner's POST: a form body, no cookie, no CSRF token.
-pub(crate) async fn post(app: &App, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Got {
+pub(crate) async fn post(
+    app: &App,
+    path: &str,
+    fields: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> Got {
     let mut req =
         Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     for (k, v) in headers {

@@ -113,7 +113,7 @@ async fn refusals_are_kept_and_documents_stay_in_scope(app: &App) {
     desk.login_ok("qiantai").await;
     let mut form = intake(&rid, "doc-2", &[], "reject");
     form.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
-    let id = (&desk.post("/desk/cases", &form).await).case_id();
+    let id = desk.post("/desk/cases", &form).await.case_id();
     assert!(cases::documents(&app.db, id).await.unwrap().is_empty());
     let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
     let mut head = app.client();

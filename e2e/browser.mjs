@@ -63,14 +63,19 @@ export async function expectVisible(locator, what) {
 
 export const PASSWORD = 'quanke2026';
 
-/** Signs in with the demo password and checks the home page was reached. */
-export async function signIn(page, user) {
+/** Signs in through the form (the demo password unless told) and checks the landing page is home. */
+export async function signIn(page, user, password = PASSWORD) {
   await page.goto('/login');
   await page.locator('input[name="username"]').fill(user);
-  await page.locator('input[name="password"]').fill(PASSWORD);
+  await page.locator('input[name="password"]').fill(password);
   await Promise.all([
     page.waitForEvent('load'),
     page.getByRole('button', { name: '登录', exact: true }).click(),
   ]);
   assert.equal(path(page), '/', `${user} signed in`);
+}
+
+/** Whether the page is wider than its window (a horizontal scroll bar). */
+export async function overflows(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 }

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod ident;
 pub mod limits;
 pub mod mask;
+pub mod notice;
 pub mod org;
 pub mod password;
 pub mod registry;

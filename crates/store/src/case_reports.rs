@@ -229,3 +229,28 @@ pub async fn ratings_by_worker(db: &Db, r: &Range<'_>) -> Result<Vec<RatingRow>>
         })
         .collect())
 }
+
+/// Ratings given since `since` (Unix seconds) on cases inside `within`: (count, sum of
+/// scores, 差评). Reads only the period's ratings (an index on their time).
+pub async fn ratings_since(db: &Db, within: &str, since: i64) -> Result<RatingRow> {
+    let sql = format!(
+        "SELECT COUNT(*), CAST(COALESCE(SUM(g.score), 0) AS BIGINT), \
+         CAST(COALESCE(SUM(CASE WHEN g.score <= {BAD_AT_MOST} THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM case_ratings g JOIN cases c ON c.id = g.case_id \
+         WHERE g.at >= $1 AND c.community_path >= $2 AND c.community_path < $3"
+    );
+    let (count, total, bad): (i64, i64, i64) =
+        with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(since)
+            .bind(within)
+            .bind(quanke_domain::OrgPath::from_stored(within.to_string()).subtree_end())
+            .fetch_one(p)
+            .await?);
+    Ok(RatingRow {
+        key: within.to_string(),
+        name: String::new(),
+        count,
+        total,
+        bad,
+    })
+}

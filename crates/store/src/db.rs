@@ -66,6 +66,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_trust.sql"),
     ),
     (
+        8,
+        "notifications",
+        include_str!("../migrations/sqlite/0008_notifications.sql"),
+    ),
+    (
         9,
         "case search",
         include_str!("../migrations/sqlite/0009_case_search.sql"),
@@ -106,6 +111,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "trust",
         include_str!("../migrations/postgres/0006_trust.sql"),
+    ),
+    (
+        8,
+        "notifications",
+        include_str!("../migrations/postgres/0008_notifications.sql"),
     ),
     (
         9,

@@ -44,6 +44,20 @@ pub fn day_start(day: time::Date) -> i64 {
     day.midnight().assume_offset(BEIJING).unix_timestamp()
 }
 
+/// The Unix time of the Beijing midnight that began the day of `ts`.
+pub fn start_of_day(ts: i64) -> i64 {
+    ts - (ts + i64::from(BEIJING.whole_seconds())).rem_euclid(86_400)
+}
+
+/// The Unix time of the Beijing midnight that began the week (Monday) of `ts`.
+pub fn start_of_week(ts: i64) -> i64 {
+    let day = start_of_day(ts);
+    let weekday = OffsetDateTime::from_unix_timestamp(day).map_or(0, |t| {
+        t.to_offset(BEIJING).weekday().number_days_from_monday()
+    });
+    day - i64::from(weekday) * 86_400
+}
+
 /// "2026年11月28日 星期六" for page headers.
 pub fn today_label(ts: i64) -> String {
     let Ok(t) = OffsetDateTime::from_unix_timestamp(ts) else {
@@ -74,5 +88,10 @@ mod tests {
         assert_eq!(date(ts + 16 * 3600), "2026-11-29");
         let day = time::Date::from_calendar_date(2026, time::Month::November, 28).unwrap();
         assert_eq!(day_start(day), ts - 8 * 3600);
+        // The Beijing day of 08:00 began at 00:00 Beijing, 16:00 UTC the day before.
+        assert_eq!(start_of_day(ts + 3600), ts - 8 * 3600);
+        assert_eq!(date(start_of_day(ts + 16 * 3600)), "2026-11-29");
+        // Saturday 28 November 2026 is in the week that began on Monday the 23rd.
+        assert_eq!(format(start_of_week(ts)), "2026-11-23 00:00:00");
     }
 }

@@ -118,7 +118,12 @@ pub async fn dress(
         return resp;
     };
     let status = resp.status();
-    let ctx = Ctx { me, csrf };
+    // An error page leaves out the notification badge rather than query again on a failure.
+    let ctx = Ctx {
+        me,
+        csrf,
+        unread: 0,
+    };
     let extra =
         context! { status => status.as_u16(), title => info.title, message => info.message };
     match ctx.render("error.html", extra) {

@@ -16,6 +16,7 @@ mod health;
 mod home;
 mod limits;
 mod metrics;
+mod notifications;
 mod open311;
 mod page;
 mod portal;

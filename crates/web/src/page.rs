@@ -5,12 +5,14 @@ use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
 use crate::clock;
 use crate::error::{AppError, AppResult};
+use crate::server::Shared;
 use crate::templates;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Html;
 use minijinja::{Value, context};
 use quanke_domain::Permission;
+use quanke_store::notifications;
 use serde::Serialize;
 
 #[derive(Serialize)]
@@ -57,18 +59,21 @@ impl<S: Send + Sync> FromRequestParts<S> for Csrf {
     }
 }
 
-/// A signed-in page: the user plus the form token.
+/// A signed-in page: the user, the form token and their unread notifications (the header's
+/// badge: one count from the recipient's index per request).
 pub struct Ctx {
     pub me: CurrentUser,
     pub csrf: String,
+    pub unread: i64,
 }
 
-impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+impl FromRequestParts<Shared> for Ctx {
     type Rejection = AppError;
-    async fn from_request_parts(parts: &mut Parts, s: &S) -> Result<Self, Self::Rejection> {
-        let me = CurrentUser::from_request_parts(parts, s).await?;
-        let Csrf(csrf) = Csrf::from_request_parts(parts, s).await?;
-        Ok(Ctx { me, csrf })
+    async fn from_request_parts(parts: &mut Parts, st: &Shared) -> Result<Self, Self::Rejection> {
+        let me = CurrentUser::from_request_parts(parts, st).await?;
+        let Csrf(csrf) = Csrf::from_request_parts(parts, st).await?;
+        let unread = notifications::unread_count(&st.db, me.user.id).await?;
+        Ok(Ctx { me, csrf, unread })
     }
 }
 
@@ -89,6 +94,7 @@ impl Ctx {
             },
             nav,
             csrf => &self.csrf,
+            unread => self.unread,
             today => clock::today_label(clock::now()),
             ..extra
         };

@@ -85,6 +85,7 @@ pub fn router(state: Shared) -> Router {
         .merge(crate::registry::routes())
         .merge(crate::api::routes())
         .merge(crate::cases::routes())
+        .merge(crate::notifications::routes())
         .nest("/portal", crate::portal::routes())
         .route(
             "/portal/",

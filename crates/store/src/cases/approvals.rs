@@ -5,12 +5,16 @@ use sqlx::FromRow;
 
 use super::Actor;
 use crate::db::with_pool;
+use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::{Kind, approval_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Approval {
     pub id: i64,
     pub case_id: i64,
+    /// The case's number (办件编号), what people know a case by.
+    pub case_number: String,
     pub from_state: String,
     pub to_state: String,
     pub action: String,
@@ -24,8 +28,10 @@ pub struct Approval {
     pub decided_at: Option<i64>,
 }
 
-const COLUMNS: &str = "SELECT id, case_id, from_state, to_state, action, note, requested_by, \
-                       requested_at, status, answer, decided_by, decided_at FROM case_approvals ";
+const COLUMNS: &str = "SELECT a.id, a.case_id, c.number AS case_number, a.from_state, \
+                       a.to_state, a.action, a.note, a.requested_by, a.requested_at, a.status, \
+                       a.answer, a.decided_by, a.decided_at \
+                       FROM case_approvals a JOIN cases c ON c.id = a.case_id ";
 
 /// Files a request; Conflict while another request of the case is pending.
 pub async fn request_approval(
@@ -58,7 +64,7 @@ pub async fn request_approval(
 }
 
 pub async fn pending_approval(db: &Db, case_id: i64) -> Result<Option<Approval>> {
-    let sql = format!("{COLUMNS}WHERE case_id = $1 AND status = 'pending'");
+    let sql = format!("{COLUMNS}WHERE a.case_id = $1 AND a.status = 'pending'");
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
@@ -69,19 +75,20 @@ pub async fn pending_approval(db: &Db, case_id: i64) -> Result<Option<Approval>>
 
 /// Pending requests on cases inside `within` (an org path), oldest first.
 pub async fn pending_approvals(db: &Db, within: &str) -> Result<Vec<Approval>> {
-    let sql = "SELECT a.id, a.case_id, a.from_state, a.to_state, a.action, a.note, \
-               a.requested_by, a.requested_at, a.status, a.answer, a.decided_by, a.decided_at \
-               FROM case_approvals a JOIN cases c ON c.id = a.case_id \
-               WHERE a.status = 'pending' AND c.community_path >= $1 AND c.community_path < $2 \
-               ORDER BY a.id";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(within)
-        .bind(super::queue::subtree_end(within))
-        .fetch_all(p)
-        .await?))
+    let sql = format!(
+        "{COLUMNS}WHERE a.status = 'pending' \
+         AND c.community_path >= $1 AND c.community_path < $2 ORDER BY a.id"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(within)
+    .bind(super::queue::subtree_end(within))
+    .fetch_all(p)
+    .await?))
 }
 
-/// Records the head's decision; Conflict when already decided.
+/// Records the head's decision and tells the worker who asked; Conflict when already decided.
 pub async fn decide_approval(
     db: &Db,
     approval_id: i64,
@@ -90,19 +97,26 @@ pub async fn decide_approval(
     by: &Actor<'_>,
 ) -> Result<()> {
     let sql = "UPDATE case_approvals SET status = $1, answer = $2, decided_by = $3, \
-               decided_at = $4 WHERE id = $5 AND status = 'pending'";
+               decided_at = $4 WHERE id = $5 AND status = 'pending' \
+               RETURNING case_id, to_state, requested_by";
     let status = if approved { "approved" } else { "refused" };
-    let done = with_pool!(db, |p| sqlx::query(sql)
-        .bind(status)
-        .bind(answer)
-        .bind(by.id)
-        .bind(by.now)
-        .bind(approval_id)
-        .execute(p)
-        .await?
-        .rows_affected());
-    if done == 0 {
-        return Err(StoreError::Conflict("approval already decided".into()));
-    }
+    with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let decided: Option<(i64, String, Option<i64>)> = sqlx::query_as(sql)
+            .bind(status)
+            .bind(answer)
+            .bind(by.id)
+            .bind(by.now)
+            .bind(approval_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some((case_id, to_state, requested_by)) = decided else {
+            tx.rollback().await?;
+            return Err(StoreError::Conflict("approval already decided".into()));
+        };
+        let text = approval_text(approved, &to_state, answer);
+        notify_user!(tx, requested_by, Kind::ApprovalDecided, case_id, &text, by);
+        tx.commit().await?;
+    });
     Ok(())
 }

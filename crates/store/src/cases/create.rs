@@ -5,7 +5,9 @@
 use super::documents::insert_document;
 use super::{Actor, Case, Enclosures, NewCase, select_cases};
 use crate::db::with_pool;
+use crate::notifications::notify_receivers;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::{Kind, is_online};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
@@ -111,6 +113,19 @@ async fn write(
             for (&i, &case_id) in fresh.iter().zip(&ids) {
                 if let Some(m) = &batch[i].0.mandate {
                     insert_mandate!(tx, case_id, m);
+                }
+            }
+            let assigned = assignments_of(batch, &fresh, &ids);
+            if !assigned.is_empty() {
+                notify_assigned!(tx, &assigned);
+            }
+            // Online applications are few next to the desk's intakes: one statement each.
+            for (&i, &case_id) in fresh.iter().zip(&ids) {
+                let (c, by) = batch[i];
+                if is_online(&c.channel) {
+                    let text = format!("{}的网上申请", c.applicant_name);
+                    let kind = Kind::OnlineApplication;
+                    notify_receivers!(tx, &c.community_path, kind, case_id, &text, by);
                 }
             }
             answers(batch, &fresh, &ids, numbers, earlier)
@@ -302,6 +317,46 @@ macro_rules! insert_mandate {
     }};
 }
 use insert_mandate;
+
+/// Tells the workers new cases were assigned to at intake, one row per (recipient, case id,
+/// text, at).
+macro_rules! notify_assigned {
+    ($tx:ident, $rows:expr) => {{
+        let sql = format!(
+            "INSERT INTO notifications (recipient_id, kind, case_id, text, created_at) VALUES {}",
+            placeholders($rows.len(), 5)
+        );
+        let mut q = sqlx::query(AssertSqlSafe(sql));
+        for (recipient, case_id, text, at) in $rows {
+            q = q
+                .bind(*recipient)
+                .bind(Kind::Assigned.code())
+                .bind(*case_id)
+                .bind(*text)
+                .bind(*at);
+        }
+        q.execute(&mut *$tx).await?;
+    }};
+}
+use notify_assigned;
+
+/// (recipient, case id, text, at) for the fresh cases given to someone at intake, other than
+/// the worker who took it.
+fn assignments_of<'b>(
+    batch: &[(&'b NewCase, &Actor<'b>)],
+    fresh: &[usize],
+    ids: &[i64],
+) -> Vec<(i64, i64, &'b str, i64)> {
+    fresh
+        .iter()
+        .zip(ids)
+        .filter_map(|(&i, &case_id)| {
+            let (c, by) = batch[i];
+            let to = c.assignee_id.filter(|&to| Some(to) != by.id)?;
+            Some((to, case_id, c.assign_note.as_deref().unwrap_or(""), by.now))
+        })
+        .collect()
+}
 
 /// The positions of the batch to insert: all but those whose key is already stored or was
 /// seen earlier in the batch.

@@ -22,8 +22,10 @@ pub use documents::{Document, NewDocument, document, documents};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
-pub use queue::{Queue, mark_escalated, open_for_resident, open_load, overdue_unescalated};
-pub use search::{At, Cursor, Filter, Page, Sort, id_numbers, list, page};
+pub use queue::{
+    Queue, intake_by_channel, mark_escalated, open_for_resident, open_load, overdue_unescalated,
+};
+pub use search::{At, Cursor, Filter, Page, Sort, count, id_numbers, list, page};
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};
 pub use writer::Writer;
@@ -31,7 +33,9 @@ pub use writer::Writer;
 use sqlx::FromRow;
 
 use crate::db::with_pool;
+use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Case {
@@ -264,7 +268,8 @@ pub async fn note(db: &Db, case_id: i64, action: &str, note: &str, by: &Actor<'_
     Ok(event)
 }
 
-/// Gives the case to a worker (None: back to the unassigned queue) and records who did it.
+/// Gives the case to a worker (None: back to the unassigned queue), records who did it and
+/// tells the worker (the note is the notification's text).
 pub async fn assign(
     db: &Db,
     case_id: i64,
@@ -283,6 +288,7 @@ pub async fn assign(
         .fetch_one(&mut *tx)
         .await?;
         insert_event!(tx, case_id, by, &state, &state, "assign", note);
+        notify_user!(tx, assignee, Kind::Assigned, case_id, note, by);
         tx.commit().await?;
     });
     Ok(())

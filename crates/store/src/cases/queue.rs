@@ -58,6 +58,20 @@ impl Queue {
     }
 }
 
+/// Cases that came in since `since` (Unix seconds) inside `within`, per channel: a range on
+/// the (community, created) index.
+pub async fn intake_by_channel(db: &Db, within: &str, since: i64) -> Result<Vec<(String, i64)>> {
+    let sql = "SELECT channel, COUNT(*) FROM cases \
+               WHERE community_path >= $1 AND community_path < $2 AND created_at >= $3 \
+               GROUP BY channel ORDER BY channel";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(within)
+        .bind(subtree_end(within))
+        .bind(since)
+        .fetch_all(p)
+        .await?))
+}
+
 /// The resident's cases of `item_code` that are still open (the desk warns before a second).
 pub async fn open_for_resident(db: &Db, resident_id: i64, item_code: &str) -> Result<Vec<Case>> {
     let sql = format!(

@@ -329,6 +329,16 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
     }))
 }
 
+/// How many cases match `f` (its limit aside), for "全部 N 件" beside a short list.
+pub async fn count(db: &Db, f: &Filter<'_>) -> Result<i64> {
+    let (n,): (i64,) = with_pool!(db, |p| {
+        let mut q = QueryBuilder::new("SELECT COUNT(*) FROM cases");
+        push_filters!(q, f);
+        q.build_query_as().fetch_one(p).await?
+    });
+    Ok(n)
+}
+
 /// The ID numbers of the registry people behind these cases (shown masked, or exported).
 pub async fn id_numbers(db: &Db, resident_ids: &[i64]) -> Result<HashMap<i64, String>> {
     if resident_ids.is_empty() {

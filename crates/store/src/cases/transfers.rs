@@ -5,12 +5,16 @@ use sqlx::FromRow;
 
 use super::Actor;
 use crate::db::with_pool;
+use crate::notifications::notify_receivers;
 use crate::{Db, Result, StoreError};
+use quanke_domain::notice::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Transfer {
     pub id: i64,
     pub case_id: i64,
+    /// The case's number (办件编号).
+    pub case_number: String,
     /// community / department
     pub kind: String,
     pub from_path: String,
@@ -26,10 +30,13 @@ pub struct Transfer {
     pub answered_at: Option<i64>,
 }
 
-const COLUMNS: &str = "SELECT id, case_id, kind, from_path, to_target, reason, requested_by, \
-                       requested_at, status, answer, answered_by, answered_at FROM case_transfers ";
+const COLUMNS: &str = "SELECT t.id, t.case_id, c.number AS case_number, t.kind, t.from_path, \
+                       t.to_target, t.reason, t.requested_by, t.requested_at, t.status, t.answer, \
+                       t.answered_by, t.answered_at \
+                       FROM case_transfers t JOIN cases c ON c.id = t.case_id ";
 
-/// Asks for a transfer; refused with Conflict while another one of the case is pending.
+/// Asks for a transfer, telling the receiving community's desk and head when it goes to a
+/// community; refused with Conflict while another one of the case is pending.
 pub async fn request_transfer(
     db: &Db,
     case_id: i64,
@@ -48,16 +55,25 @@ pub async fn request_transfer(
     }
     let sql = "INSERT INTO case_transfers (case_id, kind, from_path, to_target, reason, \
                requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
-    let (id,): (i64,) = with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(case_id)
-        .bind(kind)
-        .bind(from_path)
-        .bind(to_target)
-        .bind(reason)
-        .bind(by.id)
-        .bind(by.now)
-        .fetch_one(p)
-        .await?);
+    let id = with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let (id,): (i64,) = sqlx::query_as(sql)
+            .bind(case_id)
+            .bind(kind)
+            .bind(from_path)
+            .bind(to_target)
+            .bind(reason)
+            .bind(by.id)
+            .bind(by.now)
+            .fetch_one(&mut *tx)
+            .await?;
+        if kind == "community" {
+            let text = format!("{}转来：{reason}", by.name);
+            notify_receivers!(tx, to_target, Kind::TransferIn, case_id, &text, by);
+        }
+        tx.commit().await?;
+        id
+    });
     Ok(id)
 }
 
@@ -89,7 +105,7 @@ pub async fn answer_transfer(
 
 /// The transfers of a case, oldest first.
 pub async fn transfers(db: &Db, case_id: i64) -> Result<Vec<Transfer>> {
-    let sql = format!("{COLUMNS}WHERE case_id = $1 ORDER BY id");
+    let sql = format!("{COLUMNS}WHERE t.case_id = $1 ORDER BY t.id");
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()
     ))
@@ -101,8 +117,8 @@ pub async fn transfers(db: &Db, case_id: i64) -> Result<Vec<Transfer>> {
 /// Community transfers waiting for an answer from inside `within` (a community path).
 pub async fn pending_transfers_to(db: &Db, within: &str) -> Result<Vec<Transfer>> {
     let sql = format!(
-        "{COLUMNS}WHERE status = 'pending' AND kind = 'community' \
-         AND to_target >= $1 AND to_target < $2 ORDER BY id"
+        "{COLUMNS}WHERE t.status = 'pending' AND t.kind = 'community' \
+         AND t.to_target >= $1 AND t.to_target < $2 ORDER BY t.id"
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()

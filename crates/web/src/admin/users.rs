@@ -69,10 +69,13 @@ async fn list_context(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
             must_change: u.must_change_password,
         })
         .collect();
+    // The account counts and latest security events, which heads used to see on their home.
+    let overview = crate::home::overview(st, ctx).await?;
     Ok(context! {
         users => rows,
         roles => role_choices(&ctx.me),
         orgs => org_choices(st, &ctx.me).await?,
+        ..overview
     })
 }
 

@@ -19,7 +19,7 @@ mod handlers;
 pub mod intake;
 mod page;
 mod print;
-mod queue;
+pub(crate) mod queue;
 pub mod rating;
 pub mod refusal;
 pub mod reports;

@@ -14,7 +14,7 @@ use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::case::due_status;
 use quanke_domain::{Permission, Role};
-use quanke_store::cases::{self, Case, Queue, Sort};
+use quanke_store::cases::{self, Case, Filter, Queue, Sort};
 use serde::Deserialize;
 
 /// Cases per page.
@@ -66,7 +66,7 @@ pub async fn page(
     };
     let approvals: Vec<Value> = approvals
         .iter()
-        .map(|a| context! { case_id => a.case_id, to => state_label(&a.to_state), note => &a.note })
+        .map(|a| context! { case_id => a.case_id, number => &a.case_number, to => state_label(&a.to_state), note => &a.note })
         .collect();
     let incoming = cases::pending_transfers_to(&st.db, by.org.as_str()).await?;
     let sort = criteria.sort.code();
@@ -75,14 +75,14 @@ pub async fn page(
         queue => queue.code(), label => queue.label(), rows, approvals, sort,
         sorts => Sort::ALL.iter().map(|s| context! { code => s.code(), label => s.label(), on => s.code() == sort }).collect::<Vec<_>>(),
         next => found.next.map(|c| c.encode()), prev => found.prev.map(|c| c.encode()),
-        incoming => incoming.iter().map(|t| context! { case_id => t.case_id, reason => &t.reason, at => t.requested_at }).collect::<Vec<_>>(),
+        incoming => incoming.iter().map(|t| context! { case_id => t.case_id, number => &t.case_number, reason => &t.reason, at => t.requested_at }).collect::<Vec<_>>(),
     };
     Ok(crate::registry::private(
         ctx.render("cases_queue.html", data)?,
     ))
 }
 
-async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
+pub async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
     let calendar = st.calendar.get(&st.db).await?;
     let lines = search::lines(st, &ctx.me, list, Show::Masked).await?;
     let today = super::deadline::parse_day(&by.today);
@@ -101,4 +101,78 @@ async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<V
             }
         })
         .collect())
+}
+
+/// The days a queue is bounded by, on the working-day calendar in force: today, the last day
+/// that counts as due soon, and yesterday (overdue is due before today).
+pub struct Days {
+    pub(crate) today: String,
+    pub(crate) soon: String,
+    pub(crate) yesterday: String,
+}
+
+impl Days {
+    pub async fn of(st: &Shared, today: &str) -> AppResult<Days> {
+        let calendar = st.calendar.get(&st.db).await?;
+        let soon = super::deadline::parse_day(today)
+            .map(|d| {
+                super::deadline::format_day(calendar.add_working_days(d, search::DUE_SOON_DAYS))
+            })
+            .unwrap_or_else(|| today.to_string());
+        Ok(Days {
+            today: today.to_string(),
+            soon,
+            yesterday: day_before(today),
+        })
+    }
+
+    /// The open cases of `queue` inside `within` (`me`: whose "mine" is), at most `limit`.
+    pub fn filter<'a>(
+        &'a self,
+        within: &'a str,
+        me: Option<i64>,
+        queue: Queue,
+        limit: i64,
+    ) -> Filter<'a> {
+        let mut f = Filter {
+            within,
+            open_only: true,
+            limit,
+            ..Filter::default()
+        };
+        match queue {
+            Queue::Mine => f.assignee = me,
+            Queue::Team => {}
+            Queue::Unassigned => {
+                f.unassigned = true;
+                f.state = Some("accepted");
+            }
+            Queue::DueSoon => {
+                f.due_from = Some(&self.today);
+                f.due_by = Some(&self.soon);
+            }
+            // Due before today: "due_on <= yesterday" in day strings.
+            Queue::Overdue => f.due_by = Some(&self.yesterday),
+        }
+        f
+    }
+
+    /// The open cases due today inside `within`.
+    pub fn due_today<'a>(&'a self, within: &'a str, limit: i64) -> Filter<'a> {
+        Filter {
+            within,
+            open_only: true,
+            due_from: Some(&self.today),
+            due_by: Some(&self.today),
+            limit,
+            ..Filter::default()
+        }
+    }
+}
+
+fn day_before(day: &str) -> String {
+    super::deadline::parse_day(day)
+        .and_then(|d| d.previous_day())
+        .map(super::deadline::format_day)
+        .unwrap_or_default()
 }

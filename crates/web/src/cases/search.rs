@@ -340,8 +340,10 @@ async fn narrow_to_queue(
 ) -> anyhow::Result<()> {
     c.open_only = true;
     c.described.push(format!("队列 {}", queue.label()));
-    let today = clock::today();
-    let day = deadline::parse_day(&today).ok_or_else(|| anyhow::anyhow!("today {today}"))?;
+    // The calendar's bounds come from the one place the queues and the home pages share.
+    let days = super::queue::Days::of(st, &clock::today())
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
     match queue {
         Queue::Mine => c.assignee = Assignee::User(me.user.id),
         Queue::Team => {}
@@ -350,18 +352,10 @@ async fn narrow_to_queue(
             c.state = Some(CaseState::Accepted.code());
         }
         Queue::DueSoon => {
-            let calendar = st.calendar.get(&st.db).await?;
-            c.due_from = Some(today.clone());
-            c.due_by = Some(deadline::format_day(
-                calendar.add_working_days(day, DUE_SOON_DAYS),
-            ));
+            c.due_from = Some(days.today);
+            c.due_by = Some(days.soon);
         }
-        Queue::Overdue => {
-            let yesterday = day
-                .previous_day()
-                .ok_or_else(|| anyhow::anyhow!("{today}"))?;
-            c.due_by = Some(deadline::format_day(yesterday));
-        }
+        Queue::Overdue => c.due_by = Some(days.yesterday),
     }
     Ok(())
 }

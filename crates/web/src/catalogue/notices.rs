@@ -7,7 +7,7 @@ use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use quanke_domain::{Permission, Role};
+use quanke_domain::{OrgPath, Permission, Role};
 use quanke_store::catalogue as store;
 use quanke_store::users;
 use std::collections::HashSet;
@@ -55,8 +55,15 @@ pub async fn acknowledge(
 /// For heads: each changed item in force and the workers of their subtree yet to acknowledge it.
 pub async fn status(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ViewDashboard)?;
+    let rows = acknowledgement_status(&st, &ctx.me.scope.org).await?;
+    ctx.render("catalogue_ack_status.html", context! { rows })
+}
+
+/// Each changed item in force: how many of the workers who handle matters in `within` have
+/// acknowledged it, and who has not (the status page and the head's home).
+pub(crate) async fn acknowledgement_status(st: &Shared, within: &OrgPath) -> AppResult<Vec<Value>> {
     let snap = st.catalogue.get(&st.db).await?;
-    let workers: Vec<users::User> = users::in_subtree(&st.db, &ctx.me.scope.org)
+    let workers: Vec<users::User> = users::in_subtree(&st.db, within)
         .await?
         .into_iter()
         .filter(|u| !u.disabled && handles_matters(u.role))
@@ -74,7 +81,7 @@ pub async fn status(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String
             done => workers.len() - missing.len(), total => workers.len(), missing,
         });
     }
-    ctx.render("catalogue_ack_status.html", context! { rows })
+    Ok(rows)
 }
 
 fn handles_matters(role: Role) -> bool {

@@ -304,3 +304,10 @@ macro_rules! both {
         }
     };
 }
+
+/// Today's date in Beijing ("YYYY-MM-DD"), the day the application counts deadlines from.
+pub fn beijing_today() -> String {
+    let offset = time::UtcOffset::from_hms(8, 0, 0).unwrap();
+    let d = time::OffsetDateTime::now_utc().to_offset(offset).date();
+    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+}

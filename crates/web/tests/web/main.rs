@@ -11,6 +11,8 @@ mod case_search;
 mod catalogue;
 mod catalogue_rows;
 mod desk;
+mod home;
+mod notifications;
 mod office_details;
 mod open311;
 mod open311_requests;

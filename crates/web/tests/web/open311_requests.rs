@@ -23,10 +23,10 @@ const XML: &str = "text/xml; charset=utf-8";
 
 // ---- requests ----
 
-struct Got {
-    status: StatusCode,
+pub(crate) struct Got {
+    pub(crate) status: StatusCode,
     content_type: String,
-    body: String,
+    pub(crate) body: String,
 }
 
 impl Got {
@@ -62,7 +62,12 @@ async fn get(app: &App, path: &str) -> Got {
 }
 
 /// A partner's POST: a form body, no cookie, no CSRF token.
-async fn post(app: &App, path: &str, fields: &[(&str, &str)], headers: &[(&str, &str)]) -> Got {
+pub(crate) async fn post(
+    app: &App,
+    path: &str,
+    fields: &[(&str, &str)],
+    headers: &[(&str, &str)],
+) -> Got {
     let mut req =
         Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     for (k, v) in headers {
@@ -75,7 +80,7 @@ async fn post(app: &App, path: &str, fields: &[(&str, &str)], headers: &[(&str, 
 // ---- data ----
 
 /// The sample item (a required single choice, "who") with an optional multiple choice.
-async fn seed_item(app: &App) {
+pub(crate) async fn seed_item(app: &App) {
     let mut item: ServiceItem = serde_json::from_str(SAMPLE).unwrap();
     item.code = CODE.into();
     item.questions.push(Question {
@@ -105,7 +110,7 @@ async fn seed_item(app: &App) {
     publish(&app.db, &v, 1_700_000_000).await.unwrap();
 }
 
-async fn key(app: &App, name: &str) -> open311_keys::Issued {
+pub(crate) async fn key(app: &App, name: &str) -> open311_keys::Issued {
     open311_keys::issue(&app.db, name, None, 1_700_000_000)
         .await
         .unwrap()
@@ -121,7 +126,7 @@ async fn case_count(app: &App) -> usize {
 }
 
 /// A complete request from a resident of 卖鱼桥社区.
-fn full_request(api_key: &str) -> Vec<(&str, &str)> {
+pub(crate) fn full_request(api_key: &str) -> Vec<(&str, &str)> {
     vec![
         ("api_key", api_key),
         ("service_code", CODE),

@@ -66,7 +66,7 @@ async fn community(app: &App, code: &str) -> orgs::Org {
 }
 
 /// Applies online for MZ-DB01 in 卖鱼桥社区 with one scan; returns the case.
-async fn applied(app: &App, c: &mut Client<'_>, name: &str) -> Case {
+pub(crate) async fn applied(app: &App, c: &mut Client<'_>, name: &str) -> Case {
     let key = step_two(c).await;
     let myq = community(app, "MYQ").await.id.to_string();
     let fields = [

@@ -1,12 +1,12 @@
-//! The home page, one per role: the desk for front-desk workers, the queue for back office,
-//! the grid for grid workers, the dashboard for heads, the system overview for administrators.
+//! Accounts and security at a glance, for the administrators' pages (the street's and the
+//! system administrator's homes, and the accounts page every administrator reaches): staff per
+//! community and per role, disabled accounts, the latest security events. Also the colleague
+//! lists the desk, back-office and grid homes show.
 
 use crate::audit::action_label;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
-use axum::extract::State;
-use axum::response::Html;
 use minijinja::{Value, context};
 use quanke_domain::{OrgKind, OrgPath, Role};
 use quanke_store::users::User;
@@ -34,43 +34,26 @@ fn colleagues(list: &[User]) -> Vec<Colleague> {
         .collect()
 }
 
-pub async fn show(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {
-    let role = ctx.me.user.role;
-    let (template, data) = match role {
-        Role::FrontDesk => ("home_desk.html", team(&st, &ctx).await?),
-        Role::BackOffice => ("home_queue.html", team(&st, &ctx).await?),
-        Role::GridWorker => ("home_grid.html", grid(&st, &ctx).await?),
-        Role::CommunityHead | Role::StreetAdmin => ("home_head.html", overview(&st, &ctx).await?),
-        Role::SystemAdmin => ("home_admin.html", overview(&st, &ctx).await?),
-    };
-    let notices = crate::catalogue::notices::pending_count(&st, &ctx).await?;
-    ctx.render(template, context! { notices, ..data })
+/// Who works in `org`'s subtree (the colleagues a desk or back-office home lists).
+pub(super) async fn staff(st: &Shared, org: &OrgPath) -> AppResult<Vec<Value>> {
+    let list = users::in_subtree(&st.db, org).await?;
+    Ok(colleagues(&list)
+        .iter()
+        .map(Value::from_serialize)
+        .collect())
 }
 
-/// The community a desk or back-office worker belongs to, and who works there.
-async fn team(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let community = orgs::get(&st.db, ctx.me.user.org_id).await?;
-    let staff = users::in_subtree(&st.db, &community.path).await?;
-    Ok(context! { community => community.name, staff => colleagues(&staff) })
-}
-
-/// The grid worker's grid, its community and the community's other grid workers.
-async fn grid(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let grid = orgs::get(&st.db, ctx.me.user.org_id).await?;
-    let community = match grid.parent_id {
-        Some(id) => orgs::get(&st.db, id).await?,
-        None => grid.clone(),
-    };
-    let staff = users::in_subtree(&st.db, &community.path).await?;
-    let grid_workers: Vec<User> = staff
+/// The grid workers of a community.
+pub(super) async fn grid_workers(st: &Shared, community: &OrgPath) -> AppResult<Vec<Value>> {
+    let list: Vec<User> = users::in_subtree(&st.db, community)
+        .await?
         .into_iter()
         .filter(|u| u.role == Role::GridWorker)
         .collect();
-    Ok(context! {
-        grid => context! { name => grid.name, code => grid.code },
-        community => community.name,
-        staff => colleagues(&grid_workers),
-    })
+    Ok(colleagues(&list)
+        .iter()
+        .map(Value::from_serialize)
+        .collect())
 }
 
 #[derive(Serialize)]
@@ -90,7 +73,7 @@ struct RecentEvent {
 }
 
 /// Counts and recent security events across the user's subtree.
-async fn overview(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
+pub(crate) async fn overview(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let root = &ctx.me.scope.org;
     let nodes = orgs::subtree(&st.db, root).await?;
     let staff = users::in_subtree(&st.db, root).await?;

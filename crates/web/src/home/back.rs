@@ -1,0 +1,29 @@
+//! The back office's home: each queue with its count, and the community's cases due today.
+
+use super::{SHOWN, accounts, listed};
+use crate::cases::Worker;
+use crate::cases::queue::Days;
+use crate::error::AppResult;
+use crate::page::Ctx;
+use crate::server::Shared;
+use minijinja::{Value, context};
+use quanke_store::cases::{self, Queue, Sort};
+use quanke_store::orgs;
+
+pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
+    let by = Worker::of(&ctx.me);
+    let community = orgs::get(&st.db, ctx.me.user.org_id).await?;
+    let days = Days::of(st, &by.today).await?;
+    let within = by.org.as_str();
+    let mut queues = Vec::new();
+    for q in Queue::ALL {
+        let n = cases::count(&st.db, &days.filter(within, by.id, q, 0)).await?;
+        queues.push(context! { code => q.code(), label => q.label(), n });
+    }
+    Ok(context! {
+        community => community.name,
+        queues,
+        due_today => listed(st, ctx, &by, &days.due_today(within, SHOWN * 2), Sort::Due).await?,
+        staff => accounts::staff(st, &community.path).await?,
+    })
+}

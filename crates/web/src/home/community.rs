@@ -1,0 +1,95 @@
+//! The community head's home (the work of their community: approvals, overdue and due-soon
+//! cases, today's intake by channel, unassigned cases, policy changes not yet acknowledged,
+//! the week's ratings) and the street administrator's, which rolls the same figures up per
+//! community beside the accounts overview.
+
+use super::{SHOWN, listed};
+use crate::cases::Worker;
+use crate::cases::intake::channel_label;
+use crate::cases::queue::Days;
+use crate::cases::view::state_label;
+use crate::catalogue::notices;
+use crate::clock;
+use crate::error::AppResult;
+use crate::page::Ctx;
+use crate::server::Shared;
+use minijinja::{Value, context};
+use quanke_domain::OrgKind;
+use quanke_store::case_reports::{self, RatingRow};
+use quanke_store::cases::{self, Approval, Queue, Sort};
+use quanke_store::orgs;
+
+pub(super) async fn head(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
+    let by = Worker::of(&ctx.me);
+    let within = by.org.as_str();
+    let days = Days::of(st, &by.today).await?;
+    let approvals = cases::pending_approvals(&st.db, within).await?;
+    let policy: Vec<Value> = notices::acknowledgement_status(st, &by.org)
+        .await?
+        .into_iter()
+        .filter(|row| row.get_attr("missing").is_ok_and(|m| m.len() != Some(0)))
+        .collect();
+    let intake = intake_today(st, within, by.now).await?;
+    Ok(context! {
+        approvals_total => approvals.len(),
+        approvals => approvals.iter().take(SHOWN as usize).map(approval).collect::<Vec<_>>(),
+        overdue => listed(st, ctx, &by, &days.filter(within, by.id, Queue::Overdue, SHOWN), Sort::Due).await?,
+        due_soon => listed(st, ctx, &by, &days.filter(within, by.id, Queue::DueSoon, SHOWN), Sort::Due).await?,
+        unassigned => listed(st, ctx, &by, &days.filter(within, by.id, Queue::Unassigned, SHOWN), Sort::Due).await?,
+        intake,
+        policy,
+        ratings => ratings(&week_ratings(st, within, by.now).await?),
+    })
+}
+
+fn approval(a: &Approval) -> Value {
+    context! {
+        case_id => a.case_id, number => &a.case_number, to => state_label(&a.to_state),
+        note => &a.note, at => a.requested_at,
+    }
+}
+
+/// Today's intake inside `within`: per channel (with its label) and in all.
+async fn intake_today(st: &Shared, within: &str, now: i64) -> AppResult<Value> {
+    let counted = cases::intake_by_channel(&st.db, within, clock::start_of_day(now)).await?;
+    let total: i64 = counted.iter().map(|(_, n)| n).sum();
+    let channels: Vec<Value> = counted
+        .iter()
+        .map(|(code, n)| context! { label => channel_label(code), n })
+        .collect();
+    Ok(context! { channels, total })
+}
+
+async fn week_ratings(st: &Shared, within: &str, now: i64) -> AppResult<RatingRow> {
+    let since = clock::start_of_week(now);
+    Ok(case_reports::ratings_since(&st.db, within, since).await?)
+}
+
+fn ratings(r: &RatingRow) -> Value {
+    let average = (r.count > 0).then(|| format!("{:.1}", r.average()));
+    context! { count => r.count, bad => r.bad, average }
+}
+
+/// The street's home: per community the head's figures as counts, then the accounts overview.
+pub(super) async fn street(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
+    let by = Worker::of(&ctx.me);
+    let days = Days::of(st, &by.today).await?;
+    let mut rows = Vec::new();
+    for c in orgs::subtree(&st.db, &by.org).await? {
+        if c.kind != OrgKind::Community {
+            continue;
+        }
+        let within = c.path.as_str();
+        rows.push(context! {
+            name => c.name, code => c.code,
+            approvals => cases::pending_approvals(&st.db, within).await?.len(),
+            overdue => cases::count(&st.db, &days.filter(within, None, Queue::Overdue, 0)).await?,
+            due_soon => cases::count(&st.db, &days.filter(within, None, Queue::DueSoon, 0)).await?,
+            unassigned => cases::count(&st.db, &days.filter(within, None, Queue::Unassigned, 0)).await?,
+            intake => intake_today(st, within, by.now).await?,
+            ratings => ratings(&week_ratings(st, within, by.now).await?),
+        });
+    }
+    let overview = super::overview(st, ctx).await?;
+    Ok(context! { work => rows, ..overview })
+}

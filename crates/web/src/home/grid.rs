@@ -1,0 +1,48 @@
+//! The grid worker's home: their grid's residents by tag of care (each count opens the
+//! registry search) and their open tasks (cases given to them, deliveries included).
+
+use super::{SHOWN, accounts, listed};
+use crate::cases::Worker;
+use crate::error::AppResult;
+use crate::page::Ctx;
+use crate::server::Shared;
+use minijinja::{Value, context};
+use quanke_domain::registry::CareTag;
+use quanke_store::cases::{Filter, Sort};
+use quanke_store::orgs;
+use quanke_store::registry::export;
+
+pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
+    let by = Worker::of(&ctx.me);
+    let grid = orgs::get(&st.db, ctx.me.user.org_id).await?;
+    let community = match grid.parent_id {
+        Some(id) => orgs::get(&st.db, id).await?,
+        None => grid.clone(),
+    };
+    let counted = export::tag_counts(&st.db, &grid.path).await?;
+    let tags: Vec<Value> = CareTag::ALL
+        .iter()
+        .map(|t| {
+            let n = counted
+                .iter()
+                .find(|(code, _)| code == t.code())
+                .map_or(0, |(_, n)| *n);
+            context! { label => t.label(), n }
+        })
+        .collect();
+    // Cases belong to communities: the worker's tasks are their community's cases given to them.
+    let tasks = Filter {
+        within: community.path.as_str(),
+        assignee: by.id,
+        open_only: true,
+        limit: SHOWN * 2,
+        ..Filter::default()
+    };
+    Ok(context! {
+        grid => context! { name => grid.name, code => grid.code },
+        community => community.name,
+        tags,
+        tasks => listed(st, ctx, &by, &tasks, Sort::Due).await?,
+        staff => accounts::grid_workers(st, &community.path).await?,
+    })
+}

@@ -65,6 +65,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "trust",
         include_str!("../migrations/sqlite/0006_trust.sql"),
     ),
+    (
+        7,
+        "case results",
+        include_str!("../migrations/sqlite/0007_case_results.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -96,6 +101,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "trust",
         include_str!("../migrations/postgres/0006_trust.sql"),
+    ),
+    (
+        7,
+        "case results",
+        include_str!("../migrations/postgres/0007_case_results.sql"),
     ),
 ];
 

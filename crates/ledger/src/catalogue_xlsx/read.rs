@@ -201,6 +201,8 @@ fn read_item(r: &mut RowReader, code: Option<String>) -> Option<ServiceItem> {
         synonyms,
         questions: Vec::new(),
         policies,
+        // The workbook has no column for it yet: items read from a workbook complete as 一般.
+        result_kind: Default::default(),
     })
 }
 

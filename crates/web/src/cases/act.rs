@@ -7,12 +7,13 @@
 use super::checklist::{self, MaterialStatus};
 use super::deadline;
 use super::guards::Standing;
+use super::outcome;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
 use crate::server::Shared;
 use quanke_domain::Role;
-use quanke_domain::case::{Lifecycle, State, Transition};
+use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State, Transition};
 use quanke_store::cases::{self, Case, Move};
 use std::collections::HashMap;
 
@@ -25,13 +26,18 @@ pub enum Acted {
 }
 
 /// An action as asked: the action code, the note, the materials now brought or found missing,
-/// and whether the resident came in for it (a visit, for 最多跑一次).
+/// whether the resident came in for it (a visit, for 最多跑一次), and for a completion the
+/// decision (办结结果).
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     pub action: String,
     pub note: String,
     pub statuses: HashMap<String, MaterialStatus>,
     pub visit: Option<String>,
+    pub result: Option<DecisionInput>,
+    /// The head's remarks when the step is taken on their approval: on the timeline, never on
+    /// the document handed to the resident.
+    pub approved: Option<String>,
 }
 
 /// Loads a case the worker may see.
@@ -78,21 +84,31 @@ pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseR
 }
 
 /// A transition whose requirements hold: the checklist it leaves (when the step records
-/// materials) and the case's timeline so far.
+/// materials), the case's timeline so far and, for a completion, its decision.
 struct Checked {
     list: Option<Vec<checklist::Entry>>,
     events: Vec<cases::Event>,
+    decision: Option<Decision>,
 }
 
 /// Weighs the transition's guards (the lifecycle table's `requires`) against the case as the
-/// action would leave it: the same check the desk's intake makes.
+/// action would leave it: the same check the desk's intake makes. A completion must also
+/// carry a decision the item's kind of result accepts.
 async fn checked(st: &Shared, case: &Case, t: &Transition, req: &Request) -> CaseResult<Checked> {
     let list = updated_checklist(case, t, req);
     let stored = checklist::from_json(&case.checklist);
     let events = cases::events(&st.db, case.id).await?;
     let standing = Standing::of(st, case, &events).await?;
     standing.check(t, list.as_deref().unwrap_or(&stored), &req.note)?;
-    Ok(Checked { list, events })
+    let decision = match t.to() {
+        State::Completed => Some(outcome::decide(&standing.item, req.result.as_ref())?),
+        _ => None,
+    };
+    Ok(Checked {
+        list,
+        events,
+        decision,
+    })
 }
 
 /// The transition of `action` from `from`, or a refusal naming what may be done instead.
@@ -131,17 +147,34 @@ async fn apply(
     let started = case.accepted_on.clone().unwrap_or_else(|| by.today.clone());
     let due = deadline::due_on(&calendar, &started, case.promised_days, to, &history);
     let checklist_json = checked.list.as_ref().map(|l| checklist::to_json(l));
+    let note = match req.approved.as_deref().map(str::trim) {
+        None => req.note.trim().to_string(),
+        Some("") => format!("{}（经社区负责人审批同意）", req.note.trim()),
+        Some(answer) => format!("{}（经社区负责人审批同意：{answer}）", req.note.trim()),
+    };
     let m = Move {
         from: from.code(),
         to: to.code(),
         action: t.action_code(),
-        note: req.note.trim(),
+        note: &note,
         due_on: due.as_deref(),
         accepted_on: None,
         checklist: checklist_json.as_deref(),
     };
-    let document = super::documents::for_move(st, case, &checked.events, &m).await?;
-    cases::transition_issuing(&st.db, case.id, &m, document.as_ref(), &by.actor()).await?;
+    let decision = checked.decision.as_ref();
+    let document =
+        super::documents::for_move(st, case, &checked.events, &m, req.note.trim(), decision)
+            .await?;
+    let result = decision.map(outcome::record);
+    cases::transition_issuing(
+        &st.db,
+        case.id,
+        &m,
+        document.as_ref(),
+        result.as_ref(),
+        &by.actor(),
+    )
+    .await?;
     if let Some(purpose) = &req.visit {
         cases::record_visit(&st.db, case.id, purpose, &by.actor()).await?;
     }
@@ -226,18 +259,10 @@ pub async fn decide(
     }
     let from = state_of(&case)?;
     let t = find(super::lifecycle(), from, &approval.action)?;
-    let note = if answer.trim().is_empty() {
-        format!("{}（经社区负责人审批同意）", approval.note)
-    } else {
-        format!(
-            "{}（经社区负责人审批同意：{}）",
-            approval.note,
-            answer.trim()
-        )
-    };
     let req = Request {
         action: approval.action.clone(),
-        note,
+        note: approval.note.clone(),
+        approved: Some(answer.to_string()),
         ..Request::default()
     };
     // Weighed again as the case is now, before the approval is recorded: approving does not

@@ -3,7 +3,7 @@
 //! questions, which carry many attributes, are edited as their canonical JSON.
 
 use quanke_domain::catalogue::{
-    BusinessKind, Faq, ItemType, KindConditions, Level, Mode, ServiceItem,
+    BusinessKind, Faq, ItemType, KindConditions, Level, Mode, ResultKind, ServiceItem,
 };
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,9 @@ pub struct ItemForm {
     pub synonyms: String,
     pub questions: String,
     pub policies: String,
+    /// general, benefit or certificate; a form without it (older pages) means general.
+    #[serde(default)]
+    pub result_kind: String,
     pub effective_from: String,
     pub change_note: String,
 }
@@ -179,6 +182,16 @@ impl ItemForm {
         let item_type: Option<ItemType> = from_code("item_type", &self.item_type, &mut p);
         let level: Option<Level> = from_code("level", &self.level, &mut p);
         let mode: Option<Mode> = from_code("mode", &self.mode, &mut p);
+        let result_kind = match self.result_kind.trim() {
+            "" => ResultKind::General,
+            code => ResultKind::parse(code).unwrap_or_else(|| {
+                p.push(FormProblem {
+                    field: "result_kind",
+                    message: format!("办结结果类型“{code}”应为一般、待遇或证照"),
+                });
+                ResultKind::General
+            }),
+        };
         let statutory_days = number("statutory_days", &self.statutory_days, &mut p);
         let promised_days = number("promised_days", &self.promised_days, &mut p);
         let visits = number("visits", &self.visits, &mut p);
@@ -239,6 +252,7 @@ impl ItemForm {
             synonyms: words(&self.synonyms),
             questions,
             policies: lines(&self.policies),
+            result_kind,
         })
     }
 
@@ -281,6 +295,7 @@ impl ItemForm {
             synonyms: item.synonyms.join("，"),
             questions: pretty(&item.questions),
             policies: item.policies.join("\n"),
+            result_kind: item.result_kind.code().into(),
             effective_from: effective_from.into(),
             change_note: change_note.into(),
         }

@@ -99,8 +99,8 @@ impl ResultKind {
     pub fn label(self) -> &'static str {
         match self {
             ResultKind::General => "一般",
-            ResultKind::Benefit => "待遇（金额、起始月份）",
-            ResultKind::Certificate => "证照（证照编号）",
+            ResultKind::Benefit => "待遇",
+            ResultKind::Certificate => "证照",
         }
     }
 

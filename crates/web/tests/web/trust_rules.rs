@@ -285,7 +285,8 @@ async fn handler_and_street_decision_come_first(app: &App) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{got}");
-    let (s, got) = api(app, &back, &path, &json!({ "action": "complete" })).await;
+    let done = json!({ "action": "complete", "result": { "verdict": "granted" } });
+    let (s, got) = api(app, &back, &path, &done).await;
     assert_eq!(s, StatusCode::OK, "{got}");
     assert_eq!(got["case"]["state"], "completed");
 }

@@ -76,7 +76,7 @@ pub(crate) async fn post(
     call(c, auth, "POST", path, Some(&body.to_string()), &extra).await
 }
 
-async fn get(c: &mut Client<'_>, auth: Auth<'_>, path: &str) -> Got {
+pub(crate) async fn get(c: &mut Client<'_>, auth: Auth<'_>, path: &str) -> Got {
     call(c, auth, "GET", path, None, &[]).await
 }
 

@@ -14,6 +14,7 @@ mod open311_requests;
 mod ops;
 mod portal_cases;
 mod registry;
+mod results;
 mod trust_auth;
 mod trust_documents;
 mod trust_intake;

@@ -304,6 +304,24 @@ mod tests {
         assert_eq!(c.database(), "sqlite:data/quanke.db");
     }
 
+    /// The bodies named in a refusal's remedies: the demo district's by default, the file's
+    /// or the environment's when set, never empty.
+    #[test]
+    fn remedies_name_the_configured_bodies() {
+        let web = load("", &[]).unwrap().web();
+        assert_eq!(web.remedies.review_body, "杭州市拱墅区人民政府");
+        assert_eq!(web.remedies.court, "杭州市拱墅区人民法院");
+        let c = load(
+            "remedy_review_body = \"西湖区人民政府\"\n",
+            &[("QUANKE_REMEDY_COURT", "杭州市西湖区人民法院")],
+        )
+        .unwrap();
+        assert_eq!(c.web().remedies.review_body, "西湖区人民政府");
+        assert_eq!(c.web().remedies.court, "杭州市西湖区人民法院");
+        let e = load("remedy_court = \" \"\n", &[]).unwrap_err();
+        assert_eq!(e.setting, "remedy_court");
+    }
+
     #[test]
     fn unknown_key_is_named() {
         let e = load("adr = \"x\"\n", &[]).unwrap_err();

@@ -82,7 +82,8 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_filter("datetime", |ts: i64| crate::clock::format(ts));
     env.add_filter("zh", |code: String| crate::catalogue::labels::zh(&code));
     env.add_filter("cn_date", |day: Option<String>| {
-        day.map(|d| crate::clock::chinese_date(&d)).unwrap_or_default()
+        day.map(|d| crate::clock::chinese_date(&d))
+            .unwrap_or_default()
     });
     env
 });

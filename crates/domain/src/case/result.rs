@@ -88,7 +88,10 @@ impl Decision {
     /// Reads the input for an item whose results are of `kind`, naming every problem at once.
     /// A refusal needs its reason; a granted benefit its amount and start month; a granted
     /// certificate its number. Fields the verdict does not use are not recorded.
-    pub fn parse(kind: ResultKind, input: &DecisionInput) -> Result<Decision, Vec<DecisionProblem>> {
+    pub fn parse(
+        kind: ResultKind,
+        input: &DecisionInput,
+    ) -> Result<Decision, Vec<DecisionProblem>> {
         let mut problems = Vec::new();
         if let Err(e) = limits::NOTE.named("办结说明").check(&input.note) {
             problems.push(problem("too_long", e.to_string()));
@@ -189,8 +192,7 @@ fn parse_amount(text: &str) -> Result<i64, DecisionProblem> {
     }
     let (whole, cents) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
     let digits = |s: &str| s.chars().all(|c| c.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(cents) || cents.len() > 2 || whole.len() > 12
-    {
+    if whole.is_empty() || !digits(whole) || !digits(cents) || cents.len() > 2 || whole.len() > 12 {
         return Err(bad_amount(&format!("“{}”不是金额", text.trim())));
     }
     let whole: i64 = whole.parse().map_err(|_| bad_amount("无法识别"))?;
@@ -236,7 +238,10 @@ fn parse_month(text: &str) -> Result<String, DecisionProblem> {
 fn parse_certificate(text: &str) -> Result<String, DecisionProblem> {
     let n = text.trim();
     if n.is_empty() {
-        return Err(problem("missing_certificate_no", "准予的，须填写出具的证照编号"));
+        return Err(problem(
+            "missing_certificate_no",
+            "准予的，须填写出具的证照编号",
+        ));
     }
     CERTIFICATE_NO
         .check(n)

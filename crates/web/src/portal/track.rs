@@ -261,8 +261,8 @@ async fn show(
     };
     let result = crate::cases::outcome::of_case(&st.db, case.id).await?;
     // A refusal, at intake or at the end, tells the resident where to challenge it.
-    let refused = state == Some(CaseState::Rejected)
-        || result.as_ref().is_some_and(|r| r.refused());
+    let refused =
+        state == Some(CaseState::Rejected) || result.as_ref().is_some_and(|r| r.refused());
     let rated = case_reports::rating(&st.db, case.id).await?;
     let can_rate = rating::ratable(case) && rated.is_none();
     let scores: Vec<Value> = SCORE_LABELS

@@ -22,7 +22,14 @@ async fn started(app: &App, c: &mut Client<'_>) -> (String, i64) {
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.json);
     let number = made.json["case"]["number"].as_str().unwrap().to_string();
     let path = format!("/api/v1/cases/{number}/transitions");
-    let r = post(c, Auth::Token(&back), &path, &json!({"action": "start"}), None).await;
+    let r = post(
+        c,
+        Auth::Token(&back),
+        &path,
+        &json!({"action": "start"}),
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     let id = cases::by_number(&app.db, &number).await.unwrap().id;
     (number, id)
@@ -54,7 +61,14 @@ async fn a_completion_needs_a_valid_result(app: &App) {
     let back = token_for(app, "houtai").await;
     let path = format!("/api/v1/cases/{number}/transitions");
     // No decision at all.
-    let r = post(&mut c, Auth::Token(&back), &path, &json!({"action": "complete"}), None).await;
+    let r = post(
+        &mut c,
+        Auth::Token(&back),
+        &path,
+        &json!({"action": "complete"}),
+        None,
+    )
+    .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
     assert_eq!(code(&r), "result_required");
     // A benefit granted without amount and month: both named at once.
@@ -73,11 +87,19 @@ async fn a_completion_needs_a_valid_result(app: &App) {
     let r = complete(app, &mut c, &number, bad).await;
     assert_eq!(code(&r), "bad_amount");
     let message = r.json["error"]["message"].as_str().unwrap();
-    assert!(message.contains("待遇金额") && message.contains("两位小数"), "{message}");
+    assert!(
+        message.contains("待遇金额") && message.contains("两位小数"),
+        "{message}"
+    );
     let bad = json!({"verdict": "granted", "amount": "200", "start_month": "2026-13"});
     let r = complete(app, &mut c, &number, bad).await;
     assert_eq!(code(&r), "bad_month");
-    assert!(r.json["error"]["message"].as_str().unwrap().contains("2026-12"));
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("2026-12")
+    );
     // 不予 without a reason; an unknown verdict; an unknown field.
     let r = complete(app, &mut c, &number, json!({"verdict": "refused"})).await;
     assert_eq!(code(&r), "missing_reason");
@@ -91,7 +113,11 @@ async fn a_completion_needs_a_valid_result(app: &App) {
     let r = page
         .act(
             id,
-            &[("action", "complete"), ("result", "granted"), ("result_amount", "abc")],
+            &[
+                ("action", "complete"),
+                ("result", "granted"),
+                ("result_amount", "abc"),
+            ],
         )
         .await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -100,7 +126,11 @@ async fn a_completion_needs_a_valid_result(app: &App) {
     untouched(app, id).await;
     // The page offers the fields the item asks for.
     let shown = page.get(&format!("/cases/{id}")).await;
-    assert!(shown.body.contains("name=\"result_amount\""), "{}", shown.body);
+    assert!(
+        shown.body.contains("name=\"result_amount\""),
+        "{}",
+        shown.body
+    );
     assert!(shown.body.contains("name=\"result_month\""));
     assert!(!shown.body.contains("name=\"result_certificate\""));
 }
@@ -122,13 +152,21 @@ async fn the_result_shows_everywhere_and_reprints_as_issued(app: &App) {
     assert_eq!(result["start_month"], "2026-01");
     assert_eq!(result["decided_by"], "王建国");
     let desk = token_for(app, "qiantai").await;
-    let got = crate::api_cases::get(&mut c, Auth::Token(&desk), &format!("/api/v1/cases/{number}")).await;
+    let got = crate::api_cases::get(
+        &mut c,
+        Auth::Token(&desk),
+        &format!("/api/v1/cases/{number}"),
+    )
+    .await;
     assert_eq!(got.json["result"]["amount_fen"], 120_050, "{}", got.json);
     // The case page, in yuan.
     let mut page = app.login("houtai").await;
     let shown = page.get(&format!("/cases/{id}")).await;
     let section = between(&shown.body, "id=\"case-result\"", "</section>").expect("result");
-    assert!(section.contains("准予") && section.contains("1200.50 元"), "{section}");
+    assert!(
+        section.contains("准予") && section.contains("1200.50 元"),
+        "{section}"
+    );
     assert!(section.contains("2026年1月"), "{section}");
     // The 办结通知书, kept and reprinted exactly.
     let docs = cases::documents(&app.db, id).await.unwrap();
@@ -136,28 +174,54 @@ async fn the_result_shows_everywhere_and_reprints_as_issued(app: &App) {
     assert_eq!(kinds, ["receipt", "completion"]);
     let printed = page.get(&format!("/cases/{id}/print/completion")).await;
     assert_eq!(printed.status, StatusCode::OK);
-    for part in ["办结通知书", "准予", "1200.50 元", "2026年1月", "按月发放至社保卡"] {
+    for part in [
+        "办结通知书",
+        "准予",
+        "1200.50 元",
+        "2026年1月",
+        "按月发放至社保卡",
+    ] {
         assert!(printed.body.contains(part), "{part}: {}", printed.body);
     }
-    assert!(!printed.body.contains("remedies"), "a grant names no remedies");
+    assert!(
+        !printed.body.contains("remedies"),
+        "a grant names no remedies"
+    );
     let again = page
         .get(&format!("/cases/{id}/documents/{}", docs[1].id))
         .await;
-    let body = |r: &Resp| between(&r.body, "id=\"print-title\"", "</body>").unwrap().to_string();
-    assert_eq!(body(&again), body(&printed), "the reprint shows what was issued");
+    let body = |r: &Resp| {
+        between(&r.body, "id=\"print-title\"", "</body>")
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(
+        body(&again),
+        body(&printed),
+        "the reprint shows what was issued"
+    );
     assert!(again.body.contains("副本（重印）"));
     // The resident's tracking page.
     let mut resident = app.client();
     let form = resident.get("/portal/track").await;
     assert_eq!(form.status, StatusCode::OK);
     let tracked = resident
-        .post("/portal/track", &[("number", &number), ("phone", "13812345678")])
+        .post(
+            "/portal/track",
+            &[("number", &number), ("phone", "13812345678")],
+        )
         .await;
     let section = between(&tracked.body, "id=\"case-result\"", "</section>").expect("result");
-    assert!(section.contains("准予") && section.contains("1200.50 元"), "{section}");
+    assert!(
+        section.contains("准予") && section.contains("1200.50 元"),
+        "{section}"
+    );
     assert!(!tracked.body.contains("行政复议"));
 }
-both!(result_shows_everywhere, the_result_shows_everywhere_and_reprints_as_issued);
+both!(
+    result_shows_everywhere,
+    the_result_shows_everywhere_and_reprints_as_issued
+);
 
 async fn a_refusal_at_the_end_names_reason_and_remedies(app: &App) {
     let mut c = app.client();
@@ -181,12 +245,22 @@ async fn a_refusal_at_the_end_names_reason_and_remedies(app: &App) {
     let mut resident = app.client();
     resident.get("/portal/track").await;
     let tracked = resident
-        .post("/portal/track", &[("number", &number), ("phone", "13812345678")])
+        .post(
+            "/portal/track",
+            &[("number", &number), ("phone", "13812345678")],
+        )
         .await;
-    assert!(tracked.body.contains("经核实申请人未满 80 周岁"), "{}", tracked.body);
+    assert!(
+        tracked.body.contains("经核实申请人未满 80 周岁"),
+        "{}",
+        tracked.body
+    );
     assert!(tracked.body.contains("杭州市拱墅区人民法院提起行政诉讼"));
 }
-both!(refused_completion, a_refusal_at_the_end_names_reason_and_remedies);
+both!(
+    refused_completion,
+    a_refusal_at_the_end_names_reason_and_remedies
+);
 
 /// The review body and the court come from the configuration.
 fn configured() -> quanke_web::WebSettings {
@@ -207,7 +281,7 @@ async fn a_refusal_notice_keeps_approval_remarks_inside(app: &App) {
     let mut desk = app.login("qiantai").await;
     let mut form = intake(&rid, "res-1", &[], "reject");
     form.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
-    let id = (&desk.post("/desk/cases", &form).await).case_id();
+    let id = desk.post("/desk/cases", &form).await.case_id();
     let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
     let mut head = app.login("shequ").await;
     let r = head
@@ -287,7 +361,11 @@ async fn on_the_spot_records_the_certificate(app: &App) {
     let kept = cases::outcome(&app.db, id).await.unwrap().expect("result");
     assert_eq!(kept.certificate_no.as_deref(), Some("拱民优 2026-0815"));
     let printed = desk.get(&format!("/cases/{id}/print/completion")).await;
-    assert!(printed.body.contains("拱民优 2026-0815"), "{}", printed.body);
+    assert!(
+        printed.body.contains("拱民优 2026-0815"),
+        "{}",
+        printed.body
+    );
 }
 both!(on_the_spot_certificate, on_the_spot_records_the_certificate);
 
@@ -302,7 +380,10 @@ async fn results_stay_in_scope(app: &App) {
     assert_eq!(r.status, StatusCode::NOT_FOUND, "{}", r.json);
     untouched(app, id).await;
     let granted = json!({"verdict": "granted", "amount": "200", "start_month": "2026-12"});
-    assert_eq!(complete(app, &mut c, &number, granted).await.status, StatusCode::OK);
+    assert_eq!(
+        complete(app, &mut c, &number, granted).await.status,
+        StatusCode::OK
+    );
     let mut outsider = app.login("sdn_desk").await;
     let r = outsider.get(&format!("/cases/{id}/print/completion")).await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);

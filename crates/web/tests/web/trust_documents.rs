@@ -73,7 +73,11 @@ async fn a_reprint_shows_what_was_issued(app: &App) {
     let receipt = desk.get(&links[1]).await;
     assert!(receipt.body.contains("受理回执") && receipt.body.contains("已受理"));
     let due = cases::get(&app.db, id).await.unwrap().due_on.unwrap();
-    assert!(receipt.body.contains(&document_date(&due)), "{}", receipt.body);
+    assert!(
+        receipt.body.contains(&document_date(&due)),
+        "{}",
+        receipt.body
+    );
 
     // The back office asks for more: a new notice, the first one unchanged.
     let mut back = app.client();
@@ -113,7 +117,7 @@ async fn refusals_are_kept_and_documents_stay_in_scope(app: &App) {
     desk.login_ok("qiantai").await;
     let mut form = intake(&rid, "doc-2", &[], "reject");
     form.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
-    let id = (&desk.post("/desk/cases", &form).await).case_id();
+    let id = desk.post("/desk/cases", &form).await.case_id();
     assert!(cases::documents(&app.db, id).await.unwrap().is_empty());
     let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
     let mut head = app.client();

@@ -1,8 +1,8 @@
 //! Issuing the documents a resident takes home (受理回执, 一次性告知书, 不予受理告知书,
-//! 办结通知书). Which
-//! change hands out which is the domain's rule (`Document::issued_by`); here the content is
-//! fixed at that change, from the case as it is then, and written with the change (by
-//! `intake::open` and `act::apply`, the only two places a case changes state). The printouts
+//! 办结通知书). Which change hands out which is the domain's rule (`Document::issued_by`); here
+//! the content is fixed at that change, from the case as it is then (with the decision of a
+//! completion and, for a refusal, the remedies as configured then), and written with the change
+//! (by `intake::open` and `act::apply`, the only two places a case changes state). The printouts
 //! render what was kept, so a reprint shows what the resident was given.
 
 use super::checklist::{self, Entry, MaterialStatus};

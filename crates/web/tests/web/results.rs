@@ -408,3 +408,37 @@ async fn the_api_documents_the_result(app: &App) {
     assert!(transition.contains("ResultIn"), "{transition}");
 }
 both!(api_documents_result, the_api_documents_the_result);
+
+/// The API's 即办 opens a case completed at once: its decision is required with it.
+async fn the_api_completes_on_the_spot_with_a_result(app: &App) {
+    let mut c = app.client();
+    let desk = token_for(app, "qiantai").await;
+    let mut body = json!({
+        "item_code": "MZ-LNYD",
+        "answers": { "form": ["paper"], "local": ["yes"], "who": ["self"] },
+        "applicant_id_number": "330105196001010026",
+        "applicant_name": "王秀英",
+        "applicant_phone": "13812345678",
+        "outcome": "on_the_spot",
+    });
+    let r = post(&mut c, Auth::Token(&desk), "/api/v1/cases", &body, None).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    assert_eq!(code(&r), "result_required");
+    body["result"] = json!({ "verdict": "granted", "certificate_no": "拱民优 2026-0001" });
+    let r = post(&mut c, Auth::Token(&desk), "/api/v1/cases", &body, None).await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    assert_eq!(r.json["case"]["state"], "completed");
+    let number = r.json["case"]["number"].as_str().unwrap();
+    let got = crate::api_cases::get(
+        &mut c,
+        Auth::Token(&desk),
+        &format!("/api/v1/cases/{number}"),
+    )
+    .await;
+    assert_eq!(
+        got.json["result"]["certificate_no"], "拱民优 2026-0001",
+        "{}",
+        got.json
+    );
+}
+both!(api_on_the_spot, the_api_completes_on_the_spot_with_a_result);

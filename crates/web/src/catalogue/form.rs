@@ -323,6 +323,19 @@ mod tests {
         assert_eq!(form.to_item().ok(), Some(item));
     }
 
+    /// The editor keeps what completing a case records (办结结果类型), and names a bad one.
+    #[test]
+    fn the_result_kind_survives_the_form() {
+        let mut item = sample();
+        item.result_kind = ResultKind::Benefit;
+        let mut form = ItemForm::from_item(&item, "2026-01-01", "x");
+        assert_eq!(form.result_kind, "benefit");
+        assert_eq!(form.to_item().ok(), Some(item));
+        form.result_kind = "money".into();
+        let problems = form.to_item().unwrap_err();
+        assert_eq!(problems[0].field, "result_kind");
+    }
+
     #[test]
     fn unreadable_fields_are_all_named() {
         let mut form = ItemForm::from_item(&sample(), "2026-01-01", "x");

@@ -415,7 +415,6 @@ pub async fn transition(
             .collect(),
         visit: req.visit,
         result: req.result.map(Into::into),
-        approved: None,
     };
     let acted = act::act(&st, &worker, case.id, &request).await?;
     let now = cases::get(&st.db, case.id).await?;

@@ -35,9 +35,6 @@ pub struct Request {
     pub statuses: HashMap<String, MaterialStatus>,
     pub visit: Option<String>,
     pub result: Option<DecisionInput>,
-    /// The head's remarks when the step is taken on their approval: on the timeline, never on
-    /// the document handed to the resident.
-    pub approved: Option<String>,
 }
 
 /// Loads a case the worker may see.
@@ -147,24 +144,17 @@ async fn apply(
     let started = case.accepted_on.clone().unwrap_or_else(|| by.today.clone());
     let due = deadline::due_on(&calendar, &started, case.promised_days, to, &history);
     let checklist_json = checked.list.as_ref().map(|l| checklist::to_json(l));
-    let note = match req.approved.as_deref().map(str::trim) {
-        None => req.note.trim().to_string(),
-        Some("") => format!("{}（经社区负责人审批同意）", req.note.trim()),
-        Some(answer) => format!("{}（经社区负责人审批同意：{answer}）", req.note.trim()),
-    };
     let m = Move {
         from: from.code(),
         to: to.code(),
         action: t.action_code(),
-        note: &note,
+        note: req.note.trim(),
         due_on: due.as_deref(),
         accepted_on: None,
         checklist: checklist_json.as_deref(),
     };
     let decision = checked.decision.as_ref();
-    let document =
-        super::documents::for_move(st, case, &checked.events, &m, req.note.trim(), decision)
-            .await?;
+    let document = super::documents::for_move(st, case, &checked.events, &m, decision).await?;
     let result = decision.map(outcome::record);
     cases::transition_issuing(
         &st.db,
@@ -259,17 +249,24 @@ pub async fn decide(
     }
     let from = state_of(&case)?;
     let t = find(super::lifecycle(), from, &approval.action)?;
+    // The change carries the requester's reason, which the resident is given; the head's
+    // remark is the office's, on an internal note the tracking page leaves out.
     let req = Request {
         action: approval.action.clone(),
         note: approval.note.clone(),
-        approved: Some(answer.to_string()),
         ..Request::default()
     };
     // Weighed again as the case is now, before the approval is recorded: approving does not
     // lift the table's requirements, and a refused step leaves the request open.
     let checked = checked(st, &case, &t, &req).await?;
     cases::decide_approval(&st.db, approval_id, true, answer.trim(), &head.actor()).await?;
-    apply(st, head, &case, &t, &req, checked).await
+    apply(st, head, &case, &t, &req, checked).await?;
+    let text = match answer.trim() {
+        "" => format!("同意“{}”", t.action_label()),
+        remark => format!("同意“{}”：{remark}", t.action_label()),
+    };
+    cases::note(&st.db, case.id, "approval_granted", &text, &head.actor()).await?;
+    Ok(())
 }
 
 async fn find_approval(

@@ -79,7 +79,7 @@ pub struct Facts<'a> {
     pub list: &'a [Entry],
     pub promised_days: i64,
     pub due_on: Option<&'a str>,
-    /// The reason the worker gave with the change (never the head's approval remarks).
+    /// The reason the worker gave with the change (a head's approval remarks are kept apart).
     pub note: &'a str,
     /// The decision of a completion.
     pub decision: Option<&'a Decision>,
@@ -146,14 +146,13 @@ fn material(e: &Entry, held: bool) -> Material {
 }
 
 /// The document a worker's change of an existing case hands out, made from the case as the
-/// change `m` leaves it (with the reason `reason` and, for a completion, its decision); the
-/// catalogue and the community are read only when there is one.
+/// change `m` leaves it (with, for a completion, its decision); the catalogue and the
+/// community are read only when there is one.
 pub async fn for_move(
     st: &Shared,
     case: &Case,
     events: &[Event],
     m: &Move<'_>,
-    reason: &str,
     decision: Option<&Decision>,
 ) -> CaseResult<Option<NewDocument>> {
     let (Ok(from), Ok(to)) = (m.from.parse::<State>(), m.to.parse::<State>()) else {
@@ -174,7 +173,7 @@ pub async fn for_move(
         list: &list,
         promised_days: case.promised_days,
         due_on: m.due_on,
-        note: reason,
+        note: m.note,
         decision,
         remedies: &st.settings.remedies,
     };

@@ -54,7 +54,6 @@ pub async fn act(
         statuses,
         visit: (!visit.is_empty()).then(|| visit.to_string()),
         result: Some(fields.decision()),
-        approved: None,
     };
     let acted = act::act(&st, &by, id, &req).await?;
     if let Some(u) = upload {

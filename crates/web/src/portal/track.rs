@@ -32,8 +32,9 @@ const NOT_FOUND: &str =
     "未找到与该办件编号和手机号码相符的办件，请核对后重试。如仍查不到，请致电社区咨询。";
 
 /// Actions kept off the resident's timeline: the office's internal steps.
-const INTERNAL: [&str; 7] = [
+const INTERNAL: [&str; 8] = [
     "approval_requested",
+    "approval_granted",
     "approval_refused",
     "escalate",
     "transfer_requested",

@@ -306,6 +306,19 @@ async fn a_refusal_notice_keeps_approval_remarks_inside(app: &App) {
     // The timeline keeps the remark for the office.
     let page = head.get(&format!("/cases/{id}")).await;
     assert!(page.body.contains("内部：已电话核实户籍"));
+    // The resident's tracking page names the same remedies, and not the remark.
+    let case = cases::get(&app.db, id).await.unwrap();
+    let mut resident = app.client();
+    resident.get("/portal/track").await;
+    let tracked = resident
+        .post(
+            "/portal/track",
+            &[("number", &case.number), ("phone", &case.applicant_phone)],
+        )
+        .await;
+    assert!(tracked.body.contains("不予受理"), "{}", tracked.body);
+    assert!(tracked.body.contains("60 日内向测试区人民政府申请行政复议"));
+    assert!(!tracked.body.contains("已电话核实"));
 }
 both!(
     refusal_notice_without_remarks,

@@ -89,7 +89,7 @@ test('the desk takes a matter in at most 6 interactions and the case goes round'
   await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '补齐受理' }).click()]);
   assert.match(path(page), /\/print\/receipt$/);
   assert.equal(await page.locator('#print-title').innerText(), '受理回执');
-  const number = (await page.locator('.org').innerText()).match(/[A-Z]+-\d{8}-\d{4}/)?.[0];
+  const number = (await page.locator('.docno').innerText()).match(/[A-Z]+-\d{8}-\d{4}/)?.[0];
   assert.ok(number, 'the receipt carries the case number');
 
   // The back office finds it in its own queue and completes it.
@@ -97,9 +97,15 @@ test('the desk takes a matter in at most 6 interactions and the case goes round'
   await signIn(back, 'houtai');
   await back.goto('/cases?queue=mine');
   await Promise.all([back.waitForEvent('load'), back.getByRole('link', { name: number }).click()]);
-  for (const action of ['开始办理', '办结']) {
-    await Promise.all([back.waitForEvent('load'), back.getByRole('button', { name: action, exact: true }).click()]);
-  }
+  await Promise.all([back.waitForEvent('load'), back.getByRole('button', { name: '开始办理', exact: true }).click()]);
+  // 办结 records the decision: 高龄津贴 is a benefit, so the amount and the month it starts.
+  await back.getByLabel('准予', { exact: true }).check();
+  await back.getByLabel(/待遇金额/).fill('200');
+  await back.getByLabel(/起始月份/).fill('2026-12');
+  await Promise.all([back.waitForEvent('load'), back.getByRole('button', { name: '办结', exact: true }).click()]);
+  assert.match(path(back), /\/print\/completion$/);
+  assert.equal(await back.locator('#print-title').innerText(), '办结通知书');
+  await back.goto(caseUrl);
   assert.equal(await back.locator('#case-state').innerText(), '已办结');
 
   // The resident rates the service at the desk.

@@ -18,6 +18,9 @@ pub struct Config {
     pub trust_proxy: bool,
     /// The reverse proxies whose X-Forwarded-For entries are believed (addresses or CIDR).
     pub trusted_proxies: TrustedProxies,
+    /// Named on refusals as the resident's remedies: the 行政复议 body and the court.
+    pub remedy_review_body: String,
+    pub remedy_court: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +42,8 @@ impl Default for Config {
             secure_cookies: false,
             trust_proxy: false,
             trusted_proxies: TrustedProxies::default(),
+            remedy_review_body: quanke_web::Remedies::default().review_body,
+            remedy_court: quanke_web::Remedies::default().court,
         }
     }
 }
@@ -70,6 +75,8 @@ const KEYS: &[&str] = &[
     "secure_cookies",
     "trust_proxy",
     "trusted_proxies",
+    "remedy_review_body",
+    "remedy_court",
 ];
 
 fn env_name(key: &str) -> String {
@@ -159,6 +166,8 @@ impl Config {
             "trusted_proxies" => {
                 self.trusted_proxies = value.parse().map_err(|e: String| bad(shown, e))?
             }
+            "remedy_review_body" => self.remedy_review_body = body_name(shown, value)?,
+            "remedy_court" => self.remedy_court = body_name(shown, value)?,
             _ => return Err(bad(shown, "未知的设置项")),
         }
         Ok(())
@@ -235,8 +244,21 @@ impl Config {
             secure_cookies: self.secure_cookies,
             trust_proxy: self.trust_proxy,
             trusted_proxies: self.trusted_proxies.clone(),
+            remedies: quanke_web::Remedies {
+                review_body: self.remedy_review_body.clone(),
+                court: self.remedy_court.clone(),
+            },
         }
     }
+}
+
+/// The name of a public body, printed on documents: not empty, one line, at most 100 characters.
+fn body_name(setting: &str, v: &str) -> Result<String, ConfigError> {
+    let name = v.trim();
+    if name.is_empty() || name.contains(['\n', '\r']) || name.chars().count() > 100 {
+        return Err(bad(setting, "应为机关全称（一行，1 到 100 个字）"));
+    }
+    Ok(name.to_string())
 }
 
 fn positive(setting: &str, v: &str) -> Result<i64, ConfigError> {
@@ -280,6 +302,24 @@ mod tests {
         assert_eq!(c.addr, "0.0.0.0:9000");
         assert_eq!(c.session_idle_minutes, 20);
         assert_eq!(c.database(), "sqlite:data/quanke.db");
+    }
+
+    /// The bodies named in a refusal's remedies: the demo district's by default, the file's
+    /// or the environment's when set, never empty.
+    #[test]
+    fn remedies_name_the_configured_bodies() {
+        let web = load("", &[]).unwrap().web();
+        assert_eq!(web.remedies.review_body, "杭州市拱墅区人民政府");
+        assert_eq!(web.remedies.court, "杭州市拱墅区人民法院");
+        let c = load(
+            "remedy_review_body = \"西湖区人民政府\"\n",
+            &[("QUANKE_REMEDY_COURT", "杭州市西湖区人民法院")],
+        )
+        .unwrap();
+        assert_eq!(c.web().remedies.review_body, "西湖区人民政府");
+        assert_eq!(c.web().remedies.court, "杭州市西湖区人民法院");
+        let e = load("remedy_court = \" \"\n", &[]).unwrap_err();
+        assert_eq!(e.setting, "remedy_court");
     }
 
     #[test]

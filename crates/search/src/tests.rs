@@ -51,6 +51,7 @@ fn item(
         synonyms: owned(synonyms),
         questions: Vec::new(),
         policies: Vec::new(),
+        result_kind: Default::default(),
     }
 }
 

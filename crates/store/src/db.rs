@@ -66,6 +66,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/sqlite/0006_trust.sql"),
     ),
     (
+        7,
+        "case results",
+        include_str!("../migrations/sqlite/0007_case_results.sql"),
+    ),
+    (
         8,
         "notifications",
         include_str!("../migrations/sqlite/0008_notifications.sql"),
@@ -111,6 +116,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         6,
         "trust",
         include_str!("../migrations/postgres/0006_trust.sql"),
+    ),
+    (
+        7,
+        "case results",
+        include_str!("../migrations/postgres/0007_case_results.sql"),
     ),
     (
         8,

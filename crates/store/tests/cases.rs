@@ -232,6 +232,7 @@ fn enclosures() -> Enclosures {
             kind: "notice".into(),
             content: r#"{"missing":["户口簿"]}"#.into(),
         }),
+        result: None,
     }
 }
 
@@ -291,11 +292,11 @@ async fn a_change_keeps_its_document_or_neither(db: &Db) {
         accepted_on: None,
         checklist: None,
     };
-    cases::transition_issuing(db, c.id, &request, Some(&notice), &DESK)
+    cases::transition_issuing(db, c.id, &request, Some(&notice), None, &DESK)
         .await
         .unwrap();
     // A stale change is refused and issues nothing.
-    let stale = cases::transition_issuing(db, c.id, &request, Some(&notice), &DESK).await;
+    let stale = cases::transition_issuing(db, c.id, &request, Some(&notice), None, &DESK).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     let docs = cases::documents(db, c.id).await.unwrap();
     assert_eq!(docs.len(), 1);
@@ -305,3 +306,40 @@ async fn a_change_keeps_its_document_or_neither(db: &Db) {
     ));
 }
 both!(issuing, a_change_keeps_its_document_or_neither);
+
+async fn a_completion_keeps_its_result_as_decided(db: &Db) {
+    let (c, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    assert_eq!(cases::outcome(db, c.id).await.unwrap(), None);
+    let done = Move {
+        from: "received",
+        to: "completed",
+        action: "complete_on_spot",
+        note: "",
+        due_on: None,
+        accepted_on: None,
+        checklist: None,
+    };
+    let result = cases::NewResult {
+        verdict: "granted".into(),
+        reason: String::new(),
+        amount_fen: Some(120_050),
+        start_month: Some("2026-12".into()),
+        certificate_no: None,
+        note: "按月发放".into(),
+    };
+    cases::transition_issuing(db, c.id, &done, None, Some(&result), &DESK)
+        .await
+        .unwrap();
+    let kept = cases::outcome(db, c.id).await.unwrap().expect("result");
+    assert_eq!(kept.verdict, "granted");
+    assert_eq!(kept.amount_fen, Some(120_050));
+    assert_eq!(kept.start_month.as_deref(), Some("2026-12"));
+    assert_eq!(kept.decider_name, "前台");
+    // A stale completion records nothing more; the result is never changed or removed.
+    let stale = cases::transition_issuing(db, c.id, &done, None, Some(&result), &DESK).await;
+    assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
+    assert!(refused(db, "UPDATE case_results SET amount_fen = 1").await);
+    assert!(refused(db, "DELETE FROM case_results").await);
+    assert_eq!(cases::outcome(db, c.id).await.unwrap(), Some(kept));
+}
+both!(results, a_completion_keeps_its_result_as_decided);

@@ -58,6 +58,20 @@ pub fn start_of_week(ts: i64) -> i64 {
     day - i64::from(weekday) * 86_400
 }
 
+/// A "YYYY-MM-DD" day as official documents write it: "2026年12月5日" (no leading zeros).
+/// Anything else is returned as it is.
+pub fn chinese_date(day: &str) -> String {
+    let parts: Vec<&str> = day.trim().split('-').collect();
+    match parts.as_slice() {
+        [y, m, d] if [y, m, d].iter().all(|p| p.parse::<u32>().is_ok()) => format!(
+            "{y}年{}月{}日",
+            m.trim_start_matches('0'),
+            d.trim_start_matches('0')
+        ),
+        _ => day.to_string(),
+    }
+}
+
 /// "2026年11月28日 星期六" for page headers.
 pub fn today_label(ts: i64) -> String {
     let Ok(t) = OffsetDateTime::from_unix_timestamp(ts) else {
@@ -77,6 +91,13 @@ pub fn today_label(ts: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn documents_write_days_without_leading_zeros() {
+        assert_eq!(chinese_date("2026-12-05"), "2026年12月5日");
+        assert_eq!(chinese_date("2026-01-10"), "2026年1月10日");
+        assert_eq!(chinese_date(""), "");
+    }
 
     #[test]
     fn formats_in_beijing_time() {

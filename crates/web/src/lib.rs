@@ -26,4 +26,5 @@ mod server;
 mod templates;
 
 pub use auth::client_ip::TrustedProxies;
+pub use cases::remedies::Remedies;
 pub use server::{AppState, WebSettings, router, serve};

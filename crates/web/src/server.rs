@@ -29,6 +29,8 @@ pub struct WebSettings {
     pub trust_proxy: bool,
     /// The proxies whose X-Forwarded-For entries are believed (with `trust_proxy`).
     pub trusted_proxies: TrustedProxies,
+    /// The review body and the court named on refusals (the resident's remedies).
+    pub remedies: crate::cases::remedies::Remedies,
 }
 
 impl Default for WebSettings {
@@ -39,6 +41,7 @@ impl Default for WebSettings {
             secure_cookies: false,
             trust_proxy: false,
             trusted_proxies: TrustedProxies::default(),
+            remedies: Default::default(),
         }
     }
 }

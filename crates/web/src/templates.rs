@@ -21,6 +21,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "cases_queue.html",
     "cases_search.html",
     "case_print.html",
+    "_result_fields.html",
+    "_remedies.html",
     "home_queue.html",
     "home_grid.html",
     "home_head.html",
@@ -84,6 +86,10 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
     env.add_global("asset_v", crate::assets::fingerprint());
     env.add_filter("datetime", |ts: i64| crate::clock::format(ts));
     env.add_filter("zh", |code: String| crate::catalogue::labels::zh(&code));
+    env.add_filter("cn_date", |day: Option<String>| {
+        day.map(|d| crate::clock::chinese_date(&d))
+            .unwrap_or_default()
+    });
     env
 });
 

@@ -13,10 +13,17 @@ pub enum Document {
     Notice,
     /// 不予受理告知书: the refusal and its reason.
     Refusal,
+    /// 办结通知书: the case is completed, with the decision (准予 / 不予) and what was granted.
+    Completion,
 }
 
 impl Document {
-    pub const ALL: [Document; 3] = [Document::Receipt, Document::Notice, Document::Refusal];
+    pub const ALL: [Document; 4] = [
+        Document::Receipt,
+        Document::Notice,
+        Document::Refusal,
+        Document::Completion,
+    ];
 
     /// Stable code, stored and used in addresses.
     pub fn code(self) -> &'static str {
@@ -24,6 +31,7 @@ impl Document {
             Document::Receipt => "receipt",
             Document::Notice => "notice",
             Document::Refusal => "refusal",
+            Document::Completion => "completion",
         }
     }
 
@@ -32,6 +40,7 @@ impl Document {
             Document::Receipt => "受理回执",
             Document::Notice => "一次性告知书",
             Document::Refusal => "不予受理告知书",
+            Document::Completion => "办结通知书",
         }
     }
 
@@ -40,14 +49,13 @@ impl Document {
     }
 
     /// The document handed out when a case moves from `from` to `to` (an intake moves from
-    /// 收件). A completion after acceptance hands out nothing yet (the 办结通知书 will).
+    /// 收件). Every completion, on the spot (即办) or after the back office's work, hands out
+    /// the 办结通知书 with the decision.
     pub fn issued_by(from: State, to: State) -> Option<Document> {
         match to {
             _ if from == to => None,
             State::Accepted => Some(Document::Receipt),
-            State::Completed if matches!(from, State::Received | State::AwaitingMaterials) => {
-                Some(Document::Receipt)
-            }
+            State::Completed => Some(Document::Completion),
             State::AwaitingMaterials => Some(Document::Notice),
             State::Rejected => Some(Document::Refusal),
             _ => None,
@@ -65,8 +73,8 @@ mod tests {
         let issued = |from, to| Document::issued_by(from, to);
         assert_eq!(issued(Received, Accepted), Some(Document::Receipt));
         assert_eq!(issued(AwaitingMaterials, Accepted), Some(Document::Receipt));
-        assert_eq!(issued(Received, Completed), Some(Document::Receipt));
-        assert_eq!(issued(InProgress, Completed), None);
+        assert_eq!(issued(Received, Completed), Some(Document::Completion));
+        assert_eq!(issued(InProgress, Completed), Some(Document::Completion));
         assert_eq!(issued(Received, AwaitingMaterials), Some(Document::Notice));
         assert_eq!(issued(Accepted, AwaitingMaterials), Some(Document::Notice));
         assert_eq!(issued(Received, Rejected), Some(Document::Refusal));

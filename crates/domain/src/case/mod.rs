@@ -9,6 +9,7 @@ mod clock;
 mod document;
 mod guard;
 mod parse;
+mod result;
 #[cfg(test)]
 mod role_matrix;
 mod state;
@@ -18,5 +19,6 @@ pub use clock::{DueStatus, clock_pauses, due_date, due_status};
 pub use document::Document;
 pub use guard::{Facts, Guard, Unmet};
 pub use parse::{LifecycleFileError, TableProblem};
+pub use result::{Decision, DecisionInput, DecisionProblem, Verdict, month_label, yuan};
 pub use state::{State, UnknownState};
 pub use table::{Lifecycle, Transition, TransitionError};

@@ -60,6 +60,8 @@ impl ServiceItem {
             synonyms,
             questions,
             policies,
+            // Public: what the resident is told when the case is completed.
+            result_kind,
         } = self.clone();
         PublicItem(ServiceItem {
             code,
@@ -89,6 +91,7 @@ impl ServiceItem {
             synonyms,
             questions,
             policies,
+            result_kind,
         })
     }
 }

@@ -58,6 +58,55 @@ pub struct ServiceItem {
     /// Document numbers of the policies that govern the item.
     #[serde(default)]
     pub policies: Vec<String>,
+    /// What completing a case of this item records besides the decision (办结结果). Left out
+    /// of the file when general, so items written before it keep their canonical form.
+    #[serde(default, skip_serializing_if = "ResultKind::is_general")]
+    pub result_kind: ResultKind,
+}
+
+/// What the office records when it completes a case (办结), besides 准予/不予 and a note.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ResultKind {
+    /// 一般: the decision alone.
+    #[default]
+    General,
+    /// 待遇: a benefit granted: the amount and the month it is paid from.
+    Benefit,
+    /// 证照: a certificate or proof issued: its number.
+    Certificate,
+}
+
+impl ResultKind {
+    pub const ALL: [ResultKind; 3] = [
+        ResultKind::General,
+        ResultKind::Benefit,
+        ResultKind::Certificate,
+    ];
+
+    pub fn is_general(&self) -> bool {
+        *self == ResultKind::General
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            ResultKind::General => "general",
+            ResultKind::Benefit => "benefit",
+            ResultKind::Certificate => "certificate",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ResultKind::General => "一般",
+            ResultKind::Benefit => "待遇",
+            ResultKind::Certificate => "证照",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ResultKind> {
+        ResultKind::ALL.into_iter().find(|k| k.code() == code)
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -44,7 +44,12 @@ pub(super) mod item {
     pub const KEYWORDS: &str = "关键词";
     pub const SYNONYMS: &str = "别名";
     pub const POLICIES: &str = "政策文件文号";
+    pub const RESULT_KIND: &str = "办结结果类型";
 }
+
+/// Columns a workbook may leave out (added after workbooks were in use): a blank or missing
+/// one takes the catalogue's default.
+pub(super) const OPTIONAL: [&str; 1] = [item::RESULT_KIND];
 
 pub(super) const ITEMS: SheetSpec = SheetSpec {
     name: "事项",
@@ -75,6 +80,7 @@ pub(super) const ITEMS: SheetSpec = SheetSpec {
         (item::KEYWORDS, 16.0),
         (item::SYNONYMS, 16.0),
         (item::POLICIES, 24.0),
+        (item::RESULT_KIND, 12.0),
     ],
 };
 

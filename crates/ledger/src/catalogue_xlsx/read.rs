@@ -173,6 +173,7 @@ fn read_item(r: &mut RowReader, code: Option<String>) -> Option<ServiceItem> {
     let keywords = r.lines(item::KEYWORDS);
     let synonyms = r.lines(item::SYNONYMS);
     let policies = r.lines(item::POLICIES);
+    let result_kind = r.optional_word(item::RESULT_KIND).unwrap_or_default();
     Some(ServiceItem {
         code: code?,
         name,
@@ -201,6 +202,7 @@ fn read_item(r: &mut RowReader, code: Option<String>) -> Option<ServiceItem> {
         synonyms,
         questions: Vec::new(),
         policies,
+        result_kind,
     })
 }
 

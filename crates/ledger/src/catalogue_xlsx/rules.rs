@@ -116,6 +116,7 @@ fn item_column(field: &str) -> &'static str {
         "keywords" => item::KEYWORDS,
         "synonyms" => item::SYNONYMS,
         "policies" => item::POLICIES,
+        "result_kind" => item::RESULT_KIND,
         _ => "",
     }
 }

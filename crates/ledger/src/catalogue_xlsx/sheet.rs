@@ -4,7 +4,7 @@
 
 use super::cell_forms::{flag_from_cell, split_lines};
 use super::cells::cell_text;
-use super::headers::{SheetSpec, normalize};
+use super::headers::{OPTIONAL, SheetSpec, normalize};
 use super::words::{self, Word};
 use crate::SheetProblem;
 use calamine::{Data, Range, Reader, Xlsx};
@@ -75,7 +75,8 @@ fn recognise(
         };
         problems.push(SheetProblem::new(spec.name, row, &typed, message));
     }
-    for ours in spec.headers().filter(|h| !columns.contains_key(h)) {
+    let required = |h: &&str| !OPTIONAL.contains(h) && !columns.contains_key(h);
+    for ours in spec.headers().filter(required) {
         problems.push(SheetProblem::new(spec.name, row, ours, "缺少此列"));
     }
     (problems.len() == before).then_some(columns)
@@ -223,6 +224,17 @@ impl RowReader<'_> {
         let value = words::parse::<T>(&text);
         if value.is_none() {
             let message = format!("应为{}之一，实际为“{text}”", words::choices::<T>());
+            self.fail(column, message);
+        }
+        value
+    }
+
+    /// An optional value of a closed vocabulary: `None` when blank (or the column is absent).
+    pub fn optional_word<T: Word>(&mut self, column: &'static str) -> Option<T> {
+        let text = self.optional(column)?;
+        let value = words::parse::<T>(&text);
+        if value.is_none() {
+            let message = format!("应为{}之一或留空，实际为“{text}”", words::choices::<T>());
             self.fail(column, message);
         }
         value

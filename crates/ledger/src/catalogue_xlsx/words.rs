@@ -1,7 +1,9 @@
 //! The closed vocabularies of the catalogue as they appear in cells: Chinese labels written out,
 //! and read back from either the label or the canonical JSON code (for people who paste codes).
 
-use quanke_domain::catalogue::{BusinessKind, Datatype, ItemType, Level, MaterialForm, Mode};
+use quanke_domain::catalogue::{
+    BusinessKind, Datatype, ItemType, Level, MaterialForm, Mode, ResultKind,
+};
 
 /// A value of a closed vocabulary with its Chinese label and its canonical JSON code.
 pub(super) trait Word: Copy + 'static {
@@ -44,6 +46,17 @@ impl Word for Level {
     ];
     fn label(self) -> &'static str {
         Level::label(self)
+    }
+}
+
+impl Word for ResultKind {
+    const ALL: &'static [(Self, &'static str)] = &[
+        (ResultKind::General, "general"),
+        (ResultKind::Benefit, "benefit"),
+        (ResultKind::Certificate, "certificate"),
+    ];
+    fn label(self) -> &'static str {
+        ResultKind::label(self)
     }
 }
 

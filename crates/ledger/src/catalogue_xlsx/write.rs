@@ -164,6 +164,7 @@ fn item_row(entry: &Entry) -> Row {
         (item::KEYWORDS, lines(&i.keywords)),
         (item::SYNONYMS, lines(&i.synonyms)),
         (item::POLICIES, lines(&i.policies)),
+        (item::RESULT_KIND, text(i.result_kind.label())),
     ]
 }
 

@@ -3,6 +3,7 @@
 //! and index pages again; a batch is one transaction with one statement per table.
 
 use super::documents::insert_document;
+use super::results::insert_result;
 use super::{Actor, Case, Enclosures, NewCase, select_cases};
 use crate::db::with_pool;
 use crate::notifications::notify_receivers;
@@ -103,6 +104,9 @@ async fn write(
                 }
                 if let Some(doc) = &with.document {
                     insert_document!(tx, *case_id, doc, by);
+                }
+                if let Some(r) = &with.result {
+                    insert_result!(tx, *case_id, r, by);
                 }
             }
             let visits = visits_of(batch, &fresh, &ids);

@@ -9,6 +9,7 @@ mod files;
 mod links;
 mod mandates;
 mod queue;
+mod results;
 mod search;
 mod transfers;
 mod visits;
@@ -25,6 +26,7 @@ pub use mandates::{Mandate, mandate, record_mandate};
 pub use queue::{
     Queue, intake_by_channel, mark_escalated, open_for_resident, open_load, overdue_unescalated,
 };
+pub use results::{CaseOutcome, NewResult, outcome};
 pub use search::{At, Cursor, Filter, Page, Sort, count, id_numbers, list, page};
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};
@@ -131,6 +133,8 @@ pub struct Enclosures {
     /// Attached to the case's opening event.
     pub files: Vec<Attachment>,
     pub document: Option<NewDocument>,
+    /// The decision of a case completed at intake (即办).
+    pub result: Option<NewResult>,
 }
 
 /// A file that comes with a new case (owned: it waits in the case writer's queue).
@@ -206,16 +210,17 @@ pub struct Move<'a> {
 /// event's id, for files attached to it. Refused with `Conflict` when the case is no longer
 /// in `from`: someone else acted first, and the worker must see the case as it is now.
 pub async fn transition(db: &Db, case_id: i64, m: &Move<'_>, by: &Actor<'_>) -> Result<i64> {
-    transition_issuing(db, case_id, m, None, by).await
+    transition_issuing(db, case_id, m, None, None, by).await
 }
 
-/// `transition`, with the document the change hands out written in the same transaction: a
-/// change is never kept without its document, nor a document without its change.
+/// `transition`, with the document the change hands out and the result a completion decides
+/// written in the same transaction: a change is never kept without them, nor they without it.
 pub async fn transition_issuing(
     db: &Db,
     case_id: i64,
     m: &Move<'_>,
     document: Option<&NewDocument>,
+    result: Option<&NewResult>,
     by: &Actor<'_>,
 ) -> Result<i64> {
     let _turn = db.write_turn().await;
@@ -246,6 +251,9 @@ pub async fn transition_issuing(
         let id = insert_event!(tx, case_id, by, m.from, m.to, m.action, m.note);
         if let Some(doc) = document {
             documents::insert_document!(tx, case_id, doc, by);
+        }
+        if let Some(r) = result {
+            results::insert_result!(tx, case_id, r, by);
         }
         tx.commit().await?;
         id

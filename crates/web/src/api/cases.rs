@@ -164,6 +164,7 @@ fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
         }),
         outcome,
         note: req.note,
+        result: req.result.map(Into::into),
         idempotency_key: key,
         community_id: req.community_id,
     })
@@ -321,7 +322,8 @@ async fn detail(st: &Shared, worker: &Worker, case: &Case) -> Result<CaseDetail,
         (Ok(state), Some(role)) => LIFECYCLE.actions_from(state, role),
         _ => Vec::new(),
     };
-    Ok(schema::detail(case, &snap, &events, &actions))
+    let result = cases::outcome(&st.db, case.id).await?.map(Into::into);
+    Ok(schema::detail(case, &snap, &events, &actions, result))
 }
 
 /// Read a case.
@@ -403,6 +405,7 @@ pub async fn transition(
             .map(|(k, v)| (k, v.into()))
             .collect(),
         visit: req.visit,
+        result: req.result.map(Into::into),
     };
     let acted = act::act(&st, &worker, case.id, &request).await?;
     let now = cases::get(&st.db, case.id).await?;

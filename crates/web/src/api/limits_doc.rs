@@ -3,7 +3,8 @@
 //! operation can give (the field floor's 400, the body limit's 413, a 500 with a reference).
 
 use quanke_domain::limits::{
-    ANSWER, ANY_FIELD, CODE, Limit, MAX_REPEATS, NOTE, PERSON_NAME, PHONE, SEARCH,
+    ANSWER, ANY_FIELD, CERTIFICATE_NO, CODE, Limit, MAX_REPEATS, NOTE, PERSON_NAME, PHONE, REASON,
+    RESULT_FIGURE, SEARCH,
 };
 use utoipa::Modify;
 use utoipa::openapi::path::{Operation, Parameter};
@@ -11,7 +12,7 @@ use utoipa::openapi::schema::{AdditionalProperties, ArrayItems, Schema};
 use utoipa::openapi::{Content, OpenApi, Ref, RefOr, ResponseBuilder};
 
 /// The request bodies whose string fields carry a maximum.
-const REQUEST_SCHEMAS: [&str; 2] = ["CreateCase", "TransitionIn"];
+const REQUEST_SCHEMAS: [&str; 3] = ["CreateCase", "TransitionIn", "ResultIn"];
 
 /// Numbers sent as text in a query (limit, offset).
 const NUMBER_TEXT: Limit = Limit::new("数字", 10);
@@ -25,6 +26,9 @@ fn limit_of(name: &str) -> Limit {
         "applicant_name" => PERSON_NAME,
         "applicant_phone" => PHONE,
         "note" => NOTE,
+        "reason" => REASON,
+        "certificate_no" => CERTIFICATE_NO,
+        "amount" | "start_month" => RESULT_FIGURE,
         "answers" => ANSWER,
         "q" => SEARCH,
         "limit" | "offset" => NUMBER_TEXT,

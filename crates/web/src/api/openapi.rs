@@ -36,6 +36,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
         schema::OutcomeIn,
         schema::MaterialIn,
         schema::TransitionIn,
+        schema::ResultIn,
+        schema::ResultOut,
         schema::CaseSummary,
         schema::CaseDetail,
         schema::CaseRef,

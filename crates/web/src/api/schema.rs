@@ -108,6 +108,9 @@ pub struct CreateCase {
     /// The reason for a rejection, or a remark.
     #[serde(default)]
     pub note: String,
+    /// The decision, required with outcome on_the_spot (the case is completed at once).
+    #[serde(default)]
+    pub result: Option<ResultIn>,
     /// The community the case belongs to; default the caller's own.
     #[serde(default)]
     pub community_id: Option<i64>,
@@ -149,6 +152,90 @@ pub struct TransitionIn {
     #[serde(default)]
     #[schema(pattern = "^(intake|materials|pickup|other)$")]
     pub visit: Option<String>,
+    /// The decision, required when the action completes the case (complete,
+    /// complete_on_spot); `result_required` when absent.
+    #[serde(default)]
+    pub result: Option<ResultIn>,
+}
+
+/// The decision recorded when a case is completed (办结结果). Which fields a grant needs is
+/// the item's `result_kind` in the catalogue: general (none), benefit (`amount` and
+/// `start_month`) or certificate (`certificate_no`). Refused with 422 and the code of the first
+/// problem (`result_required`, `missing_reason`, `bad_amount`, `bad_month`,
+/// `missing_certificate_no`, `too_long`), every problem in `reasons`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResultIn {
+    /// granted (准予) or refused (不予).
+    #[schema(example = "granted")]
+    pub verdict: String,
+    /// Why not: required when refused; printed on the 办结通知书 with the resident's remedies.
+    #[serde(default)]
+    pub reason: String,
+    /// The benefit granted, in yuan as text with at most two decimals ("1200", "85.50").
+    #[serde(default)]
+    #[schema(example = "1200.00")]
+    pub amount: String,
+    /// The month the benefit is paid from: "2026-12" (or "2026年12月").
+    #[serde(default)]
+    #[schema(example = "2026-12")]
+    pub start_month: String,
+    /// The number of the certificate issued.
+    #[serde(default)]
+    pub certificate_no: String,
+    /// A remark printed on the 办结通知书.
+    #[serde(default)]
+    pub note: String,
+}
+
+impl From<ResultIn> for quanke_domain::case::DecisionInput {
+    fn from(r: ResultIn) -> Self {
+        quanke_domain::case::DecisionInput {
+            verdict: r.verdict,
+            reason: r.reason,
+            amount: r.amount,
+            start_month: r.start_month,
+            certificate_no: r.certificate_no,
+            note: r.note,
+        }
+    }
+}
+
+/// The decision recorded when the case was completed.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ResultOut {
+    /// granted or refused.
+    pub verdict: String,
+    /// 准予 or 不予.
+    pub verdict_label: String,
+    /// Why not (refused), else empty.
+    pub reason: String,
+    /// The benefit in fen (integer; 120000 = 1200.00 yuan), for benefit items.
+    pub amount_fen: Option<i64>,
+    /// The month the benefit starts, YYYY-MM.
+    pub start_month: Option<String>,
+    pub certificate_no: Option<String>,
+    pub note: String,
+    pub decided_by: String,
+    /// The day of the decision (YYYY-MM-DD).
+    pub decided_on: String,
+}
+
+impl From<quanke_store::cases::CaseOutcome> for ResultOut {
+    fn from(o: quanke_store::cases::CaseOutcome) -> Self {
+        let label = quanke_domain::case::Verdict::parse(&o.verdict).map_or("", |v| v.label());
+        ResultOut {
+            verdict_label: label.to_string(),
+            verdict: o.verdict,
+            reason: o.reason,
+            amount_fen: o.amount_fen,
+            start_month: o.start_month,
+            certificate_no: o.certificate_no,
+            note: o.note,
+            decided_by: o.decider_name,
+            decided_on: o.decided_on,
+        }
+    }
 }
 
 /// Filters of the case list (办件查询); every list stays inside the caller's part of the org
@@ -268,6 +355,9 @@ pub struct CaseDetail {
     pub checklist: Vec<MaterialOut>,
     pub events: Vec<EventOut>,
     pub actions: Vec<ActionOut>,
+    /// The decision, once the case is completed (absent before, and for cases completed
+    /// before results were recorded).
+    pub result: Option<ResultOut>,
 }
 
 /// Another open case of the same resident and item, for a warning.
@@ -390,8 +480,10 @@ pub fn detail(
     snap: &Snapshot,
     events: &[Event],
     actions: &[&Transition],
+    result: Option<ResultOut>,
 ) -> CaseDetail {
     CaseDetail {
+        result,
         case: summary(case, snap),
         answers: serde_json::from_str(&case.answers).unwrap_or_default(),
         checklist: checklist::from_json(&case.checklist)

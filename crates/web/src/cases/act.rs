@@ -7,12 +7,13 @@
 use super::checklist::{self, MaterialStatus};
 use super::deadline;
 use super::guards::Standing;
+use super::outcome;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
 use crate::server::Shared;
 use quanke_domain::Role;
-use quanke_domain::case::{Lifecycle, State, Transition};
+use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State, Transition};
 use quanke_store::cases::{self, Case, Move};
 use std::collections::HashMap;
 
@@ -25,13 +26,15 @@ pub enum Acted {
 }
 
 /// An action as asked: the action code, the note, the materials now brought or found missing,
-/// and whether the resident came in for it (a visit, for 最多跑一次).
+/// whether the resident came in for it (a visit, for 最多跑一次), and for a completion the
+/// decision (办结结果).
 #[derive(Debug, Clone, Default)]
 pub struct Request {
     pub action: String,
     pub note: String,
     pub statuses: HashMap<String, MaterialStatus>,
     pub visit: Option<String>,
+    pub result: Option<DecisionInput>,
 }
 
 /// Loads a case the worker may see.
@@ -78,21 +81,31 @@ pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseR
 }
 
 /// A transition whose requirements hold: the checklist it leaves (when the step records
-/// materials) and the case's timeline so far.
+/// materials), the case's timeline so far and, for a completion, its decision.
 struct Checked {
     list: Option<Vec<checklist::Entry>>,
     events: Vec<cases::Event>,
+    decision: Option<Decision>,
 }
 
 /// Weighs the transition's guards (the lifecycle table's `requires`) against the case as the
-/// action would leave it: the same check the desk's intake makes.
+/// action would leave it: the same check the desk's intake makes. A completion must also
+/// carry a decision the item's kind of result accepts.
 async fn checked(st: &Shared, case: &Case, t: &Transition, req: &Request) -> CaseResult<Checked> {
     let list = updated_checklist(case, t, req);
     let stored = checklist::from_json(&case.checklist);
     let events = cases::events(&st.db, case.id).await?;
     let standing = Standing::of(st, case, &events).await?;
     standing.check(t, list.as_deref().unwrap_or(&stored), &req.note)?;
-    Ok(Checked { list, events })
+    let decision = match t.to() {
+        State::Completed => Some(outcome::decide(&standing.item, req.result.as_ref())?),
+        _ => None,
+    };
+    Ok(Checked {
+        list,
+        events,
+        decision,
+    })
 }
 
 /// The transition of `action` from `from`, or a refusal naming what may be done instead.
@@ -140,8 +153,18 @@ async fn apply(
         accepted_on: None,
         checklist: checklist_json.as_deref(),
     };
-    let document = super::documents::for_move(st, case, &checked.events, &m).await?;
-    cases::transition_issuing(&st.db, case.id, &m, document.as_ref(), &by.actor()).await?;
+    let decision = checked.decision.as_ref();
+    let document = super::documents::for_move(st, case, &checked.events, &m, decision).await?;
+    let result = decision.map(outcome::record);
+    cases::transition_issuing(
+        &st.db,
+        case.id,
+        &m,
+        document.as_ref(),
+        result.as_ref(),
+        &by.actor(),
+    )
+    .await?;
     if let Some(purpose) = &req.visit {
         cases::record_visit(&st.db, case.id, purpose, &by.actor()).await?;
     }
@@ -226,25 +249,24 @@ pub async fn decide(
     }
     let from = state_of(&case)?;
     let t = find(super::lifecycle(), from, &approval.action)?;
-    let note = if answer.trim().is_empty() {
-        format!("{}（经社区负责人审批同意）", approval.note)
-    } else {
-        format!(
-            "{}（经社区负责人审批同意：{}）",
-            approval.note,
-            answer.trim()
-        )
-    };
+    // The change carries the requester's reason, which the resident is given; the head's
+    // remark is the office's, on an internal note the tracking page leaves out.
     let req = Request {
         action: approval.action.clone(),
-        note,
+        note: approval.note.clone(),
         ..Request::default()
     };
     // Weighed again as the case is now, before the approval is recorded: approving does not
     // lift the table's requirements, and a refused step leaves the request open.
     let checked = checked(st, &case, &t, &req).await?;
     cases::decide_approval(&st.db, approval_id, true, answer.trim(), &head.actor()).await?;
-    apply(st, head, &case, &t, &req, checked).await
+    apply(st, head, &case, &t, &req, checked).await?;
+    let text = match answer.trim() {
+        "" => format!("同意“{}”", t.action_label()),
+        remark => format!("同意“{}”：{remark}", t.action_label()),
+    };
+    cases::note(&st.db, case.id, "approval_granted", &text, &head.actor()).await?;
+    Ok(())
 }
 
 async fn find_approval(

@@ -1,14 +1,17 @@
-//! Issuing the documents a resident takes home (受理回执, 一次性告知书, 不予受理告知书). Which
-//! change hands out which is the domain's rule (`Document::issued_by`); here the content is
-//! fixed at that change, from the case as it is then, and written with the change (by
-//! `intake::open` and `act::apply`, the only two places a case changes state). The printouts
+//! Issuing the documents a resident takes home (受理回执, 一次性告知书, 不予受理告知书,
+//! 办结通知书). Which change hands out which is the domain's rule (`Document::issued_by`); here
+//! the content is fixed at that change, from the case as it is then (with the decision of a
+//! completion and, for a refusal, the remedies as configured then), and written with the change
+//! (by `intake::open` and `act::apply`, the only two places a case changes state). The printouts
 //! render what was kept, so a reprint shows what the resident was given.
 
 use super::checklist::{self, Entry, MaterialStatus};
+use super::outcome::ResultFacts;
 use super::refusal::CaseResult;
+use super::remedies::Remedies;
 use crate::server::Shared;
 use quanke_domain::OrgPath;
-use quanke_domain::case::{Document, State};
+use quanke_domain::case::{Decision, Document, State};
 use quanke_domain::catalogue::ServiceItem;
 use quanke_store::cases::{Case, Event, Move, NewDocument};
 use quanke_store::orgs;
@@ -30,6 +33,16 @@ pub struct Content {
     pub completed: bool,
     /// The refusal's reason: the note of the change.
     pub reason: String,
+    /// Who issues it, printed above the seal: street and community ("湖墅街道卖鱼桥社区").
+    /// Documents issued before it was kept show the community.
+    #[serde(default)]
+    pub issuer_body: String,
+    /// The decision, on a 办结通知书.
+    #[serde(default)]
+    pub result: Option<ResultFacts>,
+    /// Where the resident may challenge a refusal, as configured when it was issued.
+    #[serde(default)]
+    pub remedies: Option<Remedies>,
 }
 
 /// The item's details the resident needs: where, when, whom to call.
@@ -41,6 +54,9 @@ pub struct ItemFacts {
     pub window: String,
     pub consult_phone: String,
     pub complaint_phone: String,
+    /// 法律依据: what a refusal rests on.
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,12 +73,17 @@ pub struct Material {
 pub struct Facts<'a> {
     pub item: Option<&'a ServiceItem>,
     pub community: &'a str,
+    pub issuer_body: &'a str,
     pub applicant: &'a str,
     pub first_day: &'a str,
     pub list: &'a [Entry],
     pub promised_days: i64,
     pub due_on: Option<&'a str>,
+    /// The reason the worker gave with the change (a head's approval remarks are kept apart).
     pub note: &'a str,
+    /// The decision of a completion.
+    pub decision: Option<&'a Decision>,
+    pub remedies: &'a Remedies,
 }
 
 /// The document the change from `from` to `to` hands out, made from `facts`; None when the
@@ -71,8 +92,13 @@ pub fn issue(from: State, to: State, facts: &Facts) -> CaseResult<Option<NewDocu
     let Some(kind) = Document::issued_by(from, to) else {
         return Ok(None);
     };
+    let result = facts.decision.map(ResultFacts::of_decision);
+    let refused = kind == Document::Refusal || result.as_ref().is_some_and(ResultFacts::refused);
     let content = Content {
         community: facts.community.to_string(),
+        issuer_body: facts.issuer_body.to_string(),
+        remedies: refused.then(|| facts.remedies.clone()),
+        result,
         applicant: facts.applicant.to_string(),
         item: facts.item.map(|i| ItemFacts {
             name: i.name.clone(),
@@ -81,6 +107,7 @@ pub fn issue(from: State, to: State, facts: &Facts) -> CaseResult<Option<NewDocu
             window: i.window.clone(),
             consult_phone: i.consult_phone.clone(),
             complaint_phone: i.complaint_phone.clone(),
+            legal_basis: i.legal_basis.clone(),
         }),
         first_day: facts.first_day.to_string(),
         received: facts
@@ -119,12 +146,14 @@ fn material(e: &Entry, held: bool) -> Material {
 }
 
 /// The document a worker's change of an existing case hands out, made from the case as the
-/// change `m` leaves it; the catalogue and the community are read only when there is one.
+/// change `m` leaves it (with, for a completion, its decision); the catalogue and the
+/// community are read only when there is one.
 pub async fn for_move(
     st: &Shared,
     case: &Case,
     events: &[Event],
     m: &Move<'_>,
+    decision: Option<&Decision>,
 ) -> CaseResult<Option<NewDocument>> {
     let (Ok(from), Ok(to)) = (m.from.parse::<State>(), m.to.parse::<State>()) else {
         return Ok(None);
@@ -134,26 +163,36 @@ pub async fn for_move(
     }
     let list = checklist::from_json(m.checklist.unwrap_or(&case.checklist));
     let snap = st.catalogue.get(&st.db).await?;
-    let community = community_name(st, &case.community_path).await?;
+    let (community, issuer_body) = issuer(st, &case.community_path).await?;
     let facts = Facts {
         item: snap.get(&case.item_code).map(|c| &c.item),
         community: &community,
+        issuer_body: &issuer_body,
         applicant: &case.applicant_name,
         first_day: events.first().map_or("", |e| e.on_day.as_str()),
         list: &list,
         promised_days: case.promised_days,
         due_on: m.due_on,
         note: m.note,
+        decision,
+        remedies: &st.settings.remedies,
     };
     issue(from, to, &facts)
 }
 
-/// The name of the community at the end of a stored path.
-pub async fn community_name(st: &Shared, path: &str) -> CaseResult<String> {
-    let id = OrgPath::from_stored(path.to_string())
-        .ids()
-        .last()
-        .copied()
-        .unwrap_or_default();
-    Ok(orgs::get(&st.db, id).await?.name)
+/// The community at the end of a stored path, and the issuing body printed on its documents:
+/// the street's name and the community's ("湖墅街道" + "卖鱼桥社区").
+pub async fn issuer(st: &Shared, path: &str) -> CaseResult<(String, String)> {
+    let ids = OrgPath::from_stored(path.to_string()).ids();
+    let community = orgs::get(&st.db, ids.last().copied().unwrap_or_default())
+        .await?
+        .name;
+    let body = match ids.first() {
+        Some(street) if ids.len() > 1 => {
+            let street = orgs::get(&st.db, *street).await?.name;
+            format!("{street}{community}")
+        }
+        _ => community.clone(),
+    };
+    Ok((community, body))
 }

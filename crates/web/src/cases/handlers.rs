@@ -17,6 +17,7 @@ use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_domain::Role;
+use quanke_domain::case::State as CaseState;
 use quanke_store::cases::{self, NewFile};
 use serde::Deserialize;
 
@@ -61,6 +62,7 @@ pub async fn act(
         note: fields.get("note").to_string(),
         statuses,
         visit: (!visit.is_empty()).then(|| visit.to_string()),
+        result: Some(fields.decision()),
     };
     let acted = match act::act(&st, &by, id, &req).await {
         Ok(a) => a,
@@ -82,6 +84,7 @@ pub async fn act(
         (Acted::Moved(_), "accept_after_materials" | "accept") => {
             format!("/cases/{id}/print/receipt")
         }
+        (Acted::Moved(CaseState::Completed), _) => format!("/cases/{id}/print/completion"),
         _ => format!("/cases/{id}"),
     };
     Ok(Redirect::to(&next).into_response())

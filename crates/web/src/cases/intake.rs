@@ -9,12 +9,13 @@ use super::checklist::{self, Entry, Known, MaterialStatus};
 use super::deadline;
 use super::documents;
 use super::guards::Standing;
+use super::outcome;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
 use crate::catalogue::snapshot::{Current, Snapshot};
 use crate::server::Shared;
-use quanke_domain::case::{Lifecycle, State};
+use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State};
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role, limits};
 use quanke_store::cases::{Attachment, Case, Enclosures, NewCase};
@@ -98,6 +99,8 @@ pub struct Intake {
     pub mandate: Option<MandateIn>,
     pub outcome: Outcome,
     pub note: String,
+    /// The decision of a 即办 (required with that outcome, ignored with the others).
+    pub result: Option<DecisionInput>,
     pub idempotency_key: Option<String>,
     /// The community the case belongs to; the worker's own when None.
     pub community_id: Option<i64>,
@@ -120,6 +123,8 @@ struct Checked<'a> {
     community: orgs::Org,
     channel: Channel,
     applicant: Identified,
+    /// The decision of a case completed at intake (即办).
+    decision: Option<Decision>,
 }
 
 async fn prepare<'a>(
@@ -173,6 +178,10 @@ async fn prepare<'a>(
     }
     check_outcome(item, intake, &list)?;
     let (state, action) = first_step(super::lifecycle(), by, intake)?;
+    let decision = match state {
+        State::Completed => Some(outcome::decide(item, intake.result.as_ref())?),
+        _ => None,
+    };
     let community = community_of(st, by, intake.community_id).await?;
     Ok(Checked {
         current,
@@ -182,6 +191,7 @@ async fn prepare<'a>(
         community,
         channel,
         applicant,
+        decision,
     })
 }
 
@@ -230,6 +240,7 @@ pub async fn open_with_files(
         community,
         channel,
         applicant,
+        decision,
     } = prepare(st, &snap, by, intake).await?;
     let item = &current.item;
     let resident_id = applicant.resident.as_ref().map(|r| r.id);
@@ -249,15 +260,19 @@ pub async fn open_with_files(
     };
     let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
     // The document this outcome hands out is kept with the case, as the resident gets it.
+    let (_, issuer_body) = documents::issuer(st, community.path.as_str()).await?;
     let facts = documents::Facts {
         item: Some(item),
         community: &community.name,
+        issuer_body: &issuer_body,
         applicant: intake.applicant_name.trim(),
         first_day: today,
         list: &list,
         promised_days: promised,
         due_on: due.as_deref(),
         note: &intake.note,
+        decision: decision.as_ref(),
+        remedies: &st.settings.remedies,
     };
     let document = documents::issue(State::Received, state, &facts)?;
     let new = NewCase {
@@ -286,7 +301,11 @@ pub async fn open_with_files(
         assign_note: routed.map(|c| c.note),
         mandate: channel.mandate,
     };
-    let with = Enclosures { files, document };
+    let with = Enclosures {
+        files,
+        document,
+        result: decision.as_ref().map(outcome::record),
+    };
     let (case, created) = st.case_writer.create(new, with, &by.actor()).await?;
     if created {
         after_open(st, by, intake, &case).await?;

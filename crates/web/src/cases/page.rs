@@ -166,6 +166,10 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
             score => r.score, comment => r.comment, at => r.at,
         }),
         may_rate => matches!(state, CaseState::Completed | CaseState::Delivered),
+        result => super::outcome::of_case(&st.db, case.id).await?,
+        completes => offered.iter().any(|t| t.to() == CaseState::Completed),
+        result_kind => standing.as_ref().map(|s| s.item.result_kind.code()),
+        rv => super::fields::decision_values(&Default::default()),
     })
 }
 

@@ -1,7 +1,8 @@
 //! The A4 printouts the resident takes home: the receipt (受理回执), the one-time notice of
-//! every missing material (一次性告知书) and the refusal (不予受理告知书). Each is rendered from
-//! the document kept when it was issued (`documents`), never from the case as it is now.
-//! Printed from the browser; the page carries its own print styles.
+//! every missing material (一次性告知书), the refusal (不予受理告知书) and the notice of the
+//! result (办结通知书). Each is rendered from the document kept when it was issued
+//! (`documents`), never from the case as it is now. Printed from the browser; the page carries
+//! its own print styles (`print.css`: one A4 page, the seal space above the date).
 
 use super::act::load;
 use super::documents::Content;

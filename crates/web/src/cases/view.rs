@@ -7,11 +7,12 @@ pub fn state_label(code: &str) -> &str {
 }
 
 /// Events that are not state changes, and their timeline labels.
-const NOTES: [(&str, &str); 11] = [
+const NOTES: [(&str, &str); 12] = [
     ("receive", "收件"),
     ("assign", "分派"),
     ("unassigned", "待分派"),
     ("approval_requested", "申请审批"),
+    ("approval_granted", "审批同意"),
     ("approval_refused", "审批不同意"),
     ("transfer_requested", "申请转办"),
     ("transfer_accepted", "转办已接收"),

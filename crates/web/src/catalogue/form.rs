@@ -3,7 +3,9 @@
 //! carry several attributes each, are rows of inputs (`rows.rs`).
 
 use super::rows::{FaqRow, MaterialRow, QuestionRow, Rows, code_of};
-use quanke_domain::catalogue::{BusinessKind, ItemType, KindConditions, Level, Mode, ServiceItem};
+use quanke_domain::catalogue::{
+    BusinessKind, ItemType, KindConditions, Level, Mode, ResultKind, ServiceItem,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
@@ -33,6 +35,9 @@ pub struct ItemForm {
     pub keywords: String,
     pub synonyms: String,
     pub policies: String,
+    /// general, benefit or certificate; a form without it (older pages) means general.
+    #[serde(default)]
+    pub result_kind: String,
     pub effective_from: String,
     pub change_note: String,
     /// Materials, questions and FAQs, posted as indexed fields (`Rows::posted`).
@@ -138,6 +143,16 @@ impl ItemForm {
         let item_type: Option<ItemType> = from_code("item_type", &self.item_type, &mut p);
         let level: Option<Level> = from_code("level", &self.level, &mut p);
         let mode: Option<Mode> = from_code("mode", &self.mode, &mut p);
+        let result_kind = match self.result_kind.trim() {
+            "" => ResultKind::General,
+            code => ResultKind::parse(code).unwrap_or_else(|| {
+                p.push(FormProblem {
+                    path: "result_kind".into(),
+                    message: format!("办结结果类型“{code}”应为一般、待遇或证照"),
+                });
+                ResultKind::General
+            }),
+        };
         let statutory_days = number("statutory_days", &self.statutory_days, &mut p);
         let promised_days = number("promised_days", &self.promised_days, &mut p);
         let visits = number("visits", &self.visits, &mut p);
@@ -197,6 +212,7 @@ impl ItemForm {
             synonyms: words(&self.synonyms),
             questions,
             policies: lines(&self.policies),
+            result_kind,
         })
     }
 
@@ -231,6 +247,7 @@ impl ItemForm {
             keywords: item.keywords.join("，"),
             synonyms: item.synonyms.join("，"),
             policies: item.policies.join("\n"),
+            result_kind: item.result_kind.code().into(),
             effective_from: effective_from.into(),
             change_note: change_note.into(),
             rows: Rows {
@@ -303,6 +320,19 @@ mod tests {
         let form = ItemForm::from_item(&item, "2026-01-01", "首次发布");
         assert!(form.kinds.contains("新办：本市户籍；年满 80 周岁"));
         assert_eq!(form.to_item().ok(), Some(item));
+    }
+
+    /// The editor keeps what completing a case records (办结结果类型), and names a bad one.
+    #[test]
+    fn the_result_kind_survives_the_form() {
+        let mut item = sample();
+        item.result_kind = ResultKind::Benefit;
+        let mut form = ItemForm::from_item(&item, "2026-01-01", "x");
+        assert_eq!(form.result_kind, "benefit");
+        assert_eq!(form.to_item().ok(), Some(item));
+        form.result_kind = "money".into();
+        let problems = form.to_item().unwrap_err();
+        assert_eq!(problems[0].path, "result_kind");
     }
 
     #[test]

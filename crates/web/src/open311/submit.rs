@@ -78,6 +78,7 @@ pub async fn create(
         mandate: None,
         outcome: Outcome::Receive,
         note: details.to_note(),
+        result: None,
         idempotency_key,
         community_id: Some(community.id),
     };

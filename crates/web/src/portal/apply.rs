@@ -472,6 +472,7 @@ async fn open(
         mandate: None,
         outcome: Outcome::Receive,
         note: typed.note.trim().to_string(),
+        result: None,
         idempotency_key: Some(typed.key.clone()),
         community_id: Some(applicant.community.id),
     };

@@ -32,8 +32,9 @@ const NOT_FOUND: &str =
     "未找到与该办件编号和手机号码相符的办件，请核对后重试。如仍查不到，请致电社区咨询。";
 
 /// Actions kept off the resident's timeline: the office's internal steps.
-const INTERNAL: [&str; 7] = [
+const INTERNAL: [&str; 8] = [
     "approval_requested",
+    "approval_granted",
     "approval_refused",
     "escalate",
     "transfer_requested",
@@ -259,6 +260,10 @@ async fn show(
     } else {
         Vec::new()
     };
+    let result = crate::cases::outcome::of_case(&st.db, case.id).await?;
+    // A refusal, at intake or at the end, tells the resident where to challenge it.
+    let refused =
+        state == Some(CaseState::Rejected) || result.as_ref().is_some_and(|r| r.refused());
     let rated = case_reports::rating(&st.db, case.id).await?;
     let can_rate = rating::ratable(case) && rated.is_none();
     let scores: Vec<Value> = SCORE_LABELS
@@ -274,7 +279,8 @@ async fn show(
         received => clock::date(case.created_at),
         promised_days => case.promised_days,
         due_on => state.filter(|s| runs_in(*s)).and(case.due_on.clone()),
-        waiting, missing, timeline, can_rate, scores,
+        waiting, missing, timeline, can_rate, scores, result,
+        remedies => refused.then_some(&st.settings.remedies),
         rated => rated.map(|r| context! {
             score => r.score,
             label => SCORE_LABELS.iter().find(|(s, _)| *s == r.score).map_or("", |(_, l)| l),

@@ -76,7 +76,7 @@ pub(crate) async fn post(
     call(c, auth, "POST", path, Some(&body.to_string()), &extra).await
 }
 
-async fn get(c: &mut Client<'_>, auth: Auth<'_>, path: &str) -> Got {
+pub(crate) async fn get(c: &mut Client<'_>, auth: Auth<'_>, path: &str) -> Got {
     call(c, auth, "GET", path, None, &[]).await
 }
 
@@ -574,7 +574,11 @@ async fn transitions_follow_the_roles(app: &App) {
     assert_eq!(r.status, StatusCode::OK, "{}", r.json);
     assert_eq!(r.json["result"], "moved");
     assert_eq!(r.json["case"]["state"], "in_progress");
-    let r = post(&mut c, Auth::Token(&back), &path, &act("complete"), None).await;
+    let granted = json!({
+        "action": "complete",
+        "result": { "verdict": "granted", "amount": "200", "start_month": "2026-12" },
+    });
+    let r = post(&mut c, Auth::Token(&back), &path, &granted, None).await;
     assert_eq!(r.json["case"]["state"], "completed", "{}", r.json);
     assert!(r.json["case"]["due_on"].is_null());
     // 送达 at home by the grid worker, with a visit.

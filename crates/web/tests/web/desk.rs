@@ -3,7 +3,7 @@
 //! refusals (missing materials, wrong role) that write nothing.
 
 use crate::both;
-use crate::harness::{App, Resp};
+use crate::harness::{App, Resp, document_date};
 use axum::http::StatusCode;
 use quanke_domain::ident::resident_id::check_digit;
 use quanke_store::cases::{self, Case};
@@ -154,7 +154,8 @@ async fn notice_then_return_then_back_office(app: &App) {
     assert_eq!(c.assignee_id, Some(houtai.id));
     let receipt = desk.get(&format!("/cases/{id}/print/receipt")).await;
     assert!(receipt.body.contains("受理回执"));
-    assert!(receipt.body.contains(c.due_on.as_deref().unwrap()));
+    let due = document_date(c.due_on.as_deref().unwrap());
+    assert!(receipt.body.contains(&due), "{}", receipt.body);
     assert!(receipt.body.contains("陈晓燕"), "the issuer is named");
     assert_eq!(cases::visits(&app.db, id).await.unwrap().len(), 2);
     // The desk may not work the case in the back office.
@@ -166,10 +167,16 @@ async fn notice_then_return_then_back_office(app: &App) {
     back.login_ok("houtai").await;
     let mine = back.get("/cases?queue=mine").await;
     assert!(mine.body.contains(&c.number), "{}", mine.body);
-    for action in ["start", "complete"] {
-        let r = back.act(id, &[("action", action)]).await;
-        assert_eq!(r.status, SEE_OTHER, "{action}: {}", r.body);
-    }
+    let r = back.act(id, &[("action", "start")]).await;
+    assert_eq!(r.status, SEE_OTHER, "start: {}", r.body);
+    let granted = [
+        ("action", "complete"),
+        ("result", "granted"),
+        ("result_amount", "200"),
+        ("result_month", "2026-12"),
+    ];
+    let r = back.act(id, &granted).await;
+    assert_eq!(r.status, SEE_OTHER, "complete: {}", r.body);
     let c = case(app, id).await;
     assert_eq!(c.state, "completed");
     let page = back.get(&format!("/cases/{id}")).await;

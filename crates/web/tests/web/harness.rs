@@ -311,3 +311,9 @@ pub fn beijing_today() -> String {
     let d = time::OffsetDateTime::now_utc().to_offset(offset).date();
     format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
 }
+
+/// A "YYYY-MM-DD" day as the printed documents write it: "2026年12月5日".
+pub fn document_date(day: &str) -> String {
+    let part = |r: std::ops::Range<usize>| day[r].trim_start_matches('0').to_string();
+    format!("{}年{}月{}日", &day[..4], part(5..7), part(8..10))
+}

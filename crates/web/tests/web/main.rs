@@ -19,6 +19,7 @@ mod open311_requests;
 mod ops;
 mod portal_cases;
 mod registry;
+mod results;
 mod scope_probe;
 mod trust_auth;
 mod trust_documents;

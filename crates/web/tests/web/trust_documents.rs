@@ -4,7 +4,7 @@
 
 use crate::both;
 use crate::desk::intake;
-use crate::harness::{App, Resp};
+use crate::harness::{App, Resp, document_date};
 use axum::http::StatusCode;
 use quanke_domain::Role;
 use quanke_store::cases;
@@ -73,7 +73,11 @@ async fn a_reprint_shows_what_was_issued(app: &App) {
     let receipt = desk.get(&links[1]).await;
     assert!(receipt.body.contains("受理回执") && receipt.body.contains("已受理"));
     let due = cases::get(&app.db, id).await.unwrap().due_on.unwrap();
-    assert!(receipt.body.contains(&due), "{}", receipt.body);
+    assert!(
+        receipt.body.contains(&document_date(&due)),
+        "{}",
+        receipt.body
+    );
 
     // The back office asks for more: a new notice, the first one unchanged.
     let mut back = app.client();

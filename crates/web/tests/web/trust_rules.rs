@@ -130,13 +130,16 @@ async fn api(app: &App, token: &str, path: &str, body: &Value) -> (StatusCode, V
     (r.status, json)
 }
 
+/// An applicant not in the registry, identified by a valid ID number (the API needs one).
+const ID_NUMBER: &str = "330105196001010026";
+
 /// A 高龄津贴 application received (收件) through the API, with the materials as given.
 async fn received_by_api(app: &App, token: &str, status: &str) -> String {
     let body = json!({
         "item_code": GL80,
         "answers": { "who": ["self"] },
         "materials": { "id-card": status, "hukou": status, "card": status },
-        "applicant_id_number": "330105196001010026",
+        "applicant_id_number": ID_NUMBER,
         "applicant_name": "王秀英",
         "applicant_phone": "13812345678",
         "outcome": "receive",
@@ -174,7 +177,7 @@ async fn the_api_checks_what_the_intake_checks(app: &App) {
         "item_code": GL80,
         "answers": { "who": ["self"] },
         "materials": { "id-card": "missing", "hukou": "missing", "card": "missing" },
-        "applicant_id_number": "330105196001010026",
+        "applicant_id_number": ID_NUMBER,
         "applicant_name": "王秀英",
         "outcome": "accept",
     });
@@ -287,7 +290,8 @@ async fn handler_and_street_decision_come_first(app: &App) {
     )
     .await;
     assert_eq!(s, StatusCode::OK, "{got}");
-    let (s, got) = api(app, &back, &path, &json!({ "action": "complete" })).await;
+    let done = json!({ "action": "complete", "result": { "verdict": "granted" } });
+    let (s, got) = api(app, &back, &path, &done).await;
     assert_eq!(s, StatusCode::OK, "{got}");
     assert_eq!(got["case"]["state"], "completed");
 }

@@ -4,7 +4,7 @@
 
 use super::super::applicant;
 use super::super::checklist::{self, Known, MaterialStatus};
-use super::super::fields::Fields;
+use super::super::fields::{Fields, decision_values};
 use super::super::intake::{kind_code, parse_kind};
 use super::super::worker::Worker;
 use crate::auth::ClientIp;
@@ -18,6 +18,7 @@ use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::Role;
+use quanke_domain::case::DecisionInput;
 use quanke_domain::case::State as CaseState;
 use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
@@ -45,6 +46,8 @@ pub(super) struct Draft {
     pub until: String,
     /// The typed ID number is of a person of another community (通办): not registered here.
     pub elsewhere: bool,
+    /// The decision of a 即办 (the first show offers 准予, the usual answer on the spot).
+    pub result: DecisionInput,
 }
 
 impl Draft {
@@ -89,6 +92,7 @@ impl Draft {
             mandate_scope: f.get("mandate_scope").trim().to_string(),
             until: f.get("until").trim().to_string(),
             elsewhere: f.get("elsewhere") == "1",
+            result: f.decision(),
         }
     }
 }
@@ -156,6 +160,8 @@ pub(super) async fn render(
         focus => first_to_fill(item, draft, &applicant.view),
         duplicates => duplicates_view(&duplicates),
         on_the_spot => item.mode == Mode::OnTheSpot,
+        result_kind => item.result_kind.code(),
+        rv => decision_values(&draft.result),
         grid => ctx.me.user.role == Role::GridWorker,
         key, error,
     };

@@ -96,6 +96,7 @@ async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome) -> AppResult<In
         mandate: (mandate != MandateIn::default()).then_some(mandate),
         outcome,
         note: draft.note.clone(),
+        result: (outcome == Outcome::OnTheSpot).then(|| draft.result.clone()),
         idempotency_key: (!draft.key.is_empty()).then(|| format!("desk:{}", draft.key)),
         community_id: None,
     })
@@ -107,6 +108,7 @@ fn next_page(case: &cases::Case, outcome: Outcome) -> String {
         (Outcome::RequestMaterials, _) => "notice",
         (Outcome::Reject, Ok(CaseState::Rejected)) => "refusal",
         (Outcome::Reject, _) | (Outcome::Receive, _) => return format!("/cases/{}", case.id),
+        (Outcome::OnTheSpot, _) => "completion",
         _ => "receipt",
     };
     format!("/cases/{}/print/{kind}", case.id)

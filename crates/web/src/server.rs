@@ -86,6 +86,7 @@ pub fn router(state: Shared) -> Router {
         .merge(crate::api::routes())
         .merge(crate::cases::routes())
         .nest("/portal", crate::portal::routes())
+        .merge(crate::guide::routes())
         .route(
             "/portal/",
             get(|| async { axum::response::Redirect::permanent("/portal") }),
@@ -105,6 +106,7 @@ pub fn router(state: Shared) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn(crate::guide::links::remember_route))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

@@ -106,7 +106,9 @@ pub fn router(state: Shared) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(from_fn_with_state(state.clone(), metrics::track))
-        .layer(axum::middleware::from_fn(crate::guide::links::remember_route))
+        .layer(axum::middleware::from_fn(
+            crate::guide::links::remember_route,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

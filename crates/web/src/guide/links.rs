@@ -115,7 +115,11 @@ const PAGES: &[(&str, Part, &str)] = &[
     ("/portal", Part::Resident, "find"),
     ("/portal/search", Part::Resident, "find"),
     ("/portal/items/{code}", Part::Resident, "guide"),
-    ("/portal/items/{code}/checklist", Part::Resident, "checklist"),
+    (
+        "/portal/items/{code}/checklist",
+        Part::Resident,
+        "checklist",
+    ),
     ("/portal/items/{code}/apply", Part::Resident, "apply"),
     ("/portal/track", Part::Resident, "track"),
     ("/portal/track/rating", Part::Resident, "track"),
@@ -183,11 +187,17 @@ mod tests {
 
     #[test]
     fn a_reader_goes_to_their_own_part_first() {
-        assert_eq!(href(Part::BackOffice, Some("/cases/{id}")), "/help/back-office#handle");
+        assert_eq!(
+            href(Part::BackOffice, Some("/cases/{id}")),
+            "/help/back-office#handle"
+        );
         assert_eq!(href(Part::Head, Some("/cases/{id}")), "/help/head#approve");
         // The head at the desk: the desk's part explains it.
         assert_eq!(href(Part::Head, Some("/desk/intake")), "/help/desk#intake");
         assert_eq!(href(Part::Grid, Some("/no/such/page")), "/help/grid");
-        assert_eq!(href(Part::Resident, Some("/portal/track")), "/portal/help#track");
+        assert_eq!(
+            href(Part::Resident, Some("/portal/track")),
+            "/portal/help#track"
+        );
     }
 }

@@ -57,7 +57,9 @@ fn part_context(part: Part) -> Value {
 async fn staff_part(ctx: Ctx, Path(slug): Path<String>) -> AppResult<Response> {
     match Part::from_slug(&slug) {
         Some(Part::Resident) => Ok(Redirect::to(&Part::Resident.href()).into_response()),
-        Some(part) => Ok(ctx.render("help_part.html", part_context(part))?.into_response()),
+        Some(part) => Ok(ctx
+            .render("help_part.html", part_context(part))?
+            .into_response()),
         None => Err(AppError::NotFound),
     }
 }

@@ -99,10 +99,16 @@ impl Part {
             // build defect, so failing loudly at first use is right.
             Part::ALL
                 .into_iter()
-                .map(|p| render(p.source(), p.image_base()).unwrap_or_else(|e| panic!("guide part {}: {e}", p.slug())))
+                .map(|p| {
+                    render(p.source(), p.image_base())
+                        .unwrap_or_else(|e| panic!("guide part {}: {e}", p.slug()))
+                })
                 .collect()
         });
-        &ALL[Part::ALL.iter().position(|p| *p == self).expect("listed part")]
+        &ALL[Part::ALL
+            .iter()
+            .position(|p| *p == self)
+            .expect("listed part")]
     }
 }
 
@@ -203,7 +209,8 @@ mod tests {
     #[test]
     fn every_part_renders_with_sections_and_screenshots() {
         for part in Part::ALL {
-            let r = render(part.source(), part.image_base()).unwrap_or_else(|e| panic!("{}: {e}", part.slug()));
+            let r = render(part.source(), part.image_base())
+                .unwrap_or_else(|e| panic!("{}: {e}", part.slug()));
             assert!(r.sections.len() >= 3, "{} has sections", part.slug());
             assert!(!r.images.is_empty(), "{} shows screenshots", part.slug());
             for s in &r.sections {
@@ -237,7 +244,11 @@ mod tests {
 
     #[test]
     fn markup_in_a_source_is_shown_as_text() {
-        let r = render("## 节 {#s}\n\n<b style=\"x\">a</b>\n\n<script>b</script>", "/x").unwrap();
+        let r = render(
+            "## 节 {#s}\n\n<b style=\"x\">a</b>\n\n<script>b</script>",
+            "/x",
+        )
+        .unwrap();
         assert!(r.html.contains("&lt;b style="), "{}", r.html);
         assert!(!r.html.contains("<script"), "{}", r.html);
     }

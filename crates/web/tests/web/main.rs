@@ -10,6 +10,7 @@ mod calendar;
 mod catalogue;
 mod catalogue_rows;
 mod desk;
+mod guide;
 mod office_details;
 mod open311;
 mod open311_requests;

@@ -141,7 +141,11 @@ fn render(source: &str, image_base: &str) -> Result<Rendered, String> {
     let options = Options::ENABLE_HEADING_ATTRIBUTES | Options::ENABLE_TABLES;
     for event in Parser::new_ext(source, options) {
         let event = match event {
-            Event::Start(Tag::Heading { level, ref id, .. }) if level == HeadingLevel::H2 => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                ref id,
+                ..
+            }) => {
                 let id = id.as_deref().ok_or("a ## heading without {#id}")?;
                 if sections.iter().any(|s| s.id == id) {
                     return Err(format!("section id {id} used twice"));
@@ -152,7 +156,10 @@ fn render(source: &str, image_base: &str) -> Result<Rendered, String> {
                 });
                 event
             }
-            Event::Start(Tag::Heading { level, .. }) if level == HeadingLevel::H1 => {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => {
                 return Err("a # heading: the page gives the part's title".into());
             }
             Event::End(TagEnd::Heading(HeadingLevel::H2)) => {

@@ -12,6 +12,7 @@ pub mod catalogue;
 mod clock;
 pub mod demo;
 mod error;
+mod guide;
 mod health;
 mod home;
 mod limits;

@@ -96,14 +96,22 @@ impl Ctx {
             csrf => &self.csrf,
             unread => self.unread,
             today => clock::today_label(clock::now()),
+            help => crate::guide::links::for_staff(u.role),
             ..extra
         };
-        render_anon(template, ctx)
+        render(template, ctx)
     }
 }
 
-/// Renders a page that needs no signed-in user (sign-in form).
+/// Renders a page that needs no signed-in user (sign-in form, the portal).
 pub fn render_anon(template: &str, ctx: Value) -> AppResult<Html<String>> {
+    render(
+        template,
+        context! { help => crate::guide::links::for_portal(), ..ctx },
+    )
+}
+
+fn render(template: &str, ctx: Value) -> AppResult<Html<String>> {
     templates::render(template, ctx)
         .map(Html)
         .map_err(|e| AppError::Internal(anyhow::anyhow!("render {template}: {e:#}")))

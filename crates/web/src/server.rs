@@ -90,6 +90,7 @@ pub fn router(state: Shared) -> Router {
         .merge(crate::cases::routes())
         .merge(crate::notifications::routes())
         .nest("/portal", crate::portal::routes())
+        .merge(crate::guide::routes())
         .route(
             "/portal/",
             get(|| async { axum::response::Redirect::permanent("/portal") }),
@@ -109,6 +110,9 @@ pub fn router(state: Shared) -> Router {
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))
         .layer(from_fn_with_state(state.clone(), auth::csrf::guard))
         .layer(from_fn_with_state(state.clone(), metrics::track))
+        .layer(axum::middleware::from_fn(
+            crate::guide::links::remember_route,
+        ))
         .layer(TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             Duration::from_secs(30),

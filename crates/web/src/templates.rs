@@ -71,6 +71,10 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "registry_export.html",
     "registry_retention.html",
     "registry_businesses.html",
+    "_help_part.html",
+    "help_index.html",
+    "help_part.html",
+    "portal_help.html",
 ];
 
 static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {

@@ -11,6 +11,7 @@ mod case_search;
 mod catalogue;
 mod catalogue_rows;
 mod desk;
+mod guide;
 mod home;
 mod notifications;
 mod office_details;

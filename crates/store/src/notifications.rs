@@ -149,3 +149,18 @@ pub async fn mark_all_read(db: &Db, user_id: i64, now: i64) -> Result<u64> {
     .await?
     .rows_affected()))
 }
+
+/// Marks the user's unread notifications created before `before` read (the demo's history:
+/// what came days ago was read then).
+pub async fn mark_read_before(db: &Db, user_id: i64, before: i64, now: i64) -> Result<u64> {
+    Ok(with_pool!(db, |p| sqlx::query(
+        "UPDATE notifications SET read_at = $1 \
+         WHERE recipient_id = $2 AND read_at IS NULL AND created_at < $3"
+    )
+    .bind(now)
+    .bind(user_id)
+    .bind(before)
+    .execute(p)
+    .await?
+    .rows_affected()))
+}

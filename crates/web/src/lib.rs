@@ -28,4 +28,4 @@ mod templates;
 
 pub use auth::client_ip::TrustedProxies;
 pub use cases::remedies::Remedies;
-pub use server::{AppState, WebSettings, router, serve};
+pub use server::{AppState, Shared, WebSettings, router, serve};

@@ -12,6 +12,13 @@ pub async fn run(cfg: &Config) -> anyhow::Result<()> {
     let _lock = super::serve::lock_sqlite(cfg)?;
     refuse_real_data(&db).await?;
     let logins = demo::ensure(&db).await.context("创建演示数据失败")?;
+    let state = quanke_web::AppState::new(db.clone(), cfg.web());
+    let played = demo::history::ensure(&state)
+        .await
+        .context("生成演示办件失败")?;
+    if played > 0 {
+        println!("已生成演示办件 {played} 件 (demo cases played)");
+    }
     let listener = TcpListener::bind(&cfg.addr)
         .await
         .with_context(|| format!("无法监听 {}", cfg.addr))?;
@@ -25,7 +32,7 @@ pub async fn run(cfg: &Config) -> anyhow::Result<()> {
         println!("  {:<10} {}", l.username, l.role.label());
     }
     println!("按 Ctrl-C 停止 (press Ctrl-C to stop)");
-    super::serve::serve_on(listener, db, cfg).await
+    super::serve::serve_state(listener, db, state).await
 }
 
 /// The demo shares the default database with every other command, so `quanke demo` run where a

@@ -44,6 +44,15 @@ pub async fn serve_on(
     cfg: &Config,
 ) -> anyhow::Result<()> {
     let state = quanke_web::AppState::new(db.clone(), cfg.web());
+    serve_state(listener, db, state).await
+}
+
+/// Serves `state` (built by the caller, who may have used it first) until a shutdown signal.
+pub async fn serve_state(
+    listener: TcpListener,
+    db: quanke_store::Db,
+    state: quanke_web::Shared,
+) -> anyhow::Result<()> {
     quanke_web::serve(listener, state, shutdown_signal()).await?;
     tracing::info!("in-flight requests finished; closing the database");
     db.close().await;

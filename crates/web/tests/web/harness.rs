@@ -10,7 +10,7 @@ use quanke_store::registry::{self, Resident, export};
 use quanke_store::testing::TestDb;
 use quanke_store::{Backend, Db, orgs};
 use quanke_web::accounts::{self, NewAccount};
-use quanke_web::{AppState, WebSettings, router};
+use quanke_web::{AppState, Shared, WebSettings, router};
 use std::collections::HashMap;
 use tower::ServiceExt;
 
@@ -19,6 +19,7 @@ pub const PASSWORD: &str = quanke_web::demo::PASSWORD;
 pub struct App {
     pub router: Router,
     pub db: Db,
+    pub state: Shared,
     test_db: TestDb,
 }
 
@@ -30,10 +31,12 @@ impl App {
         let test_db = TestDb::new(backend).await?;
         let db = test_db.db.clone();
         quanke_web::demo::ensure(&db).await.expect("seed demo");
-        let router = router(AppState::new(db.clone(), settings));
+        let state = AppState::new(db.clone(), settings);
+        let router = router(state.clone());
         Some(App {
             router,
             db,
+            state,
             test_db,
         })
     }

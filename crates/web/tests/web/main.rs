@@ -10,6 +10,7 @@ mod calendar;
 mod case_search;
 mod catalogue;
 mod catalogue_rows;
+mod demo_history;
 mod desk;
 mod guide;
 mod home;

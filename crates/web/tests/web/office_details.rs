@@ -135,9 +135,16 @@ async fn duplicate_warning_tells_open_from_finished(app: &App) {
     assert!(warning.contains("已受理"), "{warning}");
 
     let mut back = app.login("houtai").await;
-    for action in ["start", "complete"] {
-        let r = back.act(id, &[("action", action)]).await;
-        assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.body);
+    let start = [("action", "start")];
+    let complete = [
+        ("action", "complete"),
+        ("result", "granted"),
+        ("result_amount", "200"),
+        ("result_month", "2026-12"),
+    ];
+    for step in [&start[..], &complete[..]] {
+        let r = back.act(id, step).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{step:?}: {}", r.body);
     }
     let done = intake_form(&mut desk, &rid).await;
     assert!(

@@ -120,7 +120,7 @@ async fn a_completion_needs_a_valid_result(app: &App) {
             ],
         )
         .await;
-    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("待遇金额“abc”不是金额"), "{}", r.body);
     assert!(r.body.contains("待遇起始月份未填写"), "{}", r.body);
     untouched(app, id).await;

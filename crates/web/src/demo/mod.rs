@@ -1,6 +1,11 @@
 //! The demo street: 湖墅街道 with three of its real communities, four grids each, and one account
 //! of every role; the demo catalogue; and a synthetic residents registry (see
 //! `registry::demo` for the people tests can rely on). Later areas add their own demo data here.
+//! `quanke demo` also plays a few months of the office's work (`history`); the web tests start
+//! from the street without it.
+
+pub mod history;
+mod staff;
 
 use crate::accounts::{self, AccountError, NewAccount};
 use crate::catalogue::transfer;
@@ -39,9 +44,9 @@ const ACCOUNTS: [(&str, &str, Role, &str); 6] = [
 
 /// The demo catalogue, written by us, one file per group of lines.
 const CATALOGUE: [&str; 3] = [
-    include_str!("../demo/catalogue/minzheng.json"),
-    include_str!("../demo/catalogue/shebao.json"),
-    include_str!("../demo/catalogue/hujizongzhi.json"),
+    include_str!("../../demo/catalogue/minzheng.json"),
+    include_str!("../../demo/catalogue/shebao.json"),
+    include_str!("../../demo/catalogue/hujizongzhi.json"),
 ];
 
 /// The demo catalogue files merged into one.

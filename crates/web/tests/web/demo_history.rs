@@ -1,0 +1,86 @@
+//! The demo street looks lived in on its first start (`quanke demo` plays the history): cases in
+//! every state and channel, some overdue and rated, and the queues, reports, search and homes of
+//! the demo logins show them. Played once: a second start adds nothing.
+
+use crate::both;
+use crate::harness::{App, beijing_today};
+use quanke_store::cases::{self, Filter};
+use quanke_store::{Backend, case_reports, orgs};
+use std::collections::BTreeSet;
+
+async fn the_demo_street_starts_with_months_of_work(app: &App) {
+    let opened = quanke_web::demo::history::ensure(&app.state).await.unwrap();
+    assert!(opened >= 300, "only {opened} cases");
+    let street = orgs::by_code(&app.db, "HS").await.unwrap();
+    let all = cases::list(
+        &app.db,
+        &Filter {
+            within: street.path.as_str(),
+            limit: 5_000,
+            ..Filter::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(all.len(), opened);
+    let states: BTreeSet<&str> = all.iter().map(|c| c.state.as_str()).collect();
+    for s in [
+        "received",
+        "awaiting_materials",
+        "in_progress",
+        "completed",
+        "delivered",
+        "rejected",
+        "withdrawn",
+    ] {
+        assert!(states.contains(s), "no {s} case: {states:?}");
+    }
+    let channels: BTreeSet<&str> = all.iter().map(|c| c.channel.as_str()).collect();
+    for ch in ["desk", "phone", "portal", "grid", "open311"] {
+        assert!(channels.contains(ch), "no {ch} case: {channels:?}");
+    }
+    let today = beijing_today();
+    let overdue = all
+        .iter()
+        .filter(|c| c.due_on.as_deref().is_some_and(|d| d < today.as_str()))
+        .filter(|c| matches!(c.state.as_str(), "accepted" | "in_progress"))
+        .count();
+    assert!(overdue > 0, "no overdue case");
+    let oldest = all.iter().map(|c| c.created_at).min().unwrap();
+    assert!(
+        time::OffsetDateTime::now_utc().unix_timestamp() - oldest > 60 * 86_400,
+        "the history is shorter than two months"
+    );
+    let rated = case_reports::ratings_since(&app.db, street.path.as_str(), 0)
+        .await
+        .unwrap();
+    assert!(rated.count >= 50, "{} ratings", rated.count);
+    the_demo_logins_see_it(app).await;
+    let again = quanke_web::demo::history::ensure(&app.state).await.unwrap();
+    assert_eq!(again, 0, "a second start played the history again");
+}
+
+/// What the demo logins meet on their pages.
+async fn the_demo_logins_see_it(app: &App) {
+    let mut back = app.login("houtai").await;
+    let queue = back.get("/cases").await;
+    assert!(queue.body.contains("/cases/"), "empty queue");
+    let mut head = app.login("shequ").await;
+    let reports = head.get("/cases/reports").await.body;
+    assert!(
+        reports.contains("满意度") || reports.contains("评价"),
+        "{reports}"
+    );
+    assert!(!reports.contains("暂无"), "an empty report: {reports}");
+    let found = head.get("/cases/search?state=delivered").await.body;
+    assert!(found.contains("已送达"), "search found nothing");
+    let home = head.get("/").await.body;
+    assert!(home.contains("已逾期"), "{home}");
+    let mut desk = app.login("qiantai").await;
+    let notes = desk.get("/notifications").await.body;
+    assert!(
+        notes.contains("href=\"/notifications/"),
+        "no notifications: {notes}"
+    );
+}
+both!(demo_history, the_demo_street_starts_with_months_of_work);

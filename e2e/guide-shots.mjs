@@ -102,6 +102,13 @@ async function intake(page, button, { missing: lacking = [], note = '' } = {}) {
   return new URL(page.url()).pathname.replace(/\/print\/\w+$/, '');
 }
 
+/** Next month as YYYY-MM: when a benefit granted today starts. */
+function nextMonth() {
+  const d = new Date();
+  d.setMonth(d.getMonth() + 1, 1);
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}`;
+}
+
 async function desk(browser, cases) {
   const page = await staff(browser, 'qiantai');
   await step('前台首页', () => shot(page, 'desk-home', TOP));
@@ -139,6 +146,16 @@ async function desk(browser, cases) {
     await open(page, '/cases?queue=team');
     await shot(page, 'desk-cases');
   });
+  await step('办件查询', async () => {
+    await open(page, '/cases/search?state=delivered');
+    await need(page, 'main table tbody tr', '查询结果');
+    await shot(page, 'desk-search');
+  });
+  await step('通知', async () => {
+    await open(page, '/notifications');
+    await need(page, 'main a[href^="/notifications/"]', '一条通知');
+    await shot(page, 'desk-notifications');
+  });
   await step('居民信息', async () => {
     await open(page, '/registry?q=' + encodeURIComponent('小河路'));
     await need(page, 'main table tbody tr', '查询结果');
@@ -169,6 +186,15 @@ async function backOffice(browser, cases) {
     await go(page, page.getByRole('button', { name: '开始办理', exact: true }), '按钮“开始办理”');
     await shot(page, 'back-handle', '#actions', '“办理”一栏');
     await shot(page, 'back-case');
+  });
+  await step('办结：办理结果和办结通知书', async () => {
+    if (!cases.accepted) throw new Error('前台没有受理成功的办件可供办结');
+    await open(page, cases.accepted);
+    await (await need(page, 'input[name="result"][value="granted"]', '“准予”')).check();
+    await (await need(page, 'input[name="result_amount"]', '待遇金额')).fill('200');
+    await (await need(page, 'input[name="result_month"]', '起始月份')).fill(nextMonth());
+    await go(page, page.getByRole('button', { name: '办结', exact: true }), '按钮“办结”');
+    await shot(page, 'back-completion', 'body');
   });
   await page.context().close();
 }

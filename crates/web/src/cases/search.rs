@@ -502,10 +502,23 @@ pub async fn lines(
             state: state_label(&c.state).to_string(),
             received: clock::format(c.created_at).chars().take(16).collect(),
             due_on: c.due_on.clone().unwrap_or_default(),
-            assignee: c
-                .assignee_id
-                .and_then(|i| names.get(&i).cloned())
-                .unwrap_or_default(),
+            assignee: assignee_label(c, &names),
         })
         .collect())
+}
+
+/// The assignee's name; "待分派" only for a case the back office should be working on (a case
+/// at the desk or finished on the spot has nobody to assign).
+fn assignee_label(c: &Case, names: &HashMap<i64, String>) -> String {
+    match c.assignee_id.and_then(|i| names.get(&i)) {
+        Some(name) => name.clone(),
+        None if matches!(
+            c.state.as_str(),
+            "accepted" | "in_progress" | "awaiting_department"
+        ) =>
+        {
+            "待分派".into()
+        }
+        None => String::new(),
+    }
 }

@@ -292,7 +292,8 @@ impl<'a> Office<'a> {
         let mut t = t;
         let mut state = cases::get(&self.st.db, id).await?.state;
         if state == "rejected" || (state == "received" && pending(&self.st.db, id).await?) {
-            return self.head_decides(code, id, t + 3_600).await;
+            let t = self.next_day(t, 1);
+            return self.head_decides(code, id, t).await;
         }
         if state == "received" {
             t = self.next_day(t, 1);

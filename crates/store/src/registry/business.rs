@@ -1,7 +1,7 @@
 //! Businesses and organisations in the grids (门店、企业、社会组织), keyed by credit code.
 
 use quanke_domain::OrgPath;
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow};
 
 use crate::db::with_pool;
 use crate::{Db, Result};
@@ -65,15 +65,30 @@ pub async fn register_business(
     Ok(row.map(|r| r.0))
 }
 
-/// Businesses within `within`, by name.
-pub async fn businesses(db: &Db, within: &OrgPath, limit: i64) -> Result<Vec<Business>> {
-    let sql = "SELECT id, credit_code, name, kind, address, contact_name, contact_phone, \
-               fire_category, org_path FROM registry_businesses \
-               WHERE org_path >= $1 AND org_path < $2 ORDER BY name LIMIT $3";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(within.as_str())
-        .bind(within.subtree_end())
-        .bind(limit)
-        .fetch_all(p)
-        .await?))
+/// Businesses within `within` by name, at most `limit`, after the business `after` (from the
+/// first for None; a business outside `within` places nothing and the list starts over).
+pub async fn businesses(
+    db: &Db,
+    within: &OrgPath,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Business>> {
+    let theirs = "COALESCE((SELECT x.name FROM registry_businesses x WHERE x.id = $4 \
+                  AND x.org_path >= $1 AND x.org_path < $2), '')";
+    let sql = format!(
+        "SELECT id, credit_code, name, kind, address, contact_name, contact_phone, \
+         fire_category, org_path FROM registry_businesses \
+         WHERE org_path >= $1 AND org_path < $2 \
+         AND name >= {theirs} AND (name > {theirs} OR id > $4) \
+         ORDER BY name, id LIMIT $3"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(within.as_str())
+    .bind(within.subtree_end())
+    .bind(limit)
+    .bind(after.unwrap_or(0))
+    .fetch_all(p)
+    .await?))
 }

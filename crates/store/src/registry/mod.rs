@@ -20,4 +20,4 @@ pub use person::{
     resident_within, tags,
 };
 pub use runs::RunLog;
-pub use search::{MIN_ADDRESS_CHARS, Summary, find, search};
+pub use search::{Found, MIN_ADDRESS_CHARS, Summary, find, search};

@@ -25,6 +25,27 @@ pub struct Summary {
     pub status: String,
 }
 
+/// A page of people and the id the next page starts after (None on the last page). Every
+/// search orders by (a column, id); the next page starts right after the last person shown, by
+/// index, found from their id alone, so no ID number or phone travels in a page's links.
+#[derive(Debug, Clone, Default)]
+pub struct Found {
+    pub people: Vec<Summary>,
+    pub next: Option<i64>,
+}
+
+/// `limit` people of `rows` (which holds one more when there is a next page).
+fn paged(mut rows: Vec<Summary>, limit: i64) -> Found {
+    let limit = usize::try_from(limit).unwrap_or(0);
+    let next = if rows.len() > limit && limit > 0 {
+        Some(rows[limit - 1].id)
+    } else {
+        None
+    };
+    rows.truncate(limit);
+    Found { people: rows, next }
+}
+
 pub(crate) const SUMMARY_COLUMNS: &str = "r.id, r.name, r.id_number, r.sex, r.birth_date, \
      r.phone, r.actual_address, r.org_path, h.number AS household_number, r.relation, r.status";
 
@@ -37,16 +58,36 @@ const TOP: char = '\u{10FFFF}';
 
 /// People matching `query` within `within`, at most `limit`.
 pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
-    search_tagged(db, query, &[], within, limit).await
+    Ok(search_tagged(db, query, &[], within, None, limit)
+        .await?
+        .people)
 }
 
 /// People carrying every tag of `lookup` and matching its query (when it has one) within
-/// `within`, at most `limit`.
-pub async fn find(db: &Db, lookup: &Lookup, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+/// `within`: the page of at most `limit` that starts after `after` (the first page for None).
+pub async fn find(
+    db: &Db,
+    lookup: &Lookup,
+    within: &OrgPath,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Found> {
     match &lookup.query {
-        Some(q) => search_tagged(db, q, &lookup.tags, within, limit).await,
-        None => by_tags(db, &lookup.tags, within, limit).await,
+        Some(q) => search_tagged(db, q, &lookup.tags, within, after, limit).await,
+        None => by_tags(db, &lookup.tags, within, after, limit).await,
     }
+}
+
+/// Rows after person $6 in (`key`, id) order (all rows for 0), written so that the index range
+/// of `key` starts at that person's value. Only a person inside the scope ($2, $3) places the
+/// page: an id from elsewhere starts at the beginning, telling nothing about that person.
+fn after_condition(key: &str) -> String {
+    let theirs = format!(
+        "COALESCE((SELECT {} FROM registry_residents x WHERE x.id = $6 \
+         AND x.org_path >= $2 AND x.org_path < $3), '')",
+        key.replacen("r.", "x.", 1)
+    );
+    format!(" AND {key} >= {theirs} AND ({key} > {theirs} OR r.id > $6)")
 }
 
 /// `AND` one condition per tag. The codes are the enum's fixed ASCII words, never input, so
@@ -64,27 +105,35 @@ fn tag_conditions(tags: &[CareTag]) -> String {
 }
 
 /// Everyone with the tags, by name: the tag index finds the first tag's holders.
-async fn by_tags(db: &Db, tags: &[CareTag], within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
+async fn by_tags(
+    db: &Db,
+    tags: &[CareTag],
+    within: &OrgPath,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Found> {
     let Some((first, others)) = tags.split_first() else {
-        return Ok(Vec::new());
+        return Ok(Found::default());
     };
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM registry_tags f \
          JOIN registry_residents r ON r.id = f.resident_id \
          LEFT JOIN registry_households h ON h.id = r.household_id \
-         WHERE f.tag = $1{} AND r.org_path >= $2 AND r.org_path < $3 \
+         WHERE f.tag = $1{}{} AND r.org_path >= $2 AND r.org_path < $3 \
          AND r.status <> 'anonymised' ORDER BY r.name, r.id LIMIT $4",
-        tag_conditions(others)
+        tag_conditions(others),
+        after_condition("r.name"),
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(first.code())
-    .bind(within.as_str())
-    .bind(within.subtree_end())
-    .bind(limit)
-    .fetch_all(p)
-    .await?))
+    let rows = with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(sql.clone()))
+        .bind(first.code())
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .bind(limit + 1)
+        .bind(TOP.to_string())
+        .bind(after.unwrap_or(0))
+        .fetch_all(p)
+        .await?);
+    Ok(paged(rows, limit))
 }
 
 /// The scope test is written `org_path || ''` so that neither database intersects the search
@@ -94,11 +143,12 @@ async fn search_tagged(
     query: &Query,
     tags: &[CareTag],
     within: &OrgPath,
+    after: Option<i64>,
     limit: i64,
-) -> Result<Vec<Summary>> {
+) -> Result<Found> {
     let tagged = tag_conditions(tags);
     let (condition, order, value) = match query {
-        Query::IdNumber(n) => ("r.id_rev = $1", "r.id", reversed(n)),
+        Query::IdNumber(n) => ("r.id_rev = $1", "r.id_rev", reversed(n)),
         Query::IdTail(t) => (
             "r.id_rev >= $1 AND r.id_rev < $1 || $5",
             "r.id_rev",
@@ -111,13 +161,14 @@ async fn search_tagged(
             i.clone(),
         ),
         Query::Phone(p) => ("r.phone >= $1 AND r.phone < $1 || $5", "r.phone", p.clone()),
-        Query::Address(a) => return search_address(db, a, &tagged, within, limit).await,
+        Query::Address(a) => return search_address(db, a, &tagged, within, after, limit).await,
     };
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
          LEFT JOIN registry_households h ON h.id = r.household_id \
-         WHERE {condition}{tagged} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
-         AND r.status <> 'anonymised' ORDER BY {order} LIMIT $4"
+         WHERE {condition}{tagged}{} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
+         AND r.status <> 'anonymised' ORDER BY {order}, r.id LIMIT $4",
+        after_condition(order),
     );
     macro_rules! run {
         ($executor:expr) => {
@@ -125,13 +176,14 @@ async fn search_tagged(
                 .bind(&value)
                 .bind(within.as_str())
                 .bind(within.subtree_end())
-                .bind(limit)
+                .bind(limit + 1)
                 .bind(TOP.to_string())
+                .bind(after.unwrap_or(0))
                 .fetch_all($executor)
                 .await?
         };
     }
-    Ok(match db {
+    let rows = match db {
         Db::Sqlite(p) => run!(p),
         Db::Pg(p) => {
             // PostgreSQL estimates a prefix range of Chinese names badly (a common surname can
@@ -143,58 +195,59 @@ async fn search_tagged(
             tx.commit().await?;
             rows
         }
-    })
+    };
+    Ok(paged(rows, limit))
 }
 
 const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', true)";
 
+/// People whose address holds `fragment`, in id order (a substring match has no useful order
+/// of its own).
 async fn search_address(
     db: &Db,
     fragment: &str,
     tagged: &str,
     within: &OrgPath,
+    after: Option<i64>,
     limit: i64,
-) -> Result<Vec<Summary>> {
+) -> Result<Found> {
     if fragment.chars().count() < MIN_ADDRESS_CHARS {
-        return Ok(Vec::new());
+        return Ok(Found::default());
     }
     let scope = format!(
-        "r.org_path || '' >= $2 AND r.org_path || '' < $3 AND r.status <> 'anonymised'{tagged}"
+        "r.org_path || '' >= $2 AND r.org_path || '' < $3 AND r.status <> 'anonymised'{tagged} \
+         AND r.id > $5 ORDER BY r.id LIMIT $4"
     );
-    Ok(match db {
-        Db::Sqlite(p) => {
-            // A quoted FTS5 string is matched as a substring by the trigram tokenizer.
-            let phrase = format!("\"{}\"", fragment.replace('"', "\"\""));
-            let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM registry_address_fts f \
+    let columns = SUMMARY_COLUMNS;
+    let (value, sql) = match db {
+        // A quoted FTS5 string is matched as a substring by the trigram tokenizer.
+        Db::Sqlite(_) => (
+            format!("\"{}\"", fragment.replace('"', "\"\"")),
+            format!(
+                "SELECT {columns} FROM registry_address_fts f \
                  JOIN registry_residents r ON r.id = f.rowid \
                  LEFT JOIN registry_households h ON h.id = r.household_id \
-                 WHERE f.actual_address MATCH $1 AND {scope} LIMIT $4"
-            );
-            sqlx::query_as(AssertSqlSafe(sql))
-                .bind(phrase)
-                .bind(within.as_str())
-                .bind(within.subtree_end())
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-        Db::Pg(p) => {
-            let pattern = format!("%{}%", like_escape(fragment));
-            let sql = format!(
-                "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
+                 WHERE f.actual_address MATCH $1 AND {scope}"
+            ),
+        ),
+        Db::Pg(_) => (
+            format!("%{}%", like_escape(fragment)),
+            format!(
+                "SELECT {columns} FROM registry_residents r \
                  LEFT JOIN registry_households h ON h.id = r.household_id \
-                 WHERE r.actual_address LIKE $1 AND {scope} LIMIT $4"
-            );
-            sqlx::query_as(AssertSqlSafe(sql))
-                .bind(pattern)
-                .bind(within.as_str())
-                .bind(within.subtree_end())
-                .bind(limit)
-                .fetch_all(p)
-                .await?
-        }
-    })
+                 WHERE r.actual_address LIKE $1 AND {scope}"
+            ),
+        ),
+    };
+    let rows = with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(sql.clone()))
+        .bind(&value)
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .bind(limit + 1)
+        .bind(after.unwrap_or(0))
+        .fetch_all(p)
+        .await?);
+    Ok(paged(rows, limit))
 }
 
 fn like_escape(s: &str) -> String {

@@ -11,7 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Form;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use axum::response::Html;
 use minijinja::context;
 use quanke_domain::ident::{credit_code, phone};
@@ -20,7 +20,8 @@ use quanke_store::orgs;
 use quanke_store::registry::{NewBusiness, businesses, register_business};
 use serde::{Deserialize, Serialize};
 
-const LISTED: i64 = 500;
+/// Businesses per page.
+const LISTED: i64 = 50;
 /// The answer for a credit code that cannot be registered in the registrar's area.
 const NOT_REGISTRABLE: &str = "这个统一社会信用代码不能在本辖区登记。请核对代码；\
                                如单位已从其他辖区迁入，请联系街道办理转移。";
@@ -63,8 +64,34 @@ fn may_register(ctx: &Ctx) -> bool {
     ctx.me.scope.can(Permission::ImportRegistry) || ctx.me.scope.can(Permission::WorkGrid)
 }
 
-pub async fn page(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {
-    render(&st, &ctx, None).await
+/// Which page of the list: after which business, and its number.
+#[derive(Default, Deserialize)]
+pub struct ListPage {
+    after: Option<String>,
+    page: Option<String>,
+}
+
+impl ListPage {
+    fn read(&self) -> AppResult<(Option<i64>, u32)> {
+        let bad = || AppError::BadRequest("翻页参数无效".into());
+        let after = match self.after.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(a.parse::<i64>().map_err(|_| bad())?),
+        };
+        let number = match self.page.as_deref().map(str::trim) {
+            None | Some("") => 1,
+            Some(n) => n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(bad)?,
+        };
+        Ok((after, number))
+    }
+}
+
+pub async fn page(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(at): Query<ListPage>,
+) -> AppResult<Html<String>> {
+    render(&st, &ctx, None, &at).await
 }
 
 pub async fn register(
@@ -121,7 +148,13 @@ pub async fn register(
         org_path: grid.path.as_str(),
     };
     audit::by_user(&st, &ctx.me, ev).await?;
-    render(&st, &ctx, Some(format!("已登记：{name}"))).await
+    render(
+        &st,
+        &ctx,
+        Some(format!("已登记：{name}")),
+        &ListPage::default(),
+    )
+    .await
 }
 
 /// The grid a business is registered in, by code; only grids the registrar covers.
@@ -137,12 +170,21 @@ async fn grid_in_scope(st: &Shared, ctx: &Ctx, code: &str) -> AppResult<orgs::Or
     Ok(grid)
 }
 
-async fn render(st: &Shared, ctx: &Ctx, saved: Option<String>) -> AppResult<Html<String>> {
+async fn render(
+    st: &Shared,
+    ctx: &Ctx,
+    saved: Option<String>,
+    at: &ListPage,
+) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ReadRegistry)?;
+    let (after, number) = at.read()?;
     let scope = &ctx.me.scope.org;
     let places = Places::within(&st.db, scope).await?;
-    let rows: Vec<Row> = businesses(&st.db, scope, LISTED)
-        .await?
+    let mut listed = businesses(&st.db, scope, after, LISTED + 1).await?;
+    let more = listed.len() > usize::try_from(LISTED).unwrap_or(0);
+    listed.truncate(usize::try_from(LISTED).unwrap_or(0));
+    let next = more.then(|| listed.last().map(|b| b.id)).flatten();
+    let rows: Vec<Row> = listed
         .into_iter()
         .map(|b| Row {
             grid: places.name(&b.org_path),
@@ -169,7 +211,8 @@ async fn render(st: &Shared, ctx: &Ctx, saved: Option<String>) -> AppResult<Html
             categories => FIRE_CATEGORIES,
             may_register => may_register(ctx),
             saved,
-            listed => LISTED,
+            next,
+            page => number,
         },
     )
 }

@@ -12,7 +12,7 @@ use super::rows::{Row, row};
 use super::{dates, labels};
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Form;
@@ -24,12 +24,43 @@ use quanke_domain::registry::{Lookup, Query as Search, read};
 use quanke_store::registry::{self, MIN_ADDRESS_CHARS, export};
 use serde::Deserialize;
 
-/// Results shown at once; more means the search should be narrower.
-const LIMIT: usize = 50;
+/// People per page: a phone shows one card per person, so a page stays a few screens long.
+const LIMIT: usize = 20;
 
 #[derive(Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
+    /// The id of the last person of the page before (see `registry::Found`).
+    after: Option<String>,
+    /// The number of the page asked for, shown as "第 N 页".
+    page: Option<String>,
+}
+
+/// Where a page starts: after which person, and its number.
+#[derive(Clone, Copy)]
+pub(crate) struct PageAt {
+    after: Option<i64>,
+    number: u32,
+}
+
+impl PageAt {
+    pub(crate) const FIRST: PageAt = PageAt {
+        after: None,
+        number: 1,
+    };
+
+    fn read(q: &SearchQuery) -> AppResult<PageAt> {
+        let bad = || AppError::BadRequest("翻页参数无效，请重新查找".into());
+        let after = match q.after.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(a) => Some(a.parse::<i64>().map_err(|_| bad())?),
+        };
+        let number = match q.page.as_deref().map(str::trim) {
+            None | Some("") => 1,
+            Some(n) => n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(bad)?,
+        };
+        Ok(PageAt { after, number })
+    }
 }
 
 /// What the search found, or why it did not look.
@@ -37,6 +68,8 @@ pub(crate) struct Found {
     pub kind: Option<String>,
     pub rows: Vec<Row>,
     pub more: bool,
+    /// The id the next page starts after.
+    pub next: Option<i64>,
     pub hint: Option<String>,
 }
 
@@ -46,7 +79,8 @@ pub async fn page(
     ctx: Ctx,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    results(&st, &ctx, &ip, q.q.unwrap_or_default()).await
+    let at = PageAt::read(&q)?;
+    results(&st, &ctx, &ip, q.q.unwrap_or_default(), at).await
 }
 
 pub async fn submit(
@@ -55,14 +89,21 @@ pub async fn submit(
     ctx: Ctx,
     Form(q): Form<SearchQuery>,
 ) -> AppResult<Response> {
-    results(&st, &ctx, &ip, q.q.unwrap_or_default()).await
+    let at = PageAt::read(&q)?;
+    results(&st, &ctx, &ip, q.q.unwrap_or_default(), at).await
 }
 
-async fn results(st: &Shared, ctx: &Ctx, ip: &str, input: String) -> AppResult<Response> {
+async fn results(
+    st: &Shared,
+    ctx: &Ctx,
+    ip: &str,
+    input: String,
+    at: PageAt,
+) -> AppResult<Response> {
     ctx.me.require(Permission::ReadRegistry)?;
     let input = input.trim().to_string();
     let lookup = read(&input);
-    let found = find(st, ctx, ip, lookup.as_ref(), LIMIT).await?;
+    let found = find(st, ctx, ip, lookup.as_ref(), at, LIMIT).await?;
     let counts = overview(st, ctx).await?;
     let scope = &ctx.me.scope;
     let links = context! {
@@ -73,6 +114,7 @@ async fn results(st: &Shared, ctx: &Ctx, ip: &str, input: String) -> AppResult<R
     let (echo, asked) = echo(lookup.as_ref().and_then(|l| l.query.as_ref()), input);
     let data = context! {
         q => echo, asked, kind => found.kind, rows => found.rows, more => found.more,
+        next => found.next, page => at.number,
         hint => found.hint, limit => LIMIT, counts, links,
     };
     Ok(super::private(ctx.render("registry_search.html", data)?))
@@ -98,12 +140,14 @@ pub(crate) async fn find(
     ctx: &Ctx,
     ip: &str,
     lookup: Option<&Lookup>,
+    at: PageAt,
     limit: usize,
 ) -> AppResult<Found> {
     let mut found = Found {
         kind: None,
         rows: Vec::new(),
         more: false,
+        next: None,
         hint: None,
     };
     let Some(lookup) = lookup else {
@@ -133,9 +177,10 @@ pub(crate) async fn find(
         audit_sensitive(st, ctx, ip, &sensitive).await?;
     }
     let within = &ctx.me.scope.org;
-    let mut hits = registry::find(&st.db, lookup, within, limit as i64 + 1).await?;
-    found.more = hits.len() > limit;
-    hits.truncate(limit);
+    let page = registry::find(&st.db, lookup, within, at.after, limit as i64).await?;
+    found.more = page.next.is_some();
+    found.next = page.next;
+    let hits = page.people;
     let places = Places::within(&st.db, within).await?;
     let today = dates::today();
     found.rows = hits.iter().map(|s| row(s, &places, today)).collect();

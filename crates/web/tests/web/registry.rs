@@ -831,3 +831,100 @@ both!(
     businesses,
     businesses_are_listed_in_scope_and_registered_by_credit_code
 );
+
+/// The people a results page links to, in order.
+fn people_on(body: &str) -> Vec<i64> {
+    body.split("href=\"/registry/people/")
+        .skip(1)
+        .filter_map(|s| s.split('"').next()?.parse().ok())
+        .collect()
+}
+
+/// The hidden `after` of the page's 下一页 form.
+fn next_after(body: &str) -> Option<String> {
+    let form = body.split("name=\"after\" value=\"").nth(1)?;
+    Some(form.split('"').next()?.to_string())
+}
+
+/// Every person of a long list is reached page by page, each once, in the list's order; a
+/// page placed after a person outside the searcher's area starts at the beginning.
+async fn long_results_page(app: &App) {
+    let mut c = app.login("shequ").await;
+    for q in ["小河路", "王", "高龄"] {
+        let first = search(&mut c, q).await;
+        let mut seen = people_on(&first.body);
+        let mut after = next_after(&first.body);
+        assert!(
+            after.is_some(),
+            "{q}: one page only ({} people)",
+            seen.len()
+        );
+        let mut page = 1;
+        while let Some(a) = after {
+            page += 1;
+            let p = page.to_string();
+            let r = c
+                .post("/registry", &[("q", q), ("after", &a), ("page", &p)])
+                .await;
+            assert!(r.body.contains(&format!("第 {page} 页")), "{q}: {}", r.body);
+            let ids = people_on(&r.body);
+            assert!(!ids.is_empty() && ids.len() <= 20, "{q}: page {page}");
+            seen.extend(ids);
+            after = next_after(&r.body);
+        }
+        let distinct: std::collections::BTreeSet<i64> = seen.iter().copied().collect();
+        assert_eq!(distinct.len(), seen.len(), "{q}: someone listed twice");
+        assert!(seen.len() > 20, "{q}: {} people", seen.len());
+    }
+    // A page placed after someone of 双荡弄 is the first page again.
+    let stranger = app.first_resident("SDN-01").await.id.to_string();
+    let first = search(&mut c, "王").await;
+    let r = c
+        .post(
+            "/registry",
+            &[("q", "王"), ("after", &stranger), ("page", "2")],
+        )
+        .await;
+    assert_eq!(people_on(&r.body), people_on(&first.body));
+    let bad = c
+        .post("/registry", &[("q", "王"), ("after", "x"), ("page", "2")])
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+both!(long_results, long_results_page);
+
+/// The credit codes a business list shows.
+fn codes_on(body: &str) -> Vec<String> {
+    body.split("<tr><td>")
+        .skip(1)
+        .filter_map(|row| row.split("</td><td>").nth(1).map(str::to_string))
+        .collect()
+}
+
+/// The street's businesses page by page, each once; a bad page number is refused.
+async fn business_list_pages(app: &App) {
+    let mut street = app.login("jiedao").await;
+    let first = street.get("/registry/businesses").await.body;
+    let mut seen = codes_on(&first);
+    assert_eq!(seen.len(), 50, "{first}");
+    let link = first
+        .split("href=\"/registry/businesses?")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .expect("下一页")
+        .replace("&amp;", "&");
+    let second = street
+        .get(&format!("/registry/businesses?{link}"))
+        .await
+        .body;
+    assert!(second.contains("第 2 页"));
+    seen.extend(codes_on(&second));
+    let distinct: std::collections::BTreeSet<&String> = seen.iter().collect();
+    assert_eq!(distinct.len(), seen.len(), "a business listed twice");
+    let street_path = orgs::by_code(&app.db, "HS").await.unwrap().path;
+    let all = store::businesses(&app.db, &street_path, None, 10_000).await;
+    assert_eq!(seen.len(), all.unwrap().len());
+    let bad = street.get("/registry/businesses?page=0").await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+both!(business_pages, business_list_pages);

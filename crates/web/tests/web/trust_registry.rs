@@ -18,7 +18,7 @@ const BAD: StatusCode = StatusCode::BAD_REQUEST;
 
 async fn business_in(app: &App, grid: &str) -> store::Business {
     let org = orgs::by_code(&app.db, grid).await.unwrap();
-    store::businesses(&app.db, &org.path, 1)
+    store::businesses(&app.db, &org.path, None, 1)
         .await
         .unwrap()
         .remove(0)
@@ -26,7 +26,7 @@ async fn business_in(app: &App, grid: &str) -> store::Business {
 
 async fn business(app: &App, code: &str) -> store::Business {
     let everything = OrgPath::from_stored("/".into());
-    store::businesses(&app.db, &everything, 10_000)
+    store::businesses(&app.db, &everything, None, 10_000)
         .await
         .unwrap()
         .into_iter()

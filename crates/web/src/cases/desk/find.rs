@@ -5,7 +5,7 @@ use crate::catalogue::search as catalogue_search;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::registry::dates;
-use crate::registry::search::{Found, find};
+use crate::registry::search::{Found, PageAt, find};
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::State;
@@ -59,7 +59,7 @@ fn echo(who: &str, found: bool) -> &str {
 /// Residents matching the box (tags of care filter, as on the registry's page), inside the
 /// worker's subtree, masked.
 pub(super) async fn people(st: &Shared, ctx: &Ctx, ip: &str, who: &str) -> AppResult<Found> {
-    find(st, ctx, ip, read(who).as_ref(), PEOPLE).await
+    find(st, ctx, ip, read(who).as_ref(), PageAt::FIRST, PEOPLE).await
 }
 
 async fn items(st: &Shared, what: &str) -> AppResult<Vec<Value>> {

@@ -33,7 +33,7 @@ fresh_db() {
 start_server() {
   local cmd=$1 url=$2 dir=$3 port=$4 waited=0
   if [ "$cmd" = demo ]; then
-    "$bin/quanke" demo --data-dir "$dir" --database "$url" --addr "127.0.0.1:$port" >>"$dir/server.log" 2>&1 &
+    "$bin/quanke" demo --database "$url" --addr "127.0.0.1:$port" >>"$dir/server.log" 2>&1 &
   else
     "$bin/quanke" serve --database "$url" --addr "127.0.0.1:$port" >>"$dir/server.log" 2>&1 &
   fi

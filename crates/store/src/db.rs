@@ -85,6 +85,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "catalogue owners",
         include_str!("../migrations/sqlite/0011_catalogue_owners.sql"),
     ),
+    (
+        12,
+        "case queues",
+        include_str!("../migrations/sqlite/0012_case_queues.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -136,6 +141,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         11,
         "catalogue owners",
         include_str!("../migrations/postgres/0011_catalogue_owners.sql"),
+    ),
+    (
+        12,
+        "case queues",
+        include_str!("../migrations/postgres/0012_case_queues.sql"),
     ),
 ];
 
@@ -210,6 +220,19 @@ impl Db {
         match self {
             Db::Sqlite(p) => migrator(SQLITE_MIGRATIONS).run(p).await?,
             Db::Pg(p) => migrator(PG_MIGRATIONS).run(p).await?,
+        }
+        self.optimize().await
+    }
+
+    /// Keeps the query planner's statistics in step with the data. SQLite has none until asked:
+    /// without them it reads a million-case community through the index of the list's order
+    /// rather than the one that holds the few rows asked for. `optimize` analyses only tables
+    /// whose size changed much since the last time, within a bounded effort, so it is cheap to
+    /// run at start and then periodically. PostgreSQL's autovacuum does this on its own.
+    pub async fn optimize(&self) -> Result<()> {
+        if let Db::Sqlite(p) = self {
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(p).await?;
+            sqlx::query("PRAGMA optimize = 0x10002").execute(p).await?;
         }
         Ok(())
     }

@@ -112,7 +112,7 @@ pub(crate) fn subtree_end(within: &str) -> String {
 /// Cases past their due day (before `today`) with a running clock, not yet escalated.
 pub async fn overdue_unescalated(db: &Db, today: &str) -> Result<Vec<Case>> {
     let sql = format!(
-        "{} WHERE due_on < $1 AND escalated_at IS NULL AND state IN {RUNNING} ORDER BY id",
+        "{} WHERE due_sort < $1 AND escalated_at IS NULL AND state IN {RUNNING} ORDER BY id",
         super::select_cases!()
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(

@@ -12,6 +12,9 @@ use quanke_domain::OrgPath;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
 
+/// The `due_sort` of a case without a due day: after every real day.
+const NO_DUE_DAY: &str = "9999-12-31";
+
 /// Which cases to list; every list stays inside `within` (an org path): its subtree, or for a
 /// grid the cases of its community (cases belong to communities).
 #[derive(Debug, Clone, Default)]
@@ -82,8 +85,9 @@ impl Sort {
         match (self, backward) {
             (Sort::Received, false) => " ORDER BY created_at DESC, id DESC",
             (Sort::Received, true) => " ORDER BY created_at ASC, id ASC",
-            (Sort::Due, false) => " ORDER BY due_on ASC NULLS LAST, id ASC",
-            (Sort::Due, true) => " ORDER BY due_on DESC NULLS FIRST, id DESC",
+            // `due_sort` is the due day with "none" last (migration 0012).
+            (Sort::Due, false) => " ORDER BY due_sort ASC, id ASC",
+            (Sort::Due, true) => " ORDER BY due_sort DESC, id DESC",
             (Sort::Number, false) => " ORDER BY number ASC",
             (Sort::Number, true) => " ORDER BY number DESC",
         }
@@ -199,12 +203,16 @@ macro_rules! push_filters {
         if let Some(r) = f.resident_id {
             $q.push(" AND resident_id = ").push_bind(r);
         }
+        // On `due_sort`, which the running cases' index holds; a case without a due day sorts
+        // after every real day, so "due from" bounds it out explicitly.
         if let Some(d) = f.due_by {
-            $q.push(" AND due_on <= ").push_bind(d.to_string());
-            $q.push(format!(" AND state IN {RUNNING}"));
+            $q.push(" AND due_sort <= ").push_bind(d.to_string());
         }
         if let Some(d) = f.due_from {
-            $q.push(" AND due_on >= ").push_bind(d.to_string());
+            $q.push(" AND due_sort >= ").push_bind(d.to_string());
+            $q.push(" AND due_sort < ").push_bind(NO_DUE_DAY.to_string());
+        }
+        if f.due_by.is_some() || f.due_from.is_some() {
             $q.push(format!(" AND state IN {RUNNING}"));
         }
         for (column, prefix) in [
@@ -253,22 +261,12 @@ macro_rules! push_keyset {
             Key::Number(n) => {
                 $q.push(format!(" AND number {cmp} ")).push_bind(n.clone());
             }
-            // Cases without a due day come last, by id.
-            Key::Due(Some(day)) => {
-                $q.push(format!(" AND ((due_on, id) {cmp} ("))
-                    .push_bind(day.clone())
+            Key::Due(day) => {
+                $q.push(format!(" AND (due_sort, id) {cmp} ("))
+                    .push_bind(day.clone().unwrap_or_else(|| NO_DUE_DAY.to_string()))
                     .push(", ")
                     .push_bind(c.id)
-                    .push(if back { "))" } else { ") OR due_on IS NULL)" });
-            }
-            Key::Due(None) => {
-                $q.push(format!(" AND ((due_on IS NULL AND id {cmp} "))
-                    .push_bind(c.id)
-                    .push(if back {
-                        ") OR due_on IS NOT NULL)"
-                    } else {
-                        "))"
-                    });
+                    .push(")");
             }
         }
     }};
@@ -321,7 +319,7 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
     Ok(with_pool!(db, |p| {
         let mut q = QueryBuilder::new(super::select_cases!());
         push_filters!(q, f);
-        q.push(" ORDER BY due_on IS NULL, due_on, id LIMIT ")
+        q.push(" ORDER BY due_sort, id LIMIT ")
             .push_bind(f.limit)
             .push(" OFFSET ")
             .push_bind(f.offset);

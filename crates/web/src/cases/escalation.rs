@@ -37,6 +37,10 @@ pub fn spawn(st: Shared) {
                 Ok(n) => tracing::info!(cases = n, "overdue cases escalated"),
                 Err(e) => tracing::warn!(error = %e, "overdue escalation failed"),
             }
+            // The planner's statistics follow the case base as it grows (see `Db::optimize`).
+            if let Err(e) = st.db.optimize().await {
+                tracing::warn!(error = %e, "database optimize failed");
+            }
             tokio::time::sleep(EVERY).await;
         }
     });

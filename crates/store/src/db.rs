@@ -231,7 +231,9 @@ impl Db {
     /// run at start and then periodically. PostgreSQL's autovacuum does this on its own.
     pub async fn optimize(&self) -> Result<()> {
         if let Db::Sqlite(p) = self {
-            sqlx::query("PRAGMA analysis_limit = 1000").execute(p).await?;
+            sqlx::query("PRAGMA analysis_limit = 1000")
+                .execute(p)
+                .await?;
             sqlx::query("PRAGMA optimize = 0x10002").execute(p).await?;
         }
         Ok(())

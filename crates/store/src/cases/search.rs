@@ -210,7 +210,8 @@ macro_rules! push_filters {
         }
         if let Some(d) = f.due_from {
             $q.push(" AND due_sort >= ").push_bind(d.to_string());
-            $q.push(" AND due_sort < ").push_bind(NO_DUE_DAY.to_string());
+            $q.push(" AND due_sort < ")
+                .push_bind(NO_DUE_DAY.to_string());
         }
         if f.due_by.is_some() || f.due_from.is_some() {
             $q.push(format!(" AND state IN {RUNNING}"));
@@ -280,14 +281,19 @@ pub async fn page(db: &Db, f: &Filter<'_>, sort: Sort, at: &At) -> Result<Page> 
         At::Before(c) => (Some(c), true),
     };
     let mut rows: Vec<Case> = with_pool!(db, |p| {
+        // The page's ids first, then their rows: finding and ordering the ids reads only an
+        // index when one covers the filter and the order (SQLite fetches every matching row
+        // before sorting otherwise), and only the page's rows are read whole.
         let mut q = QueryBuilder::new(super::select_cases!());
+        q.push(" WHERE id IN (SELECT id FROM cases");
         push_filters!(q, f);
         if let Some(c) = cursor {
             push_keyset!(q, c, backward);
         }
         q.push(sort.order(backward));
         // One more than shown tells whether a page lies beyond.
-        q.push(" LIMIT ").push_bind(f.limit + 1);
+        q.push(" LIMIT ").push_bind(f.limit + 1).push(")");
+        q.push(sort.order(backward));
         q.build_query_as().fetch_all(p).await?
     });
     let more = rows.len() as i64 > f.limit;

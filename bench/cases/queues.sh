@@ -28,12 +28,6 @@ for kind in $databases; do
   # grows slowly and is analysed as it goes (SQLite's are kept by the server: `Db::optimize`).
   if [ "$kind" = postgres ]; then psql -q "$url" -c "ANALYZE"; fi
   start_server serve "$url" "$dir" "$port"
-  # The server's first escalation pass escalates the generated overdue cases (thousands, once);
-  # what is measured is the steady state after it.
-  for _ in $(seq 300); do
-    grep -q "overdue cases escalated" "$dir/server.log" && break
-    sleep 1
-  done
   echo "== $kind ($dir): $cases cases, $clients clients, $seconds s"
   "$bin/case-queues" "http://127.0.0.1:$port" --tokens "$dir/tokens" \
     --clients "$clients" --seconds "$seconds"

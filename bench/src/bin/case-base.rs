@@ -164,8 +164,16 @@ async fn escalated(db: &Db, now: i64) -> Result<()> {
                AND due_sort < $1 AND state IN ('received', 'accepted', 'in_progress', \
                'awaiting_department')";
     let n = match db {
-        Db::Sqlite(p) => sqlx::query(sql).bind(&today).execute(p).await?.rows_affected(),
-        Db::Pg(p) => sqlx::query(sql).bind(&today).execute(p).await?.rows_affected(),
+        Db::Sqlite(p) => sqlx::query(sql)
+            .bind(&today)
+            .execute(p)
+            .await?
+            .rows_affected(),
+        Db::Pg(p) => sqlx::query(sql)
+            .bind(&today)
+            .execute(p)
+            .await?
+            .rows_affected(),
     };
     eprintln!("case-base: {n} overdue cases marked escalated");
     Ok(())

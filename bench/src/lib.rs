@@ -8,6 +8,7 @@
 
 pub mod catalogue;
 pub mod eval;
+pub mod http;
 pub mod percentile;
 pub mod registry;
 pub mod synthetic;

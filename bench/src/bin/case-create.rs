@@ -16,15 +16,14 @@
 use anyhow::{Context, Result, bail};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
-use hyper::client::conn::http1::{self, SendRequest};
+use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
+use quanke_bench::http::{connect, host_port};
 use quanke_bench::percentile::percentile;
 use serde_json::{Value, json};
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::net::TcpStream;
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 const RETRY_PAUSE: Duration = Duration::from_millis(50);
@@ -43,11 +42,7 @@ fn args() -> Result<Args> {
     let url = it
         .next()
         .context("usage: case-create URL --token TOKEN [--clients N] [--seconds D] [--out FILE] [--item CODE]")?;
-    let addr = url
-        .strip_prefix("http://")
-        .context("URL must start with http://")?
-        .trim_end_matches('/')
-        .to_string();
+    let addr = host_port(&url)?;
     let mut a = Args {
         addr,
         token: std::env::var("QUANKE_TOKEN").unwrap_or_default(),
@@ -97,16 +92,6 @@ struct Shared {
     body: Bytes,
     run: String,
     deadline: Instant,
-}
-
-async fn connect(addr: &str) -> Result<SendRequest<Full<Bytes>>> {
-    let stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok(sender)
 }
 
 async fn send(

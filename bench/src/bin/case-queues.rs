@@ -16,15 +16,14 @@
 use anyhow::{Context, Result, bail};
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
-use hyper::client::conn::http1::{self, SendRequest};
+use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
-use hyper_util::rt::TokioIo;
+use quanke_bench::http::{connect, host_port};
 use quanke_bench::percentile::percentile;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tokio::net::TcpStream;
 
 struct Args {
     addr: String,
@@ -39,11 +38,7 @@ fn args() -> Result<Args> {
     let url = it.next().context(
         "usage: case-queues URL --tokens FILE [--clients N] [--seconds D] [--deep PAGES]",
     )?;
-    let addr = url
-        .strip_prefix("http://")
-        .context("URL must start with http://")?
-        .trim_end_matches('/')
-        .to_string();
+    let addr = host_port(&url)?;
     let mut a = Args {
         addr,
         tokens: String::new(),
@@ -76,16 +71,6 @@ struct Probe {
 }
 
 type Sender = SendRequest<Empty<Bytes>>;
-
-async fn connect(addr: &str) -> Result<Sender> {
-    let stream = TcpStream::connect(addr).await?;
-    stream.set_nodelay(true)?;
-    let (sender, conn) = http1::handshake(TokioIo::new(stream)).await?;
-    tokio::spawn(async move {
-        let _ = conn.await;
-    });
-    Ok(sender)
-}
 
 async fn get(sender: &mut Sender, addr: &str, token: &str, path: &str) -> Result<Value> {
     let req = Request::get(path)

@@ -140,14 +140,7 @@ pub async fn open(db: &Db, user_id: i64, id: i64, now: i64) -> Result<Notificati
 
 /// Marks every unread notification of the user read; how many were.
 pub async fn mark_all_read(db: &Db, user_id: i64, now: i64) -> Result<u64> {
-    Ok(with_pool!(db, |p| sqlx::query(
-        "UPDATE notifications SET read_at = $1 WHERE recipient_id = $2 AND read_at IS NULL"
-    )
-    .bind(now)
-    .bind(user_id)
-    .execute(p)
-    .await?
-    .rows_affected()))
+    mark_read_before(db, user_id, i64::MAX, now).await
 }
 
 /// Marks the user's unread notifications created before `before` read (the demo's history:

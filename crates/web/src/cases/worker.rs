@@ -42,6 +42,15 @@ impl Worker {
         }
     }
 
+    /// The same worker acting at `t` (the demo's history plays each step at its own time).
+    pub fn at(self, t: i64) -> Worker {
+        Worker {
+            now: t,
+            today: clock::date(t),
+            ..self
+        }
+    }
+
     pub fn actor(&self) -> Actor<'_> {
         Actor {
             id: self.id,

@@ -627,14 +627,7 @@ fn worker(u: &User, t: i64) -> Worker {
 }
 
 fn system(name: &str, org: &OrgPath, t: i64) -> Worker {
-    Worker {
-        id: None,
-        name: name.into(),
-        role: None,
-        org: org.clone(),
-        now: t,
-        today: clock::date(t),
-    }
+    Worker::system(name, org.clone()).at(t)
 }
 
 /// An answer to every required question: one of its options, or a plain word for a question

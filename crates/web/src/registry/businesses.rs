@@ -3,6 +3,7 @@
 //! they visit and heads keep the community's list.
 
 use super::mask::Show;
+use super::paging::{PageAt, Paging};
 use super::places::Places;
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
@@ -64,32 +65,10 @@ fn may_register(ctx: &Ctx) -> bool {
     ctx.me.scope.can(Permission::ImportRegistry) || ctx.me.scope.can(Permission::WorkGrid)
 }
 
-/// Which page of the list: after which business, and its number.
-#[derive(Default, Deserialize)]
-pub struct ListPage {
-    after: Option<String>,
-    page: Option<String>,
-}
-
-impl ListPage {
-    fn read(&self) -> AppResult<(Option<i64>, u32)> {
-        let bad = || AppError::BadRequest("翻页参数无效".into());
-        let after = match self.after.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(a) => Some(a.parse::<i64>().map_err(|_| bad())?),
-        };
-        let number = match self.page.as_deref().map(str::trim) {
-            None | Some("") => 1,
-            Some(n) => n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(bad)?,
-        };
-        Ok((after, number))
-    }
-}
-
 pub async fn page(
     State(st): State<Shared>,
     ctx: Ctx,
-    Query(at): Query<ListPage>,
+    Query(at): Query<Paging>,
 ) -> AppResult<Html<String>> {
     render(&st, &ctx, None, &at).await
 }
@@ -152,7 +131,7 @@ pub async fn register(
         &st,
         &ctx,
         Some(format!("已登记：{name}")),
-        &ListPage::default(),
+        &Paging::default(),
     )
     .await
 }
@@ -174,10 +153,10 @@ async fn render(
     st: &Shared,
     ctx: &Ctx,
     saved: Option<String>,
-    at: &ListPage,
+    at: &Paging,
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ReadRegistry)?;
-    let (after, number) = at.read()?;
+    let PageAt { after, number } = at.read()?;
     let scope = &ctx.me.scope.org;
     let places = Places::within(&st.db, scope).await?;
     let mut listed = businesses(&st.db, scope, after, LISTED + 1).await?;

@@ -13,6 +13,7 @@ mod labels;
 mod mappings;
 pub(crate) mod mask;
 mod move_out;
+pub(crate) mod paging;
 mod person;
 pub(crate) mod places;
 mod problems;

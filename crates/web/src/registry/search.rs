@@ -7,12 +7,13 @@
 //! the page names it masked.
 
 use super::mask::Show;
+use super::paging::{PageAt, Paging};
 use super::places::Places;
 use super::rows::{Row, row};
 use super::{dates, labels};
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Form;
@@ -30,37 +31,8 @@ const LIMIT: usize = 20;
 #[derive(Deserialize)]
 pub struct SearchQuery {
     q: Option<String>,
-    /// The id of the last person of the page before (see `registry::Found`).
-    after: Option<String>,
-    /// The number of the page asked for, shown as "第 N 页".
-    page: Option<String>,
-}
-
-/// Where a page starts: after which person, and its number.
-#[derive(Clone, Copy)]
-pub(crate) struct PageAt {
-    after: Option<i64>,
-    number: u32,
-}
-
-impl PageAt {
-    pub(crate) const FIRST: PageAt = PageAt {
-        after: None,
-        number: 1,
-    };
-
-    fn read(q: &SearchQuery) -> AppResult<PageAt> {
-        let bad = || AppError::BadRequest("翻页参数无效，请重新查找".into());
-        let after = match q.after.as_deref().map(str::trim) {
-            None | Some("") => None,
-            Some(a) => Some(a.parse::<i64>().map_err(|_| bad())?),
-        };
-        let number = match q.page.as_deref().map(str::trim) {
-            None | Some("") => 1,
-            Some(n) => n.parse::<u32>().ok().filter(|n| *n >= 1).ok_or_else(bad)?,
-        };
-        Ok(PageAt { after, number })
-    }
+    #[serde(flatten)]
+    paging: Paging,
 }
 
 /// What the search found, or why it did not look.
@@ -79,7 +51,7 @@ pub async fn page(
     ctx: Ctx,
     Query(q): Query<SearchQuery>,
 ) -> AppResult<Response> {
-    let at = PageAt::read(&q)?;
+    let at = q.paging.read()?;
     results(&st, &ctx, &ip, q.q.unwrap_or_default(), at).await
 }
 
@@ -89,7 +61,7 @@ pub async fn submit(
     ctx: Ctx,
     Form(q): Form<SearchQuery>,
 ) -> AppResult<Response> {
-    let at = PageAt::read(&q)?;
+    let at = q.paging.read()?;
     results(&st, &ctx, &ip, q.q.unwrap_or_default(), at).await
 }
 

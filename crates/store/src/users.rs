@@ -221,15 +221,24 @@ pub async fn set_lines(db: &Db, user_id: i64, lines: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The enabled back-office workers inside `root`, each with the lines they handle (one row per
-/// line, `None` for a worker without lines): what routing chooses from, in one query.
-pub async fn back_office_with_lines(
-    db: &Db,
-    root: &OrgPath,
-) -> Result<Vec<(i64, String, Option<String>)>> {
-    let sql = "SELECT u.id, u.display_name, l.line FROM users u \
+/// A back-office worker routing may choose, with one line they handle (`None` for a worker
+/// without lines) and their open cases as the database keeps them (`worker_loads`).
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct Routable {
+    pub id: i64,
+    pub name: String,
+    pub line: Option<String>,
+    pub load: i64,
+}
+
+/// The enabled back-office workers inside `root`, one row per line they handle: what routing
+/// chooses from, in one query.
+pub async fn routable(db: &Db, root: &OrgPath) -> Result<Vec<Routable>> {
+    let sql = "SELECT u.id, u.display_name AS name, l.line, COALESCE(w.open_cases, 0) AS load \
+               FROM users u \
                JOIN orgs o ON o.id = u.org_id \
                LEFT JOIN user_lines l ON l.user_id = u.id \
+               LEFT JOIN worker_loads w ON w.user_id = u.id \
                WHERE o.path >= $1 AND o.path < $2 AND u.role = $3 AND u.disabled = $4 \
                ORDER BY u.id";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)

@@ -561,7 +561,7 @@ async fn list_does_not_leak_into_similar_paths(db: &Db) {
 }
 both!(list_prefixes, list_does_not_leak_into_similar_paths);
 
-async fn open_cases_of_a_resident_and_the_open_load(db: &Db) {
+async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
     let w = world(db).await;
     let l = listed(db, &w).await;
     // c5 (delivered) is the resident's too but closed.
@@ -582,14 +582,9 @@ async fn open_cases_of_a_resident_and_the_open_load(db: &Db) {
             .is_empty()
     );
 
-    let sorted = |mut v: Vec<(i64, i64)>| {
-        v.sort();
-        v
-    };
-    assert_eq!(
-        sorted(cases::open_load(db, w.a()).await.unwrap()),
-        [(w.desk_a, 1)]
-    );
+    // The database keeps each worker's open cases (`worker_loads`) through every change.
+    assert_eq!(loads(db).await, [(w.desk_a, 1), (w.desk_b, 1)]);
+    assert_eq!(loads(db).await, counted(db).await);
     // Closed cases weigh nothing; open ones, in any open state, do.
     cases::assign(db, l.c5, Some(w.back_a), "", &DESK)
         .await
@@ -600,22 +595,54 @@ async fn open_cases_of_a_resident_and_the_open_load(db: &Db) {
     cases::assign(db, l.c4, Some(w.back_a), "", &DESK)
         .await
         .unwrap();
-    assert_eq!(
-        sorted(cases::open_load(db, w.a()).await.unwrap()),
-        sorted(vec![(w.desk_a, 2), (w.back_a, 1)])
-    );
-    assert_eq!(
-        sorted(cases::open_load(db, w.b()).await.unwrap()),
-        [(w.desk_b, 1)]
-    );
-    assert_eq!(
-        sorted(cases::open_load(db, w.street()).await.unwrap()),
-        sorted(vec![(w.desk_a, 2), (w.back_a, 1), (w.desk_b, 1)])
-    );
+    assert_eq!(loads(db).await, counted(db).await);
+    assert!(loads(db).await.contains(&(w.desk_a, 2)));
+    // Given to someone else, closed, moved to another community: each moves the figure.
+    cases::assign(db, l.c3, Some(w.back_a), "", &DESK)
+        .await
+        .unwrap();
+    assert_eq!(loads(db).await, counted(db).await);
+    let c4 = cases::get(db, l.c4).await.unwrap();
+    let close = Move {
+        from: &c4.state,
+        to: "delivered",
+        action: "deliver",
+        note: "",
+        due_on: None,
+        accepted_on: None,
+        checklist: None,
+    };
+    cases::transition(db, l.c4, &close, &DESK).await.unwrap();
+    assert_eq!(loads(db).await, counted(db).await);
+    cases::move_to_community(db, l.c3, w.b(), "", &DESK)
+        .await
+        .unwrap();
+    assert_eq!(loads(db).await, counted(db).await);
+    assert!(!loads(db).await.iter().any(|(id, _)| *id == w.back_a));
+}
+
+/// The workers' open cases as the database keeps them (zeros left out).
+async fn loads(db: &Db) -> Vec<(i64, i64)> {
+    let sql = "SELECT user_id, open_cases FROM worker_loads WHERE open_cases <> 0 ORDER BY user_id";
+    match db {
+        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
+}
+
+/// The same counted from the cases, the way the figure must always agree with.
+async fn counted(db: &Db) -> Vec<(i64, i64)> {
+    let sql = "SELECT assignee_id, COUNT(*) FROM cases WHERE assignee_id IS NOT NULL \
+               AND state IN ('received', 'awaiting_materials', 'accepted', 'in_progress', \
+               'awaiting_department', 'completed') GROUP BY assignee_id ORDER BY assignee_id";
+    match db {
+        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+    }
 }
 both!(
     resident_and_load,
-    open_cases_of_a_resident_and_the_open_load
+    open_cases_of_a_resident_and_the_workers_loads
 );
 
 // ---------------------------------------------------------------------------------------------
@@ -1290,11 +1317,11 @@ async fn worker_lines_are_replaced_and_listed_by_subtree(db: &Db) {
 
     // What routing chooses from: the enabled back-office workers of a subtree, with lines.
     let routing = |path| async move {
-        let mut rows: Vec<(i64, Option<String>)> = users::back_office_with_lines(db, path)
+        let mut rows: Vec<(i64, Option<String>)> = users::routable(db, path)
             .await
             .unwrap()
             .into_iter()
-            .map(|(id, _, line)| (id, line))
+            .map(|r| (r.id, r.line))
             .collect();
         rows.sort();
         rows

@@ -55,8 +55,8 @@ pub struct AppState {
     pub(crate) imports: crate::registry::jobs::Jobs,
     /// The working-day calendar in force.
     pub(crate) calendar: crate::cases::calendar::CalendarCache,
-    /// Open cases per back-office worker, for routing.
-    pub(crate) loads: crate::cases::routing::Loads,
+    /// Routing's assignments whose cases are not written yet.
+    pub(crate) in_flight: crate::cases::routing::InFlight,
     /// New cases, written in batches (group commit).
     pub(crate) case_writer: quanke_store::cases::Writer,
 }
@@ -71,7 +71,7 @@ impl AppState {
             catalogue: Default::default(),
             imports: Default::default(),
             calendar: Default::default(),
-            loads: Default::default(),
+            in_flight: Default::default(),
         })
     }
 }

@@ -196,7 +196,7 @@ macro_rules! insert_cases {
             placeholders($fresh.len(), 23)
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
-        for (&i, number) in $fresh.iter().zip($numbers) {
+        for (i, number) in by_assignee($batch, $fresh, $numbers) {
             let (c, by) = $batch[i];
             q = q
                 .bind(number)
@@ -383,7 +383,7 @@ fn fresh(batch: &[(&NewCase, &Actor<'_>)], earlier: &[Case]) -> Vec<usize> {
     fresh
 }
 
-/// Positions in `fresh` per day counter (community, day), in batch order.
+/// Positions in `fresh` per day counter (community, day), counters in key order.
 fn by_counter<'b>(
     batch: &[(&'b NewCase, &Actor<'b>)],
     fresh: &[usize],
@@ -397,7 +397,24 @@ fn by_counter<'b>(
             None => groups.push((key, vec![pos])),
         }
     }
+    // Counters are locked until the commit in the order they are taken: the same order in
+    // every batch, so two servers' batches wait for each other instead of deadlocking.
+    groups.sort_by(|a, b| a.0.cmp(&b.0));
     groups
+}
+
+/// The fresh cases (batch position, number) in the order of their assignees. Each insert moves
+/// the assignee's row of `worker_loads` (a trigger), which PostgreSQL locks until the commit:
+/// two servers' batches that lock the same workers in the same order wait for each other
+/// instead of deadlocking.
+fn by_assignee<'b>(
+    batch: &[(&NewCase, &Actor<'_>)],
+    fresh: &[usize],
+    numbers: &'b [String],
+) -> Vec<(usize, &'b String)> {
+    let mut order: Vec<(usize, &String)> = fresh.iter().copied().zip(numbers).collect();
+    order.sort_by_key(|(i, _)| batch[*i].0.assignee_id);
+    order
 }
 
 /// The inserted ids in the order of `numbers` (RETURNING promises no order).

@@ -24,7 +24,7 @@ pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
 pub use queue::{
-    Queue, intake_by_channel, mark_escalated, open_for_resident, open_load, overdue_unescalated,
+    Queue, intake_by_channel, mark_escalated, open_for_resident, overdue_unescalated,
 };
 pub use results::{CaseOutcome, NewResult, outcome};
 pub use search::{At, Cursor, Filter, Page, Sort, count, id_numbers, list, page};

@@ -87,22 +87,6 @@ pub async fn open_for_resident(db: &Db, resident_id: i64, item_code: &str) -> Re
     .await?))
 }
 
-/// Open cases per assignee inside `within`: the load routing balances.
-pub async fn open_load(db: &Db, within: &str) -> Result<Vec<(i64, i64)>> {
-    let sql = format!(
-        "SELECT assignee_id, COUNT(*) FROM cases \
-         WHERE community_path >= $1 AND community_path < $2 AND assignee_id IS NOT NULL \
-         AND state IN {OPEN} GROUP BY assignee_id"
-    );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(within)
-    .bind(subtree_end(within))
-    .fetch_all(p)
-    .await?))
-}
-
 /// The upper bound of a subtree's paths, for a range on the indexed column instead of a
 /// prefix test that scans (see `OrgPath::subtree_end`).
 pub(crate) fn subtree_end(within: &str) -> String {

@@ -298,7 +298,7 @@ pub async fn open_with_files(
         open311_key_id: channel.open311_key_id,
         idempotency_key: intake.idempotency_key.clone(),
         visit: channel.visit.then(|| "intake".to_string()),
-        assign_note: routed.map(|c| c.note),
+        assign_note: routed.as_ref().map(|c| c.note.clone()),
         mandate: channel.mandate,
     };
     let with = Enclosures {

@@ -2,23 +2,19 @@
 //! item's line, the least loaded first; with nobody of that line, any back-office worker of the
 //! community; with nobody at all, it waits unassigned for the head to give it out.
 //!
-//! The load (open cases per worker) is a balancing hint, not a rule, so it is not counted from
-//! the database for every case: counting grows with the open cases and was most of the cost of
-//! an intake. Each community's counts are read at most once a minute and, in between, kept in
-//! step with the assignments this server makes.
+//! The load is the worker's open cases as the database keeps them (`worker_loads`, moved by
+//! triggers on every change of a case), so every server process on the database balances on
+//! the same true figure and no request counts cases. Read with the community's staff, in one
+//! query per routing.
 
 use super::refusal::CaseResult;
 use super::worker::Worker;
 use crate::server::Shared;
 use quanke_domain::OrgPath;
 use quanke_store::cases::{self, Case};
-use quanke_store::{Db, users};
+use quanke_store::users;
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
-
-/// How long counted loads are trusted before they are read again.
-const RECOUNT_AFTER: Duration = Duration::from_secs(60);
 
 /// A worker routing could pick: id, open cases, whether they handle the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,62 +32,72 @@ pub fn pick(candidates: &[Candidate]) -> Option<Candidate> {
         .min_by_key(|c| (!c.handles_line, c.load, c.id))
 }
 
-/// Who gets a case, and the timeline note that says why.
-pub struct Choice {
+/// Who gets a case, and the timeline note that says why. Holds the assignment in this
+/// server's count of cases not yet written until it is dropped: keep it until the case is.
+pub struct Choice<'a> {
     pub assignee: Option<i64>,
     pub note: String,
+    _held: Option<Held<'a>>,
 }
 
-/// Open cases per worker of one community, and when they were counted.
-type Counted = (Instant, HashMap<i64, i64>);
-
-/// Open cases per worker, per community, as last counted plus this server's assignments.
+/// Assignments this server has chosen whose cases are not written yet. The database's load
+/// holds a case only once its batch commits; without these, a burst of intakes written in one
+/// batch would all go to the worker who was least loaded when the burst began.
 #[derive(Default)]
-pub struct Loads {
-    by_community: Mutex<HashMap<String, Counted>>,
+pub struct InFlight {
+    by_worker: Mutex<HashMap<i64, i64>>,
 }
 
-impl Loads {
-    async fn of(&self, db: &Db, community: &str) -> CaseResult<HashMap<i64, i64>> {
-        if let Some((at, loads)) = self.by_community.lock().expect("loads lock").get(community)
-            && at.elapsed() < RECOUNT_AFTER
-        {
-            return Ok(loads.clone());
-        }
-        let counted: HashMap<i64, i64> =
-            cases::open_load(db, community).await?.into_iter().collect();
-        self.by_community
-            .lock()
-            .expect("loads lock")
-            .insert(community.to_string(), (Instant::now(), counted.clone()));
-        Ok(counted)
+impl InFlight {
+    fn of(&self, worker: i64) -> i64 {
+        let held = self.by_worker.lock().expect("in-flight lock");
+        held.get(&worker).copied().unwrap_or(0)
     }
 
-    fn add(&self, community: &str, worker: i64) {
-        if let Some((_, loads)) = self
-            .by_community
+    fn hold(&self, worker: i64) -> Held<'_> {
+        *self
+            .by_worker
             .lock()
-            .expect("loads lock")
-            .get_mut(community)
-        {
-            *loads.entry(worker).or_insert(0) += 1;
+            .expect("in-flight lock")
+            .entry(worker)
+            .or_insert(0) += 1;
+        Held {
+            flight: self,
+            worker,
+        }
+    }
+}
+
+/// One assignment counted in `InFlight` until dropped.
+struct Held<'a> {
+    flight: &'a InFlight,
+    worker: i64,
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        let mut held = self.flight.by_worker.lock().expect("in-flight lock");
+        if let Some(n) = held.get_mut(&self.worker) {
+            *n -= 1;
+            if *n <= 0 {
+                held.remove(&self.worker);
+            }
         }
     }
 }
 
 /// The worker a case of `line` in `community` goes to by the rule above.
-pub async fn choose(st: &Shared, community: &str, line: &str) -> CaseResult<Choice> {
+pub async fn choose<'a>(st: &'a Shared, community: &str, line: &str) -> CaseResult<Choice<'a>> {
     let path = OrgPath::from_stored(community.to_string());
-    let staff = users::back_office_with_lines(&st.db, &path).await?;
-    let load = st.loads.of(&st.db, community).await?;
+    let staff = users::routable(&st.db, &path).await?;
     let mut candidates: Vec<Candidate> = Vec::new();
-    for (id, _, handled) in &staff {
-        let handles = handled.as_deref() == Some(line);
-        match candidates.iter_mut().find(|c| c.id == *id) {
+    for worker in &staff {
+        let handles = worker.line.as_deref() == Some(line);
+        match candidates.iter_mut().find(|c| c.id == worker.id) {
             Some(c) => c.handles_line |= handles,
             None => candidates.push(Candidate {
-                id: *id,
-                load: load.get(id).copied().unwrap_or(0),
+                id: worker.id,
+                load: worker.load + st.in_flight.of(worker.id),
                 handles_line: handles,
             }),
         }
@@ -100,27 +106,22 @@ pub async fn choose(st: &Shared, community: &str, line: &str) -> CaseResult<Choi
         return Ok(Choice {
             assignee: None,
             note: "社区暂无后台工作人员，等待社区负责人分派".into(),
+            _held: None,
         });
     };
-    st.loads.add(community, chosen.id);
     let name = staff
         .iter()
-        .find(|(id, _, _)| *id == chosen.id)
-        .map_or("", |(_, name, _)| name.as_str());
-    let note = if chosen.handles_line {
-        format!(
-            "自动分派给{name}（负责{line}条线，在办 {} 件）",
-            chosen.load
-        )
+        .find(|w| w.id == chosen.id)
+        .map_or("", |w| w.name.as_str());
+    let why = if chosen.handles_line {
+        format!("负责{line}条线")
     } else {
-        format!(
-            "自动分派给{name}（无专办{line}条线的人员，在办 {} 件）",
-            chosen.load
-        )
+        format!("无专办{line}条线的人员")
     };
     Ok(Choice {
         assignee: Some(chosen.id),
-        note,
+        note: format!("自动分派给{name}（{why}，在办 {} 件）", chosen.load),
+        _held: Some(st.in_flight.hold(chosen.id)),
     })
 }
 

@@ -163,7 +163,7 @@ fn wait_healthy(port: u16, server: &mut Child) {
 }
 
 #[test]
-fn restore_is_refused_while_serving_and_sigterm_stops_cleanly() {
+fn restore_and_a_second_server_are_refused_while_serving_and_sigterm_stops_cleanly() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok(d, &["org", "add", "HS", "湖墅街道"]);
@@ -181,6 +181,15 @@ fn restore_is_refused_while_serving_and_sigterm_stops_cleanly() {
     assert!(!o.status.success());
     assert!(
         text(&o.stderr).contains("请先停止服务"),
+        "{}",
+        text(&o.stderr)
+    );
+    // SQLite is served by one process: a second server on the same file says so and stops.
+    let other = free_port().to_string();
+    let o = quanke(d, &["serve", "--addr", &format!("127.0.0.1:{other}")]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("只能由一个服务进程使用"),
         "{}",
         text(&o.stderr)
     );

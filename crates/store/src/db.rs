@@ -269,6 +269,11 @@ impl Db {
         with_pool!(self, |p| p.close().await)
     }
 
+    /// Whether `close` was called: background tasks stop instead of retrying.
+    pub fn is_closed(&self) -> bool {
+        with_pool!(self, |p| p.is_closed())
+    }
+
     /// Runs one statement of trusted, program-built SQL (used by backup).
     pub(crate) async fn execute_raw(&self, sql: String) -> Result<()> {
         with_pool!(self, |p| sqlx::query(AssertSqlSafe(sql.clone()))

@@ -11,6 +11,8 @@ pub mod calendar;
 pub mod case_reports;
 pub mod cases;
 pub mod catalogue;
+pub mod changes;
+pub mod leader;
 pub mod notifications;
 pub mod open311_keys;
 pub mod open311_requests;

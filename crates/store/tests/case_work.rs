@@ -861,15 +861,18 @@ async fn overdue_cases_are_escalated_once(db: &Db) {
         now: NOW + 10,
         ..DESK
     };
-    assert!(
-        cases::mark_escalated(db, l.c2, "已逾期，提请社区负责人", &system)
-            .await
-            .unwrap()
-    );
-    assert!(
-        !cases::mark_escalated(db, l.c2, "again", &system)
+    let note = |id: i64, text: &str| vec![(id, text.to_string())];
+    assert_eq!(
+        cases::mark_escalated(db, &note(l.c2, "已逾期，提请社区负责人"), &system)
             .await
             .unwrap(),
+        [l.c2]
+    );
+    assert!(
+        cases::mark_escalated(db, &note(l.c2, "again"), &system)
+            .await
+            .unwrap()
+            .is_empty(),
         "escalated once"
     );
     assert!(

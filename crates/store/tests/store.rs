@@ -413,3 +413,66 @@ async fn sqlite_backup_while_open_then_restore() {
     );
     t.finish().await;
 }
+
+/// A background job's lead: one process at a time on PostgreSQL, given up with the run; SQLite
+/// (one process) always leads. And news between processes reaches a listener.
+#[tokio::test]
+async fn one_process_leads_a_job_and_others_hear_changes() {
+    use quanke_store::changes::{self, Heard, Listener, Topic};
+    use quanke_store::leader::{self, Job};
+    let Some(t) = TestDb::new(Backend::Postgres).await else {
+        return;
+    };
+    let other = Db::connect(&t.url).await.unwrap();
+    let lead = leader::try_lead(&t.db, Job::Escalation).await.unwrap();
+    assert!(lead.is_some());
+    assert!(
+        leader::try_lead(&other, Job::Escalation)
+            .await
+            .unwrap()
+            .is_none(),
+        "another process does not lead while the run goes on"
+    );
+    drop(lead);
+    let started = std::time::Instant::now();
+    while leader::try_lead(&other, Job::Escalation)
+        .await
+        .unwrap()
+        .is_none()
+    {
+        assert!(
+            started.elapsed().as_secs() < 5,
+            "the lead was never given up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+
+    let mut ear = Listener::start(&other)
+        .await
+        .unwrap()
+        .expect("PostgreSQL listens");
+    changes::announce(&t.db, Topic::Calendar).await.unwrap();
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(5), ear.next())
+        .await
+        .expect("heard in time")
+        .unwrap();
+    assert_eq!(heard, Heard::Changed(Topic::Calendar));
+    // The listener holds a connection of the pool, which closing waits for.
+    drop(ear);
+    other.close().await;
+    t.finish().await;
+}
+
+#[tokio::test]
+async fn sqlite_always_leads_and_has_no_listener() {
+    let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    let first = quanke_store::leader::try_lead(&t.db, quanke_store::leader::Job::Escalation).await;
+    assert!(first.unwrap().is_some());
+    assert!(
+        quanke_store::changes::Listener::start(&t.db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    t.finish().await;
+}

@@ -9,6 +9,7 @@ mod audit;
 mod auth;
 pub mod cases;
 pub mod catalogue;
+pub mod changes;
 mod clock;
 pub mod demo;
 mod error;

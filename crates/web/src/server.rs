@@ -155,6 +155,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     warm_up(state.clone());
     crate::cases::escalation::spawn(state.clone());
+    crate::changes::listen(state.clone()).await;
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

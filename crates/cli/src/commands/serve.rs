@@ -14,16 +14,22 @@ pub async fn migrate_only(cfg: &Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Holds a shared lock beside the SQLite file while serving, so `quanke restore` can tell
-/// that the database is in use.
+/// Holds the lock beside the SQLite file while serving. SQLite is served by one process (its
+/// writes take turns inside the process), so a second server on the same file stops here,
+/// and `quanke restore` can tell that the database is in use.
 pub fn lock_sqlite(cfg: &Config) -> anyhow::Result<Option<File>> {
     if !cfg.is_sqlite() {
         return Ok(None);
     }
     let path = super::backup::lock_path(cfg);
     let file = File::create(&path).with_context(|| format!("无法创建 {}", path.display()))?;
-    file.try_lock_shared()
-        .map_err(|_| anyhow::anyhow!("数据库正在恢复中，请稍后再启动"))?;
+    file.try_lock().map_err(|_| {
+        anyhow::anyhow!(
+            "SQLite 数据库 {} 已有另一个 quanke 进程在使用（服务中或正在恢复）。\
+             SQLite 只能由一个服务进程使用；需要多个服务进程时请改用 PostgreSQL（见 docs/operations.md）",
+            cfg.sqlite_path().display()
+        )
+    })?;
     Ok(Some(file))
 }
 

@@ -23,9 +23,7 @@ pub use documents::{Document, NewDocument, document, documents};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
-pub use queue::{
-    Queue, intake_by_channel, mark_escalated, open_for_resident, overdue_unescalated,
-};
+pub use queue::{Queue, intake_by_channel, mark_escalated, open_for_resident, overdue_unescalated};
 pub use results::{CaseOutcome, NewResult, outcome};
 pub use search::{At, Cursor, Filter, Page, Sort, count, id_numbers, list, page};
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
@@ -175,6 +173,7 @@ macro_rules! insert_event {
         .0
     };
 }
+pub(crate) use insert_event;
 
 pub async fn get(db: &Db, id: i64) -> Result<Case> {
     let sql = concat!(select_cases!(), "WHERE id = $1");

@@ -107,23 +107,33 @@ pub async fn overdue_unescalated(db: &Db, today: &str) -> Result<Vec<Case>> {
     .await?))
 }
 
-/// Marks an overdue case escalated to the community head, with an event on its timeline.
+/// Marks overdue cases escalated, each with its note on the timeline, in one transaction;
+/// returns the ids marked. A case already escalated (by another run) is left as it is.
 pub async fn mark_escalated(
     db: &Db,
-    case_id: i64,
-    note: &str,
+    overdue: &[(i64, String)],
     by: &super::Actor<'_>,
-) -> Result<bool> {
-    let marked = with_pool!(db, |p| sqlx::query(
-        "UPDATE cases SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL"
-    )
-    .bind(by.now)
-    .bind(case_id)
-    .execute(p)
-    .await?
-    .rows_affected());
-    if marked == 1 {
-        super::note(db, case_id, "escalate", note, by).await?;
-    }
-    Ok(marked == 1)
+) -> Result<Vec<i64>> {
+    let _turn = db.write_turn().await;
+    let marked = with_pool!(db, |pool| {
+        let mut tx = pool.begin().await?;
+        let mut marked = Vec::new();
+        for (case_id, note) in overdue {
+            let state: Option<(String,)> = sqlx::query_as(
+                "UPDATE cases SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL \
+                 RETURNING state",
+            )
+            .bind(by.now)
+            .bind(case_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            if let Some((state,)) = state {
+                super::insert_event!(tx, *case_id, by, &state, &state, "escalate", note);
+                marked.push(*case_id);
+            }
+        }
+        tx.commit().await?;
+        marked
+    });
+    Ok(marked)
 }

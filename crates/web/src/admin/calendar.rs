@@ -3,6 +3,7 @@
 //! which version when. A text is saved only when it parses; otherwise every problem is shown
 //! with its line number and the typed text is kept, and nothing is written.
 
+use quanke_store::changes::Topic;
 use std::collections::BTreeSet;
 
 use crate::audit::{self, Event};
@@ -137,7 +138,7 @@ pub async fn save(
     };
     let id = calendar::save(&st.db, &text, Some(ctx.me.user.id), clock::now()).await?;
     // Deadlines computed from now on use the new text.
-    st.calendar.invalidate();
+    crate::changes::made(&st, Topic::Calendar).await;
     let years = summary(&calendar, &text);
     let detail = format!("第 {id} 版：{}", describe(&years));
     let ev = Event {

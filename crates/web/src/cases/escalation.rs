@@ -5,25 +5,39 @@ use super::worker::Worker;
 use crate::clock;
 use crate::server::Shared;
 use quanke_domain::OrgPath;
-use quanke_store::cases;
+use quanke_store::{cases, leader};
 use std::time::Duration;
 
 const EVERY: Duration = Duration::from_secs(600);
 
-/// Escalates every overdue case not yet escalated; returns how many.
+/// Cases escalated per transaction: a backlog of thousands (a long holiday) takes seconds, and
+/// SQLite's writer is never held long enough for an intake to notice.
+const BATCH: usize = 200;
+
+/// Escalates every overdue case not yet escalated; returns how many. With several server
+/// processes on one database only one runs at a time (`leader`); the others return 0.
 pub async fn run_once(st: &Shared) -> anyhow::Result<usize> {
+    let Some(_lead) = leader::try_lead(&st.db, leader::Job::Escalation).await? else {
+        return Ok(0);
+    };
     let today = clock::today();
     let overdue = cases::overdue_unescalated(&st.db, &today).await?;
+    let by = Worker::system("系统", OrgPath::from_stored(String::new()));
     let mut n = 0;
-    for case in overdue {
-        let by = Worker::system("系统", OrgPath::from_stored(case.community_path.clone()));
-        let note = format!(
-            "已逾期（应于 {} 办结），已提醒社区负责人督办",
-            case.due_on.as_deref().unwrap_or("")
-        );
-        if cases::mark_escalated(&st.db, case.id, &note, &by.actor()).await? {
-            n += 1;
-        }
+    for batch in overdue.chunks(BATCH) {
+        let notes: Vec<(i64, String)> = batch
+            .iter()
+            .map(|case| {
+                let due = case.due_on.as_deref().unwrap_or("");
+                (
+                    case.id,
+                    format!("已逾期（应于 {due} 办结），已提醒社区负责人督办"),
+                )
+            })
+            .collect();
+        n += cases::mark_escalated(&st.db, &notes, &by.actor())
+            .await?
+            .len();
     }
     Ok(n)
 }

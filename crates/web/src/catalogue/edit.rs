@@ -20,6 +20,7 @@ use minijinja::{Value, context};
 use quanke_domain::Permission;
 use quanke_domain::catalogue::{BusinessKind, Datatype, MaterialForm, diff, may_edit, validate};
 use quanke_store::catalogue::{self as store, Draft, NewVersion};
+use quanke_store::changes::Topic;
 
 /// The change note a new item starts with.
 const FIRST_NOTE: &str = "首次发布";
@@ -287,7 +288,7 @@ pub async fn publish(
     let now = clock::now();
     let published = store::publish(&st.db, &v, now).await?;
     store::resolve_reviews(&st.db, &code, now).await?;
-    st.catalogue.invalidate();
+    crate::changes::made(&st, Topic::Catalogue).await;
     let detail = format!(
         "第 {} 版，{} 起施行",
         published.version, published.effective_from

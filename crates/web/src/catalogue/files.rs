@@ -13,6 +13,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
 use quanke_domain::Permission;
+use quanke_store::changes::Topic;
 
 pub async fn page(ctx: Ctx) -> AppResult<Html<String>> {
     ctx.me.require(Permission::PublishCatalogue)?;
@@ -73,7 +74,7 @@ pub async fn upload(
     )
     .await?;
     if up.write {
-        st.catalogue.invalidate();
+        crate::changes::made(&st, Topic::Catalogue).await;
         let detail = format!("新增 {}，新版本 {}", report.new_items, report.new_versions);
         let ev = Event {
             action: "catalogue_imported",

@@ -20,7 +20,8 @@ pub struct App {
     pub router: Router,
     pub db: Db,
     pub state: Shared,
-    test_db: TestDb,
+    /// None for a second server on another app's database (`beside`).
+    test_db: Option<TestDb>,
 }
 
 impl App {
@@ -37,8 +38,22 @@ impl App {
             router,
             db,
             state,
-            test_db,
+            test_db: Some(test_db),
         })
+    }
+
+    /// A second server process on this app's database: its own pool, caches, in-flight
+    /// routing and listener, as `quanke serve` started twice would have.
+    pub async fn beside(&self) -> App {
+        let url = &self.test_db.as_ref().expect("the first server").url;
+        let db = Db::connect(url).await.expect("second pool");
+        let state = AppState::new(db.clone(), self.state.settings.clone());
+        App {
+            router: router(state.clone()),
+            db,
+            state,
+            test_db: None,
+        }
     }
 
     pub fn client(&self) -> Client<'_> {
@@ -49,7 +64,10 @@ impl App {
     }
 
     pub async fn finish(self) {
-        self.test_db.finish().await;
+        match self.test_db {
+            Some(t) => t.finish().await,
+            None => self.db.close().await,
+        }
     }
 }
 

@@ -23,6 +23,7 @@ mod portal_cases;
 mod registry;
 mod results;
 mod scope_probe;
+mod servers;
 mod trust_auth;
 mod trust_documents;
 mod trust_intake;

@@ -42,6 +42,9 @@ pub enum Permission {
     EditCalendar,
     /// Find cases (办件查询) in the subtree, read them through the JSON API and export a result.
     SearchCases,
+    /// Transfer a case (通办 to another community, a hand-off to a line department) and answer
+    /// a transfer that comes in.
+    TransferCases,
 }
 
 impl Permission {
@@ -72,6 +75,8 @@ impl Permission {
             EditCalendar => matches!(role, StreetAdmin | SystemAdmin),
             // Those who handle matters, and heads and the street who answer for them.
             SearchCases => !matches!(role, SystemAdmin),
+            // The community's own staff, who hold the case.
+            TransferCases => matches!(role, FrontDesk | BackOffice | CommunityHead),
         }
     }
 }

@@ -12,8 +12,8 @@ use time::Date;
 use super::state::State;
 use crate::calendar::{Pause, WorkCalendar};
 
-/// Working days left at or below which a case is flagged as due soon.
-const DUE_SOON_DAYS: i64 = 2;
+/// Working days left at or below which a case is flagged as due soon (即将到期).
+pub const DUE_SOON_DAYS: u32 = 2;
 
 /// The pauses in a state history given as (date, state entered) events in the order they
 /// happened. The last pause is open (`end: None`) while the case is still paused.
@@ -71,7 +71,7 @@ pub fn due_status(due: Date, today: Date, calendar: &WorkCalendar) -> DueStatus 
     if today > due {
         return DueStatus::Overdue;
     }
-    if calendar.working_days_between(today, due) <= DUE_SOON_DAYS {
+    if calendar.working_days_between(today, due) <= i64::from(DUE_SOON_DAYS) {
         DueStatus::DueSoon
     } else {
         DueStatus::OnTime

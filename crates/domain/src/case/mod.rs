@@ -15,7 +15,7 @@ mod role_matrix;
 mod state;
 mod table;
 
-pub use clock::{DueStatus, clock_pauses, due_date, due_status};
+pub use clock::{DUE_SOON_DAYS, DueStatus, clock_pauses, due_date, due_status};
 pub use document::Document;
 pub use guard::{Facts, Guard, Unmet};
 pub use parse::{LifecycleFileError, TableProblem};

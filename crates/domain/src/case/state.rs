@@ -72,6 +72,17 @@ impl State {
     pub fn pauses_clock(self) -> bool {
         self == State::AwaitingMaterials
     }
+
+    /// The case still needs the office: it counts in queues and in a worker's load.
+    pub fn is_open(self) -> bool {
+        !self.is_final()
+    }
+
+    /// The office owes work against the deadline clock: open, not paused for 补正, and not
+    /// yet 办结 (the result is made; only its delivery remains).
+    pub fn clock_runs(self) -> bool {
+        self.is_open() && !self.pauses_clock() && self != State::Completed
+    }
 }
 
 impl fmt::Display for State {

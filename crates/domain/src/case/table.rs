@@ -100,6 +100,13 @@ impl Lifecycle {
         Self::parse(SHIPPED).expect("data/lifecycle.txt is valid")
     }
 
+    /// The shipped table, parsed once for the whole process: what every channel checks.
+    pub fn shipped() -> &'static Lifecycle {
+        static TABLE: std::sync::LazyLock<Lifecycle> =
+            std::sync::LazyLock::new(Lifecycle::default_table);
+        &TABLE
+    }
+
     pub fn transitions(&self) -> &[Transition] {
         &self.transitions
     }

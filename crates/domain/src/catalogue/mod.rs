@@ -1,6 +1,7 @@
 //! The service catalogue (办事指南): items, their guides, intake questions and versions.
 //! The canonical JSON form of these types is documented in docs/catalogue-format.md.
 
+mod answering;
 mod applicability;
 mod audience;
 mod diff;
@@ -12,6 +13,7 @@ mod validate;
 #[cfg(test)]
 mod tests;
 
+pub use answering::{AnswerProblem, check as check_answers};
 pub use applicability::{Answers, materials_for};
 pub use audience::{PublicItem, STAFF_ONLY};
 pub use diff::{Change, diff};

@@ -161,3 +161,27 @@ fn a_faq_needs_both_its_question_and_its_answer() {
     });
     assert_eq!(fields(&item), vec!["faqs[1].a"]);
 }
+
+#[test]
+fn answers_are_checked_in_the_order_asked() {
+    let item = sample();
+    let answers = |pairs: &[(&str, &str)]| -> Answers {
+        let mut a = Answers::new();
+        for (k, v) in pairs {
+            a.entry(k.to_string()).or_default().push(v.to_string());
+        }
+        a
+    };
+    assert_eq!(check_answers(&item, &answers(&[("who", "self")])), Ok(()));
+    let missing = check_answers(&item, &answers(&[("who", "  ")]));
+    assert!(matches!(missing, Err(AnswerProblem::Missing(q)) if q.id == "who"));
+    let bad = check_answers(&item, &answers(&[("who", "neighbour")]));
+    assert!(
+        matches!(bad, Err(AnswerProblem::NotAnOption(q, given)) if q.id == "who" && given == "neighbour")
+    );
+    let long = "长".repeat(crate::limits::ANSWER.max_chars + 1);
+    let too_long = check_answers(&item, &answers(&[("who", &long)]));
+    assert!(matches!(too_long, Err(AnswerProblem::TooLong(q, _)) if q.id == "who"));
+    let unknown = check_answers(&item, &answers(&[("who", "self"), ("age", "80")]));
+    assert_eq!(unknown, Err(AnswerProblem::UnknownQuestion("age".into())));
+}

@@ -20,18 +20,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use quanke_domain::Permission;
 use quanke_domain::case::{Lifecycle, State as CaseState};
+use quanke_domain::{Permission, idempotency};
 use quanke_store::StoreError;
 use quanke_store::cases::{self, At, Case, Filter, Sort};
-use std::sync::LazyLock;
-
-/// The shipped lifecycle, parsed once (the actions a detail lists).
-static LIFECYCLE: LazyLock<Lifecycle> = LazyLock::new(Lifecycle::default_table);
 
 const DEFAULT_LIMIT: i64 = 50;
 const MAX_LIMIT: i64 = 200;
-pub(super) const MAX_KEY_LEN: usize = 128;
 
 /// Open a case.
 ///
@@ -90,19 +85,18 @@ pub async fn create(
     Ok(resp)
 }
 
-/// The client's key, kept per account so that two clients choosing the same key never meet.
+/// The client's key, kept per account (`quanke_domain::idempotency`).
 fn idempotency_key(headers: &HeaderMap, user_id: i64) -> Result<Option<String>, ApiError> {
     let Some(v) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    let key = v.to_str().unwrap_or("").trim();
-    if key.is_empty() || key.len() > MAX_KEY_LEN || !key.chars().all(|c| c.is_ascii_graphic()) {
-        return Err(ApiError::bad_request(
+    match idempotency::read(v.to_str().unwrap_or("")) {
+        Ok(key) => Ok(Some(idempotency::scoped("api", user_id, key))),
+        Err(bad) => Err(ApiError::bad_request(
             "bad_idempotency_key",
-            "Idempotency-Key 应为 1 到 128 个可见 ASCII 字符",
-        ));
+            bad.to_string(),
+        )),
     }
-    Ok(Some(format!("api:{user_id}:{key}")))
 }
 
 /// A body that tries to say how the case came in is told that the server decides it (a client
@@ -319,7 +313,7 @@ async fn detail(st: &Shared, worker: &Worker, case: &Case) -> Result<CaseDetail,
     let events = cases::events(&st.db, case.id).await?;
     let snap = st.catalogue.get(&st.db).await?;
     let actions = match (case.state.parse::<CaseState>(), worker.role) {
-        (Ok(state), Some(role)) => LIFECYCLE.actions_from(state, role),
+        (Ok(state), Some(role)) => Lifecycle::shipped().actions_from(state, role),
         _ => Vec::new(),
     };
     let result = cases::outcome(&st.db, case.id).await?.map(Into::into);

@@ -32,7 +32,7 @@ fn limit_of(name: &str) -> Limit {
         "answers" => ANSWER,
         "q" => SEARCH,
         "limit" | "offset" => NUMBER_TEXT,
-        "Idempotency-Key" => Limit::new("Idempotency-Key", super::cases::MAX_KEY_LEN),
+        "Idempotency-Key" => quanke_domain::idempotency::KEY,
         "item_code" | "business_kind" | "action" | "visit" | "state" | "assignee" | "queue" => CODE,
         _ => ANY_FIELD,
     }

@@ -55,7 +55,7 @@ pub fn state_of(case: &Case) -> CaseResult<State> {
 pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseResult<Acted> {
     let case = load(st, by, case_id).await?;
     let from = state_of(&case)?;
-    let lifecycle = super::lifecycle();
+    let lifecycle = Lifecycle::shipped();
     let t = find(lifecycle, from, &req.action)?;
     let role = by
         .role
@@ -248,7 +248,7 @@ pub async fn decide(
         return Ok(());
     }
     let from = state_of(&case)?;
-    let t = find(super::lifecycle(), from, &approval.action)?;
+    let t = find(Lifecycle::shipped(), from, &approval.action)?;
     // The change carries the requester's reason, which the resident is given; the head's
     // remark is the office's, on an internal note the tracking page leaves out.
     let req = Request {

@@ -33,20 +33,12 @@ pub fn due_on(
     state: State,
     history: &[(Date, State)],
 ) -> Option<String> {
-    if !runs_in(state) {
+    if !state.clock_runs() {
         return None;
     }
     let start = parse_day(accepted_on)?;
     let days = u32::try_from(promised_days).ok()?;
     due_date(calendar, start, days, history).map(format_day)
-}
-
-/// The states in which the office owes work against the clock.
-pub fn runs_in(state: State) -> bool {
-    matches!(
-        state,
-        State::Received | State::Accepted | State::InProgress | State::AwaitingDepartment
-    )
 }
 
 #[cfg(test)]

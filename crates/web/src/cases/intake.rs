@@ -16,7 +16,7 @@ use super::worker::Worker;
 use crate::catalogue::snapshot::{Current, Snapshot};
 use crate::server::Shared;
 use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State};
-use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
+use quanke_domain::catalogue::{self, AnswerProblem, Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role, limits};
 use quanke_store::cases::{Attachment, Case, Enclosures, NewCase};
 use quanke_store::orgs;
@@ -177,7 +177,7 @@ async fn prepare<'a>(
         ));
     }
     check_outcome(item, intake, &list)?;
-    let (state, action) = first_step(super::lifecycle(), by, intake)?;
+    let (state, action) = first_step(Lifecycle::shipped(), by, intake)?;
     let decision = match state {
         State::Completed => Some(outcome::decide(item, intake.result.as_ref())?),
         _ => None,
@@ -342,40 +342,27 @@ fn check_note(intake: &Intake) -> CaseResult<()> {
     Ok(limits::NOTE.named("说明").check(&intake.note)?)
 }
 
-/// Required questions must be answered, and a choice must be one of the options.
+/// The answers by the catalogue's rule (`quanke_domain::catalogue::check_answers`), worded for
+/// the desk and the API.
 fn check_answers(item: &ServiceItem, answers: &Answers) -> CaseResult<()> {
-    for q in &item.questions {
-        let given: Vec<&String> = answers
-            .get(&q.id)
-            .map(|v| v.iter().filter(|a| !a.trim().is_empty()).collect())
-            .unwrap_or_default();
-        if q.required && given.is_empty() {
-            return Err(CaseError::refuse(
-                "missing_answer",
-                format!("请回答：{}", q.text),
-            ));
+    match catalogue::check_answers(item, answers) {
+        Ok(()) => Ok(()),
+        Err(AnswerProblem::Missing(q)) => Err(CaseError::refuse(
+            "missing_answer",
+            format!("请回答：{}", q.text),
+        )),
+        Err(AnswerProblem::NotAnOption(q, given)) => Err(CaseError::refuse(
+            "bad_answer",
+            format!("“{}”的回答“{given}”不是可选项", q.text),
+        )),
+        Err(AnswerProblem::TooLong(q, e)) => {
+            Err(CaseError::refuse("too_long", format!("“{}”：{e}", q.text)))
         }
-        if q.datatype.has_options()
-            && let Some(bad) = given
-                .iter()
-                .find(|a| !q.options.iter().any(|o| &o.key == **a))
-        {
-            return Err(CaseError::refuse(
-                "bad_answer",
-                format!("“{}”的回答“{bad}”不是可选项", q.text),
-            ));
-        }
-    }
-    if let Some(unknown) = answers
-        .keys()
-        .find(|k| !item.questions.iter().any(|q| &q.id == *k))
-    {
-        return Err(CaseError::refuse(
+        Err(AnswerProblem::UnknownQuestion(id)) => Err(CaseError::refuse(
             "unknown_question",
-            format!("该事项没有问题“{unknown}”"),
-        ));
+            format!("该事项没有问题“{id}”"),
+        )),
     }
-    Ok(())
 }
 
 /// The outcome weighed with the guards of its line of the lifecycle table: the same check
@@ -385,7 +372,7 @@ fn check_outcome(item: &ServiceItem, intake: &Intake, list: &[Entry]) -> CaseRes
         return Ok(());
     }
     let target = intake.outcome.target();
-    let t = super::lifecycle()
+    let t = Lifecycle::shipped()
         .between(State::Received, target)
         .ok_or_else(|| CaseError::refuse("not_allowed", "办件流程表不允许这样受理"))?;
     Standing::at_intake(item.clone()).check(t, list, &intake.note)

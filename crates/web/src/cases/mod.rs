@@ -38,8 +38,6 @@ pub use worker::Worker;
 use crate::server::Shared;
 use axum::Router;
 use axum::routing::{get, post};
-use quanke_domain::case::Lifecycle;
-use std::sync::LazyLock;
 
 pub fn routes() -> Router<Shared> {
     Router::new()
@@ -65,10 +63,4 @@ pub fn routes() -> Router<Shared> {
         .route("/cases/{id}/files/{file}", get(handlers::file))
         .route("/cases/{id}/print/{kind}", get(print::newest))
         .route("/cases/{id}/documents/{doc}", get(print::reprint))
-}
-
-/// The lifecycle table, parsed once.
-pub fn lifecycle() -> &'static Lifecycle {
-    static TABLE: LazyLock<Lifecycle> = LazyLock::new(Lifecycle::default_table);
-    &TABLE
 }

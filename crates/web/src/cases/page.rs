@@ -17,8 +17,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_domain::case::{Document, Guard, State as CaseState, Transition, Unmet, due_status};
-use quanke_domain::{OrgKind, OrgPath, Role};
+use quanke_domain::case::{
+    Document, Guard, Lifecycle, State as CaseState, Transition, Unmet, due_status,
+};
+use quanke_domain::{OrgKind, OrgPath, Permission, Role};
 use quanke_store::cases::{self, Case};
 use quanke_store::users;
 use std::collections::HashMap;
@@ -66,7 +68,7 @@ async fn incoming(st: &Shared, by: &Worker, case_id: i64) -> AppResult<bool> {
 }
 
 async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Value> {
-    let lifecycle = super::lifecycle();
+    let lifecycle = Lifecycle::shipped();
     let state = state_of(case)?;
     let events = cases::events(&st.db, case.id).await?;
     let files = cases::files(&st.db, case.id).await?;
@@ -155,7 +157,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         communities => places.communities().into_iter()
             .filter(|o| o.kind == OrgKind::Community && o.path.as_str() != case.community_path)
             .map(|o| context! { id => o.id, name => &o.name }).collect::<Vec<_>>(),
-        may_transfer => !state.is_final() && matches!(role, Role::FrontDesk | Role::BackOffice | Role::CommunityHead),
+        may_transfer => !state.is_final() && Permission::TransferCases.granted_to(role),
         workers => workers(st, ctx, case).await?,
         linked,
         documents => documents(st, case.id).await?,

@@ -116,7 +116,9 @@ impl Days {
         let calendar = st.calendar.get(&st.db).await?;
         let soon = super::deadline::parse_day(today)
             .map(|d| {
-                super::deadline::format_day(calendar.add_working_days(d, search::DUE_SOON_DAYS))
+                super::deadline::format_day(
+                    calendar.add_working_days(d, quanke_domain::case::DUE_SOON_DAYS),
+                )
             })
             .unwrap_or_else(|| today.to_string());
         Ok(Days {

@@ -19,9 +19,6 @@ use quanke_store::{registry, users};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// Working days ahead that count as due soon (the clock's own rule).
-pub const DUE_SOON_DAYS: u32 = 2;
-
 /// The filters as given (a query string or form); empty means not given.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct Asked {

@@ -8,7 +8,7 @@ use super::routing;
 use super::worker::Worker;
 use crate::server::Shared;
 use quanke_domain::case::State;
-use quanke_domain::{OrgKind, Role};
+use quanke_domain::{OrgKind, Permission};
 use quanke_store::{cases, orgs};
 
 /// Where a transfer goes.
@@ -27,10 +27,7 @@ pub async fn request(
     reason: &str,
 ) -> CaseResult<i64> {
     let case = load(st, by, case_id).await?;
-    if !matches!(
-        by.role,
-        Some(Role::FrontDesk | Role::BackOffice | Role::CommunityHead)
-    ) {
+    if !by.can(Permission::TransferCases) {
         return Err(CaseError::refuse("not_allowed", "只有社区工作人员可以转办"));
     }
     if state_of(&case)?.is_final() {
@@ -99,12 +96,7 @@ pub async fn answer(
         "community" => by.sees(&t.to_target),
         _ => by.sees(&case.community_path),
     };
-    if !receiver_ok
-        || !matches!(
-            by.role,
-            Some(Role::FrontDesk | Role::BackOffice | Role::CommunityHead)
-        )
-    {
+    if !receiver_ok || !by.can(Permission::TransferCases) {
         return Err(CaseError::NotFound);
     }
     if !accept && answer.trim().is_empty() {

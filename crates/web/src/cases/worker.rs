@@ -3,7 +3,7 @@
 
 use crate::auth::CurrentUser;
 use crate::clock;
-use quanke_domain::{OrgPath, Role};
+use quanke_domain::{OrgPath, Permission, Role};
 use quanke_store::cases::Actor;
 
 #[derive(Debug, Clone)]
@@ -62,6 +62,11 @@ impl Worker {
 
     /// A case is the worker's business when it lies in their subtree, or when they work
     /// inside its community (a grid worker delivering a result at home).
+    /// Whether the worker's role grants `p` (a system actor has no role and is granted nothing).
+    pub fn can(&self, p: Permission) -> bool {
+        self.role.is_some_and(|r| p.granted_to(r))
+    }
+
     pub fn sees(&self, community_path: &str) -> bool {
         community_path.starts_with(self.org.as_str())
             || self.org.as_str().starts_with(community_path)

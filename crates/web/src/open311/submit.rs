@@ -22,17 +22,15 @@ use crate::server::Shared;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use quanke_domain::OrgKind;
-use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem};
+use quanke_domain::catalogue::{AnswerProblem, Answers, BusinessKind, ServiceItem, check_answers};
 use quanke_domain::ident::phone;
+use quanke_domain::{OrgKind, idempotency};
 use quanke_store::open311_keys::{self, Key};
 use quanke_store::orgs::{self, Org};
 use std::collections::HashMap;
 
 /// The applicant when the partner sends no name: the desk learns it when calling back.
 const DEFAULT_APPLICANT: &str = "Open311 用户";
-/// An Idempotency-Key longer than this is refused rather than stored.
-const IDEMPOTENCY_KEY_MAX: usize = 200;
 
 /// `POST /requests.{format}`, the fields form-encoded in the body as the spec says.
 pub async fn create(
@@ -216,22 +214,20 @@ fn coordinate(text: &str, limit: f64) -> Option<String> {
     (v.is_finite() && v.abs() <= limit).then(|| v.to_string())
 }
 
-/// The answers, with each required attribute present. The intake checks this too, but names
-/// the question as residents read it; a partner's developer needs the attribute's code.
+/// The answers, by the catalogue's rule (`quanke_domain::catalogue::check_answers`), worded
+/// with the attribute's code that a partner's developer needs.
 fn answers(format: Format, item: &ServiceItem, form: &Form) -> Result<Answers, Problem> {
     let answers = form.attributes();
-    let missing = item
-        .questions
-        .iter()
-        .filter(|q| q.required)
-        .find(|q| answers.get(&q.id).is_none_or(Vec::is_empty));
-    match missing {
-        Some(q) => Err(format.problem(
-            StatusCode::BAD_REQUEST,
-            format!("缺少必填属性 attribute[{}]（{}）", q.id, q.text),
-        )),
-        None => Ok(answers),
-    }
+    let message = match check_answers(item, &answers) {
+        Ok(()) => return Ok(answers),
+        Err(AnswerProblem::Missing(q)) => format!("缺少必填属性 attribute[{}]（{}）", q.id, q.text),
+        Err(AnswerProblem::NotAnOption(q, given)) => {
+            format!("attribute[{}] 的值“{given}”不是可选项", q.id)
+        }
+        Err(AnswerProblem::TooLong(q, e)) => format!("attribute[{}]：{e}", q.id),
+        Err(AnswerProblem::UnknownQuestion(id)) => format!("该服务没有属性 attribute[{id}]"),
+    };
+    Err(format.problem(StatusCode::BAD_REQUEST, message))
 }
 
 /// A retried request with the same `Idempotency-Key` header gets the case the first one made;
@@ -244,14 +240,9 @@ fn idempotency_key(
     let Some(value) = headers.get("idempotency-key") else {
         return Ok(None);
     };
-    match value.to_str().map(str::trim) {
-        Ok(v) if !v.is_empty() && v.len() <= IDEMPOTENCY_KEY_MAX => {
-            Ok(Some(format!("open311:{key_id}:{v}")))
-        }
-        _ => Err(format.problem(
-            StatusCode::BAD_REQUEST,
-            format!("Idempotency-Key 应为 1 到 {IDEMPOTENCY_KEY_MAX} 个可见 ASCII 字符"),
-        )),
+    match idempotency::read(value.to_str().unwrap_or("")) {
+        Ok(key) => Ok(Some(idempotency::scoped("open311", key_id, key))),
+        Err(bad) => Err(format.problem(StatusCode::BAD_REQUEST, bad.to_string())),
     }
 }
 

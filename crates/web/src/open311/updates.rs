@@ -36,7 +36,7 @@ pub async fn list(
     let updates = open311_requests::updates(&st.db, from, to, MAX as i64)
         .await
         .map_err(|e| format.internal(&e))?;
-    let lifecycle = crate::cases::lifecycle();
+    let lifecycle = quanke_domain::case::Lifecycle::shipped();
     let list = Node::list(
         "request_update",
         updates.iter().map(|u| update(lifecycle, u)),

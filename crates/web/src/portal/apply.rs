@@ -21,7 +21,9 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 use quanke_domain::OrgKind;
-use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
+use quanke_domain::catalogue::{
+    AnswerProblem, Answers, BusinessKind, ServiceItem, check_answers, materials_for,
+};
 use quanke_domain::ident::phone;
 use quanke_domain::limits;
 use quanke_domain::throttle::PortalAttempt::Application;
@@ -203,25 +205,15 @@ async fn communities(st: &Shared) -> AppResult<Vec<orgs::Org>> {
     Ok(all)
 }
 
-/// Why the answers cannot go on to step two: a required question unanswered, or a choice that
-/// is not an option.
+/// Why the answers cannot go on to step two (the catalogue's rule, worded for residents).
 fn answers_problem(item: &ServiceItem, answers: &Answers) -> Option<String> {
-    let mut questions: Vec<_> = item.questions.iter().collect();
-    questions.sort_by_key(|q| q.order);
-    for q in questions {
-        let given = answers.get(&q.id).map(Vec::as_slice).unwrap_or_default();
-        if q.required && given.is_empty() {
-            return Some(format!("请回答：{}", q.text));
-        }
-        if q.datatype.has_options() && given.iter().any(|a| !q.options.iter().any(|o| &o.key == a))
-        {
-            return Some(format!("“{}”的选择无效，请重新选择", q.text));
-        }
-        if let Some(e) = given.iter().find_map(|a| limits::ANSWER.check(a).err()) {
-            return Some(format!("“{}”：{e}", q.text));
-        }
+    match check_answers(item, answers).err()? {
+        AnswerProblem::Missing(q) => Some(format!("请回答：{}", q.text)),
+        AnswerProblem::NotAnOption(q, _) => Some(format!("“{}”的选择无效，请重新选择", q.text)),
+        AnswerProblem::TooLong(q, e) => Some(format!("“{}”：{e}", q.text)),
+        // The form offers only the item's questions; a stray field is dropped, not shown.
+        AnswerProblem::UnknownQuestion(_) => None,
     }
-    None
 }
 
 fn new_key() -> String {

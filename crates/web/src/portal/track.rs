@@ -6,7 +6,6 @@
 
 use crate::auth::ClientIp;
 use crate::cases::checklist;
-use crate::cases::deadline::runs_in;
 use crate::cases::intake::channel_label;
 use crate::cases::rating::{self, SCORE_LABELS};
 use crate::cases::{CaseError, Worker};
@@ -234,7 +233,7 @@ async fn show(
         .get(&case.item_code)
         .map_or_else(|| case.item_code.clone(), |c| c.public.name.clone());
     let state: Option<CaseState> = case.state.parse().ok();
-    let lifecycle = crate::cases::lifecycle();
+    let lifecycle = quanke_domain::case::Lifecycle::shipped();
     let events = cases::events(&st.db, case.id).await?;
     let timeline: Vec<Value> = events
         .iter()
@@ -278,7 +277,7 @@ async fn show(
         channel => channel_label(&case.channel),
         received => clock::date(case.created_at),
         promised_days => case.promised_days,
-        due_on => state.filter(|s| runs_in(*s)).and(case.due_on.clone()),
+        due_on => state.filter(|s| s.clock_runs()).and(case.due_on.clone()),
         waiting, missing, timeline, can_rate, scores, result,
         remedies => refused.then_some(&st.settings.remedies),
         rated => rated.map(|r| context! {

@@ -223,7 +223,16 @@ async fn refused_requests_write_nothing(app: &App) {
     seed_item(app).await;
     let k = key(app, "城市大脑").await;
     let before = case_count(app).await;
+    // The same rule for answers as the desk's and the portal's (length included).
+    let long = "长".repeat(501);
+    let mut stray = changed(&k.key, &[], &[]);
+    stray.push(("attribute[age]", "80"));
     let cases = [
+        (
+            changed(&k.key, &[("attribute[who]", &long)], &[]),
+            "最多 500 个字",
+        ),
+        (stray, "attribute[age]"),
         (changed(&k.key, &[("service_code", "NOPE")], &[]), "NOPE"),
         (changed(&k.key, &[], &["service_code"]), "service_code"),
         (changed(&k.key, &[], &["attribute[who]"]), "attribute[who]"),

@@ -61,6 +61,18 @@ async fn desk_refuses_oversized_fields(app: &App) {
     let r = desk.post("/desk/cases", &fields).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
     assert!(r.body.contains("重复"), "the page says why");
+    // An answer over its limit, by the catalogue's rule every channel applies.
+    let long = "长".repeat(501);
+    let fields = [
+        ("item", "MZ-GL80"),
+        ("who", "330105196001010026"),
+        ("name", "王秀英"),
+        ("outcome", "accept"),
+        ("q.who", long.as_str()),
+    ];
+    let r = desk.post("/desk/cases", &fields).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "the form again");
+    assert!(r.body.contains("最多 500 个字"), "the page says why");
     assert_eq!(count_cases(app).await, before, "nothing written");
 }
 both!(desk_oversized, desk_refuses_oversized_fields);

@@ -4,22 +4,19 @@
 use crate::lexicon;
 use crate::normalize::{is_meaningful, normalize};
 use jieba_rs::{Jieba, TokenizeMode};
-use std::sync::OnceLock;
 
 /// The longest entry taught to jieba as a word, in characters.
 const MAX_WORD: usize = 6;
 
-/// jieba's default dictionary plus `data/words.txt`. Loading it is the slow part of a build, so it
-/// is loaded once per process and cloned for each index.
-fn base() -> &'static Jieba {
-    static BASE: OnceLock<Jieba> = OnceLock::new();
-    BASE.get_or_init(|| {
-        let mut jieba = Jieba::new();
-        for word in lexicon::domain_words() {
-            jieba.add_word(word, None, None);
-        }
-        jieba
-    })
+/// jieba's default dictionary plus `data/words.txt`. Made afresh for each index rather than kept
+/// for the next rebuild: a kept copy is some 30 MB of a community server's memory for all its
+/// life, to save a fraction of a second once per catalogue publication.
+fn base() -> Jieba {
+    let mut jieba = Jieba::new();
+    for word in lexicon::domain_words() {
+        jieba.add_word(word, None, None);
+    }
+    jieba
 }
 
 pub(crate) struct Segmenter {
@@ -31,7 +28,7 @@ impl Segmenter {
     /// whole. Longer entries are phrases (“孩子想在这里上学”), not words: forced into jieba they
     /// would swallow the characters around them, so they are left to be cut as usual.
     pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Segmenter {
-        let mut jieba = base().clone();
+        let mut jieba = base();
         for word in words {
             let word = normalize(word);
             let length = word.chars().count();

@@ -54,11 +54,12 @@ sql "SELECT number FROM cases" | sort -u >"$work/stored.sorted"
 acked=$(wc -l <"$work/acked.sorted")
 lost=$(comm -23 "$work/acked.sorted" "$work/stored.sorted" | wc -l)
 dups=$(sql "SELECT COUNT(*) - COUNT(DISTINCT idempotency_key) FROM cases WHERE idempotency_key IS NOT NULL")
-# Per community and day: the numbers must be exactly 1..N.
-gaps=$(sql "SELECT COUNT(*) FROM (SELECT community_path, reverse(split_part(reverse(number), '-', 2)) AS day,
+# Per community and day (the number's "CODE-YYYYMMDD" part: a case transferred to another
+# community keeps its number): the numbers must be exactly 1..N.
+gaps=$(sql "SELECT COUNT(*) FROM (SELECT left(number, length(number) - strpos(reverse(number), '-')) AS counter,
               COUNT(*) AS n, COUNT(DISTINCT number) AS distinct_n,
               MAX(reverse(split_part(reverse(number), '-', 1))::int) AS top
-            FROM cases GROUP BY 1, 2) d WHERE n <> distinct_n OR top <> n")
+            FROM cases GROUP BY 1) d WHERE n <> distinct_n OR top <> n")
 loads=$(sql "SELECT COUNT(*) FROM (
               SELECT assignee_id AS id, COUNT(*) AS n FROM cases WHERE assignee_id IS NOT NULL
                 AND state IN ('received','awaiting_materials','accepted','in_progress','awaiting_department','completed')

@@ -90,6 +90,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case queues",
         include_str!("../migrations/sqlite/0012_case_queues.sql"),
     ),
+    (
+        14,
+        "registry counts",
+        include_str!("../migrations/sqlite/0014_registry_counts.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -146,6 +151,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         12,
         "case queues",
         include_str!("../migrations/postgres/0012_case_queues.sql"),
+    ),
+    (
+        14,
+        "registry counts",
+        include_str!("../migrations/postgres/0014_registry_counts.sql"),
     ),
 ];
 

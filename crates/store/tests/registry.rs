@@ -480,3 +480,71 @@ both!(
     kept_counts_follow_every_write,
     kept_counts_follow_every_write
 );
+
+/// Every page of a tag list, one person a page: the names in order.
+async fn tag_list(db: &Db, typed: &str, within: &str) -> Vec<String> {
+    let lookup = quanke_domain::registry::read(typed).unwrap();
+    let within = OrgPath::from_stored(within.into());
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let page = registry::find(db, &lookup, &within, after, 1)
+            .await
+            .unwrap();
+        names.extend(page.people.into_iter().map(|p| p.name));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return names,
+        }
+        assert!(names.len() < 20, "paging does not end: {names:?}");
+    }
+}
+
+/// A tag list reads along the name index when the tag is common in the scope (here: one person a
+/// page, everyone 高龄) and from the tag index when it is rare (低保): both in name order, page
+/// after page, inside the scope only.
+async fn tag_lists_page_in_name_order_either_way(db: &Db) {
+    let ids = [
+        "330105198001010011",
+        "330105198001010038",
+        "33010519800101004X",
+        "330105198001010054",
+        "330105198001010070",
+        "330105198001010097",
+    ];
+    let names = ["赵六", "孙七", "周八", "吴九", "郑十", "王一"];
+    let mut rows = Vec::new();
+    for (i, (id, name)) in ids.iter().zip(names).enumerate() {
+        let grid = if i % 2 == 0 { GRID_1 } else { GRID_2 };
+        let mut p = person(id, name, "x", grid, &format!("{}0{i}室", i + 1));
+        if i == 2 || i == 3 {
+            p.tags = Some(vec![
+                ("oldest".into(), String::new()),
+                ("low_income".into(), String::new()),
+            ]);
+        }
+        rows.push(p);
+    }
+    import(db, vec![rows], true).await;
+    let mut grid_1: Vec<String> = ["赵六", "周八", "郑十"].map(String::from).to_vec();
+    grid_1.sort();
+    assert_eq!(
+        tag_list(db, "高龄", GRID_1).await,
+        grid_1,
+        "by the name index"
+    );
+    let mut everyone: Vec<String> = names.map(String::from).to_vec();
+    everyone.sort();
+    assert_eq!(tag_list(db, "高龄", "/1/").await, everyone);
+    assert_eq!(
+        tag_list(db, "低保", GRID_1).await,
+        vec!["周八"],
+        "by the tag"
+    );
+    assert_eq!(tag_list(db, "低保 高龄", GRID_2).await, vec!["吴九"]);
+    assert!(tag_list(db, "残疾", "/1/").await.is_empty());
+}
+both!(
+    tag_lists_page_in_name_order_either_way,
+    tag_lists_page_in_name_order_either_way
+);

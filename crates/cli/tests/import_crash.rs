@@ -6,7 +6,7 @@
 
 use quanke_domain::OrgPath;
 use quanke_domain::ident::resident_id::check_digit;
-use quanke_store::registry::{export, runs};
+use quanke_store::registry::{counts, runs};
 use quanke_store::{Db, audit, orgs};
 use sqlx::{AssertSqlSafe, Connection, PgConnection};
 use std::path::Path;
@@ -128,7 +128,7 @@ async fn import_and_kill(
 }
 
 async fn people(db: &Db, within: &OrgPath) -> i64 {
-    export::counts(db, within)
+    counts::by_status(db, within)
         .await
         .unwrap()
         .iter()

@@ -95,6 +95,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "worker loads",
         include_str!("../migrations/sqlite/0013_worker_loads.sql"),
     ),
+    (
+        14,
+        "registry counts",
+        include_str!("../migrations/sqlite/0014_registry_counts.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -156,6 +161,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         13,
         "worker loads",
         include_str!("../migrations/postgres/0013_worker_loads.sql"),
+    ),
+    (
+        14,
+        "registry counts",
+        include_str!("../migrations/postgres/0014_registry_counts.sql"),
     ),
 ];
 

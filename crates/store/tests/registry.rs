@@ -325,3 +325,226 @@ both!(
     moved_out_people_are_anonymised_after_retention,
     moved_out_people_are_anonymised_after_retention
 );
+
+/// Runs one statement as any writer could, behind the store's back.
+async fn exec(db: &Db, sql: &'static str) {
+    match db {
+        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+    }
+    .unwrap();
+}
+
+async fn rows(db: &Db, sql: &'static str, within: &str) -> Vec<(String, i64)> {
+    let end = OrgPath::from_stored(within.into()).subtree_end();
+    match db {
+        Db::Sqlite(p) => {
+            sqlx::query_as(sql)
+                .bind(within)
+                .bind(end)
+                .fetch_all(p)
+                .await
+        }
+        Db::Pg(p) => {
+            sqlx::query_as(sql)
+                .bind(within)
+                .bind(end)
+                .fetch_all(p)
+                .await
+        }
+    }
+    .unwrap()
+}
+
+/// The kept figures of every part of the tree equal a COUNT made now over the rows themselves.
+async fn counts_agree(db: &Db, step: &str) {
+    for within in ["/1/", COMMUNITY, GRID_1, GRID_2, "/9/"] {
+        let by_status = rows(
+            db,
+            "SELECT status, COUNT(*) FROM registry_residents \
+             WHERE org_path >= $1 AND org_path < $2 GROUP BY status ORDER BY status",
+            within,
+        )
+        .await;
+        let by_tag = rows(
+            db,
+            "SELECT t.tag, COUNT(*) FROM registry_tags t \
+             JOIN registry_residents r ON r.id = t.resident_id \
+             WHERE r.org_path >= $1 AND r.org_path < $2 AND r.status = 'active' \
+             GROUP BY t.tag ORDER BY t.tag",
+            within,
+        )
+        .await;
+        let path = OrgPath::from_stored(within.into());
+        let kept = registry::counts::by_status(db, &path).await.unwrap();
+        assert_eq!(kept, by_status, "people by status in {within} after {step}");
+        let kept = registry::counts::by_tag(db, &path).await.unwrap();
+        assert_eq!(kept, by_tag, "people by tag in {within} after {step}");
+    }
+}
+
+async fn kept_counts_follow_every_write(db: &Db) {
+    counts_agree(db, "nothing").await;
+    let mut c = person(C, "王五", "ww", GRID_2, "303室");
+    c.tags = Some(vec![
+        ("oldest".into(), String::new()),
+        ("low_income".into(), "2023-05-01".into()),
+    ]);
+    import(
+        db,
+        vec![vec![
+            person(A, "张三丰", "zsf", GRID_1, "301室"),
+            person(B, "李四", "ls", GRID_1, "302室"),
+            c,
+        ]],
+        true,
+    )
+    .await;
+    counts_agree(db, "an import").await;
+    let grid_1 = OrgPath::from_stored(GRID_1.into());
+    let kept = registry::counts::by_status(db, &grid_1).await.unwrap();
+    assert_eq!(kept, vec![("active".to_string(), 2)]);
+
+    // The same ledger again, with B moved to the other grid and A's tags changed.
+    let mut a = person(A, "张三丰", "zsf", GRID_1, "301室");
+    a.tags = Some(vec![("living_alone".into(), String::new())]);
+    import(
+        db,
+        vec![vec![a, person(B, "李四", "ls", GRID_2, "302室")]],
+        true,
+    )
+    .await;
+    counts_agree(db, "a move and new tags by import").await;
+
+    let b = registry::id_by_number(db, B).await.unwrap().unwrap();
+    registry::move_out(db, b, "2019-06-30", "管理员", NOW)
+        .await
+        .unwrap();
+    counts_agree(db, "a move out").await;
+
+    // Writers that are not the store's: a grid change, tags added, renamed and removed.
+    exec(
+        db,
+        "UPDATE registry_residents SET org_path = '/1/2/4/' WHERE name = '张三丰'",
+    )
+    .await;
+    counts_agree(db, "a move between grids").await;
+    exec(
+        db,
+        "INSERT INTO registry_tags (resident_id, tag, since) \
+         SELECT id, 'disabled', '' FROM registry_residents",
+    )
+    .await;
+    counts_agree(db, "tags added to everyone").await;
+    exec(
+        db,
+        "UPDATE registry_tags SET tag = 'key_group' WHERE tag = 'low_income'",
+    )
+    .await;
+    counts_agree(db, "a tag renamed").await;
+    exec(db, "DELETE FROM registry_tags WHERE tag = 'oldest'").await;
+    counts_agree(db, "a tag removed").await;
+    exec(
+        db,
+        "UPDATE registry_residents SET status = 'deceased' WHERE name = '王五'",
+    )
+    .await;
+    counts_agree(db, "a death").await;
+    exec(
+        db,
+        "UPDATE registry_residents SET status = 'active' WHERE name = '王五'",
+    )
+    .await;
+    counts_agree(db, "a death undone").await;
+
+    let n = registry::retention::anonymise_moved_out(db, &all(), "2021-11-28", NOW)
+        .await
+        .unwrap();
+    assert_eq!(n, 1);
+    counts_agree(db, "retention").await;
+
+    exec(
+        db,
+        "INSERT INTO registry_residents (id_number, id_rev, name, name_initials, sex, \
+         birth_date, org_path, created_at, updated_at) \
+         VALUES ('X1', '1X', '临时', 'ls', 'F', '1990-01-01', '/1/2/3/', 0, 0)",
+    )
+    .await;
+    counts_agree(db, "a raw insert").await;
+    exec(db, "DELETE FROM registry_residents WHERE id_number = 'X1'").await;
+    counts_agree(db, "a delete").await;
+    let active = registry::counts::by_status(db, &all()).await.unwrap();
+    assert!(active.contains(&("active".to_string(), 2)), "{active:?}");
+}
+both!(
+    kept_counts_follow_every_write,
+    kept_counts_follow_every_write
+);
+
+/// Every page of a tag list, one person a page: the names in order.
+async fn tag_list(db: &Db, typed: &str, within: &str) -> Vec<String> {
+    let lookup = quanke_domain::registry::read(typed).unwrap();
+    let within = OrgPath::from_stored(within.into());
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let page = registry::find(db, &lookup, &within, after, 1)
+            .await
+            .unwrap();
+        names.extend(page.people.into_iter().map(|p| p.name));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return names,
+        }
+        assert!(names.len() < 20, "paging does not end: {names:?}");
+    }
+}
+
+/// A tag list reads along the name index when the tag is common in the scope (here: one person a
+/// page, everyone 高龄) and from the tag index when it is rare (低保): both in name order, page
+/// after page, inside the scope only.
+async fn tag_lists_page_in_name_order_either_way(db: &Db) {
+    let ids = [
+        "330105198001010011",
+        "330105198001010038",
+        "33010519800101004X",
+        "330105198001010054",
+        "330105198001010070",
+        "330105198001010097",
+    ];
+    let names = ["赵六", "孙七", "周八", "吴九", "郑十", "王一"];
+    let mut rows = Vec::new();
+    for (i, (id, name)) in ids.iter().zip(names).enumerate() {
+        let grid = if i % 2 == 0 { GRID_1 } else { GRID_2 };
+        let mut p = person(id, name, "x", grid, &format!("{}0{i}室", i + 1));
+        if i == 2 || i == 3 {
+            p.tags = Some(vec![
+                ("oldest".into(), String::new()),
+                ("low_income".into(), String::new()),
+            ]);
+        }
+        rows.push(p);
+    }
+    import(db, vec![rows], true).await;
+    let mut grid_1: Vec<String> = ["赵六", "周八", "郑十"].map(String::from).to_vec();
+    grid_1.sort();
+    assert_eq!(
+        tag_list(db, "高龄", GRID_1).await,
+        grid_1,
+        "by the name index"
+    );
+    let mut everyone: Vec<String> = names.map(String::from).to_vec();
+    everyone.sort();
+    assert_eq!(tag_list(db, "高龄", "/1/").await, everyone);
+    assert_eq!(
+        tag_list(db, "低保", GRID_1).await,
+        vec!["周八"],
+        "by the tag"
+    );
+    assert_eq!(tag_list(db, "低保 高龄", GRID_2).await, vec!["吴九"]);
+    assert!(tag_list(db, "残疾", "/1/").await.is_empty());
+}
+both!(
+    tag_lists_page_in_name_order_either_way,
+    tag_lists_page_in_name_order_either_way
+);

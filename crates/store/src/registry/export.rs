@@ -65,28 +65,3 @@ pub async fn page(
     .fetch_all(p)
     .await?))
 }
-
-/// How many people are registered within `within`, by status, for the registry overview.
-pub async fn counts(db: &Db, within: &OrgPath) -> Result<Vec<(String, i64)>> {
-    let sql = "SELECT status, COUNT(*) FROM registry_residents \
-               WHERE org_path >= $1 AND org_path < $2 GROUP BY status ORDER BY status";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(within.as_str())
-        .bind(within.subtree_end())
-        .fetch_all(p)
-        .await?))
-}
-
-/// Residents living in `within` (active) per tag of care (tag code, count): a grid's range on
-/// the residents' org index.
-pub async fn tag_counts(db: &Db, within: &OrgPath) -> Result<Vec<(String, i64)>> {
-    let sql = "SELECT t.tag, COUNT(*) FROM registry_tags t \
-               JOIN registry_residents r ON r.id = t.resident_id \
-               WHERE r.org_path >= $1 AND r.org_path < $2 AND r.status = 'active' \
-               GROUP BY t.tag ORDER BY t.tag";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(within.as_str())
-        .bind(within.subtree_end())
-        .fetch_all(p)
-        .await?))
-}

@@ -1,6 +1,7 @@
 //! The residents registry: people, households, dwellings and businesses, with their history.
 
 mod business;
+pub mod counts;
 pub mod export;
 mod import;
 pub mod mapping;

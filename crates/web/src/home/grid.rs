@@ -10,7 +10,7 @@ use minijinja::{Value, context};
 use quanke_domain::registry::CareTag;
 use quanke_store::cases::{Filter, Sort};
 use quanke_store::orgs;
-use quanke_store::registry::export;
+use quanke_store::registry::counts;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = Worker::of(&ctx.me);
@@ -19,7 +19,7 @@ pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
         Some(id) => orgs::get(&st.db, id).await?,
         None => grid.clone(),
     };
-    let counted = export::tag_counts(&st.db, &grid.path).await?;
+    let counted = counts::by_tag(&st.db, &grid.path).await?;
     let tags: Vec<Value> = CareTag::ALL
         .iter()
         .map(|t| {

@@ -10,7 +10,7 @@ use quanke_domain::OrgKind;
 use quanke_import::synthetic_resident;
 use quanke_store::orgs::{self, Org};
 use quanke_store::registry::{
-    ImportContext, ImportMsg, NewBusiness, NewResident, export, import_residents, register_business,
+    ImportContext, ImportMsg, NewBusiness, NewResident, counts, import_residents, register_business,
 };
 use quanke_store::{Db, StoreError};
 use quanke_synth::{Community, Generator};
@@ -25,7 +25,7 @@ const BUSINESSES_PER_GRID: usize = 5;
 /// Seeds the registry of `street` unless it already has people. `roads` gives, per community
 /// code, one road for each of its grids in code order.
 pub async fn ensure(db: &Db, street: &Org, roads: &[(&str, &[&str])]) -> Result<(), StoreError> {
-    if !export::counts(db, &street.path).await?.is_empty() {
+    if !counts::by_status(db, &street.path).await?.is_empty() {
         return Ok(());
     }
     let mut generator = Generator::new(SEED);

@@ -22,7 +22,7 @@ use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::Permission;
 use quanke_domain::registry::{Lookup, Query as Search, read};
-use quanke_store::registry::{self, MIN_ADDRESS_CHARS, export};
+use quanke_store::registry::{self, MIN_ADDRESS_CHARS, counts};
 use serde::Deserialize;
 
 /// People per page: a phone shows one card per person, so a page stays a few screens long.
@@ -184,7 +184,7 @@ async fn audit_sensitive(st: &Shared, ctx: &Ctx, ip: &str, labels: &[&str]) -> A
 
 /// People in the viewer's subtree by status, in a fixed order.
 async fn overview(st: &Shared, ctx: &Ctx) -> AppResult<Vec<Value>> {
-    let counts = export::counts(&st.db, &ctx.me.scope.org).await?;
+    let counts = counts::by_status(&st.db, &ctx.me.scope.org).await?;
     Ok(["active", "moved_out", "anonymised"]
         .into_iter()
         .map(|status| {

@@ -11,9 +11,9 @@ use http_body_util::BodyExt;
 use quanke_domain::OrgPath;
 use quanke_domain::ident::resident_id::check_digit;
 use quanke_domain::mask::mask_middle;
-use quanke_domain::registry::name_initials;
+use quanke_domain::registry::{CareTag, name_initials};
 use quanke_ledger::registry::write_ledger;
-use quanke_store::registry::{self as store, Resident, export};
+use quanke_store::registry::{self as store, Resident, counts, export};
 use quanke_store::{Backend, audit, orgs};
 use std::path::Path;
 use std::time::Duration;
@@ -38,7 +38,7 @@ async fn first_with_mobile(app: &App, grid: &str) -> Resident {
 
 async fn active_in(app: &App, code: &str) -> i64 {
     let org = orgs::by_code(&app.db, code).await.unwrap();
-    let counts = export::counts(&app.db, &org.path).await.unwrap();
+    let counts = counts::by_status(&app.db, &org.path).await.unwrap();
     counts
         .iter()
         .find(|(s, _)| s == "active")
@@ -928,3 +928,95 @@ async fn business_list_pages(app: &App) {
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 both!(business_pages, business_list_pages);
+
+/// A COUNT made now over the registry's rows within `code`'s subtree: by status, or (with a
+/// tag) the active people carrying it.
+async fn counted(app: &App, code: &str, status: &str, tag: Option<&str>) -> i64 {
+    let org = orgs::by_code(&app.db, code).await.unwrap();
+    let sql = match tag {
+        None => {
+            "SELECT COUNT(*) FROM registry_residents r \
+             WHERE r.org_path >= $1 AND r.org_path < $2 AND r.status = $3 AND $4 = ''"
+        }
+        Some(_) => {
+            "SELECT COUNT(*) FROM registry_residents r \
+             JOIN registry_tags t ON t.resident_id = r.id AND t.tag = $4 \
+             WHERE r.org_path >= $1 AND r.org_path < $2 AND r.status = $3"
+        }
+    };
+    let (path, end, tag) = (org.path.as_str(), org.path.subtree_end(), tag.unwrap_or(""));
+    let (n,): (i64,) = match &app.db {
+        quanke_store::Db::Sqlite(p) => {
+            let q = sqlx::query_as(sql).bind(path).bind(&end).bind(status);
+            q.bind(tag).fetch_one(p).await
+        }
+        quanke_store::Db::Pg(p) => {
+            let q = sqlx::query_as(sql).bind(path).bind(&end).bind(status);
+            q.bind(tag).fetch_one(p).await
+        }
+    }
+    .unwrap();
+    n
+}
+
+/// The figure a page shows on the card labelled `label` (`<span class="num">N</span>label`).
+fn figure(body: &str, label: &str) -> i64 {
+    let end = body
+        .find(&format!("</span>{label}<"))
+        .unwrap_or_else(|| panic!("no figure {label}"));
+    let start = body[..end].rfind("<span class=\"num\">").unwrap() + "<span class=\"num\">".len();
+    body[start..end].parse().unwrap()
+}
+
+/// The figures the street admin's and the head's registry pages and the grid worker's home show
+/// equal a COUNT of the rows.
+async fn check_figures(app: &App, staff: &mut [Client<'_>; 3]) {
+    let [street, head, grid] = staff;
+    for (c, code) in [(street, "HS"), (head, "MYQ")] {
+        let body = c.get("/registry").await.body;
+        for (status, label) in [
+            ("active", "在册"),
+            ("moved_out", "已迁出"),
+            ("anonymised", "已匿名"),
+        ] {
+            let n = counted(app, code, status, None).await;
+            assert_eq!(figure(&body, label), n, "{label} in {code}");
+        }
+    }
+    let body = grid.get("/").await.body;
+    for tag in CareTag::ALL {
+        let n = counted(app, "MYQ-01", "active", Some(tag.code())).await;
+        assert_eq!(figure(&body, tag.label()), n, "{} in MYQ-01", tag.label());
+    }
+}
+
+/// The registry's figures are the rows counted, before and after a move out and retention.
+async fn figures_are_the_rows_counted(app: &App) {
+    let mut staff = [
+        app.login("jiedao").await,
+        app.login("shequ").await,
+        app.login("wangge").await,
+    ];
+    check_figures(app, &mut staff).await;
+    assert!(counted(app, "MYQ", "active", None).await > 0);
+    assert!(counted(app, "MYQ-01", "active", Some("oldest")).await > 0);
+
+    let p = app.first_resident("MYQ-01").await;
+    let r = staff[1]
+        .post(
+            &format!("/registry/people/{}/move-out", p.id),
+            &[("left_on", "2015-03-01"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(r.status, SEE_OTHER, "{}", r.body);
+    assert_eq!(counted(app, "MYQ", "moved_out", None).await, 1);
+    check_figures(app, &mut staff).await;
+
+    let r = staff[0]
+        .post("/registry/retention", &[("years", "5"), ("confirm", "yes")])
+        .await;
+    assert_eq!(r.status, OK);
+    assert_eq!(counted(app, "MYQ", "anonymised", None).await, 1);
+    check_figures(app, &mut staff).await;
+}
+both!(figures, figures_are_the_rows_counted);

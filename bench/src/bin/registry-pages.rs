@@ -1,0 +1,418 @@
+//! Latency of the registry pages and the home pages through HTTP for the street administrator
+//! and a community head of a big street (issue #13): the pages as a browser asks for them,
+//! signed in through the real login form, with and without a typed query, first and later
+//! pages, by a few concurrent clients, with p50/p99/max per page.
+//!
+//! ```text
+//! registry-pages setup DATABASE_URL              # adds the two accounts to a filled database
+//! registry-pages URL --sample FILE [--clients 4] [--seconds 20] [--deep 10]
+//! ```
+//!
+//! `setup` expects the street that `registry-search` fills (street HS, communities C01–C10)
+//! and adds `bench_jiedao` (street administrator of HS) and `bench_shequ` (head of C01) with
+//! the password [`PASSWORD`]; it applies no migration, so it serves a database filled by an
+//! older build as well. The run starts nothing itself: point it at a server of that database
+//! and at the sample of people `registry-search` kept beside it. A request that does not
+//! answer 200 stops the run: a failing page is not a fast one.
+
+use anyhow::{Context, Result, bail};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, SaltString};
+use http_body_util::{BodyExt, Full};
+use hyper::body::Bytes;
+use hyper::client::conn::http1::SendRequest;
+use hyper::{Request, StatusCode};
+use quanke_bench::http::{connect, host_port};
+use quanke_bench::percentile::percentile;
+use quanke_bench::registry::{Person, STREET_CODE, Sample, community_code};
+use quanke_domain::Role;
+use quanke_store::users::{self, NewUser};
+use quanke_store::{Db, orgs};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// The benchmark accounts' password.
+const PASSWORD: &str = "bench-pages-2026";
+const ACCOUNTS: [(&str, Role); 2] = [
+    ("bench_jiedao", Role::StreetAdmin),
+    ("bench_shequ", Role::CommunityHead),
+];
+
+type Sender = SendRequest<Full<Bytes>>;
+
+struct Args {
+    addr: String,
+    sample: String,
+    clients: usize,
+    seconds: f64,
+    deep: usize,
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut it = std::env::args().skip(1);
+    let first = it.next().context(
+        "usage: registry-pages setup DATABASE_URL | registry-pages URL --sample FILE \
+         [--clients N] [--seconds D] [--deep PAGES]",
+    )?;
+    if first == "setup" {
+        return setup(&it.next().context("setup DATABASE_URL")?).await;
+    }
+    let mut a = Args {
+        addr: host_port(&first)?,
+        sample: String::new(),
+        clients: 4,
+        seconds: 20.0,
+        deep: 10,
+    };
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--sample" => a.sample = value,
+            "--clients" => a.clients = value.parse().context("--clients")?,
+            "--seconds" => a.seconds = value.parse().context("--seconds")?,
+            "--deep" => a.deep = value.parse().context("--deep")?,
+            other => bail!("unknown option {other}"),
+        }
+    }
+    run(a).await
+}
+
+async fn setup(url: &str) -> Result<()> {
+    let db = Db::connect(url).await?;
+    let salt = SaltString::from_b64("YmVuY2htYXJrcGFnZXM").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = Argon2::default()
+        .hash_password(PASSWORD.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    for (username, role) in ACCOUNTS {
+        let code = match role {
+            Role::StreetAdmin => STREET_CODE.to_string(),
+            _ => community_code(0),
+        };
+        let org = orgs::by_code(&db, &code)
+            .await
+            .with_context(|| format!("org {code}: fill the database with registry-search"))?;
+        let u = NewUser {
+            username,
+            display_name: username,
+            password_hash: &hash,
+            role,
+            org_id: org.id,
+            community_id: org.community_id,
+            must_change_password: false,
+        };
+        match users::create(&db, &u, 1_795_824_000).await {
+            Ok(_) | Err(quanke_store::StoreError::Conflict(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(())
+}
+
+/// What a request answered.
+struct Answer {
+    status: StatusCode,
+    cookies: Vec<String>,
+    body: String,
+}
+
+async fn send(
+    sender: &mut Sender,
+    addr: &str,
+    cookie: &str,
+    method: &str,
+    path: &str,
+    form: Option<String>,
+) -> Result<Answer> {
+    let mut req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr);
+    if !cookie.is_empty() {
+        req = req.header("cookie", cookie);
+    }
+    if form.is_some() {
+        req = req.header("content-type", "application/x-www-form-urlencoded");
+    }
+    let req = req.body(Full::new(Bytes::from(form.unwrap_or_default())))?;
+    sender.ready().await?;
+    let resp = sender.send_request(req).await?;
+    let status = resp.status();
+    let cookies = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .map(str::to_string)
+        .collect();
+    let body = resp.into_body().collect().await?.to_bytes();
+    Ok(Answer {
+        status,
+        cookies,
+        body: String::from_utf8_lossy(&body).into_owned(),
+    })
+}
+
+/// Signs in through the login form (the CSRF cookie first, then the form echoing it); returns
+/// the cookie header the account's pages are asked with.
+async fn sign_in(addr: &str, username: &str) -> Result<String> {
+    let mut sender = connect(addr).await?;
+    let form = send(&mut sender, addr, "", "GET", "/login", None).await?;
+    let csrf = form
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("qk_csrf="))
+        .context("the login form set no qk_csrf cookie")?
+        .clone();
+    let token = csrf.trim_start_matches("qk_csrf=");
+    let body = format!(
+        "_csrf={}&username={}&password={}",
+        encode(token),
+        encode(username),
+        encode(PASSWORD)
+    );
+    let done = send(&mut sender, addr, &csrf, "POST", "/login", Some(body)).await?;
+    let session = done
+        .cookies
+        .iter()
+        .find(|c| c.starts_with("qk_session="))
+        .with_context(|| format!("{username} not signed in: {} {}", done.status, done.body))?;
+    Ok(format!("{csrf}; {session}"))
+}
+
+/// One kind of page: its label, whose cookie, and the paths asked in turn.
+struct Probe {
+    label: String,
+    cookie: String,
+    paths: Vec<String>,
+}
+
+async fn get(sender: &mut Sender, addr: &str, cookie: &str, path: &str) -> Result<String> {
+    let a = send(sender, addr, cookie, "GET", path, None).await?;
+    if a.status != StatusCode::OK {
+        bail!("{path}: {} {}", a.status, a.body);
+    }
+    Ok(a.body)
+}
+
+/// The id the next page of a registry search starts after (its hidden `after` field).
+fn next_after(body: &str) -> Option<String> {
+    let at = body.find("name=\"after\" value=\"")? + "name=\"after\" value=\"".len();
+    let rest = &body[at..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// The first person a page links to.
+fn first_person(body: &str) -> Option<String> {
+    let at = body.find("href=\"/registry/people/")? + "href=\"".len();
+    let rest = &body[at..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// `/registry?q=...` for each of the first `n` people of the sample.
+fn searches(people: &[Person], n: usize, q: impl Fn(&Person) -> String) -> Vec<String> {
+    people
+        .iter()
+        .take(n)
+        .map(|p| format!("/registry?q={}", encode(&q(p))))
+        .filter(|p| p != "/registry?q=")
+        .collect()
+}
+
+/// The path of page `pages` of a search, reached by following its next-page field.
+async fn later_page(
+    sender: &mut Sender,
+    addr: &str,
+    cookie: &str,
+    q: &str,
+    pages: usize,
+) -> Result<Option<String>> {
+    let first = format!("/registry?q={}", encode(q));
+    let mut path = first.clone();
+    for page in 2..=pages {
+        let body = get(sender, addr, cookie, &path).await?;
+        let Some(after) = next_after(&body) else {
+            return Ok(None);
+        };
+        path = format!("{first}&after={after}&page={page}");
+    }
+    Ok(Some(path))
+}
+
+async fn probes_of(a: &Args, who: &str, people: &[Person]) -> Result<Vec<Probe>> {
+    let cookie = sign_in(&a.addr, who).await?;
+    let mut sender = connect(&a.addr).await?;
+    let n = 200;
+    let mut kinds: Vec<(String, Vec<String>)> = vec![
+        ("home".into(), vec!["/".into()]),
+        ("registry, nothing typed".into(), vec!["/registry".into()]),
+        (
+            "registry, whole name".into(),
+            searches(people, n, |p| p.name.clone()),
+        ),
+        (
+            "registry, surname".into(),
+            searches(people, n, |p| p.name.chars().take(1).collect()),
+        ),
+        (
+            "registry, pinyin initials".into(),
+            searches(people, n, |p| p.initials.clone()),
+        ),
+        (
+            "registry, whole ID number".into(),
+            searches(people, n, |p| p.id_number.clone()),
+        ),
+        (
+            "registry, last 4 of ID".into(),
+            searches(people, n, |p| {
+                p.id_number[p.id_number.len() - 4..].to_string()
+            }),
+        ),
+        (
+            "registry, phone".into(),
+            searches(people, n, |p| p.phone.clone()),
+        ),
+        (
+            "registry, address".into(),
+            searches(people, n, |p| p.address_fragment.clone()),
+        ),
+        (
+            "registry, tag 低保".into(),
+            vec![format!("/registry?q={}", encode("低保"))],
+        ),
+        (
+            "registry, tag and surname".into(),
+            searches(people, n, |p| {
+                format!("独居老人 {}", p.name.chars().next().unwrap_or('张'))
+            }),
+        ),
+        ("businesses".into(), vec!["/registry/businesses".into()]),
+        ("import".into(), vec!["/registry/import".into()]),
+        ("mappings".into(), vec!["/registry/mappings".into()]),
+        ("export".into(), vec!["/registry/export".into()]),
+    ];
+    if who == "bench_jiedao" {
+        kinds.push(("retention".into(), vec!["/registry/retention".into()]));
+    }
+    // The sample's most common surname: the broadest name search, with many pages.
+    let mut surnames: BTreeMap<char, usize> = BTreeMap::new();
+    for p in people {
+        *surnames
+            .entry(p.name.chars().next().unwrap_or('王'))
+            .or_default() += 1;
+    }
+    let surname = surnames
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map_or("王".to_string(), |(c, _)| c.to_string());
+    for (q, label) in [(surname.as_str(), "surname"), ("低保", "tag 低保")] {
+        for pages in [2, a.deep] {
+            if let Some(path) = later_page(&mut sender, &a.addr, &cookie, q, pages).await? {
+                kinds.push((format!("registry, {label}, page {pages}"), vec![path]));
+            }
+        }
+    }
+    let mut person_pages = Vec::new();
+    for path in searches(people, 20, |p| p.id_number.clone()) {
+        let body = get(&mut sender, &a.addr, &cookie, &path).await?;
+        person_pages.extend(first_person(&body));
+    }
+    if !person_pages.is_empty() {
+        kinds.push(("person page".into(), person_pages));
+    }
+    Ok(kinds
+        .into_iter()
+        .filter(|(_, paths)| !paths.is_empty())
+        .map(|(label, paths)| Probe {
+            label: format!("{who}: {label}"),
+            cookie: cookie.clone(),
+            paths,
+        })
+        .collect())
+}
+
+/// Percent-encodes a query value.
+fn encode(v: &str) -> String {
+    v.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+async fn client(
+    addr: String,
+    probes: Arc<Vec<Probe>>,
+    offset: usize,
+    until: Instant,
+) -> Result<Vec<(usize, Duration)>> {
+    let mut sender = connect(&addr).await?;
+    let mut out = Vec::new();
+    let mut i = offset;
+    while Instant::now() < until {
+        let k = i % probes.len();
+        let p = &probes[k];
+        let path = &p.paths[(i / probes.len()) % p.paths.len()];
+        let t = Instant::now();
+        get(&mut sender, &addr, &p.cookie, path).await?;
+        out.push((k, t.elapsed()));
+        i += 1;
+    }
+    Ok(out)
+}
+
+async fn run(a: Args) -> Result<()> {
+    let sample = Sample::load(std::path::Path::new(&a.sample))?
+        .with_context(|| format!("no sample at {}", a.sample))?;
+    let mut probes = Vec::new();
+    for (who, _) in ACCOUNTS {
+        probes.extend(probes_of(&a, who, &sample.people).await?);
+    }
+    let probes = Arc::new(probes);
+    let until = Instant::now() + Duration::from_secs_f64(a.seconds);
+    let tasks: Vec<_> = (0..a.clients)
+        .map(|c| {
+            let offset = c * probes.len() / a.clients.max(1);
+            tokio::spawn(client(a.addr.clone(), probes.clone(), offset, until))
+        })
+        .collect();
+    let mut by_kind: BTreeMap<usize, Vec<Duration>> = BTreeMap::new();
+    for t in tasks {
+        for (k, d) in t.await?? {
+            by_kind.entry(k).or_default().push(d);
+        }
+    }
+    let mut all: Vec<Duration> = Vec::new();
+    println!("| page | n | p50 | p99 | max |\n|---|---|---|---|---|");
+    for (k, mut ds) in by_kind {
+        ds.sort();
+        all.extend(&ds);
+        println!(
+            "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms |",
+            probes[k].label,
+            ds.len(),
+            ms(percentile(&ds, 50.0)),
+            ms(percentile(&ds, 99.0)),
+            ms(*ds.last().unwrap_or(&Duration::ZERO)),
+        );
+    }
+    all.sort();
+    println!(
+        "| **all** | {} | {:.1} ms | {:.1} ms | {:.1} ms |",
+        all.len(),
+        ms(percentile(&all, 50.0)),
+        ms(percentile(&all, 99.0)),
+        ms(*all.last().unwrap_or(&Duration::ZERO)),
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}

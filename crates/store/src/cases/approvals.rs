@@ -15,6 +15,8 @@ pub struct Approval {
     pub case_id: i64,
     /// The case's number (办件编号), what people know a case by.
     pub case_number: String,
+    /// The community the case is in now.
+    pub community_path: String,
     pub from_state: String,
     pub to_state: String,
     pub action: String,
@@ -28,7 +30,7 @@ pub struct Approval {
     pub decided_at: Option<i64>,
 }
 
-const COLUMNS: &str = "SELECT a.id, a.case_id, c.number AS case_number, a.from_state, \
+const COLUMNS: &str = "SELECT a.id, a.case_id, c.number AS case_number, c.community_path, a.from_state, \
                        a.to_state, a.action, a.note, a.requested_by, a.requested_at, a.status, \
                        a.answer, a.decided_by, a.decided_at \
                        FROM case_approvals a JOIN cases c ON c.id = a.case_id ";

@@ -23,9 +23,14 @@ pub use documents::{Document, NewDocument, document, documents};
 pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
-pub use queue::{Queue, intake_by_channel, mark_escalated, open_for_resident, overdue_unescalated};
+pub use queue::{
+    Queue, intake_by_channel, intake_by_community, mark_escalated, open_for_resident,
+    overdue_unescalated,
+};
 pub use results::{CaseOutcome, NewResult, outcome};
-pub use search::{At, Cursor, Filter, Page, Sort, count, id_numbers, list, page};
+pub use search::{
+    At, Cursor, Filter, Page, Sort, count, count_by_community, id_numbers, list, page,
+};
 pub use transfers::{Transfer, answer_transfer, pending_transfers_to, request_transfer, transfers};
 pub use visits::{Visit, record_visit, visits};
 pub use writer::Writer;

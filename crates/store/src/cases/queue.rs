@@ -62,9 +62,22 @@ impl Queue {
 /// Cases that came in since `since` (Unix seconds) inside `within`, per channel: a range on
 /// the (community, created) index.
 pub async fn intake_by_channel(db: &Db, within: &str, since: i64) -> Result<Vec<(String, i64)>> {
-    let sql = "SELECT channel, COUNT(*) FROM cases \
+    let mut per_channel: std::collections::BTreeMap<String, i64> = Default::default();
+    for (_, channel, n) in intake_by_community(db, within, since).await? {
+        *per_channel.entry(channel).or_default() += n;
+    }
+    Ok(per_channel.into_iter().collect())
+}
+
+/// The same per community and channel (community path, channel, count), in one query.
+pub async fn intake_by_community(
+    db: &Db,
+    within: &str,
+    since: i64,
+) -> Result<Vec<(String, String, i64)>> {
+    let sql = "SELECT community_path, channel, COUNT(*) FROM cases \
                WHERE community_path >= $1 AND community_path < $2 AND created_at >= $3 \
-               GROUP BY channel ORDER BY channel";
+               GROUP BY community_path, channel ORDER BY community_path, channel";
     Ok(with_pool!(db, |p| sqlx::query_as(sql)
         .bind(within)
         .bind(subtree_end(within))

@@ -343,6 +343,17 @@ pub async fn count(db: &Db, f: &Filter<'_>) -> Result<i64> {
     Ok(n)
 }
 
+/// How many cases match `f` per community (its limit aside), in one query.
+pub async fn count_by_community(db: &Db, f: &Filter<'_>) -> Result<HashMap<String, i64>> {
+    let rows: Vec<(String, i64)> = with_pool!(db, |p| {
+        let mut q = QueryBuilder::new("SELECT community_path, COUNT(*) FROM cases");
+        push_filters!(q, f);
+        q.push(" GROUP BY community_path");
+        q.build_query_as().fetch_all(p).await?
+    });
+    Ok(rows.into_iter().collect())
+}
+
 /// The ID numbers of the registry people behind these cases (shown masked, or exported).
 pub async fn id_numbers(db: &Db, resident_ids: &[i64]) -> Result<HashMap<i64, String>> {
     if resident_ids.is_empty() {

@@ -18,6 +18,7 @@ use quanke_domain::OrgKind;
 use quanke_store::case_reports::{self, RatingRow};
 use quanke_store::cases::{self, Approval, Queue, Sort};
 use quanke_store::orgs;
+use std::collections::HashMap;
 
 pub(super) async fn head(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = Worker::of(&ctx.me);
@@ -52,12 +53,17 @@ fn approval(a: &Approval) -> Value {
 /// Today's intake inside `within`: per channel (with its label) and in all.
 async fn intake_today(st: &Shared, within: &str, now: i64) -> AppResult<Value> {
     let counted = cases::intake_by_channel(&st.db, within, clock::start_of_day(now)).await?;
+    Ok(by_channel(&counted))
+}
+
+/// Intake per channel (with its label) and in all.
+fn by_channel(counted: &[(String, i64)]) -> Value {
     let total: i64 = counted.iter().map(|(_, n)| n).sum();
     let channels: Vec<Value> = counted
         .iter()
         .map(|(code, n)| context! { label => channel_label(code), n })
         .collect();
-    Ok(context! { channels, total })
+    context! { channels, total }
 }
 
 async fn week_ratings(st: &Shared, within: &str, now: i64) -> AppResult<RatingRow> {
@@ -71,23 +77,44 @@ fn ratings(r: &RatingRow) -> Value {
 }
 
 /// The street's home: per community the head's figures as counts, then the accounts overview.
+/// Each figure is one query over the street, grouped by community.
 pub(super) async fn street(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = Worker::of(&ctx.me);
+    let street = by.org.as_str();
     let days = Days::of(st, &by.today).await?;
+    let count = |queue| days.filter(street, None, queue, 0);
+    let overdue = cases::count_by_community(&st.db, &count(Queue::Overdue)).await?;
+    let due_soon = cases::count_by_community(&st.db, &count(Queue::DueSoon)).await?;
+    let unassigned = cases::count_by_community(&st.db, &count(Queue::Unassigned)).await?;
+    let mut approvals: HashMap<String, usize> = HashMap::new();
+    for a in cases::pending_approvals(&st.db, street).await? {
+        *approvals.entry(a.community_path).or_default() += 1;
+    }
+    let since = clock::start_of_day(by.now);
+    let mut intake: HashMap<String, Vec<(String, i64)>> = HashMap::new();
+    for (community, channel, n) in cases::intake_by_community(&st.db, street, since).await? {
+        intake.entry(community).or_default().push((channel, n));
+    }
+    let week = clock::start_of_week(by.now);
+    let rated: HashMap<String, RatingRow> =
+        case_reports::ratings_since_by_community(&st.db, street, week)
+            .await?
+            .into_iter()
+            .map(|r| (r.key.clone(), r))
+            .collect();
     let mut rows = Vec::new();
     for c in orgs::subtree(&st.db, &by.org).await? {
         if c.kind != OrgKind::Community {
             continue;
         }
-        let within = c.path.as_str();
+        let path = c.path.as_str();
+        let of = |m: &HashMap<String, i64>| m.get(path).copied().unwrap_or(0);
         rows.push(context! {
             name => c.name, code => c.code,
-            approvals => cases::pending_approvals(&st.db, within).await?.len(),
-            overdue => cases::count(&st.db, &days.filter(within, None, Queue::Overdue, 0)).await?,
-            due_soon => cases::count(&st.db, &days.filter(within, None, Queue::DueSoon, 0)).await?,
-            unassigned => cases::count(&st.db, &days.filter(within, None, Queue::Unassigned, 0)).await?,
-            intake => intake_today(st, within, by.now).await?,
-            ratings => ratings(&week_ratings(st, within, by.now).await?),
+            approvals => approvals.get(path).copied().unwrap_or(0),
+            overdue => of(&overdue), due_soon => of(&due_soon), unassigned => of(&unassigned),
+            intake => by_channel(intake.get(path).map(Vec::as_slice).unwrap_or_default()),
+            ratings => ratings(&rated.get(path).cloned().unwrap_or_default()),
         });
     }
     let overview = super::overview(st, ctx).await?;

@@ -19,7 +19,7 @@ use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
 use quanke_bench::http::{connect, host_port};
-use quanke_bench::percentile::percentile;
+use quanke_bench::percentile::print_table;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -218,31 +218,6 @@ async fn main() -> Result<()> {
             by_kind.entry(k).or_default().push(d);
         }
     }
-    let mut all: Vec<Duration> = Vec::new();
-    println!("| list | n | p50 | p99 | max |\n|---|---|---|---|---|");
-    for (k, mut ds) in by_kind {
-        ds.sort();
-        all.extend(&ds);
-        println!(
-            "| {} | {} | {:.1} ms | {:.1} ms | {:.1} ms |",
-            probes[k].label,
-            ds.len(),
-            ms(percentile(&ds, 50.0)),
-            ms(percentile(&ds, 99.0)),
-            ms(*ds.last().unwrap_or(&Duration::ZERO)),
-        );
-    }
-    all.sort();
-    println!(
-        "| **all** | {} | {:.1} ms | {:.1} ms | {:.1} ms |",
-        all.len(),
-        ms(percentile(&all, 50.0)),
-        ms(percentile(&all, 99.0)),
-        ms(*all.last().unwrap_or(&Duration::ZERO)),
-    );
+    print_table("list", by_kind, |k| probes[k].label.to_string());
     Ok(())
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1000.0
 }

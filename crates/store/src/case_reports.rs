@@ -105,6 +105,17 @@ pub struct RatingRow {
 }
 
 impl RatingRow {
+    /// A row of a query grouped by `key`: (key, count, sum of scores, 差评).
+    fn grouped((key, count, total, bad): (String, i64, i64, i64)) -> RatingRow {
+        RatingRow {
+            key,
+            name: String::new(),
+            count,
+            total,
+            bad,
+        }
+    }
+
     pub fn average(&self) -> f64 {
         ratio(self.total, self.count)
     }
@@ -175,16 +186,7 @@ async fn ratings_by(db: &Db, column: &'static str, r: &Range<'_>) -> Result<Vec<
             .bind(r.until)
             .fetch_all(p)
             .await?);
-    Ok(rows
-        .into_iter()
-        .map(|(key, count, total, bad)| RatingRow {
-            key,
-            name: String::new(),
-            count,
-            total,
-            bad,
-        })
-        .collect())
+    Ok(rows.into_iter().map(RatingRow::grouped).collect())
 }
 
 /// 好差评 per item (key: the item code).
@@ -264,14 +266,5 @@ pub async fn ratings_since_by_community(
             .bind(quanke_domain::OrgPath::from_stored(within.to_string()).subtree_end())
             .fetch_all(p)
             .await?);
-    Ok(rows
-        .into_iter()
-        .map(|(key, count, total, bad)| RatingRow {
-            key,
-            name: String::new(),
-            count,
-            total,
-            bad,
-        })
-        .collect())
+    Ok(rows.into_iter().map(RatingRow::grouped).collect())
 }

@@ -18,7 +18,7 @@ use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
-use quanke_bench::http::{connect, host_port};
+use quanke_bench::http::{connect, encode, host_port};
 use quanke_bench::percentile::print_table;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -162,18 +162,6 @@ async fn probes_of(a: &Args, who: &str, token: &str) -> Result<Vec<Probe>> {
             path,
         })
         .collect())
-}
-
-/// Percent-encodes a query value (cursors and names).
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn client(

@@ -22,7 +22,7 @@ use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
-use quanke_bench::http::{connect, host_port};
+use quanke_bench::http::{connect, encode, host_port};
 use quanke_bench::percentile::print_table;
 use quanke_bench::registry::{Person, STREET_CODE, Sample, community_code};
 use quanke_domain::Role;
@@ -332,18 +332,6 @@ async fn probes_of(a: &Args, who: &str, people: &[Person]) -> Result<Vec<Probe>>
             paths,
         })
         .collect())
-}
-
-/// Percent-encodes a query value.
-fn encode(v: &str) -> String {
-    v.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn client(

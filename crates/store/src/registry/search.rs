@@ -201,29 +201,7 @@ async fn by_name_checking_tags(
         tag_conditions(tags),
         after_condition("r.name", after),
     );
-    macro_rules! run {
-        ($executor:expr) => {
-            sqlx::query_as(AssertSqlSafe(sql.clone()))
-                .bind("")
-                .bind(within.as_str())
-                .bind(within.subtree_end())
-                .bind(limit + 1)
-                .bind(TOP.to_string())
-                .bind(after.unwrap_or(0))
-                .fetch_all($executor)
-                .await?
-        };
-    }
-    let rows = match db {
-        Db::Sqlite(p) => run!(p),
-        Db::Pg(p) => {
-            let mut tx = p.begin().await?;
-            sqlx::query(ORDERED_INDEX_ONLY).execute(&mut *tx).await?;
-            let rows = run!(&mut *tx);
-            tx.commit().await?;
-            rows
-        }
-    };
+    let rows = in_index_order(db, &sql, "", within, after, limit).await?;
     Ok(paged(rows, limit))
 }
 
@@ -261,10 +239,24 @@ async fn search_tagged(
          AND r.status <> 'anonymised' ORDER BY {order}, r.id LIMIT $4",
         after_condition(order, after),
     );
+    let rows = in_index_order(db, &sql, &value, within, after, limit).await?;
+    Ok(paged(rows, limit))
+}
+
+/// Runs a page query of this module (parameters: the looked-up value, the scope's bounds, the
+/// page size plus one, the string past every text, the keyset id) reading its index in order.
+async fn in_index_order(
+    db: &Db,
+    sql: &str,
+    value: &str,
+    within: &OrgPath,
+    after: Option<i64>,
+    limit: i64,
+) -> Result<Vec<Summary>> {
     macro_rules! run {
         ($executor:expr) => {
-            sqlx::query_as(AssertSqlSafe(sql.clone()))
-                .bind(&value)
+            sqlx::query_as(AssertSqlSafe(sql.to_string()))
+                .bind(value)
                 .bind(within.as_str())
                 .bind(within.subtree_end())
                 .bind(limit + 1)
@@ -274,7 +266,7 @@ async fn search_tagged(
                 .await?
         };
     }
-    let rows = match db {
+    Ok(match db {
         Db::Sqlite(p) => run!(p),
         Db::Pg(p) => {
             // PostgreSQL estimates a prefix range of Chinese names badly (a common surname can
@@ -286,8 +278,7 @@ async fn search_tagged(
             tx.commit().await?;
             rows
         }
-    };
-    Ok(paged(rows, limit))
+    })
 }
 
 const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', true)";

@@ -7,6 +7,7 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/work/target-bench}"
 bin="$CARGO_TARGET_DIR/release"
 pg_server="${QUANKE_BENCH_PG:-postgres://postgres@127.0.0.1:5432}"
 pg_db=quanke_bench_cases
+keep=/tmp/quanke-grown
 export QUANKE_LOG_LEVEL="${QUANKE_LOG_LEVEL:-warn}"
 
 build() {
@@ -58,4 +59,44 @@ stop_server() {
 cpu_ticks() {
   # Fields after the command name (which may hold spaces): utime is the 12th, stime the 13th.
   sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
+}
+
+# grown KIND CASES: the URL of a fresh copy of a database grown by `case-base` to CASES cases
+# (the demo street, then 10 streets, 100 communities, 1,000 workers, a fifth of the cases in
+# S01C01), growing it first when there is none or FRESH=1. The grown one is kept in
+# $keep/KIND (SQLite) or the PostgreSQL database quanke_bench_grown; the copy is in $keep/KIND
+# or quanke_bench_cases, with the callers' tokens in $keep/KIND/tokens.
+grown() {
+  local kind=$1 cases=$2 dir="$keep/$1"
+  if [ "$kind" = sqlite ]; then
+    if [ "${FRESH:-}" = 1 ] || [ "$(cat "$dir/cases" 2>/dev/null)" != "$cases" ]; then
+      rm -rf "$dir" && mkdir -p "$dir"
+      grow sqlite "sqlite:$dir/grown.db" "$dir" "$cases"
+    fi
+    rm -f "$dir"/quanke.db*
+    for f in "$dir"/grown.db*; do cp "$f" "$dir/quanke.db${f#"$dir"/grown.db}"; done
+    echo "sqlite:$dir/quanke.db"
+  else
+    local base=quanke_bench_grown
+    mkdir -p "$dir"
+    if [ "${FRESH:-}" = 1 ] || [ "$(cat "$dir/cases" 2>/dev/null)" != "$cases" ]; then
+      psql -q "$pg_server/postgres" -c "DROP DATABASE IF EXISTS $base WITH (FORCE)" >/dev/null
+      psql -q "$pg_server/postgres" -c "CREATE DATABASE $base" >/dev/null
+      grow postgres "$pg_server/$base" "$dir" "$cases"
+    fi
+    psql -q "$pg_server/postgres" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
+    psql -q "$pg_server/postgres" -c "CREATE DATABASE $pg_db TEMPLATE $base" >/dev/null
+    echo "$pg_server/$pg_db"
+  fi
+}
+
+# grow KIND URL DIR CASES: the demo street, then case-base's district (its output to stderr).
+grow() {
+  local port cases=$4
+  port=$(free_port)
+  start_server demo "$2" "$3" "$port" >&2
+  stop_server
+  "$bin/case-base" "$2" --cases "$cases" --big $((cases / 5)) >"$3/tokens" 2>&2
+  if [ "$1" = postgres ]; then psql -q "$2" -c "VACUUM ANALYZE" >&2; fi
+  echo "$cases" >"$3/cases"
 }

@@ -5,7 +5,11 @@
 //!
 //! ```text
 //! case-queues URL --tokens FILE [--clients 4] [--seconds 20] [--deep 40]
+//!     [--samples FILE]
 //! ```
+//!
+//! `--samples FILE` also writes every request as "start_ms client latency_ms label", to tell
+//! a slow plan (one label slow whenever asked) from a stall (every client slow at one moment).
 //!
 //! Kinds: the queues (mine, team, unassigned, due soon, overdue), a state, an item, a date
 //! range, a number prefix, an applicant name, a phone, the whole list and its page `--deep`
@@ -31,12 +35,13 @@ struct Args {
     clients: usize,
     seconds: f64,
     deep: usize,
+    samples: Option<String>,
 }
 
 fn args() -> Result<Args> {
     let mut it = std::env::args().skip(1);
     let url = it.next().context(
-        "usage: case-queues URL --tokens FILE [--clients N] [--seconds D] [--deep PAGES]",
+        "usage: case-queues URL --tokens FILE [--clients N] [--seconds D] [--deep PAGES] [--samples FILE]",
     )?;
     let addr = host_port(&url)?;
     let mut a = Args {
@@ -45,6 +50,7 @@ fn args() -> Result<Args> {
         clients: 4,
         seconds: 20.0,
         deep: 40,
+        samples: None,
     };
     while let Some(flag) = it.next() {
         let value = it.next().with_context(|| format!("{flag} needs a value"))?;
@@ -53,6 +59,7 @@ fn args() -> Result<Args> {
             "--clients" => a.clients = value.parse().context("--clients")?,
             "--seconds" => a.seconds = value.parse().context("--seconds")?,
             "--deep" => a.deep = value.parse().context("--deep")?,
+            "--samples" => a.samples = Some(value),
             other => bail!("unknown option {other}"),
         }
     }
@@ -164,23 +171,59 @@ async fn probes_of(a: &Args, who: &str, token: &str) -> Result<Vec<Probe>> {
         .collect())
 }
 
+/// One request: which probe, when it started, how long it took.
+struct Sample {
+    probe: usize,
+    start: Instant,
+    took: Duration,
+}
+
 async fn client(
     addr: String,
     probes: Arc<Vec<Probe>>,
     offset: usize,
     until: Instant,
-) -> Result<Vec<(usize, Duration)>> {
+) -> Result<Vec<Sample>> {
     let mut sender = connect(&addr).await?;
     let mut out = Vec::new();
     let mut i = offset;
     while Instant::now() < until {
         let p = &probes[i % probes.len()];
-        let t = Instant::now();
+        let start = Instant::now();
         get(&mut sender, &addr, &p.token, &p.path).await?;
-        out.push((i % probes.len(), t.elapsed()));
+        out.push(Sample {
+            probe: i % probes.len(),
+            start,
+            took: start.elapsed(),
+        });
         i += 1;
     }
     Ok(out)
+}
+
+/// Every request, in the order they started, for `--samples`.
+fn write_samples(
+    path: &str,
+    began: Instant,
+    per_client: &[Vec<Sample>],
+    probes: &[Probe],
+) -> Result<()> {
+    let mut rows: Vec<(Duration, usize, &Sample)> = per_client
+        .iter()
+        .enumerate()
+        .flat_map(|(c, samples)| samples.iter().map(move |s| (s.start - began, c, s)))
+        .collect();
+    rows.sort_by_key(|r| r.0);
+    let mut text = String::new();
+    for (at, c, s) in rows {
+        text.push_str(&format!(
+            "{:.1} {c} {:.2} {}\n",
+            at.as_secs_f64() * 1e3,
+            s.took.as_secs_f64() * 1e3,
+            probes[s.probe].label
+        ));
+    }
+    std::fs::write(path, text).with_context(|| path.to_string())
 }
 
 #[tokio::main]
@@ -193,18 +236,24 @@ async fn main() -> Result<()> {
         probes.extend(probes_of(&a, who, token.trim()).await?);
     }
     let probes = Arc::new(probes);
-    let until = Instant::now() + Duration::from_secs_f64(a.seconds);
+    let began = Instant::now();
+    let until = began + Duration::from_secs_f64(a.seconds);
     let tasks: Vec<_> = (0..a.clients)
         .map(|c| {
             let offset = c * probes.len() / a.clients.max(1);
             tokio::spawn(client(a.addr.clone(), probes.clone(), offset, until))
         })
         .collect();
-    let mut by_kind: BTreeMap<usize, Vec<Duration>> = BTreeMap::new();
+    let mut per_client = Vec::new();
     for t in tasks {
-        for (k, d) in t.await?? {
-            by_kind.entry(k).or_default().push(d);
-        }
+        per_client.push(t.await??);
+    }
+    if let Some(path) = &a.samples {
+        write_samples(path, began, &per_client, &probes)?;
+    }
+    let mut by_kind: BTreeMap<usize, Vec<Duration>> = BTreeMap::new();
+    for s in per_client.iter().flatten() {
+        by_kind.entry(s.probe).or_default().push(s.took);
     }
     print_table("list", by_kind, |k| probes[k].label.to_string());
     Ok(())

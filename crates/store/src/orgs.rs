@@ -139,6 +139,19 @@ pub async fn subtree(db: &Db, root: &OrgPath) -> Result<Vec<Org>> {
     Ok(orgs)
 }
 
+/// The paths of the communities inside the subtree at `within` (a street or more), in order.
+pub async fn community_paths(db: &Db, within: &str) -> Result<Vec<String>> {
+    let sql = "SELECT path FROM orgs WHERE kind = 'community' AND path >= $1 AND path < $2 \
+               ORDER BY path";
+    let end = OrgPath::from_stored(within.to_string()).subtree_end();
+    let rows: Vec<(String,)> = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(within)
+        .bind(&end)
+        .fetch_all(p)
+        .await?);
+    Ok(rows.into_iter().map(|r| r.0).collect())
+}
+
 /// All streets (roots); a deployment usually has one.
 pub async fn streets(db: &Db) -> Result<Vec<Org>> {
     let sql = concat!(select_orgs!(), "WHERE parent_id IS NULL ORDER BY code");

@@ -81,6 +81,15 @@ impl Sort {
         Sort::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// The column a page in this order is sorted by, before the id.
+    fn key_column(self) -> &'static str {
+        match self {
+            Sort::Received => "created_at",
+            Sort::Due => "due_sort",
+            Sort::Number => "number",
+        }
+    }
+
     fn order(self, backward: bool) -> &'static str {
         match (self, backward) {
             (Sort::Received, false) => " ORDER BY created_at DESC, id DESC",
@@ -185,6 +194,14 @@ macro_rules! push_filters {
                 .push(" AND community_path < ")
                 .push_bind(subtree_end(f.within)),
         };
+        push_conditions!($q, f);
+    }};
+}
+
+/// Appends " AND ..." for each filter that is set, the scope aside.
+macro_rules! push_conditions {
+    ($q:ident, $f:expr) => {{
+        let f: &Filter<'_> = $f;
         if let Some(s) = f.state {
             $q.push(" AND state = ").push_bind(s.to_string());
         }
@@ -273,6 +290,67 @@ macro_rules! push_keyset {
     }};
 }
 
+/// Appends the read of one community's page: `columns` of its matches in the sort's order,
+/// after or before the cursor, one more than the page holds (which tells whether a page lies
+/// beyond).
+macro_rules! push_one_read {
+    ($q:ident, $f:expr, $community:expr, $columns:expr, $sort:expr, $cursor:expr, $backward:expr) => {{
+        let f: &Filter<'_> = $f;
+        $q.push(format!(
+            "SELECT {} FROM cases WHERE community_path = ",
+            $columns
+        ))
+        .push_bind($community.to_string());
+        push_conditions!($q, f);
+        if let Some(c) = $cursor {
+            push_keyset!($q, c, $backward);
+        }
+        $q.push($sort.order($backward));
+        $q.push(" LIMIT ").push_bind(f.limit + 1);
+    }};
+}
+
+/// Appends the ids of one page (at most `limit` + 1) of the cases of `communities` matching
+/// `f`: for one community a read of its ordered index; for several (a street, a district) the
+/// first rows of each community's own read, merged. Every community-led index is then read
+/// from its start in order and stops after a page, where one range over a street's
+/// communities would read and sort all of the street's matches (a street admin's "delivered":
+/// hundreds of thousands of cases for twenty).
+macro_rules! push_page_ids {
+    ($q:ident, $f:expr, $communities:expr, $sort:expr, $cursor:expr, $backward:expr) => {{
+        let f: &Filter<'_> = $f;
+        let sort: Sort = $sort;
+        let backward: bool = $backward;
+        match $communities {
+            [one] => push_one_read!($q, f, one, "id", sort, $cursor, backward),
+            several => {
+                let columns = format!("id, {}", sort.key_column());
+                $q.push("SELECT id FROM (");
+                for (i, community) in several.iter().enumerate() {
+                    if i > 0 {
+                        $q.push(" UNION ALL ");
+                    }
+                    $q.push("SELECT * FROM (");
+                    push_one_read!($q, f, community, &columns, sort, $cursor, backward);
+                    $q.push(format!(") AS read{i}"));
+                }
+                $q.push(") AS merged");
+                $q.push(sort.order(backward));
+                $q.push(" LIMIT ").push_bind(f.limit + 1);
+            }
+        }
+    }};
+}
+
+/// The communities whose cases `within` covers: itself for a community or a grid (cases
+/// belong to communities), else every community of the subtree.
+async fn communities(db: &Db, within: &str) -> Result<Vec<String>> {
+    match OrgPath::from_stored(within.to_string()).community() {
+        Some(c) => Ok(vec![c.as_str().to_string()]),
+        None => crate::orgs::community_paths(db, within).await,
+    }
+}
+
 /// One page of the cases matching `f` in `sort` order, at most `f.limit`.
 pub async fn page(db: &Db, f: &Filter<'_>, sort: Sort, at: &At) -> Result<Page> {
     let (cursor, backward) = match at {
@@ -280,19 +358,22 @@ pub async fn page(db: &Db, f: &Filter<'_>, sort: Sort, at: &At) -> Result<Page> 
         At::After(c) => (Some(c), false),
         At::Before(c) => (Some(c), true),
     };
+    let communities = communities(db, f.within).await?;
+    if communities.is_empty() {
+        return Ok(Page {
+            cases: Vec::new(),
+            next: None,
+            prev: None,
+        });
+    }
     let mut rows: Vec<Case> = with_pool!(db, |p| {
         // The page's ids first, then their rows: finding and ordering the ids reads only an
         // index when one covers the filter and the order (SQLite fetches every matching row
         // before sorting otherwise), and only the page's rows are read whole.
         let mut q = QueryBuilder::new(super::select_cases!());
-        q.push(" WHERE id IN (SELECT id FROM cases");
-        push_filters!(q, f);
-        if let Some(c) = cursor {
-            push_keyset!(q, c, backward);
-        }
-        q.push(sort.order(backward));
-        // One more than shown tells whether a page lies beyond.
-        q.push(" LIMIT ").push_bind(f.limit + 1).push(")");
+        q.push(" WHERE id IN (");
+        push_page_ids!(q, f, communities.as_slice(), sort, cursor, backward);
+        q.push(")");
         q.push(sort.order(backward));
         q.build_query_as().fetch_all(p).await?
     });

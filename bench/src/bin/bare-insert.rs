@@ -40,7 +40,7 @@ async fn open(url: &str) -> Result<Pool> {
             .max_connections(16)
             .connect(url)
             .await?;
-        sqlx::query(TABLE).execute(&pool).await?;
+        sqlx::query(PG_TABLE).execute(&pool).await?;
         return Ok(Pool::Pg(pool));
     }
     let opts = SqliteConnectOptions::from_str(url)?
@@ -51,9 +51,7 @@ async fn open(url: &str) -> Result<Pool> {
         .max_connections(8)
         .connect_with(opts)
         .await?;
-    // SQLite spells an auto-increment key differently.
-    let table = TABLE.replace("BIGSERIAL PRIMARY KEY", "INTEGER PRIMARY KEY");
-    sqlx::query(&table).execute(&pool).await?;
+    sqlx::query(SQLITE_TABLE).execute(&pool).await?;
     Ok(Pool::Sqlite(pool, Mutex::new(())))
 }
 

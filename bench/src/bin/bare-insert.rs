@@ -31,7 +31,11 @@ enum Pool {
     Pg(PgPool),
 }
 
-const TABLE: &str = "CREATE TABLE IF NOT EXISTS bare_items (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL, created_at BIGINT NOT NULL)";
+const PG_TABLE: &str = "CREATE TABLE IF NOT EXISTS bare_items \
+     (id BIGSERIAL PRIMARY KEY, body TEXT NOT NULL, created_at BIGINT NOT NULL)";
+// SQLite spells an auto-increment key differently.
+const SQLITE_TABLE: &str = "CREATE TABLE IF NOT EXISTS bare_items \
+     (id INTEGER PRIMARY KEY, body TEXT NOT NULL, created_at BIGINT NOT NULL)";
 const INSERT: &str = "INSERT INTO bare_items (body, created_at) VALUES ($1, $2) RETURNING id";
 
 async fn open(url: &str) -> Result<Pool> {

@@ -7,10 +7,6 @@ use super::schema::{
     TransitionOut,
 };
 use super::{ApiError, Caller, parse_body};
-use crate::cases::Worker;
-use crate::cases::act::{self, Acted};
-use crate::cases::channel::{MandateIn, Via};
-use crate::cases::intake::{self, Intake, Outcome};
 use crate::cases::search::{self, Asked};
 use crate::server::Shared;
 use axum::Json;
@@ -20,6 +16,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use quanke_app::cases::Worker;
+use quanke_app::cases::act::{self, Acted};
+use quanke_app::cases::channel::{MandateIn, Via};
+use quanke_app::cases::intake::{self, Intake, Outcome};
 use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_domain::{Permission, idempotency};
 use quanke_store::StoreError;
@@ -65,7 +65,7 @@ pub async fn create(
     let req: CreateCase = parse_body(&body)?;
     let key = idempotency_key(&headers, me.user.id)?;
     let intake = to_intake(req, key)?;
-    let opened = intake::open(&st, &Worker::of(me), &intake).await?;
+    let opened = intake::open(&st.cases(), &me.worker(), &intake).await?;
     let snap = st.catalogue.get(&st.db).await?;
     let out = Created {
         case: schema::summary(&opened.case, &snap),
@@ -342,7 +342,7 @@ pub async fn show(
     Path(number): Path<String>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     may_read(&caller)?;
-    let worker = Worker::of(&caller.me);
+    let worker = caller.me.worker();
     let case = visible(&st, &worker, &number).await?;
     Ok(Json(detail(&st, &worker, &case).await?))
 }
@@ -388,7 +388,7 @@ pub async fn transition(
             "visit 应为 intake、materials、pickup 或 other",
         ));
     }
-    let worker = Worker::of(&caller.me);
+    let worker = caller.me.worker();
     let case = visible(&st, &worker, &number).await?;
     let request = act::Request {
         action: req.action.trim().to_string(),
@@ -401,7 +401,7 @@ pub async fn transition(
         visit: req.visit,
         result: req.result.map(Into::into),
     };
-    let acted = act::act(&st, &worker, case.id, &request).await?;
+    let acted = act::act(&st.cases(), &worker, case.id, &request).await?;
     let now = cases::get(&st.db, case.id).await?;
     let result = match acted {
         Acted::Moved(_) => "moved",

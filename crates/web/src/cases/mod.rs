@@ -3,37 +3,18 @@
 //! them together for the pages, the JSON API, the portal and Open311, which all go through
 //! `intake::open` and `act::act`.
 
-pub mod act;
-pub mod applicant;
 pub(crate) mod attachments;
-pub mod calendar;
-pub mod channel;
-pub mod checklist;
-pub mod deadline;
 mod desk;
-pub mod documents;
-pub mod escalation;
 mod fields;
-pub mod guards;
 mod handlers;
-pub mod intake;
-pub mod outcome;
 mod page;
 mod print;
 pub(crate) mod queue;
 pub mod rating;
-pub mod refusal;
-pub mod remedies;
 pub mod reports;
-pub mod routing;
 pub mod search;
 mod search_page;
-pub mod transfer;
 pub mod view;
-pub mod worker;
-
-pub use refusal::{CaseError, CaseResult, Refusal};
-pub use worker::Worker;
 
 use crate::server::Shared;
 use axum::Router;

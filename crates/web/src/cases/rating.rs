@@ -2,15 +2,15 @@
 //! or at the desk. The rule lives here so that both channels apply it the same way; the rating
 //! is credited to the worker who handled the case and noted on its timeline.
 
-use super::act;
-use super::refusal::{CaseError, CaseResult};
-use super::worker::Worker;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::Redirect;
+use quanke_app::cases::act;
+use quanke_app::cases::refusal::{CaseError, CaseResult};
+use quanke_app::cases::worker::Worker;
 use quanke_domain::case::State as CaseState;
 use quanke_domain::{Permission, Role};
 use quanke_store::cases::{self, Case};
@@ -126,8 +126,8 @@ pub async fn submit(
     Form(f): Form<RatingForm>,
 ) -> AppResult<Redirect> {
     ctx.me.require(Permission::HandleMatters)?;
-    let by = Worker::of(&ctx.me);
-    let case = act::load(&st, &by, id).await?;
+    let by = ctx.me.worker();
+    let case = act::load(&st.cases(), &by, id).await?;
     let score = parse_score(&f.score)?;
     let channel = if ctx.me.user.role == Role::GridWorker {
         "grid"

@@ -3,13 +3,14 @@
 //! turned into the store's filter inside the caller's scope: their subtree, or for a grid
 //! worker their grid's community (cases belong to communities).
 
-use super::deadline;
-use super::intake::{CHANNELS, channel_label};
 use super::view::state_label;
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::registry::mask::Show;
 use crate::server::Shared;
+use quanke_app::cases::bounds::{Assignee, Days};
+use quanke_app::cases::deadline;
+use quanke_app::cases::intake::{CHANNELS, channel_label};
+use quanke_app::clock;
 use quanke_domain::case::State as CaseState;
 use quanke_domain::ident::phone;
 use quanke_domain::limits::{self, Limit};
@@ -77,14 +78,6 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Refused {
     }
 }
 
-/// Who is assigned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Assignee {
-    Anyone,
-    Nobody,
-    User(i64),
-}
-
 /// A checked search, ready to run.
 #[derive(Debug, Clone)]
 pub struct Criteria {
@@ -123,25 +116,7 @@ pub async fn read(
     default_sort: Sort,
 ) -> Result<Criteria, Refused> {
     check_lengths(asked)?;
-    let mut c = Criteria {
-        within: me.scope.org.as_str().to_string(),
-        number: None,
-        name: None,
-        phone_key: None,
-        resident: None,
-        nobody: false,
-        item: None,
-        state: None,
-        channel: None,
-        from: None,
-        before: None,
-        assignee: Assignee::Anyone,
-        open_only: false,
-        due_from: None,
-        due_by: None,
-        sort: default_sort,
-        described: Vec::new(),
-    };
+    let mut c = Criteria::everything(me.scope.org.as_str(), default_sort);
     read_applicant(st, &mut c, asked).await?;
     read_case_fields(&mut c, asked)?;
     read_dates(&mut c, asked)?;
@@ -220,7 +195,7 @@ async fn read_applicant(st: &Shared, c: &mut Criteria, asked: &Asked) -> Result<
         c.phone_key = Some(phone::lookup_key(p));
     }
     if let Some(typed) = given(&asked.id_number) {
-        let number = super::applicant::parse_id_number(typed, &clock::today())
+        let number = quanke_app::cases::applicant::parse_id_number(typed, &clock::today())
             .map_err(|_| refuse("bad_id_number", "身份证号无效：请输入完整的 18 位身份证号"))?;
         c.described
             .push(format!("身份证号 {}", Show::Masked.id_number(&number)));
@@ -328,36 +303,61 @@ async fn read_assignee(
     Ok(())
 }
 
-/// A work queue as filters: open cases, with the queue's own condition.
+/// A work queue as filters: open cases, with the queue's own condition (`Days::bounds`, the
+/// one the home pages count with).
 async fn narrow_to_queue(
     st: &Shared,
     me: &CurrentUser,
     c: &mut Criteria,
     queue: Queue,
 ) -> anyhow::Result<()> {
-    c.open_only = true;
-    c.described.push(format!("队列 {}", queue.label()));
-    // The calendar's bounds come from the one place the queues and the home pages share.
-    let days = super::queue::Days::of(st, &clock::today())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    match queue {
-        Queue::Mine => c.assignee = Assignee::User(me.user.id),
-        Queue::Team => {}
-        Queue::Unassigned => {
-            c.assignee = Assignee::Nobody;
-            c.state = Some(CaseState::Accepted.code());
-        }
-        Queue::DueSoon => {
-            c.due_from = Some(days.today);
-            c.due_by = Some(days.soon);
-        }
-        Queue::Overdue => c.due_by = Some(days.yesterday),
-    }
+    let days = Days::of(&st.calendar, &st.db, &clock::today()).await?;
+    narrow(c, &days, me.user.id, queue);
     Ok(())
 }
 
+fn narrow(c: &mut Criteria, days: &Days, me: i64, queue: Queue) {
+    c.open_only = true;
+    c.described.push(format!("队列 {}", queue.label()));
+    let b = days.bounds(queue, Some(me));
+    if b.assignee != Assignee::Anyone {
+        c.assignee = b.assignee;
+    }
+    if let Some(state) = b.state {
+        c.state = Some(state.code());
+    }
+    if let Some(day) = b.due_from {
+        c.due_from = Some(day.to_string());
+    }
+    if let Some(day) = b.due_by {
+        c.due_by = Some(day.to_string());
+    }
+}
+
 impl Criteria {
+    /// Every case inside `within`, before any filter is read.
+    fn everything(within: &str, sort: Sort) -> Criteria {
+        Criteria {
+            within: within.to_string(),
+            number: None,
+            name: None,
+            phone_key: None,
+            resident: None,
+            nobody: false,
+            item: None,
+            state: None,
+            channel: None,
+            from: None,
+            before: None,
+            assignee: Assignee::Anyone,
+            open_only: false,
+            due_from: None,
+            due_by: None,
+            sort,
+            described: Vec::new(),
+        }
+    }
+
     /// The store's filter for pages of `limit` rows.
     pub fn filter(&self, limit: i64) -> Filter<'_> {
         Filter {
@@ -517,5 +517,27 @@ fn assignee_label(c: &Case, names: &HashMap<i64, String>) -> String {
             "待分派".into()
         }
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quanke_domain::calendar::WorkCalendar;
+
+    /// The queue page and the API (a case search with `queue=`) ask the store exactly what the
+    /// home pages count for the same queue.
+    #[test]
+    fn a_queue_searched_is_the_queue_counted() {
+        let days = Days::on(&WorkCalendar::default_china(), "2026-12-04");
+        for queue in Queue::ALL {
+            let mut c = Criteria::everything("/1/2/", Sort::Due);
+            narrow(&mut c, &days, 7, queue);
+            assert_eq!(
+                format!("{:?}", c.filter(25)),
+                format!("{:?}", days.filter("/1/2/", Some(7), queue, 25)),
+                "{queue:?}"
+            );
+        }
     }
 }

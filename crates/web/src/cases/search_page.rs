@@ -6,7 +6,6 @@
 use super::search::{self, Asked, COLUMNS, Criteria, Refused};
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::registry::download;
@@ -17,6 +16,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
+use quanke_app::clock;
 use quanke_domain::case::State as CaseState;
 use quanke_store::cases::{At, Sort};
 use quanke_store::users;
@@ -120,7 +120,7 @@ async fn choices(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     Ok(context! {
         items => snap.items.iter().map(|c| context! { code => &c.item.code, name => &c.item.name }).collect::<Vec<_>>(),
         states => CaseState::ALL.iter().map(|s| context! { code => s.code(), label => s.label() }).collect::<Vec<_>>(),
-        channels => super::intake::CHANNELS.iter().map(|(code, label)| context! { code, label }).collect::<Vec<_>>(),
+        channels => quanke_app::cases::intake::CHANNELS.iter().map(|(code, label)| context! { code, label }).collect::<Vec<_>>(),
         sorts => Sort::ALL.iter().map(|s| context! { code => s.code(), label => s.label() }).collect::<Vec<_>>(),
         staff => staff.iter().filter(|u| !u.disabled).map(|u| context! { id => u.id.to_string(), name => &u.display_name }).collect::<Vec<_>>(),
     })

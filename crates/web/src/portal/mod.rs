@@ -82,10 +82,7 @@ async fn results(
     render_anon("portal_results.html", context! { q => query, hits })
 }
 
-fn current<'a>(
-    snap: &'a Snapshot,
-    code: &str,
-) -> AppResult<&'a crate::catalogue::snapshot::Current> {
+fn current<'a>(snap: &'a Snapshot, code: &str) -> AppResult<&'a quanke_app::catalogue::Current> {
     snap.get(code).ok_or(AppError::NotFound)
 }
 

@@ -2,11 +2,7 @@
 //! the outcome buttons. Shown when the desk picks a matter, and again with the message and
 //! everything typed when an outcome is refused.
 
-use super::super::applicant;
-use super::super::checklist::{self, Known, MaterialStatus};
 use super::super::fields::{Fields, decision_values};
-use super::super::intake::{kind_code, parse_kind};
-use super::super::worker::Worker;
 use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
@@ -17,6 +13,9 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
+use quanke_app::cases::applicant;
+use quanke_app::cases::checklist::{self, Known, MaterialStatus};
+use quanke_app::cases::intake::{kind_code, parse_kind};
 use quanke_domain::Role;
 use quanke_domain::case::DecisionInput;
 use quanke_domain::case::State as CaseState;
@@ -138,7 +137,7 @@ pub(super) async fn render(
     let given = draft.statuses.clone().unwrap_or_default();
     let list = checklist::build(item, kind, &draft.answers, known, &given);
     let duplicates = match draft.resident {
-        Some(r) => applicant::open_cases(st, &Worker::of(&ctx.me), r, &item.code).await?,
+        Some(r) => applicant::open_cases(&st.db, &ctx.me.worker(), r, &item.code).await?,
         None => Vec::new(),
     };
     let key = if draft.key.is_empty() {
@@ -258,7 +257,7 @@ struct Applicant {
 /// ID number, an invalid one (said so), or nobody yet (the desk must pick or type a number).
 async fn applicant(st: &Shared, ctx: &Ctx, draft: &Draft) -> AppResult<Applicant> {
     if let Some(id) = draft.resident {
-        let r = applicant::visible(st, &Worker::of(&ctx.me), id)
+        let r = applicant::visible(&st.db, &ctx.me.worker(), id)
             .await
             .map_err(|_| AppError::NotFound)?;
         let view = context! {

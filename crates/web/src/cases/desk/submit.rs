@@ -3,10 +3,7 @@
 
 use super::form::{Draft, render};
 use super::register;
-use crate::cases::channel::{MandateIn, Via};
 use crate::cases::fields::Fields;
-use crate::cases::intake::{self, Intake, Outcome, parse_kind};
-use crate::cases::worker::Worker;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -14,6 +11,8 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use quanke_app::cases::channel::{MandateIn, Via};
+use quanke_app::cases::intake::{self, Intake, Outcome, parse_kind};
 use quanke_domain::case::State as CaseState;
 use quanke_domain::registry::{Query, classify};
 use quanke_store::cases;
@@ -39,12 +38,12 @@ pub async fn create(
 }
 
 async fn open(st: &Shared, ctx: &Ctx, draft: &Draft, outcome: Outcome) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let mut intake = to_intake(st, draft, outcome).await?;
     if intake.resident_id.is_none() && !intake.applicant_id_number.is_empty() && !draft.elsewhere {
         // Checked first: a person is registered only with an intake that will go through.
-        intake::check(st, &by, &intake).await?;
-        let community = intake::community_of(st, &by, None).await?;
+        intake::check(&st.cases(), &by, &intake).await?;
+        let community = intake::community_of(&st.cases(), &by, None).await?;
         intake.resident_id = register::register(
             st,
             &by,
@@ -55,7 +54,7 @@ async fn open(st: &Shared, ctx: &Ctx, draft: &Draft, outcome: Outcome) -> AppRes
         )
         .await?;
     }
-    let opened = intake::open(st, &by, &intake).await?;
+    let opened = intake::open(&st.cases(), &by, &intake).await?;
     Ok(Redirect::to(&next_page(&opened.case, outcome)).into_response())
 }
 

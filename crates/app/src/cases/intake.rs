@@ -281,7 +281,7 @@ pub async fn open_with_files(
         item_code: item.code.clone(),
         item_version: current.version,
         line: item.line.clone(),
-        business_kind: kind_code(intake.business_kind).to_string(),
+        business_kind: intake.business_kind.code().to_string(),
         answers,
         checklist: checklist::to_json(&list),
         resident_id,
@@ -439,24 +439,4 @@ pub async fn community_of(
         return Err(CaseError::refuse("outside_scope", "不能替其他社区受理办件"));
     }
     Ok(community)
-}
-
-pub fn kind_code(kind: BusinessKind) -> &'static str {
-    match kind {
-        BusinessKind::New => "new",
-        BusinessKind::Change => "change",
-        BusinessKind::Renewal => "renewal",
-        BusinessKind::Cancel => "cancel",
-    }
-}
-
-pub fn parse_kind(code: &str) -> Option<BusinessKind> {
-    [
-        BusinessKind::New,
-        BusinessKind::Change,
-        BusinessKind::Renewal,
-        BusinessKind::Cancel,
-    ]
-    .into_iter()
-    .find(|k| kind_code(*k) == code)
 }

@@ -1,7 +1,8 @@
-//! Cases (办件): intake, the actions of the lifecycle, transfers, approvals, routing and the
-//! escalation of overdue cases. The rules live in the domain (lifecycle, clock) and the records
-//! in the store; these services tie them together for the desk, the back office, the JSON API,
-//! the portal and Open311, which all go through `intake::open` and `act::act`.
+//! Cases (办件): intake, the actions of the lifecycle, transfers, approvals, routing, the
+//! escalation of overdue cases, and the case search behind the work queues. The rules live in
+//! the domain (lifecycle, clock) and the records in the store; these services tie them together
+//! for the desk, the back office, the JSON API, the portal and Open311, which all go through
+//! `intake::open`, `act::act` and `search::read`.
 
 pub mod act;
 pub mod applicant;
@@ -18,7 +19,9 @@ pub mod outcome;
 pub mod refusal;
 pub mod remedies;
 pub mod routing;
+pub mod search;
 pub mod transfer;
+pub mod view;
 pub mod worker;
 
 pub use refusal::{CaseError, CaseResult, Refusal};

@@ -7,7 +7,6 @@ use super::schema::{
     TransitionOut,
 };
 use super::{ApiError, Caller, parse_body};
-use crate::cases::search::{self, Asked};
 use crate::server::Shared;
 use axum::Json;
 use axum::body::Bytes;
@@ -20,7 +19,9 @@ use quanke_app::cases::Worker;
 use quanke_app::cases::act::{self, Acted};
 use quanke_app::cases::channel::{MandateIn, Via};
 use quanke_app::cases::intake::{self, Intake, Outcome};
+use quanke_app::cases::search::{self, Asked};
 use quanke_domain::case::{Lifecycle, State as CaseState};
+use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::{Permission, idempotency};
 use quanke_store::StoreError;
 use quanke_store::cases::{self, At, Case, Filter, Sort};
@@ -121,8 +122,8 @@ fn refuse_server_decided(body: &Bytes) -> Result<(), ApiError> {
 
 fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
     let business_kind = match req.business_kind.as_deref() {
-        None | Some("") => quanke_domain::catalogue::BusinessKind::New,
-        Some(code) => intake::parse_kind(code).ok_or_else(|| {
+        None | Some("") => BusinessKind::New,
+        Some(code) => BusinessKind::parse(code).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_business_kind",
@@ -166,7 +167,7 @@ fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
 
 /// Who may read cases: the same as who may search them.
 fn may_read(caller: &Caller) -> Result<(), ApiError> {
-    if search::may_search(&caller.me) {
+    if search::may_search(&caller.me.worker()) {
         Ok(())
     } else {
         Err(ApiError::forbidden("您的角色不能查看办件"))
@@ -223,7 +224,7 @@ pub async fn list(
         queue: text(&q.queue),
         sort: text(&q.sort),
     };
-    let criteria = search::read(&st, &caller.me, &asked, Sort::Due).await?;
+    let criteria = search::read(&st.cases(), &caller.me.worker(), &asked, Sort::Due).await?;
     let limit = number(q.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit")?;
     let offset = number(q.offset.as_deref(), 0, 0, i64::MAX, "offset")?;
     for (name, value) in [("after", &q.after), ("before", &q.before)] {
@@ -258,7 +259,7 @@ pub async fn list(
         }));
     }
     let first = matches!(at, At::First);
-    let page = search::run(&st, &criteria, &at, limit).await?;
+    let page = search::run(&st.cases(), &criteria, &at, limit).await?;
     Ok(Json(CaseList {
         cases: page
             .cases

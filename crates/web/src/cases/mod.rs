@@ -12,9 +12,7 @@ mod print;
 pub(crate) mod queue;
 pub mod rating;
 pub mod reports;
-pub mod search;
 mod search_page;
-pub mod view;
 
 use crate::server::Shared;
 use axum::Router;

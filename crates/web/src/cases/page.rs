@@ -2,10 +2,8 @@
 //! in its state (from the lifecycle table), with the approval, transfer, assignment and link
 //! forms where they apply.
 
-use super::view::{action_label, state_label};
 use crate::error::AppResult;
 use crate::page::Ctx;
-use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -15,11 +13,13 @@ use quanke_app::cases::CaseError;
 use quanke_app::cases::act::{load, state_of};
 use quanke_app::cases::checklist::{self, MaterialStatus};
 use quanke_app::cases::guards::Standing;
+use quanke_app::cases::view::{action_label, state_label};
 use quanke_app::cases::worker::Worker;
 use quanke_app::cases::{deadline, intake};
 use quanke_domain::case::{
     Document, Guard, Lifecycle, State as CaseState, Transition, Unmet, due_status,
 };
+use quanke_domain::mask::Show;
 use quanke_domain::{OrgKind, OrgPath, Permission, Role};
 use quanke_store::cases::{self, Case};
 use quanke_store::users;

@@ -2,17 +2,17 @@
 //! approvals waiting for a head and the transfers waiting for this community. A queue is a
 //! case search (`search`) with the queue's filter, so the page, the API and the search agree.
 
-use super::search::{self, Asked};
-use super::view::state_label;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
-use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
+use quanke_app::cases::search::{self, Asked};
+use quanke_app::cases::view::state_label;
 use quanke_app::cases::worker::Worker;
 use quanke_domain::case::due_status;
+use quanke_domain::mask::Show;
 use quanke_domain::{Permission, Role};
 use quanke_store::cases::{self, Case, Queue, Sort};
 use serde::Deserialize;
@@ -52,11 +52,11 @@ pub async fn page(
         ..Asked::default()
     };
     let bad = |r: search::Refused| AppError::BadRequest(r.message);
-    let criteria = search::read(&st, &ctx.me, &asked, Sort::Due)
+    let criteria = search::read(&st.cases(), &ctx.me.worker(), &asked, Sort::Due)
         .await
         .map_err(bad)?;
     let at = search::at(&criteria, &q.after, &q.before).map_err(bad)?;
-    let found = search::run(&st, &criteria, &at, PAGE).await?;
+    let found = search::run(&st.cases(), &criteria, &at, PAGE).await?;
     let by = ctx.me.worker();
     let rows = rows(&st, &ctx, &by, &found.cases).await?;
     let approvals = if ctx.me.user.role == Role::CommunityHead {
@@ -84,7 +84,7 @@ pub async fn page(
 
 pub async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
     let calendar = st.calendar.get(&st.db).await?;
-    let lines = search::lines(st, &ctx.me, list, Show::Masked).await?;
+    let lines = search::lines(&st.cases(), &ctx.me.worker(), list, Show::Masked).await?;
     let today = quanke_app::cases::deadline::parse_day(&by.today);
     Ok(list
         .iter()

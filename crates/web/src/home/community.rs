@@ -4,7 +4,6 @@
 //! community beside the accounts overview.
 
 use super::{SHOWN, listed};
-use crate::cases::view::state_label;
 use crate::catalogue::notices;
 use crate::error::AppResult;
 use crate::page::Ctx;
@@ -12,6 +11,7 @@ use crate::server::Shared;
 use minijinja::{Value, context};
 use quanke_app::cases::bounds::Days;
 use quanke_app::cases::intake::channel_label;
+use quanke_app::cases::view::state_label;
 use quanke_app::clock;
 use quanke_domain::OrgKind;
 use quanke_store::case_reports::{self, RatingRow};

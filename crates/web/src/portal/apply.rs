@@ -5,7 +5,7 @@
 //! check; unticked materials are recorded as missing. Bad input re-shows the form with what was
 //! typed and writes nothing.
 
-use super::{choice, choice_query, code_of, current, pairs_of};
+use super::{choice, choice_query, current, pairs_of};
 use crate::auth::ClientIp;
 use crate::cases::attachments;
 use crate::error::{AppError, AppResult};
@@ -83,7 +83,7 @@ fn start(
         .iter()
         .map(|k| {
             context! {
-                code => code_of(k.kind), label => k.kind.label(),
+                code => k.kind.code(), label => k.kind.label(),
                 checked => kind == Some(k.kind) || (kind.is_none() && item.kinds.len() == 1),
             }
         })

@@ -2,7 +2,6 @@
 //! part of the org tree, and registration by credit code, so that grid workers record the shops
 //! they visit and heads keep the community's list.
 
-use super::mask::Show;
 use super::paging::{PageAt, Paging};
 use super::places::Places;
 use crate::audit::{self, Event};
@@ -16,6 +15,7 @@ use axum::response::Html;
 use minijinja::context;
 use quanke_app::clock;
 use quanke_domain::ident::{credit_code, phone};
+use quanke_domain::mask::Show;
 use quanke_domain::{OrgKind, Permission};
 use quanke_store::orgs;
 use quanke_store::registry::{NewBusiness, businesses, register_business};

@@ -5,7 +5,6 @@
 
 use super::download;
 use super::labels;
-use super::mask::Show;
 use super::places::Places;
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
@@ -17,6 +16,7 @@ use axum::extract::State;
 use axum::response::{Html, Response};
 use minijinja::{Value, context};
 use quanke_app::clock;
+use quanke_domain::mask::Show;
 use quanke_domain::registry::{CareTag, Field};
 use quanke_domain::{OrgPath, Permission};
 use quanke_ledger::registry::write_ledger;

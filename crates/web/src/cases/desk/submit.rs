@@ -12,8 +12,9 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use quanke_app::cases::channel::{MandateIn, Via};
-use quanke_app::cases::intake::{self, Intake, Outcome, parse_kind};
+use quanke_app::cases::intake::{self, Intake, Outcome};
 use quanke_domain::case::State as CaseState;
+use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::registry::{Query, classify};
 use quanke_store::cases;
 
@@ -66,7 +67,7 @@ async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome) -> AppResult<In
     let item = snap
         .get(&draft.item)
         .ok_or_else(|| AppError::BadRequest("请先查找并选择事项".into()))?;
-    let kind = parse_kind(&draft.kind)
+    let kind = BusinessKind::parse(&draft.kind)
         .or_else(|| item.item.kinds.first().map(|k| k.kind))
         .ok_or_else(|| AppError::BadRequest("请选择办理类型".into()))?;
     let typed_number =

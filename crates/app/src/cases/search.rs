@@ -3,17 +3,17 @@
 //! turned into the store's filter inside the caller's scope: their subtree, or for a grid
 //! worker their grid's community (cases belong to communities).
 
+use super::Cases;
+use super::bounds::{Assignee, Days};
+use super::deadline;
+use super::intake::{CHANNELS, channel_label};
 use super::view::state_label;
-use crate::auth::CurrentUser;
-use crate::registry::mask::Show;
-use crate::server::Shared;
-use quanke_app::cases::bounds::{Assignee, Days};
-use quanke_app::cases::deadline;
-use quanke_app::cases::intake::{CHANNELS, channel_label};
-use quanke_app::clock;
+use super::worker::Worker;
+use crate::clock;
 use quanke_domain::case::State as CaseState;
 use quanke_domain::ident::phone;
 use quanke_domain::limits::{self, Limit};
+use quanke_domain::mask::Show;
 use quanke_domain::{OrgPath, Permission};
 use quanke_store::cases::{self, At, Case, Cursor, Filter, Page, Queue, Sort};
 use quanke_store::{registry, users};
@@ -104,23 +104,23 @@ pub struct Criteria {
 }
 
 /// Who may search cases.
-pub fn may_search(me: &CurrentUser) -> bool {
-    me.scope.can(Permission::SearchCases)
+pub fn may_search(by: &Worker) -> bool {
+    by.can(Permission::SearchCases)
 }
 
-/// Reads and checks `asked` for `me`; `default_sort` when none is asked.
+/// Reads and checks `asked` for the worker `by`; `default_sort` when none is asked.
 pub async fn read(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     asked: &Asked,
     default_sort: Sort,
 ) -> Result<Criteria, Refused> {
     check_lengths(asked)?;
-    let mut c = Criteria::everything(me.scope.org.as_str(), default_sort);
+    let mut c = Criteria::everything(by.org.as_str(), default_sort);
     read_applicant(st, &mut c, asked).await?;
     read_case_fields(&mut c, asked)?;
     read_dates(&mut c, asked)?;
-    read_assignee(st, me, &mut c, asked.assignee.trim()).await?;
+    read_assignee(st, by, &mut c, asked.assignee.trim()).await?;
     if let Some(code) = given(&asked.queue) {
         let queue = Queue::parse(code).ok_or_else(|| {
             refuse(
@@ -128,7 +128,7 @@ pub async fn read(
                 format!("未知的队列“{code}”（应为 mine、team、unassigned、due_soon 或 overdue）"),
             )
         })?;
-        narrow_to_queue(st, me, &mut c, queue)
+        narrow_to_queue(st, by, &mut c, queue)
             .await
             .map_err(|e| refuse("internal", e.to_string()))?;
     }
@@ -172,7 +172,7 @@ fn check_lengths(asked: &Asked) -> Result<(), Refused> {
     Ok(())
 }
 
-async fn read_applicant(st: &Shared, c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
+async fn read_applicant(st: &Cases<'_>, c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
     if let Some(n) = given(&asked.number) {
         let n = n.to_ascii_uppercase();
         if !n.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
@@ -195,12 +195,12 @@ async fn read_applicant(st: &Shared, c: &mut Criteria, asked: &Asked) -> Result<
         c.phone_key = Some(phone::lookup_key(p));
     }
     if let Some(typed) = given(&asked.id_number) {
-        let number = quanke_app::cases::applicant::parse_id_number(typed, &clock::today())
+        let number = super::applicant::parse_id_number(typed, &clock::today())
             .map_err(|_| refuse("bad_id_number", "身份证号无效：请输入完整的 18 位身份证号"))?;
         c.described
             .push(format!("身份证号 {}", Show::Masked.id_number(&number)));
         // Cases link the registry person; one who is not registered has no cases to find.
-        match registry::id_by_number(&st.db, &number)
+        match registry::id_by_number(st.db, &number)
             .await
             .map_err(|e| refuse("internal", e.to_string()))?
         {
@@ -266,28 +266,28 @@ fn read_dates(c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
 }
 
 /// The subtree whose workers a caller may name as assignee: the same as their cases'.
-fn staff_scope(me: &CurrentUser) -> OrgPath {
-    me.scope
-        .org
-        .community()
-        .unwrap_or_else(|| me.scope.org.clone())
+fn staff_scope(by: &Worker) -> OrgPath {
+    by.org.community().unwrap_or_else(|| by.org.clone())
 }
 
 async fn read_assignee(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     c: &mut Criteria,
     asked: &str,
 ) -> Result<(), Refused> {
     let (assignee, said) = match asked {
         "" => return Ok(()),
-        "me" => (Assignee::User(me.user.id), "经办人 本人".to_string()),
+        "me" => match by.id {
+            Some(id) => (Assignee::User(id), "经办人 本人".to_string()),
+            None => return Err(refuse("bad_assignee", "没有本人可查：请给出经办人编号")),
+        },
         "none" => (Assignee::Nobody, "待分派".to_string()),
         id => {
             let id: i64 = id
                 .parse()
                 .map_err(|_| refuse("bad_assignee", "assignee 应为用户编号、me 或 none"))?;
-            let staff = users::in_subtree(&st.db, &staff_scope(me))
+            let staff = users::in_subtree(st.db, &staff_scope(by))
                 .await
                 .map_err(|e| refuse("internal", e.to_string()))?;
             let u = staff.iter().find(|u| u.id == id).ok_or_else(|| Refused {
@@ -306,20 +306,20 @@ async fn read_assignee(
 /// A work queue as filters: open cases, with the queue's own condition (`Days::bounds`, the
 /// one the home pages count with).
 async fn narrow_to_queue(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     c: &mut Criteria,
     queue: Queue,
 ) -> anyhow::Result<()> {
-    let days = Days::of(&st.calendar, &st.db, &clock::today()).await?;
-    narrow(c, &days, me.user.id, queue);
+    let days = Days::of(st.calendar, st.db, &clock::today()).await?;
+    narrow(c, &days, by.id, queue);
     Ok(())
 }
 
-fn narrow(c: &mut Criteria, days: &Days, me: i64, queue: Queue) {
+fn narrow(c: &mut Criteria, days: &Days, me: Option<i64>, queue: Queue) {
     c.open_only = true;
     c.described.push(format!("队列 {}", queue.label()));
-    let b = days.bounds(queue, Some(me));
+    let b = days.bounds(queue, me);
     if b.assignee != Assignee::Anyone {
         c.assignee = b.assignee;
     }
@@ -407,7 +407,7 @@ pub fn at(c: &Criteria, after: &str, before: &str) -> Result<At, Refused> {
 }
 
 /// One page of the search.
-pub async fn run(st: &Shared, c: &Criteria, at: &At, limit: i64) -> anyhow::Result<Page> {
+pub async fn run(st: &Cases<'_>, c: &Criteria, at: &At, limit: i64) -> anyhow::Result<Page> {
     if c.nobody {
         return Ok(Page {
             cases: Vec::new(),
@@ -415,7 +415,7 @@ pub async fn run(st: &Shared, c: &Criteria, at: &At, limit: i64) -> anyhow::Resu
             prev: None,
         });
     }
-    Ok(cases::page(&st.db, &c.filter(limit), c.sort, at).await?)
+    Ok(cases::page(st.db, &c.filter(limit), c.sort, at).await?)
 }
 
 /// A case as the search lists and exports it.
@@ -467,19 +467,19 @@ impl Line {
 
 /// The cases as lines, identifiers shown as `show` says.
 pub async fn lines(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     list: &[Case],
     show: Show,
 ) -> anyhow::Result<Vec<Line>> {
-    let snap = st.catalogue.get(&st.db).await?;
-    let names: HashMap<i64, String> = users::in_subtree(&st.db, &staff_scope(me))
+    let snap = st.catalogue.in_force(st.db).await?;
+    let names: HashMap<i64, String> = users::in_subtree(st.db, &staff_scope(by))
         .await?
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
     let residents: Vec<i64> = list.iter().filter_map(|c| c.resident_id).collect();
-    let numbers = cases::id_numbers(&st.db, &residents).await?;
+    let numbers = cases::id_numbers(st.db, &residents).await?;
     Ok(list
         .iter()
         .map(|c| Line {
@@ -526,13 +526,13 @@ mod tests {
     use quanke_domain::calendar::WorkCalendar;
 
     /// The queue page and the API (a case search with `queue=`) ask the store exactly what the
-    /// home pages count for the same queue.
+    /// home pages count for the same queue (they once disagreed on "unassigned").
     #[test]
     fn a_queue_searched_is_the_queue_counted() {
         let days = Days::on(&WorkCalendar::default_china(), "2026-12-04");
         for queue in Queue::ALL {
             let mut c = Criteria::everything("/1/2/", Sort::Due);
-            narrow(&mut c, &days, 7, queue);
+            narrow(&mut c, &days, Some(7), queue);
             assert_eq!(
                 format!("{:?}", c.filter(25)),
                 format!("{:?}", days.filter("/1/2/", Some(7), queue, 25)),

@@ -1,5 +1,6 @@
 //! The web application: server-rendered pages in Simplified Chinese, plus operational endpoints.
-//! One module per area; handlers stay thin and call the store.
+//! One module per area; handlers stay thin and call the services of `quanke_app` (and, for
+//! what no service owns yet, the store).
 
 mod admin;
 mod api;

@@ -16,6 +16,7 @@ pub mod escalation;
 pub mod guards;
 pub mod intake;
 pub mod outcome;
+pub mod rating;
 pub mod refusal;
 pub mod remedies;
 pub mod routing;

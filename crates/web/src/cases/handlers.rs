@@ -13,11 +13,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_app::cases::act::{self, Acted, Request};
 use quanke_app::cases::checklist::MaterialStatus;
+use quanke_app::cases::rating;
 use quanke_app::cases::transfer::{self, Target};
 use quanke_app::cases::worker::Worker;
 use quanke_app::cases::{CaseError, CaseResult};
-use quanke_domain::Role;
 use quanke_domain::case::State as CaseState;
+use quanke_domain::{Permission, Role};
 use quanke_store::cases::{self, NewFile};
 use serde::Deserialize;
 
@@ -324,4 +325,35 @@ pub async fn file(
     act::load(&st.cases(), &by, id).await?;
     let (meta, data) = cases::file(&st.db, id, file_id).await?;
     Ok(attachments::download(meta.id, &meta.file_name, data))
+}
+
+#[derive(Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub score: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// `POST /cases/{id}/rating`: the worker records the resident's rating at the desk (or at
+/// home, for a grid worker delivering the result).
+pub async fn rate(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RatingForm>,
+) -> AppResult<Redirect> {
+    ctx.me.require(Permission::HandleMatters)?;
+    let by = ctx.me.worker();
+    let case = act::load(&st.cases(), &by, id).await?;
+    let score = rating::parse_score(&f.score)?;
+    let channel = if ctx.me.user.role == Role::GridWorker {
+        "grid"
+    } else {
+        "desk"
+    };
+    rating::rate(&st.db, &by, &case, score, &f.comment, channel)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/cases/{id}")))
 }

@@ -1,7 +1,6 @@
-//! Cases (办件): the desk's intake, the back office's work and everything around a case. The
-//! rules live in the domain (lifecycle, clock) and the records in the store; this module ties
-//! them together for the pages, the JSON API, the portal and Open311, which all go through
-//! `intake::open` and `act::act`.
+//! Case pages (办件): the desk's forms, the queue and search pages, a case's page with its
+//! action handlers, printouts and reports. Each handler reads the request, calls a service of
+//! `quanke_app::cases` (intake, actions, transfers, search, rating) and renders what it answers.
 
 pub(crate) mod attachments;
 mod desk;
@@ -10,7 +9,6 @@ mod handlers;
 mod page;
 mod print;
 pub(crate) mod queue;
-pub mod rating;
 pub mod reports;
 mod search_page;
 
@@ -28,7 +26,7 @@ pub fn routes() -> Router<Shared> {
             get(search_page::page).post(search_page::submit),
         )
         .route("/cases/search/export", post(search_page::export))
-        .route("/cases/{id}/rating", post(rating::submit))
+        .route("/cases/{id}/rating", post(handlers::rate))
         .route("/cases/{id}", get(page::show))
         .route("/cases/{id}/act", post(handlers::act))
         .route("/cases/{id}/approvals/{approval}", post(handlers::decide))

@@ -9,7 +9,6 @@
 //! bare demo street and count their own cases.
 
 use super::{STREET_CODE, staff};
-use crate::cases::rating;
 use crate::server::Shared;
 use anyhow::Context;
 use quanke_app::cases::act::{self, Request};
@@ -17,6 +16,7 @@ use quanke_app::cases::channel::{MandateIn, Via};
 use quanke_app::cases::checklist::MaterialStatus;
 use quanke_app::cases::deadline;
 use quanke_app::cases::intake::{self, Intake, Outcome};
+use quanke_app::cases::rating;
 use quanke_app::cases::transfer::{self, Target};
 use quanke_app::cases::worker::Worker;
 use quanke_app::clock;
@@ -591,7 +591,7 @@ impl<'a> Office<'a> {
             Door::Portal => (system("居民网上评价", &org, t), "portal"),
             _ => (system("居民窗口评价", &org, t), "desk"),
         };
-        rating::rate(self.st, &by, &case, score, comment, channel)
+        rating::rate(&self.st.db, &by, &case, score, comment, channel)
             .await
             .map_err(refused)
     }

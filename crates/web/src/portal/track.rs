@@ -5,7 +5,6 @@
 //! day, what is missing while 待补正, and once the case is done the 好差评 form (once).
 
 use crate::auth::ClientIp;
-use crate::cases::rating::{self, SCORE_LABELS};
 use crate::error::{AppError, AppResult};
 use crate::page::{Csrf, render_anon};
 use crate::server::Shared;
@@ -16,6 +15,7 @@ use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
 use quanke_app::cases::checklist;
 use quanke_app::cases::intake::channel_label;
+use quanke_app::cases::rating::{self, SCORE_LABELS};
 use quanke_app::cases::{CaseError, Worker};
 use quanke_app::clock;
 use quanke_domain::OrgPath;
@@ -136,7 +136,7 @@ pub async fn rate(
     };
     let by = Worker::system("居民", OrgPath::from_stored(case.community_path.clone()));
     let done = match rating::parse_score(&f.score) {
-        Ok(score) => rating::rate(&st, &by, &case, score, &f.comment, "portal").await,
+        Ok(score) => rating::rate(&st.db, &by, &case, score, &f.comment, "portal").await,
         Err(e) => Err(e),
     };
     let shown = match done {

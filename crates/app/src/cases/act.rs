@@ -37,9 +37,17 @@ pub struct Request {
     pub result: Option<DecisionInput>,
 }
 
-/// Loads a case the worker may see.
+/// Loads a case the worker may see; any other is "not found", as if it did not exist.
 pub async fn load(st: &Cases<'_>, by: &Worker, case_id: i64) -> CaseResult<Case> {
-    let case = cases::get(st.db, case_id).await?;
+    seen_by(by, cases::get(st.db, case_id).await?)
+}
+
+/// Loads the case with this number (how the API names cases), by the same rule as `load`.
+pub async fn load_numbered(st: &Cases<'_>, by: &Worker, number: &str) -> CaseResult<Case> {
+    seen_by(by, cases::by_number(st.db, number).await?)
+}
+
+fn seen_by(by: &Worker, case: Case) -> CaseResult<Case> {
     if by.role.is_some() && !by.sees(&case.community_path) {
         return Err(CaseError::NotFound);
     }

@@ -23,7 +23,6 @@ use quanke_app::cases::search::{self, Asked};
 use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::{Permission, idempotency};
-use quanke_store::StoreError;
 use quanke_store::cases::{self, At, Case, Filter, Sort};
 
 const DEFAULT_LIMIT: i64 = 50;
@@ -298,18 +297,6 @@ fn number(
     }
 }
 
-/// The case with this number, when the caller may see it (else 404, as if it did not exist).
-async fn visible(st: &Shared, worker: &Worker, number: &str) -> Result<Case, ApiError> {
-    let case = match cases::by_number(&st.db, number).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found()),
-        other => other?,
-    };
-    if !worker.sees(&case.community_path) {
-        return Err(ApiError::not_found());
-    }
-    Ok(case)
-}
-
 async fn detail(st: &Shared, worker: &Worker, case: &Case) -> Result<CaseDetail, ApiError> {
     let events = cases::events(&st.db, case.id).await?;
     let snap = st.catalogue.get(&st.db).await?;
@@ -344,7 +331,7 @@ pub async fn show(
 ) -> Result<Json<CaseDetail>, ApiError> {
     may_read(&caller)?;
     let worker = caller.me.worker();
-    let case = visible(&st, &worker, &number).await?;
+    let case = act::load_numbered(&st.cases(), &worker, &number).await?;
     Ok(Json(detail(&st, &worker, &case).await?))
 }
 
@@ -390,7 +377,7 @@ pub async fn transition(
         ));
     }
     let worker = caller.me.worker();
-    let case = visible(&st, &worker, &number).await?;
+    let case = act::load_numbered(&st.cases(), &worker, &number).await?;
     let request = act::Request {
         action: req.action.trim().to_string(),
         note: req.note,

@@ -2,8 +2,8 @@
 //! the log must never miss what happened.
 
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::server::Shared;
+use quanke_app::clock;
 use quanke_store::audit::{self, NewEntry};
 
 /// Stable action codes and how the audit page names them.

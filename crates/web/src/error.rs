@@ -174,3 +174,15 @@ async fn rejection(path: &str, resp: Response) -> Response {
     }
     error_page(status, "请求有误", &message)
 }
+
+/// A refused case operation shows its Chinese message; an internal failure is logged, not shown.
+impl From<quanke_app::cases::CaseError> for AppError {
+    fn from(e: quanke_app::cases::CaseError) -> Self {
+        use quanke_app::cases::CaseError;
+        match e {
+            CaseError::Refused(r) => AppError::BadRequest(r.message),
+            CaseError::NotFound => AppError::NotFound,
+            CaseError::Internal(e) => AppError::Internal(e),
+        }
+    }
+}

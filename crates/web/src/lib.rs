@@ -1,7 +1,7 @@
 //! The web application: server-rendered pages in Simplified Chinese, plus operational endpoints.
-//! One module per area; handlers stay thin and call the store.
+//! One module per area; handlers stay thin and call the services of `quanke_app` (and, for
+//! what no service owns yet, the store).
 
-pub mod accounts;
 mod admin;
 mod api;
 mod assets;
@@ -10,7 +10,6 @@ mod auth;
 pub mod cases;
 pub mod catalogue;
 pub mod changes;
-mod clock;
 pub mod demo;
 mod error;
 mod guide;
@@ -28,5 +27,5 @@ mod server;
 mod templates;
 
 pub use auth::client_ip::TrustedProxies;
-pub use cases::remedies::Remedies;
+pub use quanke_app::cases::Remedies;
 pub use server::{AppState, Shared, WebSettings, router, serve};

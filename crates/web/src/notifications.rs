@@ -49,11 +49,11 @@ async fn list(State(st): State<Shared>, ctx: Ctx) -> AppResult<Html<String>> {
 
 /// Marks the notification read and shows its case.
 async fn open(State(st): State<Shared>, ctx: Ctx, Path(id): Path<i64>) -> AppResult<Response> {
-    let n = notifications::open(&st.db, ctx.me.user.id, id, crate::clock::now()).await?;
+    let n = notifications::open(&st.db, ctx.me.user.id, id, quanke_app::clock::now()).await?;
     Ok(Redirect::to(&format!("/cases/{}", n.case_id)).into_response())
 }
 
 async fn mark_all_read(State(st): State<Shared>, ctx: Ctx) -> AppResult<Response> {
-    notifications::mark_all_read(&st.db, ctx.me.user.id, crate::clock::now()).await?;
+    notifications::mark_all_read(&st.db, ctx.me.user.id, quanke_app::clock::now()).await?;
     Ok(Redirect::to("/notifications").into_response())
 }

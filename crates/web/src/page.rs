@@ -3,7 +3,6 @@
 
 use crate::auth::CurrentUser;
 use crate::auth::csrf::CsrfToken;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::server::Shared;
 use crate::templates;
@@ -11,6 +10,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::response::Html;
 use minijinja::{Value, context};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_store::notifications;
 use serde::Serialize;

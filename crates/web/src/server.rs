@@ -30,7 +30,7 @@ pub struct WebSettings {
     /// The proxies whose X-Forwarded-For entries are believed (with `trust_proxy`).
     pub trusted_proxies: TrustedProxies,
     /// The review body and the court named on refusals (the resident's remedies).
-    pub remedies: crate::cases::remedies::Remedies,
+    pub remedies: quanke_app::cases::Remedies,
 }
 
 impl Default for WebSettings {
@@ -54,9 +54,9 @@ pub struct AppState {
     /// Registry imports waiting for a choice or running in the background.
     pub(crate) imports: crate::registry::jobs::Jobs,
     /// The working-day calendar in force.
-    pub(crate) calendar: crate::cases::calendar::CalendarCache,
+    pub(crate) calendar: quanke_app::cases::calendar::CalendarCache,
     /// Routing's assignments whose cases are not written yet.
-    pub(crate) in_flight: crate::cases::routing::InFlight,
+    pub(crate) in_flight: quanke_app::cases::routing::InFlight,
     /// New cases, written in batches (group commit).
     pub(crate) case_writer: quanke_store::cases::Writer,
 }
@@ -73,6 +73,18 @@ impl AppState {
             calendar: Default::default(),
             in_flight: Default::default(),
         })
+    }
+
+    /// The case services' share of this state.
+    pub fn cases(&self) -> quanke_app::cases::Cases<'_> {
+        quanke_app::cases::Cases {
+            db: &self.db,
+            catalogue: &self.catalogue,
+            calendar: &self.calendar,
+            in_flight: &self.in_flight,
+            writer: &self.case_writer,
+            remedies: &self.settings.remedies,
+        }
     }
 }
 
@@ -154,7 +166,7 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     warm_up(state.clone());
-    crate::cases::escalation::spawn(state.clone());
+    quanke_app::cases::escalation::spawn(state.db.clone());
     crate::changes::listen(state.clone()).await;
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -88,10 +88,10 @@ static ENV: LazyLock<Environment<'static>> = LazyLock::new(|| {
             .unwrap_or_else(|e| panic!("template {name}: {e}"));
     }
     env.add_global("asset_v", crate::assets::fingerprint());
-    env.add_filter("datetime", |ts: i64| crate::clock::format(ts));
+    env.add_filter("datetime", |ts: i64| quanke_app::clock::format(ts));
     env.add_filter("zh", |code: String| crate::catalogue::labels::zh(&code));
     env.add_filter("cn_date", |day: Option<String>| {
-        day.map(|d| crate::clock::chinese_date(&d))
+        day.map(|d| quanke_app::clock::chinese_date(&d))
             .unwrap_or_default()
     });
     env

@@ -5,8 +5,8 @@ use super::{open, user::record};
 use crate::config::Config;
 use anyhow::{Context, bail};
 use clap::Subcommand;
+use quanke_app::catalogue::transfer;
 use quanke_store::Db;
-use quanke_web::catalogue::transfer;
 use std::path::{Path, PathBuf};
 
 #[derive(Subcommand)]

@@ -5,10 +5,10 @@ use super::open;
 use crate::config::Config;
 use anyhow::bail;
 use clap::Subcommand;
+use quanke_app::accounts::{self, NewAccount};
 use quanke_domain::Role;
 use quanke_store::audit::{self, NewEntry};
 use quanke_store::{Db, StoreError, orgs, users};
-use quanke_web::accounts::{self, NewAccount};
 
 #[derive(Subcommand)]
 pub enum UserAction {

@@ -311,6 +311,21 @@ impl BusinessKind {
         BusinessKind::Cancel,
     ];
 
+    /// The stored and exchanged code (case rows, forms, the API, the catalogue file's serde
+    /// name).
+    pub fn code(self) -> &'static str {
+        match self {
+            BusinessKind::New => "new",
+            BusinessKind::Change => "change",
+            BusinessKind::Renewal => "renewal",
+            BusinessKind::Cancel => "cancel",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<BusinessKind> {
+        BusinessKind::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             BusinessKind::New => "新办",

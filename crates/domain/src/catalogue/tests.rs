@@ -185,3 +185,14 @@ fn answers_are_checked_in_the_order_asked() {
     let unknown = check_answers(&item, &answers(&[("who", "self"), ("age", "80")]));
     assert_eq!(unknown, Err(AnswerProblem::UnknownQuestion("age".into())));
 }
+
+/// A case row, a form and the catalogue file name a business kind the same way.
+#[test]
+fn business_kind_codes_are_the_file_names() {
+    for kind in BusinessKind::ALL {
+        let named = serde_json::to_value(kind).unwrap();
+        assert_eq!(named.as_str(), Some(kind.code()));
+        assert_eq!(BusinessKind::parse(kind.code()), Some(kind));
+    }
+    assert_eq!(BusinessKind::parse("新办"), None);
+}

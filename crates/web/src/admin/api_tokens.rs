@@ -6,7 +6,6 @@ use super::street_or_system_admin;
 use super::users::{account_page, manageable};
 use crate::audit::{self, Event};
 use crate::auth::{ClientIp, CurrentUser};
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -14,6 +13,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, Redirect};
 use minijinja::{Value, context};
+use quanke_app::clock;
 use quanke_store::api_tokens;
 use serde::Deserialize;
 

@@ -8,8 +8,6 @@ use std::collections::BTreeSet;
 
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::cases::deadline::{format_day, parse_day};
-use crate::clock;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -17,6 +15,8 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
+use quanke_app::cases::deadline::{format_day, parse_day};
+use quanke_app::clock;
 use quanke_domain::calendar::{CalendarFileError, DayKind, WorkCalendar, weekday_name};
 use quanke_domain::{OrgPath, Permission};
 use quanke_store::{StoreError, calendar, users};

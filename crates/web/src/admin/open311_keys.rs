@@ -5,7 +5,6 @@
 use super::street_or_system_admin;
 use crate::audit::{self, Event};
 use crate::auth::{ClientIp, CurrentUser};
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -13,6 +12,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_store::open311_keys::{self, NAME_MAX};
 use serde::{Deserialize, Serialize};

@@ -97,11 +97,13 @@ pub async fn create(
         });
     let created = match problem {
         Some(p) => Err(p),
-        None => match orgs::create_child(&st.db, &parent, &code, name, crate::clock::now()).await {
-            Ok(o) => Ok(o),
-            Err(StoreError::Conflict(_)) => Err(format!("编码 {code} 已被使用")),
-            Err(e) => return Err(e.into()),
-        },
+        None => {
+            match orgs::create_child(&st.db, &parent, &code, name, quanke_app::clock::now()).await {
+                Ok(o) => Ok(o),
+                Err(StoreError::Conflict(_)) => Err(format!("编码 {code} 已被使用")),
+                Err(e) => return Err(e.into()),
+            }
+        }
     };
     match created {
         Ok(org) => {

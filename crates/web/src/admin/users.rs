@@ -1,6 +1,5 @@
 //! Staff accounts inside the manager's subtree: list, create, re-role, disable, reset.
 
-use crate::accounts::{self, AccountError, NewAccount};
 use crate::audit::{self, Event};
 use crate::auth::{ClientIp, CurrentUser};
 use crate::error::{AppError, AppResult};
@@ -10,6 +9,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use quanke_app::accounts::{self, AccountError, NewAccount};
 use quanke_domain::{Permission, Role};
 use quanke_store::orgs::{self, Org};
 use quanke_store::users::{self, User};

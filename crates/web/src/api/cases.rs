@@ -7,11 +7,6 @@ use super::schema::{
     TransitionOut,
 };
 use super::{ApiError, Caller, parse_body};
-use crate::cases::Worker;
-use crate::cases::act::{self, Acted};
-use crate::cases::channel::{MandateIn, Via};
-use crate::cases::intake::{self, Intake, Outcome};
-use crate::cases::search::{self, Asked};
 use crate::server::Shared;
 use axum::Json;
 use axum::body::Bytes;
@@ -20,9 +15,14 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::LOCATION;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use quanke_app::cases::Worker;
+use quanke_app::cases::act::{self, Acted};
+use quanke_app::cases::channel::{MandateIn, Via};
+use quanke_app::cases::intake::{self, Intake, Outcome};
+use quanke_app::cases::search::{self, Asked};
 use quanke_domain::case::{Lifecycle, State as CaseState};
+use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::{Permission, idempotency};
-use quanke_store::StoreError;
 use quanke_store::cases::{self, At, Case, Filter, Sort};
 
 const DEFAULT_LIMIT: i64 = 50;
@@ -65,7 +65,7 @@ pub async fn create(
     let req: CreateCase = parse_body(&body)?;
     let key = idempotency_key(&headers, me.user.id)?;
     let intake = to_intake(req, key)?;
-    let opened = intake::open(&st, &Worker::of(me), &intake).await?;
+    let opened = intake::open(&st.cases(), &me.worker(), &intake).await?;
     let snap = st.catalogue.get(&st.db).await?;
     let out = Created {
         case: schema::summary(&opened.case, &snap),
@@ -121,8 +121,8 @@ fn refuse_server_decided(body: &Bytes) -> Result<(), ApiError> {
 
 fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
     let business_kind = match req.business_kind.as_deref() {
-        None | Some("") => quanke_domain::catalogue::BusinessKind::New,
-        Some(code) => intake::parse_kind(code).ok_or_else(|| {
+        None | Some("") => BusinessKind::New,
+        Some(code) => BusinessKind::parse(code).ok_or_else(|| {
             ApiError::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "bad_business_kind",
@@ -166,7 +166,7 @@ fn to_intake(req: CreateCase, key: Option<String>) -> Result<Intake, ApiError> {
 
 /// Who may read cases: the same as who may search them.
 fn may_read(caller: &Caller) -> Result<(), ApiError> {
-    if search::may_search(&caller.me) {
+    if search::may_search(&caller.me.worker()) {
         Ok(())
     } else {
         Err(ApiError::forbidden("您的角色不能查看办件"))
@@ -223,7 +223,7 @@ pub async fn list(
         queue: text(&q.queue),
         sort: text(&q.sort),
     };
-    let criteria = search::read(&st, &caller.me, &asked, Sort::Due).await?;
+    let criteria = search::read(&st.cases(), &caller.me.worker(), &asked, Sort::Due).await?;
     let limit = number(q.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT, "limit")?;
     let offset = number(q.offset.as_deref(), 0, 0, i64::MAX, "offset")?;
     for (name, value) in [("after", &q.after), ("before", &q.before)] {
@@ -258,7 +258,7 @@ pub async fn list(
         }));
     }
     let first = matches!(at, At::First);
-    let page = search::run(&st, &criteria, &at, limit).await?;
+    let page = search::run(&st.cases(), &criteria, &at, limit).await?;
     Ok(Json(CaseList {
         cases: page
             .cases
@@ -297,18 +297,6 @@ fn number(
     }
 }
 
-/// The case with this number, when the caller may see it (else 404, as if it did not exist).
-async fn visible(st: &Shared, worker: &Worker, number: &str) -> Result<Case, ApiError> {
-    let case = match cases::by_number(&st.db, number).await {
-        Err(StoreError::NotFound) => return Err(ApiError::not_found()),
-        other => other?,
-    };
-    if !worker.sees(&case.community_path) {
-        return Err(ApiError::not_found());
-    }
-    Ok(case)
-}
-
 async fn detail(st: &Shared, worker: &Worker, case: &Case) -> Result<CaseDetail, ApiError> {
     let events = cases::events(&st.db, case.id).await?;
     let snap = st.catalogue.get(&st.db).await?;
@@ -342,8 +330,8 @@ pub async fn show(
     Path(number): Path<String>,
 ) -> Result<Json<CaseDetail>, ApiError> {
     may_read(&caller)?;
-    let worker = Worker::of(&caller.me);
-    let case = visible(&st, &worker, &number).await?;
+    let worker = caller.me.worker();
+    let case = act::load_numbered(&st.cases(), &worker, &number).await?;
     Ok(Json(detail(&st, &worker, &case).await?))
 }
 
@@ -388,8 +376,8 @@ pub async fn transition(
             "visit 应为 intake、materials、pickup 或 other",
         ));
     }
-    let worker = Worker::of(&caller.me);
-    let case = visible(&st, &worker, &number).await?;
+    let worker = caller.me.worker();
+    let case = act::load_numbered(&st.cases(), &worker, &number).await?;
     let request = act::Request {
         action: req.action.trim().to_string(),
         note: req.note,
@@ -401,7 +389,7 @@ pub async fn transition(
         visit: req.visit,
         result: req.result.map(Into::into),
     };
-    let acted = act::act(&st, &worker, case.id, &request).await?;
+    let acted = act::act(&st.cases(), &worker, case.id, &request).await?;
     let now = cases::get(&st.db, case.id).await?;
     let result = match acted {
         Acted::Moved(_) => "moved",

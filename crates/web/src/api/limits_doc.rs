@@ -19,7 +19,7 @@ const NUMBER_TEXT: Limit = Limit::new("数字", 10);
 
 /// The limit of a field or parameter by its name; others have the floor every request meets.
 fn limit_of(name: &str) -> Limit {
-    if let Some(limit) = crate::cases::search::limit_of(name) {
+    if let Some(limit) = quanke_app::cases::search::limit_of(name) {
         return limit;
     }
     match name {

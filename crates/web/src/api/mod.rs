@@ -11,8 +11,6 @@ mod schema;
 
 use crate::auth::CurrentUser;
 use crate::auth::bearer::ViaToken;
-use crate::cases::CaseError;
-use crate::cases::refusal::Reason;
 use crate::server::Shared;
 use axum::Json;
 use axum::Router;
@@ -23,6 +21,8 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use quanke_app::cases::CaseError;
+use quanke_app::cases::refusal::Reason;
 use serde::de::DeserializeOwned;
 use serde_json::json;
 

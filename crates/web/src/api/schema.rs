@@ -2,9 +2,9 @@
 //! that the wire format is stated here, described in the OpenAPI document, and changes only on
 //! purpose; personal identifiers leave masked.
 
-use crate::cases::checklist::{self, MaterialStatus};
 use crate::catalogue::snapshot::Snapshot;
-use crate::clock;
+use quanke_app::cases::checklist::{self, MaterialStatus};
+use quanke_app::clock;
 use quanke_domain::case::{State, Transition};
 use quanke_domain::ident::phone;
 use quanke_domain::mask::mask_middle;

@@ -1,9 +1,8 @@
 //! Sign-in, sign-out and the change-password page.
 
 use super::redirect::after_sign_in;
-use super::{ClientIp, CurrentUser, cookies, password, session};
+use super::{ClientIp, CurrentUser, cookies, session};
 use crate::audit::{self, Event};
-use crate::clock;
 use crate::error::AppResult;
 use crate::page::{Csrf, Ctx, render_anon};
 use crate::server::Shared;
@@ -12,6 +11,8 @@ use axum::extract::{Query, State};
 use axum::http::header::SET_COOKIE;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
+use quanke_app::clock;
+use quanke_app::password;
 use quanke_domain::throttle;
 use quanke_store::{StoreError, sessions, throttle as failures, users};
 use serde::Deserialize;

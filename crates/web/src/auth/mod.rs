@@ -5,7 +5,6 @@ pub mod client_ip;
 pub mod cookies;
 pub mod csrf;
 mod login;
-pub mod password;
 mod redirect;
 pub mod session;
 
@@ -44,6 +43,16 @@ impl CurrentUser {
         } else {
             Err(AppError::Forbidden)
         }
+    }
+
+    /// This user as the case services see who acts: now, in their place in the tree.
+    pub fn worker(&self) -> quanke_app::cases::Worker {
+        quanke_app::cases::Worker::staff(
+            self.user.id,
+            &self.user.display_name,
+            self.user.role,
+            self.scope.org.clone(),
+        )
     }
 }
 

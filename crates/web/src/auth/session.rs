@@ -1,13 +1,13 @@
 //! Resolves the session cookie to a `CurrentUser` for every request, and starts and ends sessions.
 
 use super::{CurrentUser, bearer, cookies};
-use crate::clock;
 use crate::server::Shared;
 use axum::extract::{Request, State};
 use axum::http::HeaderValue;
 use axum::http::header::SET_COOKIE;
 use axum::middleware::Next;
 use axum::response::Response;
+use quanke_app::clock;
 use quanke_domain::Scope;
 use quanke_store::{sessions, users};
 use sha2::{Digest, Sha256};

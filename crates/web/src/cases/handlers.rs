@@ -1,14 +1,9 @@
 //! The case page's forms: take an action (with an optional file for the timeline), decide an
 //! approval, transfer and answer a transfer, reassign, link, and download a file.
 
-use super::act::{self, Acted, Request};
 use super::attachments;
-use super::checklist::MaterialStatus;
 use super::fields::Fields;
 use super::page;
-use super::transfer::{self, Target};
-use super::worker::Worker;
-use super::{CaseError, CaseResult};
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -16,8 +11,14 @@ use axum::Form;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
-use quanke_domain::Role;
+use quanke_app::cases::act::{self, Acted, Request};
+use quanke_app::cases::checklist::MaterialStatus;
+use quanke_app::cases::rating;
+use quanke_app::cases::transfer::{self, Target};
+use quanke_app::cases::worker::Worker;
+use quanke_app::cases::{CaseError, CaseResult};
 use quanke_domain::case::State as CaseState;
+use quanke_domain::{Permission, Role};
 use quanke_store::cases::{self, NewFile};
 use serde::Deserialize;
 
@@ -38,7 +39,7 @@ pub async fn act(
     Path(id): Path<i64>,
     multipart: Multipart,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let (fields, upload) = read_form(multipart).await?;
     let fields = Fields(fields);
     let typed = context! { note => fields.get("note") };
@@ -64,7 +65,7 @@ pub async fn act(
         visit: (!visit.is_empty()).then(|| visit.to_string()),
         result: Some(fields.decision()),
     };
-    let acted = match act::act(&st, &by, id, &req).await {
+    let acted = match act::act(&st.cases(), &by, id, &req).await {
         Ok(a) => a,
         Err(CaseError::Refused(r)) => {
             // Browsers cannot refill a file input: say so with the file's name.
@@ -186,8 +187,15 @@ pub async fn decide(
     Path((id, approval)): Path<(i64, i64)>,
     Form(d): Form<Decision>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
-    let result = act::decide(&st, &by, approval, d.decision == "approve", &d.answer).await;
+    let by = ctx.me.worker();
+    let result = act::decide(
+        &st.cases(),
+        &by,
+        approval,
+        d.decision == "approve",
+        &d.answer,
+    )
+    .await;
     let typed = context! { answer => &d.answer };
     done_or_refused(&st, &ctx, id, "approval", typed, result).await
 }
@@ -209,18 +217,18 @@ pub async fn transfer(
     Path(id): Path<i64>,
     Form(f): Form<TransferForm>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let typed = context! {
         kind => &f.kind, community => &f.community, department => &f.department, reason => &f.reason,
     };
     let result = match f.kind.as_str() {
         "community" => match f.community.parse() {
-            Ok(c) => transfer::request(&st, &by, id, Target::Community(c), &f.reason).await,
+            Ok(c) => transfer::request(&st.cases(), &by, id, Target::Community(c), &f.reason).await,
             Err(_) => Err(CaseError::refuse("bad_target", "请选择接收的社区")),
         },
         _ => {
             transfer::request(
-                &st,
+                &st.cases(),
                 &by,
                 id,
                 Target::Department(f.department.clone()),
@@ -238,8 +246,8 @@ pub async fn answer_transfer(
     Path((id, t)): Path<(i64, i64)>,
     Form(d): Form<Decision>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
-    let result = transfer::answer(&st, &by, id, t, d.decision == "accept", &d.answer).await;
+    let by = ctx.me.worker();
+    let result = transfer::answer(&st.cases(), &by, id, t, d.decision == "accept", &d.answer).await;
     let typed = context! { answer => &d.answer };
     done_or_refused(&st, &ctx, id, &format!("transfer-{t}"), typed, result).await
 }
@@ -258,8 +266,8 @@ pub async fn assign(
     if ctx.me.user.role != Role::CommunityHead {
         return Err(AppError::Forbidden);
     }
-    let by = Worker::of(&ctx.me);
-    let case = act::load(&st, &by, id).await?;
+    let by = ctx.me.worker();
+    let case = act::load(&st.cases(), &by, id).await?;
     let worker: i64 = f
         .worker
         .parse()
@@ -287,8 +295,8 @@ pub async fn link(
     Path(id): Path<i64>,
     Form(f): Form<LinkForm>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
-    let case = act::load(&st, &by, id).await?;
+    let by = ctx.me.worker();
+    let case = act::load(&st.cases(), &by, id).await?;
     let number = f.number.trim();
     let typed = context! { number };
     let other = match cases::by_number(&st.db, number).await {
@@ -313,8 +321,39 @@ pub async fn file(
     ctx: Ctx,
     Path((id, file_id)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
-    act::load(&st, &by, id).await?;
+    let by = ctx.me.worker();
+    act::load(&st.cases(), &by, id).await?;
     let (meta, data) = cases::file(&st.db, id, file_id).await?;
     Ok(attachments::download(meta.id, &meta.file_name, data))
+}
+
+#[derive(Deserialize)]
+pub struct RatingForm {
+    #[serde(default)]
+    pub score: String,
+    #[serde(default)]
+    pub comment: String,
+}
+
+/// `POST /cases/{id}/rating`: the worker records the resident's rating at the desk (or at
+/// home, for a grid worker delivering the result).
+pub async fn rate(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path(id): Path<i64>,
+    Form(f): Form<RatingForm>,
+) -> AppResult<Redirect> {
+    ctx.me.require(Permission::HandleMatters)?;
+    let by = ctx.me.worker();
+    let case = act::load(&st.cases(), &by, id).await?;
+    let score = rating::parse_score(&f.score)?;
+    let channel = if ctx.me.user.role == Role::GridWorker {
+        "grid"
+    } else {
+        "desk"
+    };
+    rating::rate(&st.db, &by, &case, score, &f.comment, channel)
+        .await
+        .map_err(AppError::from)?;
+    Ok(Redirect::to(&format!("/cases/{id}")))
 }

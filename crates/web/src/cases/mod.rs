@@ -1,39 +1,16 @@
-//! Cases (办件): the desk's intake, the back office's work and everything around a case. The
-//! rules live in the domain (lifecycle, clock) and the records in the store; this module ties
-//! them together for the pages, the JSON API, the portal and Open311, which all go through
-//! `intake::open` and `act::act`.
+//! Case pages (办件): the desk's forms, the queue and search pages, a case's page with its
+//! action handlers, printouts and reports. Each handler reads the request, calls a service of
+//! `quanke_app::cases` (intake, actions, transfers, search, rating) and renders what it answers.
 
-pub mod act;
-pub mod applicant;
 pub(crate) mod attachments;
-pub mod calendar;
-pub mod channel;
-pub mod checklist;
-pub mod deadline;
 mod desk;
-pub mod documents;
-pub mod escalation;
 mod fields;
-pub mod guards;
 mod handlers;
-pub mod intake;
-pub mod outcome;
 mod page;
 mod print;
 pub(crate) mod queue;
-pub mod rating;
-pub mod refusal;
-pub mod remedies;
 pub mod reports;
-pub mod routing;
-pub mod search;
 mod search_page;
-pub mod transfer;
-pub mod view;
-pub mod worker;
-
-pub use refusal::{CaseError, CaseResult, Refusal};
-pub use worker::Worker;
 
 use crate::server::Shared;
 use axum::Router;
@@ -49,7 +26,7 @@ pub fn routes() -> Router<Shared> {
             get(search_page::page).post(search_page::submit),
         )
         .route("/cases/search/export", post(search_page::export))
-        .route("/cases/{id}/rating", post(rating::submit))
+        .route("/cases/{id}/rating", post(handlers::rate))
         .route("/cases/{id}", get(page::show))
         .route("/cases/{id}/act", post(handlers::act))
         .route("/cases/{id}/approvals/{approval}", post(handlers::decide))

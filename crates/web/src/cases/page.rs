@@ -2,24 +2,24 @@
 //! in its state (from the lifecycle table), with the approval, transfer, assignment and link
 //! forms where they apply.
 
-use super::CaseError;
-use super::act::{load, state_of};
-use super::checklist::{self, MaterialStatus};
-use super::guards::Standing;
-use super::view::{action_label, state_label};
-use super::worker::Worker;
-use super::{deadline, intake};
 use crate::error::AppResult;
 use crate::page::Ctx;
-use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
+use quanke_app::cases::CaseError;
+use quanke_app::cases::act::{load, state_of};
+use quanke_app::cases::checklist::{self, MaterialStatus};
+use quanke_app::cases::guards::Standing;
+use quanke_app::cases::view::{action_label, state_label};
+use quanke_app::cases::worker::Worker;
+use quanke_app::cases::{deadline, intake};
 use quanke_domain::case::{
     Document, Guard, Lifecycle, State as CaseState, Transition, Unmet, due_status,
 };
+use quanke_domain::mask::Show;
 use quanke_domain::{OrgKind, OrgPath, Permission, Role};
 use quanke_store::cases::{self, Case};
 use quanke_store::users;
@@ -50,8 +50,8 @@ pub async fn show_refused(st: &Shared, ctx: &Ctx, id: i64, r: Refused) -> AppRes
 }
 
 async fn page_data(st: &Shared, ctx: &Ctx, id: i64) -> AppResult<Value> {
-    let by = Worker::of(&ctx.me);
-    let case = match load(st, &by, id).await {
+    let by = ctx.me.worker();
+    let case = match load(&st.cases(), &by, id).await {
         Ok(c) => c,
         // The receiving community of a pending 通办 transfer opens the case to answer it.
         Err(CaseError::NotFound) if incoming(st, &by, id).await? => cases::get(&st.db, id).await?,
@@ -96,7 +96,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
     let standing = if offered.is_empty() {
         None
     } else {
-        Some(Standing::of(st, case, &events).await?)
+        Some(Standing::of(&st.db, case, &events).await?)
     };
     let actions: Vec<Value> = offered
         .iter()
@@ -168,7 +168,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
             score => r.score, comment => r.comment, at => r.at,
         }),
         may_rate => matches!(state, CaseState::Completed | CaseState::Delivered),
-        result => super::outcome::of_case(&st.db, case.id).await?,
+        result => quanke_app::cases::outcome::of_case(&st.db, case.id).await?,
         completes => offered.iter().any(|t| t.to() == CaseState::Completed),
         result_kind => standing.as_ref().map(|s| s.item.result_kind.code()),
         rv => super::fields::decision_values(&Default::default()),

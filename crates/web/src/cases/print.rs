@@ -4,16 +4,15 @@
 //! (`documents`), never from the case as it is now. Printed from the browser; the page carries
 //! its own print styles (`print.css`: one A4 page, the seal space above the date).
 
-use super::act::load;
-use super::documents::Content;
-use super::worker::Worker;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::context;
+use quanke_app::cases::act::load;
+use quanke_app::cases::documents::Content;
+use quanke_app::clock;
 use quanke_domain::case::Document as Kind;
 use quanke_store::cases::{self, Case, Document};
 
@@ -24,8 +23,8 @@ pub async fn newest(
     ctx: Ctx,
     Path((id, kind)): Path<(i64, String)>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
-    let case = load(&st, &by, id).await?;
+    let by = ctx.me.worker();
+    let case = load(&st.cases(), &by, id).await?;
     let doc = cases::documents(&st.db, case.id)
         .await?
         .into_iter()
@@ -42,8 +41,8 @@ pub async fn reprint(
     ctx: Ctx,
     Path((id, doc)): Path<(i64, i64)>,
 ) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
-    let case = load(&st, &by, id).await?;
+    let by = ctx.me.worker();
+    let case = load(&st.cases(), &by, id).await?;
     let doc = cases::document(&st.db, case.id, doc).await?;
     let again = context! { by => &by.name, at => clock::format(clock::now()) };
     render(&ctx, &case, &doc, Some(again))

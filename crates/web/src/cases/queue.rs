@@ -2,19 +2,19 @@
 //! approvals waiting for a head and the transfers waiting for this community. A queue is a
 //! case search (`search`) with the queue's filter, so the page, the API and the search agree.
 
-use super::search::{self, Asked};
-use super::view::state_label;
-use super::worker::Worker;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
-use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
+use quanke_app::cases::search::{self, Asked};
+use quanke_app::cases::view::state_label;
+use quanke_app::cases::worker::Worker;
 use quanke_domain::case::due_status;
+use quanke_domain::mask::Show;
 use quanke_domain::{Permission, Role};
-use quanke_store::cases::{self, Case, Filter, Queue, Sort};
+use quanke_store::cases::{self, Case, Queue, Sort};
 use serde::Deserialize;
 
 /// Cases per page.
@@ -52,12 +52,12 @@ pub async fn page(
         ..Asked::default()
     };
     let bad = |r: search::Refused| AppError::BadRequest(r.message);
-    let criteria = search::read(&st, &ctx.me, &asked, Sort::Due)
+    let criteria = search::read(&st.cases(), &ctx.me.worker(), &asked, Sort::Due)
         .await
         .map_err(bad)?;
     let at = search::at(&criteria, &q.after, &q.before).map_err(bad)?;
-    let found = search::run(&st, &criteria, &at, PAGE).await?;
-    let by = Worker::of(&ctx.me);
+    let found = search::run(&st.cases(), &criteria, &at, PAGE).await?;
+    let by = ctx.me.worker();
     let rows = rows(&st, &ctx, &by, &found.cases).await?;
     let approvals = if ctx.me.user.role == Role::CommunityHead {
         cases::pending_approvals(&st.db, by.org.as_str()).await?
@@ -84,13 +84,16 @@ pub async fn page(
 
 pub async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
     let calendar = st.calendar.get(&st.db).await?;
-    let lines = search::lines(st, &ctx.me, list, Show::Masked).await?;
-    let today = super::deadline::parse_day(&by.today);
+    let lines = search::lines(&st.cases(), &ctx.me.worker(), list, Show::Masked).await?;
+    let today = quanke_app::cases::deadline::parse_day(&by.today);
     Ok(list
         .iter()
         .zip(lines)
         .map(|(c, line)| {
-            let due = c.due_on.as_deref().and_then(super::deadline::parse_day);
+            let due = c
+                .due_on
+                .as_deref()
+                .and_then(quanke_app::cases::deadline::parse_day);
             let status = due
                 .zip(today)
                 .map(|(d, t)| due_status(d, t, &calendar).label());
@@ -101,80 +104,4 @@ pub async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResu
             }
         })
         .collect())
-}
-
-/// The days a queue is bounded by, on the working-day calendar in force: today, the last day
-/// that counts as due soon, and yesterday (overdue is due before today).
-pub struct Days {
-    pub(crate) today: String,
-    pub(crate) soon: String,
-    pub(crate) yesterday: String,
-}
-
-impl Days {
-    pub async fn of(st: &Shared, today: &str) -> AppResult<Days> {
-        let calendar = st.calendar.get(&st.db).await?;
-        let soon = super::deadline::parse_day(today)
-            .map(|d| {
-                super::deadline::format_day(
-                    calendar.add_working_days(d, quanke_domain::case::DUE_SOON_DAYS),
-                )
-            })
-            .unwrap_or_else(|| today.to_string());
-        Ok(Days {
-            today: today.to_string(),
-            soon,
-            yesterday: day_before(today),
-        })
-    }
-
-    /// The open cases of `queue` inside `within` (`me`: whose "mine" is), at most `limit`.
-    pub fn filter<'a>(
-        &'a self,
-        within: &'a str,
-        me: Option<i64>,
-        queue: Queue,
-        limit: i64,
-    ) -> Filter<'a> {
-        let mut f = Filter {
-            within,
-            open_only: true,
-            limit,
-            ..Filter::default()
-        };
-        match queue {
-            Queue::Mine => f.assignee = me,
-            Queue::Team => {}
-            Queue::Unassigned => {
-                f.unassigned = true;
-                f.state = Some("accepted");
-            }
-            Queue::DueSoon => {
-                f.due_from = Some(&self.today);
-                f.due_by = Some(&self.soon);
-            }
-            // Due before today: "due_on <= yesterday" in day strings.
-            Queue::Overdue => f.due_by = Some(&self.yesterday),
-        }
-        f
-    }
-
-    /// The open cases due today inside `within`.
-    pub fn due_today<'a>(&'a self, within: &'a str, limit: i64) -> Filter<'a> {
-        Filter {
-            within,
-            open_only: true,
-            due_from: Some(&self.today),
-            due_by: Some(&self.today),
-            limit,
-            ..Filter::default()
-        }
-    }
-}
-
-fn day_before(day: &str) -> String {
-    super::deadline::parse_day(day)
-        .and_then(|d| d.previous_day())
-        .map(super::deadline::format_day)
-        .unwrap_or_default()
 }

@@ -2,14 +2,14 @@
 //! street admins, over the cases of their part of the tree created in a period (this month
 //! unless chosen). Plain HTML tables, so the page prints and copies into a spreadsheet.
 
-use super::deadline::{format_day, parse_day};
-use crate::clock;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use minijinja::{Value, context};
+use quanke_app::cases::deadline::{format_day, parse_day};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_store::case_reports::{self, Range, RatingRow, VisitRow};
 use quanke_store::orgs;

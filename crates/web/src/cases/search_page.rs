@@ -3,21 +3,21 @@
 //! the cursor. `GET` shows the newest cases of the worker's scope (and reads a query string,
 //! for links). The export is masked unless the role may reveal, and audited either way.
 
-use super::search::{self, Asked, COLUMNS, Criteria, Refused};
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::registry::download;
-use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
+use quanke_app::cases::search::{self, Asked, COLUMNS, Criteria, Refused};
+use quanke_app::clock;
 use quanke_domain::case::State as CaseState;
+use quanke_domain::mask::Show;
 use quanke_store::cases::{At, Sort};
 use quanke_store::users;
 use serde::Deserialize;
@@ -59,10 +59,10 @@ pub async fn submit(
 }
 
 async fn show(st: &Shared, ctx: &Ctx, q: Paged) -> AppResult<Response> {
-    if !search::may_search(&ctx.me) {
+    if !search::may_search(&ctx.me.worker()) {
         return Err(AppError::Forbidden);
     }
-    let found = match search::read(st, &ctx.me, &q.asked, Sort::Received).await {
+    let found = match search::read(&st.cases(), &ctx.me.worker(), &q.asked, Sort::Received).await {
         Ok(c) => match search::at(&c, &q.after, &q.before) {
             Ok(at) => Ok((c, at)),
             Err(r) => Err(r),
@@ -73,8 +73,8 @@ async fn show(st: &Shared, ctx: &Ctx, q: Paged) -> AppResult<Response> {
         Ok(x) => x,
         Err(r) => return refused_page(st, ctx, &q.asked, r).await,
     };
-    let page = search::run(st, &criteria, &at, PAGE).await?;
-    let rows = search::lines(st, &ctx.me, &page.cases, Show::Masked).await?;
+    let page = search::run(&st.cases(), &criteria, &at, PAGE).await?;
+    let rows = search::lines(&st.cases(), &ctx.me.worker(), &page.cases, Show::Masked).await?;
     let data = context! {
         rows, asked => &q.asked, sort => criteria.sort.code(),
         described => criteria.described.join("，"),
@@ -120,7 +120,7 @@ async fn choices(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     Ok(context! {
         items => snap.items.iter().map(|c| context! { code => &c.item.code, name => &c.item.name }).collect::<Vec<_>>(),
         states => CaseState::ALL.iter().map(|s| context! { code => s.code(), label => s.label() }).collect::<Vec<_>>(),
-        channels => super::intake::CHANNELS.iter().map(|(code, label)| context! { code, label }).collect::<Vec<_>>(),
+        channels => quanke_app::cases::intake::CHANNELS.iter().map(|(code, label)| context! { code, label }).collect::<Vec<_>>(),
         sorts => Sort::ALL.iter().map(|s| context! { code => s.code(), label => s.label() }).collect::<Vec<_>>(),
         staff => staff.iter().filter(|u| !u.disabled).map(|u| context! { id => u.id.to_string(), name => &u.display_name }).collect::<Vec<_>>(),
     })
@@ -132,10 +132,10 @@ pub async fn export(
     ctx: Ctx,
     Form(asked): Form<Asked>,
 ) -> AppResult<Response> {
-    if !search::may_search(&ctx.me) {
+    if !search::may_search(&ctx.me.worker()) {
         return Err(AppError::Forbidden);
     }
-    let criteria = match search::read(&st, &ctx.me, &asked, Sort::Received).await {
+    let criteria = match search::read(&st.cases(), &ctx.me.worker(), &asked, Sort::Received).await {
         Ok(c) => c,
         Err(r) => return refused_page(&st, &ctx, &asked, r).await,
     };
@@ -150,7 +150,7 @@ pub async fn export(
         return refused_page(&st, &ctx, &asked, r).await;
     };
     let show = Show::for_scope(&ctx.me.scope);
-    let lines = search::lines(&st, &ctx.me, &cases, show).await?;
+    let lines = search::lines(&st.cases(), &ctx.me.worker(), &cases, show).await?;
     let count = lines.len();
     let bytes = workbook(lines, show).await?;
     let detail = format!(
@@ -189,7 +189,7 @@ async fn everything(
     let mut all = Vec::new();
     let mut at = At::First;
     loop {
-        let page = search::run(st, c, &at, EXPORT_ROUND).await?;
+        let page = search::run(&st.cases(), c, &at, EXPORT_ROUND).await?;
         all.extend(page.cases);
         if all.len() > EXPORT_MAX {
             return Ok(None);

@@ -9,7 +9,6 @@ use super::rows::{
 };
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -17,6 +16,7 @@ use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_domain::catalogue::{BusinessKind, Datatype, MaterialForm, diff, may_edit, validate};
 use quanke_store::catalogue::{self as store, Draft, NewVersion};
@@ -181,7 +181,7 @@ pub async fn save(
         line: item.line.clone(),
         effective_from: form.effective_from.trim().into(),
         change_note: form.change_note.trim().into(),
-        body: super::transfer::body(&item)?,
+        body: quanke_app::catalogue::transfer::body(&item)?,
         updated_by: ctx.me.user.username.clone(),
         updated_at: clock::now(),
     };

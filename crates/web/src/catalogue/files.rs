@@ -1,10 +1,8 @@
 //! Import and export pages: upload a catalogue file (JSON) to check it or publish what changed;
 //! download the whole catalogue.
 
-use super::transfer::{self, ImportReport};
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -12,6 +10,8 @@ use axum::extract::{Multipart, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use minijinja::context;
+use quanke_app::catalogue::transfer::{self, ImportReport};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_store::changes::Topic;
 

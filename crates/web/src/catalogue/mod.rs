@@ -13,7 +13,6 @@ mod policies;
 pub mod rows;
 pub(crate) mod search;
 pub mod snapshot;
-pub mod transfer;
 
 use crate::server::Shared;
 use axum::Router;

@@ -26,7 +26,7 @@ pub async fn pending_count(st: &Shared, ctx: &Ctx) -> AppResult<usize> {
     if !ctx.me.scope.can(Permission::HandleMatters) {
         return Ok(0);
     }
-    let today = crate::clock::today();
+    let today = quanke_app::clock::today();
     Ok(store::unacknowledged(&st.db, ctx.me.user.id, &today)
         .await?
         .len())
@@ -48,7 +48,7 @@ pub async fn acknowledge(
     ctx.me.require(Permission::HandleMatters)?;
     // Only an existing version can be acknowledged.
     store::version_by_id(&st.db, id).await?;
-    store::acknowledge(&st.db, id, ctx.me.user.id, crate::clock::now()).await?;
+    store::acknowledge(&st.db, id, ctx.me.user.id, quanke_app::clock::now()).await?;
     Ok(Redirect::to("/notices").into_response())
 }
 

@@ -31,7 +31,7 @@ struct Row {
     why: Vec<String>,
 }
 
-fn row(c: &super::snapshot::Current, why: Vec<String>) -> Row {
+fn row(c: &quanke_app::catalogue::Current, why: Vec<String>) -> Row {
     Row {
         code: c.item.code.clone(),
         name: c.item.name.clone(),

@@ -2,9 +2,10 @@
 //! the search index. Rebuilt from the database when something is published and when the date
 //! changes (a version may come into force at midnight); the database stays the source of truth.
 
-use crate::clock;
 use anyhow::Context;
-use quanke_domain::catalogue::{Policy, PublicItem, ServiceItem};
+use quanke_app::catalogue::{Catalogue, Current, InForce, Loading};
+use quanke_app::clock;
+use quanke_domain::catalogue::{Policy, ServiceItem};
 use quanke_search::SearchIndex;
 use quanke_store::Db;
 use quanke_store::catalogue as store;
@@ -19,18 +20,6 @@ pub struct Snapshot {
     by_code: HashMap<String, usize>,
     pub policies: Vec<Policy>,
     pub index: SearchIndex,
-}
-
-/// An item in force and the stored version it comes from.
-pub struct Current {
-    /// The whole item, for staff.
-    pub item: ServiceItem,
-    /// What residents and partners may read of it: everything the portal, Open311 and the
-    /// public API show comes from here.
-    pub public: PublicItem,
-    pub version_id: i64,
-    pub version: i64,
-    pub effective_from: String,
 }
 
 impl Snapshot {
@@ -49,6 +38,22 @@ impl Snapshot {
         }
         lines.sort_by_key(|(l, _)| line_order(l));
         lines
+    }
+}
+
+impl InForce for Snapshot {
+    fn get(&self, code: &str) -> Option<&Current> {
+        Snapshot::get(self, code)
+    }
+}
+
+/// The services read the items in force from the same snapshot the pages do.
+impl Catalogue for CatalogueCache {
+    fn in_force<'a>(&'a self, db: &'a Db) -> Loading<'a> {
+        Box::pin(async move {
+            let snap: Arc<dyn InForce> = self.get(db).await?;
+            Ok(snap)
+        })
     }
 }
 
@@ -90,7 +95,7 @@ async fn load(db: &Db, date: String) -> anyhow::Result<Snapshot> {
         .enumerate()
         .map(|(i, c)| (c.item.code.clone(), i))
         .collect();
-    let policies = super::transfer::stored_policies(db).await?;
+    let policies = quanke_app::catalogue::transfer::stored_policies(db).await?;
     let index = build_index(&items, &policies).await?;
     Ok(Snapshot {
         date,

@@ -9,16 +9,17 @@
 //! bare demo street and count their own cases.
 
 use super::{STREET_CODE, staff};
-use crate::cases::act::{self, Request};
-use crate::cases::channel::{MandateIn, Via};
-use crate::cases::checklist::MaterialStatus;
-use crate::cases::intake::{self, Intake, Outcome};
-use crate::cases::transfer::{self, Target};
-use crate::cases::worker::Worker;
-use crate::cases::{deadline, rating};
-use crate::clock;
 use crate::server::Shared;
 use anyhow::Context;
+use quanke_app::cases::act::{self, Request};
+use quanke_app::cases::channel::{MandateIn, Via};
+use quanke_app::cases::checklist::MaterialStatus;
+use quanke_app::cases::deadline;
+use quanke_app::cases::intake::{self, Intake, Outcome};
+use quanke_app::cases::rating;
+use quanke_app::cases::transfer::{self, Target};
+use quanke_app::cases::worker::Worker;
+use quanke_app::clock;
 use quanke_domain::OrgPath;
 use quanke_domain::calendar::WorkCalendar;
 use quanke_domain::case::DecisionInput;
@@ -166,7 +167,7 @@ impl<'a> Office<'a> {
             let item = self.items[self.rng.gen_range(0..self.items.len())].clone();
             let person = self.person(code, door);
             let (by, intake) = self.intake(code, door, &item, &person, start);
-            match intake::open(self.st, &by, &intake).await {
+            match intake::open(&self.st.cases(), &by, &intake).await {
                 Ok(opened) => {
                     self.follow(code, &item, opened.case.id, door, start).await;
                     return Ok(true);
@@ -371,7 +372,9 @@ impl<'a> Office<'a> {
 
     async fn as_desk(&self, code: &str, id: i64, req: &Request, t: i64) -> anyhow::Result<()> {
         let by = worker(&self.communities[code].desk, t);
-        act::act(self.st, &by, id, req).await.map_err(refused)?;
+        act::act(&self.st.cases(), &by, id, req)
+            .await
+            .map_err(refused)?;
         Ok(())
     }
 
@@ -383,7 +386,7 @@ impl<'a> Office<'a> {
             return Ok(());
         }
         let head = worker(&self.communities[code].head, t);
-        act::decide(self.st, &head, approval.id, true, "同意")
+        act::decide(&self.st.cases(), &head, approval.id, true, "同意")
             .await
             .map_err(refused)
     }
@@ -461,11 +464,11 @@ impl<'a> Office<'a> {
         let from = worker(&self.communities[code].desk, t);
         let target = Target::Community(self.communities[to].org.id);
         let reason = "申请人实际居住在对方社区，转居住地社区办理";
-        let transfer = transfer::request(self.st, &from, id, target, reason)
+        let transfer = transfer::request(&self.st.cases(), &from, id, target, reason)
             .await
             .map_err(refused)?;
         let by = worker(&self.communities[to].desk, t + 3_600);
-        transfer::answer(self.st, &by, id, transfer, true, "同意接收")
+        transfer::answer(&self.st.cases(), &by, id, transfer, true, "同意接收")
             .await
             .map_err(refused)?;
         Ok(to.to_string())
@@ -517,7 +520,9 @@ impl<'a> Office<'a> {
             ..Request::default()
         };
         let by = worker(assignee, t);
-        act::act(self.st, &by, id, &req).await.map_err(refused)?;
+        act::act(&self.st.cases(), &by, id, &req)
+            .await
+            .map_err(refused)?;
         Ok(true)
     }
 
@@ -557,7 +562,7 @@ impl<'a> Office<'a> {
                 action: "deliver".into(),
                 ..Request::default()
             };
-            act::act(self.st, &worker(hand, t), id, &req)
+            act::act(&self.st.cases(), &worker(hand, t), id, &req)
                 .await
                 .map_err(refused)?;
         }
@@ -586,7 +591,7 @@ impl<'a> Office<'a> {
             Door::Portal => (system("居民网上评价", &org, t), "portal"),
             _ => (system("居民窗口评价", &org, t), "desk"),
         };
-        rating::rate(self.st, &by, &case, score, comment, channel)
+        rating::rate(&self.st.db, &by, &case, score, comment, channel)
             .await
             .map_err(refused)
     }
@@ -701,6 +706,6 @@ async fn pending(db: &Db, id: i64) -> anyhow::Result<bool> {
     Ok(cases::pending_approval(db, id).await?.is_some())
 }
 
-fn refused(e: crate::cases::refusal::CaseError) -> anyhow::Error {
+fn refused(e: quanke_app::cases::refusal::CaseError) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }

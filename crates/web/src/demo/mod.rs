@@ -7,10 +7,10 @@
 pub mod history;
 mod staff;
 
-use crate::accounts::{self, AccountError, NewAccount};
-use crate::catalogue::transfer;
-use crate::clock;
 use anyhow::{Context, bail};
+use quanke_app::accounts::{self, AccountError, NewAccount};
+use quanke_app::catalogue::transfer;
+use quanke_app::clock;
 use quanke_domain::Role;
 use quanke_domain::catalogue::{CatalogueFile, FORMAT};
 use quanke_store::{Db, StoreError, catalogue, orgs};
@@ -132,7 +132,7 @@ mod tests {
     #[test]
     fn the_demo_catalogue_is_valid_and_large_enough() {
         let file = super::catalogue_file().unwrap();
-        let problems = super::transfer::check(&file);
+        let problems = quanke_app::catalogue::transfer::check(&file);
         assert!(problems.is_empty(), "{}", problems[0]);
         assert!(file.items.len() >= 120, "{} items", file.items.len());
         let lines: std::collections::BTreeSet<&str> =

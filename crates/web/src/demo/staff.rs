@@ -2,7 +2,7 @@
 //! demo history shows. They have no published password (a temporary one is set and never
 //! shown), so the demo's sign-in list stays the six accounts of `ACCOUNTS`.
 
-use crate::accounts::{self, NewAccount};
+use quanke_app::accounts::{self, NewAccount};
 use quanke_domain::Role;
 use quanke_store::{Db, StoreError, orgs, users};
 

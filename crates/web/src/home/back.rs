@@ -1,19 +1,18 @@
 //! The back office's home: each queue with its count, and the community's cases due today.
 
 use super::{SHOWN, accounts, listed};
-use crate::cases::Worker;
-use crate::cases::queue::Days;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
 use minijinja::{Value, context};
+use quanke_app::cases::bounds::Days;
 use quanke_store::cases::{self, Queue, Sort};
 use quanke_store::orgs;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let community = orgs::get(&st.db, ctx.me.user.org_id).await?;
-    let days = Days::of(st, &by.today).await?;
+    let days = Days::of(&st.calendar, &st.db, &by.today).await?;
     let within = by.org.as_str();
     let mut queues = Vec::new();
     for q in Queue::ALL {

@@ -4,16 +4,15 @@
 //! community beside the accounts overview.
 
 use super::{SHOWN, listed};
-use crate::cases::Worker;
-use crate::cases::intake::channel_label;
-use crate::cases::queue::Days;
-use crate::cases::view::state_label;
 use crate::catalogue::notices;
-use crate::clock;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
 use minijinja::{Value, context};
+use quanke_app::cases::bounds::Days;
+use quanke_app::cases::intake::channel_label;
+use quanke_app::cases::view::state_label;
+use quanke_app::clock;
 use quanke_domain::OrgKind;
 use quanke_store::case_reports::{self, RatingRow};
 use quanke_store::cases::{self, Approval, Queue, Sort};
@@ -21,9 +20,9 @@ use quanke_store::orgs;
 use std::collections::HashMap;
 
 pub(super) async fn head(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let within = by.org.as_str();
-    let days = Days::of(st, &by.today).await?;
+    let days = Days::of(&st.calendar, &st.db, &by.today).await?;
     let approvals = cases::pending_approvals(&st.db, within).await?;
     let policy: Vec<Value> = notices::acknowledgement_status(st, &by.org)
         .await?
@@ -79,9 +78,9 @@ fn ratings(r: &RatingRow) -> Value {
 /// The street's home: per community the head's figures as counts, then the accounts overview.
 /// Each figure is one query over the street, grouped by community.
 pub(super) async fn street(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let street = by.org.as_str();
-    let days = Days::of(st, &by.today).await?;
+    let days = Days::of(&st.calendar, &st.db, &by.today).await?;
     let count = |queue| days.filter(street, None, queue, 0);
     let overdue = cases::count_by_community(&st.db, &count(Queue::Overdue)).await?;
     let due_soon = cases::count_by_community(&st.db, &count(Queue::DueSoon)).await?;

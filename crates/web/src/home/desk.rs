@@ -2,18 +2,19 @@
 //! residents told to come back with materials (补正), the oldest first, with what is missing.
 
 use super::{SHOWN, accounts, listed};
-use crate::cases::checklist;
-use crate::cases::{Worker, queue};
-use crate::clock;
+use crate::cases::queue;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
 use minijinja::{Value, context};
+use quanke_app::cases::Worker;
+use quanke_app::cases::checklist;
+use quanke_app::clock;
 use quanke_store::cases::{self, Filter, Sort};
 use quanke_store::orgs;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let community = orgs::get(&st.db, ctx.me.user.org_id).await?;
     let within = by.org.as_str();
     let today = Filter {

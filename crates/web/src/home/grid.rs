@@ -2,7 +2,6 @@
 //! registry search) and their open tasks (cases given to them, deliveries included).
 
 use super::{SHOWN, accounts, listed};
-use crate::cases::Worker;
 use crate::error::AppResult;
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -13,7 +12,7 @@ use quanke_store::orgs;
 use quanke_store::registry::counts;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let grid = orgs::get(&st.db, ctx.me.user.org_id).await?;
     let community = match grid.parent_id {
         Some(id) => orgs::get(&st.db, id).await?,

@@ -13,7 +13,6 @@ mod grid;
 
 pub(crate) use accounts::overview;
 
-use crate::cases::Worker;
 use crate::cases::queue;
 use crate::error::AppResult;
 use crate::page::Ctx;
@@ -21,6 +20,7 @@ use crate::server::Shared;
 use axum::extract::State;
 use axum::response::Html;
 use minijinja::{Value, context};
+use quanke_app::cases::Worker;
 use quanke_domain::Role;
 use quanke_store::cases::{self, At, Filter, Sort};
 

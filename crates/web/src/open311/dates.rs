@@ -2,8 +2,8 @@
 //! the `start_date`/`end_date` window of the list endpoints.
 
 use super::format::{Format, Problem};
-use crate::clock;
 use axum::http::StatusCode;
+use quanke_app::clock;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 

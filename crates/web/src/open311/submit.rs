@@ -14,14 +14,15 @@ use super::jurisdiction::{self, InJurisdiction};
 use super::node::Node;
 use super::note::Details;
 use super::requests::{self, text_or_null};
-use crate::cases::channel::Via;
-use crate::cases::intake::{self, Intake, Outcome};
-use crate::cases::{CaseError, Worker};
-use crate::catalogue::snapshot::{Current, Snapshot};
+use crate::catalogue::snapshot::Snapshot;
 use crate::server::Shared;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
+use quanke_app::cases::channel::Via;
+use quanke_app::cases::intake::{self, Intake, Outcome};
+use quanke_app::cases::{CaseError, Worker};
+use quanke_app::catalogue::Current;
 use quanke_domain::catalogue::{AnswerProblem, Answers, BusinessKind, ServiceItem, check_answers};
 use quanke_domain::ident::phone;
 use quanke_domain::{OrgKind, idempotency};
@@ -84,7 +85,7 @@ pub async fn create(
         &format!("Open311：{}", partner.name),
         community.path.clone(),
     );
-    let opened = intake::open(&st, &by, &intake)
+    let opened = intake::open(&st.cases(), &by, &intake)
         .await
         .map_err(|e| refused(format, e))?;
     let request = Node::fields([

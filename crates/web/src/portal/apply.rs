@@ -5,14 +5,9 @@
 //! check; unticked materials are recorded as missing. Bad input re-shows the form with what was
 //! typed and writes nothing.
 
-use super::{choice, choice_query, code_of, current, pairs_of};
+use super::{choice, choice_query, current, pairs_of};
 use crate::auth::ClientIp;
 use crate::cases::attachments;
-use crate::cases::channel::Via;
-use crate::cases::checklist::{self, MaterialStatus};
-use crate::cases::intake::{self, Intake, Outcome};
-use crate::cases::{CaseError, Worker};
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::{Csrf, render_anon};
 use crate::server::Shared;
@@ -20,6 +15,11 @@ use axum::extract::{Multipart, Path, RawQuery, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
+use quanke_app::cases::channel::Via;
+use quanke_app::cases::checklist::{self, MaterialStatus};
+use quanke_app::cases::intake::{self, Intake, Outcome};
+use quanke_app::cases::{CaseError, Worker};
+use quanke_app::clock;
 use quanke_domain::OrgKind;
 use quanke_domain::catalogue::{
     AnswerProblem, Answers, BusinessKind, ServiceItem, check_answers, materials_for,
@@ -83,7 +83,7 @@ fn start(
         .iter()
         .map(|k| {
             context! {
-                code => code_of(k.kind), label => k.kind.label(),
+                code => k.kind.code(), label => k.kind.label(),
                 checked => kind == Some(k.kind) || (kind.is_none() && item.kinds.len() == 1),
             }
         })
@@ -478,7 +478,7 @@ async fn open(
             data: s.data,
         })
         .collect();
-    let opened = match intake::open_with_files(st, &by, &new, attachments).await {
+    let opened = match intake::open_with_files(&st.cases(), &by, &new, attachments).await {
         Ok(o) => o,
         Err(CaseError::Refused(r)) => return Ok(Err(r.message)),
         Err(e) => return Err(e.into()),

@@ -82,10 +82,7 @@ async fn results(
     render_anon("portal_results.html", context! { q => query, hits })
 }
 
-fn current<'a>(
-    snap: &'a Snapshot,
-    code: &str,
-) -> AppResult<&'a crate::catalogue::snapshot::Current> {
+fn current<'a>(snap: &'a Snapshot, code: &str) -> AppResult<&'a quanke_app::catalogue::Current> {
     snap.get(code).ok_or(AppError::NotFound)
 }
 
@@ -94,16 +91,9 @@ async fn guide(State(st): State<Shared>, Path(code): Path<String>) -> AppResult<
     let c = current(&snap, &code)?;
     let data = context! {
         item => &c.public, version => c.version, effective_from => &c.effective_from,
-        kinds => c.public.kinds.iter().map(|k| context! { code => code_of(k.kind), label => k.kind.label() }).collect::<Vec<_>>(),
+        kinds => c.public.kinds.iter().map(|k| context! { code => k.kind.code(), label => k.kind.label() }).collect::<Vec<_>>(),
     };
     render_anon("portal_item.html", data)
-}
-
-fn code_of(kind: BusinessKind) -> String {
-    serde_json::to_value(kind)
-        .ok()
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default()
 }
 
 /// The query pairs of a page, as `kind=new&a_who=proxy`.
@@ -117,7 +107,7 @@ fn choice(item: &ServiceItem, pairs: &[(String, String)]) -> (Option<BusinessKin
     let kind = pairs
         .iter()
         .find(|(k, _)| k == "kind")
-        .and_then(|(_, v)| serde_json::from_value::<BusinessKind>(v.as_str().into()).ok())
+        .and_then(|(_, v)| BusinessKind::parse(v))
         .filter(|k| item.kinds.iter().any(|x| x.kind == *k));
     let mut answers = Answers::new();
     for (k, v) in pairs {
@@ -134,7 +124,7 @@ fn choice(item: &ServiceItem, pairs: &[(String, String)]) -> (Option<BusinessKin
 
 /// `kind=...&a_<question>=...` for links that carry a resident's choices to the next page.
 fn choice_query(kind: BusinessKind, answers: &Answers) -> String {
-    let mut pairs = vec![("kind".to_string(), code_of(kind))];
+    let mut pairs = vec![("kind".to_string(), kind.code().to_string())];
     let mut keys: Vec<&String> = answers.keys().collect();
     keys.sort();
     for q in keys {

@@ -5,11 +5,6 @@
 //! day, what is missing while 待补正, and once the case is done the 好差评 form (once).
 
 use crate::auth::ClientIp;
-use crate::cases::checklist;
-use crate::cases::intake::channel_label;
-use crate::cases::rating::{self, SCORE_LABELS};
-use crate::cases::{CaseError, Worker};
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::{Csrf, render_anon};
 use crate::server::Shared;
@@ -18,6 +13,11 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use minijinja::{Value, context};
+use quanke_app::cases::checklist;
+use quanke_app::cases::intake::channel_label;
+use quanke_app::cases::rating::{self, SCORE_LABELS};
+use quanke_app::cases::{CaseError, Worker};
+use quanke_app::clock;
 use quanke_domain::OrgPath;
 use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_domain::ident::phone;
@@ -136,7 +136,7 @@ pub async fn rate(
     };
     let by = Worker::system("居民", OrgPath::from_stored(case.community_path.clone()));
     let done = match rating::parse_score(&f.score) {
-        Ok(score) => rating::rate(&st, &by, &case, score, &f.comment, "portal").await,
+        Ok(score) => rating::rate(&st.db, &by, &case, score, &f.comment, "portal").await,
         Err(e) => Err(e),
     };
     let shown = match done {
@@ -259,7 +259,7 @@ async fn show(
     } else {
         Vec::new()
     };
-    let result = crate::cases::outcome::of_case(&st.db, case.id).await?;
+    let result = quanke_app::cases::outcome::of_case(&st.db, case.id).await?;
     // A refusal, at intake or at the end, tells the resident where to challenge it.
     let refused =
         state == Some(CaseState::Rejected) || result.as_ref().is_some_and(|r| r.refused());

@@ -2,12 +2,10 @@
 //! part of the org tree, and registration by credit code, so that grid workers record the shops
 //! they visit and heads keep the community's list.
 
-use super::mask::Show;
 use super::paging::{PageAt, Paging};
 use super::places::Places;
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -15,7 +13,9 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::Html;
 use minijinja::context;
+use quanke_app::clock;
 use quanke_domain::ident::{credit_code, phone};
+use quanke_domain::mask::Show;
 use quanke_domain::{OrgKind, Permission};
 use quanke_store::orgs;
 use quanke_store::registry::{NewBusiness, businesses, register_business};

@@ -5,7 +5,7 @@
 //! resident generated is the head (户主) of household H00000001 in 卖鱼桥第一网格 (MYQ-01, the
 //! demo grid worker's grid) and has the lowest id there; tests start from them.
 
-use crate::clock;
+use quanke_app::clock;
 use quanke_domain::OrgKind;
 use quanke_import::synthetic_resident;
 use quanke_store::orgs::{self, Org};

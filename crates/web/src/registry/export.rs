@@ -5,11 +5,9 @@
 
 use super::download;
 use super::labels;
-use super::mask::Show;
 use super::places::Places;
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -17,6 +15,8 @@ use axum::Form;
 use axum::extract::State;
 use axum::response::{Html, Response};
 use minijinja::{Value, context};
+use quanke_app::clock;
+use quanke_domain::mask::Show;
 use quanke_domain::registry::{CareTag, Field};
 use quanke_domain::{OrgPath, Permission};
 use quanke_ledger::registry::write_ledger;

@@ -1,7 +1,7 @@
 //! Chinese words for the registry's stored codes: statuses, fields in the change history,
 //! tags and the audit actions that concern one person.
 
-use super::mask::Show;
+use quanke_domain::mask::Show;
 use quanke_domain::registry::{CareTag, Field};
 
 pub fn status(code: &str) -> &str {

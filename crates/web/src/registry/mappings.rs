@@ -3,7 +3,6 @@
 
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -11,6 +10,7 @@ use axum::Form;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_domain::limits::MAPPING_NAME;
 use quanke_domain::registry::Field;

@@ -11,7 +11,6 @@ mod import;
 pub(crate) mod jobs;
 mod labels;
 mod mappings;
-pub(crate) mod mask;
 mod move_out;
 pub(crate) mod paging;
 mod person;

@@ -3,13 +3,13 @@
 
 use super::person::{record, visible};
 use crate::auth::ClientIp;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
+use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_domain::registry::parse_date;
 use quanke_store::registry;

@@ -3,7 +3,6 @@
 //! that a page cannot be used to learn who lives elsewhere. Every view is audited.
 
 use super::labels;
-use super::mask::Show;
 use super::places::Places;
 use super::rows::row;
 use crate::audit::{self, Event};
@@ -14,6 +13,7 @@ use crate::server::Shared;
 use axum::extract::{Path, State};
 use axum::response::Response;
 use minijinja::{Value, context};
+use quanke_domain::mask::Show;
 use quanke_domain::registry::CareTag;
 use quanke_domain::{OrgPath, Permission, Role};
 use quanke_store::registry::{self, Reader, Resident, audit_target};

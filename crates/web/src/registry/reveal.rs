@@ -2,7 +2,6 @@
 //! matters in person, with a reason that goes into the audit log. The full values are in this
 //! one response only; the next view is masked again.
 
-use super::mask::Show;
 use super::person::{record, render, visible};
 use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
@@ -14,6 +13,7 @@ use axum::response::Response;
 use minijinja::context;
 use quanke_domain::Permission;
 use quanke_domain::limits::REVEAL_REASON;
+use quanke_domain::mask::Show;
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -2,8 +2,8 @@
 //! the place named, the age worked out.
 
 use super::labels;
-use super::mask::Show;
 use super::places::Places;
+use quanke_domain::mask::Show;
 use quanke_store::registry::Summary;
 use serde::Serialize;
 use time::Date;

@@ -5,8 +5,8 @@
 use super::jobs::{Checked, Imported, Job, Plan, Stage};
 use super::problems::ProblemLine;
 use crate::auth::CurrentUser;
-use crate::clock;
 use crate::server::Shared;
+use quanke_app::clock;
 use quanke_domain::OrgPath;
 use quanke_import::{Commit, Options, Outcome, Progress, Target};
 use quanke_ledger::registry::ColumnMapping;

@@ -6,7 +6,6 @@
 //! logs; `?q=` still works for links. A whole ID or phone number is not echoed back either:
 //! the page names it masked.
 
-use super::mask::Show;
 use super::paging::{PageAt, Paging};
 use super::places::Places;
 use super::rows::{Row, row};
@@ -21,6 +20,7 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::Permission;
+use quanke_domain::mask::Show;
 use quanke_domain::registry::{Lookup, Query as Search, read};
 use quanke_store::registry::{self, MIN_ADDRESS_CHARS, counts};
 use serde::Deserialize;

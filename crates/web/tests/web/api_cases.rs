@@ -6,10 +6,10 @@ use crate::both;
 use crate::harness::{App, Client, PASSWORD};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use quanke_app::accounts::{self, NewAccount};
 use quanke_domain::Role;
 use quanke_store::cases::{self, Filter};
 use quanke_store::{Backend, api_tokens, orgs, users};
-use quanke_web::accounts::{self, NewAccount};
 use serde_json::{Value, json};
 
 /// How a request authenticates.

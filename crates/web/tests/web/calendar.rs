@@ -5,9 +5,9 @@
 use crate::both;
 use crate::harness::App;
 use axum::http::StatusCode;
+use quanke_app::cases::calendar::CalendarCache;
 use quanke_domain::calendar::WorkCalendar;
 use quanke_store::{Backend, audit, calendar, users};
-use quanke_web::cases::calendar::CalendarCache;
 use time::macros::date;
 
 const SHIPPED: &str = include_str!("../../../domain/data/holidays.txt");

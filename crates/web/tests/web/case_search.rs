@@ -48,7 +48,7 @@ fn spec<'a>(community: &'a str, name: &'a str, phone: &'a str, at: i64) -> Spec<
 /// A case written through the store (as the case writer does), received at `s.at`.
 async fn seed(app: &App, s: Spec<'_>) -> Case {
     let org = orgs::by_code(&app.db, s.community).await.unwrap();
-    let day = quanke_web::cases::deadline::format_day(
+    let day = quanke_app::cases::deadline::format_day(
         time::OffsetDateTime::from_unix_timestamp(s.at + 8 * 3600)
             .unwrap()
             .date(),

@@ -7,9 +7,9 @@ use crate::both;
 use crate::catalogue::{edit_form, post_form};
 use crate::harness::App;
 use axum::http::StatusCode;
+use quanke_app::accounts::{self, NewAccount};
 use quanke_domain::Role;
 use quanke_store::{Backend, Db, api_tokens, orgs, users};
-use quanke_web::accounts::{self, NewAccount};
 use std::collections::HashMap;
 use std::time::{Duration, Instant};
 

@@ -9,12 +9,12 @@ use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use quanke_app::accounts;
 use quanke_domain::OrgPath;
 use quanke_store::audit::{self, Filter};
 use quanke_store::cases::{self, Actor};
 use quanke_store::{Backend, api_tokens, orgs, users};
 use quanke_web::WebSettings;
-use quanke_web::accounts;
 use std::net::SocketAddr;
 use tower::ServiceExt;
 

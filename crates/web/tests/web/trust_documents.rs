@@ -6,10 +6,10 @@ use crate::both;
 use crate::desk::intake;
 use crate::harness::{App, Resp, document_date};
 use axum::http::StatusCode;
+use quanke_app::accounts::{self, NewAccount};
 use quanke_domain::Role;
 use quanke_store::cases;
 use quanke_store::{Backend, orgs};
-use quanke_web::accounts::{self, NewAccount};
 
 const CARD: &str = "老年人本人社会保障卡（市民卡）";
 

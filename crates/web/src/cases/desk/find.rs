@@ -89,7 +89,7 @@ fn typed_number(who: &str, nobody: bool) -> (Option<Value>, Option<String>) {
     }
     match resident_id::parse(who, dates::today()) {
         Ok(parsed) => {
-            let masked = crate::registry::mask::Show::Masked.id_number(parsed.id.as_str());
+            let masked = quanke_domain::mask::Show::Masked.id_number(parsed.id.as_str());
             (Some(context! { masked }), None)
         }
         Err(e) => (None, Some(e.to_string())),

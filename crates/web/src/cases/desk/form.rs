@@ -2,26 +2,24 @@
 //! the outcome buttons. Shown when the desk picks a matter, and again with the message and
 //! everything typed when an outcome is refused.
 
-use super::super::applicant;
-use super::super::checklist::{self, Known, MaterialStatus};
 use super::super::fields::{Fields, decision_values};
-use super::super::intake::{kind_code, parse_kind};
-use super::super::worker::Worker;
 use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::registry::dates;
-use crate::registry::mask::Show;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::State;
 use axum::response::Response;
 use minijinja::{Value, context};
+use quanke_app::cases::applicant;
+use quanke_app::cases::checklist::{self, Known, MaterialStatus};
 use quanke_domain::Role;
 use quanke_domain::case::DecisionInput;
 use quanke_domain::case::State as CaseState;
-use quanke_domain::catalogue::{Answers, Mode, ServiceItem};
+use quanke_domain::catalogue::{Answers, BusinessKind, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
+use quanke_domain::mask::Show;
 use quanke_domain::registry::{Query, classify};
 use std::collections::HashMap;
 
@@ -128,7 +126,7 @@ pub(super) async fn render(
         .ok_or_else(|| AppError::BadRequest("请先查找并选择事项".into()))?;
     let item = &current.item;
     let applicant = applicant(st, ctx, draft).await?;
-    let kind = parse_kind(&draft.kind)
+    let kind = BusinessKind::parse(&draft.kind)
         .or_else(|| item.kinds.first().map(|k| k.kind))
         .ok_or_else(|| AppError::BadRequest("该事项没有办理类型".into()))?;
     let known = Known {
@@ -138,7 +136,7 @@ pub(super) async fn render(
     let given = draft.statuses.clone().unwrap_or_default();
     let list = checklist::build(item, kind, &draft.answers, known, &given);
     let duplicates = match draft.resident {
-        Some(r) => applicant::open_cases(st, &Worker::of(&ctx.me), r, &item.code).await?,
+        Some(r) => applicant::open_cases(&st.db, &ctx.me.worker(), r, &item.code).await?,
         None => Vec::new(),
     };
     let key = if draft.key.is_empty() {
@@ -147,7 +145,7 @@ pub(super) async fn render(
         draft.key.clone()
     };
     let data = context! {
-        item => item_view(item, kind_code(kind)),
+        item => item_view(item, kind.code()),
         applicant => applicant.view,
         draft => context! {
             who => &draft.who, resident => draft.resident, name => &draft.name,
@@ -226,7 +224,7 @@ fn duplicates_view(cases: &[quanke_store::cases::Case]) -> Value {
         .partition(|c| c.state == CaseState::Completed.code());
     let show = |list: Vec<&quanke_store::cases::Case>| -> Vec<Value> {
         list.iter()
-            .map(|c| context! { id => c.id, number => &c.number, state => super::super::view::state_label(&c.state) })
+            .map(|c| context! { id => c.id, number => &c.number, state => quanke_app::cases::view::state_label(&c.state) })
             .collect()
     };
     context! { open => show(open), done => show(done) }
@@ -238,8 +236,8 @@ fn item_view(item: &ServiceItem, kind: &str) -> Value {
         mode => item.mode.label(), promised_days => item.promised_days,
         visits => item.visits, department => &item.department,
         kinds => item.kinds.iter().map(|k| context! {
-            code => kind_code(k.kind), label => k.kind.label(),
-            selected => kind_code(k.kind) == kind,
+            code => k.kind.code(), label => k.kind.label(),
+            selected => k.kind.code() == kind,
         }).collect::<Vec<_>>(),
         questions => item.questions.iter().map(|q| context! {
             id => &q.id, text => &q.text, hint => &q.hint, required => q.required,
@@ -258,7 +256,7 @@ struct Applicant {
 /// ID number, an invalid one (said so), or nobody yet (the desk must pick or type a number).
 async fn applicant(st: &Shared, ctx: &Ctx, draft: &Draft) -> AppResult<Applicant> {
     if let Some(id) = draft.resident {
-        let r = applicant::visible(st, &Worker::of(&ctx.me), id)
+        let r = applicant::visible(&st.db, &ctx.me.worker(), id)
             .await
             .map_err(|_| AppError::NotFound)?;
         let view = context! {

@@ -1,12 +1,12 @@
 //! Registering a person the registry does not know yet, from the ID number the desk typed:
 //! birth date and sex come from the number (GB 11643), the name and phone from the form.
 
-use crate::cases::Worker;
-use crate::cases::deadline::format_day;
-use crate::clock;
 use crate::error::{AppError, AppResult};
 use crate::registry::dates;
 use crate::server::Shared;
+use quanke_app::cases::Worker;
+use quanke_app::cases::deadline::format_day;
+use quanke_app::clock;
 use quanke_domain::ident::resident_id::{self, ResidentId, Sex};
 use quanke_domain::registry::name_initials;
 use quanke_store::registry::{self, ImportContext, ImportMsg, NewResident};

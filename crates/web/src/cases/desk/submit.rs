@@ -3,10 +3,7 @@
 
 use super::form::{Draft, render};
 use super::register;
-use crate::cases::channel::{MandateIn, Via};
 use crate::cases::fields::Fields;
-use crate::cases::intake::{self, Intake, Outcome, parse_kind};
-use crate::cases::worker::Worker;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -14,7 +11,10 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use quanke_app::cases::channel::{MandateIn, Via};
+use quanke_app::cases::intake::{self, Intake, Outcome};
 use quanke_domain::case::State as CaseState;
+use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::registry::{Query, classify};
 use quanke_store::cases;
 
@@ -39,12 +39,12 @@ pub async fn create(
 }
 
 async fn open(st: &Shared, ctx: &Ctx, draft: &Draft, outcome: Outcome) -> AppResult<Response> {
-    let by = Worker::of(&ctx.me);
+    let by = ctx.me.worker();
     let mut intake = to_intake(st, draft, outcome).await?;
     if intake.resident_id.is_none() && !intake.applicant_id_number.is_empty() && !draft.elsewhere {
         // Checked first: a person is registered only with an intake that will go through.
-        intake::check(st, &by, &intake).await?;
-        let community = intake::community_of(st, &by, None).await?;
+        intake::check(&st.cases(), &by, &intake).await?;
+        let community = intake::community_of(&st.cases(), &by, None).await?;
         intake.resident_id = register::register(
             st,
             &by,
@@ -55,7 +55,7 @@ async fn open(st: &Shared, ctx: &Ctx, draft: &Draft, outcome: Outcome) -> AppRes
         )
         .await?;
     }
-    let opened = intake::open(st, &by, &intake).await?;
+    let opened = intake::open(&st.cases(), &by, &intake).await?;
     Ok(Redirect::to(&next_page(&opened.case, outcome)).into_response())
 }
 
@@ -67,7 +67,7 @@ async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome) -> AppResult<In
     let item = snap
         .get(&draft.item)
         .ok_or_else(|| AppError::BadRequest("请先查找并选择事项".into()))?;
-    let kind = parse_kind(&draft.kind)
+    let kind = BusinessKind::parse(&draft.kind)
         .or_else(|| item.item.kinds.first().map(|k| k.kind))
         .ok_or_else(|| AppError::BadRequest("请选择办理类型".into()))?;
     let typed_number =

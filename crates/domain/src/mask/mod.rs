@@ -3,6 +3,10 @@
 //! Personal identifiers are shown masked by default; the types that hold them display masked and
 //! give the full value only through an explicit accessor, so that an unmasking is a visible act.
 
+mod show;
+
+pub use show::Show;
+
 /// Replaces every character except the first `head` and the last `tail` with `*`.
 ///
 /// A value too short to keep both ends is masked entirely: showing all of a short value would

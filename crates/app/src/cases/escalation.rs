@@ -3,8 +3,8 @@
 
 use super::worker::Worker;
 use crate::clock;
-use crate::server::Shared;
 use quanke_domain::OrgPath;
+use quanke_store::Db;
 use quanke_store::{cases, leader};
 use std::time::Duration;
 
@@ -16,12 +16,12 @@ const BATCH: usize = 200;
 
 /// Escalates every overdue case not yet escalated; returns how many. With several server
 /// processes on one database only one runs at a time (`leader`); the others return 0.
-pub async fn run_once(st: &Shared) -> anyhow::Result<usize> {
-    let Some(_lead) = leader::try_lead(&st.db, leader::Job::Escalation).await? else {
+pub async fn run_once(db: &Db) -> anyhow::Result<usize> {
+    let Some(_lead) = leader::try_lead(db, leader::Job::Escalation).await? else {
         return Ok(0);
     };
     let today = clock::today();
-    let overdue = cases::overdue_unescalated(&st.db, &today).await?;
+    let overdue = cases::overdue_unescalated(db, &today).await?;
     let by = Worker::system("系统", OrgPath::from_stored(String::new()));
     let mut n = 0;
     for batch in overdue.chunks(BATCH) {
@@ -35,24 +35,22 @@ pub async fn run_once(st: &Shared) -> anyhow::Result<usize> {
                 )
             })
             .collect();
-        n += cases::mark_escalated(&st.db, &notes, &by.actor())
-            .await?
-            .len();
+        n += cases::mark_escalated(db, &notes, &by.actor()).await?.len();
     }
     Ok(n)
 }
 
 /// The background loop the server starts.
-pub fn spawn(st: Shared) {
+pub fn spawn(db: Db) {
     tokio::spawn(async move {
         loop {
-            match run_once(&st).await {
+            match run_once(&db).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(cases = n, "overdue cases escalated"),
                 Err(e) => tracing::warn!(error = %e, "overdue escalation failed"),
             }
             // The planner's statistics follow the case base as it grows (see `Db::optimize`).
-            if let Err(e) = st.db.optimize().await {
+            if let Err(e) = db.optimize().await {
                 tracing::warn!(error = %e, "database optimize failed");
             }
             tokio::time::sleep(EVERY).await;

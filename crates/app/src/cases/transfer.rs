@@ -2,11 +2,11 @@
 //! application) and hand-offs to a line department (the back office records the department's
 //! answer). A refused transfer leaves the case where it was.
 
+use super::Cases;
 use super::act::{load, state_of};
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
-use crate::server::Shared;
 use quanke_domain::case::State;
 use quanke_domain::{OrgKind, Permission};
 use quanke_store::{cases, orgs};
@@ -20,7 +20,7 @@ pub enum Target {
 }
 
 pub async fn request(
-    st: &Shared,
+    st: &Cases<'_>,
     by: &Worker,
     case_id: i64,
     target: Target,
@@ -38,7 +38,7 @@ pub async fn request(
     }
     let (kind, to, label) = match target {
         Target::Community(id) => {
-            let org = orgs::get(&st.db, id)
+            let org = orgs::get(st.db, id)
                 .await
                 .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?;
             if org.kind != OrgKind::Community || org.path.as_str() == case.community_path {
@@ -56,7 +56,7 @@ pub async fn request(
         }
     };
     let id = cases::request_transfer(
-        &st.db,
+        st.db,
         case.id,
         kind,
         &case.community_path,
@@ -72,22 +72,22 @@ pub async fn request(
         other => other.into(),
     })?;
     let text = format!("转办至{label}：{}", reason.trim());
-    cases::note(&st.db, case.id, "transfer_requested", &text, &by.actor()).await?;
+    cases::note(st.db, case.id, "transfer_requested", &text, &by.actor()).await?;
     Ok(id)
 }
 
 /// The receiver's answer. A community transfer is answered by a worker of the receiving
 /// community; a department's answer is recorded by the case's own community.
 pub async fn answer(
-    st: &Shared,
+    st: &Cases<'_>,
     by: &Worker,
     case_id: i64,
     transfer_id: i64,
     accept: bool,
     answer: &str,
 ) -> CaseResult<()> {
-    let case = cases::get(&st.db, case_id).await?;
-    let t = cases::transfers(&st.db, case_id)
+    let case = cases::get(st.db, case_id).await?;
+    let t = cases::transfers(st.db, case_id)
         .await?
         .into_iter()
         .find(|t| t.id == transfer_id && t.status == "pending")
@@ -102,7 +102,7 @@ pub async fn answer(
     if !accept && answer.trim().is_empty() {
         return Err(CaseError::refuse("missing_note", "拒收须写明理由"));
     }
-    cases::answer_transfer(&st.db, transfer_id, accept, answer.trim(), &by.actor()).await?;
+    cases::answer_transfer(st.db, transfer_id, accept, answer.trim(), &by.actor()).await?;
     let who = if t.kind == "community" {
         "接收社区"
     } else {
@@ -110,19 +110,19 @@ pub async fn answer(
     };
     if !accept {
         let text = format!("{who}拒收：{}", answer.trim());
-        cases::note(&st.db, case.id, "transfer_refused", &text, &by.actor()).await?;
+        cases::note(st.db, case.id, "transfer_refused", &text, &by.actor()).await?;
         return Ok(());
     }
     if t.kind == "community" {
         let text = format!("{who}已接收：{}", answer.trim());
-        cases::move_to_community(&st.db, case.id, &t.to_target, &text, &by.actor()).await?;
-        let moved = cases::get(&st.db, case.id).await?;
+        cases::move_to_community(st.db, case.id, &t.to_target, &text, &by.actor()).await?;
+        let moved = cases::get(st.db, case.id).await?;
         if matches!(state_of(&moved)?, State::Accepted | State::InProgress) {
             routing::route(st, &moved, by).await?;
         }
     } else {
         let text = format!("{who}已接收：{}", answer.trim());
-        cases::note(&st.db, case.id, "transfer_accepted", &text, &by.actor()).await?;
+        cases::note(st.db, case.id, "transfer_accepted", &text, &by.actor()).await?;
     }
     Ok(())
 }

@@ -1,9 +1,9 @@
 //! What a viewer sees of a person's identifiers and sensitive tags: masked, unless this one
 //! response reveals them (a reason was given and audited) or the role may export them in full.
 
-use quanke_domain::ident::phone;
-use quanke_domain::mask::mask_middle;
-use quanke_domain::registry::CareTag;
+use super::mask_middle;
+use crate::ident::phone;
+use crate::registry::CareTag;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Show {
@@ -14,8 +14,8 @@ pub enum Show {
 impl Show {
     /// What a role sees in lists it exports: in full when it may reveal (the export is then
     /// audited as such), masked otherwise.
-    pub fn for_scope(scope: &quanke_domain::Scope) -> Show {
-        if scope.can(quanke_domain::Permission::RevealPersonal) {
+    pub fn for_scope(scope: &crate::Scope) -> Show {
+        if scope.can(crate::Permission::RevealPersonal) {
             Show::Full
         } else {
             Show::Masked

@@ -3,6 +3,7 @@
 //! Everything is checked before anything is written; the case, its first event and the visit
 //! are one transaction, so a refused intake leaves nothing behind.
 
+use super::Cases;
 use super::applicant::{self, Given, Identified};
 use super::channel::{self, Channel, MandateIn, Via};
 use super::checklist::{self, Entry, Known, MaterialStatus};
@@ -13,8 +14,7 @@ use super::outcome;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
-use crate::catalogue::snapshot::{Current, Snapshot};
-use crate::server::Shared;
+use crate::catalogue::{Current, InForce};
 use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State};
 use quanke_domain::catalogue::{self, AnswerProblem, Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role, limits};
@@ -128,8 +128,8 @@ struct Checked<'a> {
 }
 
 async fn prepare<'a>(
-    st: &Shared,
-    snap: &'a Snapshot,
+    st: &Cases<'_>,
+    snap: &'a dyn InForce,
     by: &Worker,
     intake: &Intake,
 ) -> CaseResult<Checked<'a>> {
@@ -198,7 +198,7 @@ async fn prepare<'a>(
 /// Every intake names an identified applicant (see `applicant` for what that means per
 /// channel).
 async fn identify(
-    st: &Shared,
+    st: &Cases<'_>,
     by: &Worker,
     intake: &Intake,
     channel: &Channel,
@@ -209,29 +209,29 @@ async fn identify(
         name: &intake.applicant_name,
         phone: &intake.applicant_phone,
     };
-    applicant::identify(st, by, channel, &given).await
+    applicant::identify(st.db, by, channel, &given).await
 }
 
 /// Runs every check of `open` without writing (the desk registers a new person only for an
 /// intake that will go through).
-pub async fn check(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<()> {
-    let snap = st.catalogue.get(&st.db).await?;
-    prepare(st, &snap, by, intake).await.map(|_| ())
+pub async fn check(st: &Cases<'_>, by: &Worker, intake: &Intake) -> CaseResult<()> {
+    let snap = st.catalogue.in_force(st.db).await?;
+    prepare(st, &*snap, by, intake).await.map(|_| ())
 }
 
-pub async fn open(st: &Shared, by: &Worker, intake: &Intake) -> CaseResult<Opened> {
+pub async fn open(st: &Cases<'_>, by: &Worker, intake: &Intake) -> CaseResult<Opened> {
     open_with_files(st, by, intake, Vec::new()).await
 }
 
 /// `open`, with the scans that came with the application written in the case's own
 /// transaction: the case is never seen without all of them.
 pub async fn open_with_files(
-    st: &Shared,
+    st: &Cases<'_>,
     by: &Worker,
     intake: &Intake,
     files: Vec<Attachment>,
 ) -> CaseResult<Opened> {
-    let snap = st.catalogue.get(&st.db).await?;
+    let snap = st.catalogue.in_force(st.db).await?;
     let Checked {
         current,
         list,
@@ -241,16 +241,16 @@ pub async fn open_with_files(
         channel,
         applicant,
         decision,
-    } = prepare(st, &snap, by, intake).await?;
+    } = prepare(st, &*snap, by, intake).await?;
     let item = &current.item;
     let resident_id = applicant.resident.as_ref().map(|r| r.id);
     let duplicates = match resident_id {
-        Some(r) => applicant::open_cases(st, by, r, &item.code).await?,
+        Some(r) => applicant::open_cases(st.db, by, r, &item.code).await?,
         None => Vec::new(),
     };
     let today = by.today.as_str();
     let history = deadline::history(&[], Some((today, state)));
-    let calendar = st.calendar.get(&st.db).await?;
+    let calendar = st.calendar.get(st.db).await?;
     let promised = i64::from(item.promised_days);
     let due = deadline::due_on(&calendar, today, promised, state, &history);
     // An accepted case is routed in the same transaction that creates it.
@@ -260,7 +260,7 @@ pub async fn open_with_files(
     };
     let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
     // The document this outcome hands out is kept with the case, as the resident gets it.
-    let (_, issuer_body) = documents::issuer(st, community.path.as_str()).await?;
+    let (_, issuer_body) = documents::issuer(st.db, community.path.as_str()).await?;
     let facts = documents::Facts {
         item: Some(item),
         community: &community.name,
@@ -272,7 +272,7 @@ pub async fn open_with_files(
         due_on: due.as_deref(),
         note: &intake.note,
         decision: decision.as_ref(),
-        remedies: &st.settings.remedies,
+        remedies: st.remedies,
     };
     let document = documents::issue(State::Received, state, &facts)?;
     let new = NewCase {
@@ -281,7 +281,7 @@ pub async fn open_with_files(
         item_code: item.code.clone(),
         item_version: current.version,
         line: item.line.clone(),
-        business_kind: kind_code(intake.business_kind).to_string(),
+        business_kind: intake.business_kind.code().to_string(),
         answers,
         checklist: checklist::to_json(&list),
         resident_id,
@@ -306,7 +306,7 @@ pub async fn open_with_files(
         document,
         result: decision.as_ref().map(outcome::record),
     };
-    let (case, created) = st.case_writer.create(new, with, &by.actor()).await?;
+    let (case, created) = st.writer.create(new, with, &by.actor()).await?;
     if created {
         after_open(st, by, intake, &case).await?;
     }
@@ -319,7 +319,7 @@ pub async fn open_with_files(
 }
 
 /// The approval request for a rejection the head has not taken.
-async fn after_open(st: &Shared, by: &Worker, intake: &Intake, case: &Case) -> CaseResult<()> {
+async fn after_open(st: &Cases<'_>, by: &Worker, intake: &Intake, case: &Case) -> CaseResult<()> {
     match intake.outcome {
         Outcome::Reject if case.state == State::Received.code() => {
             super::act::ask_approval(
@@ -411,23 +411,23 @@ fn first_step(
 
 /// The community a case belongs to: the one named, else the worker's (a grid worker's is the
 /// community above the grid).
-pub(crate) async fn community_of(
-    st: &Shared,
+pub async fn community_of(
+    st: &Cases<'_>,
     by: &Worker,
     named: Option<i64>,
 ) -> CaseResult<orgs::Org> {
     let org = match named {
-        Some(id) => orgs::get(&st.db, id)
+        Some(id) => orgs::get(st.db, id)
             .await
             .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?,
         None => {
             let own = by.org.ids().last().copied().unwrap_or_default();
-            orgs::get(&st.db, own).await?
+            orgs::get(st.db, own).await?
         }
     };
     let community = match org.kind {
         OrgKind::Community => org,
-        OrgKind::Grid => orgs::get(&st.db, org.parent_id.unwrap_or_default()).await?,
+        OrgKind::Grid => orgs::get(st.db, org.parent_id.unwrap_or_default()).await?,
         OrgKind::Street => {
             return Err(CaseError::refuse(
                 "needs_community",
@@ -439,24 +439,4 @@ pub(crate) async fn community_of(
         return Err(CaseError::refuse("outside_scope", "不能替其他社区受理办件"));
     }
     Ok(community)
-}
-
-pub fn kind_code(kind: BusinessKind) -> &'static str {
-    match kind {
-        BusinessKind::New => "new",
-        BusinessKind::Change => "change",
-        BusinessKind::Renewal => "renewal",
-        BusinessKind::Cancel => "cancel",
-    }
-}
-
-pub fn parse_kind(code: &str) -> Option<BusinessKind> {
-    [
-        BusinessKind::New,
-        BusinessKind::Change,
-        BusinessKind::Renewal,
-        BusinessKind::Cancel,
-    ]
-    .into_iter()
-    .find(|k| kind_code(*k) == code)
 }

@@ -1,8 +1,8 @@
 //! Creating and changing staff accounts: the rules shared by the admin pages, the `quanke user`
 //! command and the demo.
 
-use crate::auth::password;
 use crate::clock;
+use crate::password;
 use quanke_domain::{OrgKind, Role};
 use quanke_store::orgs::Org;
 use quanke_store::{Db, StoreError, api_tokens, sessions, users};

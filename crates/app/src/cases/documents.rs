@@ -5,16 +5,16 @@
 //! (by `intake::open` and `act::apply`, the only two places a case changes state). The printouts
 //! render what was kept, so a reprint shows what the resident was given.
 
+use super::Cases;
 use super::checklist::{self, Entry, MaterialStatus};
 use super::outcome::ResultFacts;
 use super::refusal::CaseResult;
 use super::remedies::Remedies;
-use crate::server::Shared;
 use quanke_domain::OrgPath;
 use quanke_domain::case::{Decision, Document, State};
 use quanke_domain::catalogue::ServiceItem;
 use quanke_store::cases::{Case, Event, Move, NewDocument};
-use quanke_store::orgs;
+use quanke_store::{Db, orgs};
 use serde::{Deserialize, Serialize};
 
 /// What a document says, as issued (the case number is the case's own and never changes).
@@ -149,7 +149,7 @@ fn material(e: &Entry, held: bool) -> Material {
 /// change `m` leaves it (with, for a completion, its decision); the catalogue and the
 /// community are read only when there is one.
 pub async fn for_move(
-    st: &Shared,
+    st: &Cases<'_>,
     case: &Case,
     events: &[Event],
     m: &Move<'_>,
@@ -162,8 +162,8 @@ pub async fn for_move(
         return Ok(None);
     }
     let list = checklist::from_json(m.checklist.unwrap_or(&case.checklist));
-    let snap = st.catalogue.get(&st.db).await?;
-    let (community, issuer_body) = issuer(st, &case.community_path).await?;
+    let snap = st.catalogue.in_force(st.db).await?;
+    let (community, issuer_body) = issuer(st.db, &case.community_path).await?;
     let facts = Facts {
         item: snap.get(&case.item_code).map(|c| &c.item),
         community: &community,
@@ -175,21 +175,21 @@ pub async fn for_move(
         due_on: m.due_on,
         note: m.note,
         decision,
-        remedies: &st.settings.remedies,
+        remedies: st.remedies,
     };
     issue(from, to, &facts)
 }
 
 /// The community at the end of a stored path, and the issuing body printed on its documents:
 /// the street's name and the community's ("湖墅街道" + "卖鱼桥社区").
-pub async fn issuer(st: &Shared, path: &str) -> CaseResult<(String, String)> {
+pub async fn issuer(db: &Db, path: &str) -> CaseResult<(String, String)> {
     let ids = OrgPath::from_stored(path.to_string()).ids();
-    let community = orgs::get(&st.db, ids.last().copied().unwrap_or_default())
+    let community = orgs::get(db, ids.last().copied().unwrap_or_default())
         .await?
         .name;
     let body = match ids.first() {
         Some(street) if ids.len() > 1 => {
-            let street = orgs::get(&st.db, *street).await?.name;
+            let street = orgs::get(db, *street).await?.name;
             format!("{street}{community}")
         }
         _ => community.clone(),

@@ -3,16 +3,17 @@
 //! turned into the store's filter inside the caller's scope: their subtree, or for a grid
 //! worker their grid's community (cases belong to communities).
 
+use super::Cases;
+use super::bounds::{Assignee, Days};
 use super::deadline;
 use super::intake::{CHANNELS, channel_label};
 use super::view::state_label;
-use crate::auth::CurrentUser;
+use super::worker::Worker;
 use crate::clock;
-use crate::registry::mask::Show;
-use crate::server::Shared;
 use quanke_domain::case::State as CaseState;
 use quanke_domain::ident::phone;
 use quanke_domain::limits::{self, Limit};
+use quanke_domain::mask::Show;
 use quanke_domain::{OrgPath, Permission};
 use quanke_store::cases::{self, At, Case, Cursor, Filter, Page, Queue, Sort};
 use quanke_store::{registry, users};
@@ -77,14 +78,6 @@ fn refuse(code: &'static str, message: impl Into<String>) -> Refused {
     }
 }
 
-/// Who is assigned.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Assignee {
-    Anyone,
-    Nobody,
-    User(i64),
-}
-
 /// A checked search, ready to run.
 #[derive(Debug, Clone)]
 pub struct Criteria {
@@ -111,41 +104,23 @@ pub struct Criteria {
 }
 
 /// Who may search cases.
-pub fn may_search(me: &CurrentUser) -> bool {
-    me.scope.can(Permission::SearchCases)
+pub fn may_search(by: &Worker) -> bool {
+    by.can(Permission::SearchCases)
 }
 
-/// Reads and checks `asked` for `me`; `default_sort` when none is asked.
+/// Reads and checks `asked` for the worker `by`; `default_sort` when none is asked.
 pub async fn read(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     asked: &Asked,
     default_sort: Sort,
 ) -> Result<Criteria, Refused> {
     check_lengths(asked)?;
-    let mut c = Criteria {
-        within: me.scope.org.as_str().to_string(),
-        number: None,
-        name: None,
-        phone_key: None,
-        resident: None,
-        nobody: false,
-        item: None,
-        state: None,
-        channel: None,
-        from: None,
-        before: None,
-        assignee: Assignee::Anyone,
-        open_only: false,
-        due_from: None,
-        due_by: None,
-        sort: default_sort,
-        described: Vec::new(),
-    };
+    let mut c = Criteria::everything(by.org.as_str(), default_sort);
     read_applicant(st, &mut c, asked).await?;
     read_case_fields(&mut c, asked)?;
     read_dates(&mut c, asked)?;
-    read_assignee(st, me, &mut c, asked.assignee.trim()).await?;
+    read_assignee(st, by, &mut c, asked.assignee.trim()).await?;
     if let Some(code) = given(&asked.queue) {
         let queue = Queue::parse(code).ok_or_else(|| {
             refuse(
@@ -153,7 +128,7 @@ pub async fn read(
                 format!("未知的队列“{code}”（应为 mine、team、unassigned、due_soon 或 overdue）"),
             )
         })?;
-        narrow_to_queue(st, me, &mut c, queue)
+        narrow_to_queue(st, by, &mut c, queue)
             .await
             .map_err(|e| refuse("internal", e.to_string()))?;
     }
@@ -197,7 +172,7 @@ fn check_lengths(asked: &Asked) -> Result<(), Refused> {
     Ok(())
 }
 
-async fn read_applicant(st: &Shared, c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
+async fn read_applicant(st: &Cases<'_>, c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
     if let Some(n) = given(&asked.number) {
         let n = n.to_ascii_uppercase();
         if !n.chars().all(|ch| ch.is_ascii_alphanumeric() || ch == '-') {
@@ -225,7 +200,7 @@ async fn read_applicant(st: &Shared, c: &mut Criteria, asked: &Asked) -> Result<
         c.described
             .push(format!("身份证号 {}", Show::Masked.id_number(&number)));
         // Cases link the registry person; one who is not registered has no cases to find.
-        match registry::id_by_number(&st.db, &number)
+        match registry::id_by_number(st.db, &number)
             .await
             .map_err(|e| refuse("internal", e.to_string()))?
         {
@@ -291,28 +266,28 @@ fn read_dates(c: &mut Criteria, asked: &Asked) -> Result<(), Refused> {
 }
 
 /// The subtree whose workers a caller may name as assignee: the same as their cases'.
-fn staff_scope(me: &CurrentUser) -> OrgPath {
-    me.scope
-        .org
-        .community()
-        .unwrap_or_else(|| me.scope.org.clone())
+fn staff_scope(by: &Worker) -> OrgPath {
+    by.org.community().unwrap_or_else(|| by.org.clone())
 }
 
 async fn read_assignee(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     c: &mut Criteria,
     asked: &str,
 ) -> Result<(), Refused> {
     let (assignee, said) = match asked {
         "" => return Ok(()),
-        "me" => (Assignee::User(me.user.id), "经办人 本人".to_string()),
+        "me" => match by.id {
+            Some(id) => (Assignee::User(id), "经办人 本人".to_string()),
+            None => return Err(refuse("bad_assignee", "没有本人可查：请给出经办人编号")),
+        },
         "none" => (Assignee::Nobody, "待分派".to_string()),
         id => {
             let id: i64 = id
                 .parse()
                 .map_err(|_| refuse("bad_assignee", "assignee 应为用户编号、me 或 none"))?;
-            let staff = users::in_subtree(&st.db, &staff_scope(me))
+            let staff = users::in_subtree(st.db, &staff_scope(by))
                 .await
                 .map_err(|e| refuse("internal", e.to_string()))?;
             let u = staff.iter().find(|u| u.id == id).ok_or_else(|| Refused {
@@ -328,36 +303,61 @@ async fn read_assignee(
     Ok(())
 }
 
-/// A work queue as filters: open cases, with the queue's own condition.
+/// A work queue as filters: open cases, with the queue's own condition (`Days::bounds`, the
+/// one the home pages count with).
 async fn narrow_to_queue(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     c: &mut Criteria,
     queue: Queue,
 ) -> anyhow::Result<()> {
-    c.open_only = true;
-    c.described.push(format!("队列 {}", queue.label()));
-    // The calendar's bounds come from the one place the queues and the home pages share.
-    let days = super::queue::Days::of(st, &clock::today())
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-    match queue {
-        Queue::Mine => c.assignee = Assignee::User(me.user.id),
-        Queue::Team => {}
-        Queue::Unassigned => {
-            c.assignee = Assignee::Nobody;
-            c.state = Some(CaseState::Accepted.code());
-        }
-        Queue::DueSoon => {
-            c.due_from = Some(days.today);
-            c.due_by = Some(days.soon);
-        }
-        Queue::Overdue => c.due_by = Some(days.yesterday),
-    }
+    let days = Days::of(st.calendar, st.db, &clock::today()).await?;
+    narrow(c, &days, by.id, queue);
     Ok(())
 }
 
+fn narrow(c: &mut Criteria, days: &Days, me: Option<i64>, queue: Queue) {
+    c.open_only = true;
+    c.described.push(format!("队列 {}", queue.label()));
+    let b = days.bounds(queue, me);
+    if b.assignee != Assignee::Anyone {
+        c.assignee = b.assignee;
+    }
+    if let Some(state) = b.state {
+        c.state = Some(state.code());
+    }
+    if let Some(day) = b.due_from {
+        c.due_from = Some(day.to_string());
+    }
+    if let Some(day) = b.due_by {
+        c.due_by = Some(day.to_string());
+    }
+}
+
 impl Criteria {
+    /// Every case inside `within`, before any filter is read.
+    fn everything(within: &str, sort: Sort) -> Criteria {
+        Criteria {
+            within: within.to_string(),
+            number: None,
+            name: None,
+            phone_key: None,
+            resident: None,
+            nobody: false,
+            item: None,
+            state: None,
+            channel: None,
+            from: None,
+            before: None,
+            assignee: Assignee::Anyone,
+            open_only: false,
+            due_from: None,
+            due_by: None,
+            sort,
+            described: Vec::new(),
+        }
+    }
+
     /// The store's filter for pages of `limit` rows.
     pub fn filter(&self, limit: i64) -> Filter<'_> {
         Filter {
@@ -407,7 +407,7 @@ pub fn at(c: &Criteria, after: &str, before: &str) -> Result<At, Refused> {
 }
 
 /// One page of the search.
-pub async fn run(st: &Shared, c: &Criteria, at: &At, limit: i64) -> anyhow::Result<Page> {
+pub async fn run(st: &Cases<'_>, c: &Criteria, at: &At, limit: i64) -> anyhow::Result<Page> {
     if c.nobody {
         return Ok(Page {
             cases: Vec::new(),
@@ -415,7 +415,7 @@ pub async fn run(st: &Shared, c: &Criteria, at: &At, limit: i64) -> anyhow::Resu
             prev: None,
         });
     }
-    Ok(cases::page(&st.db, &c.filter(limit), c.sort, at).await?)
+    Ok(cases::page(st.db, &c.filter(limit), c.sort, at).await?)
 }
 
 /// A case as the search lists and exports it.
@@ -467,19 +467,19 @@ impl Line {
 
 /// The cases as lines, identifiers shown as `show` says.
 pub async fn lines(
-    st: &Shared,
-    me: &CurrentUser,
+    st: &Cases<'_>,
+    by: &Worker,
     list: &[Case],
     show: Show,
 ) -> anyhow::Result<Vec<Line>> {
-    let snap = st.catalogue.get(&st.db).await?;
-    let names: HashMap<i64, String> = users::in_subtree(&st.db, &staff_scope(me))
+    let snap = st.catalogue.in_force(st.db).await?;
+    let names: HashMap<i64, String> = users::in_subtree(st.db, &staff_scope(by))
         .await?
         .into_iter()
         .map(|u| (u.id, u.display_name))
         .collect();
     let residents: Vec<i64> = list.iter().filter_map(|c| c.resident_id).collect();
-    let numbers = cases::id_numbers(&st.db, &residents).await?;
+    let numbers = cases::id_numbers(st.db, &residents).await?;
     Ok(list
         .iter()
         .map(|c| Line {
@@ -517,5 +517,27 @@ fn assignee_label(c: &Case, names: &HashMap<i64, String>) -> String {
             "待分派".into()
         }
         None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use quanke_domain::calendar::WorkCalendar;
+
+    /// The queue page and the API (a case search with `queue=`) ask the store exactly what the
+    /// home pages count for the same queue (they once disagreed on "unassigned").
+    #[test]
+    fn a_queue_searched_is_the_queue_counted() {
+        let days = Days::on(&WorkCalendar::default_china(), "2026-12-04");
+        for queue in Queue::ALL {
+            let mut c = Criteria::everything("/1/2/", Sort::Due);
+            narrow(&mut c, &days, Some(7), queue);
+            assert_eq!(
+                format!("{:?}", c.filter(25)),
+                format!("{:?}", days.filter("/1/2/", Some(7), queue, 25)),
+                "{queue:?}"
+            );
+        }
     }
 }

@@ -1,7 +1,6 @@
 //! Why the office refuses a case operation: a stable code for machines and a Chinese message
 //! for people. Internal failures stay separate, so they are logged and never shown.
 
-use crate::error::AppError;
 use quanke_domain::limits::TooLong;
 use quanke_store::StoreError;
 
@@ -69,16 +68,6 @@ impl From<StoreError> for CaseError {
 impl From<TooLong> for CaseError {
     fn from(e: TooLong) -> Self {
         CaseError::refuse("too_long", e.to_string())
-    }
-}
-
-impl From<CaseError> for AppError {
-    fn from(e: CaseError) -> Self {
-        match e {
-            CaseError::Refused(r) => AppError::BadRequest(r.message),
-            CaseError::NotFound => AppError::NotFound,
-            CaseError::Internal(e) => AppError::Internal(e),
-        }
     }
 }
 

@@ -5,9 +5,9 @@
 
 use super::checklist::{self, Entry};
 use super::refusal::{CaseError, CaseResult, Reason, Refusal};
-use crate::server::Shared;
 use quanke_domain::case::{Facts, Transition, Unmet};
 use quanke_domain::catalogue::ServiceItem;
+use quanke_store::Db;
 use quanke_store::cases::{Case, Event};
 
 /// What a case holds that the action does not change.
@@ -31,8 +31,8 @@ impl Standing {
     }
 
     /// An existing case, with the item version it was opened under.
-    pub async fn of(st: &Shared, case: &Case, events: &[Event]) -> CaseResult<Standing> {
-        let version = quanke_store::catalogue::version(&st.db, &case.item_code, case.item_version)
+    pub async fn of(db: &Db, case: &Case, events: &[Event]) -> CaseResult<Standing> {
+        let version = quanke_store::catalogue::version(db, &case.item_code, case.item_version)
             .await
             .map_err(|e| {
                 anyhow::anyhow!(

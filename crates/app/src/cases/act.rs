@@ -4,6 +4,7 @@
 //! becomes accepted is routed. Every action, including a head's approval, is weighed against
 //! the requirements its line of the table declares (`guards`), as the desk's intake is.
 
+use super::Cases;
 use super::checklist::{self, MaterialStatus};
 use super::deadline;
 use super::guards::Standing;
@@ -11,7 +12,6 @@ use super::outcome;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
-use crate::server::Shared;
 use quanke_domain::Role;
 use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State, Transition};
 use quanke_store::cases::{self, Case, Move};
@@ -37,9 +37,17 @@ pub struct Request {
     pub result: Option<DecisionInput>,
 }
 
-/// Loads a case the worker may see.
-pub async fn load(st: &Shared, by: &Worker, case_id: i64) -> CaseResult<Case> {
-    let case = cases::get(&st.db, case_id).await?;
+/// Loads a case the worker may see; any other is "not found", as if it did not exist.
+pub async fn load(st: &Cases<'_>, by: &Worker, case_id: i64) -> CaseResult<Case> {
+    seen_by(by, cases::get(st.db, case_id).await?)
+}
+
+/// Loads the case with this number (how the API names cases), by the same rule as `load`.
+pub async fn load_numbered(st: &Cases<'_>, by: &Worker, number: &str) -> CaseResult<Case> {
+    seen_by(by, cases::by_number(st.db, number).await?)
+}
+
+fn seen_by(by: &Worker, case: Case) -> CaseResult<Case> {
     if by.role.is_some() && !by.sees(&case.community_path) {
         return Err(CaseError::NotFound);
     }
@@ -52,7 +60,7 @@ pub fn state_of(case: &Case) -> CaseResult<State> {
     })
 }
 
-pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseResult<Acted> {
+pub async fn act(st: &Cases<'_>, by: &Worker, case_id: i64, req: &Request) -> CaseResult<Acted> {
     let case = load(st, by, case_id).await?;
     let from = state_of(&case)?;
     let lifecycle = Lifecycle::shipped();
@@ -63,7 +71,7 @@ pub async fn act(st: &Shared, by: &Worker, case_id: i64, req: &Request) -> CaseR
     lifecycle
         .check(role, from, t.to())
         .map_err(|e| CaseError::refuse("not_allowed", e.to_string()))?;
-    if cases::pending_approval(&st.db, case.id).await?.is_some() {
+    if cases::pending_approval(st.db, case.id).await?.is_some() {
         return Err(CaseError::refuse(
             "awaiting_approval",
             "该办件有待社区负责人审批的申请，审批后再办理",
@@ -91,11 +99,16 @@ struct Checked {
 /// Weighs the transition's guards (the lifecycle table's `requires`) against the case as the
 /// action would leave it: the same check the desk's intake makes. A completion must also
 /// carry a decision the item's kind of result accepts.
-async fn checked(st: &Shared, case: &Case, t: &Transition, req: &Request) -> CaseResult<Checked> {
+async fn checked(
+    st: &Cases<'_>,
+    case: &Case,
+    t: &Transition,
+    req: &Request,
+) -> CaseResult<Checked> {
     let list = updated_checklist(case, t, req);
     let stored = checklist::from_json(&case.checklist);
-    let events = cases::events(&st.db, case.id).await?;
-    let standing = Standing::of(st, case, &events).await?;
+    let events = cases::events(st.db, case.id).await?;
+    let standing = Standing::of(st.db, case, &events).await?;
     standing.check(t, list.as_deref().unwrap_or(&stored), &req.note)?;
     let decision = match t.to() {
         State::Completed => Some(outcome::decide(&standing.item, req.result.as_ref())?),
@@ -131,7 +144,7 @@ fn find(lifecycle: &Lifecycle, from: State, action: &str) -> CaseResult<Transiti
 
 /// Takes a checked transition: checklist, due day, event, visit, routing.
 async fn apply(
-    st: &Shared,
+    st: &Cases<'_>,
     by: &Worker,
     case: &Case,
     t: &Transition,
@@ -140,7 +153,7 @@ async fn apply(
 ) -> CaseResult<()> {
     let (from, to) = (t.from(), t.to());
     let history = deadline::history(&checked.events, Some((&by.today, to)));
-    let calendar = st.calendar.get(&st.db).await?;
+    let calendar = st.calendar.get(st.db).await?;
     let started = case.accepted_on.clone().unwrap_or_else(|| by.today.clone());
     let due = deadline::due_on(&calendar, &started, case.promised_days, to, &history);
     let checklist_json = checked.list.as_ref().map(|l| checklist::to_json(l));
@@ -157,7 +170,7 @@ async fn apply(
     let document = super::documents::for_move(st, case, &checked.events, &m, decision).await?;
     let result = decision.map(outcome::record);
     cases::transition_issuing(
-        &st.db,
+        st.db,
         case.id,
         &m,
         document.as_ref(),
@@ -166,10 +179,10 @@ async fn apply(
     )
     .await?;
     if let Some(purpose) = &req.visit {
-        cases::record_visit(&st.db, case.id, purpose, &by.actor()).await?;
+        cases::record_visit(st.db, case.id, purpose, &by.actor()).await?;
     }
     if to == State::Accepted && case.assignee_id.is_none() {
-        let fresh = cases::get(&st.db, case.id).await?;
+        let fresh = cases::get(st.db, case.id).await?;
         routing::route(st, &fresh, by).await?;
     }
     Ok(())
@@ -202,7 +215,7 @@ fn updated_checklist(case: &Case, t: &Transition, req: &Request) -> Option<Vec<c
 
 /// Files a request for the head's approval and notes it on the timeline.
 pub async fn ask_approval(
-    st: &Shared,
+    st: &Cases<'_>,
     by: &Worker,
     case: &Case,
     from: State,
@@ -211,7 +224,7 @@ pub async fn ask_approval(
     note: &str,
 ) -> CaseResult<()> {
     cases::request_approval(
-        &st.db,
+        st.db,
         case.id,
         from.code(),
         to.code(),
@@ -221,13 +234,13 @@ pub async fn ask_approval(
     )
     .await?;
     let text = format!("申请“{}”，待社区负责人审批：{}", to.label(), note.trim());
-    cases::note(&st.db, case.id, "approval_requested", &text, &by.actor()).await?;
+    cases::note(st.db, case.id, "approval_requested", &text, &by.actor()).await?;
     Ok(())
 }
 
 /// The head approves (the transition is taken, as the head) or refuses (the case stays).
 pub async fn decide(
-    st: &Shared,
+    st: &Cases<'_>,
     head: &Worker,
     approval_id: i64,
     approve: bool,
@@ -242,9 +255,9 @@ pub async fn decide(
         return Err(CaseError::refuse("missing_note", "不同意须写明理由"));
     }
     if !approve {
-        cases::decide_approval(&st.db, approval_id, false, answer.trim(), &head.actor()).await?;
+        cases::decide_approval(st.db, approval_id, false, answer.trim(), &head.actor()).await?;
         let text = format!("不同意“{}”：{}", approval.action, answer.trim());
-        cases::note(&st.db, case.id, "approval_refused", &text, &head.actor()).await?;
+        cases::note(st.db, case.id, "approval_refused", &text, &head.actor()).await?;
         return Ok(());
     }
     let from = state_of(&case)?;
@@ -259,22 +272,22 @@ pub async fn decide(
     // Weighed again as the case is now, before the approval is recorded: approving does not
     // lift the table's requirements, and a refused step leaves the request open.
     let checked = checked(st, &case, &t, &req).await?;
-    cases::decide_approval(&st.db, approval_id, true, answer.trim(), &head.actor()).await?;
+    cases::decide_approval(st.db, approval_id, true, answer.trim(), &head.actor()).await?;
     apply(st, head, &case, &t, &req, checked).await?;
     let text = match answer.trim() {
         "" => format!("同意“{}”", t.action_label()),
         remark => format!("同意“{}”：{remark}", t.action_label()),
     };
-    cases::note(&st.db, case.id, "approval_granted", &text, &head.actor()).await?;
+    cases::note(st.db, case.id, "approval_granted", &text, &head.actor()).await?;
     Ok(())
 }
 
 async fn find_approval(
-    st: &Shared,
+    st: &Cases<'_>,
     head: &Worker,
     approval_id: i64,
 ) -> CaseResult<cases::Approval> {
-    cases::pending_approvals(&st.db, head.org.as_str())
+    cases::pending_approvals(st.db, head.org.as_str())
         .await?
         .into_iter()
         .find(|a| a.id == approval_id)

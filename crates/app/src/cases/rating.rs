@@ -2,20 +2,11 @@
 //! or at the desk. The rule lives here so that both channels apply it the same way; the rating
 //! is credited to the worker who handled the case and noted on its timeline.
 
-use super::act;
 use super::refusal::{CaseError, CaseResult};
 use super::worker::Worker;
-use crate::error::{AppError, AppResult};
-use crate::page::Ctx;
-use crate::server::Shared;
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::response::Redirect;
 use quanke_domain::case::State as CaseState;
-use quanke_domain::{Permission, Role};
 use quanke_store::cases::{self, Case};
-use quanke_store::{StoreError, case_reports};
-use serde::Deserialize;
+use quanke_store::{Db, StoreError, case_reports};
 
 pub const MIN_SCORE: i64 = 1;
 pub const MAX_SCORE: i64 = 5;
@@ -57,7 +48,7 @@ pub fn parse_score(text: &str) -> CaseResult<i64> {
 /// 1–5, only once it is done, only once. `by` is who records it (the resident through the
 /// portal, or the worker at the desk); `channel` is portal, desk or grid.
 pub async fn rate(
-    st: &Shared,
+    db: &Db,
     by: &Worker,
     case: &Case,
     score: i64,
@@ -77,11 +68,11 @@ pub async fn rate(
     if !ratable(case) {
         return Err(CaseError::refuse("not_done", "办件办结后才能评价"));
     }
-    if case_reports::rating(&st.db, case.id).await?.is_some() {
+    if case_reports::rating(db, case.id).await?.is_some() {
         return Err(already());
     }
     match case_reports::rate(
-        &st.db,
+        db,
         case.id,
         score,
         comment,
@@ -101,41 +92,10 @@ pub async fn rate(
         .find(|(s, _)| *s == score)
         .map_or("", |(_, l)| l);
     let text = format!("{score} 分（{label}）");
-    cases::note(&st.db, case.id, "rate", &text, &by.actor()).await?;
+    cases::note(db, case.id, "rate", &text, &by.actor()).await?;
     Ok(())
 }
 
 fn already() -> CaseError {
     CaseError::refuse("already_rated", "该办件已经评价过了，每件只能评价一次")
-}
-
-#[derive(Deserialize)]
-pub struct RatingForm {
-    #[serde(default)]
-    pub score: String,
-    #[serde(default)]
-    pub comment: String,
-}
-
-/// `POST /cases/{id}/rating`: the worker records the resident's rating at the desk (or at
-/// home, for a grid worker delivering the result).
-pub async fn submit(
-    State(st): State<Shared>,
-    ctx: Ctx,
-    Path(id): Path<i64>,
-    Form(f): Form<RatingForm>,
-) -> AppResult<Redirect> {
-    ctx.me.require(Permission::HandleMatters)?;
-    let by = Worker::of(&ctx.me);
-    let case = act::load(&st, &by, id).await?;
-    let score = parse_score(&f.score)?;
-    let channel = if ctx.me.user.role == Role::GridWorker {
-        "grid"
-    } else {
-        "desk"
-    };
-    rate(&st, &by, &case, score, &f.comment, channel)
-        .await
-        .map_err(AppError::from)?;
-    Ok(Redirect::to(&format!("/cases/{id}")))
 }

@@ -18,16 +18,16 @@
 use super::channel::Channel;
 use super::refusal::{CaseError, CaseResult};
 use super::worker::Worker;
-use crate::server::Shared;
 use quanke_domain::ident::phone;
 use quanke_domain::ident::resident_id;
 use quanke_domain::limits;
+use quanke_store::Db;
 use quanke_store::cases::{self, Case};
 use quanke_store::registry::{self, Resident};
 
 /// The registry person with this id, when `by` may see them; "not found" otherwise.
-pub async fn visible(st: &Shared, by: &Worker, id: i64) -> CaseResult<Resident> {
-    registry::resident_within(&st.db, id, &by.org)
+pub async fn visible(db: &Db, by: &Worker, id: i64) -> CaseResult<Resident> {
+    registry::resident_within(db, id, &by.org)
         .await?
         .ok_or_else(unknown_resident)
 }
@@ -38,12 +38,8 @@ fn unknown_resident() -> CaseError {
 }
 
 /// The person with this (valid) ID number, when `by` may see them.
-pub async fn visible_by_number(
-    st: &Shared,
-    by: &Worker,
-    number: &str,
-) -> CaseResult<Option<Resident>> {
-    Ok(registry::resident_by_number_within(&st.db, number, &by.org).await?)
+pub async fn visible_by_number(db: &Db, by: &Worker, number: &str) -> CaseResult<Option<Resident>> {
+    Ok(registry::resident_by_number_within(db, number, &by.org).await?)
 }
 
 /// An ID number as typed, checked (GB 11643); the 18-digit form.
@@ -71,7 +67,7 @@ pub struct Identified {
 
 /// Settles who applies through `channel`, or refuses.
 pub async fn identify(
-    st: &Shared,
+    db: &Db,
     by: &Worker,
     channel: &Channel,
     given: &Given<'_>,
@@ -82,8 +78,8 @@ pub async fn identify(
         typed => Some(parse_id_number(typed, &by.today)?),
     };
     let resident = match (given.resident_id, &number) {
-        (Some(id), _) => Some(visible(st, by, id).await?),
-        (None, Some(n)) => visible_by_number(st, by, n)
+        (Some(id), _) => Some(visible(db, by, id).await?),
+        (None, Some(n)) => visible_by_number(db, by, n)
             .await?
             // Anonymous: the number links only together with the registered name.
             .filter(|r| !portal || r.name == given.name.trim()),
@@ -139,12 +135,12 @@ fn checked_name(typed: &str) -> CaseResult<String> {
 /// The resident's other open cases of this item that `by` may see: a warning at intake, which
 /// must not name another community's case numbers.
 pub async fn open_cases(
-    st: &Shared,
+    db: &Db,
     by: &Worker,
     resident_id: i64,
     item_code: &str,
 ) -> CaseResult<Vec<Case>> {
-    let all = cases::open_for_resident(&st.db, resident_id, item_code).await?;
+    let all = cases::open_for_resident(db, resident_id, item_code).await?;
     Ok(all
         .into_iter()
         .filter(|c| by.sees(&c.community_path))

@@ -1,7 +1,6 @@
 //! Who acts on a case: a signed-in worker, or the system for a resident's own online
 //! application or a partner's Open311 request (no role, no account).
 
-use crate::auth::CurrentUser;
 use crate::clock;
 use quanke_domain::{OrgPath, Permission, Role};
 use quanke_store::cases::Actor;
@@ -17,13 +16,14 @@ pub struct Worker {
 }
 
 impl Worker {
-    pub fn of(me: &CurrentUser) -> Worker {
+    /// A signed-in member of staff acting now.
+    pub fn staff(id: i64, name: &str, role: Role, org: OrgPath) -> Worker {
         let now = clock::now();
         Worker {
-            id: Some(me.user.id),
-            name: me.user.display_name.clone(),
-            role: Some(me.user.role),
-            org: me.scope.org.clone(),
+            id: Some(id),
+            name: name.into(),
+            role: Some(role),
+            org,
             now,
             today: clock::date(now),
         }

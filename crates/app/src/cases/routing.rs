@@ -7,9 +7,9 @@
 //! the same true figure and no request counts cases. Read with the community's staff, in one
 //! query per routing.
 
+use super::Cases;
 use super::refusal::CaseResult;
 use super::worker::Worker;
-use crate::server::Shared;
 use quanke_domain::OrgPath;
 use quanke_store::cases::{self, Case};
 use quanke_store::users;
@@ -87,9 +87,9 @@ impl Drop for Held<'_> {
 }
 
 /// The worker a case of `line` in `community` goes to by the rule above.
-pub async fn choose<'a>(st: &'a Shared, community: &str, line: &str) -> CaseResult<Choice<'a>> {
+pub async fn choose<'a>(st: &Cases<'a>, community: &str, line: &str) -> CaseResult<Choice<'a>> {
     let path = OrgPath::from_stored(community.to_string());
-    let staff = users::routable(&st.db, &path).await?;
+    let staff = users::routable(st.db, &path).await?;
     let mut candidates: Vec<Candidate> = Vec::new();
     for worker in &staff {
         let handles = worker.line.as_deref() == Some(line);
@@ -126,12 +126,12 @@ pub async fn choose<'a>(st: &'a Shared, community: &str, line: &str) -> CaseResu
 }
 
 /// Assigns an existing case by the rule above and records why; returns the worker chosen.
-pub async fn route(st: &Shared, case: &Case, by: &Worker) -> CaseResult<Option<i64>> {
+pub async fn route(st: &Cases<'_>, case: &Case, by: &Worker) -> CaseResult<Option<i64>> {
     let choice = choose(st, &case.community_path, &case.line).await?;
     match choice.assignee {
-        Some(id) => cases::assign(&st.db, case.id, Some(id), &choice.note, &by.actor()).await?,
+        Some(id) => cases::assign(st.db, case.id, Some(id), &choice.note, &by.actor()).await?,
         None => {
-            cases::note(&st.db, case.id, "unassigned", &choice.note, &by.actor()).await?;
+            cases::note(st.db, case.id, "unassigned", &choice.note, &by.actor()).await?;
         }
     }
     Ok(choice.assignee)

@@ -299,16 +299,19 @@ pub async fn link(
     let case = act::load(&st.cases(), &by, id).await?;
     let number = f.number.trim();
     let typed = context! { number };
-    let other = match cases::by_number(&st.db, number).await {
-        Ok(o) if o.id != case.id && by.sees(&o.community_path) => o,
+    // A case outside the caller's area is "no such number", as one that does not exist: the
+    // message must not tell that it exists elsewhere.
+    let other = match act::load_numbered(&st.cases(), &by, number).await {
+        Ok(o) if o.id != case.id => o,
         Ok(_) => {
             let message = "请填写本辖区另一件办件的编号".to_string();
             return refused(&st, &ctx, id, "link", typed, message).await;
         }
-        Err(_) => {
+        Err(CaseError::NotFound) => {
             let message = format!("没有办件编号“{number}”");
             return refused(&st, &ctx, id, "link", typed, message).await;
         }
+        Err(e) => return Err(e.into()),
     };
     cases::link(&st.db, case.id, other.id).await?;
     let note = format!("关联办件 {}", other.number);

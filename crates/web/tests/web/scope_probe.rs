@@ -8,7 +8,7 @@
 use crate::api_cases::token_for;
 use crate::both;
 use crate::desk::intake;
-use crate::harness::{App, Client, Resp};
+use crate::harness::{App, Client, Resp, between};
 use crate::registry::audit_entries;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -144,6 +144,33 @@ async fn every_id_outside_the_subtree_is_not_found(app: &App) {
     .await;
 
     writes_from_outside_change_nothing(app, &mut sdn_desk, &mut sdn_head, &mine, &qiantai).await;
+    links_to_the_other_community_read_as_no_case(app, &mut sdn_desk, &theirs, &mine).await;
+}
+
+/// Linking one's own case to a number of another community is answered exactly as a number
+/// that does not exist, and links nothing.
+async fn links_to_the_other_community_read_as_no_case(
+    app: &App,
+    desk: &mut Client<'_>,
+    own: &Record,
+    other: &Record,
+) {
+    let link = format!("/cases/{}/link", own.case.id);
+    let r = desk.post(&link, &[("number", &other.case.number)]).await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        excerpt(&r)
+    );
+    let message = between(&r.body, "id=\"link-error\">", "<").expect("the form's message");
+    assert_eq!(message, format!("没有办件编号“{}”", other.case.number));
+    assert!(
+        cases::linked(&app.db, own.case.id)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 /// Writes that name the other community's records: 404, and nothing changed or recorded.

@@ -476,3 +476,45 @@ async fn sqlite_always_leads_and_has_no_listener() {
     );
     t.finish().await;
 }
+
+/// SQLite reads planner statistics into a connection only when it loads the schema: after
+/// `optimize` no pooled connection opened before it is handed out again (each would plan with
+/// the old statistics).
+#[tokio::test]
+async fn sqlite_connections_older_than_the_statistics_are_not_reused() {
+    let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    let Db::Sqlite(pool) = &t.db else {
+        unreachable!("a SQLite test database")
+    };
+    // A connection marked by a table of its own, given back to the pool.
+    let mut marked = pool.acquire().await.unwrap();
+    sqlx::query("CREATE TEMP TABLE opened_before (x INTEGER)")
+        .execute(&mut *marked)
+        .await
+        .unwrap();
+    drop(marked);
+    all_idle(pool).await;
+    t.db.optimize().await.unwrap();
+    all_idle(pool).await;
+    // Every connection the pool hands out now, as many as it holds and one more, is new.
+    let mut held = Vec::new();
+    for _ in 0..=pool.size() {
+        let mut c = pool.acquire().await.unwrap();
+        let (n,): (i64,) =
+            sqlx::query_as("SELECT COUNT(*) FROM sqlite_temp_master WHERE name = 'opened_before'")
+                .fetch_one(&mut *c)
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "a connection opened before the statistics was reused");
+        held.push(c);
+    }
+    drop(held);
+    t.finish().await;
+}
+
+/// Waits until every connection of the pool is back in it (a dropped one returns in a task).
+async fn all_idle(pool: &sqlx::SqlitePool) {
+    while pool.num_idle() < pool.size() as usize {
+        tokio::time::sleep(std::time::Duration::from_millis(1)).await;
+    }
+}

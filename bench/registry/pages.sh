@@ -10,15 +10,16 @@
 #
 # QUANKE_BIN names another server binary (an older build, for a before/after comparison in one
 # sitting; the database must then be filled by that build's `registry-search`, REGISTRY_SEARCH).
-# FRESH=1 drops the kept databases first.
+# FRESH=1 drops the kept databases first. PAGES_DIR and PAGES_PG_DB name other kept databases
+# (default /tmp/quanke-pages and quanke_bench_pages), so two people can measure at once.
 set -euo pipefail
 source "$(dirname "$0")/../cases/common.sh"
 residents=${1:-1000000}
 clients=${2:-4}
 seconds=${3:-20}
 databases=${4:-"sqlite postgres"}
-pg_db=quanke_bench_pages
-dir=/tmp/quanke-pages
+pg_db=${PAGES_PG_DB:-quanke_bench_pages}
+dir=${PAGES_DIR:-/tmp/quanke-pages}
 server=${QUANKE_BIN:-$bin/quanke}
 filler=${REGISTRY_SEARCH:-$bin/registry-search}
 [ -n "${SKIP_BUILD:-}" ] || build

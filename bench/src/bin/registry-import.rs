@@ -17,7 +17,10 @@ use std::time::Instant;
 
 const NOW: i64 = 1_795_824_000;
 
-/// As in the `quanke` binary, whose allocator these benchmarks stand in for.
+/// As in the `quanke` binary, whose allocator these benchmarks stand in for. Built with
+/// `--features system-alloc`, the system's allocator instead, so that heaptrack (which hooks
+/// malloc) sees every allocation.
+#[cfg(not(feature = "system-alloc"))]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

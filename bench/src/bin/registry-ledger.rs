@@ -1,7 +1,9 @@
 //! Writes a synthetic residents ledger for import benchmarks:
-//! `registry-ledger OUT.xlsx ROWS [--seed N]`. The rows are residents of the benchmark street's
-//! ten communities (`quanke_bench::registry`), household by household as `quanke_synth` makes
-//! them, under a title row as ledgers have; prints the rows written and the seconds taken.
+//! `registry-ledger OUT.xlsx|OUT.csv ROWS [--seed N]`. The rows are residents of the benchmark
+//! street's ten communities (`quanke_bench::registry`), household by household as `quanke_synth`
+//! makes them, under a title row as ledgers have; prints the rows written and the seconds taken.
+//! A `.csv` name writes the same rows as Excel's "CSV UTF-8" does (a byte-order mark, the title
+//! in the first cell of a row as wide as the header, every cell quoted where it must be).
 //!
 //! `cargo run --release -p quanke-bench --bin registry-ledger -- ledger.xlsx 1000000`
 
@@ -9,7 +11,8 @@ use anyhow::{Context, Result, bail};
 use quanke_bench::registry::{COMMUNITIES, communities};
 use quanke_ledger::registry::write_ledger;
 use quanke_synth::{Generator, Resident};
-use std::path::PathBuf;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Instant;
 
@@ -49,8 +52,15 @@ fn main() -> Result<()> {
             }
         }
     });
-    let title = Some("湖墅街道居民台账（合成数据）");
-    let written = write_ledger(&out, title, &HEADERS, rx)?;
+    let title = "湖墅街道居民台账（合成数据）";
+    let written = if out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+    {
+        write_csv(&out, title, rx)?
+    } else {
+        write_ledger(&out, Some(title), &HEADERS, rx)?
+    };
     maker.join().ok().context("resident generator panicked")?;
     let seconds = started.elapsed().as_secs_f64();
     let size = std::fs::metadata(&out)?.len();
@@ -63,8 +73,28 @@ fn main() -> Result<()> {
     Ok(())
 }
 
+/// The ledger as a UTF-8 CSV file with a byte-order mark, as Excel saves "CSV UTF-8".
+fn write_csv(out: &Path, title: &str, rows: mpsc::Receiver<Vec<String>>) -> Result<u64> {
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out)?);
+    file.write_all("\u{feff}".as_bytes())?;
+    let mut csv = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(file);
+    let mut title_row = vec![""; HEADERS.len()];
+    title_row[0] = title;
+    csv.write_record(&title_row)?;
+    csv.write_record(HEADERS)?;
+    let mut written = 0;
+    for row in rows {
+        csv.write_record(&row)?;
+        written += 1;
+    }
+    csv.flush()?;
+    Ok(written)
+}
+
 fn args() -> Result<(PathBuf, u64, u64)> {
-    let usage = "usage: registry-ledger OUT.xlsx ROWS [--seed N]";
+    let usage = "usage: registry-ledger OUT.xlsx|OUT.csv ROWS [--seed N]";
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (out, rows, rest) = match args.as_slice() {
         [out, rows, rest @ ..] => (out, rows, rest),

@@ -101,6 +101,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "registry counts",
         include_str!("../migrations/sqlite/0014_registry_counts.sql"),
     ),
+    (
+        15,
+        "registry tag places",
+        include_str!("../migrations/sqlite/0015_registry_tag_places.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -167,6 +172,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         14,
         "registry counts",
         include_str!("../migrations/postgres/0014_registry_counts.sql"),
+    ),
+    (
+        15,
+        "registry tag places",
+        include_str!("../migrations/postgres/0015_registry_tag_places.sql"),
     ),
 ];
 

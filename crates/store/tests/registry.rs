@@ -2,11 +2,11 @@
 //! with history, moving households, every search kind, scoping, export and retention.
 
 use quanke_domain::OrgPath;
-use quanke_domain::registry::{Query, classify};
+use quanke_domain::registry::{CareTag, Query, classify};
 use quanke_store::Db;
 use quanke_store::both;
 use quanke_store::registry::{
-    self, ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident,
+    self, ImportContext, ImportCounts, ImportMsg, NewDwelling, NewResident, Way,
 };
 use tokio::sync::mpsc;
 
@@ -381,6 +381,90 @@ async fn counts_agree(db: &Db, step: &str) {
         let kept = registry::counts::by_tag(db, &path).await.unwrap();
         assert_eq!(kept, by_tag, "people by tag in {within} after {step}");
     }
+    places_agree(db, step).await;
+}
+
+/// Every tag row carries its person's place and name (migration 0015), and a tag list read
+/// either way, page by page, names exactly the holders inside each scope that a join over the
+/// residents finds now, in (name, id) order; with a name prefix likewise.
+async fn places_agree(db: &Db, step: &str) {
+    let stale = rows(
+        db,
+        "SELECT t.tag, COUNT(*) FROM registry_tags t \
+         JOIN registry_residents r ON r.id = t.resident_id \
+         WHERE (t.org_path <> r.org_path OR t.name <> r.name) \
+         AND $1 <> $2 GROUP BY t.tag",
+        "/",
+    )
+    .await;
+    assert!(
+        stale.is_empty(),
+        "tag rows out of date after {step}: {stale:?}"
+    );
+    for within in ["/1/", COMMUNITY, GRID_1, GRID_2, "/9/"] {
+        for tag in CareTag::ALL {
+            for prefix in [None, Some("张"), Some("王五")] {
+                let expected = holders(db, tag, prefix.unwrap_or(""), within).await;
+                for way in [Way::ByPlace, Way::ByName] {
+                    let listed = list_by(db, way, tag, prefix, within).await;
+                    assert_eq!(
+                        listed, expected,
+                        "{tag:?} {prefix:?} in {within} read {way:?} after {step}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The holders of `tag` inside `within` whose name starts with `prefix`, as a join finds them.
+async fn holders(db: &Db, tag: CareTag, prefix: &str, within: &str) -> Vec<String> {
+    let sql = "SELECT r.name FROM registry_tags t JOIN registry_residents r ON r.id = t.resident_id \
+               WHERE t.tag = $1 AND r.org_path >= $2 AND r.org_path < $3 \
+               AND r.status <> 'anonymised' AND substr(r.name, 1, length($4)) = $4 \
+               ORDER BY r.name, r.id";
+    let end = OrgPath::from_stored(within.into()).subtree_end();
+    macro_rules! fetch {
+        ($p:expr) => {
+            sqlx::query_as(sql)
+                .bind(tag.code())
+                .bind(within)
+                .bind(&end)
+                .bind(prefix)
+                .fetch_all($p)
+                .await
+        };
+    }
+    let found: Vec<(String,)> = match db {
+        Db::Sqlite(p) => fetch!(p),
+        Db::Pg(p) => fetch!(p),
+    }
+    .unwrap();
+    found.into_iter().map(|(n,)| n).collect()
+}
+
+/// Every page of a tag list read `way`, one person a page.
+async fn list_by(
+    db: &Db,
+    way: Way,
+    tag: CareTag,
+    prefix: Option<&str>,
+    within: &str,
+) -> Vec<String> {
+    let within = OrgPath::from_stored(within.into());
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let page = registry::tag_list(db, way, &[tag], prefix, &within, after, 1)
+            .await
+            .unwrap();
+        names.extend(page.people.into_iter().map(|p| p.name));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return names,
+        }
+        assert!(names.len() < 20, "paging does not end: {names:?}");
+    }
 }
 
 async fn kept_counts_follow_every_write(db: &Db) {
@@ -429,6 +513,12 @@ async fn kept_counts_follow_every_write(db: &Db) {
     )
     .await;
     counts_agree(db, "a move between grids").await;
+    exec(
+        db,
+        "UPDATE registry_residents SET name = '张三' WHERE name = '张三丰'",
+    )
+    .await;
+    counts_agree(db, "a rename").await;
     exec(
         db,
         "INSERT INTO registry_tags (resident_id, tag, since) \

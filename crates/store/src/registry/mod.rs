@@ -9,6 +9,7 @@ mod person;
 pub mod retention;
 pub mod runs;
 mod search;
+mod tagged;
 
 pub use business::{Business, NewBusiness, businesses, register_business};
 pub use import::{
@@ -22,3 +23,4 @@ pub use person::{
 };
 pub use runs::RunLog;
 pub use search::{Found, MIN_ADDRESS_CHARS, Summary, find, search};
+pub use tagged::{Way, tag_list};

@@ -35,7 +35,7 @@ pub struct Found {
 }
 
 /// `limit` people of `rows` (which holds one more when there is a next page).
-fn paged(mut rows: Vec<Summary>, limit: i64) -> Found {
+pub(super) fn paged(mut rows: Vec<Summary>, limit: i64) -> Found {
     let limit = usize::try_from(limit).unwrap_or(0);
     let next = if rows.len() > limit && limit > 0 {
         Some(rows[limit - 1].id)
@@ -54,7 +54,7 @@ pub const MIN_ADDRESS_CHARS: usize = 3;
 
 /// Above every character, so that `x >= p AND x < p || TOP` is "starts with p" in byte order
 /// (SQLite's default and the "C" collation of the indexed PostgreSQL columns).
-const TOP: char = '\u{10FFFF}';
+pub(super) const TOP: char = '\u{10FFFF}';
 
 /// People matching `query` within `within`, at most `limit`.
 pub async fn search(db: &Db, query: &Query, within: &OrgPath, limit: i64) -> Result<Vec<Summary>> {
@@ -72,9 +72,14 @@ pub async fn find(
     after: Option<i64>,
     limit: i64,
 ) -> Result<Found> {
+    let tags = &lookup.tags;
     match &lookup.query {
-        Some(q) => search_tagged(db, q, &lookup.tags, within, after, limit).await,
-        None => by_tags(db, &lookup.tags, within, after, limit).await,
+        // A tag list, or a tag list by name: the tag rows know both place and name.
+        None => super::tagged::by_tags(db, tags, None, within, after, limit).await,
+        Some(Query::Name(n)) if !tags.is_empty() => {
+            super::tagged::by_tags(db, tags, Some(n), within, after, limit).await
+        }
+        Some(q) => search_tagged(db, q, tags, within, after, limit).await,
     }
 }
 
@@ -113,96 +118,6 @@ fn tag_conditions(tags: &[CareTag]) -> String {
             )
         })
         .collect()
-}
-
-/// Everyone with the tags, by name, read the cheaper of two ways, judged from the kept counts
-/// (`registry::counts`): from the tag index, every holder of the rarest tag in the database,
-/// sorted; or along the name index, checking each person, until a page is full, which reads
-/// about `limit` × everyone ÷ the holders inside the scope.
-async fn by_tags(
-    db: &Db,
-    tags: &[CareTag],
-    within: &OrgPath,
-    after: Option<i64>,
-    limit: i64,
-) -> Result<Found> {
-    if tags.is_empty() {
-        return Ok(Found::default());
-    }
-    let everywhere = OrgPath::from_stored("/".into());
-    let all_tags = super::counts::by_tag(db, &everywhere).await?;
-    let here_tags = super::counts::by_tag(db, within).await?;
-    let count = |list: &[(String, i64)], t: &CareTag| {
-        list.iter()
-            .find(|(code, _)| code == t.code())
-            .map_or(0, |(_, n)| *n)
-    };
-    let rarest = tags
-        .iter()
-        .min_by_key(|t| count(&all_tags, t))
-        .copied()
-        .unwrap_or(tags[0]);
-    let people: i64 = super::counts::by_status(db, &everywhere)
-        .await?
-        .iter()
-        .map(|(_, n)| n)
-        .sum();
-    let holders = count(&all_tags, &rarest);
-    let here = tags.iter().map(|t| count(&here_tags, t)).min().unwrap_or(0);
-    let walk = if here == 0 {
-        people
-    } else {
-        (limit + 1) * people / here
-    };
-    if walk < holders {
-        return by_name_checking_tags(db, tags, within, after, limit).await;
-    }
-    let others: Vec<CareTag> = tags.iter().copied().filter(|t| *t != rarest).collect();
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM registry_tags f \
-         JOIN registry_residents r ON r.id = f.resident_id \
-         LEFT JOIN registry_households h ON h.id = r.household_id \
-         WHERE f.tag = $1{}{} AND r.org_path >= $2 AND r.org_path < $3 \
-         AND r.status <> 'anonymised' ORDER BY r.name, r.id LIMIT $4",
-        tag_conditions(&others),
-        after_condition("r.name", after),
-    );
-    let rows = with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(sql.clone()))
-        .bind(rarest.code())
-        .bind(within.as_str())
-        .bind(within.subtree_end())
-        .bind(limit + 1)
-        .bind(TOP.to_string())
-        .bind(after.unwrap_or(0))
-        .fetch_all(p)
-        .await?);
-    Ok(paged(rows, limit))
-}
-
-/// Everyone with the tags, by name, read along the name index (the tags checked per person).
-async fn by_name_checking_tags(
-    db: &Db,
-    tags: &[CareTag],
-    within: &OrgPath,
-    after: Option<i64>,
-    limit: i64,
-) -> Result<Found> {
-    // One lower bound on the name: '' on the first page, the last person shown on the next.
-    let start = if after.is_none() {
-        "r.name >= $1"
-    } else {
-        "$1 = ''"
-    };
-    let sql = format!(
-        "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
-         LEFT JOIN registry_households h ON h.id = r.household_id \
-         WHERE {start}{}{} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
-         AND r.status <> 'anonymised' AND $5 <> '' ORDER BY r.name, r.id LIMIT $4",
-        tag_conditions(tags),
-        after_condition("r.name", after),
-    );
-    let rows = in_index_order(db, &sql, "", within, after, limit).await?;
-    Ok(paged(rows, limit))
 }
 
 /// The scope test is written `org_path || ''` so that neither database intersects the search
@@ -281,7 +196,7 @@ async fn in_index_order(
     })
 }
 
-const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', true)";
+pub(super) const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', true)";
 
 /// People whose address holds `fragment`, in id order (a substring match has no useful order
 /// of its own).

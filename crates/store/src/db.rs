@@ -106,6 +106,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "registry tag places",
         include_str!("../migrations/sqlite/0015_registry_tag_places.sql"),
     ),
+    (
+        16,
+        "case lists merged",
+        include_str!("../migrations/sqlite/0016_case_lists_merged.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -177,6 +182,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         15,
         "registry tag places",
         include_str!("../migrations/postgres/0015_registry_tag_places.sql"),
+    ),
+    (
+        16,
+        "case lists merged",
+        include_str!("../migrations/postgres/0016_case_lists_merged.sql"),
     ),
 ];
 

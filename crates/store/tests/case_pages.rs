@@ -71,7 +71,7 @@ async fn street(db: &Db) -> (orgs::Org, Vec<orgs::Org>) {
 fn expected(all: &[Case], sort: Sort) -> Vec<i64> {
     let mut sorted: Vec<&Case> = all.iter().collect();
     match sort {
-        Sort::Received => sorted.sort_by_key(|c| (std::cmp::Reverse((c.created_at, c.id)),)),
+        Sort::Received => sorted.sort_by_key(|c| std::cmp::Reverse((c.created_at, c.id))),
         Sort::Due => sorted.sort_by_key(|c| {
             (
                 c.due_on.clone().unwrap_or_else(|| "9999-12-31".into()),

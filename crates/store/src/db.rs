@@ -244,6 +244,9 @@ impl Db {
                 .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
+                // A file on this machine cannot hang up; sqlx's ping before every acquire is
+                // one more round trip to the connection's thread for each statement.
+                .test_before_acquire(false)
                 .before_acquire(|_, meta| Box::pin(async move { Ok(!stale_statistics(meta.age)) }))
                 .connect_with(opts)
                 .await?;

@@ -369,6 +369,7 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
         idempotency_key: None,
         visit: None,
         assign_note: None,
+        route: false,
         mandate: None,
     }
 }

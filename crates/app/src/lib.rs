@@ -8,4 +8,5 @@ pub mod accounts;
 pub mod cases;
 pub mod catalogue;
 pub mod clock;
+pub mod orgs;
 pub mod password;

@@ -2,6 +2,7 @@
 //! SHA-256 of a token is kept; the token itself is shown once, when issued.
 
 use crate::db::with_pool;
+use crate::users::{User, UserRow, select_users};
 use crate::{Db, Result};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
@@ -53,13 +54,18 @@ pub async fn issue(db: &Db, user_id: i64, name: &str, now: i64) -> Result<Issued
     Ok(Issued { id, token })
 }
 
-/// The (token id, user id) of an active (not revoked) token with this hash.
-pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<(i64, i64)>> {
-    let sql = "SELECT id, user_id FROM api_tokens WHERE token_hash = $1 AND revoked_at IS NULL";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+/// The account an active (not revoked) token with this hash acts as, disabled or not: read
+/// with the token in one statement, as every API request asks it.
+pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<User>> {
+    let sql = concat!(
+        select_users!(),
+        "JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    );
+    let row: Option<UserRow> = with_pool!(db, |p| sqlx::query_as(sql)
         .bind(token_hash)
         .fetch_optional(p)
-        .await?))
+        .await?);
+    row.map(User::try_from).transpose()
 }
 
 /// Revokes a token; true when it was active, false when it was already revoked. `NotFound` when
@@ -143,9 +149,10 @@ mod tests {
         let b = issue(db, uid, "对接", 11).await.unwrap();
         assert!(a.token.starts_with(PREFIX) && a.token.len() == PREFIX.len() + 64);
         assert_ne!(a.token, b.token);
+        let acting = find_active(db, &hash(&a.token)).await.unwrap();
         assert_eq!(
-            find_active(db, &hash(&a.token)).await.unwrap(),
-            Some((a.id, uid))
+            acting.map(|u| (u.id, u.username)),
+            Some((uid, "kiosk".into()))
         );
         assert_eq!(find_active(db, &hash("qk_nope")).await.unwrap(), None);
         assert!(revoke(db, a.id, 20).await.unwrap());

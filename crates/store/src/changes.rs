@@ -15,15 +15,18 @@ const CHANNEL: &str = "quanke_changes";
 pub enum Topic {
     Catalogue,
     Calendar,
+    /// An organisation renamed (the only change an org row takes).
+    Orgs,
 }
 
 impl Topic {
-    pub const ALL: [Topic; 2] = [Topic::Catalogue, Topic::Calendar];
+    pub const ALL: [Topic; 3] = [Topic::Catalogue, Topic::Calendar, Topic::Orgs];
 
     fn code(self) -> &'static str {
         match self {
             Topic::Catalogue => "catalogue",
             Topic::Calendar => "calendar",
+            Topic::Orgs => "orgs",
         }
     }
 

@@ -1,7 +1,9 @@
 //! Server-side sessions keyed by the SHA-256 of the cookie token.
 
 use crate::db::with_pool;
+use crate::users::{User, UserRow, user_columns, users_from};
 use crate::{Db, Result};
+use sqlx::FromRow;
 
 pub struct NewSession<'a> {
     pub token_hash: &'a str,
@@ -24,16 +26,45 @@ pub async fn create(db: &Db, s: &NewSession<'_>) -> Result<()> {
     Ok(())
 }
 
-/// The live session's (user id, created_at, last_seen_at), or None when absent or expired.
-pub async fn find_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<(i64, i64, i64)>> {
-    let sql = "SELECT user_id, created_at, last_seen_at FROM sessions \
-               WHERE token_hash = $1 AND expires_at > $2";
-    let row = with_pool!(db, |p| sqlx::query_as(sql)
+/// A session that has not expired, with its account (disabled or not).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Live {
+    pub user: User,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+}
+
+#[derive(FromRow)]
+struct LiveRow {
+    #[sqlx(flatten)]
+    user: UserRow,
+    created_at: i64,
+    last_seen_at: i64,
+}
+
+/// The live session with this hash, or None when absent or expired: read with its account in
+/// one statement, as every signed-in page asks it.
+pub async fn find_live(db: &Db, token_hash: &str, now: i64) -> Result<Option<Live>> {
+    let sql = concat!(
+        "SELECT ",
+        user_columns!(),
+        ", s.created_at, s.last_seen_at",
+        users_from!(),
+        "JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1 AND s.expires_at > $2"
+    );
+    let row: Option<LiveRow> = with_pool!(db, |p| sqlx::query_as(sql)
         .bind(token_hash)
         .bind(now)
         .fetch_optional(p)
         .await?);
-    Ok(row)
+    row.map(|r| {
+        Ok(Live {
+            user: User::try_from(r.user)?,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+        })
+    })
+    .transpose()
 }
 
 /// Slides the idle expiry forward.

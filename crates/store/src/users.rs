@@ -21,7 +21,7 @@ pub struct User {
 }
 
 #[derive(FromRow)]
-struct UserRow {
+pub(crate) struct UserRow {
     id: i64,
     username: String,
     display_name: String,
@@ -58,13 +58,31 @@ impl TryFrom<UserRow> for User {
     }
 }
 
-macro_rules! select_users {
+/// The columns of `UserRow`, over `users u` joined with `orgs o` (see `users_from!`).
+macro_rules! user_columns {
     () => {
-        "SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.org_id, \
+        "u.id, u.username, u.display_name, u.password_hash, u.role, u.org_id, \
          o.name AS org_name, o.path AS org_path, u.community_id, u.must_change_password, \
-         u.disabled FROM users u JOIN orgs o ON o.id = u.org_id "
+         u.disabled"
     };
 }
+
+macro_rules! users_from {
+    () => {
+        " FROM users u JOIN orgs o ON o.id = u.org_id "
+    };
+}
+
+macro_rules! select_users {
+    () => {
+        concat!(
+            "SELECT ",
+            $crate::users::user_columns!(),
+            $crate::users::users_from!()
+        )
+    };
+}
+pub(crate) use {select_users, user_columns, users_from};
 
 pub struct NewUser<'a> {
     pub username: &'a str,
@@ -234,18 +252,27 @@ pub struct Routable {
 /// The enabled back-office workers inside `root`, one row per line they handle: what routing
 /// chooses from, in one query.
 pub async fn routable(db: &Db, root: &OrgPath) -> Result<Vec<Routable>> {
-    let sql = "SELECT u.id, u.display_name AS name, l.line, COALESCE(w.open_cases, 0) AS load \
-               FROM users u \
-               JOIN orgs o ON o.id = u.org_id \
-               LEFT JOIN user_lines l ON l.user_id = u.id \
-               LEFT JOIN worker_loads w ON w.user_id = u.id \
-               WHERE o.path >= $1 AND o.path < $2 AND u.role = $3 AND u.disabled = $4 \
-               ORDER BY u.id";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(root.as_str())
-        .bind(root.subtree_end())
-        .bind(Role::BackOffice.code())
-        .bind(false)
+    Ok(with_pool!(db, |p| routable_query!(root)
         .fetch_all(p)
         .await?))
 }
+
+/// `routable`'s query, also run by the case writer inside its transaction.
+macro_rules! routable_query {
+    ($root:expr) => {
+        sqlx::query_as::<_, $crate::users::Routable>(
+            "SELECT u.id, u.display_name AS name, l.line, COALESCE(w.open_cases, 0) AS load \
+             FROM users u \
+             JOIN orgs o ON o.id = u.org_id \
+             LEFT JOIN user_lines l ON l.user_id = u.id \
+             LEFT JOIN worker_loads w ON w.user_id = u.id \
+             WHERE o.path >= $1 AND o.path < $2 AND u.role = $3 AND u.disabled = $4 \
+             ORDER BY u.id",
+        )
+        .bind($root.as_str())
+        .bind($root.subtree_end())
+        .bind(quanke_domain::Role::BackOffice.code())
+        .bind(false)
+    };
+}
+pub(crate) use routable_query;

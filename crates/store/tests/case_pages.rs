@@ -34,6 +34,7 @@ fn new_case(community: &orgs::Org, n: i64) -> NewCase {
         idempotency_key: None,
         visit: None,
         assign_note: None,
+        route: false,
         mandate: None,
     }
 }

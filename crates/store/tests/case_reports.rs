@@ -46,6 +46,7 @@ fn new_case(path: &str, code: &str, item: &str, visit: bool) -> NewCase {
         idempotency_key: None,
         visit: visit.then(|| "intake".into()),
         assign_note: None,
+        route: false,
         mandate: None,
     }
 }

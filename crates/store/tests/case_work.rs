@@ -156,6 +156,7 @@ fn new_case(community_path: &str) -> NewCase {
         idempotency_key: None,
         visit: None,
         assign_note: None,
+        route: false,
         mandate: None,
     }
 }

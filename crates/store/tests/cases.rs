@@ -1,9 +1,13 @@
 //! Cases on SQLite and PostgreSQL: day-numbered case numbers, idempotent creation, state changes
 //! that append events and refuse a stale state.
 
+use quanke_domain::Role;
 use quanke_store::both;
-use quanke_store::cases::{self, Actor, Attachment, Enclosures, Move, NewCase, NewDocument};
-use quanke_store::{Db, StoreError};
+use quanke_store::cases::{
+    self, Actor, Assignment, Attachment, Enclosures, Move, NewCase, NewDocument,
+};
+use quanke_store::users::{self, NewUser, Routable};
+use quanke_store::{Db, StoreError, orgs};
 
 const DESK: Actor<'static> = Actor {
     id: None,
@@ -37,6 +41,7 @@ fn new_case(key: Option<&str>) -> NewCase {
         idempotency_key: key.map(str::to_string),
         visit: Some("intake".into()),
         assign_note: None,
+        route: false,
         mandate: None,
     }
 }
@@ -191,7 +196,7 @@ async fn a_bad_case_in_a_batch_fails_alone(db: &Db) {
 both!(bad_in_batch, a_bad_case_in_a_batch_fails_alone);
 
 async fn the_writer_takes_concurrent_intakes_together(db: &Db) {
-    let writer = std::sync::Arc::new(cases::Writer::new(db.clone()));
+    let writer = std::sync::Arc::new(cases::Writer::new(db.clone(), nobody_routes));
     // 40 intakes at once, each key sent twice (a client's retry).
     let calls: Vec<_> = (0..80)
         .map(|i| {
@@ -217,6 +222,105 @@ async fn the_writer_takes_concurrent_intakes_together(db: &Db) {
     assert_eq!(numbers, expected);
 }
 both!(writer, the_writer_takes_concurrent_intakes_together);
+
+/// A writer for tests that route nothing.
+fn nobody_routes(_: &[Routable], _: &str) -> Assignment {
+    Assignment {
+        assignee: None,
+        note: String::new(),
+    }
+}
+
+/// The test's rule: the least loaded, then the lowest id (the application's rule also weighs
+/// the line; here the writer's part is under test).
+fn least_loaded(staff: &[Routable], _line: &str) -> Assignment {
+    let w = staff.iter().min_by_key(|w| (w.load, w.id));
+    Assignment {
+        assignee: w.map(|w| w.id),
+        note: format!("在办 {} 件", w.map_or(0, |w| w.load)),
+    }
+}
+
+async fn the_writer_routes_a_burst_on_the_loads_of_its_transaction(db: &Db) {
+    let street = orgs::create_street(db, "HS", "湖墅街道", 1).await.unwrap();
+    let community = orgs::create_child(db, &street, "MYQ", "米市巷社区", 1)
+        .await
+        .unwrap();
+    assert_eq!(community.path.as_str(), "/1/2/", "the path new_case uses");
+    let mut team = Vec::new();
+    for name in ["b1", "b2", "b3"] {
+        let u = NewUser {
+            username: name,
+            display_name: name,
+            password_hash: "x",
+            role: Role::BackOffice,
+            org_id: community.id,
+            community_id: Some(community.id),
+            must_change_password: false,
+        };
+        team.push(users::create(db, &u, 1).await.unwrap());
+    }
+    let accepted = |key: Option<&str>| NewCase {
+        state: "accepted".into(),
+        ..new_case(key)
+    };
+    // b1 holds two open cases already.
+    for _ in 0..2 {
+        let held = NewCase {
+            assignee_id: Some(team[0]),
+            ..accepted(None)
+        };
+        cases::create(db, &held, &DESK).await.unwrap();
+    }
+    let writer = std::sync::Arc::new(cases::Writer::new(db.clone(), least_loaded));
+    let calls: Vec<_> = (0..30)
+        .map(|i| {
+            let (writer, key) = (writer.clone(), format!("r-{i}"));
+            let c = NewCase {
+                route: true,
+                ..accepted(Some(&key))
+            };
+            tokio::spawn(async move { writer.create(c, Enclosures::default(), &DESK).await })
+        })
+        .collect();
+    for call in calls {
+        let (case, created) = call.await.unwrap().unwrap();
+        assert!(created);
+        assert!(case.assignee_id.is_some(), "{case:?}");
+        let events = cases::events(db, case.id).await.unwrap();
+        assert_eq!(events.last().map(|e| e.action.as_str()), Some("assign"));
+        assert!(events.last().unwrap().note.starts_with("在办 "));
+    }
+    let root = quanke_domain::OrgPath::from_stored("/1/2/".into());
+    let loads: Vec<i64> = users::routable(db, &root)
+        .await
+        .unwrap()
+        .iter()
+        .map(|w| w.load)
+        .collect();
+    assert_eq!(loads.iter().sum::<i64>(), 32, "{loads:?}");
+    let spread = loads.iter().max().unwrap() - loads.iter().min().unwrap();
+    assert!(spread <= 1, "a burst is spread as if one by one: {loads:?}");
+    // Without a router, a case that asks to be routed is refused, and nothing is written.
+    let asks = NewCase {
+        route: true,
+        ..accepted(Some("r-none"))
+    };
+    let out = cases::create_many(db, &[(&asks, &DESK)]).await;
+    assert!(
+        matches!(out[0], Err(StoreError::Conflict(_))),
+        "{:?}",
+        out[0]
+    );
+    assert!(matches!(
+        cases::by_number(db, "MYQ-20261128-0033").await,
+        Err(StoreError::NotFound)
+    ));
+}
+both!(
+    routed,
+    the_writer_routes_a_burst_on_the_loads_of_its_transaction
+);
 
 /// Ten scans and the intake's document, enclosed with a new case.
 fn enclosures() -> Enclosures {
@@ -245,7 +349,7 @@ async fn refused(db: &Db, sql: &'static str) -> bool {
 }
 
 async fn a_case_is_written_with_its_files_and_document(db: &Db) {
-    let writer = cases::Writer::new(db.clone());
+    let writer = cases::Writer::new(db.clone(), nobody_routes);
     let key = Some("k-scans");
     let (case, created) = writer
         .create(new_case(key), enclosures(), &DESK)

@@ -1,5 +1,5 @@
 //! What this process holds in memory and others may change: the catalogue snapshot (with its
-//! search index) and the working-day calendar. A change made here drops the copy here and
+//! search index), the working-day calendar and the organisations' names. A change made here drops the copy here and
 //! tells the other server processes on the database (`quanke_store::changes`); the listener
 //! drops the copy a change made elsewhere. The next reader loads the new one.
 
@@ -21,6 +21,7 @@ fn forget(st: &AppState, topic: Topic) {
     match topic {
         Topic::Catalogue => st.catalogue.invalidate(),
         Topic::Calendar => st.calendar.invalidate(),
+        Topic::Orgs => st.orgs.forget(),
     }
 }
 

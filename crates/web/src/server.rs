@@ -56,7 +56,7 @@ pub struct AppState {
     /// The working-day calendar in force.
     pub(crate) calendar: quanke_app::cases::calendar::CalendarCache,
     /// Routing's assignments whose cases are not written yet.
-    pub(crate) in_flight: quanke_app::cases::routing::InFlight,
+    pub(crate) orgs: quanke_app::orgs::Directory,
     /// New cases, written in batches (group commit).
     pub(crate) case_writer: quanke_store::cases::Writer,
 }
@@ -64,14 +64,17 @@ pub struct AppState {
 impl AppState {
     pub fn new(db: Db, settings: WebSettings) -> Arc<AppState> {
         Arc::new(AppState {
-            case_writer: quanke_store::cases::Writer::new(db.clone()),
+            case_writer: quanke_store::cases::Writer::new(
+                db.clone(),
+                quanke_app::cases::routing::assign,
+            ),
             db,
             settings,
             metrics: metrics::Metrics::new(),
             catalogue: Default::default(),
             imports: Default::default(),
             calendar: Default::default(),
-            in_flight: Default::default(),
+            orgs: Default::default(),
         })
     }
 
@@ -81,7 +84,7 @@ impl AppState {
             db: &self.db,
             catalogue: &self.catalogue,
             calendar: &self.calendar,
-            in_flight: &self.in_flight,
+            orgs: &self.orgs,
             writer: &self.case_writer,
             remedies: &self.settings.remedies,
         }

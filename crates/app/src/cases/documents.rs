@@ -14,7 +14,7 @@ use quanke_domain::OrgPath;
 use quanke_domain::case::{Decision, Document, State};
 use quanke_domain::catalogue::ServiceItem;
 use quanke_store::cases::{Case, Event, Move, NewDocument};
-use quanke_store::{Db, orgs};
+
 use serde::{Deserialize, Serialize};
 
 /// What a document says, as issued (the case number is the case's own and never changes).
@@ -163,7 +163,7 @@ pub async fn for_move(
     }
     let list = checklist::from_json(m.checklist.unwrap_or(&case.checklist));
     let snap = st.catalogue.in_force(st.db).await?;
-    let (community, issuer_body) = issuer(st.db, &case.community_path).await?;
+    let (community, issuer_body) = issuer(st, &case.community_path).await?;
     let facts = Facts {
         item: snap.get(&case.item_code).map(|c| &c.item),
         community: &community,
@@ -182,14 +182,16 @@ pub async fn for_move(
 
 /// The community at the end of a stored path, and the issuing body printed on its documents:
 /// the street's name and the community's ("湖墅街道" + "卖鱼桥社区").
-pub async fn issuer(db: &Db, path: &str) -> CaseResult<(String, String)> {
+pub async fn issuer(st: &Cases<'_>, path: &str) -> CaseResult<(String, String)> {
     let ids = OrgPath::from_stored(path.to_string()).ids();
-    let community = orgs::get(db, ids.last().copied().unwrap_or_default())
+    let community = st
+        .orgs
+        .get(st.db, ids.last().copied().unwrap_or_default())
         .await?
         .name;
     let body = match ids.first() {
         Some(street) if ids.len() > 1 => {
-            let street = orgs::get(db, *street).await?.name;
+            let street = st.orgs.get(st.db, *street).await?.name;
             format!("{street}{community}")
         }
         _ => community.clone(),

@@ -12,7 +12,6 @@ use super::documents;
 use super::guards::Standing;
 use super::outcome;
 use super::refusal::{CaseError, CaseResult};
-use super::routing;
 use super::worker::Worker;
 use crate::catalogue::{Current, InForce};
 use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State};
@@ -253,14 +252,9 @@ pub async fn open_with_files(
     let calendar = st.calendar.get(st.db).await?;
     let promised = i64::from(item.promised_days);
     let due = deadline::due_on(&calendar, today, promised, state, &history);
-    // An accepted case is routed in the same transaction that creates it.
-    let routed = match state {
-        State::Accepted => Some(routing::choose(st, community.path.as_str(), &item.line).await?),
-        _ => None,
-    };
     let answers = serde_json::to_string(&intake.answers).map_err(anyhow::Error::from)?;
     // The document this outcome hands out is kept with the case, as the resident gets it.
-    let (_, issuer_body) = documents::issuer(st.db, community.path.as_str()).await?;
+    let (_, issuer_body) = documents::issuer(st, community.path.as_str()).await?;
     let facts = documents::Facts {
         item: Some(item),
         community: &community.name,
@@ -294,11 +288,13 @@ pub async fn open_with_files(
         promised_days: promised,
         accepted_on: Some(today.to_string()),
         due_on: due,
-        assignee_id: routed.as_ref().and_then(|c| c.assignee),
+        assignee_id: None,
         open311_key_id: channel.open311_key_id,
         idempotency_key: intake.idempotency_key.clone(),
         visit: channel.visit.then(|| "intake".to_string()),
-        assign_note: routed.as_ref().map(|c| c.note.clone()),
+        assign_note: None,
+        // An accepted case is routed in the transaction that writes it.
+        route: state == State::Accepted,
         mandate: channel.mandate,
     };
     let with = Enclosures {
@@ -417,17 +413,23 @@ pub async fn community_of(
     named: Option<i64>,
 ) -> CaseResult<orgs::Org> {
     let org = match named {
-        Some(id) => orgs::get(st.db, id)
+        Some(id) => st
+            .orgs
+            .get(st.db, id)
             .await
             .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?,
         None => {
             let own = by.org.ids().last().copied().unwrap_or_default();
-            orgs::get(st.db, own).await?
+            st.orgs.get(st.db, own).await?
         }
     };
     let community = match org.kind {
         OrgKind::Community => org,
-        OrgKind::Grid => orgs::get(st.db, org.parent_id.unwrap_or_default()).await?,
+        OrgKind::Grid => {
+            st.orgs
+                .get(st.db, org.parent_id.unwrap_or_default())
+                .await?
+        }
         OrgKind::Street => {
             return Err(CaseError::refuse(
                 "needs_community",

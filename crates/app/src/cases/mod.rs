@@ -30,20 +30,20 @@ pub use remedies::Remedies;
 pub use worker::Worker;
 
 use crate::catalogue::Catalogue;
+use crate::orgs::Directory;
 use calendar::CalendarCache;
 use quanke_store::Db;
 use quanke_store::cases::Writer;
-use routing::InFlight;
 
 /// What the case services use, and nothing more: the database, the catalogue and calendar in
-/// force, routing's count of assignments not yet written, the group-commit case writer, and the
+/// force, the organisations, the group-commit case writer (which routes new cases), and the
 /// remedies printed on refusals. The server builds one per request from its own state.
 #[derive(Clone, Copy)]
 pub struct Cases<'a> {
     pub db: &'a Db,
     pub catalogue: &'a dyn Catalogue,
     pub calendar: &'a CalendarCache,
-    pub in_flight: &'a InFlight,
+    pub orgs: &'a Directory,
     pub writer: &'a Writer,
     pub remedies: &'a Remedies,
 }

@@ -4,17 +4,16 @@
 //!
 //! The load is the worker's open cases as the database keeps them (`worker_loads`, moved by
 //! triggers on every change of a case), so every server process on the database balances on
-//! the same true figure and no request counts cases. Read with the community's staff, in one
-//! query per routing.
+//! the same true figure and no request counts cases. A new case is routed by the case writer,
+//! in the transaction that writes it (`assign` is the rule it applies); an existing case (one
+//! sent back or transferred in) by `route`, with one query for the community's staff.
 
 use super::Cases;
 use super::refusal::CaseResult;
 use super::worker::Worker;
 use quanke_domain::OrgPath;
-use quanke_store::cases::{self, Case};
-use quanke_store::users;
-use std::collections::HashMap;
-use std::sync::Mutex;
+use quanke_store::cases::{self, Assignment, Case};
+use quanke_store::users::{self, Routable};
 
 /// A worker routing could pick: id, open cases, whether they handle the line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,82 +31,28 @@ pub fn pick(candidates: &[Candidate]) -> Option<Candidate> {
         .min_by_key(|c| (!c.handles_line, c.load, c.id))
 }
 
-/// Who gets a case, and the timeline note that says why. Holds the assignment in this
-/// server's count of cases not yet written until it is dropped: keep it until the case is.
-pub struct Choice<'a> {
-    pub assignee: Option<i64>,
-    pub note: String,
-    _held: Option<Held<'a>>,
-}
-
-/// Assignments this server has chosen whose cases are not written yet. The database's load
-/// holds a case only once its batch commits; without these, a burst of intakes written in one
-/// batch would all go to the worker who was least loaded when the burst began.
-#[derive(Default)]
-pub struct InFlight {
-    by_worker: Mutex<HashMap<i64, i64>>,
-}
-
-impl InFlight {
-    fn of(&self, worker: i64) -> i64 {
-        let held = self.by_worker.lock().expect("in-flight lock");
-        held.get(&worker).copied().unwrap_or(0)
-    }
-
-    fn hold(&self, worker: i64) -> Held<'_> {
-        *self
-            .by_worker
-            .lock()
-            .expect("in-flight lock")
-            .entry(worker)
-            .or_insert(0) += 1;
-        Held {
-            flight: self,
-            worker,
-        }
-    }
-}
-
-/// One assignment counted in `InFlight` until dropped.
-struct Held<'a> {
-    flight: &'a InFlight,
-    worker: i64,
-}
-
-impl Drop for Held<'_> {
-    fn drop(&mut self) {
-        let mut held = self.flight.by_worker.lock().expect("in-flight lock");
-        if let Some(n) = held.get_mut(&self.worker) {
-            *n -= 1;
-            if *n <= 0 {
-                held.remove(&self.worker);
-            }
-        }
-    }
-}
-
-/// The worker a case of `line` in `community` goes to by the rule above.
-pub async fn choose<'a>(st: &Cases<'a>, community: &str, line: &str) -> CaseResult<Choice<'a>> {
-    let path = OrgPath::from_stored(community.to_string());
-    let staff = users::routable(st.db, &path).await?;
+/// The rule as the case writer applies it to a community's staff (`users::routable` rows, one
+/// per line a worker handles, with their load) for a case of `line`: who gets it, and the
+/// timeline note that says why. Intake leaves routing to the writer (`NewCase::route`), which
+/// reads the loads in the transaction that writes the case.
+pub fn assign(staff: &[Routable], line: &str) -> Assignment {
     let mut candidates: Vec<Candidate> = Vec::new();
-    for worker in &staff {
+    for worker in staff {
         let handles = worker.line.as_deref() == Some(line);
         match candidates.iter_mut().find(|c| c.id == worker.id) {
             Some(c) => c.handles_line |= handles,
             None => candidates.push(Candidate {
                 id: worker.id,
-                load: worker.load + st.in_flight.of(worker.id),
+                load: worker.load,
                 handles_line: handles,
             }),
         }
     }
     let Some(chosen) = pick(&candidates) else {
-        return Ok(Choice {
+        return Assignment {
             assignee: None,
             note: "社区暂无后台工作人员，等待社区负责人分派".into(),
-            _held: None,
-        });
+        };
     };
     let name = staff
         .iter()
@@ -118,16 +63,17 @@ pub async fn choose<'a>(st: &Cases<'a>, community: &str, line: &str) -> CaseResu
     } else {
         format!("无专办{line}条线的人员")
     };
-    Ok(Choice {
+    Assignment {
         assignee: Some(chosen.id),
         note: format!("自动分派给{name}（{why}，在办 {} 件）", chosen.load),
-        _held: Some(st.in_flight.hold(chosen.id)),
-    })
+    }
 }
 
 /// Assigns an existing case by the rule above and records why; returns the worker chosen.
 pub async fn route(st: &Cases<'_>, case: &Case, by: &Worker) -> CaseResult<Option<i64>> {
-    let choice = choose(st, &case.community_path, &case.line).await?;
+    let path = OrgPath::from_stored(case.community_path.clone());
+    let staff = users::routable(st.db, &path).await?;
+    let choice = assign(&staff, &case.line);
     match choice.assignee {
         Some(id) => cases::assign(st.db, case.id, Some(id), &choice.note, &by.actor()).await?,
         None => {
@@ -158,5 +104,34 @@ mod tests {
         let tie = [c(7, 1, true), c(6, 1, true)];
         assert_eq!(pick(&tie).map(|c| c.id), Some(6));
         assert_eq!(pick(&[]), None);
+    }
+
+    fn staff(id: i64, line: Option<&str>, load: i64) -> Routable {
+        Routable {
+            id,
+            name: format!("后台{id}"),
+            line: line.map(str::to_string),
+            load,
+        }
+    }
+
+    #[test]
+    fn assign_takes_a_worker_of_the_line_over_a_less_loaded_one_and_says_why() {
+        // Worker 2 handles two lines (two rows); worker 1 none and is idle.
+        let rows = [
+            staff(1, None, 0),
+            staff(2, Some("社保/就业"), 4),
+            staff(2, Some("民政"), 4),
+        ];
+        let a = assign(&rows, "民政");
+        assert_eq!(a.assignee, Some(2));
+        assert_eq!(a.note, "自动分派给后台2（负责民政条线，在办 4 件）");
+        let other = assign(&rows, "医保");
+        assert_eq!(other.assignee, Some(1));
+        assert_eq!(
+            other.note,
+            "自动分派给后台1（无专办医保条线的人员，在办 0 件）"
+        );
+        assert_eq!(assign(&[], "民政").assignee, None);
     }
 }

@@ -9,7 +9,7 @@ use super::routing;
 use super::worker::Worker;
 use quanke_domain::case::State;
 use quanke_domain::{OrgKind, Permission};
-use quanke_store::{cases, orgs};
+use quanke_store::cases;
 
 /// Where a transfer goes.
 pub enum Target {
@@ -38,7 +38,9 @@ pub async fn request(
     }
     let (kind, to, label) = match target {
         Target::Community(id) => {
-            let org = orgs::get(st.db, id)
+            let org = st
+                .orgs
+                .get(st.db, id)
                 .await
                 .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?;
             if org.kind != OrgKind::Community || org.path.as_str() == case.community_path {

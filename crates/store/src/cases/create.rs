@@ -2,12 +2,14 @@
 //! each in its own transaction made every one pay for a commit and for writing the same table
 //! and index pages again; a batch is one transaction with one statement per table.
 
-use super::documents::insert_document;
-use super::results::insert_result;
+use super::routed::{self, Router};
+use super::tail::{self, FirstEvent, Tail, bind_tail, placeholders};
 use super::{Actor, Case, Enclosures, NewCase, select_cases};
 use crate::db::with_pool;
 use crate::notifications::notify_receivers;
+use crate::users::routable_query;
 use crate::{Db, Result, StoreError};
+use quanke_domain::OrgPath;
 use quanke_domain::notice::{Kind, is_online};
 use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
@@ -27,27 +29,30 @@ pub async fn create(db: &Db, c: &NewCase, by: &Actor<'_>) -> Result<(Case, bool)
 /// intake fails only itself. At most `MAX_BATCH` cases.
 pub async fn create_many(db: &Db, batch: &[(&NewCase, &Actor<'_>)]) -> Vec<Result<(Case, bool)>> {
     let none = Enclosures::default();
-    create_enclosed(db, batch, &vec![&none; batch.len()]).await
+    create_enclosed(db, batch, &vec![&none; batch.len()], None).await
 }
 
-/// `create_many`, each case written with its enclosures (`enclosed[i]` goes with `batch[i]`).
+/// `create_many`, each case written with its enclosures (`enclosed[i]` goes with `batch[i]`)
+/// and the cases that ask for it routed by `router` (a case that asks without one fails).
 pub(super) async fn create_enclosed(
     db: &Db,
     batch: &[(&NewCase, &Actor<'_>)],
     enclosed: &[&Enclosures],
+    router: Option<Router>,
 ) -> Vec<Result<(Case, bool)>> {
     assert_eq!(batch.len(), enclosed.len(), "enclosures per case");
     assert!(
         batch.len() <= MAX_BATCH,
         "at most {MAX_BATCH} cases at once"
     );
-    match write(db, batch, enclosed).await {
+    match write(db, batch, enclosed, router).await {
         Ok(done) => done.into_iter().map(Ok).collect(),
         Err(e) if batch.len() == 1 => vec![Err(e)],
         Err(_) => {
             let mut out = Vec::with_capacity(batch.len());
             for (one, with) in batch.iter().zip(enclosed) {
-                let alone = write(db, std::slice::from_ref(one), std::slice::from_ref(with)).await;
+                let (one, with) = (std::slice::from_ref(one), std::slice::from_ref(with));
+                let alone = write(db, one, with, router).await;
                 out.push(alone.map(|mut v| v.remove(0)));
             }
             out
@@ -62,11 +67,13 @@ async fn write(
     db: &Db,
     batch: &[(&NewCase, &Actor<'_>)],
     enclosed: &[&Enclosures],
+    router: Option<Router>,
 ) -> Result<Vec<(Case, bool)>> {
     let keys: Vec<&str> = batch
         .iter()
         .filter_map(|(c, _)| c.idempotency_key.as_deref())
         .collect();
+    let backend = db.backend();
     let _turn = db.write_turn().await;
     with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -77,6 +84,8 @@ async fn write(
                 select_by_keys!(tx, &keys)
             };
             let fresh = fresh(batch, &earlier);
+            let routed = route!(tx, batch, &fresh, router);
+            let batch = &with_routes(batch, &routed)[..];
             let mut numbers = vec![String::new(); fresh.len()];
             for ((community, day), members) in by_counter(batch, &fresh) {
                 let count = members.len() as i64;
@@ -92,36 +101,32 @@ async fn write(
                 insert_cases!(tx, batch, &fresh, &numbers)
             };
             let events = first_events(batch, &fresh, &ids);
-            let opening: HashMap<i64, i64> = if events.is_empty() {
-                HashMap::new()
+            let mut tail = Tail::default();
+            if fresh.iter().any(|&i| !enclosed[i].files.is_empty()) {
+                let opening: HashMap<i64, i64> = insert_events!(tx, &events);
+                for (&i, case_id) in fresh.iter().zip(&ids) {
+                    let (with, by) = (enclosed[i], batch[i].1);
+                    for f in &with.files {
+                        insert_file!(tx, *case_id, opening.get(case_id), f, by);
+                    }
+                }
             } else {
-                insert_events!(tx, &events)
-            };
-            for (&i, case_id) in fresh.iter().zip(&ids) {
-                let (with, by) = (enclosed[i], batch[i].1);
-                for f in &with.files {
-                    insert_file!(tx, *case_id, opening.get(case_id), f, by);
-                }
-                if let Some(doc) = &with.document {
-                    insert_document!(tx, *case_id, doc, by);
-                }
-                if let Some(r) = &with.result {
-                    insert_result!(tx, *case_id, r, by);
-                }
+                tail.events = events;
             }
-            let visits = visits_of(batch, &fresh, &ids);
-            if !visits.is_empty() {
-                insert_visits!(tx, &visits);
+            tail.documents = enclosed_of(batch, enclosed, &fresh, &ids, |w| w.document.as_ref());
+            tail.results = enclosed_of(batch, enclosed, &fresh, &ids, |w| w.result.as_ref());
+            tail.visits = visits_of(batch, &fresh, &ids);
+            tail.assigned = assignments_of(batch, &fresh, &ids);
+            if let Some(sql) = tail.sql(backend) {
+                let mut q = sqlx::query(AssertSqlSafe(sql));
+                bind_tail!(q, &tail);
+                q.execute(&mut *tx).await?;
             }
             // Few cases carry a mandate (代办), so one statement each is enough.
             for (&i, &case_id) in fresh.iter().zip(&ids) {
                 if let Some(m) = &batch[i].0.mandate {
                     insert_mandate!(tx, case_id, m);
                 }
-            }
-            let assigned = assignments_of(batch, &fresh, &ids);
-            if !assigned.is_empty() {
-                notify_assigned!(tx, &assigned);
             }
             // Online applications are few next to the desk's intakes: one statement each.
             for (&i, &case_id) in fresh.iter().zip(&ids) {
@@ -150,12 +155,50 @@ async fn write(
     })
 }
 
+/// The routed fresh cases of the batch given out (see `routed`), the staff of their
+/// communities read in the transaction.
+macro_rules! route {
+    ($tx:ident, $batch:expr, $fresh:expr, $router:expr) => {{
+        let paths = routed::communities($batch, $fresh);
+        match $router {
+            _ if paths.is_empty() => Vec::new(),
+            None => {
+                return Err(StoreError::Conflict(
+                    "a case asks to be routed but the writer has no router".into(),
+                ));
+            }
+            Some(router) => {
+                let mut staff = HashMap::new();
+                for path in paths {
+                    let root = OrgPath::from_stored(path.to_string());
+                    let rows = routable_query!(root).fetch_all(&mut *$tx).await?;
+                    staff.insert(path.to_string(), rows);
+                }
+                routed::give_out($batch, $fresh, router, staff)
+            }
+        }
+    }};
+}
+use route;
+
+/// The batch with the routed cases in place of the ones that asked.
+fn with_routes<'b>(
+    batch: &[(&'b NewCase, &'b Actor<'b>)],
+    routed: &'b [(usize, NewCase)],
+) -> Vec<(&'b NewCase, &'b Actor<'b>)> {
+    let mut out = batch.to_vec();
+    for (i, c) in routed {
+        out[*i].0 = c;
+    }
+    out
+}
+
 macro_rules! select_by_keys {
     ($tx:ident, $keys:expr) => {{
         let sql = format!(
             "{}WHERE idempotency_key IN {}",
             select_cases!(),
-            placeholders(1, $keys.len())
+            placeholders(0, 1, $keys.len())
         );
         let mut q = sqlx::query_as(AssertSqlSafe(sql));
         for key in $keys {
@@ -193,7 +236,7 @@ macro_rules! insert_cases {
              created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
              accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {} \
              RETURNING id, number",
-            placeholders($fresh.len(), 23)
+            placeholders(0, $fresh.len(), 23)
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
         for (i, number) in by_assignee($batch, $fresh, $numbers) {
@@ -234,27 +277,12 @@ macro_rules! insert_cases {
 }
 use insert_cases;
 
-/// Inserts the events; case id → the id of its opening event (the one from no state).
+/// Inserts the events alone; case id → the id of its opening event (the one from no state).
 macro_rules! insert_events {
     ($tx:ident, $events:expr) => {{
-        let sql = format!(
-            "INSERT INTO case_events (case_id, at, on_day, actor_id, actor_name, from_state, \
-             to_state, action, note) VALUES {} RETURNING id, case_id, from_state",
-            placeholders($events.len(), 9)
-        );
+        let sql = tail::events_returning($events.len());
         let mut q = sqlx::query_as::<_, (i64, i64, String)>(AssertSqlSafe(sql));
-        for e in $events {
-            q = q
-                .bind(e.case_id)
-                .bind(e.by.now)
-                .bind(e.by.today)
-                .bind(e.by.id)
-                .bind(e.by.name)
-                .bind(e.from)
-                .bind(e.to)
-                .bind(e.action)
-                .bind(e.note);
-        }
+        tail::bind_events!(q, $events);
         q.fetch_all(&mut *$tx)
             .await?
             .into_iter()
@@ -287,26 +315,6 @@ macro_rules! insert_file {
 }
 use insert_file;
 
-macro_rules! insert_visits {
-    ($tx:ident, $visits:expr) => {{
-        let sql = format!(
-            "INSERT INTO case_visits (case_id, at, on_day, purpose, recorded_by) VALUES {}",
-            placeholders($visits.len(), 5)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (case_id, purpose, by) in $visits {
-            q = q
-                .bind(*case_id)
-                .bind(by.now)
-                .bind(by.today)
-                .bind(*purpose)
-                .bind(by.id);
-        }
-        q.execute(&mut *$tx).await?;
-    }};
-}
-use insert_visits;
-
 macro_rules! insert_mandate {
     ($tx:ident, $case_id:expr, $m:expr) => {{
         sqlx::query(super::mandates::INSERT)
@@ -321,28 +329,6 @@ macro_rules! insert_mandate {
     }};
 }
 use insert_mandate;
-
-/// Tells the workers new cases were assigned to at intake, one row per (recipient, case id,
-/// text, at).
-macro_rules! notify_assigned {
-    ($tx:ident, $rows:expr) => {{
-        let sql = format!(
-            "INSERT INTO notifications (recipient_id, kind, case_id, text, created_at) VALUES {}",
-            placeholders($rows.len(), 5)
-        );
-        let mut q = sqlx::query(AssertSqlSafe(sql));
-        for (recipient, case_id, text, at) in $rows {
-            q = q
-                .bind(*recipient)
-                .bind(Kind::Assigned.code())
-                .bind(*case_id)
-                .bind(*text)
-                .bind(*at);
-        }
-        q.execute(&mut *$tx).await?;
-    }};
-}
-use notify_assigned;
 
 /// (recipient, case id, text, at) for the fresh cases given to someone at intake, other than
 /// the worker who took it.
@@ -429,16 +415,6 @@ fn ids_in_order(rows: &HashMap<String, i64>, numbers: &[String]) -> Result<Vec<i
         .collect()
 }
 
-/// A row of `case_events` written with a new case.
-struct FirstEvent<'b> {
-    case_id: i64,
-    by: &'b Actor<'b>,
-    from: &'b str,
-    to: &'b str,
-    action: &'b str,
-    note: &'b str,
-}
-
 /// Each new case's opening event and, when routing gave it out, the assignment; in this
 /// order, so the timeline (ordered by event id) reads as it happened.
 fn first_events<'b>(
@@ -469,6 +445,21 @@ fn first_events<'b>(
         }
     }
     events
+}
+
+/// (case id, enclosure, by) for the new cases that carry the enclosure `pick` takes.
+fn enclosed_of<'b, T>(
+    batch: &'b [(&'b NewCase, &'b Actor<'b>)],
+    enclosed: &[&'b Enclosures],
+    fresh: &[usize],
+    ids: &[i64],
+    pick: impl Fn(&'b Enclosures) -> Option<&'b T>,
+) -> Vec<(i64, &'b T, &'b Actor<'b>)> {
+    fresh
+        .iter()
+        .zip(ids)
+        .filter_map(|(&i, &id)| pick(enclosed[i]).map(|e| (id, e, batch[i].1)))
+        .collect()
 }
 
 /// (case id, purpose, recorded by) for the new cases the resident came in for.
@@ -514,15 +505,6 @@ fn answers(
     Ok(out)
 }
 
-/// "($1, $2), ($3, $4)" for `rows` rows of `cols` values.
-fn placeholders(rows: usize, cols: usize) -> String {
-    let row = |r: usize| {
-        let values: Vec<String> = (1..=cols).map(|c| format!("${}", r * cols + c)).collect();
-        format!("({})", values.join(", "))
-    };
-    (0..rows).map(row).collect::<Vec<_>>().join(", ")
-}
-
 /// The case as `write` wrote it, without reading it back.
 fn written(c: &NewCase, id: i64, number: String, by: &Actor<'_>) -> Case {
     Case {
@@ -561,12 +543,6 @@ fn case_number(community_code: &str, day: &str, seq: i64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn placeholders_number_every_value() {
-        assert_eq!(placeholders(2, 3), "($1, $2, $3), ($4, $5, $6)");
-        assert_eq!(placeholders(1, 1), "($1)");
-    }
 
     #[test]
     fn numbers_are_zero_padded_per_day() {

@@ -10,7 +10,9 @@ mod links;
 mod mandates;
 mod queue;
 mod results;
+mod routed;
 mod search;
+mod tail;
 mod transfers;
 mod visits;
 mod writer;
@@ -28,6 +30,7 @@ pub use queue::{
     overdue_unescalated,
 };
 pub use results::{CaseOutcome, NewResult, outcome};
+pub use routed::{Assignment, Router};
 pub use search::{
     At, Cursor, Filter, Page, Sort, count, count_by_community, id_numbers, list, page,
 };
@@ -124,6 +127,9 @@ pub struct NewCase {
     pub visit: Option<String>,
     /// Why `assignee_id` got the case (routing's note), appended as an "assign" event.
     pub assign_note: Option<String>,
+    /// Give the case out by the writer's `Router` in the transaction that writes it (setting
+    /// `assignee_id` and `assign_note`); for an accepted case.
+    pub route: bool,
     /// The resident's mandate for a grid worker's 代办, written with the case.
     pub mandate: Option<Mandate>,
 }

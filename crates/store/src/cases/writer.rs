@@ -5,6 +5,7 @@
 //! sent only after its batch has committed.
 
 use super::create::{MAX_BATCH, create_enclosed};
+use super::routed::Router;
 use super::{Actor, Case, Enclosures, NewCase};
 use crate::{Db, Result, StoreError};
 use std::sync::OnceLock;
@@ -15,6 +16,7 @@ const QUEUE: usize = 1024;
 
 pub struct Writer {
     db: Db,
+    router: Router,
     queue: OnceLock<mpsc::Sender<Job>>,
 }
 
@@ -41,9 +43,11 @@ impl Job {
 }
 
 impl Writer {
-    pub fn new(db: Db) -> Writer {
+    /// A writer that gives out the cases that ask for routing by `router`.
+    pub fn new(db: Db, router: Router) -> Writer {
         Writer {
             db,
+            router,
             queue: OnceLock::new(),
         }
     }
@@ -75,14 +79,14 @@ impl Writer {
     fn queue(&self) -> &mpsc::Sender<Job> {
         self.queue.get_or_init(|| {
             let (tx, rx) = mpsc::channel(QUEUE);
-            tokio::spawn(run(self.db.clone(), rx));
+            tokio::spawn(run(self.db.clone(), self.router, rx));
             tx
         })
     }
 }
 
 /// Writes what is waiting, batch after batch, until every sender is gone.
-async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: Db, router: Router, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
         let results = {
@@ -90,7 +94,7 @@ async fn run(db: Db, mut rx: mpsc::Receiver<Job>) {
             let batch: Vec<(&NewCase, &Actor)> =
                 jobs.iter().map(|j| &j.case).zip(&actors).collect();
             let enclosed: Vec<&Enclosures> = jobs.iter().map(|j| &j.with).collect();
-            create_enclosed(&db, &batch, &enclosed).await
+            create_enclosed(&db, &batch, &enclosed, Some(router)).await
         };
         for (job, result) in jobs.drain(..).zip(results) {
             // The caller may have gone (a closed connection); the case stands all the same.

@@ -11,6 +11,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use quanke_domain::org::{validate_code, validate_name};
 use quanke_domain::{Permission, Role};
+use quanke_store::changes::Topic;
 use quanke_store::orgs::{self, Org};
 use quanke_store::{StoreError, users};
 use serde::{Deserialize, Serialize};
@@ -148,6 +149,7 @@ pub async fn rename(
     let name = f.name.trim();
     validate_name(name).map_err(AppError::BadRequest)?;
     orgs::rename(&st.db, id, name).await?;
+    crate::changes::made(&st, Topic::Orgs).await;
     let detail = format!("{} → {}", org.name, name);
     let ev = Event {
         action: "org_renamed",

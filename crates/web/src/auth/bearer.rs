@@ -2,7 +2,7 @@
 //! never as the session cookie's. The token and its account are read from the database on every
 //! call, like a session: a revoke, a disabled account, a changed role or a password reset takes
 //! effect on the very next request, from whichever process made it (the command line, another
-//! server on the same database). Two indexed lookups by key, the same as every page's session.
+//! server on the same database). One statement by key, the same as every page's session.
 
 use super::CurrentUser;
 use crate::server::Shared;
@@ -11,7 +11,7 @@ use axum::http::header::{AUTHORIZATION, WWW_AUTHENTICATE};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use quanke_domain::Scope;
-use quanke_store::{api_tokens, users};
+use quanke_store::api_tokens;
 use serde_json::json;
 
 /// Marks a request authenticated by an API token, beside `CurrentUser`.
@@ -27,11 +27,9 @@ pub fn given(headers: &HeaderMap) -> Option<&str> {
 
 /// The user the token acts as, or None when it is unknown, revoked or its user disabled.
 pub async fn load(st: &Shared, token: &str) -> anyhow::Result<Option<CurrentUser>> {
-    let Some((_, user_id)) = api_tokens::find_active(&st.db, &api_tokens::hash(token)).await?
-    else {
+    let Some(user) = api_tokens::find_active(&st.db, &api_tokens::hash(token)).await? else {
         return Ok(None);
     };
-    let user = users::by_id(&st.db, user_id).await?;
     if user.disabled {
         return Ok(None);
     }

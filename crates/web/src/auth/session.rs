@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use quanke_app::clock;
 use quanke_domain::Scope;
-use quanke_store::{sessions, users};
+use quanke_store::sessions;
 use sha2::{Digest, Sha256};
 
 /// Sliding the idle expiry costs a write, so it is done at most once a minute per session.
@@ -57,8 +57,11 @@ pub async fn resolve(State(st): State<Shared>, mut req: Request, next: Next) -> 
 async fn load(st: &Shared, token: &str) -> anyhow::Result<Option<CurrentUser>> {
     let now = clock::now();
     let token_hash = hash_token(token);
-    let Some((user_id, created_at, last_seen)) =
-        sessions::find_live(&st.db, &token_hash, now).await?
+    let Some(sessions::Live {
+        user,
+        created_at,
+        last_seen_at: last_seen,
+    }) = sessions::find_live(&st.db, &token_hash, now).await?
     else {
         return Ok(None);
     };
@@ -66,7 +69,6 @@ async fn load(st: &Shared, token: &str) -> anyhow::Result<Option<CurrentUser>> {
         sessions::delete(&st.db, &token_hash).await?;
         return Ok(None);
     }
-    let user = users::by_id(&st.db, user_id).await?;
     if user.disabled {
         sessions::delete(&st.db, &token_hash).await?;
         return Ok(None);

@@ -78,6 +78,7 @@ async fn seed(app: &App, s: Spec<'_>) -> Case {
         idempotency_key: None,
         visit: None,
         assign_note: None,
+        route: false,
         mandate: None,
     };
     let by = Actor {

@@ -534,6 +534,7 @@ fn new_case(community: &orgs::Org, state: &str, visit: bool) -> NewCase {
         idempotency_key: None,
         visit: visit.then(|| "intake".into()),
         assign_note: None,
+        route: false,
         mandate: None,
     }
 }

@@ -184,3 +184,48 @@ async fn a_publication_reaches_the_other_server() {
     b.finish().await;
     a.finish().await;
 }
+
+/// The organisations are held in memory too: a community renamed through one server is the
+/// issuer of the documents the other hands out next (PostgreSQL, as above).
+#[tokio::test]
+async fn a_rename_reaches_the_other_servers_documents() {
+    let Some(a) = App::start(Backend::Postgres, Default::default()).await else {
+        return;
+    };
+    let b = a.beside().await;
+    quanke_web::changes::listen(b.state.clone()).await;
+    let token = token_for(&a, "qiantai").await;
+    let issuer = |number: String| {
+        let db = a.db.clone();
+        async move {
+            let case = quanke_store::cases::by_number(&db, &number).await.unwrap();
+            let docs = quanke_store::cases::documents(&db, case.id).await.unwrap();
+            docs.last().unwrap().content.clone()
+        }
+    };
+    // B has read the community's name once, and holds it.
+    let before = issuer(intakes(&b, &token, 1).await.remove(0)).await;
+    assert!(before.contains("卖鱼桥社区"), "{before}");
+
+    let community = orgs::by_code(&a.db, "MYQ").await.unwrap();
+    let mut admin = a.client();
+    admin.login_ok("admin").await;
+    let path = format!("/admin/orgs/{}/rename", community.id);
+    let r = admin.post(&path, &[("name", "卖鱼桥新社区")]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    let renamed = Instant::now();
+    loop {
+        let content = issuer(intakes(&b, &token, 1).await.remove(0)).await;
+        if content.contains("卖鱼桥新社区") {
+            break;
+        }
+        assert!(
+            renamed.elapsed() < Duration::from_secs(5),
+            "the other server still issues as the old name: {content}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    b.finish().await;
+    a.finish().await;
+}

@@ -1,8 +1,9 @@
 //! The yardstick for intake (issue #13): the least an HTTP service can do per case. `POST /items`
 //! with a small JSON body inserts one row and answers its id; nothing else (no sign-in, no
 //! checks, no numbering, no indexes). Quanke's intake is measured against this app's rate in the
-//! same sitting, on the same database settings: SQLite in WAL mode with `synchronous=NORMAL` and
-//! one writer at a time (as Quanke's store), or PostgreSQL.
+//! same sitting, on the same database settings: SQLite in WAL mode with `synchronous=NORMAL`, one
+//! writer at a time and no ping before each use of a pooled connection (as Quanke's store), or
+//! PostgreSQL.
 //!
 //! ```text
 //! bare-insert DATABASE_URL ADDR        # sqlite:/tmp/bare.db 127.0.0.1:18090
@@ -53,6 +54,7 @@ async fn open(url: &str) -> Result<Pool> {
         .synchronous(SqliteSynchronous::Normal);
     let pool = SqlitePoolOptions::new()
         .max_connections(8)
+        .test_before_acquire(false)
         .connect_with(opts)
         .await?;
     sqlx::query(SQLITE_TABLE).execute(&pool).await?;

@@ -36,26 +36,6 @@ macro_rules! select_documents {
     };
 }
 
-/// Appends the document inside the caller's transaction.
-macro_rules! insert_document {
-    ($tx:ident, $case:expr, $doc:expr, $by:expr) => {
-        sqlx::query(
-            "INSERT INTO case_documents (case_id, kind, content, issued_by, issuer_name, \
-             issued_at, issued_on) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind($case)
-        .bind(&$doc.kind)
-        .bind(&$doc.content)
-        .bind($by.id)
-        .bind($by.name)
-        .bind($by.now)
-        .bind($by.today)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-pub(crate) use insert_document;
-
 /// The documents issued for a case, oldest first.
 pub async fn documents(db: &Db, case_id: i64) -> Result<Vec<Document>> {
     let sql = concat!(select_documents!(), "WHERE case_id = $1 ORDER BY id");

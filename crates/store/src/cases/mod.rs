@@ -44,6 +44,8 @@ use crate::db::with_pool;
 use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
 use quanke_domain::notice::Kind;
+use sqlx::AssertSqlSafe;
+use tail::{Tail, bind_tail};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Case {
@@ -233,6 +235,7 @@ pub async fn transition_issuing(
     result: Option<&NewResult>,
     by: &Actor<'_>,
 ) -> Result<i64> {
+    let backend = db.backend();
     let _turn = db.write_turn().await;
     let event = with_pool!(db, |pool| {
         let mut tx = pool.begin().await?;
@@ -259,11 +262,15 @@ pub async fn transition_issuing(
             )));
         }
         let id = insert_event!(tx, case_id, by, m.from, m.to, m.action, m.note);
-        if let Some(doc) = document {
-            documents::insert_document!(tx, case_id, doc, by);
-        }
-        if let Some(r) = result {
-            results::insert_result!(tx, case_id, r, by);
+        let issued = Tail {
+            documents: document.map(|d| (case_id, d, by)).into_iter().collect(),
+            results: result.map(|r| (case_id, r, by)).into_iter().collect(),
+            ..Tail::default()
+        };
+        if let Some(sql) = issued.sql(backend) {
+            let mut q = sqlx::query(AssertSqlSafe(sql));
+            bind_tail!(q, &issued);
+            q.execute(&mut *tx).await?;
         }
         tx.commit().await?;
         id

@@ -34,31 +34,6 @@ pub struct CaseOutcome {
     pub decided_on: String,
 }
 
-/// Records the result inside the caller's transaction.
-macro_rules! insert_result {
-    ($tx:ident, $case:expr, $r:expr, $by:expr) => {
-        sqlx::query(
-            "INSERT INTO case_results (case_id, verdict, reason, amount_fen, start_month, \
-             certificate_no, note, decided_by, decider_name, decided_at, decided_on) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind($case)
-        .bind(&$r.verdict)
-        .bind(&$r.reason)
-        .bind($r.amount_fen)
-        .bind(&$r.start_month)
-        .bind(&$r.certificate_no)
-        .bind(&$r.note)
-        .bind($by.id)
-        .bind($by.name)
-        .bind($by.now)
-        .bind($by.today)
-        .execute(&mut *$tx)
-        .await?
-    };
-}
-pub(crate) use insert_result;
-
 /// The case's result, when it has been completed with one (cases completed before migration
 /// 0007 have none).
 pub async fn outcome(db: &Db, case_id: i64) -> Result<Option<CaseOutcome>> {

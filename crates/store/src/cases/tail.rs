@@ -1,5 +1,6 @@
 //! The rows a batch of new cases writes after the cases themselves (their opening events,
-//! documents, results, visits and the assignees' notifications), sent as one statement.
+//! documents, results, visits and the assignees' notifications), sent as one statement; also
+//! the document and result a later change of state issues.
 //! Each statement is a round trip to the connection (for SQLite, a hand-off to the thread
 //! sqlx runs it on), and the case writer holds the database's one write turn through all of
 //! them: fewer statements is more cases per second. SQLite runs several statements sent

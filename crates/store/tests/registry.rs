@@ -443,6 +443,26 @@ async fn holders(db: &Db, tag: CareTag, prefix: &str, within: &str) -> Vec<Strin
     found.into_iter().map(|(n,)| n).collect()
 }
 
+/// The names on every page `read` gives, one person a page (`read(after)` is the page after
+/// the person `after`).
+async fn every_page<F, Fut>(mut read: F) -> Vec<String>
+where
+    F: FnMut(Option<i64>) -> Fut,
+    Fut: std::future::Future<Output = registry::Found>,
+{
+    let mut names = Vec::new();
+    let mut after = None;
+    loop {
+        let page = read(after).await;
+        names.extend(page.people.into_iter().map(|p| p.name));
+        match page.next {
+            Some(next) => after = Some(next),
+            None => return names,
+        }
+        assert!(names.len() < 20, "paging does not end: {names:?}");
+    }
+}
+
 /// Every page of a tag list read `way`, one person a page.
 async fn list_by(
     db: &Db,
@@ -451,20 +471,13 @@ async fn list_by(
     prefix: Option<&str>,
     within: &str,
 ) -> Vec<String> {
-    let within = OrgPath::from_stored(within.into());
-    let mut names = Vec::new();
-    let mut after = None;
-    loop {
-        let page = registry::tag_list(db, way, &[tag], prefix, &within, after, 1)
+    let within = &OrgPath::from_stored(within.into());
+    every_page(|after| async move {
+        registry::tag_list(db, way, &[tag], prefix, within, after, 1)
             .await
-            .unwrap();
-        names.extend(page.people.into_iter().map(|p| p.name));
-        match page.next {
-            Some(next) => after = Some(next),
-            None => return names,
-        }
-        assert!(names.len() < 20, "paging does not end: {names:?}");
-    }
+            .unwrap()
+    })
+    .await
 }
 
 async fn kept_counts_follow_every_write(db: &Db) {
@@ -573,21 +586,10 @@ both!(
 
 /// Every page of a tag list, one person a page: the names in order.
 async fn tag_list(db: &Db, typed: &str, within: &str) -> Vec<String> {
-    let lookup = quanke_domain::registry::read(typed).unwrap();
-    let within = OrgPath::from_stored(within.into());
-    let mut names = Vec::new();
-    let mut after = None;
-    loop {
-        let page = registry::find(db, &lookup, &within, after, 1)
-            .await
-            .unwrap();
-        names.extend(page.people.into_iter().map(|p| p.name));
-        match page.next {
-            Some(next) => after = Some(next),
-            None => return names,
-        }
-        assert!(names.len() < 20, "paging does not end: {names:?}");
-    }
+    let lookup = &quanke_domain::registry::read(typed).unwrap();
+    let within = &OrgPath::from_stored(within.into());
+    every_page(|after| async move { registry::find(db, lookup, within, after, 1).await.unwrap() })
+        .await
 }
 
 /// A tag list reads along the name index when the tag is common in the scope (here: one person a

@@ -7,11 +7,10 @@ use crate::server::Shared;
 use minijinja::{Value, context};
 use quanke_app::cases::bounds::Days;
 use quanke_store::cases::{self, Queue, Sort};
-use quanke_store::orgs;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = ctx.me.worker();
-    let community = orgs::get(&st.db, ctx.me.user.org_id).await?;
+    let community = st.orgs.get(&st.db, ctx.me.user.org_id).await?;
     let days = Days::of(&st.calendar, &st.db, &by.today).await?;
     let within = by.org.as_str();
     let mut queues = Vec::new();

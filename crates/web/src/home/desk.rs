@@ -11,11 +11,10 @@ use quanke_app::cases::Worker;
 use quanke_app::cases::checklist;
 use quanke_app::clock;
 use quanke_store::cases::{self, Filter, Sort};
-use quanke_store::orgs;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = ctx.me.worker();
-    let community = orgs::get(&st.db, ctx.me.user.org_id).await?;
+    let community = st.orgs.get(&st.db, ctx.me.user.org_id).await?;
     let within = by.org.as_str();
     let today = Filter {
         within,

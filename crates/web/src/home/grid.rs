@@ -8,14 +8,13 @@ use crate::server::Shared;
 use minijinja::{Value, context};
 use quanke_domain::registry::CareTag;
 use quanke_store::cases::{Filter, Sort};
-use quanke_store::orgs;
 use quanke_store::registry::counts;
 
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = ctx.me.worker();
-    let grid = orgs::get(&st.db, ctx.me.user.org_id).await?;
+    let grid = st.orgs.get(&st.db, ctx.me.user.org_id).await?;
     let community = match grid.parent_id {
-        Some(id) => orgs::get(&st.db, id).await?,
+        Some(id) => st.orgs.get(&st.db, id).await?,
         None => grid.clone(),
     };
     let counted = counts::by_tag(&st.db, &grid.path).await?;

@@ -144,6 +144,27 @@ both!(
     a_revoke_or_a_disable_on_one_server_holds_on_the_other
 );
 
+/// Asks `read` until its answer passes `changed`, for at most five seconds: the other server
+/// hears of a change through the database's notice, moments after it is made.
+async fn soon<R, Fut>(mut read: R, changed: impl Fn(&str) -> bool)
+where
+    R: FnMut() -> Fut,
+    Fut: std::future::Future<Output = String>,
+{
+    let made = Instant::now();
+    loop {
+        let answer = read().await;
+        if changed(&answer) {
+            return;
+        }
+        assert!(
+            made.elapsed() < Duration::from_secs(5),
+            "the other server still answers as before the change: {answer}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
 /// A publication through one server shows on the other's portal within a second or so: the
 /// other holds the catalogue in memory and drops it on the database's notice (PostgreSQL; a
 /// SQLite deployment is one process).
@@ -169,18 +190,8 @@ async fn a_publication_reaches_the_other_server() {
     let r = street.post("/catalogue/MZ-GL80/publish", &[]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
-    let published = Instant::now();
-    loop {
-        let body = b.client().get(page).await.body;
-        if body.contains("承诺 5 个工作日") {
-            break;
-        }
-        assert!(
-            published.elapsed() < Duration::from_secs(5),
-            "the other server still shows the old version"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let shown = || async { b.client().get(page).await.body };
+    soon(shown, |body| body.contains("承诺 5 个工作日")).await;
     b.finish().await;
     a.finish().await;
 }
@@ -214,18 +225,8 @@ async fn a_rename_reaches_the_other_servers_documents() {
     let r = admin.post(&path, &[("name", "卖鱼桥新社区")]).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 
-    let renamed = Instant::now();
-    loop {
-        let content = issuer(intakes(&b, &token, 1).await.remove(0)).await;
-        if content.contains("卖鱼桥新社区") {
-            break;
-        }
-        assert!(
-            renamed.elapsed() < Duration::from_secs(5),
-            "the other server still issues as the old name: {content}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    let issued = || async { issuer(intakes(&b, &token, 1).await.remove(0)).await };
+    soon(issued, |content| content.contains("卖鱼桥新社区")).await;
     b.finish().await;
     a.finish().await;
 }

@@ -4,18 +4,21 @@
 # from bench/search-eval.tsv in turn. Prints wrk's latency percentiles.
 #
 #   bench/http/search.sh [SECONDS]      (default 30; needs wrk: apt-get install wrk)
+#
+# Builds the release binaries into $CARGO_TARGET_DIR (default target/) unless SKIP_BUILD=1.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 secs="${1:-30}"
 cd "$root"
-cargo build --release -q -p quanke-cli -p quanke-bench
+bin="${CARGO_TARGET_DIR:-target}/release"
+[ "${SKIP_BUILD:-}" = 1 ] || cargo build --release -q -p quanke-cli -p quanke-bench
 work="$(mktemp -d)"
 trap 'kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; rm -rf "$work"' EXIT
-target/release/grow-catalogue 2000 > "$work/catalogue.json"
+"$bin"/grow-catalogue 2000 > "$work/catalogue.json"
 export QUANKE_DATA_DIR="$work/data"
-target/release/quanke catalogue import "$work/catalogue.json" | tail -1
+"$bin"/quanke catalogue import "$work/catalogue.json" | tail -1
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-QUANKE_LOG_LEVEL=warn target/release/quanke serve --addr "127.0.0.1:$port" &
+QUANKE_LOG_LEVEL=warn "$bin"/quanke serve --addr "127.0.0.1:$port" &
 pid=$!
 until curl -sf "http://127.0.0.1:$port/healthz" >/dev/null; do sleep 0.2; done
 cut -f1 bench/search-eval.tsv | grep -v '^#' | grep -v '^$' |

@@ -9,7 +9,8 @@
 //! The shipped word lists, each documented at its top:
 //! - `data/synonyms.txt`: how residents say things → the catalogue's words (one group a line);
 //! - `data/words.txt`: domain words jieba must keep whole (高龄津贴, 居住证, 社保卡…);
-//! - `data/stopwords.txt`: filler words a query drops (怎么办, 请问…).
+//! - `data/stopwords.txt`: filler words a query drops (怎么办, 请问…);
+//! - `data/jieba-dict.txt`: the general vocabulary jieba segments with (see `data/jieba-dict.md`).
 
 mod analyze;
 mod error;

@@ -8,11 +8,17 @@ use jieba_rs::{Jieba, TokenizeMode};
 /// The longest entry taught to jieba as a word, in characters.
 const MAX_WORD: usize = 6;
 
-/// jieba's default dictionary plus `data/words.txt`. Made afresh for each index rather than kept
-/// for the next rebuild: a kept copy is some 30 MB of a community server's memory for all its
+// The general vocabulary (see `data/jieba-dict.md`), compressed in the binary and unpacked only
+// while a segmenter is made, so that no copy of its text stays in memory.
+include_flate::flate!(static DICTIONARY: IFlate from "data/jieba-dict.txt" with zstd);
+
+/// The general vocabulary plus `data/words.txt`. Made afresh for each index rather than kept
+/// for the next rebuild: a kept copy is some 10 MB of a community server's memory for all its
 /// life, to save a fraction of a second once per catalogue publication.
 fn base() -> Jieba {
-    let mut jieba = Jieba::new();
+    let text = DICTIONARY.decoded();
+    let mut jieba =
+        Jieba::with_dict(&mut text.as_slice()).expect("data/jieba-dict.txt is well formed");
     for word in lexicon::domain_words() {
         jieba.add_word(word, None, None);
     }

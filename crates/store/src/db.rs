@@ -111,6 +111,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case lists merged",
         include_str!("../migrations/sqlite/0016_case_lists_merged.sql"),
     ),
+    (
+        17,
+        "case keys",
+        include_str!("../migrations/sqlite/0017_case_keys.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -187,6 +192,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         16,
         "case lists merged",
         include_str!("../migrations/postgres/0016_case_lists_merged.sql"),
+    ),
+    (
+        17,
+        "case keys",
+        include_str!("../migrations/postgres/0017_case_keys.sql"),
     ),
 ];
 

@@ -83,8 +83,9 @@ both!(idempotent, the_same_key_never_makes_two_cases);
 
 /// A street whose first cases came without a key (the desk's), then many with keys (an API
 /// client): the lookup of a batch's keys still goes through an index on the statistics taken
-/// in the keyless days. SQLite's count the keyless cases' NULLs as one value, so the UNIQUE
-/// column's own index read as one "value" per row, and every keyed intake scanned all cases.
+/// in the keyless days. SQLite's statistics count the keyless cases' NULLs as one value shared
+/// by every row, so the UNIQUE column's own index looked unselective and each keyed intake
+/// scanned every case (migration 0017).
 #[tokio::test]
 async fn keys_are_looked_up_by_index_after_keyless_days() {
     let t = quanke_store::testing::TestDb::new(quanke_store::Backend::Sqlite)

@@ -2,11 +2,14 @@
 //! SHA-256 of a token is kept; the token itself is shown once, when issued.
 
 use crate::db::with_pool;
-use crate::users::{User, UserRow, select_users};
+use crate::grouped::ReadMany;
+use crate::users::{User, UserRow, user_columns, users_from};
 use crate::{Db, Result};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow};
+use std::collections::HashMap;
+use std::future::Future;
 
 /// Every token starts with this, so a leaked one is easy to recognise in logs and code.
 pub const PREFIX: &str = "qk_";
@@ -57,15 +60,57 @@ pub async fn issue(db: &Db, user_id: i64, name: &str, now: i64) -> Result<Issued
 /// The account an active (not revoked) token with this hash acts as, disabled or not: read
 /// with the token in one statement, as every API request asks it.
 pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<User>> {
-    let sql = concat!(
-        select_users!(),
-        "JOIN api_tokens t ON t.user_id = u.id WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    let mut found = find_active_many(db, &[token_hash.to_string()]).await?;
+    Ok(found.pop().flatten())
+}
+
+/// `find_active` for several hashes in one statement; one answer per hash, in order.
+pub async fn find_active_many(db: &Db, hashes: &[String]) -> Result<Vec<Option<User>>> {
+    let sql = format!(
+        "{} WHERE t.token_hash IN {} AND t.revoked_at IS NULL",
+        concat!(
+            "SELECT ",
+            user_columns!(),
+            ", t.token_hash",
+            users_from!(),
+            "JOIN api_tokens t ON t.user_id = u.id"
+        ),
+        db.backend().placeholders(0, 1, hashes.len())
     );
-    let row: Option<UserRow> = with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(token_hash)
-        .fetch_optional(p)
-        .await?);
-    row.map(User::try_from).transpose()
+    let rows: Vec<ByHash> = with_pool!(db, |p| {
+        let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
+        for h in hashes {
+            q = q.bind(h);
+        }
+        q.fetch_all(p).await?
+    });
+    let mut found: HashMap<String, User> = HashMap::with_capacity(rows.len());
+    for row in rows {
+        found.insert(row.token_hash, User::try_from(row.user)?);
+    }
+    Ok(hashes.iter().map(|h| found.remove(h)).collect())
+}
+
+#[derive(FromRow)]
+struct ByHash {
+    #[sqlx(flatten)]
+    user: UserRow,
+    token_hash: String,
+}
+
+/// Active tokens by hash, read together (`crate::grouped`): every API request asks one.
+pub struct ActiveTokens;
+
+impl ReadMany for ActiveTokens {
+    type Key = String;
+    type Value = User;
+
+    fn read_many<'a>(
+        db: &'a Db,
+        hashes: &'a [String],
+    ) -> impl Future<Output = Result<Vec<Option<User>>>> + Send + 'a {
+        find_active_many(db, hashes)
+    }
 }
 
 /// Revokes a token; true when it was active, false when it was already revoked. `NotFound` when
@@ -125,6 +170,7 @@ pub async fn list(db: &Db, user_id: Option<i64>) -> Result<Vec<ApiToken>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::grouped::Grouped;
     use crate::testing::TestDb;
     use crate::{Backend, orgs, users};
     use quanke_domain::Role;
@@ -155,6 +201,7 @@ mod tests {
             Some((uid, "kiosk".into()))
         );
         assert_eq!(find_active(db, &hash("qk_nope")).await.unwrap(), None);
+        read_together(db, &a.token, &b.token).await;
         assert!(revoke(db, a.id, 20).await.unwrap());
         assert!(!revoke(db, a.id, 21).await.unwrap());
         assert!(matches!(
@@ -169,9 +216,30 @@ mod tests {
         assert_eq!(all[1].username, "kiosk");
         assert_eq!(list(db, None).await.unwrap().len(), 2);
         let c = issue(db, uid, "备用", 12).await.unwrap();
-        assert_eq!(revoke_for_user(db, uid, 30).await.unwrap(), 2);
+        // b was revoked in `read_together`: c alone was still active.
+        assert_eq!(revoke_for_user(db, uid, 30).await.unwrap(), 1);
         assert_eq!(find_active(db, &hash(&c.token)).await.unwrap(), None);
         assert_eq!(get(db, a.id).await.unwrap().revoked_at, Some(20), "kept");
+    }
+
+    /// Many requests' tokens at once through `Grouped`: each answered for its own hash, and a
+    /// revoke committed before the next ask is seen by it.
+    async fn read_together(db: &Db, a: &str, b: &str) {
+        let grouped = std::sync::Arc::new(Grouped::<ActiveTokens>::new(db.clone()));
+        let hashes = [hash(a), hash(b), hash("qk_nope")];
+        let asks: Vec<_> = (0..30)
+            .map(|i| {
+                let (g, h) = (grouped.clone(), hashes[i % 3].clone());
+                tokio::spawn(async move { g.get(h).await.unwrap().is_some() })
+            })
+            .collect();
+        for (i, ask) in asks.into_iter().enumerate() {
+            assert_eq!(ask.await.unwrap(), i % 3 != 2, "ask {i}");
+        }
+        let b_id = list(db, None).await.unwrap()[0].id;
+        assert!(revoke(db, b_id, 15).await.unwrap());
+        assert_eq!(grouped.get(hash(b)).await.unwrap(), None, "revoked");
+        assert!(grouped.get(hash(a)).await.unwrap().is_some());
     }
 
     #[tokio::test]

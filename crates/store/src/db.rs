@@ -34,6 +34,25 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The bound values of `rows` rows of `cols` values, after `first` values bound before:
+    /// "($1, $2), ($3, $4)" for PostgreSQL, "(?, ?), (?, ?)" for SQLite. SQLite looks a numbered
+    /// parameter's name up by walking a list of all of them, and sqlx asks each one's name, so a
+    /// statement with n numbered values spent time in n² steps (a batch of 64 cases binds 1,472).
+    /// Only for statements whose every value comes from here, in binding order.
+    pub(crate) fn placeholders(self, first: usize, rows: usize, cols: usize) -> String {
+        let value = |n: usize| match self {
+            Backend::Sqlite => "?".to_string(),
+            Backend::Postgres => format!("${n}"),
+        };
+        let row = |r: usize| {
+            let values: Vec<String> = (1..=cols).map(|c| value(first + r * cols + c)).collect();
+            format!("({})", values.join(", "))
+        };
+        (0..rows).map(row).collect::<Vec<_>>().join(", ")
+    }
+}
+
 /// Embedded migrations, one list per dialect, kept side by side with the same numbers.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -345,5 +364,18 @@ impl Db {
             .await?
             .rows_affected());
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Backend;
+
+    #[test]
+    fn placeholders_number_through_the_text_on_postgres_only() {
+        let pg = Backend::Postgres;
+        assert_eq!(pg.placeholders(0, 2, 3), "($1, $2, $3), ($4, $5, $6)");
+        assert_eq!(pg.placeholders(6, 1, 2), "($7, $8)");
+        assert_eq!(Backend::Sqlite.placeholders(6, 2, 2), "(?, ?), (?, ?)");
     }
 }

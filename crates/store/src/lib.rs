@@ -12,6 +12,7 @@ pub mod case_reports;
 pub mod cases;
 pub mod catalogue;
 pub mod changes;
+pub mod grouped;
 pub mod leader;
 pub mod notifications;
 pub mod open311_keys;

@@ -82,7 +82,7 @@ macro_rules! select_users {
         )
     };
 }
-pub(crate) use {select_users, user_columns, users_from};
+pub(crate) use {user_columns, users_from};
 
 pub struct NewUser<'a> {
     pub username: &'a str,

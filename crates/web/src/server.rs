@@ -6,6 +6,9 @@ use axum::Router;
 use axum::middleware::from_fn_with_state;
 use axum::routing::get;
 use quanke_store::Db;
+use quanke_store::api_tokens::ActiveTokens;
+use quanke_store::grouped::Grouped;
+use quanke_store::registry::ByNumberWithin;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -59,6 +62,10 @@ pub struct AppState {
     pub(crate) orgs: quanke_app::orgs::Directory,
     /// New cases, written in batches (group commit).
     pub(crate) case_writer: quanke_store::cases::Writer,
+    /// API tokens, read together with the other requests' (`quanke_store::grouped`).
+    pub(crate) tokens: Grouped<ActiveTokens>,
+    /// Applicants by ID number, read together with the other intakes'.
+    pub(crate) applicants: Grouped<ByNumberWithin>,
 }
 
 impl AppState {
@@ -68,6 +75,8 @@ impl AppState {
                 db.clone(),
                 quanke_app::cases::routing::assign,
             ),
+            tokens: Grouped::new(db.clone()),
+            applicants: Grouped::new(db.clone()),
             db,
             settings,
             metrics: metrics::Metrics::new(),
@@ -86,6 +95,7 @@ impl AppState {
             calendar: &self.calendar,
             orgs: &self.orgs,
             writer: &self.case_writer,
+            applicants: &self.applicants,
             remedies: &self.settings.remedies,
         }
     }

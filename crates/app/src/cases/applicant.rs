@@ -15,6 +15,7 @@
 //!   same name (the portal is anonymous: a number alone proves nothing about who typed it);
 //! - Open311: the partner's key; the name and phone are the partner's, never linked.
 
+use super::Cases;
 use super::channel::Channel;
 use super::refusal::{CaseError, CaseResult};
 use super::worker::Worker;
@@ -23,7 +24,7 @@ use quanke_domain::ident::resident_id;
 use quanke_domain::limits;
 use quanke_store::Db;
 use quanke_store::cases::{self, Case};
-use quanke_store::registry::{self, Resident};
+use quanke_store::registry::{self, NumberWithin, Resident};
 
 /// The registry person with this id, when `by` may see them; "not found" otherwise.
 pub async fn visible(db: &Db, by: &Worker, id: i64) -> CaseResult<Resident> {
@@ -37,9 +38,18 @@ fn unknown_resident() -> CaseError {
     CaseError::refuse("unknown_resident", "居民信息中没有这个人")
 }
 
-/// The person with this (valid) ID number, when `by` may see them.
-pub async fn visible_by_number(db: &Db, by: &Worker, number: &str) -> CaseResult<Option<Resident>> {
-    Ok(registry::resident_by_number_within(db, number, &by.org).await?)
+/// The person with this (valid) ID number, when `by` may see them; read together with the
+/// other intakes' applicants.
+pub async fn visible_by_number(
+    st: &Cases<'_>,
+    by: &Worker,
+    number: &str,
+) -> CaseResult<Option<Resident>> {
+    let ask = NumberWithin {
+        id_number: number.to_string(),
+        within: by.org.clone(),
+    };
+    Ok(st.applicants.get(ask).await?)
 }
 
 /// An ID number as typed, checked (GB 11643); the 18-digit form.
@@ -67,7 +77,7 @@ pub struct Identified {
 
 /// Settles who applies through `channel`, or refuses.
 pub async fn identify(
-    db: &Db,
+    st: &Cases<'_>,
     by: &Worker,
     channel: &Channel,
     given: &Given<'_>,
@@ -78,8 +88,8 @@ pub async fn identify(
         typed => Some(parse_id_number(typed, &by.today)?),
     };
     let resident = match (given.resident_id, &number) {
-        (Some(id), _) => Some(visible(db, by, id).await?),
-        (None, Some(n)) => visible_by_number(db, by, n)
+        (Some(id), _) => Some(visible(st.db, by, id).await?),
+        (None, Some(n)) => visible_by_number(st, by, n)
             .await?
             // Anonymous: the number links only together with the registered name.
             .filter(|r| !portal || r.name == given.name.trim()),

@@ -208,7 +208,7 @@ async fn identify(
         name: &intake.applicant_name,
         phone: &intake.applicant_phone,
     };
-    applicant::identify(st.db, by, channel, &given).await
+    applicant::identify(st, by, channel, &given).await
 }
 
 /// Runs every check of `open` without writing (the desk registers a new person only for an

@@ -34,6 +34,8 @@ use crate::orgs::Directory;
 use calendar::CalendarCache;
 use quanke_store::Db;
 use quanke_store::cases::Writer;
+use quanke_store::grouped::Grouped;
+use quanke_store::registry::ByNumberWithin;
 
 /// What the case services use, and nothing more: the database, the catalogue and calendar in
 /// force, the organisations, the group-commit case writer (which routes new cases), and the
@@ -45,5 +47,7 @@ pub struct Cases<'a> {
     pub calendar: &'a CalendarCache,
     pub orgs: &'a Directory,
     pub writer: &'a Writer,
+    /// Applicants by ID number, read together with the other intakes'.
+    pub applicants: &'a Grouped<ByNumberWithin>,
     pub remedies: &'a Remedies,
 }

@@ -3,7 +3,7 @@
 //! and index pages again; a batch is one transaction with one statement per table.
 
 use super::routed::{self, Router};
-use super::tail::{self, FirstEvent, Tail, bind_tail, placeholders};
+use super::tail::{self, FirstEvent, Tail, bind_tail};
 use super::{Actor, Case, Enclosures, NewCase, select_cases};
 use crate::db::with_pool;
 use crate::notifications::notify_receivers;
@@ -81,7 +81,7 @@ async fn write(
             let earlier: Vec<Case> = if keys.is_empty() {
                 Vec::new()
             } else {
-                select_by_keys!(tx, &keys)
+                select_by_keys!(tx, backend, &keys)
             };
             let fresh = fresh(batch, &earlier);
             let routed = route!(tx, batch, &fresh, router);
@@ -98,12 +98,12 @@ async fn write(
             let ids: Vec<i64> = if fresh.is_empty() {
                 Vec::new()
             } else {
-                insert_cases!(tx, batch, &fresh, &numbers)
+                insert_cases!(tx, backend, batch, &fresh, &numbers)
             };
             let events = first_events(batch, &fresh, &ids);
             let mut tail = Tail::default();
             if fresh.iter().any(|&i| !enclosed[i].files.is_empty()) {
-                let opening: HashMap<i64, i64> = insert_events!(tx, &events);
+                let opening: HashMap<i64, i64> = insert_events!(tx, backend, &events);
                 for (&i, case_id) in fresh.iter().zip(&ids) {
                     let (with, by) = (enclosed[i], batch[i].1);
                     for f in &with.files {
@@ -194,11 +194,11 @@ fn with_routes<'b>(
 }
 
 macro_rules! select_by_keys {
-    ($tx:ident, $keys:expr) => {{
+    ($tx:ident, $backend:expr, $keys:expr) => {{
         let sql = format!(
             "{}WHERE idempotency_key IN {}",
             select_cases!(),
-            placeholders(0, 1, $keys.len())
+            $backend.placeholders(0, 1, $keys.len())
         );
         let mut q = sqlx::query_as(AssertSqlSafe(sql));
         for key in $keys {
@@ -229,14 +229,14 @@ use take_numbers;
 
 /// Inserts the cases at `$fresh` with their numbers; their ids, in the same order.
 macro_rules! insert_cases {
-    ($tx:ident, $batch:expr, $fresh:expr, $numbers:expr) => {{
+    ($tx:ident, $backend:expr, $batch:expr, $fresh:expr, $numbers:expr) => {{
         let sql = format!(
             "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
              applicant_name, applicant_phone, channel, state, promised_days, created_by, \
              created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
              accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {} \
              RETURNING id, number",
-            placeholders(0, $fresh.len(), 23)
+            $backend.placeholders(0, $fresh.len(), 23)
         );
         let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
         for (i, number) in by_assignee($batch, $fresh, $numbers) {
@@ -279,8 +279,8 @@ use insert_cases;
 
 /// Inserts the events alone; case id → the id of its opening event (the one from no state).
 macro_rules! insert_events {
-    ($tx:ident, $events:expr) => {{
-        let sql = tail::events_returning($events.len());
+    ($tx:ident, $backend:expr, $events:expr) => {{
+        let sql = tail::events_returning($backend, $events.len());
         let mut q = sqlx::query_as::<_, (i64, i64, String)>(AssertSqlSafe(sql));
         tail::bind_events!(q, $events);
         q.fetch_all(&mut *$tx)

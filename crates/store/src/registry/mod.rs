@@ -17,9 +17,9 @@ pub use import::{
     rows_outside,
 };
 pub use person::{
-    ChangeRow, Membership, Reader, Resident, Tag, audit_target, changes, household_members,
-    id_by_number, memberships, move_out, readers, resident, resident_by_number_within,
-    resident_within, tags,
+    ByNumberWithin, ChangeRow, Membership, NumberWithin, Reader, Resident, Tag, audit_target,
+    changes, household_members, id_by_number, memberships, move_out, readers, resident,
+    resident_by_number_within, resident_within, residents_by_number_within, tags,
 };
 pub use runs::RunLog;
 pub use search::{Found, MIN_ADDRESS_CHARS, Summary, find, search};

@@ -4,7 +4,10 @@ use quanke_domain::OrgPath;
 use sqlx::FromRow;
 
 use crate::db::with_pool;
+use crate::grouped::ReadMany;
 use crate::{Db, Result};
+use sqlx::AssertSqlSafe;
+use std::future::Future;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Resident {
@@ -58,17 +61,32 @@ pub struct ChangeRow {
     pub new_value: String,
 }
 
+/// The columns of `Resident`, over `registry_residents r` with `resident_joins!`.
+macro_rules! resident_columns {
+    () => {
+        "r.id, r.id_number, r.name, r.sex, r.birth_date, r.phone, \
+         r.registered_address, r.actual_address, r.ethnicity, r.political_status, \
+         r.marital_status, r.employment, r.org_path, r.household_id, \
+         h.number AS household_number, r.relation, d.building, d.unit, d.room, r.status, \
+         r.left_on, r.created_at, r.updated_at"
+    };
+}
+
+macro_rules! resident_joins {
+    () => {
+        " LEFT JOIN registry_households h ON h.id = r.household_id \
+         LEFT JOIN registry_dwellings d ON d.id = r.dwelling_id "
+    };
+}
+
 macro_rules! select_resident {
     ($condition:literal) => {
         concat!(
-            "SELECT r.id, r.id_number, r.name, r.sex, r.birth_date, r.phone, \
-             r.registered_address, r.actual_address, r.ethnicity, r.political_status, \
-             r.marital_status, r.employment, r.org_path, r.household_id, \
-             h.number AS household_number, r.relation, d.building, d.unit, d.room, r.status, \
-             r.left_on, r.created_at, r.updated_at \
-             FROM registry_residents r \
-             LEFT JOIN registry_households h ON h.id = r.household_id \
-             LEFT JOIN registry_dwellings d ON d.id = r.dwelling_id WHERE ",
+            "SELECT ",
+            resident_columns!(),
+            " FROM registry_residents r",
+            resident_joins!(),
+            "WHERE ",
             $condition
         )
     };
@@ -103,15 +121,81 @@ pub async fn resident_by_number_within(
     id_number: &str,
     within: &OrgPath,
 ) -> Result<Option<Resident>> {
-    let sql = select_resident!(
-        "r.id_rev = $1 AND r.org_path >= $2 AND r.org_path < $3 AND r.status <> 'anonymised'"
+    let ask = NumberWithin {
+        id_number: id_number.to_string(),
+        within: within.clone(),
+    };
+    Ok(residents_by_number_within(db, &[ask])
+        .await?
+        .pop()
+        .flatten())
+}
+
+/// A person asked for by ID number inside an org subtree.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct NumberWithin {
+    pub id_number: String,
+    pub within: OrgPath,
+}
+
+/// `resident_by_number_within` for several asks in one statement; one answer per ask, in order.
+pub async fn residents_by_number_within(
+    db: &Db,
+    asks: &[NumberWithin],
+) -> Result<Vec<Option<Resident>>> {
+    let sql = format!(
+        concat!(
+            "SELECT k.column1 AS ask, ",
+            resident_columns!(),
+            " FROM (VALUES {}) AS k \
+             JOIN registry_residents r ON r.id_rev = k.column2 \
+             AND r.org_path >= k.column3 AND r.org_path < k.column4 \
+             AND r.status <> 'anonymised'",
+            resident_joins!()
+        ),
+        db.backend().placeholders(0, asks.len(), 4)
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(crate::registry::import::reversed(id_number))
-        .bind(within.as_str())
-        .bind(within.subtree_end())
-        .fetch_optional(p)
-        .await?))
+    let rows: Vec<Asked> = with_pool!(db, |p| {
+        let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
+        for (i, ask) in asks.iter().enumerate() {
+            q = q
+                .bind(i as i64)
+                .bind(crate::registry::import::reversed(&ask.id_number))
+                .bind(ask.within.as_str())
+                .bind(ask.within.subtree_end());
+        }
+        q.fetch_all(p).await?
+    });
+    let mut found: Vec<Option<Resident>> = vec![None; asks.len()];
+    for row in rows {
+        if let Some(slot) = found.get_mut(row.ask as usize) {
+            slot.get_or_insert(row.resident);
+        }
+    }
+    Ok(found)
+}
+
+#[derive(FromRow)]
+struct Asked {
+    ask: i64,
+    #[sqlx(flatten)]
+    resident: Resident,
+}
+
+/// Residents by ID number within a subtree, read together (`crate::grouped`): every intake
+/// that names its applicant by ID number asks one.
+pub struct ByNumberWithin;
+
+impl ReadMany for ByNumberWithin {
+    type Key = NumberWithin;
+    type Value = Resident;
+
+    fn read_many<'a>(
+        db: &'a Db,
+        keys: &'a [NumberWithin],
+    ) -> impl Future<Output = Result<Vec<Option<Resident>>>> + Send + 'a {
+        residents_by_number_within(db, keys)
+    }
 }
 
 /// The id of the person with this ID number, if registered.

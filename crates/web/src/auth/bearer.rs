@@ -27,7 +27,7 @@ pub fn given(headers: &HeaderMap) -> Option<&str> {
 
 /// The user the token acts as, or None when it is unknown, revoked or its user disabled.
 pub async fn load(st: &Shared, token: &str) -> anyhow::Result<Option<CurrentUser>> {
-    let Some(user) = api_tokens::find_active(&st.db, &api_tokens::hash(token)).await? else {
+    let Some(user) = st.tokens.get(api_tokens::hash(token)).await? else {
         return Ok(None);
     };
     if user.disabled {

@@ -22,13 +22,6 @@ macro_rules! with_pool {
 }
 pub(crate) use with_pool;
 
-/// How far SQLite's WAL grows before the connection that commits copies it back (64 MB of
-/// 4 kB pages; SQLite's default is 4 MB). A checkpoint syncs the file and ran on the case
-/// writer's commit: at the default, busy intake paid for several a second, each copying the same
-/// hot index pages again. The server checkpoints every second instead (`Db::checkpoint`); this
-/// is the ceiling for when it cannot keep up and for the command line, which runs no such loop.
-pub(crate) const WAL_AUTOCHECKPOINT_PAGES: u32 = 16_384;
-
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqlitePool),
@@ -277,8 +270,7 @@ impl Db {
                 // can drop the last commits. See docs/architecture.md.
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
-                .busy_timeout(Duration::from_secs(10))
-                .pragma("wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES.to_string());
+                .busy_timeout(Duration::from_secs(10));
             let pool = SqlitePoolOptions::new()
                 .max_connections(8)
                 // A file on this machine cannot hang up; sqlx's ping before every acquire is
@@ -338,21 +330,6 @@ impl Db {
             }
         }
         Ok(())
-    }
-
-    /// Copies the committed pages of SQLite's WAL into the database file without waiting for
-    /// anyone (a PASSIVE checkpoint); the server runs it every second, on a
-    /// pooled connection rather than on a committing writer's. The frames of the WAL now in
-    /// the database file; 0 on PostgreSQL, which has nothing to do.
-    pub async fn checkpoint(&self) -> Result<i64> {
-        let Db::Sqlite(p) = self else {
-            return Ok(0);
-        };
-        let (_busy, _log, copied): (i64, i64, i64) =
-            sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-                .fetch_one(p)
-                .await?;
-        Ok(copied)
     }
 
     /// Versions of the migrations applied to this database, in order.

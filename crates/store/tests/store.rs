@@ -542,36 +542,6 @@ async fn sqlite_keeps_no_stat4_samples() {
     t.finish().await;
 }
 
-/// SQLite's WAL is copied back by `Db::checkpoint` (the server's loop), not by the commit that
-/// crosses SQLite's 4 MB default: a pooled connection checkpoints only at the 64 MB ceiling,
-/// and `checkpoint` copies every committed page.
-#[tokio::test]
-async fn sqlite_wal_is_copied_back_by_checkpoint() {
-    let t = TestDb::new(Backend::Sqlite).await.unwrap();
-    let Db::Sqlite(pool) = &t.db else {
-        unreachable!("a SQLite test database")
-    };
-    let (pages,): (i64,) = sqlx::query_as("PRAGMA wal_autocheckpoint")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert_eq!(pages, 16_384);
-    for i in 0..20 {
-        orgs::create_street(&t.db, &format!("S{i}"), &format!("街道{i}"), i)
-            .await
-            .unwrap();
-    }
-    let copied = t.db.checkpoint().await.unwrap();
-    assert!(copied > 0, "the writes waited in the WAL");
-    // Asked again: every frame of the WAL was already in the database file.
-    let (busy, log, again): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(PASSIVE)")
-        .fetch_one(pool)
-        .await
-        .unwrap();
-    assert_eq!((busy, log, again), (0, copied, copied));
-    t.finish().await;
-}
-
 /// Waits until every connection of the pool is back in it (a dropped one returns in a task).
 async fn all_idle(pool: &sqlx::SqlitePool) {
     while pool.num_idle() < pool.size() as usize {

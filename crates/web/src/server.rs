@@ -172,24 +172,6 @@ fn warm_up(state: Shared) {
     });
 }
 
-/// SQLite's WAL copied back into the database file once a second, off the case writer's path
-/// (see `Db::checkpoint`).
-fn checkpoints(db: Db) {
-    if db.backend() != quanke_store::Backend::Sqlite {
-        return;
-    }
-    tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(1));
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        while !db.is_closed() {
-            tick.tick().await;
-            if let Err(e) = db.checkpoint().await {
-                tracing::warn!(error = %e, "WAL checkpoint failed");
-            }
-        }
-    });
-}
-
 /// Serves until `shutdown` resolves, then stops accepting and lets in-flight requests finish.
 pub async fn serve(
     listener: TcpListener,
@@ -198,7 +180,6 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     warm_up(state.clone());
     quanke_app::cases::escalation::spawn(state.db.clone());
-    checkpoints(state.db.clone());
     crate::changes::listen(state.clone()).await;
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)

@@ -57,14 +57,9 @@ pub async fn issue(db: &Db, user_id: i64, name: &str, now: i64) -> Result<Issued
     Ok(Issued { id, token })
 }
 
-/// The account an active (not revoked) token with this hash acts as, disabled or not: read
-/// with the token in one statement, as every API request asks it.
-pub async fn find_active(db: &Db, token_hash: &str) -> Result<Option<User>> {
-    let mut found = find_active_many(db, &[token_hash.to_string()]).await?;
-    Ok(found.pop().flatten())
-}
-
-/// `find_active` for several hashes in one statement; one answer per hash, in order.
+/// The accounts active (not revoked) tokens with these hashes act as, disabled or not, read
+/// with the tokens in one statement; one answer per hash, in order. Every API request asks one,
+/// grouped with the others through `ActiveTokens`.
 pub async fn find_active_many(db: &Db, hashes: &[String]) -> Result<Vec<Option<User>>> {
     let sql = format!(
         "{} WHERE t.token_hash IN {} AND t.revoked_at IS NULL",
@@ -173,6 +168,11 @@ mod tests {
     use crate::grouped::Grouped;
     use crate::testing::TestDb;
     use crate::{Backend, orgs, users};
+
+    async fn find_active(db: &Db, token_hash: &str) -> Result<Option<User>> {
+        let found = find_active_many(db, &[token_hash.to_string()]).await?;
+        Ok(found.into_iter().next().flatten())
+    }
     use quanke_domain::Role;
 
     async fn user(db: &Db) -> i64 {

@@ -643,7 +643,7 @@ both!(
 );
 
 /// Several intakes' applicants read in one statement: each ask answered in its own subtree, in
-/// order, as `resident_by_number_within` answers it alone; and through `Grouped`, asked at
+/// order, as it is answered alone; and through `Grouped`, asked at
 /// once from many tasks, each gets its own answer.
 async fn applicants_read_together(db: &Db) {
     import(
@@ -675,8 +675,8 @@ async fn applicants_read_together(db: &Db) {
     let names = [Some("李四"), None, None, Some("张三丰"), Some("张三丰")];
     assert_eq!(found, names.map(|n| n.map(str::to_string)));
     for (a, expected) in asks.iter().zip(&found) {
-        let alone = registry::resident_by_number_within(db, &a.id_number, &a.within).await;
-        assert_eq!(&alone.unwrap().map(|r| r.name), expected);
+        let alone = registry::residents_by_number_within(db, std::slice::from_ref(a)).await;
+        assert_eq!(&alone.unwrap()[0].clone().map(|r| r.name), expected);
     }
 
     let grouped = std::sync::Arc::new(Grouped::<registry::ByNumberWithin>::new(db.clone()));

@@ -19,7 +19,7 @@ pub use import::{
 pub use person::{
     ByNumberWithin, ChangeRow, Membership, NumberWithin, Reader, Resident, Tag, audit_target,
     changes, household_members, id_by_number, memberships, move_out, readers, resident,
-    resident_by_number_within, resident_within, residents_by_number_within, tags,
+    resident_within, residents_by_number_within, tags,
 };
 pub use runs::RunLog;
 pub use search::{Found, MIN_ADDRESS_CHARS, Summary, find, search};

@@ -114,23 +114,6 @@ pub async fn resident_within(db: &Db, id: i64, within: &OrgPath) -> Result<Optio
         .await?))
 }
 
-/// The person with this ID number when registered inside `within`; None otherwise (see
-/// `resident_within`).
-pub async fn resident_by_number_within(
-    db: &Db,
-    id_number: &str,
-    within: &OrgPath,
-) -> Result<Option<Resident>> {
-    let ask = NumberWithin {
-        id_number: id_number.to_string(),
-        within: within.clone(),
-    };
-    Ok(residents_by_number_within(db, &[ask])
-        .await?
-        .pop()
-        .flatten())
-}
-
 /// A person asked for by ID number inside an org subtree.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct NumberWithin {
@@ -138,7 +121,8 @@ pub struct NumberWithin {
     pub within: OrgPath,
 }
 
-/// `resident_by_number_within` for several asks in one statement; one answer per ask, in order.
+/// For each ask, the person with its ID number when registered inside its subtree; None
+/// otherwise (see `resident_within`). One statement; one answer per ask, in order.
 pub async fn residents_by_number_within(
     db: &Db,
     asks: &[NumberWithin],

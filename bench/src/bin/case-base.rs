@@ -164,7 +164,7 @@ async fn escalated(db: &Db, now: i64) -> Result<()> {
                AND due_sort < $1 AND state IN ('received', 'accepted', 'in_progress', \
                'awaiting_department')";
     let n = match db {
-        Db::Sqlite(p) => sqlx::query(sql)
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => sqlx::query(sql)
             .bind(&today)
             .execute(p)
             .await?

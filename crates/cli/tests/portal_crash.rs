@@ -181,7 +181,9 @@ fn application(form: &Form, community: i64) -> Vec<u8> {
 
 async fn scalar(db: &Db, sql: &'static str, key: &str) -> i64 {
     match db {
-        Db::Sqlite(p) => sqlx::query_scalar(sql).bind(key).fetch_one(p).await,
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query_scalar(sql).bind(key).fetch_one(p).await
+        }
         Db::Pg(p) => sqlx::query_scalar(sql).bind(key).fetch_one(p).await,
     }
     .unwrap()

@@ -15,17 +15,51 @@ use std::time::{Duration, Instant};
 macro_rules! with_pool {
     ($db:expr, |$pool:ident| $body:expr) => {
         match $db {
-            $crate::Db::Sqlite($pool) => $body,
+            $crate::Db::Sqlite($crate::db::SqliteDb { pool: $pool, .. }) => $body,
             $crate::Db::Pg($pool) => $body,
         }
     };
 }
 pub(crate) use with_pool;
 
+/// Runs `$body` with `$tx`, a transaction begun in the writers' turn: on SQLite on the one
+/// connection such writes take turns on (see `Sqlite`), on PostgreSQL on a pooled connection
+/// (it needs no turn). The body commits or rolls back; compiled once per backend.
+macro_rules! with_write_turn {
+    ($db:expr, |$tx:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite(sqlite) => {
+                let mut turn = sqlite.writer.acquire().await?;
+                let mut $tx = sqlx::Connection::begin(&mut *turn).await?;
+                $body
+            }
+            $crate::Db::Pg(pool) => {
+                let mut $tx = pool.begin().await?;
+                $body
+            }
+        }
+    };
+}
+pub(crate) use with_write_turn;
+
 #[derive(Clone, Debug)]
 pub enum Db {
-    Sqlite(SqlitePool),
+    Sqlite(SqliteDb),
     Pg(PgPool),
+}
+
+/// A SQLite database: the pool that reads and most writes use, and the one connection that
+/// the busy writes (intake batches, case transitions, escalation) take turns on. SQLite has
+/// one writer at a time, and writers that meet its lock sleep and retry in steps of up to
+/// 100 ms, which made the tail of busy intake minutes; waiting for this connection instead
+/// costs nothing. It being always the same connection matters as much: a connection drops
+/// its page cache whenever another one has written since it last read, so writing each batch
+/// on whichever pooled connection was free made every batch read its index pages again
+/// (a one-case insert took 250 µs; see docs/performance.md).
+#[derive(Clone, Debug)]
+pub struct SqliteDb {
+    pub pool: SqlitePool,
+    pub(crate) writer: SqlitePool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -251,6 +285,16 @@ fn stale_statistics(age: Duration) -> bool {
     }
 }
 
+/// Options of a SQLite pool of up to `max` connections.
+fn sqlite_pool(max: u32) -> SqlitePoolOptions {
+    SqlitePoolOptions::new()
+        .max_connections(max)
+        // A file on this machine cannot hang up; sqlx's ping before every acquire is one more
+        // round trip to the connection's thread for each statement.
+        .test_before_acquire(false)
+        .before_acquire(|_, meta| Box::pin(async move { Ok(!stale_statistics(meta.age)) }))
+}
+
 impl Db {
     /// Opens a pool for `url`: `sqlite:PATH` (created if missing, WAL) or `postgres://...`.
     pub async fn connect(url: &str) -> Result<Db> {
@@ -271,15 +315,14 @@ impl Db {
                 .synchronous(SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10));
-            let pool = SqlitePoolOptions::new()
-                .max_connections(8)
-                // A file on this machine cannot hang up; sqlx's ping before every acquire is
-                // one more round trip to the connection's thread for each statement.
-                .test_before_acquire(false)
-                .before_acquire(|_, meta| Box::pin(async move { Ok(!stale_statistics(meta.age)) }))
+            let pool = sqlite_pool(8).connect_with(opts.clone()).await?;
+            // Writers queue for the turn in order; a long queue of intake batches still
+            // drains in well under a minute.
+            let writer = sqlite_pool(1)
+                .acquire_timeout(Duration::from_secs(60))
                 .connect_with(opts)
                 .await?;
-            Ok(Db::Sqlite(pool))
+            Ok(Db::Sqlite(SqliteDb { pool, writer }))
         } else {
             Err(StoreError::BadUrl(format!(
                 "expected sqlite:PATH or postgres://..., got \"{url}\""
@@ -294,21 +337,10 @@ impl Db {
         }
     }
 
-    /// For SQLite, the turn to write: SQLite takes one writer at a time, and writers that meet
-    /// its lock sleep and retry in steps of up to 100 ms, which made the tail of busy intake
-    /// minutes. Waiting in this queue instead costs nothing. PostgreSQL needs no turn.
-    pub(crate) async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'static, ()>> {
-        static SQLITE_WRITER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
-        match self {
-            Db::Sqlite(_) => Some(SQLITE_WRITER.lock().await),
-            Db::Pg(_) => None,
-        }
-    }
-
     /// Applies every embedded migration not yet applied; each runs in its own transaction.
     pub async fn migrate(&self) -> Result<()> {
         match self {
-            Db::Sqlite(p) => migrator(SQLITE_MIGRATIONS).run(p).await?,
+            Db::Sqlite(s) => migrator(SQLITE_MIGRATIONS).run(&s.pool).await?,
             Db::Pg(p) => migrator(PG_MIGRATIONS).run(p).await?,
         }
         self.optimize().await
@@ -320,7 +352,7 @@ impl Db {
     /// whose size changed much since the last time, within a bounded effort, so it is cheap to
     /// run at start and then periodically. PostgreSQL's autovacuum does this on its own.
     pub async fn optimize(&self) -> Result<()> {
-        if let Db::Sqlite(p) = self {
+        if let Db::Sqlite(SqliteDb { pool: p, .. }) = self {
             sqlx::query("PRAGMA analysis_limit = 1000")
                 .execute(p)
                 .await?;
@@ -349,7 +381,13 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        with_pool!(self, |p| p.close().await)
+        match self {
+            Db::Sqlite(s) => {
+                s.writer.close().await;
+                s.pool.close().await;
+            }
+            Db::Pg(p) => p.close().await,
+        }
     }
 
     /// Whether `close` was called: background tasks stop instead of retrying.
@@ -369,7 +407,59 @@ impl Db {
 
 #[cfg(test)]
 mod tests {
-    use super::Backend;
+    use super::{Backend, Db};
+    use crate::Result;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// One write in the turn: notes how many bodies run at once (the most seen goes to `most`)
+    /// and whether the marker table made in an earlier turn is visible (a TEMP table lives in
+    /// the connection that made it).
+    async fn one_turn(db: &Db, inside: &AtomicUsize, most: &AtomicUsize) -> Result<bool> {
+        with_write_turn!(db, |tx| {
+            let now = inside.fetch_add(1, Ordering::SeqCst) + 1;
+            most.fetch_max(now, Ordering::SeqCst);
+            let seen: Option<(i64,)> = sqlx::query_as(
+                "SELECT COUNT(*) FROM sqlite_temp_master WHERE name = 'turn_marker'",
+            )
+            .fetch_optional(&mut *tx)
+            .await?;
+            sqlx::query("CREATE TEMP TABLE IF NOT EXISTS turn_marker (n INTEGER)")
+                .execute(&mut *tx)
+                .await?;
+            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+            inside.fetch_sub(1, Ordering::SeqCst);
+            tx.commit().await?;
+            Ok(seen.is_some_and(|(n,)| n == 1))
+        })
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn sqlite_writes_take_turns_on_one_connection() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite:{}", dir.path().join("turns.db").display());
+        let db = Arc::new(Db::connect(&url).await.unwrap());
+        let (inside, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let first = one_turn(&db, &inside, &most).await.unwrap();
+        let turns: Vec<_> = (0..8)
+            .map(|_| {
+                let (db, inside, most) = (db.clone(), inside.clone(), most.clone());
+                tokio::spawn(async move { one_turn(&db, &inside, &most).await.unwrap() })
+            })
+            .collect();
+        for turn in turns {
+            assert!(
+                turn.await.unwrap(),
+                "a later turn ran on another connection"
+            );
+        }
+        assert!(!first, "the marker was there before the first turn made it");
+        assert_eq!(
+            most.load(Ordering::SeqCst),
+            1,
+            "two writes ran in the turn at once"
+        );
+    }
 
     #[test]
     fn placeholders_number_through_the_text_on_postgres_only() {

@@ -26,7 +26,7 @@ pub mod users;
 #[cfg(feature = "test-support")]
 pub mod testing;
 
-pub use db::{Backend, Db};
+pub use db::{Backend, Db, SqliteDb};
 pub use error::StoreError;
 
 pub type Result<T> = std::result::Result<T, StoreError>;

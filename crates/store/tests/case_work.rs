@@ -626,7 +626,9 @@ async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
 async fn loads(db: &Db) -> Vec<(i64, i64)> {
     let sql = "SELECT user_id, open_cases FROM worker_loads WHERE open_cases <> 0 ORDER BY user_id";
     match db {
-        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query_as(sql).fetch_all(p).await.unwrap()
+        }
         Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
     }
 }
@@ -637,7 +639,9 @@ async fn counted(db: &Db) -> Vec<(i64, i64)> {
                AND state IN ('received', 'awaiting_materials', 'accepted', 'in_progress', \
                'awaiting_department', 'completed') GROUP BY assignee_id ORDER BY assignee_id";
     match db {
-        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query_as(sql).fetch_all(p).await.unwrap()
+        }
         Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
     }
 }

@@ -91,7 +91,7 @@ async fn keys_are_looked_up_by_index_after_keyless_days() {
     let t = quanke_store::testing::TestDb::new(quanke_store::Backend::Sqlite)
         .await
         .unwrap();
-    let Db::Sqlite(pool) = &t.db else {
+    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
         unreachable!("a SQLite test database")
     };
     let keyless: Vec<NewCase> = (0..600).map(|_| new_case(None)).collect();
@@ -396,7 +396,9 @@ fn enclosures() -> Enclosures {
 /// Runs one statement and says whether the database refused it.
 async fn refused(db: &Db, sql: &'static str) -> bool {
     match db {
-        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.is_err(),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query(sql).execute(p).await.is_err()
+        }
         Db::Pg(p) => sqlx::query(sql).execute(p).await.is_err(),
     }
 }

@@ -217,7 +217,7 @@ both!(import, import_writes_policies_flags_and_versions);
 /// Makes the database refuse versions of item "BOOM", to fail an import part-way through.
 async fn refuse_boom(db: &Db) {
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
             sqlx::query(
                 "CREATE TRIGGER boom BEFORE INSERT ON catalogue_versions WHEN NEW.item_code = 'BOOM' \
                  BEGIN SELECT RAISE(ABORT, 'boom'); END",

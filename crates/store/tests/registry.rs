@@ -330,7 +330,9 @@ both!(
 /// Runs one statement as any writer could, behind the store's back.
 async fn exec(db: &Db, sql: &'static str) {
     match db {
-        Db::Sqlite(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query(sql).execute(p).await.map(|_| ())
+        }
         Db::Pg(p) => sqlx::query(sql).execute(p).await.map(|_| ()),
     }
     .unwrap();
@@ -339,7 +341,7 @@ async fn exec(db: &Db, sql: &'static str) {
 async fn rows(db: &Db, sql: &'static str, within: &str) -> Vec<(String, i64)> {
     let end = OrgPath::from_stored(within.into()).subtree_end();
     match db {
-        Db::Sqlite(p) => {
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
             sqlx::query_as(sql)
                 .bind(within)
                 .bind(end)
@@ -437,7 +439,7 @@ async fn holders(db: &Db, tag: CareTag, prefix: &str, within: &str) -> Vec<Strin
         };
     }
     let found: Vec<(String,)> = match db {
-        Db::Sqlite(p) => fetch!(p),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => fetch!(p),
         Db::Pg(p) => fetch!(p),
     }
     .unwrap();

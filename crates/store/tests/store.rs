@@ -344,10 +344,12 @@ async fn audit_is_scoped_filtered_and_append_only(db: &Db) {
     assert_eq!(list(&root, None, None).await.len(), 4);
     // The log refuses changes and deletions at the database itself.
     let upd = match db {
-        Db::Sqlite(p) => sqlx::query("UPDATE audit_log SET action = 'x'")
-            .execute(p)
-            .await
-            .map(|_| ()),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query("UPDATE audit_log SET action = 'x'")
+                .execute(p)
+                .await
+                .map(|_| ())
+        }
         Db::Pg(p) => sqlx::query("UPDATE audit_log SET action = 'x'")
             .execute(p)
             .await
@@ -355,7 +357,7 @@ async fn audit_is_scoped_filtered_and_append_only(db: &Db) {
     };
     assert!(upd.is_err(), "update must be refused");
     let del = match db {
-        Db::Sqlite(p) => sqlx::query("DELETE FROM audit_log")
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => sqlx::query("DELETE FROM audit_log")
             .execute(p)
             .await
             .map(|_| ()),
@@ -485,7 +487,7 @@ async fn sqlite_always_leads_and_has_no_listener() {
 #[tokio::test]
 async fn sqlite_connections_older_than_the_statistics_are_not_reused() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();
-    let Db::Sqlite(pool) = &t.db else {
+    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
         unreachable!("a SQLite test database")
     };
     // A connection marked by a table of its own, given back to the pool.
@@ -520,7 +522,7 @@ async fn sqlite_connections_older_than_the_statistics_are_not_reused() {
 #[tokio::test]
 async fn sqlite_keeps_no_stat4_samples() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();
-    let Db::Sqlite(pool) = &t.db else {
+    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
         unreachable!("a SQLite test database")
     };
     let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")

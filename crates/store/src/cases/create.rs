@@ -5,7 +5,7 @@
 use super::routed::{self, Router};
 use super::tail::{self, FirstEvent, Tail, bind_tail};
 use super::{Actor, Case, Enclosures, NewCase, select_cases};
-use crate::db::with_pool;
+use crate::db::with_write_turn;
 use crate::notifications::notify_receivers;
 use crate::users::routable_query;
 use crate::{Db, Result, StoreError};
@@ -74,9 +74,7 @@ async fn write(
         .filter_map(|(c, _)| c.idempotency_key.as_deref())
         .collect();
     let backend = db.backend();
-    let _turn = db.write_turn().await;
-    with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+    with_write_turn!(db, |tx| {
         let result: Result<Vec<(Case, bool)>> = async {
             let earlier: Vec<Case> = if keys.is_empty() {
                 Vec::new()

@@ -40,7 +40,7 @@ pub use writer::Writer;
 
 use sqlx::FromRow;
 
-use crate::db::with_pool;
+use crate::db::{with_pool, with_write_turn};
 use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
 use quanke_domain::notice::Kind;
@@ -236,9 +236,7 @@ pub async fn transition_issuing(
     by: &Actor<'_>,
 ) -> Result<i64> {
     let backend = db.backend();
-    let _turn = db.write_turn().await;
-    let event = with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+    let event = with_write_turn!(db, |tx| {
         let moved = sqlx::query(
             "UPDATE cases SET state = $1, updated_at = $2, due_on = $3, \
              accepted_on = COALESCE($4, accepted_on), checklist = COALESCE($5, checklist) \

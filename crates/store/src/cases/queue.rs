@@ -2,7 +2,7 @@
 //! the load that routing balances and the overdue sweep. Lists and pages are in `search`.
 
 use super::Case;
-use crate::db::with_pool;
+use crate::db::{with_pool, with_write_turn};
 use crate::{Db, Result};
 use quanke_domain::OrgPath;
 
@@ -128,9 +128,7 @@ pub async fn mark_escalated(
     overdue: &[(i64, String)],
     by: &super::Actor<'_>,
 ) -> Result<Vec<i64>> {
-    let _turn = db.write_turn().await;
-    let marked = with_pool!(db, |pool| {
-        let mut tx = pool.begin().await?;
+    let marked = with_write_turn!(db, |tx| {
         let mut marked = Vec::new();
         for (case_id, note) in overdue {
             let state: Option<(String,)> = sqlx::query_as(

@@ -182,7 +182,7 @@ async fn in_index_order(
         };
     }
     Ok(match db {
-        Db::Sqlite(p) => run!(p),
+        Db::Sqlite(crate::SqliteDb { pool: p, .. }) => run!(p),
         Db::Pg(p) => {
             // PostgreSQL estimates a prefix range of Chinese names badly (a common surname can
             // fall inside one histogram bucket) and then collects every match in a bitmap to

@@ -264,7 +264,7 @@ async fn run(db: &Db, sql: &str, b: &Binds<'_>) -> Result<Vec<Summary>> {
         }};
     }
     Ok(match db {
-        Db::Sqlite(p) => run!(p),
+        Db::Sqlite(crate::SqliteDb { pool: p, .. }) => run!(p),
         Db::Pg(p) => {
             // As for every search (`search::in_index_order`): read the index in order and stop
             // at the page, rather than collect a bitmap of a badly estimated name range.

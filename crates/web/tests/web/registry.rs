@@ -946,7 +946,7 @@ async fn counted(app: &App, code: &str, status: &str, tag: Option<&str>) -> i64 
     };
     let (path, end, tag) = (org.path.as_str(), org.path.subtree_end(), tag.unwrap_or(""));
     let (n,): (i64,) = match &app.db {
-        quanke_store::Db::Sqlite(p) => {
+        quanke_store::Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
             let q = sqlx::query_as(sql).bind(path).bind(&end).bind(status);
             q.bind(tag).fetch_one(p).await
         }

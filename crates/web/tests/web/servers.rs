@@ -54,7 +54,9 @@ async fn open_cases(db: &Db) -> HashMap<i64, i64> {
                AND state IN ('received', 'awaiting_materials', 'accepted', 'in_progress', \
                'awaiting_department', 'completed') GROUP BY assignee_id";
     let rows: Vec<(i64, i64)> = match db {
-        Db::Sqlite(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query_as(sql).fetch_all(p).await.unwrap()
+        }
         Db::Pg(p) => sqlx::query_as(sql).fetch_all(p).await.unwrap(),
     };
     rows.into_iter().collect()

@@ -23,14 +23,19 @@ macro_rules! with_pool {
 pub(crate) use with_pool;
 
 /// Runs `$body` with `$tx`, a transaction begun in the writers' turn: on SQLite on the one
-/// connection such writes take turns on (see `Sqlite`), on PostgreSQL on a pooled connection
+/// connection such writes take turns on (see `SqliteDb`), on PostgreSQL on a pooled connection
 /// (it needs no turn). The body commits or rolls back; compiled once per backend.
+///
+/// On SQLite the transaction takes the write lock as it begins (`BEGIN IMMEDIATE`): a writer
+/// of another pool on the same file (the tests run two servers in one process) then waits in
+/// SQLite's busy handler, where a transaction that read first fails outright when it comes to
+/// write after the other one committed.
 macro_rules! with_write_turn {
     ($db:expr, |$tx:ident| $body:expr) => {
         match $db {
             $crate::Db::Sqlite(sqlite) => {
                 let mut turn = sqlite.writer.acquire().await?;
-                let mut $tx = sqlx::Connection::begin(&mut *turn).await?;
+                let mut $tx = sqlx::Connection::begin_with(&mut *turn, "BEGIN IMMEDIATE").await?;
                 $body
             }
             $crate::Db::Pg(pool) => {

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod write_turn;
 
 pub mod api_tokens;
 pub mod audit;

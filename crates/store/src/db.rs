@@ -479,9 +479,11 @@ mod tests {
         })
     }
 
-    /// The writer leaves the log to the checkpoints beside it, and they copy it back.
+    /// The log is copied back beside the writer, and it starts again from its beginning
+    /// rather than growing without end.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn sqlite_log_is_checkpointed_beside_the_writer() {
+    async fn sqlite_log_is_checkpointed_and_bounded() {
+        use crate::write_turn::{TURNS_PER_CHECKPOINT, WRITER_CHECKPOINT_PAGES};
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("log.db");
         let db = Db::connect(&format!("sqlite:{}", file.display()))
@@ -495,9 +497,12 @@ mod tests {
             .await
             .unwrap();
         let before = std::fs::metadata(&file).unwrap().len();
-        for _ in 0..3 * crate::write_turn::TURNS_PER_CHECKPOINT {
+        for _ in 0..3 * TURNS_PER_CHECKPOINT {
             let automatic = write_page(&db).await.unwrap();
-            assert_eq!(automatic, 0, "the writer checkpoints in its own turn");
+            assert_eq!(
+                automatic, WRITER_CHECKPOINT_PAGES,
+                "the writer's own checkpoint"
+            );
         }
         let mut grown = 0;
         for _ in 0..100 {
@@ -511,6 +516,16 @@ mod tests {
             grown > 64 * 16384,
             "the log was not copied back: {grown} bytes"
         );
+        // Four times the writer's bound in rows of five pages each.
+        let rows = 4 * WRITER_CHECKPOINT_PAGES / 5;
+        for _ in 0..rows {
+            write_page(&db).await.unwrap();
+        }
+        let log = std::fs::metadata(dir.path().join("log.db-wal"))
+            .unwrap()
+            .len();
+        let bound = 2 * WRITER_CHECKPOINT_PAGES as u64 * 4096;
+        assert!(log < bound, "the log grew to {log} bytes (bound {bound})");
     }
 
     #[test]

@@ -36,6 +36,7 @@ pub(crate) const TURNS_PER_CHECKPOINT: u32 = 32;
 /// 1,000 pages).
 pub(crate) const WRITER_CHECKPOINT_PAGES: i64 = 4000;
 
+#[derive(Debug)]
 pub(crate) struct WriteTurns {
     options: SqliteConnectOptions,
     slot: Mutex<Slot>,
@@ -45,10 +46,11 @@ pub(crate) struct WriteTurns {
     checkpointing: Arc<AtomicBool>,
 }
 
+#[derive(Debug)]
 enum Slot {
     /// Opened at the instant given (a connection keeps the planner statistics it was opened with).
     Open(SqliteConnection, Instant),
-    /// Not opened yet, or closed to be opened again with fresh statistics.
+    /// Closed to be opened again with fresh statistics (by the next turn, if opening failed).
     Idle,
     /// The database was closed: no more turns.
     Closed,
@@ -124,12 +126,6 @@ impl WriteTurns {
         if let Slot::Open(conn, _) = std::mem::replace(&mut *slot, Slot::Closed) {
             let _ = conn.close().await;
         }
-    }
-}
-
-impl std::fmt::Debug for WriteTurns {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WriteTurns").finish_non_exhaustive()
     }
 }
 

@@ -93,6 +93,9 @@ impl Backend {
     }
 }
 
+/// How long an SQLite connection waits for another's write lock before it fails.
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Embedded migrations, one list per dialect, kept side by side with the same numbers.
 const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -323,7 +326,7 @@ impl Db {
                 // A batch's multi-row INSERTs keep statement journals; spilled to files they
                 // were some 80 temporary files made and deleted a second under intake.
                 .pragma("temp_store", "memory")
-                .busy_timeout(Duration::from_secs(10));
+                .busy_timeout(BUSY_TIMEOUT);
             let pool = sqlite_pool(8).connect_with(opts.clone()).await?;
             let writer = std::sync::Arc::new(WriteTurns::open(opts, pool.clone()).await?);
             Ok(Db::Sqlite(SqliteDb { pool, writer }))

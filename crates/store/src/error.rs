@@ -15,6 +15,9 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Db(sqlx::Error),
+    /// From statements run on SQLite's handle outside sqlx (`statement::Run`).
+    #[error("database error: {0}")]
+    Sqlite(rusqlite::Error),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
@@ -31,6 +34,21 @@ impl From<sqlx::Error> for StoreError {
                 StoreError::Conflict(what)
             }
             other => StoreError::Db(other),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e {
+            rusqlite::Error::QueryReturnedNoRows => StoreError::NotFound,
+            rusqlite::Error::SqliteFailure(f, message)
+                if f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || f.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY =>
+            {
+                StoreError::Conflict(message.unwrap_or_else(|| f.to_string()))
+            }
+            other => StoreError::Sqlite(other),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod statement;
 mod write_turn;
 
 pub mod api_tokens;

@@ -1,13 +1,15 @@
 //! In-app notifications (a case assigned to me, a new online application, an approval decided,
 //! a transfer to my community). They are written by the case functions of this crate inside
-//! the transaction of the event that causes them (the macros below); this module reads them
+//! the transaction of the event that causes them (the statements below); this module reads them
 //! and marks them read. Every read is limited to the recipient: a notification of someone
 //! else is "not found".
 
-use quanke_domain::notice::RECEIVERS;
+use quanke_domain::notice::{Kind, RECEIVERS};
 use sqlx::FromRow;
 
+use crate::cases::Actor;
 use crate::db::with_pool;
+use crate::statement::Stmt;
 use crate::{Db, Result, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -47,29 +49,30 @@ macro_rules! notify_user {
 pub(crate) use notify_user;
 
 /// Tells the receivers of a community (its desk workers and head, enabled accounts of the
-/// community itself, see `quanke_domain::notice::RECEIVERS`) about a case, inside `$tx`: one
-/// statement, the recipients chosen by the database.
-macro_rules! notify_receivers {
-    ($tx:ident, $community_path:expr, $kind:expr, $case:expr, $text:expr, $by:expr) => {
-        sqlx::query(
-            "INSERT INTO notifications (recipient_id, kind, case_id, text, created_at) \
-             SELECT u.id, $1, $2, $3, $4 FROM users u JOIN orgs o ON o.id = u.org_id \
-             WHERE o.path = $5 AND u.role IN ($6, $7) AND NOT u.disabled \
-             AND ($8 IS NULL OR u.id <> $8)",
-        )
-        .bind($kind.code())
-        .bind($case)
-        .bind($text)
-        .bind($by.now)
-        .bind($community_path)
-        .bind($crate::notifications::receiver_role(0))
-        .bind($crate::notifications::receiver_role(1))
-        .bind($by.id)
-        .execute(&mut *$tx)
-        .await?;
-    };
+/// community itself, see `quanke_domain::notice::RECEIVERS`) about a case: one statement, the
+/// recipients chosen by the database.
+pub(crate) fn receivers_stmt<'a>(
+    community_path: &'a str,
+    kind: Kind,
+    case_id: i64,
+    text: &'a str,
+    by: &Actor<'_>,
+) -> Stmt<'a> {
+    Stmt::new(
+        "INSERT INTO notifications (recipient_id, kind, case_id, text, created_at) \
+         SELECT u.id, $1, $2, $3, $4 FROM users u JOIN orgs o ON o.id = u.org_id \
+         WHERE o.path = $5 AND u.role IN ($6, $7) AND NOT u.disabled \
+         AND ($8 IS NULL OR u.id <> $8)",
+    )
+    .bind(kind.code())
+    .bind(case_id)
+    .bind(text)
+    .bind(by.now)
+    .bind(community_path)
+    .bind(receiver_role(0))
+    .bind(receiver_role(1))
+    .bind(by.id)
 }
-pub(crate) use notify_receivers;
 
 pub(crate) fn receiver_role(i: usize) -> &'static str {
     RECEIVERS[i].code()

@@ -1,6 +1,7 @@
 //! Staff accounts.
 
 use crate::db::with_pool;
+use crate::statement::{Col, Run, Stmt};
 use crate::{Db, Result, StoreError};
 use quanke_domain::{OrgPath, Role};
 use sqlx::FromRow;
@@ -241,7 +242,7 @@ pub async fn set_lines(db: &Db, user_id: i64, lines: &[String]) -> Result<()> {
 
 /// A back-office worker routing may choose, with one line they handle (`None` for a worker
 /// without lines) and their open cases as the database keeps them (`worker_loads`).
-#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Routable {
     pub id: i64,
     pub name: String,
@@ -252,27 +253,35 @@ pub struct Routable {
 /// The enabled back-office workers inside `root`, one row per line they handle: what routing
 /// chooses from, in one query.
 pub async fn routable(db: &Db, root: &OrgPath) -> Result<Vec<Routable>> {
-    Ok(with_pool!(db, |p| routable_query!(root)
-        .fetch_all(p)
-        .await?))
+    with_pool!(db, |p| routable_in(&mut *p.acquire().await?, root).await)
 }
 
-/// `routable`'s query, also run by the case writer inside its transaction.
-macro_rules! routable_query {
-    ($root:expr) => {
-        sqlx::query_as::<_, $crate::users::Routable>(
-            "SELECT u.id, u.display_name AS name, l.line, COALESCE(w.open_cases, 0) AS load \
-             FROM users u \
-             JOIN orgs o ON o.id = u.org_id \
-             LEFT JOIN user_lines l ON l.user_id = u.id \
-             LEFT JOIN worker_loads w ON w.user_id = u.id \
-             WHERE o.path >= $1 AND o.path < $2 AND u.role = $3 AND u.disabled = $4 \
-             ORDER BY u.id",
-        )
-        .bind($root.as_str())
-        .bind($root.subtree_end())
-        .bind(quanke_domain::Role::BackOffice.code())
-        .bind(false)
-    };
+/// `routable`, read through `run` (the case writer reads it inside its transaction).
+pub(crate) async fn routable_in<R: Run>(run: &mut R, root: &OrgPath) -> Result<Vec<Routable>> {
+    let end = root.subtree_end();
+    let s = Stmt::new(
+        "SELECT u.id, u.display_name AS name, l.line, COALESCE(w.open_cases, 0) AS load \
+         FROM users u \
+         JOIN orgs o ON o.id = u.org_id \
+         LEFT JOIN user_lines l ON l.user_id = u.id \
+         LEFT JOIN worker_loads w ON w.user_id = u.id \
+         WHERE o.path >= $1 AND o.path < $2 AND u.role = $3 AND u.disabled = $4 \
+         ORDER BY u.id",
+    )
+    .bind(root.as_str())
+    .bind(&end)
+    .bind(Role::BackOffice.code())
+    .bind(false);
+    let cols = [Col::Int, Col::Text, Col::Text, Col::Int];
+    let rows = run.fetch(&s, &cols).await?;
+    rows.into_iter()
+        .map(|mut r| {
+            Ok(Routable {
+                id: r[0].int()?,
+                name: r[1].text()?,
+                line: r[2].opt_text()?,
+                load: r[3].int()?,
+            })
+        })
+        .collect()
 }
-pub(crate) use routable_query;

@@ -15,9 +15,9 @@
 //! a writer that never pauses never catches up (without it the log grew to 52 GB in ten
 //! minutes of intake).
 
-use crate::db::stale_statistics;
+use crate::db::{BUSY_TIMEOUT, stale_statistics};
 use crate::{Result, StoreError};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool};
+use sqlx::sqlite::{LockedSqliteHandle, SqliteConnectOptions, SqliteConnection, SqlitePool};
 use sqlx::{ConnectOptions, Connection};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -46,19 +46,62 @@ pub(crate) struct WriteTurns {
     checkpointing: Arc<AtomicBool>,
 }
 
+/// Statements prepared on the handle outside sqlx kept between turns (the case writer's
+/// batches of each size, a few statements each).
+const DIRECT_STATEMENTS: usize = 256;
+
 #[derive(Debug)]
 enum Slot {
-    /// Opened at the instant given (a connection keeps the planner statistics it was opened with).
-    Open(SqliteConnection, Instant),
+    Open(Open),
     /// Closed to be opened again with fresh statistics (by the next turn, if opening failed).
     Idle,
     /// The database was closed: no more turns.
     Closed,
 }
 
+#[derive(Debug)]
+struct Open {
+    /// The same handle for statements run outside sqlx (see `Turn::direct`), made at first use.
+    /// Declared before `conn`, so dropped first: SQLite refuses to close a handle whose
+    /// statements are not finalized (sqlx's thread panics).
+    direct: Option<rusqlite::Connection>,
+    conn: SqliteConnection,
+    /// When it was opened: a connection keeps the planner statistics it was opened with.
+    opened: Instant,
+}
+
+impl Open {
+    fn new(conn: SqliteConnection) -> Open {
+        Open {
+            conn,
+            direct: None,
+            opened: Instant::now(),
+        }
+    }
+
+    /// Closes the connection; the statements prepared outside sqlx are finalized first, with
+    /// the handle taken from sqlx's thread.
+    async fn close(mut self) {
+        if let Some(direct) = self.direct.take()
+            && let Ok(handle) = self.conn.lock_handle().await
+        {
+            drop(direct);
+            drop(handle);
+        }
+        // Its errors on closing change nothing: the connection is not used again.
+        let _ = self.conn.close().await;
+    }
+}
+
 /// A writer's turn: the connection, its own until the turn is dropped.
 pub(crate) struct Turn<'a>(MutexGuard<'a, Slot>);
 
+/// The turn's SQLite handle, taken from sqlx's connection thread: statements run on it here,
+/// on the caller's thread, without a hand-off each. sqlx's thread waits until this is dropped.
+pub(crate) struct Direct<'a> {
+    _handle: LockedSqliteHandle<'a>,
+    conn: &'a mut rusqlite::Connection,
+}
 impl WriteTurns {
     /// Opens the connection, so that a bad file fails at start rather than at the first write;
     /// `pool` is the database's other connections.
@@ -71,7 +114,7 @@ impl WriteTurns {
         let conn = options.connect().await?;
         Ok(WriteTurns {
             options,
-            slot: Mutex::new(Slot::Open(conn, Instant::now())),
+            slot: Mutex::new(Slot::Open(Open::new(conn))),
             pool,
             since_checkpoint: AtomicU32::new(0),
             checkpointing: Arc::new(AtomicBool::new(false)),
@@ -84,14 +127,13 @@ impl WriteTurns {
         let mut slot = tokio::time::timeout(TURN_WAIT, self.slot.lock())
             .await
             .map_err(|_| StoreError::Db(sqlx::Error::PoolTimedOut))?;
-        let stale = matches!(&*slot, Slot::Open(_, opened) if stale_statistics(opened.elapsed()));
-        if stale && let Slot::Open(conn, _) = std::mem::replace(&mut *slot, Slot::Idle) {
-            // The old connection's errors on closing change nothing: a new one is opened.
-            let _ = conn.close().await;
+        let stale = matches!(&*slot, Slot::Open(open) if stale_statistics(open.opened.elapsed()));
+        if stale && let Slot::Open(open) = std::mem::replace(&mut *slot, Slot::Idle) {
+            open.close().await;
         }
         match &*slot {
             Slot::Open(..) => {}
-            Slot::Idle => *slot = Slot::Open(self.options.connect().await?, Instant::now()),
+            Slot::Idle => *slot = Slot::Open(Open::new(self.options.connect().await?)),
             Slot::Closed => return Err(StoreError::Db(sqlx::Error::PoolClosed)),
         }
         self.count_turn();
@@ -123,9 +165,71 @@ impl WriteTurns {
     /// Waits for the turn in progress, then closes the connection for good.
     pub(crate) async fn close(&self) {
         let mut slot = self.slot.lock().await;
-        if let Slot::Open(conn, _) = std::mem::replace(&mut *slot, Slot::Closed) {
-            let _ = conn.close().await;
+        if let Slot::Open(open) = std::mem::replace(&mut *slot, Slot::Closed) {
+            open.close().await;
         }
+    }
+}
+
+impl Turn<'_> {
+    /// The connection's handle for statements run here (see `statement::Run`).
+    pub(crate) async fn direct(&mut self) -> Result<Direct<'_>> {
+        let Slot::Open(Open { conn, direct, .. }) = &mut *self.0 else {
+            unreachable!("a turn is only given with an open connection")
+        };
+        let mut handle = conn.lock_handle().await?;
+        if direct.is_none() {
+            // SAFETY: the handle stays open while `direct` lives (it is dropped before the
+            // connection is closed, see `Open::close`), and it is used only while sqlx's thread
+            // is locked out of it (`Direct` holds the lock).
+            let made =
+                unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
+            made.set_prepared_statement_cache_capacity(DIRECT_STATEMENTS);
+            *direct = Some(made);
+        }
+        let conn = direct.as_mut().expect("made above");
+        Ok(Direct {
+            _handle: handle,
+            conn,
+        })
+    }
+}
+
+impl Direct<'_> {
+    /// Begins a transaction that holds SQLite's write lock. While another connection holds
+    /// it (a pooled write, another server in the tests), this waits without blocking the
+    /// thread: SQLite's own busy handler would sleep on the caller's thread, which is one of
+    /// the runtime's few and may be the one the other writer needs to finish.
+    pub(crate) async fn begin(&mut self) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            self.conn.busy_timeout(Duration::ZERO)?;
+            let begun = self.conn.execute_batch("BEGIN IMMEDIATE");
+            self.conn.busy_timeout(BUSY_TIMEOUT)?;
+            match begun {
+                Err(e)
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && started.elapsed() < BUSY_TIMEOUT =>
+                {
+                    tokio::time::sleep(Duration::from_millis(1)).await;
+                }
+                done => return Ok(done?),
+            }
+        }
+    }
+}
+
+impl Deref for Direct<'_> {
+    type Target = rusqlite::Connection;
+
+    fn deref(&self) -> &rusqlite::Connection {
+        self.conn
+    }
+}
+
+impl DerefMut for Direct<'_> {
+    fn deref_mut(&mut self) -> &mut rusqlite::Connection {
+        self.conn
     }
 }
 
@@ -134,7 +238,7 @@ impl Deref for Turn<'_> {
 
     fn deref(&self) -> &SqliteConnection {
         match &*self.0 {
-            Slot::Open(conn, _) => conn,
+            Slot::Open(open) => &open.conn,
             _ => unreachable!("a turn is only given with an open connection"),
         }
     }
@@ -143,7 +247,7 @@ impl Deref for Turn<'_> {
 impl DerefMut for Turn<'_> {
     fn deref_mut(&mut self) -> &mut SqliteConnection {
         match &mut *self.0 {
-            Slot::Open(conn, _) => conn,
+            Slot::Open(open) => &mut open.conn,
             _ => unreachable!("a turn is only given with an open connection"),
         }
     }

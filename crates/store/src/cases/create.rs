@@ -2,16 +2,16 @@
 //! each in its own transaction made every one pay for a commit and for writing the same table
 //! and index pages again; a batch is one transaction with one statement per table.
 
+use super::mandates::mandate_stmt;
 use super::routed::{self, Router};
-use super::tail::{self, FirstEvent, Tail, bind_tail};
-use super::{Actor, Case, Enclosures, NewCase, select_cases};
-use crate::db::with_write_turn;
-use crate::notifications::notify_receivers;
-use crate::users::routable_query;
-use crate::{Db, Result, StoreError};
+use super::tail::{self, FirstEvent, Tail};
+use super::{Actor, Attachment, Case, Enclosures, NewCase};
+use crate::notifications::receivers_stmt;
+use crate::statement::{Col, Param, Run, Stmt};
+use crate::users::routable_in;
+use crate::{Backend, Db, Result, StoreError};
 use quanke_domain::OrgPath;
 use quanke_domain::notice::{Kind, is_online};
-use sqlx::AssertSqlSafe;
 use std::collections::HashMap;
 
 /// The most cases written in one statement (SQLite allows 32,766 bound values; a case has 23).
@@ -61,123 +61,157 @@ pub(super) async fn create_enclosed(
 }
 
 /// The batch in one transaction: a case whose key came before (also earlier in the batch) is
-/// answered with the earlier case, as it was written then; the others take the day's next
-/// numbers and are written with their first events, visits, files and documents.
+/// answered with the earlier case, as it is now; the others take the day's next numbers and are
+/// written with their first events, visits, files and documents. On SQLite the transaction runs
+/// on the writers' connection's handle itself (`statement`): one hand-off for the whole batch.
 async fn write(
     db: &Db,
     batch: &[(&NewCase, &Actor<'_>)],
     enclosed: &[&Enclosures],
     router: Option<Router>,
 ) -> Result<Vec<(Case, bool)>> {
-    let keys: Vec<&str> = batch
-        .iter()
-        .filter_map(|(c, _)| c.idempotency_key.as_deref())
-        .collect();
     let backend = db.backend();
-    with_write_turn!(db, |tx| {
-        let result: Result<Vec<(Case, bool)>> = async {
-            let earlier: Vec<Case> = if keys.is_empty() {
-                Vec::new()
-            } else {
-                select_by_keys!(tx, backend, &keys)
-            };
-            let fresh = fresh(batch, &earlier);
-            let routed = route!(tx, batch, &fresh, router);
-            let batch = &with_routes(batch, &routed)[..];
-            let mut numbers = vec![String::new(); fresh.len()];
-            for ((community, day), members) in by_counter(batch, &fresh) {
-                let count = members.len() as i64;
-                let last = take_numbers!(tx, community, day, count);
-                for (seq, pos) in (last - count + 1..).zip(members) {
-                    let code = &batch[fresh[pos]].0.community_code;
-                    numbers[pos] = case_number(code, day, seq);
+    let done = match db {
+        Db::Sqlite(sqlite) => {
+            let mut turn = sqlite.writer.take().await?;
+            let mut direct = turn.direct().await?;
+            direct.begin().await?;
+            let conn: &mut rusqlite::Connection = &mut direct;
+            let done = steps(conn, backend, batch, enclosed, router).await;
+            // Ended here, before the next writer's turn, so SQLite's write lock is never
+            // left held by a failed batch.
+            match done.and_then(|d| conn.execute_batch("COMMIT").map(|()| d).map_err(Into::into)) {
+                Ok(d) => d,
+                Err(e) => {
+                    conn.execute_batch("ROLLBACK")?;
+                    return Err(e);
                 }
-            }
-            let ids: Vec<i64> = if fresh.is_empty() {
-                Vec::new()
-            } else {
-                insert_cases!(tx, backend, batch, &fresh, &numbers)
-            };
-            let events = first_events(batch, &fresh, &ids);
-            let mut tail = Tail::default();
-            if fresh.iter().any(|&i| !enclosed[i].files.is_empty()) {
-                let opening: HashMap<i64, i64> = insert_events!(tx, backend, &events);
-                for (&i, case_id) in fresh.iter().zip(&ids) {
-                    let (with, by) = (enclosed[i], batch[i].1);
-                    for f in &with.files {
-                        insert_file!(tx, *case_id, opening.get(case_id), f, by);
-                    }
-                }
-            } else {
-                tail.events = events;
-            }
-            tail.documents = enclosed_of(batch, enclosed, &fresh, &ids, |w| w.document.as_ref());
-            tail.results = enclosed_of(batch, enclosed, &fresh, &ids, |w| w.result.as_ref());
-            tail.visits = visits_of(batch, &fresh, &ids);
-            tail.assigned = assignments_of(batch, &fresh, &ids);
-            if let Some(sql) = tail.sql(backend) {
-                let mut q = sqlx::query(AssertSqlSafe(sql));
-                bind_tail!(q, &tail);
-                q.execute(&mut *tx).await?;
-            }
-            // Few cases carry a mandate (代办), so one statement each is enough.
-            for (&i, &case_id) in fresh.iter().zip(&ids) {
-                if let Some(m) = &batch[i].0.mandate {
-                    insert_mandate!(tx, case_id, m);
-                }
-            }
-            // Online applications are few next to the desk's intakes: one statement each.
-            for (&i, &case_id) in fresh.iter().zip(&ids) {
-                let (c, by) = batch[i];
-                if is_online(&c.channel) {
-                    let text = format!("{}的网上申请", c.applicant_name);
-                    let kind = Kind::OnlineApplication;
-                    notify_receivers!(tx, &c.community_path, kind, case_id, &text, by);
-                }
-            }
-            answers(batch, &fresh, &ids, numbers, earlier)
-        }
-        .await;
-        // Rolled back here, before the next writer's turn: a dropped transaction rolls back
-        // only when its connection is next used, and SQLite's write lock stays held until then.
-        match result {
-            Ok(done) => {
-                tx.commit().await?;
-                Ok(done)
-            }
-            Err(e) => {
-                tx.rollback().await?;
-                Err(e)
             }
         }
+        Db::Pg(pool) => {
+            let mut tx = pool.begin().await?;
+            match steps(&mut *tx, backend, batch, enclosed, router).await {
+                Ok(d) => {
+                    tx.commit().await?;
+                    d
+                }
+                Err(e) => {
+                    tx.rollback().await?;
+                    return Err(e);
+                }
+            }
+        }
+    };
+    let mut earlier = Vec::with_capacity(done.earlier.len());
+    for id in done.earlier {
+        earlier.push(super::get(db, id).await?);
+    }
+    answers(batch, done.made, earlier)
+}
+
+/// What a batch's transaction wrote: each new case at its place in the batch, and the ids of
+/// the stored cases whose keys the batch brought again.
+struct Written {
+    made: Vec<(usize, Case)>,
+    earlier: Vec<i64>,
+}
+
+/// The batch's statements, in the transaction `run` is in.
+async fn steps<R: Run>(
+    run: &mut R,
+    backend: Backend,
+    batch: &[(&NewCase, &Actor<'_>)],
+    enclosed: &[&Enclosures],
+    router: Option<Router>,
+) -> Result<Written> {
+    let earlier = stored_keys(run, backend, batch).await?;
+    let fresh = fresh(batch, &earlier);
+    let routed = route(run, batch, &fresh, router).await?;
+    let batch = &with_routes(batch, &routed)[..];
+    let mut numbers = vec![String::new(); fresh.len()];
+    for ((community, day), members) in by_counter(batch, &fresh) {
+        let count = members.len() as i64;
+        let last = take_numbers(run, community, day, count).await?;
+        for (seq, pos) in (last - count + 1..).zip(members) {
+            let code = &batch[fresh[pos]].0.community_code;
+            numbers[pos] = case_number(code, day, seq);
+        }
+    }
+    let ids = match fresh.is_empty() {
+        true => Vec::new(),
+        false => insert_cases(run, backend, batch, &fresh, &numbers).await?,
+    };
+    let events = first_events(batch, &fresh, &ids);
+    let mut tail = Tail::default();
+    if fresh.iter().any(|&i| !enclosed[i].files.is_empty()) {
+        let opening = insert_events(run, backend, &events).await?;
+        for (&i, case_id) in fresh.iter().zip(&ids) {
+            let (with, by) = (enclosed[i], batch[i].1);
+            for f in &with.files {
+                run.execute(&file_stmt(*case_id, opening.get(case_id).copied(), f, by))
+                    .await?;
+            }
+        }
+    } else {
+        tail.events = events;
+    }
+    tail.documents = enclosed_of(batch, enclosed, &fresh, &ids, |w| w.document.as_ref());
+    tail.results = enclosed_of(batch, enclosed, &fresh, &ids, |w| w.result.as_ref());
+    tail.visits = visits_of(batch, &fresh, &ids);
+    tail.assigned = assignments_of(batch, &fresh, &ids);
+    for s in tail.statements(backend) {
+        run.execute(&s).await?;
+    }
+    // Few cases carry a mandate (代办) or come from the portal: one statement each.
+    for (&i, &case_id) in fresh.iter().zip(&ids) {
+        let (c, by) = batch[i];
+        if let Some(m) = &c.mandate {
+            run.execute(&mandate_stmt(case_id, m)).await?;
+        }
+        if is_online(&c.channel) {
+            let text = format!("{}的网上申请", c.applicant_name);
+            let kind = Kind::OnlineApplication;
+            run.execute(&receivers_stmt(&c.community_path, kind, case_id, &text, by))
+                .await?;
+        }
+    }
+    let made = fresh
+        .iter()
+        .zip(&ids)
+        .zip(numbers)
+        .map(|((&i, &id), number)| (i, written(batch[i].0, id, number, batch[i].1)))
+        .collect();
+    Ok(Written {
+        made,
+        earlier: earlier.into_iter().map(|(id, _)| id).collect(),
     })
 }
 
 /// The routed fresh cases of the batch given out (see `routed`), the staff of their
 /// communities read in the transaction.
-macro_rules! route {
-    ($tx:ident, $batch:expr, $fresh:expr, $router:expr) => {{
-        let paths = routed::communities($batch, $fresh);
-        match $router {
-            _ if paths.is_empty() => Vec::new(),
-            None => {
-                return Err(StoreError::Conflict(
-                    "a case asks to be routed but the writer has no router".into(),
-                ));
-            }
-            Some(router) => {
-                let mut staff = HashMap::new();
-                for path in paths {
-                    let root = OrgPath::from_stored(path.to_string());
-                    let rows = routable_query!(root).fetch_all(&mut *$tx).await?;
-                    staff.insert(path.to_string(), rows);
-                }
-                routed::give_out($batch, $fresh, router, staff)
-            }
+async fn route<R: Run>(
+    run: &mut R,
+    batch: &[(&NewCase, &Actor<'_>)],
+    fresh: &[usize],
+    router: Option<Router>,
+) -> Result<Vec<(usize, NewCase)>> {
+    let paths = routed::communities(batch, fresh);
+    let router = match router {
+        _ if paths.is_empty() => return Ok(Vec::new()),
+        None => {
+            return Err(StoreError::Conflict(
+                "a case asks to be routed but the writer has no router".into(),
+            ));
         }
-    }};
+        Some(router) => router,
+    };
+    let mut staff = HashMap::new();
+    for path in paths {
+        let root = OrgPath::from_stored(path.to_string());
+        staff.insert(path.to_string(), routable_in(run, &root).await?);
+    }
+    Ok(routed::give_out(batch, fresh, router, staff))
 }
-use route;
 
 /// The batch with the routed cases in place of the ones that asked.
 fn with_routes<'b>(
@@ -191,142 +225,134 @@ fn with_routes<'b>(
     out
 }
 
-macro_rules! select_by_keys {
-    ($tx:ident, $backend:expr, $keys:expr) => {{
-        let sql = format!(
-            "{}WHERE idempotency_key IN {}",
-            select_cases!(),
-            $backend.placeholders(0, 1, $keys.len())
-        );
-        let mut q = sqlx::query_as(AssertSqlSafe(sql));
-        for key in $keys {
-            q = q.bind(*key);
-        }
-        q.fetch_all(&mut *$tx).await?
-    }};
+/// (id, key) of the stored cases with the batch's idempotency keys.
+async fn stored_keys<R: Run>(
+    run: &mut R,
+    backend: Backend,
+    batch: &[(&NewCase, &Actor<'_>)],
+) -> Result<Vec<(i64, String)>> {
+    let keys: Vec<&str> = batch
+        .iter()
+        .filter_map(|(c, _)| c.idempotency_key.as_deref())
+        .collect();
+    if keys.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut s = Stmt::new(format!(
+        "SELECT id, idempotency_key FROM cases WHERE idempotency_key IN {}",
+        backend.placeholders(0, 1, keys.len())
+    ));
+    for key in keys {
+        s.push(key);
+    }
+    let rows = run.fetch(&s, &[Col::Int, Col::Text]).await?;
+    rows.into_iter()
+        .map(|mut r| Ok((r[0].int()?, r[1].text()?)))
+        .collect()
 }
-use select_by_keys;
 
-/// Counts `$count` numbers off the day's counter; the last one taken.
-macro_rules! take_numbers {
-    ($tx:ident, $community:expr, $day:expr, $count:expr) => {{
-        let (last,): (i64,) = sqlx::query_as(
-            "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, $3) \
-             ON CONFLICT (community_path, day) DO UPDATE \
-             SET last = case_counters.last + $3 RETURNING last",
-        )
-        .bind($community)
-        .bind($day)
-        .bind($count)
-        .fetch_one(&mut *$tx)
-        .await?;
-        last
-    }};
+/// Counts `count` numbers off the day's counter; the last one taken.
+async fn take_numbers<R: Run>(run: &mut R, community: &str, day: &str, count: i64) -> Result<i64> {
+    let s = Stmt::new(
+        "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, $3) \
+         ON CONFLICT (community_path, day) DO UPDATE \
+         SET last = case_counters.last + $3 RETURNING last",
+    )
+    .bind(community)
+    .bind(day)
+    .bind(count);
+    let rows = run.fetch(&s, &[Col::Int]).await?;
+    rows.first().ok_or(StoreError::NotFound)?[0].int()
 }
-use take_numbers;
 
-/// Inserts the cases at `$fresh` with their numbers; their ids, in the same order.
-macro_rules! insert_cases {
-    ($tx:ident, $backend:expr, $batch:expr, $fresh:expr, $numbers:expr) => {{
-        let sql = format!(
-            "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
-             applicant_name, applicant_phone, channel, state, promised_days, created_by, \
-             created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
-             accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {} \
-             RETURNING id, number",
-            $backend.placeholders(0, $fresh.len(), 23)
-        );
-        let mut q = sqlx::query_as::<_, (i64, String)>(AssertSqlSafe(sql));
-        for (i, number) in by_assignee($batch, $fresh, $numbers) {
-            let (c, by) = $batch[i];
-            q = q
-                .bind(number)
-                .bind(&c.community_path)
-                .bind(&c.item_code)
-                .bind(c.item_version)
-                .bind(c.resident_id)
-                .bind(&c.applicant_name)
-                .bind(&c.applicant_phone)
-                .bind(&c.channel)
-                .bind(&c.state)
-                .bind(c.promised_days)
-                .bind(by.id)
-                .bind(by.now)
-                .bind(by.now)
-                .bind(&c.idempotency_key)
-                .bind(&c.line)
-                .bind(&c.business_kind)
-                .bind(&c.answers)
-                .bind(&c.checklist)
-                .bind(&c.accepted_on)
-                .bind(&c.due_on)
-                .bind(c.assignee_id)
-                .bind(c.open311_key_id)
-                .bind(quanke_domain::ident::phone::lookup_key(&c.applicant_phone));
-        }
-        let rows: HashMap<String, i64> = q
-            .fetch_all(&mut *$tx)
-            .await?
-            .into_iter()
-            .map(|(id, number)| (number, id))
-            .collect();
-        ids_in_order(&rows, $numbers)?
-    }};
+/// Inserts the cases at `fresh` with their numbers; their ids, in the same order.
+async fn insert_cases<R: Run>(
+    run: &mut R,
+    backend: Backend,
+    batch: &[(&NewCase, &Actor<'_>)],
+    fresh: &[usize],
+    numbers: &[String],
+) -> Result<Vec<i64>> {
+    let mut s = Stmt::new(format!(
+        "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
+         applicant_name, applicant_phone, channel, state, promised_days, created_by, \
+         created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
+         accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {} \
+         RETURNING id, number",
+        backend.placeholders(0, fresh.len(), 23)
+    ));
+    let phone_keys: Vec<String> = fresh
+        .iter()
+        .map(|&i| quanke_domain::ident::phone::lookup_key(&batch[i].0.applicant_phone))
+        .collect();
+    let keys: HashMap<usize, &String> = fresh.iter().copied().zip(&phone_keys).collect();
+    for (i, number) in by_assignee(batch, fresh, numbers) {
+        let (c, by) = batch[i];
+        s.params.extend([
+            Param::from(number),
+            Param::from(&c.community_path),
+            Param::from(&c.item_code),
+            Param::from(c.item_version),
+            Param::from(c.resident_id),
+            Param::from(&c.applicant_name),
+            Param::from(&c.applicant_phone),
+            Param::from(&c.channel),
+            Param::from(&c.state),
+            Param::from(c.promised_days),
+            Param::from(by.id),
+            Param::from(by.now),
+            Param::from(by.now),
+            Param::from(&c.idempotency_key),
+            Param::from(&c.line),
+            Param::from(&c.business_kind),
+            Param::from(&c.answers),
+            Param::from(&c.checklist),
+            Param::from(&c.accepted_on),
+            Param::from(&c.due_on),
+            Param::from(c.assignee_id),
+            Param::from(c.open311_key_id),
+            Param::from(keys[&i]),
+        ]);
+    }
+    let mut rows: HashMap<String, i64> = HashMap::new();
+    for mut r in run.fetch(&s, &[Col::Int, Col::Text]).await? {
+        rows.insert(r[1].text()?, r[0].int()?);
+    }
+    ids_in_order(&rows, numbers)
 }
-use insert_cases;
 
 /// Inserts the events alone; case id → the id of its opening event (the one from no state).
-macro_rules! insert_events {
-    ($tx:ident, $backend:expr, $events:expr) => {{
-        let sql = tail::events_returning($backend, $events.len());
-        let mut q = sqlx::query_as::<_, (i64, i64, String)>(AssertSqlSafe(sql));
-        tail::bind_events!(q, $events);
-        q.fetch_all(&mut *$tx)
-            .await?
-            .into_iter()
-            .filter(|(_, _, from)| from.is_empty())
-            .map(|(id, case_id, _)| (case_id, id))
-            .collect()
-    }};
+async fn insert_events<R: Run>(
+    run: &mut R,
+    backend: Backend,
+    events: &[FirstEvent<'_>],
+) -> Result<HashMap<i64, i64>> {
+    let s = tail::events_returning(backend, events);
+    let mut opening = HashMap::new();
+    for mut r in run.fetch(&s, &[Col::Int, Col::Int, Col::Text]).await? {
+        if r[2].text()?.is_empty() {
+            opening.insert(r[1].int()?, r[0].int()?);
+        }
+    }
+    Ok(opening)
 }
-use insert_events;
 
 /// One file of a new case, on its opening event. One statement per file: a batch of scans
 /// may be tens of megabytes, more than a statement should carry.
-macro_rules! insert_file {
-    ($tx:ident, $case:expr, $event:expr, $f:expr, $by:expr) => {{
-        sqlx::query(
-            "INSERT INTO case_files (case_id, event_id, file_name, content_type, size, data, \
-             uploaded_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-        )
-        .bind($case)
-        .bind($event.copied())
-        .bind(&$f.file_name)
-        .bind(&$f.content_type)
-        .bind($f.data.len() as i64)
-        .bind(&$f.data)
-        .bind($by.id)
-        .bind($by.now)
-        .execute(&mut *$tx)
-        .await?;
-    }};
+fn file_stmt<'b>(case: i64, event: Option<i64>, f: &'b Attachment, by: &'b Actor<'b>) -> Stmt<'b> {
+    Stmt::new(
+        "INSERT INTO case_files (case_id, event_id, file_name, content_type, size, data, \
+         uploaded_by, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(case)
+    .bind(event)
+    .bind(&f.file_name)
+    .bind(&f.content_type)
+    .bind(f.data.len() as i64)
+    .bind(&f.data[..])
+    .bind(by.id)
+    .bind(by.now)
 }
-use insert_file;
-
-macro_rules! insert_mandate {
-    ($tx:ident, $case_id:expr, $m:expr) => {{
-        sqlx::query(super::mandates::INSERT)
-            .bind($case_id)
-            .bind(&$m.grantor)
-            .bind($m.agent_id)
-            .bind(&$m.scope)
-            .bind(&$m.valid_until)
-            .bind($m.recorded_at)
-            .execute(&mut *$tx)
-            .await?;
-    }};
-}
-use insert_mandate;
 
 /// (recipient, case id, text, at) for the fresh cases given to someone at intake, other than
 /// the worker who took it.
@@ -348,11 +374,8 @@ fn assignments_of<'b>(
 
 /// The positions of the batch to insert: all but those whose key is already stored or was
 /// seen earlier in the batch.
-fn fresh(batch: &[(&NewCase, &Actor<'_>)], earlier: &[Case]) -> Vec<usize> {
-    let mut seen: Vec<&str> = earlier
-        .iter()
-        .filter_map(|c| c.idempotency_key.as_deref())
-        .collect();
+fn fresh(batch: &[(&NewCase, &Actor<'_>)], earlier: &[(i64, String)]) -> Vec<usize> {
+    let mut seen: Vec<&str> = earlier.iter().map(|(_, key)| key.as_str()).collect();
     let mut fresh = Vec::with_capacity(batch.len());
     for (i, (c, _)) in batch.iter().enumerate() {
         match c.idempotency_key.as_deref() {
@@ -476,19 +499,18 @@ fn visits_of<'b>(
         .collect()
 }
 
-/// One answer per case of the batch: the new case as written, or the earlier one with its key.
+/// One answer per case of the batch: the new case as written, or the stored one with its key
+/// (stored before, or new earlier in the batch).
 fn answers(
     batch: &[(&NewCase, &Actor<'_>)],
-    fresh: &[usize],
-    ids: &[i64],
-    numbers: Vec<String>,
+    made: Vec<(usize, Case)>,
     earlier: Vec<Case>,
 ) -> Result<Vec<(Case, bool)>> {
-    let mut made = fresh.iter().zip(ids).zip(numbers).peekable();
+    let mut made = made.into_iter().peekable();
     let mut out: Vec<(Case, bool)> = Vec::with_capacity(batch.len());
-    for (i, (c, by)) in batch.iter().enumerate() {
-        if let Some(((_, &id), number)) = made.next_if(|((f, _), _)| **f == i) {
-            out.push((written(c, id, number, by), true));
+    for (i, (c, _)) in batch.iter().enumerate() {
+        if let Some((_, case)) = made.next_if(|(at, _)| *at == i) {
+            out.push((case, true));
             continue;
         }
         let key = c.idempotency_key.as_deref();

@@ -42,10 +42,10 @@ use sqlx::FromRow;
 
 use crate::db::{with_pool, with_write_turn};
 use crate::notifications::notify_user;
+use crate::statement::Run;
 use crate::{Db, Result, StoreError};
 use quanke_domain::notice::Kind;
-use sqlx::AssertSqlSafe;
-use tail::{Tail, bind_tail};
+use tail::Tail;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Case {
@@ -265,10 +265,8 @@ pub async fn transition_issuing(
             results: result.map(|r| (case_id, r, by)).into_iter().collect(),
             ..Tail::default()
         };
-        if let Some(sql) = issued.sql(backend) {
-            let mut q = sqlx::query(AssertSqlSafe(sql));
-            bind_tail!(q, &issued);
-            q.execute(&mut *tx).await?;
+        for s in issued.statements(backend) {
+            Run::execute(&mut *tx, &s).await?;
         }
         tx.commit().await?;
         id

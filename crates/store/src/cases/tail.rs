@@ -1,15 +1,16 @@
 //! The rows a batch of new cases writes after the cases themselves (their opening events,
 //! documents, results, visits and the assignees' notifications), sent as one statement; also
 //! the document and result a later change of state issues.
-//! Each statement is a round trip to the connection (for SQLite, a hand-off to the thread
-//! sqlx runs it on), and the case writer holds the database's one write turn through all of
-//! them: fewer statements is more cases per second. SQLite runs several statements sent
-//! together; PostgreSQL takes one statement, so there the inserts are chained as
-//! data-modifying `WITH` clauses. Parameters are numbered through the whole text (`$n`), which
-//! both databases bind by number.
+//! On PostgreSQL each statement is a round trip to the server, and the case writer holds its
+//! transaction through all of them, so the inserts are chained as data-modifying `WITH`
+//! clauses in one statement, their parameters numbered through the whole text. On SQLite the
+//! case writer runs its statements on the connection's handle without a round trip
+//! (`statement`), and one insert per table is simplest.
 
 use super::{Actor, NewDocument, NewResult};
 use crate::Backend;
+use crate::statement::{Param, Stmt};
+use quanke_domain::notice::Kind;
 
 /// The head of one multi-row INSERT and the number of values in each of its rows.
 #[derive(Clone, Copy)]
@@ -68,136 +69,152 @@ pub(super) struct Tail<'b> {
     pub assigned: Vec<(i64, i64, &'b str, i64)>,
 }
 
-impl Tail<'_> {
-    /// The inserts with their row counts, in the order `bind_tail!` binds them.
-    fn inserts(&self) -> Vec<(Insert, usize)> {
+impl<'b> Tail<'b> {
+    /// Each insert with its rows' values, in order; empty ones left out.
+    fn inserts(&self) -> Vec<(Insert, usize, Vec<Param<'b>>)> {
+        let mut events = Vec::new();
+        for e in &self.events {
+            push_event(&mut events, e);
+        }
+        let mut documents: Vec<Param> = Vec::new();
+        for &(case_id, doc, by) in &self.documents {
+            documents.extend([
+                Param::from(case_id),
+                Param::from(&doc.kind),
+                Param::from(&doc.content),
+                Param::from(by.id),
+                Param::from(by.name),
+                Param::from(by.now),
+                Param::from(by.today),
+            ]);
+        }
+        let mut results: Vec<Param> = Vec::new();
+        for &(case_id, r, by) in &self.results {
+            results.extend([
+                Param::from(case_id),
+                Param::from(&r.verdict),
+                Param::from(&r.reason),
+                Param::from(r.amount_fen),
+                Param::from(&r.start_month),
+                Param::from(&r.certificate_no),
+                Param::from(&r.note),
+                Param::from(by.id),
+                Param::from(by.name),
+                Param::from(by.now),
+                Param::from(by.today),
+            ]);
+        }
+        let mut visits: Vec<Param> = Vec::new();
+        for &(case_id, purpose, by) in &self.visits {
+            visits.extend([
+                Param::from(case_id),
+                Param::from(by.now),
+                Param::from(by.today),
+                Param::from(purpose),
+                Param::from(by.id),
+            ]);
+        }
+        let mut assigned: Vec<Param> = Vec::new();
+        for &(recipient, case_id, text, at) in &self.assigned {
+            assigned.extend([
+                Param::from(recipient),
+                Param::from(Kind::Assigned.code()),
+                Param::from(case_id),
+                Param::from(text),
+                Param::from(at),
+            ]);
+        }
         [
-            (EVENTS, self.events.len()),
-            (DOCUMENTS, self.documents.len()),
-            (RESULTS, self.results.len()),
-            (VISITS, self.visits.len()),
-            (ASSIGNED, self.assigned.len()),
+            (EVENTS, self.events.len(), events),
+            (DOCUMENTS, self.documents.len(), documents),
+            (RESULTS, self.results.len(), results),
+            (VISITS, self.visits.len(), visits),
+            (ASSIGNED, self.assigned.len(), assigned),
         ]
         .into_iter()
-        .filter(|(_, rows)| *rows > 0)
+        .filter(|(_, rows, _)| *rows > 0)
         .collect()
     }
 
-    /// The whole tail as one statement for `backend`; None when there is nothing to write.
-    pub fn sql(&self, backend: Backend) -> Option<String> {
+    /// The tail's statements for `backend`: one per table on SQLite (each runs without a
+    /// hand-off in the case writer), one on PostgreSQL (the inserts chained in `WITH`).
+    pub fn statements(&self, backend: Backend) -> Vec<Stmt<'b>> {
+        let inserts = self.inserts();
+        if backend == Backend::Sqlite {
+            return inserts
+                .into_iter()
+                .map(|(insert, rows, params)| Stmt {
+                    sql: format!(
+                        "{}{}",
+                        insert.head,
+                        backend.placeholders(0, rows, insert.cols)
+                    ),
+                    params,
+                })
+                .collect();
+        }
         let mut first = 0;
-        let each: Vec<String> = self
-            .inserts()
-            .into_iter()
-            .map(|(insert, rows)| {
-                let text = format!(
-                    "{}{}",
-                    insert.head,
-                    backend.placeholders(first, rows, insert.cols)
-                );
-                first += rows * insert.cols;
-                text
-            })
+        let mut texts = Vec::new();
+        let mut all = Vec::new();
+        for (insert, rows, params) in inserts {
+            texts.push(format!(
+                "{}{}",
+                insert.head,
+                backend.placeholders(first, rows, insert.cols)
+            ));
+            first += rows * insert.cols;
+            all.extend(params);
+        }
+        let Some((last, before)) = texts.split_last() else {
+            return Vec::new();
+        };
+        let with: Vec<String> = before
+            .iter()
+            .enumerate()
+            .map(|(i, text)| format!("w{i} AS ({text})"))
             .collect();
-        let (last, before) = each.split_last()?;
-        Some(match backend {
-            Backend::Sqlite => each.join("; "),
-            Backend::Postgres if before.is_empty() => last.clone(),
-            Backend::Postgres => {
-                let with: Vec<String> = before
-                    .iter()
-                    .enumerate()
-                    .map(|(i, text)| format!("w{i} AS ({text})"))
-                    .collect();
-                format!("WITH {} {last}", with.join(", "))
-            }
-        })
+        let sql = match with.is_empty() {
+            true => last.clone(),
+            false => format!("WITH {} {last}", with.join(", ")),
+        };
+        vec![Stmt { sql, params: all }]
     }
 }
 
-/// The events' SQL alone, returning each row's (id, case id, from state).
-pub(super) fn events_returning(backend: Backend, rows: usize) -> String {
-    format!(
+/// The events alone, returning each row's (id, case id, from state).
+pub(super) fn events_returning<'b>(backend: Backend, events: &[FirstEvent<'b>]) -> Stmt<'b> {
+    let mut s = Stmt::new(format!(
         "{}{} RETURNING id, case_id, from_state",
         EVENTS.head,
-        backend.placeholders(0, rows, EVENTS.cols)
-    )
+        backend.placeholders(0, events.len(), EVENTS.cols)
+    ));
+    for e in events {
+        push_event(&mut s.params, e);
+    }
+    s
 }
 
-/// Binds the events' values onto `$q`, in `EVENTS`' column order.
-macro_rules! bind_events {
-    ($q:ident, $events:expr) => {
-        for e in $events {
-            $q = $q
-                .bind(e.case_id)
-                .bind(e.by.now)
-                .bind(e.by.today)
-                .bind(e.by.id)
-                .bind(e.by.name)
-                .bind(e.from)
-                .bind(e.to)
-                .bind(e.action)
-                .bind(e.note);
-        }
-    };
+/// An event's values, in `EVENTS`' column order.
+fn push_event<'b>(params: &mut Vec<Param<'b>>, e: &FirstEvent<'b>) {
+    params.extend([
+        Param::from(e.case_id),
+        Param::from(e.by.now),
+        Param::from(e.by.today),
+        Param::from(e.by.id),
+        Param::from(e.by.name),
+        Param::from(e.from),
+        Param::from(e.to),
+        Param::from(e.action),
+        Param::from(e.note),
+    ]);
 }
-pub(super) use bind_events;
-
-/// Binds every value of the tail onto `$q`, in the order of `Tail::sql`.
-macro_rules! bind_tail {
-    ($q:ident, $tail:expr) => {{
-        let tail = $tail;
-        $crate::cases::tail::bind_events!($q, &tail.events);
-        for (case_id, doc, by) in &tail.documents {
-            $q = $q
-                .bind(*case_id)
-                .bind(&doc.kind)
-                .bind(&doc.content)
-                .bind(by.id)
-                .bind(by.name)
-                .bind(by.now)
-                .bind(by.today);
-        }
-        for (case_id, r, by) in &tail.results {
-            $q = $q
-                .bind(*case_id)
-                .bind(&r.verdict)
-                .bind(&r.reason)
-                .bind(r.amount_fen)
-                .bind(&r.start_month)
-                .bind(&r.certificate_no)
-                .bind(&r.note)
-                .bind(by.id)
-                .bind(by.name)
-                .bind(by.now)
-                .bind(by.today);
-        }
-        for (case_id, purpose, by) in &tail.visits {
-            $q = $q
-                .bind(*case_id)
-                .bind(by.now)
-                .bind(by.today)
-                .bind(*purpose)
-                .bind(by.id);
-        }
-        for (recipient, case_id, text, at) in &tail.assigned {
-            $q = $q
-                .bind(*recipient)
-                .bind(quanke_domain::notice::Kind::Assigned.code())
-                .bind(*case_id)
-                .bind(*text)
-                .bind(*at);
-        }
-    }};
-}
-pub(super) use bind_tail;
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn the_tail_is_one_statement_on_either_database() {
+    fn the_tail_is_one_statement_per_table_on_sqlite_and_one_on_postgres() {
         let by = Actor {
             id: Some(1),
             name: "前台",
@@ -209,17 +226,25 @@ mod tests {
             assigned: vec![(3, 7, "自动分派", 0)],
             ..Tail::default()
         };
-        let sqlite = tail.sql(Backend::Sqlite).unwrap();
-        assert_eq!(sqlite.matches("INSERT").count(), 2);
-        assert!(sqlite.contains("; INSERT INTO notifications"));
-        assert!(sqlite.ends_with("VALUES (?, ?, ?, ?, ?)"), "{sqlite}");
-        assert!(!sqlite.contains('$'), "{sqlite}");
-        let pg = tail.sql(Backend::Postgres).unwrap();
+        let sqlite = tail.statements(Backend::Sqlite);
+        assert_eq!(sqlite.len(), 2);
+        assert!(sqlite[1].sql.starts_with("INSERT INTO notifications"));
+        assert!(
+            sqlite[1].sql.ends_with("VALUES (?, ?, ?, ?, ?)"),
+            "{}",
+            sqlite[1].sql
+        );
+        assert_eq!(sqlite[1].params.len(), 5);
+        assert!(!sqlite[0].sql.contains('$'), "{}", sqlite[0].sql);
+        let pg = tail.statements(Backend::Postgres);
+        assert_eq!(pg.len(), 1);
+        assert_eq!(pg[0].params.len(), 10);
+        let pg = &pg[0].sql;
         assert!(
             pg.starts_with("WITH w0 AS (INSERT INTO case_visits"),
             "{pg}"
         );
         assert!(pg.ends_with(") INSERT INTO notifications (recipient_id, kind, case_id, text, created_at) VALUES ($6, $7, $8, $9, $10)"), "{pg}");
-        assert_eq!(Tail::default().sql(Backend::Sqlite), None);
+        assert!(Tail::default().statements(Backend::Postgres).is_empty());
     }
 }

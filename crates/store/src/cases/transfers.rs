@@ -5,7 +5,8 @@ use sqlx::FromRow;
 
 use super::Actor;
 use crate::db::with_pool;
-use crate::notifications::notify_receivers;
+use crate::notifications::receivers_stmt;
+use crate::statement::Run;
 use crate::{Db, Result, StoreError};
 use quanke_domain::notice::Kind;
 
@@ -69,7 +70,8 @@ pub async fn request_transfer(
             .await?;
         if kind == "community" {
             let text = format!("{}转来：{reason}", by.name);
-            notify_receivers!(tx, to_target, Kind::TransferIn, case_id, &text, by);
+            let tell = receivers_stmt(to_target, Kind::TransferIn, case_id, &text, by);
+            Run::execute(&mut *tx, &tell).await?;
         }
         tx.commit().await?;
         id

@@ -1,0 +1,241 @@
+//! A statement with its values, run alike on a sqlx connection of either database or on the
+//! SQLite handle taken from sqlx's connection thread (`write_turn::Direct`).
+//!
+//! sqlx runs each SQLite connection on a thread of its own, and every statement is a hand-off
+//! to that thread and back. The case writer's batch is a chain of statements, each needing the
+//! one before (the keys seen, the staff for routing, the day's numbers, the new ids), so it
+//! paid some eight hand-offs per batch; on the handle taken from the thread it pays one. The
+//! writes are written once against `Run` and either runs them.
+
+use crate::{Result, StoreError};
+use sqlx::{AssertSqlSafe, Row};
+
+/// A value bound to a statement.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Param<'a> {
+    Int(Option<i64>),
+    Text(Option<&'a str>),
+    Bool(bool),
+    Blob(&'a [u8]),
+}
+
+impl From<i64> for Param<'_> {
+    fn from(v: i64) -> Self {
+        Param::Int(Some(v))
+    }
+}
+
+impl From<Option<i64>> for Param<'_> {
+    fn from(v: Option<i64>) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(v: &'a str) -> Self {
+        Param::Text(Some(v))
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(v: &'a String) -> Self {
+        Param::Text(Some(v))
+    }
+}
+
+impl<'a> From<&'a Option<String>> for Param<'a> {
+    fn from(v: &'a Option<String>) -> Self {
+        Param::Text(v.as_deref())
+    }
+}
+
+impl<'a> From<Option<&'a str>> for Param<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(v: bool) -> Self {
+        Param::Bool(v)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Param::Blob(v)
+    }
+}
+
+/// The SQL of one statement and its values in binding order.
+#[derive(Debug, Clone)]
+pub(crate) struct Stmt<'a> {
+    pub sql: String,
+    pub params: Vec<Param<'a>>,
+}
+
+impl<'a> Stmt<'a> {
+    pub fn new(sql: impl Into<String>) -> Stmt<'a> {
+        Stmt {
+            sql: sql.into(),
+            params: Vec::new(),
+        }
+    }
+
+    pub fn bind(mut self, value: impl Into<Param<'a>>) -> Stmt<'a> {
+        self.params.push(value.into());
+        self
+    }
+
+    pub fn push(&mut self, value: impl Into<Param<'a>>) {
+        self.params.push(value.into());
+    }
+}
+
+/// What a returned column holds.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Col {
+    Int,
+    Text,
+}
+
+/// One returned value.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Cell {
+    Int(Option<i64>),
+    Text(Option<String>),
+}
+
+impl Cell {
+    pub fn int(&self) -> Result<i64> {
+        self.opt_int()?.ok_or_else(|| unexpected("NULL"))
+    }
+
+    pub fn opt_int(&self) -> Result<Option<i64>> {
+        match self {
+            Cell::Int(v) => Ok(*v),
+            Cell::Text(_) => Err(unexpected("text")),
+        }
+    }
+
+    pub fn text(&mut self) -> Result<String> {
+        self.opt_text()?.ok_or_else(|| unexpected("NULL"))
+    }
+
+    pub fn opt_text(&mut self) -> Result<Option<String>> {
+        match self {
+            Cell::Text(v) => Ok(v.take()),
+            Cell::Int(_) => Err(unexpected("a number")),
+        }
+    }
+}
+
+fn unexpected(what: &str) -> StoreError {
+    StoreError::Conflict(format!("a statement returned {what} where it should not"))
+}
+
+/// Runs statements: a sqlx connection (one hand-off each on SQLite) or the SQLite handle
+/// itself.
+pub(crate) trait Run {
+    async fn execute(&mut self, s: &Stmt<'_>) -> Result<()>;
+    /// The rows, each with one cell per `cols`.
+    async fn fetch(&mut self, s: &Stmt<'_>, cols: &[Col]) -> Result<Vec<Vec<Cell>>>;
+}
+
+macro_rules! run_on_sqlx {
+    ($conn:ty) => {
+        impl Run for $conn {
+            async fn execute(&mut self, s: &Stmt<'_>) -> Result<()> {
+                let mut q = sqlx::query(AssertSqlSafe(s.sql.as_str()));
+                for p in &s.params {
+                    q = match *p {
+                        Param::Int(v) => q.bind(v),
+                        Param::Text(v) => q.bind(v),
+                        Param::Bool(v) => q.bind(v),
+                        Param::Blob(v) => q.bind(v),
+                    };
+                }
+                q.execute(&mut *self).await?;
+                Ok(())
+            }
+
+            async fn fetch(&mut self, s: &Stmt<'_>, cols: &[Col]) -> Result<Vec<Vec<Cell>>> {
+                let mut q = sqlx::query(AssertSqlSafe(s.sql.as_str()));
+                for p in &s.params {
+                    q = match *p {
+                        Param::Int(v) => q.bind(v),
+                        Param::Text(v) => q.bind(v),
+                        Param::Bool(v) => q.bind(v),
+                        Param::Blob(v) => q.bind(v),
+                    };
+                }
+                let rows = q.fetch_all(&mut *self).await?;
+                let mut out = Vec::with_capacity(rows.len());
+                for row in rows {
+                    let mut cells = Vec::with_capacity(cols.len());
+                    for (i, col) in cols.iter().enumerate() {
+                        cells.push(match col {
+                            Col::Int => Cell::Int(row.try_get(i)?),
+                            Col::Text => Cell::Text(row.try_get(i)?),
+                        });
+                    }
+                    out.push(cells);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+run_on_sqlx!(sqlx::PgConnection);
+run_on_sqlx!(sqlx::SqliteConnection);
+
+impl Run for rusqlite::Connection {
+    async fn execute(&mut self, s: &Stmt<'_>) -> Result<()> {
+        let mut stmt = prepared(self, s)?;
+        stmt.raw_execute()?;
+        Ok(())
+    }
+
+    async fn fetch(&mut self, s: &Stmt<'_>, cols: &[Col]) -> Result<Vec<Vec<Cell>>> {
+        let mut stmt = prepared(self, s)?;
+        let mut rows = stmt.raw_query();
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let mut cells = Vec::with_capacity(cols.len());
+            for (i, col) in cols.iter().enumerate() {
+                cells.push(match col {
+                    Col::Int => Cell::Int(row.get(i)?),
+                    Col::Text => Cell::Text(row.get(i)?),
+                });
+            }
+            out.push(cells);
+        }
+        Ok(out)
+    }
+}
+
+/// The statement from the connection's cache with its values bound: `$n` by name (SQLite
+/// numbers named parameters in order of first use, not by their digits), `?` in order.
+fn prepared<'c>(
+    conn: &'c rusqlite::Connection,
+    s: &Stmt<'_>,
+) -> Result<rusqlite::CachedStatement<'c>> {
+    let mut stmt = conn.prepare_cached(&s.sql)?;
+    let named = stmt.parameter_name(1).is_some();
+    for (i, p) in s.params.iter().enumerate() {
+        let index = match named {
+            true => stmt
+                .parameter_index(&format!("${}", i + 1))?
+                .ok_or_else(|| unexpected("a statement without one of its values"))?,
+            false => i + 1,
+        };
+        match *p {
+            Param::Int(v) => stmt.raw_bind_parameter(index, v)?,
+            Param::Text(v) => stmt.raw_bind_parameter(index, v)?,
+            Param::Bool(v) => stmt.raw_bind_parameter(index, v)?,
+            Param::Blob(v) => stmt.raw_bind_parameter(index, v)?,
+        }
+    }
+    Ok(stmt)
+}

@@ -1,7 +1,7 @@
 //! Tokens for the JSON API (`Authorization: Bearer ...`), each acting as one user. Only the
 //! SHA-256 of a token is kept; the token itself is shown once, when issued.
 
-use crate::db::with_pool;
+use crate::db::{with_group_reader, with_pool};
 use crate::grouped::ReadMany;
 use crate::users::{User, UserRow, user_columns, users_from};
 use crate::{Db, Result};
@@ -72,12 +72,12 @@ pub async fn find_active_many(db: &Db, hashes: &[String]) -> Result<Vec<Option<U
         ),
         db.backend().placeholders(0, 1, hashes.len())
     );
-    let rows: Vec<ByHash> = with_pool!(db, |p| {
+    let rows: Vec<ByHash> = with_group_reader!(db, |c| {
         let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
         for h in hashes {
             q = q.bind(h);
         }
-        q.fetch_all(p).await?
+        q.fetch_all(c).await?
     });
     let mut found: HashMap<String, User> = HashMap::with_capacity(rows.len());
     for row in rows {

@@ -1,4 +1,4 @@
-use crate::write_turn::WriteTurns;
+use crate::turns::Turns;
 use crate::{Result, StoreError};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
@@ -48,6 +48,23 @@ macro_rules! with_write_turn {
 }
 pub(crate) use with_write_turn;
 
+/// Runs `$body` with `$conn`, where the grouped reads run (`grouped`): on SQLite a connection of
+/// their own, taken in turns, which spares each read the pool's check of the connection on its
+/// return (one more hand-off to the connection's thread); on PostgreSQL the pool.
+macro_rules! with_group_reader {
+    ($db:expr, |$conn:ident| $body:expr) => {
+        match $db {
+            $crate::Db::Sqlite(sqlite) => {
+                let mut turn = sqlite.grouped.take().await?;
+                let $conn = &mut *turn;
+                $body
+            }
+            $crate::Db::Pg($conn) => $body,
+        }
+    };
+}
+pub(crate) use with_group_reader;
+
 #[derive(Clone, Debug)]
 pub enum Db {
     Sqlite(SqliteDb),
@@ -65,7 +82,9 @@ pub enum Db {
 #[derive(Clone, Debug)]
 pub struct SqliteDb {
     pub pool: SqlitePool,
-    pub(crate) writer: std::sync::Arc<WriteTurns>,
+    pub(crate) writer: std::sync::Arc<Turns>,
+    /// The grouped reads' connection (`with_group_reader!`).
+    pub(crate) grouped: std::sync::Arc<Turns>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -328,8 +347,13 @@ impl Db {
                 .pragma("temp_store", "memory")
                 .busy_timeout(BUSY_TIMEOUT);
             let pool = sqlite_pool(8).connect_with(opts.clone()).await?;
-            let writer = std::sync::Arc::new(WriteTurns::open(opts, pool.clone()).await?);
-            Ok(Db::Sqlite(SqliteDb { pool, writer }))
+            let writer = std::sync::Arc::new(Turns::for_writes(opts.clone(), pool.clone()).await?);
+            let grouped = std::sync::Arc::new(Turns::for_reads(opts).await?);
+            Ok(Db::Sqlite(SqliteDb {
+                pool,
+                writer,
+                grouped,
+            }))
         } else {
             Err(StoreError::BadUrl(format!(
                 "expected sqlite:PATH or postgres://..., got \"{url}\""
@@ -391,6 +415,7 @@ impl Db {
         match self {
             Db::Sqlite(s) => {
                 s.writer.close().await;
+                s.grouped.close().await;
                 s.pool.close().await;
             }
             Db::Pg(p) => p.close().await,
@@ -486,7 +511,7 @@ mod tests {
     /// rather than growing without end.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn sqlite_log_is_checkpointed_and_bounded() {
-        use crate::write_turn::{TURNS_PER_CHECKPOINT, WRITER_CHECKPOINT_PAGES};
+        use crate::turns::{TURNS_PER_CHECKPOINT, WRITER_CHECKPOINT_PAGES};
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("log.db");
         let db = Db::connect(&format!("sqlite:{}", file.display()))

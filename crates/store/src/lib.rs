@@ -4,7 +4,7 @@
 mod db;
 mod error;
 mod statement;
-mod write_turn;
+mod turns;
 
 pub mod api_tokens;
 pub mod audit;

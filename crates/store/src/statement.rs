@@ -1,5 +1,5 @@
 //! A statement with its values, run alike on a sqlx connection of either database or on the
-//! SQLite handle taken from sqlx's connection thread (`write_turn::Direct`).
+//! SQLite handle taken from sqlx's connection thread (`turns::Direct`).
 //!
 //! sqlx runs each SQLite connection on a thread of its own, and every statement is a hand-off
 //! to that thread and back. The case writer's batch is a chain of statements, each needing the

@@ -3,7 +3,7 @@
 use quanke_domain::OrgPath;
 use sqlx::FromRow;
 
-use crate::db::with_pool;
+use crate::db::{with_group_reader, with_pool};
 use crate::grouped::ReadMany;
 use crate::{Db, Result};
 use sqlx::AssertSqlSafe;
@@ -139,7 +139,7 @@ pub async fn residents_by_number_within(
         ),
         db.backend().placeholders(0, asks.len(), 4)
     );
-    let rows: Vec<Asked> = with_pool!(db, |p| {
+    let rows: Vec<Asked> = with_group_reader!(db, |c| {
         let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
         for (i, ask) in asks.iter().enumerate() {
             q = q
@@ -148,7 +148,7 @@ pub async fn residents_by_number_within(
                 .bind(ask.within.as_str())
                 .bind(ask.within.subtree_end());
         }
-        q.fetch_all(p).await?
+        q.fetch_all(c).await?
     });
     let mut found: Vec<Option<Resident>> = vec![None; asks.len()];
     for row in rows {

@@ -1,9 +1,10 @@
-//! The one SQLite connection that the busy writes take turns on (see `SqliteDb`).
+//! SQLite connections of their own that some work takes turns on (see `SqliteDb`): the busy
+//! writes, and the grouped reads every request makes (`grouped`).
 //!
-//! It is held behind a fair lock rather than in a one-connection sqlx pool: the pool tests a
+//! Each is held behind a fair lock rather than in a one-connection sqlx pool: the pool tests a
 //! connection each time it is given back (a round trip to the connection's thread, in a task
 //! spawned for it) and wakes the next waiter only after that, so every intake batch paid for
-//! two more hand-offs between threads than its statements need.
+//! two more hand-offs between threads than its statements need, and every pooled read one.
 //!
 //! The log is copied back into the database mostly beside the writer. SQLite's automatic
 //! checkpoint runs in the transaction that commits past 1,000 pages, so every twentieth or so
@@ -37,13 +38,19 @@ pub(crate) const TURNS_PER_CHECKPOINT: u32 = 32;
 pub(crate) const WRITER_CHECKPOINT_PAGES: i64 = 4000;
 
 #[derive(Debug)]
-pub(crate) struct WriteTurns {
+pub(crate) struct Turns {
     options: SqliteConnectOptions,
     slot: Mutex<Slot>,
+    /// The writers' turns checkpoint the log beside them; the readers' none.
+    checkpoints: Option<Checkpoints>,
+}
+
+#[derive(Debug)]
+struct Checkpoints {
     /// The readers' pool, where the checkpoints run.
     pool: SqlitePool,
-    since_checkpoint: AtomicU32,
-    checkpointing: Arc<AtomicBool>,
+    since: AtomicU32,
+    running: Arc<AtomicBool>,
 }
 
 /// Statements prepared on the handle outside sqlx kept between turns (the case writer's
@@ -102,22 +109,37 @@ pub(crate) struct Direct<'a> {
     _handle: LockedSqliteHandle<'a>,
     conn: &'a mut rusqlite::Connection,
 }
-impl WriteTurns {
-    /// Opens the connection, so that a bad file fails at start rather than at the first write;
-    /// `pool` is the database's other connections.
-    pub(crate) async fn open(
+impl Turns {
+    /// The writers' connection, opened now so that a bad file fails at start rather than at the
+    /// first write; `pool` is the database's other connections, where checkpoints run.
+    pub(crate) async fn for_writes(
         options: SqliteConnectOptions,
         pool: SqlitePool,
-    ) -> Result<WriteTurns> {
+    ) -> Result<Turns> {
         let pages = WRITER_CHECKPOINT_PAGES.to_string();
         let options = options.pragma("wal_autocheckpoint", pages);
+        let checkpoints = Checkpoints {
+            pool,
+            since: AtomicU32::new(0),
+            running: Arc::new(AtomicBool::new(false)),
+        };
+        Turns::open(options, Some(checkpoints)).await
+    }
+
+    /// A connection for reads that run one at a time (a grouped reader's).
+    pub(crate) async fn for_reads(options: SqliteConnectOptions) -> Result<Turns> {
+        Turns::open(options, None).await
+    }
+
+    async fn open(
+        options: SqliteConnectOptions,
+        checkpoints: Option<Checkpoints>,
+    ) -> Result<Turns> {
         let conn = options.connect().await?;
-        Ok(WriteTurns {
+        Ok(Turns {
             options,
             slot: Mutex::new(Slot::Open(Open::new(conn))),
-            pool,
-            since_checkpoint: AtomicU32::new(0),
-            checkpointing: Arc::new(AtomicBool::new(false)),
+            checkpoints,
         })
     }
 
@@ -136,19 +158,31 @@ impl WriteTurns {
             Slot::Idle => *slot = Slot::Open(Open::new(self.options.connect().await?)),
             Slot::Closed => return Err(StoreError::Db(sqlx::Error::PoolClosed)),
         }
-        self.count_turn();
+        if let Some(c) = &self.checkpoints {
+            c.count_turn();
+        }
         Ok(Turn(slot))
     }
 
+    /// Waits for the turn in progress, then closes the connection for good.
+    pub(crate) async fn close(&self) {
+        let mut slot = self.slot.lock().await;
+        if let Slot::Open(open) = std::mem::replace(&mut *slot, Slot::Closed) {
+            open.close().await;
+        }
+    }
+}
+
+impl Checkpoints {
     /// Starts a checkpoint beside the writer when enough turns were taken since the last one
     /// and none is running.
     fn count_turn(&self) {
-        let turns = self.since_checkpoint.fetch_add(1, Ordering::Relaxed) + 1;
-        if turns < TURNS_PER_CHECKPOINT || self.checkpointing.swap(true, Ordering::AcqRel) {
+        let turns = self.since.fetch_add(1, Ordering::Relaxed) + 1;
+        if turns < TURNS_PER_CHECKPOINT || self.running.swap(true, Ordering::AcqRel) {
             return;
         }
-        self.since_checkpoint.store(0, Ordering::Relaxed);
-        let (pool, running) = (self.pool.clone(), self.checkpointing.clone());
+        self.since.store(0, Ordering::Relaxed);
+        let (pool, running) = (self.pool.clone(), self.running.clone());
         tokio::spawn(async move {
             let done = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
                 .execute(&pool)
@@ -160,14 +194,6 @@ impl WriteTurns {
             }
             running.store(false, Ordering::Release);
         });
-    }
-
-    /// Waits for the turn in progress, then closes the connection for good.
-    pub(crate) async fn close(&self) {
-        let mut slot = self.slot.lock().await;
-        if let Slot::Open(open) = std::mem::replace(&mut *slot, Slot::Closed) {
-            open.close().await;
-        }
     }
 }
 

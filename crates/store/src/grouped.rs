@@ -1,9 +1,10 @@
 //! Point reads that every request makes (its API token, the applicant's ID number), asked by
 //! many requests at once and answered by one statement. Each statement costs a round trip to the
-//! database (for SQLite, two hand-offs to its connection's thread and back, plus the pool's
-//! check of the connection afterwards); under load the same lookups arrive together, so the
-//! reader takes every key waiting (up to `MAX_KEYS`) and reads them in one go, as the case
-//! writer does for intakes.
+//! database (for SQLite, a hand-off to its connection's thread and back); under load the same
+//! lookups arrive together, so the reader takes every key waiting (up to `MAX_KEYS`) and reads
+//! them in one go, as the case writer does for intakes. On SQLite the reads run on a connection
+//! of their own (`with_group_reader!`), which spares them the pool's check of a connection each
+//! time it is given back.
 //!
 //! Reads stay as fresh as a statement of their own: a key is read by a statement that starts
 //! after the key was asked, so whatever committed before the request asked (a revoked token, a

@@ -85,10 +85,28 @@ impl Writer {
     }
 }
 
+/// Lets the tasks that are ready to run go first, then takes the intakes they handed in. Under
+/// load the requests whose reads just finished are about to hand in theirs: a batch that takes
+/// them writes each table's and index's pages once for more cases. A lone intake waits only
+/// for the runtime's turn, not for anyone to arrive.
+async fn gather(rx: &mut mpsc::Receiver<Job>, jobs: &mut Vec<Job>) {
+    if jobs.len() >= MAX_BATCH {
+        return;
+    }
+    tokio::task::yield_now().await;
+    while jobs.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => return,
+        }
+    }
+}
+
 /// Writes what is waiting, batch after batch, until every sender is gone.
 async fn run(db: Db, router: Router, mut rx: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut jobs, MAX_BATCH).await > 0 {
+        gather(&mut rx, &mut jobs).await;
         let results = {
             let actors: Vec<Actor> = jobs.iter().map(Job::actor).collect();
             let batch: Vec<(&NewCase, &Actor)> =

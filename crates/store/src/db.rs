@@ -197,6 +197,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case keys",
         include_str!("../migrations/sqlite/0017_case_keys.sql"),
     ),
+    (
+        18,
+        "case received one index",
+        include_str!("../migrations/sqlite/0018_case_received_one_index.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -278,6 +283,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         17,
         "case keys",
         include_str!("../migrations/postgres/0017_case_keys.sql"),
+    ),
+    (
+        18,
+        "case received one index",
+        include_str!("../migrations/postgres/0018_case_received_one_index.sql"),
     ),
 ];
 

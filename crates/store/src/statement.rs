@@ -49,12 +49,6 @@ impl<'a> From<&'a Option<String>> for Param<'a> {
     }
 }
 
-impl<'a> From<Option<&'a str>> for Param<'a> {
-    fn from(v: Option<&'a str>) -> Self {
-        Param::Text(v)
-    }
-}
-
 impl From<bool> for Param<'_> {
     fn from(v: bool) -> Self {
         Param::Bool(v)
@@ -130,8 +124,11 @@ impl Cell {
     }
 }
 
+/// A returned value of another kind than its statement says: a mistake in this crate's SQL.
 fn unexpected(what: &str) -> StoreError {
-    StoreError::Conflict(format!("a statement returned {what} where it should not"))
+    StoreError::Db(sqlx::Error::Decode(
+        format!("a statement returned {what} where its columns say otherwise").into(),
+    ))
 }
 
 /// Runs statements: a sqlx connection (one hand-off each on SQLite) or the SQLite handle
@@ -142,34 +139,32 @@ pub(crate) trait Run {
     async fn fetch(&mut self, s: &Stmt<'_>, cols: &[Col]) -> Result<Vec<Vec<Cell>>>;
 }
 
+/// The sqlx query of `$s` with its values bound.
+macro_rules! sqlx_query {
+    ($s:expr) => {{
+        let mut q = sqlx::query(AssertSqlSafe($s.sql.as_str()));
+        for p in &$s.params {
+            q = match *p {
+                Param::Int(v) => q.bind(v),
+                Param::Text(v) => q.bind(v),
+                Param::Bool(v) => q.bind(v),
+                Param::Blob(v) => q.bind(v),
+            };
+        }
+        q
+    }};
+}
+
 macro_rules! run_on_sqlx {
     ($conn:ty) => {
         impl Run for $conn {
             async fn execute(&mut self, s: &Stmt<'_>) -> Result<()> {
-                let mut q = sqlx::query(AssertSqlSafe(s.sql.as_str()));
-                for p in &s.params {
-                    q = match *p {
-                        Param::Int(v) => q.bind(v),
-                        Param::Text(v) => q.bind(v),
-                        Param::Bool(v) => q.bind(v),
-                        Param::Blob(v) => q.bind(v),
-                    };
-                }
-                q.execute(&mut *self).await?;
+                sqlx_query!(s).execute(&mut *self).await?;
                 Ok(())
             }
 
             async fn fetch(&mut self, s: &Stmt<'_>, cols: &[Col]) -> Result<Vec<Vec<Cell>>> {
-                let mut q = sqlx::query(AssertSqlSafe(s.sql.as_str()));
-                for p in &s.params {
-                    q = match *p {
-                        Param::Int(v) => q.bind(v),
-                        Param::Text(v) => q.bind(v),
-                        Param::Bool(v) => q.bind(v),
-                        Param::Blob(v) => q.bind(v),
-                    };
-                }
-                let rows = q.fetch_all(&mut *self).await?;
+                let rows = sqlx_query!(s).fetch_all(&mut *self).await?;
                 let mut out = Vec::with_capacity(rows.len());
                 for row in rows {
                     let mut cells = Vec::with_capacity(cols.len());
@@ -225,9 +220,11 @@ fn prepared<'c>(
     let named = stmt.parameter_name(1).is_some();
     for (i, p) in s.params.iter().enumerate() {
         let index = match named {
-            true => stmt
-                .parameter_index(&format!("${}", i + 1))?
-                .ok_or_else(|| unexpected("a statement without one of its values"))?,
+            true => {
+                let name = format!("${}", i + 1);
+                stmt.parameter_index(&name)?
+                    .ok_or(rusqlite::Error::InvalidParameterName(name))?
+            }
             false => i + 1,
         };
         match *p {

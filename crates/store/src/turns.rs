@@ -214,6 +214,11 @@ impl Turn<'_> {
             *direct = Some(made);
         }
         let conn = direct.as_mut().expect("made above");
+        // A turn dropped between its BEGIN and its end (its task cancelled) left the
+        // transaction open: it ends here, unwritten, before anything else runs on the handle.
+        if !conn.is_autocommit() {
+            conn.execute_batch("ROLLBACK")?;
+        }
         Ok(Direct {
             _handle: handle,
             conn,

@@ -83,7 +83,10 @@ async fn write(
             match done.and_then(|d| conn.execute_batch("COMMIT").map(|()| d).map_err(Into::into)) {
                 Ok(d) => d,
                 Err(e) => {
-                    conn.execute_batch("ROLLBACK")?;
+                    // A failed COMMIT may have ended the transaction already.
+                    if !conn.is_autocommit() {
+                        conn.execute_batch("ROLLBACK")?;
+                    }
                     return Err(e);
                 }
             }

@@ -202,6 +202,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case received one index",
         include_str!("../migrations/sqlite/0018_case_received_one_index.sql"),
     ),
+    (
+        19,
+        "case unassigned",
+        include_str!("../migrations/sqlite/0019_case_unassigned.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -288,6 +293,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         18,
         "case received one index",
         include_str!("../migrations/postgres/0018_case_received_one_index.sql"),
+    ),
+    (
+        19,
+        "case unassigned",
+        include_str!("../migrations/postgres/0019_case_unassigned.sql"),
     ),
 ];
 

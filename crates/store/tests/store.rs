@@ -44,12 +44,16 @@ async fn user(db: &Db, name: &str, role: Role, org: &orgs::Org) -> i64 {
 async fn migrations_apply_once(db: &Db) {
     assert_eq!(
         db.applied_migrations().await.unwrap(),
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18]
+        vec![
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19
+        ]
     );
     db.migrate().await.unwrap();
     assert_eq!(
         db.applied_migrations().await.unwrap(),
-        vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18]
+        vec![
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19
+        ]
     );
     db.ping().await.unwrap();
 }

@@ -113,10 +113,12 @@ async fn walk(db: &Db, f: &Filter<'_>, sort: Sort) -> (Vec<i64>, Vec<i64>) {
 async fn street_pages_merge_their_communities(db: &Db) {
     let (street, communities) = street(db).await;
     let within = street.path.as_str().to_string();
-    for state in [None, Some("received")] {
+    // A received range (here holding every case) is read as its range first on PostgreSQL.
+    for (state, received_from) in [(None, None), (Some("received"), None), (None, Some(0))] {
         let f = Filter {
             within: &within,
             state,
+            received_from,
             limit: 4,
             ..Filter::default()
         };
@@ -133,8 +135,14 @@ async fn street_pages_merge_their_communities(db: &Db) {
         for sort in Sort::ALL {
             let want = expected(&all, sort);
             let (forward, backward) = walk(db, &f, sort).await;
-            assert_eq!(forward, want, "{sort:?} {state:?} forward");
-            assert_eq!(backward, want, "{sort:?} {state:?} backward");
+            assert_eq!(
+                forward, want,
+                "{sort:?} {state:?} {received_from:?} forward"
+            );
+            assert_eq!(
+                backward, want,
+                "{sort:?} {state:?} {received_from:?} backward"
+            );
         }
     }
     // A community's pages are its own cases only; an empty community has none.

@@ -207,6 +207,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case unassigned",
         include_str!("../migrations/sqlite/0019_case_unassigned.sql"),
     ),
+    (
+        20,
+        "case worker statistics",
+        include_str!("../migrations/sqlite/0020_case_worker_statistics.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -298,6 +303,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         19,
         "case unassigned",
         include_str!("../migrations/postgres/0019_case_unassigned.sql"),
+    ),
+    (
+        20,
+        "case worker statistics",
+        include_str!("../migrations/postgres/0020_case_worker_statistics.sql"),
     ),
 ];
 

@@ -209,8 +209,8 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         20,
-        "case worker statistics",
-        include_str!("../migrations/sqlite/0020_case_worker_statistics.sql"),
+        "case plans",
+        include_str!("../migrations/sqlite/0020_case_plans.sql"),
     ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
@@ -306,8 +306,8 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (
         20,
-        "case worker statistics",
-        include_str!("../migrations/postgres/0020_case_worker_statistics.sql"),
+        "case plans",
+        include_str!("../migrations/postgres/0020_case_plans.sql"),
     ),
 ];
 

@@ -373,7 +373,16 @@ macro_rules! push_page_ids {
                     $q.push_bind(community.to_string());
                 }
                 $q.push("]::text[]) AS joined(path) CROSS JOIN LATERAL (");
-                push_one_read!($q, f, shape, Community::Joined, &columns, sort, $cursor, backward);
+                push_one_read!(
+                    $q,
+                    f,
+                    shape,
+                    Community::Joined,
+                    &columns,
+                    sort,
+                    $cursor,
+                    backward
+                );
                 $q.push(") AS merged");
                 $q.push(sort.order(backward));
                 $q.push(" LIMIT ").push_bind(f.limit + 1);
@@ -635,6 +644,9 @@ mod tests {
         assert!(read_shape(Backend::Postgres, &month, Sort::Due).fenced);
         assert!(!read_shape(Backend::Postgres, &month, Sort::Received).fenced);
         assert!(!read_shape(Backend::Sqlite, &month, Sort::Due).fenced);
+        // Only PostgreSQL has lateral joins; SQLite merges its communities in a union.
+        assert!(read_shape(Backend::Postgres, &team, Sort::Due).lateral);
+        assert!(!read_shape(Backend::Sqlite, &team, Sort::Due).lateral);
         t.finish().await;
     }
 }

@@ -555,34 +555,41 @@ mod tests {
             .await
             .unwrap();
         let before = std::fs::metadata(&file).unwrap().len();
-        for _ in 0..3 * TURNS_PER_CHECKPOINT {
+        // A checkpoint starts with a turn and copies what was committed before it; on a loaded
+        // machine one may still run when the next is due, and that one is skipped. So the
+        // writes go on (with a pause now and then for the checkpoint's task) until 64 rows
+        // are back in the database file, for at most twenty checkpoints' worth of turns.
+        let mut grown = 0;
+        for turn in 1..=20 * TURNS_PER_CHECKPOINT {
             let automatic = write_page(&db).await.unwrap();
             assert_eq!(
                 automatic, WRITER_CHECKPOINT_PAGES,
                 "the writer's own checkpoint"
             );
-        }
-        let mut grown = 0;
-        for _ in 0..100 {
             grown = std::fs::metadata(&file).unwrap().len() - before;
-            if grown > 64 * 16384 {
+            if turn >= 3 * TURNS_PER_CHECKPOINT && grown > 64 * 16384 {
                 break;
             }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            if turn % 8 == 0 {
+                tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+            }
         }
         assert!(
             grown > 64 * 16384,
             "the log was not copied back: {grown} bytes"
         );
-        // Four times the writer's bound in rows of five pages each.
-        let rows = 4 * WRITER_CHECKPOINT_PAGES / 5;
+        // Eight times the writer's bound in rows of five pages each. The log outgrows the bound
+        // while a checkpoint beside the writer holds the checkpointer's lock, by what the writer
+        // writes meanwhile (a loaded machine once saw 47 MB against 32), but it starts again
+        // from its beginning instead of holding all that was written (128 MB).
+        let rows = 8 * WRITER_CHECKPOINT_PAGES / 5;
         for _ in 0..rows {
             write_page(&db).await.unwrap();
         }
         let log = std::fs::metadata(dir.path().join("log.db-wal"))
             .unwrap()
             .len();
-        let bound = 2 * WRITER_CHECKPOINT_PAGES as u64 * 4096;
+        let bound = 4 * WRITER_CHECKPOINT_PAGES as u64 * 4096;
         assert!(log < bound, "the log grew to {log} bytes (bound {bound})");
     }
 

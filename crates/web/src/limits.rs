@@ -12,6 +12,8 @@ use axum::http::{StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use quanke_domain::limits::{ANY_FIELD, MAX_FIELDS, MAX_REPEATS};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 /// Why a request was turned away before its handler.
@@ -109,27 +111,106 @@ fn check_pairs(raw: &[u8]) -> Result<(), Excess> {
 }
 
 /// A JSON body; one that does not parse is left to the handler, which says where it is wrong.
+/// Walked as it is read, without building it: every API request passes here before its
+/// handler parses the body for itself.
 fn check_json(raw: &Bytes) -> Result<(), Excess> {
-    match serde_json::from_slice::<serde_json::Value>(raw) {
-        Ok(v) => check_value("", &v),
-        Err(_) => Ok(()),
+    let found = RefCell::new(None);
+    let mut reader = serde_json::Deserializer::from_slice(raw);
+    let walked = JsonField {
+        name: "",
+        found: &found,
+    }
+    .deserialize(&mut reader);
+    match (walked, found.into_inner()) {
+        (_, Some(excess)) => Err(excess),
+        _ => Ok(()),
     }
 }
 
-fn check_value(name: &str, v: &serde_json::Value) -> Result<(), Excess> {
-    use serde_json::Value;
-    match v {
-        Value::String(s) if ANY_FIELD.check(s).is_err() => Err(Excess::Long(shorten(name))),
-        Value::Array(items) if items.len() > MAX_REPEATS => Err(Excess::Repeats(shorten(name))),
-        Value::Array(items) => items.iter().try_for_each(|x| check_value(name, x)),
-        Value::Object(map) if map.len() > MAX_FIELDS => Err(Excess::Fields),
-        Value::Object(map) => map.iter().try_for_each(|(k, x)| {
-            if ANY_FIELD.check(k).is_err() {
-                return Err(Excess::Long(shorten(k)));
+/// One JSON value under the field `name` (the nearest key above it). The first excess found
+/// is kept in `found` and stops the walk, as an error the caller sets aside.
+#[derive(Clone, Copy)]
+struct JsonField<'n, 'f> {
+    name: &'n str,
+    found: &'f RefCell<Option<Excess>>,
+}
+
+impl JsonField<'_, '_> {
+    fn refuse<E: serde::de::Error>(&self, excess: Excess) -> E {
+        *self.found.borrow_mut() = Some(excess);
+        E::custom("over a general limit")
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for JsonField<'_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for JsonField<'_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+
+    fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<(), E> {
+        match ANY_FIELD.check(s) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(self.refuse(Excess::Long(shorten(self.name)))),
+        }
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut items: A) -> Result<(), A::Error> {
+        let mut n = 0;
+        while items.next_element_seed(self)?.is_some() {
+            n += 1;
+            if n > MAX_REPEATS {
+                return Err(self.refuse(Excess::Repeats(shorten(self.name))));
             }
-            check_value(k, x)
-        }),
-        _ => Ok(()),
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut fields: A) -> Result<(), A::Error> {
+        let mut n = 0;
+        while let Some(key) = fields.next_key::<String>()? {
+            n += 1;
+            if n > MAX_FIELDS {
+                return Err(self.refuse(Excess::Fields));
+            }
+            if ANY_FIELD.check(&key).is_err() {
+                return Err(self.refuse(Excess::Long(shorten(&key))));
+            }
+            fields.next_value_seed(JsonField {
+                name: &key,
+                found: self.found,
+            })?;
+        }
+        Ok(())
     }
 }
 
@@ -204,5 +285,31 @@ mod tests {
             Err(Excess::Repeats("q1".into()))
         );
         assert_eq!(check_json(&Bytes::from_static(b"{not json")), Ok(()));
+    }
+
+    #[test]
+    fn json_objects_are_bounded_in_fields_and_names() {
+        let fields: serde_json::Map<String, serde_json::Value> = (0..=MAX_FIELDS)
+            .map(|i| (format!("f{i}"), serde_json::Value::from(i)))
+            .collect();
+        let body = serde_json::json!({ "answers": fields }).to_string();
+        assert_eq!(check_json(&Bytes::from(body)), Err(Excess::Fields));
+        let name = "键".repeat(ANY_FIELD.max_chars + 1);
+        let named = serde_json::Map::from_iter([(name.clone(), serde_json::Value::from(1))]);
+        let body = serde_json::json!({ "answers": named }).to_string();
+        assert_eq!(
+            check_json(&Bytes::from(body)),
+            Err(Excess::Long(shorten(&name)))
+        );
+        // An excess is found even when the body goes wrong after it.
+        let long = "x".repeat(ANY_FIELD.max_chars + 1);
+        let body = format!(r#"{{"note": "{long}", "#);
+        assert_eq!(
+            check_json(&Bytes::from(body)),
+            Err(Excess::Long("note".into()))
+        );
+        let full = vec!["a"; MAX_REPEATS];
+        let fits = serde_json::json!({ "q": full, "n": null, "b": true, "f": 1.5 });
+        assert_eq!(check_json(&Bytes::from(fits.to_string())), Ok(()));
     }
 }

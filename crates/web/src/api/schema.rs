@@ -132,8 +132,38 @@ pub struct MandateBody {
 }
 
 /// Fields of a new case the server decides from who calls and through which door: sending
-/// one is refused with 400 `server_decided_field` rather than silently ignored.
-pub const SERVER_DECIDED: [&str; 3] = ["channel", "visit", "open311_key_id"];
+/// one (with any value, null too) is refused with 400 `server_decided_field` rather than
+/// silently ignored. Read apart from `CreateCase`, which refuses unknown fields without saying
+/// why, in a pass that builds nothing of the body.
+#[derive(Debug, Default, Deserialize)]
+pub struct ServerDecided {
+    #[serde(default, deserialize_with = "sent")]
+    channel: bool,
+    #[serde(default, deserialize_with = "sent")]
+    visit: bool,
+    #[serde(default, deserialize_with = "sent")]
+    open311_key_id: bool,
+}
+
+impl ServerDecided {
+    /// The first such field `body` names; none for a body that is not a JSON object (the
+    /// handler's own parse says what is wrong with it).
+    pub fn named(body: &[u8]) -> Option<&'static str> {
+        let d: ServerDecided = serde_json::from_slice(body).ok()?;
+        [
+            (d.channel, "channel"),
+            (d.visit, "visit"),
+            (d.open311_key_id, "open311_key_id"),
+        ]
+        .into_iter()
+        .find_map(|(sent, name)| sent.then_some(name))
+    }
+}
+
+/// A field that is there, whatever its value.
+fn sent<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    serde::de::IgnoredAny::deserialize(d).map(|_| true)
+}
 
 /// An action on a case, one of the `actions` its detail lists.
 #[derive(Debug, Deserialize, ToSchema)]

@@ -298,7 +298,12 @@ async fn the_server_decides_channel_visit_and_mandate(app: &App) {
     let grid = token_for(app, "wangge").await;
     let mut c = app.client();
     let path = "/api/v1/cases";
-    for (field, value) in [("channel", json!("open311")), ("visit", json!(false))] {
+    for (field, value) in [
+        ("channel", json!("open311")),
+        ("visit", json!(false)),
+        ("open311_key_id", json!(1)),
+        ("channel", json!(null)),
+    ] {
         let mut b = accept_body();
         b[field] = value;
         let r = api_post(&mut c, Auth::Token(&desk), path, &b, None).await;

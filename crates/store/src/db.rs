@@ -85,6 +85,8 @@ pub struct SqliteDb {
     pub(crate) writer: std::sync::Arc<Turns>,
     /// The grouped reads' connection (`with_group_reader!`).
     pub(crate) grouped: std::sync::Arc<Turns>,
+    /// The change counters this process last set itself (`changes::announce`), by topic.
+    pub(crate) announced: crate::changes::Announced,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,6 +214,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case plans",
         include_str!("../migrations/sqlite/0020_case_plans.sql"),
     ),
+    (
+        21,
+        "change counters",
+        include_str!("../migrations/sqlite/0021_change_counters.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -309,6 +316,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case plans",
         include_str!("../migrations/postgres/0020_case_plans.sql"),
     ),
+    (
+        21,
+        "change counters",
+        include_str!("../migrations/postgres/0021_change_counters.sql"),
+    ),
 ];
 
 fn migrator(list: &[(i64, &'static str, &'static str)]) -> Migrator {
@@ -383,6 +395,7 @@ impl Db {
                 pool,
                 writer,
                 grouped,
+                announced: Default::default(),
             }))
         } else {
             Err(StoreError::BadUrl(format!(

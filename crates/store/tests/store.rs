@@ -45,14 +45,14 @@ async fn migrations_apply_once(db: &Db) {
     assert_eq!(
         db.applied_migrations().await.unwrap(),
         vec![
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21
         ]
     );
     db.migrate().await.unwrap();
     assert_eq!(
         db.applied_migrations().await.unwrap(),
         vec![
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21
         ]
     );
     db.ping().await.unwrap();
@@ -472,16 +472,51 @@ async fn one_process_leads_a_job_and_others_hear_changes() {
 }
 
 #[tokio::test]
-async fn sqlite_always_leads_and_has_no_listener() {
+async fn sqlite_always_leads() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();
     let first = quanke_store::leader::try_lead(&t.db, quanke_store::leader::Job::Escalation).await;
     assert!(first.unwrap().is_some());
-    assert!(
-        quanke_store::changes::Listener::start(&t.db)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    t.finish().await;
+}
+
+/// A SQLite server hears what the command line changes beside it (another process on the same
+/// file, here another handle), and not its own announcements again.
+#[tokio::test]
+async fn a_sqlite_server_hears_changes_made_beside_it() {
+    use quanke_store::changes::{self, Heard, Listener, Topic};
+    let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    let command_line = Db::connect(&t.url).await.unwrap();
+    let mut ear = Listener::start(&t.db)
+        .await
+        .unwrap()
+        .expect("SQLite reads the counters");
+    changes::announce(&t.db, Topic::Calendar).await.unwrap();
+    changes::announce(&command_line, Topic::Catalogue)
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(std::time::Duration::from_secs(5), ear.next())
+        .await
+        .expect("heard in time")
+        .unwrap();
+    assert_eq!(heard, Heard::Changed(Topic::Catalogue));
+    // Two changes between two reads are heard as one each; its own is still not heard.
+    changes::announce(&command_line, Topic::Orgs).await.unwrap();
+    changes::announce(&command_line, Topic::Catalogue)
+        .await
+        .unwrap();
+    changes::announce(&t.db, Topic::Calendar).await.unwrap();
+    let mut topics = Vec::new();
+    for _ in 0..2 {
+        match tokio::time::timeout(std::time::Duration::from_secs(5), ear.next()).await {
+            Ok(Ok(Heard::Changed(topic))) => topics.push(topic),
+            other => panic!("expected a change, got {other:?}"),
+        }
+    }
+    topics.sort_by_key(|t| format!("{t:?}"));
+    assert_eq!(topics, vec![Topic::Catalogue, Topic::Orgs]);
+    let quiet = tokio::time::timeout(std::time::Duration::from_millis(2500), ear.next()).await;
+    assert!(quiet.is_err(), "its own change heard again: {quiet:?}");
+    command_line.close().await;
     t.finish().await;
 }
 

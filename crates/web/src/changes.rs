@@ -25,7 +25,8 @@ fn forget(st: &AppState, topic: Topic) {
     }
 }
 
-/// Listens for the other processes' changes for as long as the server runs (PostgreSQL only).
+/// Listens for the changes of other processes (other servers on PostgreSQL, the command line
+/// beside a SQLite server) for as long as the server runs.
 /// Returns once listening, so that no change announced after the start is missed.
 pub async fn listen(st: Shared) {
     let mut ear = match Listener::start(&st.db).await {

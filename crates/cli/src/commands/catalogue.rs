@@ -50,7 +50,8 @@ async fn import(db: &Db, path: &Path, dry_run: bool) -> anyhow::Result<()> {
         r.new_items, r.new_versions, r.unchanged, r.policies_written, r.flagged_for_review
     );
     if !dry_run && r.new_items + r.new_versions + r.policies_written > 0 {
-        // Running servers on PostgreSQL reload their catalogue and search index at once.
+        // Running servers reload their catalogue and search index: at once on PostgreSQL,
+        // within a second beside a SQLite server.
         quanke_store::changes::announce(db, quanke_store::changes::Topic::Catalogue).await?;
         let detail = format!("新增 {}，新版本 {}", r.new_items, r.new_versions);
         record(

@@ -6,7 +6,6 @@
 //! import`): there a change is counted in `change_counters` and the server reads the counts
 //! every second.
 
-use crate::db::with_write_turn;
 use crate::{Db, Result, SqliteDb};
 use sqlx::postgres::PgListener;
 use std::collections::{HashMap, VecDeque};
@@ -59,18 +58,16 @@ pub async fn announce(db: &Db, topic: Topic) -> Result<()> {
                 .await?;
         }
         Db::Sqlite(sqlite) => {
-            let n: (i64,) = with_write_turn!(db, |tx| {
-                let n = sqlx::query_as(
-                    "INSERT INTO change_counters (topic, n) VALUES ($1, 1) \
-                     ON CONFLICT (topic) DO UPDATE SET n = n + 1 RETURNING n",
-                )
-                .bind(topic.code())
-                .fetch_one(&mut *tx)
-                .await?;
-                tx.commit().await?;
-                n
-            });
-            lock(&sqlite.announced).insert(topic.code(), n.0);
+            // One statement, its own transaction, in the writers' turn.
+            let mut turn = sqlite.writer.take().await?;
+            let (n,): (i64,) = sqlx::query_as(
+                "INSERT INTO change_counters (topic, n) VALUES ($1, 1) \
+                 ON CONFLICT (topic) DO UPDATE SET n = n + 1 RETURNING n",
+            )
+            .bind(topic.code())
+            .fetch_one(&mut *turn)
+            .await?;
+            lock(&sqlite.announced).insert(topic.code(), n);
         }
     }
     Ok(())

@@ -116,15 +116,13 @@ fn check_pairs(raw: &[u8]) -> Result<(), Excess> {
 fn check_json(raw: &Bytes) -> Result<(), Excess> {
     let found = RefCell::new(None);
     let mut reader = serde_json::Deserializer::from_slice(raw);
-    let walked = JsonField {
+    // An error here is an excess (kept in `found`) or a body the handler will refuse.
+    let _ = JsonField {
         name: "",
         found: &found,
     }
     .deserialize(&mut reader);
-    match (walked, found.into_inner()) {
-        (_, Some(excess)) => Err(excess),
-        _ => Ok(()),
-    }
+    found.into_inner().map_or(Ok(()), Err)
 }
 
 /// One JSON value under the field `name` (the nearest key above it). The first excess found

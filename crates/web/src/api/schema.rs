@@ -135,7 +135,7 @@ pub struct MandateBody {
 /// one (with any value, null too) is refused with 400 `server_decided_field` rather than
 /// silently ignored. Read apart from `CreateCase`, which refuses unknown fields without saying
 /// why, in a pass that builds nothing of the body.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Deserialize)]
 pub struct ServerDecided {
     #[serde(default, deserialize_with = "sent")]
     channel: bool,

@@ -620,6 +620,28 @@ async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
         .unwrap();
     assert_eq!(loads(db).await, counted(db).await);
     assert!(!loads(db).await.iter().any(|(id, _)| *id == w.back_a));
+
+    // The writer counts a batch's cases itself: several to one worker, a closed one (no
+    // weight), and a key sent twice (written once, counted once).
+    let to = |worker: i64, state: &str, key: &str| NewCase {
+        state: state.into(),
+        assignee_id: Some(worker),
+        idempotency_key: Some(key.into()),
+        ..new_case(w.a())
+    };
+    let batch = [
+        to(w.back_a, "accepted", "k1"),
+        to(w.back_a, "in_progress", "k2"),
+        to(w.desk_a, "delivered", "k3"),
+        to(w.back_a, "accepted", "k1"),
+        to(w.desk_b, "received", "k4"),
+    ];
+    let with: Vec<_> = batch.iter().map(|c| (c, &DESK)).collect();
+    let made = cases::create_many(db, &with).await;
+    let created: Vec<bool> = made.into_iter().map(|r| r.unwrap().1).collect();
+    assert_eq!(created, [true, true, true, false, true]);
+    assert_eq!(loads(db).await, counted(db).await);
+    assert!(loads(db).await.contains(&(w.back_a, 2)));
 }
 
 /// The workers' open cases as the database keeps them (zeros left out).

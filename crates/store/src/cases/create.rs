@@ -11,8 +11,9 @@ use crate::statement::{Col, Param, Run, Stmt};
 use crate::users::routable_in;
 use crate::{Backend, Db, Result, StoreError};
 use quanke_domain::OrgPath;
+use quanke_domain::case::State;
 use quanke_domain::notice::{Kind, is_online};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The most cases written in one statement (SQLite allows 32,766 bound values; a case has 23).
 pub const MAX_BATCH: usize = 64;
@@ -144,6 +145,7 @@ async fn steps<R: Run>(
         true => Vec::new(),
         false => insert_cases(run, backend, batch, &fresh, &numbers).await?,
     };
+    count_loads(run, backend, batch, &fresh).await?;
     let events = first_events(batch, &fresh, &ids);
     let mut tail = Tail::default();
     if fresh.iter().any(|&i| !enclosed[i].files.is_empty()) {
@@ -280,16 +282,14 @@ async fn insert_cases<R: Run>(
         "INSERT INTO cases (number, community_path, item_code, item_version, resident_id, \
          applicant_name, applicant_phone, channel, state, promised_days, created_by, \
          created_at, updated_at, idempotency_key, line, business_kind, answers, checklist, \
-         accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {} \
-         RETURNING id, number",
+         accepted_on, due_on, assignee_id, open311_key_id, applicant_phone_key) VALUES {}",
         backend.placeholders(0, fresh.len(), 23)
     ));
     let phone_keys: Vec<String> = fresh
         .iter()
         .map(|&i| quanke_domain::ident::phone::lookup_key(&batch[i].0.applicant_phone))
         .collect();
-    let keys: HashMap<usize, &String> = fresh.iter().copied().zip(&phone_keys).collect();
-    for (i, number) in by_assignee(batch, fresh, numbers) {
+    for ((&i, number), phone_key) in fresh.iter().zip(numbers).zip(&phone_keys) {
         let (c, by) = batch[i];
         s.params.extend([
             Param::from(number),
@@ -314,14 +314,51 @@ async fn insert_cases<R: Run>(
             Param::from(&c.due_on),
             Param::from(c.assignee_id),
             Param::from(c.open311_key_id),
-            Param::from(keys[&i]),
+            Param::from(phone_key),
         ]);
     }
-    let mut rows: HashMap<String, i64> = HashMap::new();
+    if let Some(ids) = run.insert_rowids(&s, fresh.len()).await? {
+        return Ok(ids);
+    }
+    s.sql.push_str(" RETURNING id, number");
+    let mut rows = HashMap::new();
     for mut r in run.fetch(&s, &[Col::Int, Col::Text]).await? {
         rows.insert(r[1].text()?, r[0].int()?);
     }
     ids_in_order(&rows, numbers)
+}
+
+/// Counts the open cases the batch gave someone into their loads (`worker_loads`, which the
+/// triggers of migration 0013 keep through every later change): one row per assignee, in
+/// their order, so that PostgreSQL locks them in the same order in every batch and two
+/// servers' batches wait for each other instead of deadlocking.
+async fn count_loads<R: Run>(
+    run: &mut R,
+    backend: Backend,
+    batch: &[(&NewCase, &Actor<'_>)],
+    fresh: &[usize],
+) -> Result<()> {
+    let mut added: BTreeMap<i64, i64> = BTreeMap::new();
+    for &i in fresh {
+        let c = batch[i].0;
+        let open = c.state.parse::<State>().is_ok_and(State::is_open);
+        if let (Some(to), true) = (c.assignee_id, open) {
+            *added.entry(to).or_default() += 1;
+        }
+    }
+    if added.is_empty() {
+        return Ok(());
+    }
+    let mut s = Stmt::new(format!(
+        "INSERT INTO worker_loads (user_id, open_cases) VALUES {} \
+         ON CONFLICT (user_id) DO UPDATE \
+         SET open_cases = worker_loads.open_cases + excluded.open_cases",
+        backend.placeholders(0, added.len(), 2)
+    ));
+    for (to, n) in added {
+        s.params.extend([Param::from(to), Param::from(n)]);
+    }
+    run.execute(&s).await
 }
 
 /// Inserts the events alone; case id → the id of its opening event (the one from no state).
@@ -411,20 +448,6 @@ fn by_counter<'b>(
     // every batch, so two servers' batches wait for each other instead of deadlocking.
     groups.sort_by(|a, b| a.0.cmp(&b.0));
     groups
-}
-
-/// The fresh cases (batch position, number) in the order of their assignees. Each insert moves
-/// the assignee's row of `worker_loads` (a trigger), which PostgreSQL locks until the commit:
-/// two servers' batches that lock the same workers in the same order wait for each other
-/// instead of deadlocking.
-fn by_assignee<'b>(
-    batch: &[(&NewCase, &Actor<'_>)],
-    fresh: &[usize],
-    numbers: &'b [String],
-) -> Vec<(usize, &'b String)> {
-    let mut order: Vec<(usize, &String)> = fresh.iter().copied().zip(numbers).collect();
-    order.sort_by_key(|(i, _)| batch[*i].0.assignee_id);
-    order
 }
 
 /// The inserted ids in the order of `numbers` (RETURNING promises no order).

@@ -11,9 +11,9 @@
 //! ```
 
 use anyhow::{Context, Result};
+use quanke_app::cases::routing;
 use quanke_store::Db;
-use quanke_store::cases::{Actor, Assignment, Enclosures, NewCase, NewDocument, Writer};
-use quanke_store::users::Routable;
+use quanke_store::cases::{Actor, Enclosures, NewCase, NewDocument, Writer};
 use sqlx::Row;
 use std::sync::Arc;
 use std::time::Instant;
@@ -47,15 +47,6 @@ fn args() -> Result<Args> {
         }
     }
     Ok(a)
-}
-
-/// The least loaded routable worker, as the application's rule gives out cases.
-fn least_loaded(staff: &[Routable], _line: &str) -> Assignment {
-    let to = staff.iter().min_by_key(|r| (r.load, r.id));
-    Assignment {
-        assignee: to.map(|r| r.id),
-        note: to.map(|r| format!("分派给{}", r.name)).unwrap_or_default(),
-    }
 }
 
 /// The newest case that came with a receipt, as a new case to write again, and its receipt.
@@ -116,7 +107,7 @@ async fn main() -> Result<()> {
     // As the server starts: the schema brought up to date and the planner's statistics too.
     db.migrate().await?;
     let (case, receipt, by_id) = template(&db).await?;
-    let writer = Arc::new(Writer::new(db.clone(), least_loaded));
+    let writer = Arc::new(Writer::new(db.clone(), routing::assign));
     let run = std::process::id();
     let started = Instant::now();
     for round in 0..a.rounds {

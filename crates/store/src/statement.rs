@@ -218,9 +218,8 @@ impl Run for rusqlite::Connection {
     }
 
     /// SQLite gives a row without an id the largest id so far plus one, so the rows of one
-    /// INSERT take consecutive ids in order, ending at the last one inserted; the case writer
-    /// inserts alone, in its turn. RETURNING would have SQLite collect the rows in a temporary
-    /// table first, which was some 4 % of the writer's instructions.
+    /// INSERT take consecutive ids in order, ending at the last one inserted. RETURNING would
+    /// have SQLite collect the rows in a temporary table first.
     async fn insert_rowids(&mut self, s: &Stmt<'_>, rows: usize) -> Result<Option<Vec<i64>>> {
         let mut stmt = prepared(self, s)?;
         let inserted = stmt.raw_execute()?;

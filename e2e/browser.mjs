@@ -61,6 +61,17 @@ export async function expectVisible(locator, what) {
   assert.ok(await locator.first().isVisible(), `${what} should be visible`);
 }
 
+/**
+ * The name of the field the page focused on its own. Chromium applies `autofocus` at a rendering
+ * step after `load`, so read it once something other than the body has focus (or after 3 s).
+ */
+export async function autofocused(page) {
+  await page
+    .waitForFunction(() => document.activeElement && document.activeElement !== document.body, null, { timeout: 3_000 })
+    .catch(() => {});
+  return page.evaluate(() => document.activeElement?.getAttribute('name') ?? '');
+}
+
 export const PASSWORD = 'quanke2026';
 
 /** Signs in through the form (the demo password unless told) and checks the landing page is home. */

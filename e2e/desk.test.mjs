@@ -5,7 +5,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshPage, launchChromium, path } from './browser.mjs';
+import { autofocused, freshPage, launchChromium, path } from './browser.mjs';
 
 const PASSWORD = 'quanke2026';
 const FULL_ID = /\d{17}[\dX]/;
@@ -57,7 +57,7 @@ test('the desk takes a matter in at most 6 interactions and the case goes round'
     await Promise.all([page.waitForEvent('load'), locator.click()]);
   };
   // The home page is the desk: the resident box has focus.
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'who');
+  assert.equal(await autofocused(page), 'who');
   await page.keyboard.type(idNumber);
   await page.keyboard.press('Tab');
   await page.keyboard.type('八十岁高龄补贴');

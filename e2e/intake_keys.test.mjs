@@ -4,7 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { freshPage, launchChromium, path } from './browser.mjs';
+import { autofocused, freshPage, launchChromium, path } from './browser.mjs';
 
 const PASSWORD = 'quanke2026';
 
@@ -43,7 +43,7 @@ test('the intake opens on the first field, Enter moves on, conditional materials
   assert.equal(path(page), '/desk/intake');
 
   // The one required question is where the desk starts.
-  assert.equal(await focused(page), 'q.who', 'focus on 由谁来办理？');
+  assert.equal(await autofocused(page), 'q.who', 'focus on 由谁来办理？');
 
   // The 代办 material is not ticked while nobody has said who comes.
   const proxy = page.getByLabel('代办人居民身份证及委托书');

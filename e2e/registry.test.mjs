@@ -4,7 +4,7 @@
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { expectVisible, freshPage, launchChromium, path } from './browser.mjs';
+import { autofocused, expectVisible, freshPage, launchChromium, path } from './browser.mjs';
 
 const PASSWORD = 'quanke2026';
 const FULL_ID = /\d{17}[\dX]/;
@@ -46,7 +46,7 @@ test('a front-desk worker finds a resident masked and reveals with a reason', { 
     page.getByRole('navigation', { name: '主导航' }).getByRole('link', { name: '居民信息' }).click(),
   ]);
   assert.equal(path(page), '/registry');
-  assert.equal(await page.evaluate(() => document.activeElement?.getAttribute('name')), 'q', 'the search box has focus');
+  assert.equal(await autofocused(page), 'q', 'the search box has focus');
 
   await page.keyboard.type('小河路1幢');
   await Promise.all([page.waitForEvent('load'), page.keyboard.press('Enter')]);

@@ -1,13 +1,14 @@
 //! Tokens for the JSON API (`Authorization: Bearer ...`), each acting as one user. Only the
 //! SHA-256 of a token is kept; the token itself is shown once, when issued.
 
-use crate::db::{with_group_reader, with_pool};
+use crate::db::{with_point_reader, with_pool};
 use crate::grouped::ReadMany;
+use crate::statement::{Col, Run, Stmt};
 use crate::users::{User, UserRow, user_columns, users_from};
 use crate::{Db, Result};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
-use sqlx::{AssertSqlSafe, FromRow};
+use sqlx::FromRow;
 use std::collections::HashMap;
 use std::future::Future;
 
@@ -58,39 +59,32 @@ pub async fn issue(db: &Db, user_id: i64, name: &str, now: i64) -> Result<Issued
 }
 
 /// The accounts active (not revoked) tokens with these hashes act as, disabled or not, read
-/// with the tokens in one statement; one answer per hash, in order. Every API request asks one,
-/// grouped with the others through `ActiveTokens`.
+/// with the tokens in one statement; one answer per hash, in order. Every API request asks one
+/// (`ActiveTokens`).
 pub async fn find_active_many(db: &Db, hashes: &[String]) -> Result<Vec<Option<User>>> {
     let sql = format!(
         "{} WHERE t.token_hash IN {} AND t.revoked_at IS NULL",
         concat!(
-            "SELECT ",
+            "SELECT t.token_hash, ",
             user_columns!(),
-            ", t.token_hash",
             users_from!(),
             "JOIN api_tokens t ON t.user_id = u.id"
         ),
         db.backend().placeholders(0, 1, hashes.len())
     );
-    let rows: Vec<ByHash> = with_group_reader!(db, |c| {
-        let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
-        for h in hashes {
-            q = q.bind(h);
-        }
-        q.fetch_all(c).await?
-    });
+    let mut s = Stmt::new(sql);
+    for h in hashes {
+        s.push(h);
+    }
+    let mut cols = vec![Col::Text];
+    cols.extend(UserRow::COLS);
+    let rows = with_point_reader!(db, |run| run.fetch(&s, &cols).await?);
     let mut found: HashMap<String, User> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        found.insert(row.token_hash, User::try_from(row.user)?);
+    for mut row in rows {
+        let (hash, user) = row.split_at_mut(1);
+        found.insert(hash[0].text()?, User::try_from(UserRow::from_cells(user)?)?);
     }
     Ok(hashes.iter().map(|h| found.remove(h)).collect())
-}
-
-#[derive(FromRow)]
-struct ByHash {
-    #[sqlx(flatten)]
-    user: UserRow,
-    token_hash: String,
 }
 
 /// Active tokens by hash, read together (`crate::grouped`): every API request asks one.
@@ -196,10 +190,7 @@ mod tests {
         assert!(a.token.starts_with(PREFIX) && a.token.len() == PREFIX.len() + 64);
         assert_ne!(a.token, b.token);
         let acting = find_active(db, &hash(&a.token)).await.unwrap();
-        assert_eq!(
-            acting.map(|u| (u.id, u.username)),
-            Some((uid, "kiosk".into()))
-        );
+        assert_eq!(acting, Some(users::by_id(db, uid).await.unwrap()));
         assert_eq!(find_active(db, &hash("qk_nope")).await.unwrap(), None);
         read_together(db, &a.token, &b.token).await;
         assert!(revoke(db, a.id, 20).await.unwrap());

@@ -1,3 +1,4 @@
+use crate::readers::Readers;
 use crate::turns::Turns;
 use crate::{Result, StoreError};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -48,22 +49,26 @@ macro_rules! with_write_turn {
 }
 pub(crate) use with_write_turn;
 
-/// Runs `$body` with `$conn`, where the grouped reads run (`grouped`): on SQLite a connection of
-/// their own, taken in turns, which spares each read the pool's check of the connection on its
-/// return (one more hand-off to the connection's thread); on PostgreSQL the pool.
-macro_rules! with_group_reader {
-    ($db:expr, |$conn:ident| $body:expr) => {
+/// Runs `$body` with `$run`, a connection for one point read (`grouped`; a `statement::Run`):
+/// on SQLite a handle outside sqlx, used on this thread (`readers`); on PostgreSQL a pooled
+/// connection.
+macro_rules! with_point_reader {
+    ($db:expr, |$run:ident| $body:expr) => {
         match $db {
             $crate::Db::Sqlite(sqlite) => {
-                let mut turn = sqlite.grouped.take().await?;
-                let $conn = &mut *turn;
+                let mut reader = sqlite.readers.take()?;
+                let $run = &mut *reader;
                 $body
             }
-            $crate::Db::Pg($conn) => $body,
+            $crate::Db::Pg(pool) => {
+                let mut conn = pool.acquire().await?;
+                let $run = &mut *conn;
+                $body
+            }
         }
     };
 }
-pub(crate) use with_group_reader;
+pub(crate) use with_point_reader;
 
 #[derive(Clone, Debug)]
 pub enum Db {
@@ -83,8 +88,8 @@ pub enum Db {
 pub struct SqliteDb {
     pub pool: SqlitePool,
     pub(crate) writer: std::sync::Arc<Turns>,
-    /// The grouped reads' connection (`with_group_reader!`).
-    pub(crate) grouped: std::sync::Arc<Turns>,
+    /// The point reads' connections (`with_point_reader!`).
+    pub(crate) readers: std::sync::Arc<Readers>,
     /// The change counters this process last set itself (`changes::announce`), by topic.
     pub(crate) announced: crate::changes::Announced,
 }
@@ -410,13 +415,19 @@ impl Db {
                 // were some 80 temporary files made and deleted a second under intake.
                 .pragma("temp_store", "memory")
                 .busy_timeout(BUSY_TIMEOUT);
+            if opts.get_filename() == std::path::Path::new(":memory:") {
+                // The point reads open their own connections to the file (`readers`).
+                return Err(StoreError::BadUrl(
+                    "SQLite needs a database file (sqlite:PATH), not an in-memory database".into(),
+                ));
+            }
             let pool = sqlite_pool(8).connect_with(opts.clone()).await?;
             let writer = std::sync::Arc::new(Turns::for_writes(opts.clone(), pool.clone()).await?);
-            let grouped = std::sync::Arc::new(Turns::for_reads(opts).await?);
+            let readers = std::sync::Arc::new(Readers::new(opts.get_filename().to_path_buf()));
             Ok(Db::Sqlite(SqliteDb {
                 pool,
                 writer,
-                grouped,
+                readers,
                 announced: Default::default(),
             }))
         } else {
@@ -480,7 +491,7 @@ impl Db {
         match self {
             Db::Sqlite(s) => {
                 s.writer.close().await;
-                s.grouped.close().await;
+                s.readers.close();
                 s.pool.close().await;
             }
             Db::Pg(p) => p.close().await,

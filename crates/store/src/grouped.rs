@@ -1,10 +1,10 @@
-//! Point reads that every request makes (its API token, the applicant's ID number), asked by
-//! many requests at once and answered by one statement. Each statement costs a round trip to the
-//! database (for SQLite, a hand-off to its connection's thread and back); under load the same
-//! lookups arrive together, so the reader takes every key waiting (up to `MAX_KEYS`) and reads
-//! them in one go, as the case writer does for intakes. On SQLite the reads run on a connection
-//! of their own (`with_group_reader!`), which spares them the pool's check of a connection each
-//! time it is given back.
+//! Point reads that every request makes (its API token, the applicant's ID number).
+//!
+//! On PostgreSQL each statement is a round trip to the server; under load the same lookups
+//! arrive together, so a reader takes every key waiting (up to `MAX_KEYS`) and reads them in one
+//! go, as the case writer does for intakes. On SQLite a read costs less than handing it to
+//! another task: it runs at once on the caller's thread, on a connection outside sqlx
+//! (`readers`).
 //!
 //! Reads stay as fresh as a statement of their own: a key is read by a statement that starts
 //! after the key was asked, so whatever committed before the request asked (a revoked token, a
@@ -55,8 +55,13 @@ impl<R: ReadMany> Grouped<R> {
         }
     }
 
-    /// The value for `key`, read together with the keys asked at the same moment.
+    /// The value for `key`, read together with the keys asked at the same moment (on SQLite,
+    /// alone and here).
     pub async fn get(&self, key: R::Key) -> Result<Option<R::Value>> {
+        if let Db::Sqlite(_) = &self.db {
+            let mut one = R::read_many(&self.db, std::slice::from_ref(&key)).await?;
+            return Ok(one.pop().flatten());
+        }
         let (reply, answer) = oneshot::channel();
         let stopped = || StoreError::Db(sqlx::Error::PoolClosed);
         self.queue()

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod readers;
 mod statement;
 mod turns;
 

@@ -91,6 +91,8 @@ impl<'a> Stmt<'a> {
 pub(crate) enum Col {
     Int,
     Text,
+    /// A boolean (PostgreSQL's BOOLEAN, SQLite's 0 or 1), given as an `Int` of 0 or 1.
+    Bool,
 }
 
 /// One returned value.
@@ -110,6 +112,10 @@ impl Cell {
             Cell::Int(v) => Ok(*v),
             Cell::Text(_) => Err(unexpected("text")),
         }
+    }
+
+    pub fn flag(&self) -> Result<bool> {
+        Ok(self.int()? != 0)
     }
 
     pub fn text(&mut self) -> Result<String> {
@@ -176,6 +182,9 @@ macro_rules! run_on_sqlx {
                         cells.push(match col {
                             Col::Int => Cell::Int(row.try_get(i)?),
                             Col::Text => Cell::Text(row.try_get(i)?),
+                            Col::Bool => {
+                                Cell::Int(row.try_get::<Option<bool>, _>(i)?.map(i64::from))
+                            }
                         });
                     }
                     out.push(cells);
@@ -208,7 +217,7 @@ impl Run for rusqlite::Connection {
             let mut cells = Vec::with_capacity(cols.len());
             for (i, col) in cols.iter().enumerate() {
                 cells.push(match col {
-                    Col::Int => Cell::Int(row.get(i)?),
+                    Col::Int | Col::Bool => Cell::Int(row.get(i)?),
                     Col::Text => Cell::Text(row.get(i)?),
                 });
             }

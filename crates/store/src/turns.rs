@@ -1,5 +1,4 @@
-//! SQLite connections of their own that some work takes turns on (see `SqliteDb`): the busy
-//! writes, and the grouped reads every request makes (`grouped`).
+//! The SQLite connection of its own that the busy writes take turns on (see `SqliteDb`).
 //!
 //! Each is held behind a fair lock rather than in a one-connection sqlx pool: the pool tests a
 //! connection each time it is given back (a round trip to the connection's thread, in a task
@@ -41,8 +40,8 @@ pub(crate) const WRITER_CHECKPOINT_PAGES: i64 = 4000;
 pub(crate) struct Turns {
     options: SqliteConnectOptions,
     slot: Mutex<Slot>,
-    /// The writers' turns checkpoint the log beside them; the readers' none.
-    checkpoints: Option<Checkpoints>,
+    /// The turns checkpoint the log beside them.
+    checkpoints: Checkpoints,
 }
 
 #[derive(Debug)]
@@ -123,18 +122,6 @@ impl Turns {
             since: AtomicU32::new(0),
             running: Arc::new(AtomicBool::new(false)),
         };
-        Turns::open(options, Some(checkpoints)).await
-    }
-
-    /// A connection for reads that run one at a time (a grouped reader's).
-    pub(crate) async fn for_reads(options: SqliteConnectOptions) -> Result<Turns> {
-        Turns::open(options, None).await
-    }
-
-    async fn open(
-        options: SqliteConnectOptions,
-        checkpoints: Option<Checkpoints>,
-    ) -> Result<Turns> {
         let conn = options.connect().await?;
         Ok(Turns {
             options,
@@ -158,9 +145,7 @@ impl Turns {
             Slot::Idle => *slot = Slot::Open(Open::new(self.options.connect().await?)),
             Slot::Closed => return Err(StoreError::Db(sqlx::Error::PoolClosed)),
         }
-        if let Some(c) = &self.checkpoints {
-            c.count_turn();
-        }
+        self.checkpoints.count_turn();
         Ok(Turn(slot))
     }
 

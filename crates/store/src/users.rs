@@ -1,7 +1,7 @@
 //! Staff accounts.
 
 use crate::db::with_pool;
-use crate::statement::{Col, Run, Stmt};
+use crate::statement::{Cell, Col, Run, Stmt};
 use crate::{Db, Result, StoreError};
 use quanke_domain::{OrgPath, Role};
 use sqlx::FromRow;
@@ -55,6 +55,59 @@ impl TryFrom<UserRow> for User {
             community_id: r.community_id,
             must_change_password: r.must_change_password,
             disabled: r.disabled,
+        })
+    }
+}
+
+impl UserRow {
+    /// What `user_columns!` holds, in its order, for reads that decode cells (`statement::Run`).
+    pub(crate) const COLS: [Col; 11] = [
+        Col::Int,
+        Col::Text,
+        Col::Text,
+        Col::Text,
+        Col::Text,
+        Col::Int,
+        Col::Text,
+        Col::Text,
+        Col::Int,
+        Col::Bool,
+        Col::Bool,
+    ];
+
+    /// The row from the cells of `user_columns!`, in its order.
+    pub(crate) fn from_cells(cells: &mut [Cell]) -> Result<UserRow> {
+        let [
+            id,
+            username,
+            display,
+            hash,
+            role,
+            org_id,
+            org_name,
+            org_path,
+            community,
+            must,
+            disabled,
+        ] = cells
+        else {
+            return Err(StoreError::Conflict(format!(
+                "a user read as {} values, not 11",
+                cells.len()
+            )));
+        };
+        Ok(UserRow {
+            id: id.int()?,
+            username: username.text()?,
+            display_name: display.text()?,
+            password_hash: hash.text()?,
+            role: role.text()?,
+            org_id: org_id.int()?,
+            org_name: org_name.text()?,
+            org_path: org_path.text()?,
+            community_id: community.opt_int()?,
+            must_change_password: must.flag()?,
+            disabled: disabled.flag()?,
         })
     }
 }

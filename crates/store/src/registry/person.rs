@@ -3,10 +3,10 @@
 use quanke_domain::OrgPath;
 use sqlx::FromRow;
 
-use crate::db::{with_group_reader, with_pool};
+use crate::db::{with_point_reader, with_pool};
 use crate::grouped::ReadMany;
-use crate::{Db, Result};
-use sqlx::AssertSqlSafe;
+use crate::statement::{Cell, Col, Run, Stmt};
+use crate::{Db, Result, StoreError};
 use std::future::Future;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -59,6 +59,77 @@ pub struct ChangeRow {
     pub field: String,
     pub old_value: String,
     pub new_value: String,
+}
+
+impl Resident {
+    /// What `resident_columns!` holds, in its order, for reads that decode cells.
+    const COLS: [Col; 23] = {
+        use Col::{Int, Text};
+        [
+            Int, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Text, Int, Text,
+            Text, Text, Text, Text, Text, Text, Int, Int,
+        ]
+    };
+
+    /// The person from the cells of `resident_columns!`, in its order.
+    fn from_cells(cells: &mut [Cell]) -> Result<Resident> {
+        let [
+            id,
+            id_number,
+            name,
+            sex,
+            birth_date,
+            phone,
+            registered_address,
+            actual_address,
+            ethnicity,
+            political_status,
+            marital_status,
+            employment,
+            org_path,
+            household_id,
+            household_number,
+            relation,
+            building,
+            unit,
+            room,
+            status,
+            left_on,
+            created_at,
+            updated_at,
+        ] = cells
+        else {
+            return Err(StoreError::Conflict(format!(
+                "a person read as {} values, not 23",
+                cells.len()
+            )));
+        };
+        Ok(Resident {
+            id: id.int()?,
+            id_number: id_number.text()?,
+            name: name.text()?,
+            sex: sex.text()?,
+            birth_date: birth_date.text()?,
+            phone: phone.text()?,
+            registered_address: registered_address.text()?,
+            actual_address: actual_address.text()?,
+            ethnicity: ethnicity.text()?,
+            political_status: political_status.text()?,
+            marital_status: marital_status.text()?,
+            employment: employment.text()?,
+            org_path: org_path.text()?,
+            household_id: household_id.opt_int()?,
+            household_number: household_number.opt_text()?,
+            relation: relation.text()?,
+            building: building.opt_text()?,
+            unit: unit.opt_text()?,
+            room: room.opt_text()?,
+            status: status.text()?,
+            left_on: left_on.opt_text()?,
+            created_at: created_at.int()?,
+            updated_at: updated_at.int()?,
+        })
+    }
 }
 
 /// The columns of `Resident`, over `registry_residents r` with `resident_joins!`.
@@ -139,31 +210,33 @@ pub async fn residents_by_number_within(
         ),
         db.backend().placeholders(0, asks.len(), 4)
     );
-    let rows: Vec<Asked> = with_group_reader!(db, |c| {
-        let mut q = sqlx::query_as(AssertSqlSafe(sql.clone()));
-        for (i, ask) in asks.iter().enumerate() {
-            q = q
-                .bind(i as i64)
-                .bind(crate::registry::import::reversed(&ask.id_number))
-                .bind(ask.within.as_str())
-                .bind(ask.within.subtree_end());
-        }
-        q.fetch_all(c).await?
-    });
+    let reversed: Vec<String> = asks
+        .iter()
+        .map(|a| crate::registry::import::reversed(&a.id_number))
+        .collect();
+    let ends: Vec<String> = asks.iter().map(|a| a.within.subtree_end()).collect();
+    let mut s = Stmt::new(sql);
+    for (i, ask) in asks.iter().enumerate() {
+        s.push(i as i64);
+        s.push(&reversed[i]);
+        s.push(ask.within.as_str());
+        s.push(&ends[i]);
+    }
+    let mut cols = vec![Col::Int];
+    cols.extend(Resident::COLS);
+    let rows = with_point_reader!(db, |run| run.fetch(&s, &cols).await?);
     let mut found: Vec<Option<Resident>> = vec![None; asks.len()];
-    for row in rows {
-        if let Some(slot) = found.get_mut(row.ask as usize) {
-            slot.get_or_insert(row.resident);
+    for mut row in rows {
+        let (ask, resident) = row.split_at_mut(1);
+        if let Some(slot) = usize::try_from(ask[0].int()?)
+            .ok()
+            .and_then(|i| found.get_mut(i))
+            && slot.is_none()
+        {
+            *slot = Some(Resident::from_cells(resident)?);
         }
     }
     Ok(found)
-}
-
-#[derive(FromRow)]
-struct Asked {
-    ask: i64,
-    #[sqlx(flatten)]
-    resident: Resident,
 }
 
 /// Residents by ID number within a subtree, read together (`crate::grouped`): every intake

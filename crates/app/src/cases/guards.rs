@@ -9,10 +9,13 @@ use quanke_domain::case::{Facts, Transition, Unmet};
 use quanke_domain::catalogue::ServiceItem;
 use quanke_store::Db;
 use quanke_store::cases::{Case, Event};
+use std::borrow::Cow;
 
-/// What a case holds that the action does not change.
-pub struct Standing {
-    pub item: ServiceItem,
+/// What a case holds that the action does not change. The item is borrowed at intake (from the
+/// catalogue in force: copying it for every intake was 1.5 % of the server's work) and owned
+/// when read back for an existing case.
+pub struct Standing<'a> {
+    pub item: Cow<'a, ServiceItem>,
     pub assigned: bool,
     pub decision_recorded: bool,
 }
@@ -20,18 +23,18 @@ pub struct Standing {
 /// The action that records the deciding office's reply (`approval:LEVEL`).
 const DECISION_ACTION: &str = "department_replied";
 
-impl Standing {
+impl<'a> Standing<'a> {
     /// A case being opened: nobody assigned yet, nothing on its timeline.
-    pub fn at_intake(item: ServiceItem) -> Standing {
+    pub fn at_intake(item: &'a ServiceItem) -> Standing<'a> {
         Standing {
-            item,
+            item: Cow::Borrowed(item),
             assigned: false,
             decision_recorded: false,
         }
     }
 
     /// An existing case, with the item version it was opened under.
-    pub async fn of(db: &Db, case: &Case, events: &[Event]) -> CaseResult<Standing> {
+    pub async fn of(db: &Db, case: &Case, events: &[Event]) -> CaseResult<Standing<'static>> {
         let version = quanke_store::catalogue::version(db, &case.item_code, case.item_version)
             .await
             .map_err(|e| {
@@ -46,7 +49,7 @@ impl Standing {
             anyhow::anyhow!("stored item {} v{}: {e}", case.item_code, case.item_version)
         })?;
         Ok(Standing {
-            item,
+            item: Cow::Owned(item),
             assigned: case.assignee_id.is_some(),
             decision_recorded: events.iter().any(|e| e.action == DECISION_ACTION),
         })

@@ -371,7 +371,7 @@ fn check_outcome(item: &ServiceItem, intake: &Intake, list: &[Entry]) -> CaseRes
     let t = Lifecycle::shipped()
         .between(State::Received, target)
         .ok_or_else(|| CaseError::refuse("not_allowed", "办件流程表不允许这样受理"))?;
-    Standing::at_intake(item.clone()).check(t, list, &intake.note)
+    Standing::at_intake(item).check(t, list, &intake.note)
 }
 
 /// The state the case starts in and the action recorded, checked against the lifecycle.

@@ -61,6 +61,23 @@ cpu_ticks() {
   sed 's/^.*) //' "/proc/$1/stat" | awk '{print $12 + $13}'
 }
 
+# switches PID: the context switches (voluntary and not) of the process's threads so far.
+switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
+
+# measure PID LUA URL NAME [TOKEN]: one wrk run at $clients clients (default 16) for $seconds,
+# its output kept in $work/NAME.txt; prints its summary with the server's CPU time and context
+# switches per request answered.
+measure() {
+  local p=$1 s0 c0 s1 c1 n
+  s0=$(switches "$p"); c0=$(cpu_ticks "$p")
+  TOKEN=${5:-} wrk -t2 -c"${clients:-16}" -d"${seconds}s" --timeout 10s -s "$2" "$3" >"$work/$4.txt"
+  s1=$(switches "$p"); c1=$(cpu_ticks "$p")
+  n=$(grep '^summary' "$work/$4.txt" | sed 's/.*requests=\([0-9]*\).*/\1/')
+  echo "$4 $(grep '^summary' "$work/$4.txt" | cut -d' ' -f2-) \
+cpu_us_per_request=$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / n )) \
+switches_per_request=$(( (s1 - s0) / n ))"
+}
+
 # grown KIND CASES: the URL of a fresh copy of a database grown by `case-base` to CASES cases
 # (the demo street, then 10 streets, 100 communities, 1,000 workers, a fifth of the cases in
 # S01C01), growing it first when there is none or FRESH=1. The grown one is kept in

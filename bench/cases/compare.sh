@@ -3,7 +3,7 @@
 # app so that each round compares within minutes: the machine is shared and its speed moves by a
 # tenth between runs. Per round: the bare app, then `quanke serve` from each DIR (a folder with a
 # release `quanke`) on a fresh copy of the district, warmed for 5 s, then wrk at 16 clients for
-# SECONDS; prints each run's rate, p50, p99 and the server's CPU per request.
+# SECONDS; prints each run's wrk summary with the server's CPU and context switches per request.
 #
 #   bench/cases/compare.sh SECONDS ROUNDS DIR...
 #   bench/cases/compare.sh 30 2 /tmp/before/release /work/target-bench-main/release
@@ -20,17 +20,6 @@ work=$(mktemp -d /tmp/quanke-compare.XXXXXX)
 bare_pid=
 trap 'stop_server; [ -z "$bare_pid" ] || kill "$bare_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-# measure PID LUA URL NAME [TOKEN]: one wrk run and the server's CPU per request.
-measure() {
-  local c0 c1 n
-  c0=$(cpu_ticks "$1")
-  TOKEN=${5:-} wrk -t2 -c16 -d"${seconds}s" --timeout 10s -s "$2" "$3" >"$work/wrk.txt"
-  c1=$(cpu_ticks "$1")
-  n=$(grep '^summary' "$work/wrk.txt" | sed 's/.*requests=\([0-9]*\).*/\1/')
-  echo "$4 $(grep '^summary' "$work/wrk.txt" | cut -d' ' -f3-5)" \
-    "cpu_us_per_request=$(((c1 - c0) * 1000000 / $(getconf CLK_TCK) / n))"
-}
-
 for _ in $(seq "$rounds"); do
   port=$(free_port)
   rm -f "$work"/bare.db*
@@ -44,7 +33,7 @@ for _ in $(seq "$rounds"); do
     bin=$dir start_server serve "$url" "$keep/sqlite" "$port"
     token=$("$dir/quanke" api token add qiantai --name 压测 --database "$url" 2>/dev/null)
     TOKEN=$token wrk -t2 -c16 -d5s -s "$root/bench/cases/intake.lua" "http://127.0.0.1:$port" >/dev/null
-    measure "$pid" "$root/bench/cases/intake.lua" "http://127.0.0.1:$port" "intake[$dir]" "$token"
+    measure "$pid" "$root/bench/cases/intake.lua" "http://127.0.0.1:$port" "intake-$(basename "$(dirname "$dir")")" "$token"
     stop_server
   done
 done

@@ -17,20 +17,6 @@ work=$(mktemp -d /tmp/quanke-cost.XXXXXX)
 bare_pid=
 trap 'stop_server; [ -z "$bare_pid" ] || kill "$bare_pid" 2>/dev/null || true; rm -rf "$work"' EXIT
 
-switches() { cat /proc/"$1"/task/*/status 2>/dev/null | awk '/ctxt_switches/ { s += $2 } END { print s }'; }
-
-# measure PID LUA URL NAME [TOKEN]: one wrk run, then the summary with the cost per request.
-measure() {
-  local p=$1 s0 c0 s1 c1 n
-  s0=$(switches "$p"); c0=$(cpu_ticks "$p")
-  TOKEN=${5:-} wrk -t2 -c"$clients" -d"${seconds}s" --timeout 10s -s "$2" "$3" >"$work/$4.txt"
-  s1=$(switches "$p"); c1=$(cpu_ticks "$p")
-  n=$(grep '^summary' "$work/$4.txt" | sed 's/.*requests=\([0-9]*\).*/\1/')
-  echo "$4 $(grep '^summary' "$work/$4.txt" | cut -d' ' -f2-) \
-cpu_us_per_request=$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / n )) \
-switches_per_request=$(( (s1 - s0) / n ))"
-}
-
 port=$(free_port)
 "$bin/bare-insert" "sqlite:$work/bare.db" "127.0.0.1:$port" & bare_pid=$!
 until curl -s -o /dev/null "http://127.0.0.1:$port/"; do sleep 0.1; done

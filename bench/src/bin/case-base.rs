@@ -15,6 +15,7 @@
 
 use anyhow::{Context, Result};
 use quanke_domain::Role;
+use quanke_domain::case::State;
 use quanke_domain::catalogue::ServiceItem;
 use quanke_store::cases::{self, Actor, MAX_BATCH, NewCase};
 use quanke_store::orgs::{self, Org};
@@ -358,7 +359,7 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
         applicant_name: name,
         applicant_phone: format!("13{:09}", rng.below(1_000_000_000)),
         channel: CHANNELS[rng.below(CHANNELS.len())].into(),
-        state: state.into(),
+        state: State::from_code(state).expect("OPEN and CLOSED hold state codes"),
         action: "accept".into(),
         note: String::new(),
         promised_days: item.promised,

@@ -12,6 +12,7 @@
 
 use anyhow::{Context, Result};
 use quanke_app::cases::routing;
+use quanke_domain::case::State;
 use quanke_store::Db;
 use quanke_store::cases::{Actor, Enclosures, NewCase, NewDocument, Writer};
 use sqlx::Row;
@@ -79,7 +80,7 @@ async fn template(db: &Db) -> Result<(NewCase, NewDocument, i64)> {
         applicant_name: row.get(8),
         applicant_phone: row.get(9),
         channel: "desk".into(),
-        state: "accepted".into(),
+        state: State::Accepted,
         action: "accept".into(),
         note: String::new(),
         promised_days: row.get(10),

@@ -2,6 +2,7 @@
 //! community's first rows are read and merged, and walking the pages forward or backward in
 //! every order must give exactly the cases the filter matches, in order, each once.
 
+use quanke_domain::case::State;
 use quanke_store::both;
 use quanke_store::cases::{self, Actor, At, Case, Filter, NewCase, Sort};
 use quanke_store::{Db, orgs};
@@ -22,7 +23,11 @@ fn new_case(community: &orgs::Org, n: i64) -> NewCase {
         applicant_name: format!("居民{n}"),
         applicant_phone: "13805712345".into(),
         channel: "desk".into(),
-        state: if n % 4 == 0 { "delivered" } else { "received" }.into(),
+        state: if n % 4 == 0 {
+            State::Delivered
+        } else {
+            State::Received
+        },
         action: "create".into(),
         note: "".into(),
         promised_days: 5,

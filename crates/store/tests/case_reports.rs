@@ -3,6 +3,7 @@
 //! org path and a creation period.
 
 use quanke_domain::Role;
+use quanke_domain::case::State;
 use quanke_store::both;
 use quanke_store::case_reports::{self, Range, RatingRow, VisitRow};
 use quanke_store::cases::{self, Actor, NewCase};
@@ -35,7 +36,7 @@ fn new_case(path: &str, code: &str, item: &str, visit: bool) -> NewCase {
         applicant_name: "张三丰".into(),
         applicant_phone: "13805712345".into(),
         channel: if visit { "desk" } else { "portal" }.into(),
-        state: "received".into(),
+        state: State::Received,
         action: "receive".into(),
         note: "".into(),
         promised_days: 5,
@@ -106,9 +107,9 @@ async fn visits_per_item_and_community(db: &Db) {
     case_with(db, "/1/2/", "A", "X", 4, NOW - 2 * DAY).await;
     case_with(db, "/1/2/", "A", "X", 4, NOW + 2 * DAY).await;
     // Refused and withdrawn matters were not handled: not counted either.
-    for state in ["rejected", "withdrawn"] {
+    for state in [State::Rejected, State::Withdrawn] {
         let c = NewCase {
-            state: state.into(),
+            state,
             ..new_case("/1/2/", "A", "X", true)
         };
         cases::create(db, &c, &at(NOW + 600)).await.unwrap();

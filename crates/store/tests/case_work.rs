@@ -4,6 +4,7 @@
 //! worker handles.
 
 use quanke_domain::Role;
+use quanke_domain::case::State;
 use quanke_store::both;
 use quanke_store::cases::{self, Actor, Case, Filter, Mandate, Move, NewCase, NewFile, Visit};
 use quanke_store::registry::{self, ImportContext, ImportMsg, NewResident};
@@ -145,7 +146,7 @@ fn new_case(community_path: &str) -> NewCase {
         applicant_name: "张三丰".into(),
         applicant_phone: "13805712345".into(),
         channel: "desk".into(),
-        state: "received".into(),
+        state: State::Received,
         action: "create".into(),
         note: "".into(),
         promised_days: 5,
@@ -266,7 +267,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
         db,
         NewCase {
             item_code: "MZ-002".into(),
-            state: "in_progress".into(),
+            state: State::InProgress,
             due_on: Some("2026-11-25".into()),
             ..new_case(w.a())
         },
@@ -276,7 +277,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c3 = make(
         db,
         NewCase {
-            state: "awaiting_materials".into(),
+            state: State::AwaitingMaterials,
             resident_id: Some(r1),
             ..new_case(w.a())
         },
@@ -286,7 +287,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c4 = make(
         db,
         NewCase {
-            state: "completed".into(),
+            state: State::Completed,
             due_on: Some("2026-11-20".into()),
             ..new_case(w.a())
         },
@@ -296,7 +297,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c5 = make(
         db,
         NewCase {
-            state: "delivered".into(),
+            state: State::Delivered,
             resident_id: Some(r1),
             accepted_on: None,
             ..new_case(w.a())
@@ -308,7 +309,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
         db,
         NewCase {
             community_code: "SDN".into(),
-            state: "accepted".into(),
+            state: State::Accepted,
             due_on: Some("2026-11-30".into()),
             assignee_id: Some(w.desk_b),
             ..new_case(w.b())
@@ -605,7 +606,7 @@ async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
     assert_eq!(loads(db).await, counted(db).await);
     let c4 = cases::get(db, l.c4).await.unwrap();
     let close = Move {
-        from: &c4.state,
+        from: c4.state.code(),
         to: "delivered",
         action: "deliver",
         note: "",
@@ -623,18 +624,18 @@ async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
 
     // The writer counts a batch's cases itself: several to one worker, a closed one (no
     // weight), and a key sent twice (written once, counted once).
-    let to = |worker: i64, state: &str, key: &str| NewCase {
-        state: state.into(),
+    let to = |worker: i64, state: State, key: &str| NewCase {
+        state,
         assignee_id: Some(worker),
         idempotency_key: Some(key.into()),
         ..new_case(w.a())
     };
     let batch = [
-        to(w.back_a, "accepted", "k1"),
-        to(w.back_a, "in_progress", "k2"),
-        to(w.desk_a, "delivered", "k3"),
-        to(w.back_a, "accepted", "k1"),
-        to(w.desk_b, "received", "k4"),
+        to(w.back_a, State::Accepted, "k1"),
+        to(w.back_a, State::InProgress, "k2"),
+        to(w.desk_a, State::Delivered, "k3"),
+        to(w.back_a, State::Accepted, "k1"),
+        to(w.desk_b, State::Received, "k4"),
     ];
     let with: Vec<_> = batch.iter().map(|c| (c, &DESK)).collect();
     let made = cases::create_many(db, &with).await;
@@ -688,7 +689,11 @@ async fn assign_changes_the_assignee_and_appends_an_event(db: &Db) {
     let now = cases::get(db, c.id).await.unwrap();
     assert_eq!(now.assignee_id, Some(w.desk_a));
     assert_eq!(now.updated_at, NOW + 60);
-    assert_eq!(now.state, "received", "assignment does not move the case");
+    assert_eq!(
+        now.state,
+        State::Received,
+        "assignment does not move the case"
+    );
     cases::assign(db, c.id, None, "退回待分派", &head)
         .await
         .unwrap();
@@ -742,7 +747,7 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     let c = make(
         db,
         NewCase {
-            state: "awaiting_materials".into(),
+            state: State::AwaitingMaterials,
             accepted_on: None,
             checklist: missing.into(),
             ..new_case(w.a())
@@ -774,7 +779,7 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     let now = cases::get(db, c.id).await.unwrap();
     assert_eq!(
         (
-            now.state.as_str(),
+            now.state.code(),
             now.due_on.as_deref(),
             now.accepted_on.as_deref(),
             now.checklist.as_str(),
@@ -803,7 +808,7 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     let now = cases::get(db, c.id).await.unwrap();
     assert_eq!(
         (
-            now.state.as_str(),
+            now.state.code(),
             now.due_on.as_deref(),
             now.accepted_on.as_deref(),
             now.checklist.as_str()
@@ -816,7 +821,7 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     assert_eq!(cases::events(db, c.id).await.unwrap().len(), 3);
     assert_eq!(
         cases::get(db, c.id).await.unwrap().state,
-        "awaiting_materials"
+        State::AwaitingMaterials
     );
 }
 both!(transition, transition_moves_the_clock_and_the_checklist);
@@ -826,7 +831,7 @@ async fn notes_append_an_event_in_the_current_state(db: &Db) {
     let c = make(
         db,
         NewCase {
-            state: "in_progress".into(),
+            state: State::InProgress,
             ..new_case(w.a())
         },
     )
@@ -855,7 +860,7 @@ async fn notes_append_an_event_in_the_current_state(db: &Db) {
             "李后台"
         )
     );
-    assert_eq!(cases::get(db, c.id).await.unwrap().state, "in_progress");
+    assert_eq!(cases::get(db, c.id).await.unwrap().state, State::InProgress);
     assert!(matches!(
         cases::note(db, 9999, "call", "", &DESK).await,
         Err(StoreError::NotFound)

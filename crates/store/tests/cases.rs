@@ -2,6 +2,7 @@
 //! that append events and refuse a stale state.
 
 use quanke_domain::Role;
+use quanke_domain::case::State;
 use quanke_store::both;
 use quanke_store::cases::{
     self, Actor, Assignment, Attachment, Enclosures, Move, NewCase, NewDocument,
@@ -30,7 +31,7 @@ fn new_case(key: Option<&str>) -> NewCase {
         applicant_name: "张三丰".into(),
         applicant_phone: "13805712345".into(),
         channel: "desk".into(),
-        state: "received".into(),
+        state: State::Received,
         action: "create".into(),
         note: "".into(),
         promised_days: 5,
@@ -187,7 +188,7 @@ async fn transitions_append_events_and_refuse_stale_states(db: &Db) {
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     assert_eq!(
         cases::get(db, c.id).await.unwrap().state,
-        "awaiting_materials"
+        State::AwaitingMaterials
     );
     let events = cases::events(db, c.id).await.unwrap();
     let steps: Vec<(&str, &str, &str)> = events
@@ -344,7 +345,7 @@ async fn the_writer_routes_a_burst_on_the_loads_of_its_transaction(db: &Db) {
         team.push(users::create(db, &u, 1).await.unwrap());
     }
     let accepted = |key: Option<&str>| NewCase {
-        state: "accepted".into(),
+        state: State::Accepted,
         ..new_case(key)
     };
     // b1 holds two open cases already.

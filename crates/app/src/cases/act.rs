@@ -54,15 +54,9 @@ fn seen_by(by: &Worker, case: Case) -> CaseResult<Case> {
     Ok(case)
 }
 
-pub fn state_of(case: &Case) -> CaseResult<State> {
-    case.state.parse().map_err(|_| {
-        CaseError::Internal(anyhow::anyhow!("case {} has state {}", case.id, case.state))
-    })
-}
-
 pub async fn act(st: &Cases<'_>, by: &Worker, case_id: i64, req: &Request) -> CaseResult<Acted> {
     let case = load(st, by, case_id).await?;
-    let from = state_of(&case)?;
+    let from = case.state;
     let lifecycle = Lifecycle::shipped();
     let t = find(lifecycle, from, &req.action)?;
     let role = by
@@ -260,7 +254,7 @@ pub async fn decide(
         cases::note(st.db, case.id, "approval_refused", &text, &head.actor()).await?;
         return Ok(());
     }
-    let from = state_of(&case)?;
+    let from = case.state;
     let t = find(Lifecycle::shipped(), from, &approval.action)?;
     // The change carries the requester's reason, which the resident is given; the head's
     // remark is the office's, on an internal note the tracking page leaves out.

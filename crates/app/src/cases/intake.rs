@@ -282,7 +282,7 @@ pub async fn open_with_files(
         applicant_name: applicant.name,
         applicant_phone: applicant.phone,
         channel: channel.code.to_string(),
-        state: state.code().to_string(),
+        state,
         action: action.to_string(),
         note: intake.note.trim().to_string(),
         promised_days: promised,
@@ -317,7 +317,7 @@ pub async fn open_with_files(
 /// The approval request for a rejection the head has not taken.
 async fn after_open(st: &Cases<'_>, by: &Worker, intake: &Intake, case: &Case) -> CaseResult<()> {
     match intake.outcome {
-        Outcome::Reject if case.state == State::Received.code() => {
+        Outcome::Reject if case.state == State::Received => {
             super::act::ask_approval(
                 st,
                 by,

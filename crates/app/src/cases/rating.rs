@@ -24,10 +24,7 @@ pub const SCORE_LABELS: [(i64, &str); 5] = [
 
 /// Whether the case can be rated now (done, whatever the rating).
 pub fn ratable(case: &Case) -> bool {
-    matches!(
-        case.state.parse::<CaseState>(),
-        Ok(CaseState::Completed | CaseState::Delivered)
-    )
+    matches!(case.state, CaseState::Completed | CaseState::Delivered)
 }
 
 /// Reads a score as typed; a refusal names the allowed range.

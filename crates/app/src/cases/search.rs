@@ -7,7 +7,6 @@ use super::Cases;
 use super::bounds::{Assignee, Days};
 use super::deadline;
 use super::intake::{CHANNELS, channel_label};
-use super::view::state_label;
 use super::worker::Worker;
 use crate::clock;
 use quanke_domain::case::State as CaseState;
@@ -496,7 +495,7 @@ pub async fn lines(
                 .unwrap_or_default(),
             phone: show.phone(&c.applicant_phone),
             channel: channel_label(&c.channel).to_string(),
-            state: state_label(&c.state).to_string(),
+            state: c.state.label().to_string(),
             received: clock::format(c.created_at).chars().take(16).collect(),
             due_on: c.due_on.clone().unwrap_or_default(),
             assignee: assignee_label(c, &names),
@@ -510,8 +509,8 @@ fn assignee_label(c: &Case, names: &HashMap<i64, String>) -> String {
     match c.assignee_id.and_then(|i| names.get(&i)) {
         Some(name) => name.clone(),
         None if matches!(
-            c.state.as_str(),
-            "accepted" | "in_progress" | "awaiting_department"
+            c.state,
+            CaseState::Accepted | CaseState::InProgress | CaseState::AwaitingDepartment
         ) =>
         {
             "待分派".into()

@@ -3,7 +3,7 @@
 //! answer). A refused transfer leaves the case where it was.
 
 use super::Cases;
-use super::act::{load, state_of};
+use super::act::load;
 use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
@@ -30,7 +30,7 @@ pub async fn request(
     if !by.can(Permission::TransferCases) {
         return Err(CaseError::refuse("not_allowed", "只有社区工作人员可以转办"));
     }
-    if state_of(&case)?.is_final() {
+    if case.state.is_final() {
         return Err(CaseError::refuse("final_state", "已结束的办件不能转办"));
     }
     if reason.trim().is_empty() {
@@ -119,7 +119,7 @@ pub async fn answer(
         let text = format!("{who}已接收：{}", answer.trim());
         cases::move_to_community(st.db, case.id, &t.to_target, &text, &by.actor()).await?;
         let moved = cases::get(st.db, case.id).await?;
-        if matches!(state_of(&moved)?, State::Accepted | State::InProgress) {
+        if matches!(moved.state, State::Accepted | State::InProgress) {
             routing::route(st, &moved, by).await?;
         }
     } else {

@@ -31,6 +31,11 @@ impl State {
         State::Withdrawn,
     ];
 
+    /// The state whose stored code this is (not its Chinese name: the database holds codes).
+    pub fn from_code(code: &str) -> Option<State> {
+        State::ALL.into_iter().find(|st| st.code() == code)
+    }
+
     /// Stable code stored in the database and used in the API.
     pub fn code(self) -> &'static str {
         match self {
@@ -107,6 +112,15 @@ impl FromStr for State {
     }
 }
 
+/// A stored code, as the store decodes its rows.
+impl TryFrom<String> for State {
+    type Error = UnknownState;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        State::from_code(&code).ok_or(UnknownState(code))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -122,6 +136,14 @@ mod tests {
             "已归档".parse::<State>(),
             Err(UnknownState("已归档".to_string()))
         );
+    }
+
+    #[test]
+    fn stored_codes_decode_and_names_do_not() {
+        for st in State::ALL {
+            assert_eq!(State::try_from(st.code().to_string()), Ok(st));
+            assert!(State::try_from(st.label().to_string()).is_err());
+        }
     }
 
     #[test]

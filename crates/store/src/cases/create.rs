@@ -11,7 +11,6 @@ use crate::statement::{Col, Param, Run, Stmt};
 use crate::users::routable_in;
 use crate::{Backend, Db, Result, StoreError};
 use quanke_domain::OrgPath;
-use quanke_domain::case::State;
 use quanke_domain::notice::{Kind, is_online};
 use std::collections::{BTreeMap, HashMap};
 
@@ -300,7 +299,7 @@ async fn insert_cases<R: Run>(
             Param::from(&c.applicant_name),
             Param::from(&c.applicant_phone),
             Param::from(&c.channel),
-            Param::from(&c.state),
+            Param::from(c.state.code()),
             Param::from(c.promised_days),
             Param::from(by.id),
             Param::from(by.now),
@@ -341,7 +340,7 @@ async fn count_loads<R: Run>(
     let mut added: BTreeMap<i64, i64> = BTreeMap::new();
     for &i in fresh {
         let c = batch[i].0;
-        let open = c.state.parse::<State>().is_ok_and(State::is_open);
+        let open = c.state.is_open();
         if let (Some(to), true) = (c.assignee_id, open) {
             *added.entry(to).or_default() += 1;
         }
@@ -476,7 +475,7 @@ fn first_events<'b>(
             case_id,
             by,
             from: "",
-            to: &c.state,
+            to: c.state.code(),
             action: &c.action,
             note: &c.note,
         });
@@ -484,8 +483,8 @@ fn first_events<'b>(
             events.push(FirstEvent {
                 case_id,
                 by,
-                from: &c.state,
-                to: &c.state,
+                from: c.state.code(),
+                to: c.state.code(),
                 action: "assign",
                 note: why,
             });
@@ -563,7 +562,7 @@ fn written(c: &NewCase, id: i64, number: String, by: &Actor<'_>) -> Case {
         applicant_name: c.applicant_name.clone(),
         applicant_phone: c.applicant_phone.clone(),
         channel: c.channel.clone(),
-        state: c.state.clone(),
+        state: c.state,
         promised_days: c.promised_days,
         assignee_id: c.assignee_id,
         created_by: by.id,

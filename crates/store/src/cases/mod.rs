@@ -44,6 +44,7 @@ use crate::db::{with_pool, with_write_turn};
 use crate::notifications::notify_user;
 use crate::statement::Run;
 use crate::{Db, Result, StoreError};
+use quanke_domain::case::State;
 use quanke_domain::notice::Kind;
 use tail::Tail;
 
@@ -58,7 +59,8 @@ pub struct Case {
     pub applicant_name: String,
     pub applicant_phone: String,
     pub channel: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: State,
     pub promised_days: i64,
     pub assignee_id: Option<i64>,
     pub created_by: Option<i64>,
@@ -116,7 +118,7 @@ pub struct NewCase {
     /// desk, portal, grid, phone or open311.
     pub channel: String,
     /// The state the case starts in (a state code) and the action that put it there.
-    pub state: String,
+    pub state: State,
     pub action: String,
     pub note: String,
     pub promised_days: i64,

@@ -20,7 +20,7 @@ use quanke_app::cases::act::{self, Acted};
 use quanke_app::cases::channel::{MandateIn, Via};
 use quanke_app::cases::intake::{self, Intake, Outcome};
 use quanke_app::cases::search::{self, Asked};
-use quanke_domain::case::{Lifecycle, State as CaseState};
+use quanke_domain::case::Lifecycle;
 use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::{Permission, idempotency};
 use quanke_store::cases::{self, At, Case, Filter, Sort};
@@ -294,9 +294,9 @@ fn number(
 async fn detail(st: &Shared, worker: &Worker, case: &Case) -> Result<CaseDetail, ApiError> {
     let events = cases::events(&st.db, case.id).await?;
     let snap = st.catalogue.get(&st.db).await?;
-    let actions = match (case.state.parse::<CaseState>(), worker.role) {
-        (Ok(state), Some(role)) => Lifecycle::shipped().actions_from(state, role),
-        _ => Vec::new(),
+    let actions = match worker.role {
+        Some(role) => Lifecycle::shipped().actions_from(case.state, role),
+        None => Vec::new(),
     };
     let result = cases::outcome(&st.db, case.id).await?.map(Into::into);
     Ok(schema::detail(case, &snap, &events, &actions, result))

@@ -5,7 +5,7 @@
 use crate::catalogue::snapshot::Snapshot;
 use quanke_app::cases::checklist::{self, MaterialStatus};
 use quanke_app::clock;
-use quanke_domain::case::{State, Transition};
+use quanke_domain::case::Transition;
 use quanke_domain::ident::phone;
 use quanke_domain::mask::mask_middle;
 use quanke_store::cases::{Case, Event};
@@ -457,11 +457,6 @@ pub struct ErrorBody {
     pub error: ErrorDetail,
 }
 
-fn state_label(code: &str) -> String {
-    code.parse::<State>()
-        .map_or_else(|_| code.to_string(), |s| s.label().to_string())
-}
-
 /// Mobile "138****5678", landline "0571-****8888"; anything else keeps its last four.
 pub fn masked_phone(number: &str) -> String {
     if number.is_empty() {
@@ -476,8 +471,8 @@ pub fn masked_phone(number: &str) -> String {
 pub fn summary(case: &Case, snap: &Snapshot) -> CaseSummary {
     CaseSummary {
         number: case.number.clone(),
-        state: case.state.clone(),
-        state_label: state_label(&case.state),
+        state: case.state.code().to_string(),
+        state_label: case.state.label().to_string(),
         item_code: case.item_code.clone(),
         item_name: snap.get(&case.item_code).map(|c| c.item.name.clone()),
         item_version: case.item_version,
@@ -500,8 +495,8 @@ pub fn summary(case: &Case, snap: &Snapshot) -> CaseSummary {
 pub fn case_ref(case: &Case) -> CaseRef {
     CaseRef {
         number: case.number.clone(),
-        state: case.state.clone(),
-        state_label: state_label(&case.state),
+        state: case.state.code().to_string(),
+        state_label: case.state.label().to_string(),
     }
 }
 

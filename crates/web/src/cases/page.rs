@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_app::cases::CaseError;
-use quanke_app::cases::act::{load, state_of};
+use quanke_app::cases::act::load;
 use quanke_app::cases::checklist::{self, MaterialStatus};
 use quanke_app::cases::guards::Standing;
 use quanke_app::cases::view::{action_label, state_label};
@@ -69,7 +69,7 @@ async fn incoming(st: &Shared, by: &Worker, case_id: i64) -> AppResult<bool> {
 
 async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Value> {
     let lifecycle = Lifecycle::shipped();
-    let state = state_of(case)?;
+    let state = case.state;
     let events = cases::events(&st.db, case.id).await?;
     let files = cases::files(&st.db, case.id).await?;
     let people = names(st, case).await?;
@@ -293,7 +293,7 @@ async fn linked(st: &Shared, case: &Case) -> AppResult<Vec<Value>> {
     for id in cases::linked(&st.db, case.id).await? {
         let other = cases::get(&st.db, id).await?;
         out.push(context! {
-            id => other.id, number => other.number, state => state_label(&other.state).to_string(),
+            id => other.id, number => other.number, state => other.state.label(),
             item => item_name(st, &other.item_code).await?,
         });
     }

@@ -23,6 +23,7 @@ use quanke_app::clock;
 use quanke_domain::OrgPath;
 use quanke_domain::calendar::WorkCalendar;
 use quanke_domain::case::DecisionInput;
+use quanke_domain::case::State;
 use quanke_domain::catalogue::{Answers, BusinessKind, Level, Mode, ResultKind, ServiceItem};
 use quanke_store::cases::{self, Filter};
 use quanke_store::orgs::{self, Org};
@@ -292,18 +293,20 @@ impl<'a> Office<'a> {
     ) -> anyhow::Result<()> {
         let mut t = t;
         let mut state = cases::get(&self.st.db, id).await?.state;
-        if state == "rejected" || (state == "received" && pending(&self.st.db, id).await?) {
+        if state == State::Rejected
+            || (state == State::Received && pending(&self.st.db, id).await?)
+        {
             let t = self.next_day(t, 1);
             return self.head_decides(code, id, t).await;
         }
-        if state == "received" {
+        if state == State::Received {
             t = self.next_day(t, 1);
             let Some(next) = self.desk_checks(code, item, id, t).await? else {
                 return Ok(());
             };
             state = next;
         }
-        if state == "awaiting_materials" {
+        if state == State::AwaitingMaterials {
             let wait = self.rng.gen_range(1..5);
             t = self.next_day(t, wait);
             match self.rng.gen_range(0..100) {
@@ -317,9 +320,9 @@ impl<'a> Office<'a> {
                 }
                 _ => return Ok(()),
             }
-            state = "accepted".into();
+            state = State::Accepted;
         }
-        if state != "accepted" {
+        if state != State::Accepted {
             return self.delivered(code, id, door, t).await;
         }
         self.back_office(code, item, id, door, t).await
@@ -332,7 +335,7 @@ impl<'a> Office<'a> {
         item: &ServiceItem,
         id: i64,
         t: i64,
-    ) -> anyhow::Result<Option<String>> {
+    ) -> anyhow::Result<Option<State>> {
         if t > self.now {
             return Ok(None);
         }
@@ -343,10 +346,10 @@ impl<'a> Office<'a> {
                 ..Request::default()
             };
             self.as_desk(code, id, &req, t).await?;
-            return Ok(Some("awaiting_materials".into()));
+            return Ok(Some(State::AwaitingMaterials));
         }
         self.desk_acts(code, item, id, "accept", "", t).await?;
-        Ok(Some("accepted".into()))
+        Ok(Some(State::Accepted))
     }
 
     async fn desk_acts(
@@ -547,7 +550,7 @@ impl<'a> Office<'a> {
     /// rated.
     async fn delivered(&mut self, code: &str, id: i64, door: Door, t: i64) -> anyhow::Result<()> {
         let case = cases::get(&self.st.db, id).await?;
-        if case.state != "completed" {
+        if case.state != State::Completed {
             return Ok(());
         }
         let wait = self.rng.gen_range(0..3);

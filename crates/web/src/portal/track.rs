@@ -232,7 +232,7 @@ async fn show(
     let item = snap
         .get(&case.item_code)
         .map_or_else(|| case.item_code.clone(), |c| c.public.name.clone());
-    let state: Option<CaseState> = case.state.parse().ok();
+    let state = case.state;
     let lifecycle = quanke_domain::case::Lifecycle::shipped();
     let events = cases::events(&st.db, case.id).await?;
     let timeline: Vec<Value> = events
@@ -249,7 +249,7 @@ async fn show(
             }
         })
         .collect();
-    let waiting = state == Some(CaseState::AwaitingMaterials);
+    let waiting = state == CaseState::AwaitingMaterials;
     let missing: Vec<Value> = if waiting {
         let list = checklist::from_json(&case.checklist);
         checklist::missing(&list)
@@ -261,8 +261,7 @@ async fn show(
     };
     let result = quanke_app::cases::outcome::of_case(&st.db, case.id).await?;
     // A refusal, at intake or at the end, tells the resident where to challenge it.
-    let refused =
-        state == Some(CaseState::Rejected) || result.as_ref().is_some_and(|r| r.refused());
+    let refused = state == CaseState::Rejected || result.as_ref().is_some_and(|r| r.refused());
     let rated = case_reports::rating(&st.db, case.id).await?;
     let can_rate = rating::ratable(case) && rated.is_none();
     let scores: Vec<Value> = SCORE_LABELS
@@ -272,12 +271,12 @@ async fn show(
     let data = context! {
         csrf, item, number => &case.number,
         phone => typed_phone.trim(),
-        state => state.map_or(case.state.as_str(), |s| s.label()),
-        state_code => &case.state,
+        state => state.label(),
+        state_code => state.code(),
         channel => channel_label(&case.channel),
         received => clock::date(case.created_at),
         promised_days => case.promised_days,
-        due_on => state.filter(|s| s.clock_runs()).and(case.due_on.clone()),
+        due_on => state.clock_runs().then(|| case.due_on.clone()).flatten(),
         waiting, missing, timeline, can_rate, scores, result,
         remedies => refused.then_some(&st.settings.remedies),
         rated => rated.map(|r| context! {

@@ -66,7 +66,7 @@ async fn seed(app: &App, s: Spec<'_>) -> Case {
         applicant_name: s.name.into(),
         applicant_phone: s.phone.into(),
         channel: s.channel.into(),
-        state: s.state.into(),
+        state: s.state.parse().expect("a state code"),
         action: "accept".into(),
         note: String::new(),
         promised_days: 5,

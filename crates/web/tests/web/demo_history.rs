@@ -23,7 +23,7 @@ async fn the_demo_street_starts_with_months_of_work(app: &App) {
     .await
     .unwrap();
     assert_eq!(all.len(), opened);
-    let states: BTreeSet<&str> = all.iter().map(|c| c.state.as_str()).collect();
+    let states: BTreeSet<&str> = all.iter().map(|c| c.state.code()).collect();
     for s in [
         "received",
         "awaiting_materials",
@@ -43,7 +43,7 @@ async fn the_demo_street_starts_with_months_of_work(app: &App) {
     let overdue = all
         .iter()
         .filter(|c| c.due_on.as_deref().is_some_and(|d| d < today.as_str()))
-        .filter(|c| matches!(c.state.as_str(), "accepted" | "in_progress"))
+        .filter(|c| matches!(c.state.code(), "accepted" | "in_progress"))
         .count();
     assert!(overdue > 0, "no overdue case");
     let oldest = all.iter().map(|c| c.created_at).min().unwrap();

@@ -5,6 +5,7 @@
 use crate::both;
 use crate::harness::{App, Resp, document_date};
 use axum::http::StatusCode;
+use quanke_domain::case::State;
 use quanke_domain::ident::resident_id::check_digit;
 use quanke_store::cases::{self, Case};
 use quanke_store::registry::{self as store};
@@ -109,7 +110,7 @@ async fn notice_then_return_then_back_office(app: &App) {
         "held materials are not asked for"
     );
     let c = case(app, id).await;
-    assert_eq!(c.state, "awaiting_materials");
+    assert_eq!(c.state, State::AwaitingMaterials);
     assert_eq!(c.due_on, None, "the clock is paused");
     assert_eq!(c.channel, "desk");
     // A double submit of the same form makes no second case.
@@ -148,7 +149,7 @@ async fn notice_then_return_then_back_office(app: &App) {
         r.body
     );
     let c = case(app, id).await;
-    assert_eq!(c.state, "accepted");
+    assert_eq!(c.state, State::Accepted);
     assert!(c.due_on.is_some(), "the clock runs again");
     let houtai = users::by_username(&app.db, "houtai").await.unwrap();
     assert_eq!(c.assignee_id, Some(houtai.id));
@@ -161,7 +162,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     // The desk may not work the case in the back office.
     let refused = desk.act(id, &[("action", "start")]).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(case(app, id).await.state, "accepted");
+    assert_eq!(case(app, id).await.state, State::Accepted);
     // Back office: the case is in "mine", started and completed.
     let mut back = app.client();
     back.login_ok("houtai").await;
@@ -178,7 +179,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     let r = back.act(id, &granted).await;
     assert_eq!(r.status, SEE_OTHER, "complete: {}", r.body);
     let c = case(app, id).await;
-    assert_eq!(c.state, "completed");
+    assert_eq!(c.state, State::Completed);
     let page = back.get(&format!("/cases/{id}")).await;
     for step in ["补正", "补齐受理", "分派", "开始办理", "办结"] {
         assert!(page.body.contains(step), "timeline lacks {step}");
@@ -222,7 +223,7 @@ async fn refusals_write_nothing(app: &App) {
     with_reason.push(("note", "户籍不在本区，请到户籍所在地社区申请"));
     let r = desk.post("/desk/cases", &with_reason).await;
     let id = r.case_id();
-    assert_eq!(case(app, id).await.state, "received");
+    assert_eq!(case(app, id).await.state, State::Received);
     let approval = cases::pending_approval(&app.db, id).await.unwrap().unwrap();
     let mut head = app.client();
     head.login_ok("shequ").await;
@@ -235,7 +236,7 @@ async fn refusals_write_nothing(app: &App) {
         )
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
-    assert_eq!(case(app, id).await.state, "rejected");
+    assert_eq!(case(app, id).await.state, State::Rejected);
     let refusal = desk.get(&format!("/cases/{id}/print/refusal")).await;
     assert!(refusal.body.contains("户籍不在本区"));
 }
@@ -329,7 +330,7 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let id = r.case_id();
     let c = case(app, id).await;
-    assert_eq!((c.channel.as_str(), c.state.as_str()), ("grid", "received"));
+    assert_eq!((c.channel.as_str(), c.state.code()), ("grid", "received"));
     let m = cases::mandate(&app.db, id).await.unwrap().unwrap();
     assert_eq!(
         (m.grantor.as_str(), m.valid_until.as_str()),
@@ -346,7 +347,7 @@ async fn grid_workers_apply_with_a_mandate_and_phones_are_no_visit(app: &App) {
     assert!(page.body.contains("受本人委托"), "{}", page.body);
     let r = desk.act(id, &[("action", "accept")]).await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
-    assert_eq!(case(app, id).await.state, "accepted");
+    assert_eq!(case(app, id).await.state, State::Accepted);
     // A matter taken on the phone is not a visit either.
     let mut phoned = intake(&rid, "p1", &[], "accept");
     phoned.push(("channel", "phone"));

@@ -10,6 +10,7 @@ use crate::harness::{App, Client, between};
 use crate::portal_cases::{apply, step_two};
 use axum::http::StatusCode;
 use quanke_domain::OrgPath;
+use quanke_domain::case::State;
 use quanke_store::registry::export;
 use quanke_store::{Backend, audit, cases, orgs};
 use std::collections::BTreeSet;
@@ -206,7 +207,7 @@ async fn refused_case_forms_come_back_with_the_message(app: &App) {
     assert!(r.body.contains("id=\"timeline\""), "the whole case page");
     assert_eq!(
         cases::get(&app.db, id).await.unwrap().state,
-        "awaiting_materials"
+        State::AwaitingMaterials
     );
     // A transfer without a reason keeps what was chosen.
     let r = desk
@@ -236,7 +237,10 @@ async fn refused_case_forms_come_back_with_the_message(app: &App) {
         .act(id, &[("action", "withdraw"), ("note", "居民决定不再申请")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    assert_eq!(cases::get(&app.db, id).await.unwrap().state, "withdrawn");
+    assert_eq!(
+        cases::get(&app.db, id).await.unwrap().state,
+        State::Withdrawn
+    );
 }
 both!(
     case_form_refusals,

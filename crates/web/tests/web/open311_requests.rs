@@ -8,6 +8,7 @@ use crate::harness::App;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
+use quanke_domain::case::State;
 use quanke_domain::catalogue::{Datatype, Question, QuestionOption, ServiceItem};
 use quanke_store::Backend;
 use quanke_store::cases::{self, Actor, Move};
@@ -281,7 +282,7 @@ async fn a_request_becomes_a_received_case(app: &App) {
     // The address names 卖鱼桥社区 (MYQ), so the case is numbered there.
     assert!(number.starts_with("MYQ-"), "{number}");
     assert_eq!(case.channel, "open311");
-    assert_eq!(case.state, "received");
+    assert_eq!(case.state, State::Received);
     assert_eq!(case.open311_key_id, Some(k.id));
     assert_eq!(case.applicant_name, "王小明");
     assert_eq!(case.applicant_phone, "13805712345");

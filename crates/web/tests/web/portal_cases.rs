@@ -5,6 +5,7 @@
 use crate::both;
 use crate::harness::{App, Client, Part, Resp, between};
 use axum::http::StatusCode;
+use quanke_domain::case::State;
 use quanke_domain::throttle::PortalAttempt;
 use quanke_store::case_reports;
 use quanke_store::cases::{self, Actor, Case, Filter, Move, NewCase};
@@ -100,7 +101,7 @@ async fn applying_online_opens_a_received_case(app: &App) {
     assert!(unanswered.body.contains("请回答"), "{}", unanswered.body);
 
     let case = applied(app, &mut c, "李秀英").await;
-    assert_eq!(case.state, "received");
+    assert_eq!(case.state, State::Received);
     assert_eq!(case.channel, "portal");
     assert_eq!(case.item_code, ITEM);
     assert_eq!(case.applicant_phone, PHONE);
@@ -523,7 +524,7 @@ fn new_case(community: &orgs::Org, state: &str, visit: bool) -> NewCase {
         applicant_name: "测试".into(),
         applicant_phone: PHONE.into(),
         channel: if visit { "desk" } else { "portal" }.into(),
-        state: state.into(),
+        state: state.parse().expect("a state code"),
         action: "receive".into(),
         note: "".into(),
         promised_days: 20,

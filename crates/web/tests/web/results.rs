@@ -9,6 +9,7 @@ use crate::both;
 use crate::desk::intake;
 use crate::harness::{App, Client, Resp, between};
 use axum::http::StatusCode;
+use quanke_domain::case::State;
 use quanke_store::Backend;
 use quanke_store::cases;
 use serde_json::{Value, json};
@@ -44,7 +45,10 @@ async fn complete(app: &App, c: &mut Client<'_>, number: &str, result: Value) ->
 
 /// Nothing of a refused completion is written: state, result and documents as before.
 async fn untouched(app: &App, id: i64) {
-    assert_eq!(cases::get(&app.db, id).await.unwrap().state, "in_progress");
+    assert_eq!(
+        cases::get(&app.db, id).await.unwrap().state,
+        State::InProgress
+    );
     assert_eq!(cases::outcome(&app.db, id).await.unwrap(), None);
     let kinds: Vec<String> = cases::documents(&app.db, id)
         .await

@@ -218,12 +218,12 @@ async fn writes_from_outside_change_nothing(
     let now = cases::get(&app.db, c).await.unwrap();
     assert_eq!(
         (
-            now.state.as_str(),
+            now.state.code(),
             now.assignee_id,
             now.community_path.as_str()
         ),
         (
-            mine.case.state.as_str(),
+            mine.case.state.code(),
             mine.case.assignee_id,
             mine.case.community_path.as_str()
         )

@@ -11,6 +11,7 @@ use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use quanke_app::accounts;
 use quanke_domain::OrgPath;
+use quanke_domain::case::State;
 use quanke_store::audit::{self, Filter};
 use quanke_store::cases::{self, Actor};
 use quanke_store::{Backend, api_tokens, orgs, users};
@@ -511,7 +512,7 @@ async fn files_are_served_as_what_they_are(app: &App) {
     assert!(r.body.contains("不是 PDF 或 JPG、PNG 图片"), "{}", r.body);
     assert_eq!(
         cases::get(&app.db, case.id).await.unwrap().state,
-        "received"
+        State::Received
     );
     assert_eq!(cases::files(&app.db, case.id).await.unwrap().len(), 1);
     let r = desk

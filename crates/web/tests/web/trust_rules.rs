@@ -8,6 +8,7 @@ use crate::both;
 use crate::harness::{App, between};
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
+use quanke_domain::case::State;
 use quanke_store::cases::{self, Actor, Case};
 use quanke_store::{Backend, api_tokens, orgs, users};
 use serde_json::{Value, json};
@@ -46,7 +47,7 @@ async fn received_online(app: &App) -> Case {
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let number = between(&r.body, "id=\"case-number\">", "<").expect("case number");
     let case = cases::by_number(&app.db, number).await.unwrap();
-    assert_eq!((case.state.as_str(), case.assignee_id), ("received", None));
+    assert_eq!((case.state.code(), case.assignee_id), ("received", None));
     case
 }
 
@@ -84,7 +85,7 @@ async fn desk_cannot_finish_a_received_promised_case(app: &App) {
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
     assert!(r.body.contains("不能“受理”：材料不齐"), "{}", r.body);
     let now = cases::get(&app.db, case.id).await.unwrap();
-    assert_eq!((now.state.as_str(), now.assignee_id), ("received", None));
+    assert_eq!((now.state.code(), now.assignee_id), ("received", None));
     assert_eq!(events(app, case.id).await, before);
 
     // The resident brings the two papers to the counter: the desk ticks them and accepts.
@@ -103,7 +104,7 @@ async fn desk_cannot_finish_a_received_promised_case(app: &App) {
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert_eq!(
         cases::get(&app.db, case.id).await.unwrap().state,
-        "accepted"
+        State::Accepted
     );
 }
 both!(
@@ -210,7 +211,7 @@ async fn the_api_checks_what_the_intake_checks(app: &App) {
     );
     for n in [&number, &complete] {
         let case = cases::by_number(&app.db, n).await.unwrap();
-        assert_eq!(case.state, "received");
+        assert_eq!(case.state, State::Received);
     }
     // The materials checked at the desk go with the step that checks them.
     let all = json!({ "id-card": "brought", "hukou": "brought", "card": "brought" });

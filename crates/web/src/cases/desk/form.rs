@@ -219,12 +219,11 @@ fn first_to_fill(item: &ServiceItem, draft: &Draft, applicant: &Value) -> String
 /// apart: still being worked on, or 已办结 with the result not yet delivered (the resident
 /// may have come for it rather than to apply again).
 fn duplicates_view(cases: &[quanke_store::cases::Case]) -> Value {
-    let (done, open): (Vec<_>, Vec<_>) = cases
-        .iter()
-        .partition(|c| c.state == CaseState::Completed.code());
+    let (done, open): (Vec<_>, Vec<_>) =
+        cases.iter().partition(|c| c.state == CaseState::Completed);
     let show = |list: Vec<&quanke_store::cases::Case>| -> Vec<Value> {
         list.iter()
-            .map(|c| context! { id => c.id, number => &c.number, state => quanke_app::cases::view::state_label(&c.state) })
+            .map(|c| context! { id => c.id, number => &c.number, state => c.state.label() })
             .collect()
     };
     context! { open => show(open), done => show(done) }

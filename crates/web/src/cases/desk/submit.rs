@@ -104,9 +104,9 @@ async fn to_intake(st: &Shared, draft: &Draft, outcome: Outcome) -> AppResult<In
 
 /// Where the desk goes next: the printout the resident takes home.
 fn next_page(case: &cases::Case, outcome: Outcome) -> String {
-    let kind = match (outcome, case.state.parse::<CaseState>()) {
+    let kind = match (outcome, case.state) {
         (Outcome::RequestMaterials, _) => "notice",
-        (Outcome::Reject, Ok(CaseState::Rejected)) => "refusal",
+        (Outcome::Reject, CaseState::Rejected) => "refusal",
         (Outcome::Reject, _) | (Outcome::Receive, _) => return format!("/cases/{}", case.id),
         (Outcome::OnTheSpot, _) => "completion",
         _ => "receipt",

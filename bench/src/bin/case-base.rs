@@ -352,7 +352,7 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
         item_code: item.code.clone(),
         item_version: item.version,
         line: item.line.clone(),
-        business_kind: "new".into(),
+        business_kind: quanke_domain::catalogue::BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: None,

@@ -13,6 +13,7 @@
 use anyhow::{Context, Result};
 use quanke_app::cases::routing;
 use quanke_domain::case::State;
+use quanke_domain::catalogue::BusinessKind;
 use quanke_store::Db;
 use quanke_store::cases::{Actor, Enclosures, NewCase, NewDocument, Writer};
 use sqlx::Row;
@@ -73,7 +74,7 @@ async fn template(db: &Db) -> Result<(NewCase, NewDocument, i64)> {
         item_code: row.get(2),
         item_version: row.get(3),
         line: row.get(4),
-        business_kind: row.get(5),
+        business_kind: BusinessKind::try_from(row.get::<String, _>(5))?,
         answers: row.get(6),
         checklist: row.get(7),
         resident_id: None,

@@ -16,7 +16,7 @@ fn new_case(community: &orgs::Org, n: i64) -> NewCase {
         item_code: format!("MZ-00{}", n % 3),
         item_version: 1,
         line: "民政".into(),
-        business_kind: "new".into(),
+        business_kind: quanke_domain::catalogue::BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: None,

@@ -29,7 +29,7 @@ fn new_case(path: &str, code: &str, item: &str, visit: bool) -> NewCase {
         item_code: item.into(),
         item_version: 1,
         line: "民政".into(),
-        business_kind: "new".into(),
+        business_kind: quanke_domain::catalogue::BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: None,

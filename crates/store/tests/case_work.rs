@@ -139,7 +139,7 @@ fn new_case(community_path: &str) -> NewCase {
         item_code: "MZ-001".into(),
         item_version: 1,
         line: "民政".into(),
-        business_kind: "new".into(),
+        business_kind: quanke_domain::catalogue::BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: None,

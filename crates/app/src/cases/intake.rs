@@ -275,7 +275,7 @@ pub async fn open_with_files(
         item_code: item.code.clone(),
         item_version: current.version,
         line: item.line.clone(),
-        business_kind: intake.business_kind.code().to_string(),
+        business_kind: intake.business_kind,
         answers,
         checklist: checklist::to_json(&list),
         resident_id,

@@ -336,6 +336,20 @@ impl BusinessKind {
     }
 }
 
+/// A code that names no business kind.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("未知的业务类型“{0}”")]
+pub struct UnknownBusinessKind(pub String);
+
+/// A stored code, as the store decodes its rows.
+impl TryFrom<String> for BusinessKind {
+    type Error = UnknownBusinessKind;
+
+    fn try_from(code: String) -> Result<Self, Self::Error> {
+        BusinessKind::parse(&code).ok_or(UnknownBusinessKind(code))
+    }
+}
+
 impl MaterialForm {
     pub const ALL: [MaterialForm; 4] = [
         MaterialForm::Original,
@@ -351,5 +365,22 @@ impl MaterialForm {
             MaterialForm::OriginalAndCopy => "原件及复印件",
             MaterialForm::Electronic => "电子材料",
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn business_kinds_decode_from_their_stored_codes_only() {
+        for kind in BusinessKind::ALL {
+            assert_eq!(BusinessKind::try_from(kind.code().to_string()), Ok(kind));
+            assert!(BusinessKind::try_from(kind.label().to_string()).is_err());
+        }
+        assert_eq!(
+            BusinessKind::try_from("renew".to_string()),
+            Err(UnknownBusinessKind("renew".into()))
+        );
     }
 }

@@ -45,6 +45,7 @@ use crate::notifications::notify_user;
 use crate::statement::Run;
 use crate::{Db, Result, StoreError};
 use quanke_domain::case::State;
+use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::notice::Kind;
 use tail::Tail;
 
@@ -67,7 +68,8 @@ pub struct Case {
     pub created_at: i64,
     pub updated_at: i64,
     pub line: String,
-    pub business_kind: String,
+    #[sqlx(try_from = "String")]
+    pub business_kind: BusinessKind,
     /// JSON object: question id → answers.
     pub answers: String,
     /// JSON array of {id, name, how_to_obtain, status}.
@@ -109,7 +111,7 @@ pub struct NewCase {
     pub item_code: String,
     pub item_version: i64,
     pub line: String,
-    pub business_kind: String,
+    pub business_kind: BusinessKind,
     pub answers: String,
     pub checklist: String,
     pub resident_id: Option<i64>,

@@ -477,7 +477,7 @@ pub fn summary(case: &Case, snap: &Snapshot) -> CaseSummary {
         item_name: snap.get(&case.item_code).map(|c| c.item.name.clone()),
         item_version: case.item_version,
         line: case.line.clone(),
-        business_kind: case.business_kind.clone(),
+        business_kind: case.business_kind.code().to_string(),
         channel: case.channel.clone(),
         applicant_name: case.applicant_name.clone(),
         applicant_phone: masked_phone(&case.applicant_phone),

@@ -59,7 +59,7 @@ async fn seed(app: &App, s: Spec<'_>) -> Case {
         item_code: s.item.into(),
         item_version: 1,
         line: "民政".into(),
-        business_kind: "new".into(),
+        business_kind: quanke_domain::catalogue::BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: s.resident,

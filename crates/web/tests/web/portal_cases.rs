@@ -517,7 +517,7 @@ fn new_case(community: &orgs::Org, state: &str, visit: bool) -> NewCase {
         item_code: ITEM.into(),
         item_version: 1,
         line: "民政".into(),
-        business_kind: "new".into(),
+        business_kind: quanke_domain::catalogue::BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: None,

@@ -16,7 +16,7 @@
 use anyhow::{Context, Result};
 use quanke_domain::Role;
 use quanke_domain::case::State;
-use quanke_domain::catalogue::ServiceItem;
+use quanke_domain::catalogue::{BusinessKind, ServiceItem};
 use quanke_store::cases::{self, Actor, MAX_BATCH, NewCase};
 use quanke_store::orgs::{self, Org};
 use quanke_store::users::{self, NewUser};
@@ -35,16 +35,20 @@ const STAFF: [(Role, usize); 4] = [
 ];
 const HISTORY_DAYS: i64 = 3 * 365;
 /// Open states and their share of the open cases, in percent.
-const OPEN: [(&str, u32); 6] = [
-    ("received", 10),
-    ("awaiting_materials", 10),
-    ("accepted", 10),
-    ("in_progress", 50),
-    ("awaiting_department", 10),
-    ("completed", 10),
+const OPEN: [(State, u32); 6] = [
+    (State::Received, 10),
+    (State::AwaitingMaterials, 10),
+    (State::Accepted, 10),
+    (State::InProgress, 50),
+    (State::AwaitingDepartment, 10),
+    (State::Completed, 10),
 ];
 /// A finished case was handed over long ago (a completed one waits days, not years, for it).
-const CLOSED: [(&str, u32); 3] = [("delivered", 85), ("withdrawn", 8), ("rejected", 7)];
+const CLOSED: [(State, u32); 3] = [
+    (State::Delivered, 85),
+    (State::Withdrawn, 8),
+    (State::Rejected, 7),
+];
 const CHANNELS: [&str; 5] = ["desk", "desk", "portal", "phone", "grid"];
 const SURNAMES: &str = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤";
 const GIVEN: &str =
@@ -96,12 +100,12 @@ impl Rng {
         usize::try_from(self.next() % n.max(1) as u64).unwrap_or(0)
     }
 
-    fn pick<'a>(&mut self, weighted: &[(&'a str, u32)]) -> &'a str {
+    fn pick<T: Copy>(&mut self, weighted: &[(T, u32)]) -> T {
         let total: u32 = weighted.iter().map(|(_, w)| w).sum();
         let mut roll = u32::try_from(self.next() % u64::from(total)).unwrap_or(0);
         for (v, w) in weighted {
             if roll < *w {
-                return v;
+                return *v;
             }
             roll -= w;
         }
@@ -329,11 +333,15 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
     } else {
         rng.pick(&CLOSED)
     };
-    let clock_runs = matches!(state, "accepted" | "in_progress");
+    let clock_runs = matches!(state, State::Accepted | State::InProgress);
     let due = day + Days::days(item.promised.max(1) * 7 / 5);
     let assigned = matches!(
         state,
-        "accepted" | "in_progress" | "awaiting_department" | "completed" | "delivered"
+        State::Accepted
+            | State::InProgress
+            | State::AwaitingDepartment
+            | State::Completed
+            | State::Delivered
     );
     let assignee =
         (assigned && rng.below(100) >= 4).then(|| c.back_office[rng.below(c.back_office.len())]);
@@ -352,14 +360,14 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
         item_code: item.code.clone(),
         item_version: item.version,
         line: item.line.clone(),
-        business_kind: quanke_domain::catalogue::BusinessKind::New,
+        business_kind: BusinessKind::New,
         answers: "{}".into(),
         checklist: "[]".into(),
         resident_id: None,
         applicant_name: name,
         applicant_phone: format!("13{:09}", rng.below(1_000_000_000)),
         channel: CHANNELS[rng.below(CHANNELS.len())].into(),
-        state: State::from_code(state).expect("OPEN and CLOSED hold state codes"),
+        state,
         action: "accept".into(),
         note: String::new(),
         promised_days: item.promised,

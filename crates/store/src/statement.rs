@@ -130,6 +130,17 @@ impl Cell {
     }
 }
 
+/// The cells of one row as `N` columns; `what` names the row in the error when there are not
+/// `N` (a mistake in this crate's SQL or column list).
+pub(crate) fn row_of<'c, const N: usize>(
+    cells: &'c mut [Cell],
+    what: &str,
+) -> Result<&'c mut [Cell; N]> {
+    let n = cells.len();
+    <&mut [Cell; N]>::try_from(cells)
+        .map_err(|_| StoreError::Conflict(format!("{what} read as {n} values, not {N}")))
+}
+
 /// A returned value of another kind than its statement says: a mistake in this crate's SQL.
 fn unexpected(what: &str) -> StoreError {
     StoreError::Db(sqlx::Error::Decode(

@@ -1,6 +1,6 @@
 //! The SQLite connection of its own that the busy writes take turns on (see `SqliteDb`).
 //!
-//! Each is held behind a fair lock rather than in a one-connection sqlx pool: the pool tests a
+//! It is held behind a fair lock rather than in a one-connection sqlx pool: the pool tests a
 //! connection each time it is given back (a round trip to the connection's thread, in a task
 //! spawned for it) and wakes the next waiter only after that, so every intake batch paid for
 //! two more hand-offs between threads than its statements need, and every pooled read one.

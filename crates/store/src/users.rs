@@ -1,7 +1,7 @@
 //! Staff accounts.
 
 use crate::db::with_pool;
-use crate::statement::{Cell, Col, Run, Stmt};
+use crate::statement::{Cell, Col, Run, Stmt, row_of};
 use crate::{Db, Result, StoreError};
 use quanke_domain::{OrgPath, Role};
 use sqlx::FromRow;
@@ -89,13 +89,7 @@ impl UserRow {
             community,
             must,
             disabled,
-        ] = cells
-        else {
-            return Err(StoreError::Conflict(format!(
-                "a user read as {} values, not 11",
-                cells.len()
-            )));
-        };
+        ] = row_of(cells, "a user")?;
         Ok(UserRow {
             id: id.int()?,
             username: username.text()?,

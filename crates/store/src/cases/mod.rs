@@ -119,7 +119,7 @@ pub struct NewCase {
     pub applicant_phone: String,
     /// desk, portal, grid, phone or open311.
     pub channel: String,
-    /// The state the case starts in (a state code) and the action that put it there.
+    /// The state the case starts in and the action that put it there.
     pub state: State,
     pub action: String,
     pub note: String,

@@ -5,8 +5,8 @@ use sqlx::FromRow;
 
 use crate::db::{with_point_reader, with_pool};
 use crate::grouped::ReadMany;
-use crate::statement::{Cell, Col, Run, Stmt};
-use crate::{Db, Result, StoreError};
+use crate::statement::{Cell, Col, Run, Stmt, row_of};
+use crate::{Db, Result};
 use std::future::Future;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -97,13 +97,7 @@ impl Resident {
             left_on,
             created_at,
             updated_at,
-        ] = cells
-        else {
-            return Err(StoreError::Conflict(format!(
-                "a person read as {} values, not 23",
-                cells.len()
-            )));
-        };
+        ] = row_of(cells, "a person")?;
         Ok(Resident {
             id: id.int()?,
             id_number: id_number.text()?,

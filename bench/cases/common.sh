@@ -78,6 +78,17 @@ cpu_us_per_request=$(( (c1 - c0) * 1000000 / $(getconf CLK_TCK) / n )) \
 switches_per_request=$(( (s1 - s0) / n ))"
 }
 
+# applicants URL: the ID numbers of the active residents of the demo desk's community (qiantai's,
+# /1/2/), comma separated, for intake.lua's APPLICANTS.
+applicants() {
+  local sql="SELECT id_number FROM registry_residents WHERE org_path LIKE '/1/2/%' \
+AND status = 'active' ORDER BY id"
+  case "$1" in
+    sqlite:*) sqlite3 "${1#sqlite:}" "$sql" ;;
+    *) psql -qtA "$1" -c "$sql" ;;
+  esac | paste -sd, -
+}
+
 # grown KIND CASES: the URL of a fresh copy of a database grown by `case-base` to CASES cases
 # (the demo street, then 10 streets, 100 communities, 1,000 workers, a fifth of the cases in
 # S01C01), growing it first when there is none or FRESH=1. The grown one is kept in

@@ -42,6 +42,7 @@ for kind in $databases; do
   port=$(free_port)
   start_server serve "$url" "$dir" "$port"
   token=$("$bin/quanke" api token add qiantai --name 压测 --database "$url" 2>/dev/null)
+  export APPLICANTS; APPLICANTS=$(applicants "$url")
   echo "== $kind, intake at $cases cases, $clients clients, ${seconds}s"
   TOKEN=$token wrk -t2 -c"$clients" -d"${seconds}s" --timeout 10s -s "$root/bench/cases/intake.lua" \
     "http://127.0.0.1:$port" | tee "$dir/intake.txt" | grep '^summary'

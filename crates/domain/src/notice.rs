@@ -57,11 +57,9 @@ pub fn is_online(channel: &str) -> bool {
 pub const RECEIVERS: [Role; 2] = [Role::FrontDesk, Role::CommunityHead];
 
 /// The notification text for an approval decided.
-pub fn approval_text(approved: bool, to_state: &str, answer: &str) -> String {
+pub fn approval_text(approved: bool, to_state: crate::case::State, answer: &str) -> String {
     let verdict = if approved { "同意" } else { "不同意" };
-    let state = to_state
-        .parse::<crate::case::State>()
-        .map_or(to_state, |s| s.label());
+    let state = to_state.label();
     if answer.trim().is_empty() {
         format!("社区负责人{verdict}“{state}”")
     } else {
@@ -86,11 +84,11 @@ mod tests {
     #[test]
     fn an_approval_text_names_the_state_and_the_answer() {
         assert_eq!(
-            approval_text(false, "rejected", " 请再核实 "),
+            approval_text(false, crate::case::State::Rejected, " 请再核实 "),
             "社区负责人不同意“不予受理”：请再核实"
         );
         assert_eq!(
-            approval_text(true, "rejected", ""),
+            approval_text(true, crate::case::State::Rejected, ""),
             "社区负责人同意“不予受理”"
         );
     }

@@ -1,20 +1,19 @@
 //! Cases as Open311 GeoReport service requests and their updates. These lists are public, so
 //! they select only what a request may show: never the applicant, the resident or the worker.
 
+use crate::cases::Origin;
 use crate::db::with_pool;
 use crate::{Db, Result};
+use quanke_domain::case::State;
 use sqlx::{FromRow, QueryBuilder};
-
-/// States in which the office has finished with a case: GeoReport's "closed". 已办结 counts
-/// although the result still has to reach the resident, because the matter itself is decided.
-pub const CLOSED_STATES: [&str; 4] = ["completed", "delivered", "rejected", "withdrawn"];
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct ServiceRequest {
     /// The case number, Open311's service_request_id.
     pub number: String,
     pub item_code: String,
-    pub state: String,
+    #[sqlx(try_from = "String")]
+    pub state: State,
     pub channel: String,
     pub community_name: Option<String>,
     pub created_at: i64,
@@ -54,7 +53,13 @@ macro_rules! select_requests {
 /// The requests matching `f`, the newest first. Only the filters given are in the SQL (a
 /// catch-all `$n IS NULL OR …` would keep the planner from the index that answers it).
 pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<ServiceRequest>> {
-    let closed = CLOSED_STATES.map(|s| format!("'{s}'")).join(", ");
+    // GeoReport's "closed" is a decided matter (`State::is_decided`).
+    let closed = State::ALL
+        .into_iter()
+        .filter(|s| s.is_decided())
+        .map(|s| format!("'{}'", s.code()))
+        .collect::<Vec<_>>()
+        .join(", ");
     Ok(with_pool!(db, |p| {
         let mut q = QueryBuilder::new(select_requests!());
         q.push(" WHERE c.created_at >= ")
@@ -90,10 +95,19 @@ pub struct Update {
     pub id: i64,
     pub number: String,
     pub at: i64,
-    pub from_state: String,
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    pub from_state: Origin,
+    #[sqlx(try_from = "String")]
+    pub to_state: State,
     pub action: String,
     pub note: String,
+}
+
+impl Update {
+    /// Whether this update changed the request's state.
+    pub fn moved(&self) -> bool {
+        self.from_state.moved_to(self.to_state)
+    }
 }
 
 /// The events between two Unix times (inclusive), the oldest first, so that a client polling

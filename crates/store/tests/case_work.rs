@@ -3,8 +3,8 @@
 //! mandates and files; and beside them the edited working-day calendar and the lines (条线) a
 //! worker handles.
 
-use quanke_domain::Role;
 use quanke_domain::case::State;
+use quanke_domain::{OrgPath, Role};
 use quanke_store::both;
 use quanke_store::cases::{self, Actor, Case, Filter, Mandate, Move, NewCase, NewFile, Visit};
 use quanke_store::registry::{self, ImportContext, ImportMsg, NewResident};
@@ -566,23 +566,45 @@ both!(list_prefixes, list_does_not_leak_into_similar_paths);
 async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
     let w = world(db).await;
     let l = listed(db, &w).await;
-    // c5 (delivered) is the resident's too but closed.
+    // Resident 1 also has an open case of MZ-001 in community B (通办 elsewhere).
+    let c7 = make(
+        db,
+        NewCase {
+            community_code: "SDN".into(),
+            resident_id: Some(l.r1),
+            ..new_case(w.b())
+        },
+    )
+    .await
+    .id;
+    let open = |resident: i64, item: &'static str, within: &str, limit: i64| {
+        let within = OrgPath::from_stored(within.to_string());
+        async move {
+            let found = cases::open_for_resident(db, resident, item, &within, limit)
+                .await
+                .unwrap();
+            found.iter().map(|c| c.id).collect::<Vec<_>>()
+        }
+    };
+    // c5 (delivered) is the resident's too but closed; c7 is in B.
+    assert_eq!(open(l.r1, "MZ-001", w.a(), 10).await, [l.c1, l.c3]);
+    assert_eq!(open(l.r1, "MZ-001", w.b(), 10).await, [c7]);
+    assert_eq!(open(l.r1, "MZ-001", w.street(), 10).await, [l.c1, l.c3, c7]);
+    // Bounded, oldest first; the limit counts only cases inside the scope.
+    assert_eq!(open(l.r1, "MZ-001", w.street(), 2).await, [l.c1, l.c3]);
+    assert_eq!(open(l.r1, "MZ-001", w.b(), 1).await, [c7]);
+    let first =
+        cases::open_for_resident(db, l.r1, "MZ-001", &OrgPath::from_stored(w.a().into()), 1)
+            .await
+            .unwrap();
     assert_eq!(
-        ids(&cases::open_for_resident(db, l.r1, "MZ-001").await.unwrap()),
-        [l.c1, l.c3]
+        (first[0].id, first[0].state),
+        (l.c1, State::Received),
+        "the warning's number and state are the case's"
     );
-    assert!(
-        cases::open_for_resident(db, l.r1, "MZ-002")
-            .await
-            .unwrap()
-            .is_empty()
-    );
-    assert!(
-        cases::open_for_resident(db, l.r2, "MZ-001")
-            .await
-            .unwrap()
-            .is_empty()
-    );
+    assert_eq!(first[0].number, cases::get(db, l.c1).await.unwrap().number);
+    assert!(open(l.r1, "MZ-002", w.street(), 10).await.is_empty());
+    assert!(open(l.r2, "MZ-001", w.street(), 10).await.is_empty());
 
     // The database keeps each worker's open cases (`worker_loads`) through every change.
     assert_eq!(loads(db).await, [(w.desk_a, 1), (w.desk_b, 1)]);
@@ -703,8 +725,8 @@ async fn assign_changes_the_assignee_and_appends_an_event(db: &Db) {
         .iter()
         .map(|e| {
             (
-                e.from_state.as_str(),
-                e.to_state.as_str(),
+                e.from_state.code(),
+                e.to_state.code(),
                 e.action.as_str(),
                 e.note.as_str(),
                 e.actor_id,
@@ -844,8 +866,8 @@ async fn notes_append_an_event_in_the_current_state(db: &Db) {
     assert_eq!(last.id, id);
     assert_eq!(
         (
-            last.from_state.as_str(),
-            last.to_state.as_str(),
+            last.from_state.code(),
+            last.to_state.code(),
             last.action.as_str(),
             last.note.as_str(),
             last.actor_id,
@@ -922,7 +944,7 @@ async fn overdue_cases_are_escalated_once(db: &Db) {
         .unwrap()
         .into_iter()
         .filter(|e| e.action == "escalate")
-        .map(|e| format!("{}>{} {}", e.from_state, e.to_state, e.note))
+        .map(|e| format!("{}>{} {}", e.from_state.code(), e.to_state.code(), e.note))
         .collect();
     assert_eq!(
         escalations,
@@ -1083,22 +1105,30 @@ async fn approvals_are_requested_scoped_and_decided_once(db: &Db) {
     let id = cases::request_approval(
         db,
         c.id,
-        "received",
-        "rejected",
+        State::Received,
+        State::Rejected,
         "reject",
         "材料不实",
         &desk,
     )
     .await
     .unwrap();
-    let again =
-        cases::request_approval(db, c.id, "received", "rejected", "reject", "再次", &desk).await;
+    let again = cases::request_approval(
+        db,
+        c.id,
+        State::Received,
+        State::Rejected,
+        "reject",
+        "再次",
+        &desk,
+    )
+    .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     let b_id = cases::request_approval(
         db,
         in_b.id,
-        "received",
-        "rejected",
+        State::Received,
+        State::Rejected,
         "reject",
         "不符合条件",
         &by(w.desk_b, "陈前台"),
@@ -1111,8 +1141,8 @@ async fn approvals_are_requested_scoped_and_decided_once(db: &Db) {
         (
             pending.id,
             pending.case_id,
-            pending.from_state.as_str(),
-            pending.to_state.as_str(),
+            pending.from_state.code(),
+            pending.to_state.code(),
             pending.action.as_str(),
             pending.note.as_str(),
             pending.requested_by,
@@ -1157,9 +1187,17 @@ async fn approvals_are_requested_scoped_and_decided_once(db: &Db) {
     assert_eq!(scoped(w.street().into()).await, [b_id]);
 
     // Decided, a new request may follow.
-    let next = cases::request_approval(db, c.id, "received", "rejected", "reject", "已核实", &desk)
-        .await
-        .unwrap();
+    let next = cases::request_approval(
+        db,
+        c.id,
+        State::Received,
+        State::Rejected,
+        "reject",
+        "已核实",
+        &desk,
+    )
+    .await
+    .unwrap();
     cases::decide_approval(db, next, true, "同意", &head)
         .await
         .unwrap();

@@ -193,7 +193,7 @@ async fn transitions_append_events_and_refuse_stale_states(db: &Db) {
     let events = cases::events(db, c.id).await.unwrap();
     let steps: Vec<(&str, &str, &str)> = events
         .iter()
-        .map(|e| (e.from_state.as_str(), e.to_state.as_str(), e.note.as_str()))
+        .map(|e| (e.from_state.code(), e.to_state.code(), e.note.as_str()))
         .collect();
     assert_eq!(
         steps,

@@ -217,16 +217,7 @@ pub async fn ask_approval(
     action: &str,
     note: &str,
 ) -> CaseResult<()> {
-    cases::request_approval(
-        st.db,
-        case.id,
-        from.code(),
-        to.code(),
-        action,
-        note,
-        &by.actor(),
-    )
-    .await?;
+    cases::request_approval(st.db, case.id, from, to, action, note, &by.actor()).await?;
     let text = format!("申请“{}”，待社区负责人审批：{}", to.label(), note.trim());
     cases::note(st.db, case.id, "approval_requested", &text, &by.actor()).await?;
     Ok(())

@@ -23,7 +23,7 @@ use quanke_domain::ident::phone;
 use quanke_domain::ident::resident_id;
 use quanke_domain::limits;
 use quanke_store::Db;
-use quanke_store::cases::{self, Case};
+use quanke_store::cases::{self, OpenCase};
 use quanke_store::registry::{self, NumberWithin, Resident};
 
 /// The registry person with this id, when `by` may see them; "not found" otherwise.
@@ -142,6 +142,10 @@ fn checked_name(typed: &str) -> CaseResult<String> {
     Ok(name.to_string())
 }
 
+/// How many of a resident's open cases of an item the duplicate warning names: one is the
+/// usual mistake; more than a few means the desk should look at the person's record.
+const DUPLICATES_SHOWN: i64 = 5;
+
 /// The resident's other open cases of this item that `by` may see: a warning at intake, which
 /// must not name another community's case numbers.
 pub async fn open_cases(
@@ -149,10 +153,13 @@ pub async fn open_cases(
     by: &Worker,
     resident_id: i64,
     item_code: &str,
-) -> CaseResult<Vec<Case>> {
-    let all = cases::open_for_resident(db, resident_id, item_code).await?;
-    Ok(all
-        .into_iter()
-        .filter(|c| by.sees(&c.community_path))
-        .collect())
+) -> CaseResult<Vec<OpenCase>> {
+    Ok(cases::open_for_resident(
+        db,
+        resident_id,
+        item_code,
+        &by.case_scope(),
+        DUPLICATES_SHOWN,
+    )
+    .await?)
 }

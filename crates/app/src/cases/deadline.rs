@@ -16,11 +16,11 @@ pub fn format_day(d: Date) -> String {
 
 /// (day, state entered) from the stored events, plus the change about to happen.
 pub fn history(events: &[Event], next: Option<(&str, State)>) -> Vec<(Date, State)> {
-    let stored = events.iter().filter_map(|e| {
-        let state = e.to_state.parse().ok()?;
-        // Assignments and notes repeat the state; they do not move the clock.
-        (e.from_state != e.to_state).then_some((parse_day(&e.on_day)?, state))
-    });
+    // Assignments and notes repeat the state; they do not move the clock.
+    let stored = events
+        .iter()
+        .filter(|e| e.moved())
+        .filter_map(|e| Some((parse_day(&e.on_day)?, e.to_state)));
     let next = next.and_then(|(day, s)| Some((parse_day(day)?, s)));
     stored.chain(next).collect()
 }

@@ -17,7 +17,7 @@ use crate::catalogue::{Current, InForce};
 use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State};
 use quanke_domain::catalogue::{self, AnswerProblem, Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role, limits};
-use quanke_store::cases::{Attachment, Case, Enclosures, NewCase};
+use quanke_store::cases::{Attachment, Case, Enclosures, NewCase, OpenCase};
 use quanke_store::orgs;
 use std::collections::HashMap;
 
@@ -110,7 +110,7 @@ pub struct Intake {
 pub struct Opened {
     pub case: Case,
     pub created: bool,
-    pub duplicates: Vec<Case>,
+    pub duplicates: Vec<OpenCase>,
 }
 
 /// An intake that passed every check, ready to write.

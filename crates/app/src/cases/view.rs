@@ -1,10 +1,6 @@
 //! Labels for what is stored as codes, shared by the pages, printouts and API.
 
-use quanke_domain::case::{Lifecycle, State};
-
-pub fn state_label(code: &str) -> &str {
-    code.parse::<State>().map_or(code, |s| s.label())
-}
+use quanke_domain::case::Lifecycle;
 
 /// Events that are not state changes, and their timeline labels.
 const NOTES: [(&str, &str); 12] = [

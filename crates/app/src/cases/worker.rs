@@ -60,15 +60,20 @@ impl Worker {
         }
     }
 
-    /// A case is the worker's business when it lies in their subtree, or when they work
-    /// inside its community (a grid worker delivering a result at home).
     /// Whether the worker's role grants `p` (a system actor has no role and is granted nothing).
     pub fn can(&self, p: Permission) -> bool {
         self.role.is_some_and(|r| p.granted_to(r))
     }
 
+    /// A case is the worker's business when it lies in their subtree, or when they work
+    /// inside its community (a grid worker delivering a result at home).
     pub fn sees(&self, community_path: &str) -> bool {
-        community_path.starts_with(self.org.as_str())
-            || self.org.as_str().starts_with(community_path)
+        community_path.starts_with(self.case_scope().as_str())
+    }
+
+    /// The subtree whose cases the worker sees (`sees`), for reads that filter in the
+    /// database: their community when they work in a grid, their own org otherwise.
+    pub fn case_scope(&self) -> OrgPath {
+        self.org.community().unwrap_or_else(|| self.org.clone())
     }
 }

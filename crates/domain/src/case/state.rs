@@ -83,6 +83,12 @@ impl State {
         !self.is_final()
     }
 
+    /// The office has decided the matter (Open311's "closed"): over, or 已办结 with only the
+    /// result's delivery left.
+    pub fn is_decided(self) -> bool {
+        self.is_final() || self == State::Completed
+    }
+
     /// The office owes work against the deadline clock: open, not paused for 补正, and not
     /// yet 办结 (the result is made; only its delivery remains).
     pub fn clock_runs(self) -> bool {

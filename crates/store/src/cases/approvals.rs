@@ -7,6 +7,7 @@ use super::Actor;
 use crate::db::with_pool;
 use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
+use quanke_domain::case::State;
 use quanke_domain::notice::{Kind, approval_text};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -17,8 +18,10 @@ pub struct Approval {
     pub case_number: String,
     /// The community the case is in now.
     pub community_path: String,
-    pub from_state: String,
-    pub to_state: String,
+    #[sqlx(try_from = "String")]
+    pub from_state: State,
+    #[sqlx(try_from = "String")]
+    pub to_state: State,
     pub action: String,
     pub note: String,
     pub requested_by: Option<i64>,
@@ -39,8 +42,8 @@ const COLUMNS: &str = "SELECT a.id, a.case_id, c.number AS case_number, c.commun
 pub async fn request_approval(
     db: &Db,
     case_id: i64,
-    from: &str,
-    to: &str,
+    from: State,
+    to: State,
     action: &str,
     note: &str,
     by: &Actor<'_>,
@@ -54,8 +57,8 @@ pub async fn request_approval(
                requested_by, requested_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id";
     let (id,): (i64,) = with_pool!(db, |p| sqlx::query_as(sql)
         .bind(case_id)
-        .bind(from)
-        .bind(to)
+        .bind(from.code())
+        .bind(to.code())
         .bind(action)
         .bind(note)
         .bind(by.id)
@@ -116,7 +119,9 @@ pub async fn decide_approval(
             tx.rollback().await?;
             return Err(StoreError::Conflict("approval already decided".into()));
         };
-        let text = approval_text(approved, &to_state, answer);
+        let to_state = State::from_code(&to_state)
+            .ok_or_else(|| StoreError::Conflict(format!("unknown case state {to_state}")))?;
+        let text = approval_text(approved, to_state, answer);
         notify_user!(tx, requested_by, Kind::ApprovalDecided, case_id, &text, by);
         tx.commit().await?;
     });

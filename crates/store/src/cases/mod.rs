@@ -26,7 +26,7 @@ pub use files::{CaseFile, NewFile, add_file, file, files};
 pub use links::{link, linked};
 pub use mandates::{Mandate, mandate, record_mandate};
 pub use queue::{
-    Queue, intake_by_channel, intake_by_community, mark_escalated, open_for_resident,
+    OpenCase, Queue, intake_by_channel, intake_by_community, mark_escalated, open_for_resident,
     overdue_unescalated,
 };
 pub use results::{CaseOutcome, NewResult, outcome};
@@ -82,6 +82,7 @@ pub struct Case {
     pub idempotency_key: Option<String>,
 }
 
+/// One step of a case's history.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Event {
     pub id: i64,
@@ -89,10 +90,49 @@ pub struct Event {
     pub on_day: String,
     pub actor_id: Option<i64>,
     pub actor_name: String,
-    pub from_state: String,
-    pub to_state: String,
+    /// None for the event that opened the case (stored as "").
+    #[sqlx(try_from = "String")]
+    pub from_state: Origin,
+    #[sqlx(try_from = "String")]
+    pub to_state: State,
     pub action: String,
     pub note: String,
+}
+
+impl Event {
+    /// Whether this step changed the case's state (not a note, a visit or an assignment).
+    pub fn moved(&self) -> bool {
+        self.from_state.moved_to(self.to_state)
+    }
+}
+
+/// The state an event left: none for the event that opened the case, which the history
+/// stores as "" (every other code is a state's).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Origin(pub Option<State>);
+
+impl Origin {
+    /// Whether an event from here to `to` changed the state (the opening event always did).
+    pub fn moved_to(self, to: State) -> bool {
+        self.0 != Some(to)
+    }
+
+    /// The stored code: "" for the opening event.
+    pub fn code(self) -> &'static str {
+        self.0.map_or("", State::code)
+    }
+}
+
+impl TryFrom<String> for Origin {
+    type Error = quanke_domain::case::UnknownState;
+
+    fn try_from(code: String) -> std::result::Result<Self, Self::Error> {
+        if code.is_empty() {
+            Ok(Origin(None))
+        } else {
+            State::try_from(code).map(|s| Origin(Some(s)))
+        }
+    }
 }
 
 /// Who acts, and when (Unix seconds and the Beijing day, YYYY-MM-DD).

@@ -2,9 +2,11 @@
 //! the load that routing balances and the overdue sweep. Lists and pages are in `search`.
 
 use super::Case;
-use crate::db::{with_pool, with_write_turn};
-use crate::{Db, Result};
+use crate::db::{with_point_reader, with_pool, with_write_turn};
+use crate::statement::{Col, Run, Stmt, row_of};
+use crate::{Db, Result, StoreError};
 use quanke_domain::OrgPath;
+use quanke_domain::case::State;
 
 /// States in which a case still needs work from the office (`State::is_open`). Written out, not
 /// built, because the partial indexes of migration 0012 repeat these very lists and a query
@@ -86,19 +88,53 @@ pub async fn intake_by_community(
         .await?))
 }
 
-/// The resident's cases of `item_code` that are still open (the desk warns before a second).
-pub async fn open_for_resident(db: &Db, resident_id: i64, item_code: &str) -> Result<Vec<Case>> {
+/// A case named in the desk's duplicate warning.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCase {
+    pub id: i64,
+    pub number: String,
+    pub state: State,
+}
+
+/// The first `limit` of the resident's cases of `item_code` that are still open, in
+/// communities of the subtree `within`, oldest first: the desk warns before a second. Asked
+/// by every intake that names a registry person, so it is a point read (on SQLite on the
+/// request's thread) and bounded; the scope is part of the read, so the cases a caller may not
+/// see never take the places of those they may.
+pub async fn open_for_resident(
+    db: &Db,
+    resident_id: i64,
+    item_code: &str,
+    within: &OrgPath,
+    limit: i64,
+) -> Result<Vec<OpenCase>> {
     let sql = format!(
-        "{} WHERE resident_id = $1 AND item_code = $2 AND state IN {OPEN} ORDER BY id",
-        super::select_cases!()
+        "SELECT id, number, state FROM cases WHERE resident_id = $1 AND item_code = $2 \
+         AND state IN {OPEN} AND community_path >= $3 AND community_path < $4 \
+         ORDER BY id LIMIT $5"
     );
-    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
-    .bind(resident_id)
-    .bind(item_code)
-    .fetch_all(p)
-    .await?))
+    let end = within.subtree_end();
+    let s = Stmt::new(sql)
+        .bind(resident_id)
+        .bind(item_code)
+        .bind(within.as_str())
+        .bind(&end)
+        .bind(limit);
+    let rows = with_point_reader!(db, |run| run
+        .fetch(&s, &[Col::Int, Col::Text, Col::Text])
+        .await?);
+    rows.into_iter()
+        .map(|mut row| {
+            let [id, number, state] = row_of::<3>(&mut row, "an open case")?;
+            let code = state.text()?;
+            Ok(OpenCase {
+                id: id.int()?,
+                number: number.text()?,
+                state: State::from_code(&code)
+                    .ok_or_else(|| StoreError::Conflict(format!("unknown case state {code}")))?,
+            })
+        })
+        .collect()
 }
 
 /// The upper bound of a subtree's paths, for a range on the indexed column instead of a

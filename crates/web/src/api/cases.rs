@@ -70,7 +70,11 @@ pub async fn create(
     let out = Created {
         case: schema::summary(&opened.case, &snap),
         created: opened.created,
-        duplicates: opened.duplicates.iter().map(schema::case_ref).collect(),
+        duplicates: opened
+            .duplicates
+            .iter()
+            .map(|d| schema::case_ref(&d.number, d.state))
+            .collect(),
     };
     let status = if opened.created {
         StatusCode::CREATED

@@ -5,7 +5,7 @@
 use crate::catalogue::snapshot::Snapshot;
 use quanke_app::cases::checklist::{self, MaterialStatus};
 use quanke_app::clock;
-use quanke_domain::case::Transition;
+use quanke_domain::case::{State as CaseState, Transition};
 use quanke_domain::ident::phone;
 use quanke_domain::mask::mask_middle;
 use quanke_store::cases::{Case, Event};
@@ -492,11 +492,11 @@ pub fn summary(case: &Case, snap: &Snapshot) -> CaseSummary {
     }
 }
 
-pub fn case_ref(case: &Case) -> CaseRef {
+pub fn case_ref(number: &str, state: CaseState) -> CaseRef {
     CaseRef {
-        number: case.number.clone(),
-        state: case.state.code().to_string(),
-        state_label: case.state.label().to_string(),
+        number: number.to_string(),
+        state: state.code().to_string(),
+        state_label: state.label().to_string(),
     }
 }
 
@@ -526,8 +526,8 @@ pub fn detail(
             .map(|e| EventOut {
                 at: clock::format(e.at),
                 actor_name: e.actor_name.clone(),
-                from_state: e.from_state.clone(),
-                to_state: e.to_state.clone(),
+                from_state: e.from_state.code().to_string(),
+                to_state: e.to_state.code().to_string(),
                 action: e.action.clone(),
                 note: e.note.clone(),
             })

@@ -13,7 +13,7 @@ use quanke_app::cases::CaseError;
 use quanke_app::cases::act::load;
 use quanke_app::cases::checklist::{self, MaterialStatus};
 use quanke_app::cases::guards::Standing;
-use quanke_app::cases::view::{action_label, state_label};
+use quanke_app::cases::view::action_label;
 use quanke_app::cases::worker::Worker;
 use quanke_app::cases::{deadline, intake};
 use quanke_domain::case::{
@@ -84,8 +84,8 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
                 .collect();
             context! {
                 at => e.at, actor => &e.actor_name, action => action_label(lifecycle, &e.action),
-                from => state_label(&e.from_state), to => state_label(&e.to_state),
-                moved => e.from_state != e.to_state, note => &e.note, files => attached,
+                from => e.from_state.0.map(|s| s.label()), to => e.to_state.label(),
+                moved => e.moved(), note => &e.note, files => attached,
             }
         })
         .collect();
@@ -144,7 +144,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         visits => visits.iter().map(|v| context! { at => v.at, purpose => visit_label(&v.purpose) }).collect::<Vec<_>>(),
         files => files.iter().map(|f| context! { id => f.id, name => &f.file_name, size => f.size, at => f.at }).collect::<Vec<_>>(),
         approval => approval.map(|a| context! {
-            id => a.id, to => state_label(&a.to_state), note => a.note, by => name_of(a.requested_by), at => a.requested_at,
+            id => a.id, to => a.to_state.label(), note => a.note, by => name_of(a.requested_by), at => a.requested_at,
         }),
         is_head => role == Role::CommunityHead,
         transfers => transfers.iter().map(|t| context! {

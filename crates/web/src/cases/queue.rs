@@ -9,7 +9,6 @@ use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_app::cases::search::{self, Asked};
-use quanke_app::cases::view::state_label;
 use quanke_app::cases::worker::Worker;
 use quanke_domain::case::due_status;
 use quanke_domain::mask::Show;
@@ -66,7 +65,7 @@ pub async fn page(
     };
     let approvals: Vec<Value> = approvals
         .iter()
-        .map(|a| context! { case_id => a.case_id, number => &a.case_number, to => state_label(&a.to_state), note => &a.note })
+        .map(|a| context! { case_id => a.case_id, number => &a.case_number, to => a.to_state.label(), note => &a.note })
         .collect();
     let incoming = cases::pending_transfers_to(&st.db, by.org.as_str()).await?;
     let sort = criteria.sort.code();

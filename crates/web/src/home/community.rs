@@ -11,7 +11,6 @@ use crate::server::Shared;
 use minijinja::{Value, context};
 use quanke_app::cases::bounds::Days;
 use quanke_app::cases::intake::channel_label;
-use quanke_app::cases::view::state_label;
 use quanke_app::clock;
 use quanke_domain::OrgKind;
 use quanke_store::case_reports::{self, RatingRow};
@@ -44,7 +43,7 @@ pub(super) async fn head(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
 
 fn approval(a: &Approval) -> Value {
     context! {
-        case_id => a.case_id, number => &a.case_number, to => state_label(&a.to_state),
+        case_id => a.case_id, number => &a.case_number, to => a.to_state.label(),
         note => &a.note, at => a.requested_at,
     }
 }

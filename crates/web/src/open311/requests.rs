@@ -13,9 +13,9 @@ use crate::catalogue::snapshot::Snapshot;
 use crate::server::Shared;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use quanke_app::cases::view;
+use quanke_domain::case::State as CaseState;
 use quanke_domain::catalogue::{Mode, ServiceItem};
-use quanke_store::open311_requests::{self, CLOSED_STATES, Filter, ServiceRequest};
+use quanke_store::open311_requests::{self, Filter, ServiceRequest};
 use serde::Deserialize;
 
 /// The most requests one call returns, as the spec suggests.
@@ -148,12 +148,8 @@ fn closed_filter(format: Format, status: Option<&str>) -> Result<Option<bool>, P
 }
 
 /// GeoReport's two statuses for a stored state.
-pub fn status(state: &str) -> &'static str {
-    if CLOSED_STATES.contains(&state) {
-        "closed"
-    } else {
-        "open"
-    }
+pub fn status(state: CaseState) -> &'static str {
+    if state.is_decided() { "closed" } else { "open" }
 }
 
 /// What a client should know when submitting, and what happens next.
@@ -194,7 +190,7 @@ fn request(r: &ServiceRequest, snap: &Snapshot) -> Node {
     let expected = r.due_on.as_deref().map(dates::end_of_day);
     Node::fields([
         ("service_request_id", Node::text(&r.number)),
-        ("status", Node::text(status(&r.state))),
+        ("status", Node::text(status(r.state))),
         ("status_notes", Node::text(status_notes(r))),
         (
             "service_name",
@@ -232,7 +228,7 @@ fn request(r: &ServiceRequest, snap: &Snapshot) -> Node {
 /// notes of state changes are shown: the others (assignments, approvals) are the office's
 /// internal business, and the opening note is the partner's own text, e-mail included.
 fn status_notes(r: &ServiceRequest) -> String {
-    let label = view::state_label(&r.state);
+    let label = r.state.label();
     match r.last_move_note.as_deref().map(str::trim) {
         Some(note) if !note.is_empty() => format!("{label}：{note}"),
         _ => label.to_string(),
@@ -251,7 +247,9 @@ mod tests {
         assert_eq!(closed_filter(f, Some("closed")).ok(), Some(Some(true)));
         assert_eq!(closed_filter(f, Some("closed,open")).ok(), Some(None));
         assert!(closed_filter(f, Some("pending")).is_err());
-        assert_eq!(status("completed"), "closed");
-        assert_eq!(status("awaiting_materials"), "open");
+        assert_eq!(status(CaseState::Completed), "closed");
+        assert_eq!(status(CaseState::Withdrawn), "closed");
+        assert_eq!(status(CaseState::AwaitingMaterials), "open");
+        assert_eq!(status(CaseState::Accepted), "open");
     }
 }

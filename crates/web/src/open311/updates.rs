@@ -48,7 +48,7 @@ fn update(lifecycle: &Lifecycle, u: &Update) -> Node {
     Node::fields([
         ("update_id", Node::text(u.id.to_string())),
         ("service_request_id", Node::text(&u.number)),
-        ("status", Node::text(requests::status(&u.to_state))),
+        ("status", Node::text(requests::status(u.to_state))),
         ("updated_datetime", Node::text(dates::datetime(u.at))),
         ("description", Node::text(description(lifecycle, u))),
     ])
@@ -57,11 +57,11 @@ fn update(lifecycle: &Lifecycle, u: &Update) -> Node {
 /// "已受理", "已办结：…" for changes of state; the action alone ("分派") for the rest. The
 /// opening note is the partner's own text, e-mail included, so it is not repeated either.
 fn description(lifecycle: &Lifecycle, u: &Update) -> String {
-    if u.from_state == u.to_state {
+    if !u.moved() {
         return view::action_label(lifecycle, &u.action);
     }
-    let label = view::state_label(&u.to_state);
-    let opened = u.from_state.is_empty();
+    let label = u.to_state.label();
+    let opened = u.from_state.0.is_none();
     match u.note.trim() {
         note if !opened && !note.is_empty() => format!("{label}：{note}"),
         _ => label.to_string(),

@@ -73,11 +73,6 @@ fn action_label(lifecycle: &Lifecycle, code: &str) -> String {
         .map_or_else(|| "办理".to_string(), |t| t.action_label().to_string())
 }
 
-fn state_label(code: &str) -> String {
-    code.parse::<CaseState>()
-        .map_or_else(|_| code.to_string(), |s| s.label().to_string())
-}
-
 #[derive(Deserialize, Default)]
 pub struct TrackQuery {
     #[serde(default)]
@@ -239,11 +234,10 @@ async fn show(
         .iter()
         .filter(|e| !INTERNAL.contains(&e.action.as_str()))
         .map(|e| {
-            let moved = e.from_state != e.to_state;
             context! {
                 at => clock::format(e.at).chars().take(16).collect::<String>(),
                 action => action_label(lifecycle, &e.action),
-                state => moved.then(|| state_label(&e.to_state)),
+                state => e.moved().then(|| e.to_state.label()),
                 who => &e.actor_name,
                 note => NOTES_FOR_RESIDENT.contains(&e.action.as_str()).then_some(&e.note),
             }

@@ -21,6 +21,7 @@ use quanke_domain::catalogue::{Answers, BusinessKind, Mode, ServiceItem};
 use quanke_domain::ident::resident_id;
 use quanke_domain::mask::Show;
 use quanke_domain::registry::{Query, classify};
+use quanke_store::cases::OpenCase;
 use std::collections::HashMap;
 
 /// What the desk has entered so far.
@@ -218,10 +219,10 @@ fn first_to_fill(item: &ServiceItem, draft: &Draft, applicant: &Value) -> String
 /// The same matter's unfinished cases for this resident, split as the warning tells them
 /// apart: still being worked on, or 已办结 with the result not yet delivered (the resident
 /// may have come for it rather than to apply again).
-fn duplicates_view(cases: &[quanke_store::cases::Case]) -> Value {
+fn duplicates_view(cases: &[OpenCase]) -> Value {
     let (done, open): (Vec<_>, Vec<_>) =
         cases.iter().partition(|c| c.state == CaseState::Completed);
-    let show = |list: Vec<&quanke_store::cases::Case>| -> Vec<Value> {
+    let show = |list: Vec<&OpenCase>| -> Vec<Value> {
         list.iter()
             .map(|c| context! { id => c.id, number => &c.number, state => c.state.label() })
             .collect()

@@ -355,7 +355,7 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
     .iter()
     .collect();
     NewCase {
-        community_path: c.org.path.as_str().to_string(),
+        community_path: c.org.path.clone(),
         community_code: c.org.code.clone(),
         item_code: item.code.clone(),
         item_version: item.version,

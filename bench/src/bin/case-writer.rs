@@ -12,6 +12,7 @@
 
 use anyhow::{Context, Result};
 use quanke_app::cases::routing;
+use quanke_domain::OrgPath;
 use quanke_domain::case::State;
 use quanke_domain::catalogue::BusinessKind;
 use quanke_store::Db;
@@ -69,7 +70,7 @@ async fn template(db: &Db) -> Result<(NewCase, NewDocument, i64)> {
     let number: String = row.get(1);
     let code = number.split('-').next().unwrap_or_default().to_string();
     let case = NewCase {
-        community_path: row.get(0),
+        community_path: OrgPath::try_from(row.get::<String, _>(0))?,
         community_code: code,
         item_code: row.get(2),
         item_version: row.get(3),

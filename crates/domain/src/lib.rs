@@ -16,5 +16,5 @@ pub mod role;
 pub mod throttle;
 
 pub use access::{Permission, Scope};
-pub use org::{OrgKind, OrgPath};
+pub use org::{BadOrgPath, OrgKind, OrgPath};
 pub use role::Role;

@@ -71,6 +71,17 @@ impl OrgPath {
         OrgPath(s)
     }
 
+    /// Whether `s` has the shape of a path: "/", or ids between slashes ("/1/4/").
+    fn well_formed(s: &str) -> bool {
+        s == "/"
+            || s.strip_prefix('/')
+                .and_then(|rest| rest.strip_suffix('/'))
+                .is_some_and(|ids| {
+                    ids.split('/')
+                        .all(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+                })
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -130,6 +141,24 @@ pub fn validate_name(name: &str) -> Result<(), String> {
     }
 }
 
+/// A stored value that is not an org path (a mistake in the data, refused when decoded).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("不是组织路径：“{0}”")]
+pub struct BadOrgPath(pub String);
+
+/// Decoding a stored path (`#[sqlx(try_from = "String")]`): checked for its shape.
+impl TryFrom<String> for OrgPath {
+    type Error = BadOrgPath;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        if OrgPath::well_formed(&s) {
+            Ok(OrgPath(s))
+        } else {
+            Err(BadOrgPath(s))
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,6 +176,20 @@ mod tests {
         // "/1/4/" must not swallow "/1/40/"
         assert!(!comm.contains(&other));
         assert_eq!(grid.ids(), vec![1, 4, 9]);
+    }
+
+    #[test]
+    fn stored_paths_decode_when_well_formed() {
+        for good in ["/", "/1/", "/1/4/", "/12/40/977/"] {
+            assert_eq!(OrgPath::try_from(good.to_string()).unwrap().as_str(), good);
+        }
+        for bad in ["", "1/", "/1", "//", "/1//4/", "/a/", "/1/ 4/", "/-1/"] {
+            assert_eq!(
+                OrgPath::try_from(bad.to_string()),
+                Err(BadOrgPath(bad.to_string())),
+                "{bad:?}"
+            );
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ const STREET_CODE: &str = "JD";
 
 fn new_case(community: &orgs::Org, n: i64) -> NewCase {
     NewCase {
-        community_path: community.path.as_str().to_string(),
+        community_path: community.path.clone(),
         community_code: community.code.clone(),
         item_code: format!("MZ-00{}", n % 3),
         item_version: 1,
@@ -159,7 +159,7 @@ async fn street_pages_merge_their_communities(db: &Db) {
     };
     let page = cases::page(db, &f, Sort::Due, &At::First).await.unwrap();
     assert!(!page.cases.is_empty());
-    assert!(page.cases.iter().all(|c| c.community_path == one));
+    assert!(page.cases.iter().all(|c| c.community_path.as_str() == one));
     let empty = communities[2].path.as_str().to_string();
     let f = Filter {
         within: &empty,

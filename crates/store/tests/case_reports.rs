@@ -24,7 +24,7 @@ fn at(now: i64) -> Actor<'static> {
 
 fn new_case(path: &str, code: &str, item: &str, visit: bool) -> NewCase {
     NewCase {
-        community_path: path.into(),
+        community_path: quanke_domain::OrgPath::from_stored(path.into()),
         community_code: code.into(),
         item_code: item.into(),
         item_version: 1,

@@ -134,7 +134,7 @@ async fn residents(db: &Db, community: &str) -> (i64, i64) {
 
 fn new_case(community_path: &str) -> NewCase {
     NewCase {
-        community_path: community_path.into(),
+        community_path: OrgPath::from_stored(community_path.into()),
         community_code: "MYQ".into(),
         item_code: "MZ-001".into(),
         item_version: 1,
@@ -1059,7 +1059,7 @@ async fn transfers_are_requested_answered_once_and_moved(db: &Db) {
         .await
         .unwrap();
     let moved = cases::get(db, c.id).await.unwrap();
-    assert_eq!(moved.community_path, w.b());
+    assert_eq!(moved.community_path.as_str(), w.b());
     assert_eq!(moved.assignee_id, None, "unassigned in its new community");
     let last = cases::events(db, c.id).await.unwrap().pop().unwrap();
     assert_eq!(

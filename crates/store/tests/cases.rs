@@ -1,8 +1,8 @@
 //! Cases on SQLite and PostgreSQL: day-numbered case numbers, idempotent creation, state changes
 //! that append events and refuse a stale state.
 
-use quanke_domain::Role;
 use quanke_domain::case::State;
+use quanke_domain::{OrgPath, Role};
 use quanke_store::both;
 use quanke_store::cases::{
     self, Actor, Assignment, Attachment, Enclosures, Move, NewCase, NewDocument,
@@ -19,7 +19,7 @@ const DESK: Actor<'static> = Actor {
 
 fn new_case(key: Option<&str>) -> NewCase {
     NewCase {
-        community_path: "/1/2/".into(),
+        community_path: OrgPath::root(1).child(2),
         community_code: "MYQ".into(),
         item_code: "MZ-001".into(),
         item_version: 1,
@@ -218,7 +218,7 @@ async fn a_batch_numbers_in_order_and_answers_repeated_keys(db: &Db) {
         ..new_case(Some("k-a"))
     };
     let elsewhere = NewCase {
-        community_path: "/1/3/".into(),
+        community_path: OrgPath::root(1).child(3),
         community_code: "XHQ".into(),
         ..new_case(None)
     };

@@ -163,7 +163,7 @@ pub async fn for_move(
     }
     let list = checklist::from_json(m.checklist.unwrap_or(&case.checklist));
     let snap = st.catalogue.in_force(st.db).await?;
-    let (community, issuer_body) = issuer(st, &case.community_path).await?;
+    let (community, issuer_body) = issuer(st, case.community_path.as_str()).await?;
     let facts = Facts {
         item: snap.get(&case.item_code).map(|c| &c.item),
         community: &community,

@@ -270,7 +270,7 @@ pub async fn open_with_files(
     };
     let document = documents::issue(State::Received, state, &facts)?;
     let new = NewCase {
-        community_path: community.path.as_str().to_string(),
+        community_path: community.path.clone(),
         community_code: community.code,
         item_code: item.code.clone(),
         item_version: current.version,
@@ -437,7 +437,7 @@ pub async fn community_of(
             ));
         }
     };
-    if named.is_some() && by.role.is_some() && !by.sees(community.path.as_str()) {
+    if named.is_some() && by.role.is_some() && !by.sees(&community.path) {
         return Err(CaseError::refuse("outside_scope", "不能替其他社区受理办件"));
     }
     Ok(community)

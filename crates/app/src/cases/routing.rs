@@ -11,7 +11,6 @@
 use super::Cases;
 use super::refusal::CaseResult;
 use super::worker::Worker;
-use quanke_domain::OrgPath;
 use quanke_store::cases::{self, Assignment, Case};
 use quanke_store::users::{self, Routable};
 
@@ -71,7 +70,7 @@ pub fn assign(staff: &[Routable], line: &str) -> Assignment {
 
 /// Assigns an existing case by the rule above and records why; returns the worker chosen.
 pub async fn route(st: &Cases<'_>, case: &Case, by: &Worker) -> CaseResult<Option<i64>> {
-    let path = OrgPath::from_stored(case.community_path.clone());
+    let path = case.community_path.clone();
     let staff = users::routable(st.db, &path).await?;
     let choice = assign(&staff, &case.line);
     match choice.assignee {

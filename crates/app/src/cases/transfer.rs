@@ -8,7 +8,7 @@ use super::refusal::{CaseError, CaseResult};
 use super::routing;
 use super::worker::Worker;
 use quanke_domain::case::State;
-use quanke_domain::{OrgKind, Permission};
+use quanke_domain::{OrgKind, OrgPath, Permission};
 use quanke_store::cases;
 
 /// Where a transfer goes.
@@ -43,7 +43,7 @@ pub async fn request(
                 .get(st.db, id)
                 .await
                 .map_err(|_| CaseError::refuse("unknown_community", "没有这个社区"))?;
-            if org.kind != OrgKind::Community || org.path.as_str() == case.community_path {
+            if org.kind != OrgKind::Community || org.path == case.community_path {
                 return Err(CaseError::refuse("bad_target", "请选择本街道的另一个社区"));
             }
             ("community", org.path.as_str().to_string(), org.name)
@@ -61,7 +61,7 @@ pub async fn request(
         st.db,
         case.id,
         kind,
-        &case.community_path,
+        case.community_path.as_str(),
         &to,
         reason.trim(),
         &by.actor(),
@@ -95,7 +95,7 @@ pub async fn answer(
         .find(|t| t.id == transfer_id && t.status == "pending")
         .ok_or_else(|| CaseError::refuse("no_transfer", "该转办已处理"))?;
     let receiver_ok = match t.kind.as_str() {
-        "community" => by.sees(&t.to_target),
+        "community" => by.sees(&OrgPath::from_stored(t.to_target.clone())),
         _ => by.sees(&case.community_path),
     };
     if !receiver_ok || !by.can(Permission::TransferCases) {

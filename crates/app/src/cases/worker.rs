@@ -67,8 +67,8 @@ impl Worker {
 
     /// A case is the worker's business when it lies in their subtree, or when they work
     /// inside its community (a grid worker delivering a result at home).
-    pub fn sees(&self, community_path: &str) -> bool {
-        community_path.starts_with(self.case_scope().as_str())
+    pub fn sees(&self, community: &OrgPath) -> bool {
+        self.case_scope().contains(community)
     }
 
     /// The subtree whose cases the worker sees (`sees`), for reads that filter in the

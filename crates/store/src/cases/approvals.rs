@@ -7,6 +7,7 @@ use super::Actor;
 use crate::db::with_pool;
 use crate::notifications::notify_user;
 use crate::{Db, Result, StoreError};
+use quanke_domain::OrgPath;
 use quanke_domain::case::State;
 use quanke_domain::notice::{Kind, approval_text};
 
@@ -17,7 +18,8 @@ pub struct Approval {
     /// The case's number (办件编号), what people know a case by.
     pub case_number: String,
     /// The community the case is in now.
-    pub community_path: String,
+    #[sqlx(try_from = "String")]
+    pub community_path: OrgPath,
     #[sqlx(try_from = "String")]
     pub from_state: State,
     #[sqlx(try_from = "String")]

@@ -175,8 +175,14 @@ async fn steps<R: Run>(
         if is_online(&c.channel) {
             let text = format!("{}的网上申请", c.applicant_name);
             let kind = Kind::OnlineApplication;
-            run.execute(&receivers_stmt(&c.community_path, kind, case_id, &text, by))
-                .await?;
+            run.execute(&receivers_stmt(
+                c.community_path.as_str(),
+                kind,
+                case_id,
+                &text,
+                by,
+            ))
+            .await?;
         }
     }
     let made = fresh
@@ -292,7 +298,7 @@ async fn insert_cases<R: Run>(
         let (c, by) = batch[i];
         s.params.extend([
             Param::from(number),
-            Param::from(&c.community_path),
+            Param::from(c.community_path.as_str()),
             Param::from(&c.item_code),
             Param::from(c.item_version),
             Param::from(c.resident_id),

@@ -44,6 +44,7 @@ use crate::db::{with_pool, with_write_turn};
 use crate::notifications::notify_user;
 use crate::statement::Run;
 use crate::{Db, Result, StoreError};
+use quanke_domain::OrgPath;
 use quanke_domain::case::State;
 use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::notice::Kind;
@@ -53,7 +54,8 @@ use tail::Tail;
 pub struct Case {
     pub id: i64,
     pub number: String,
-    pub community_path: String,
+    #[sqlx(try_from = "String")]
+    pub community_path: OrgPath,
     pub item_code: String,
     pub item_version: i64,
     pub resident_id: Option<i64>,
@@ -145,7 +147,7 @@ pub struct Actor<'a> {
 
 #[derive(Debug, Clone)]
 pub struct NewCase {
-    pub community_path: String,
+    pub community_path: OrgPath,
     /// The community's code, the case number's prefix.
     pub community_code: String,
     pub item_code: String,

@@ -50,7 +50,9 @@ pub(super) fn give_out(
         if !c.route {
             continue;
         }
-        let candidates = staff.entry(c.community_path.clone()).or_default();
+        let candidates = staff
+            .entry(c.community_path.as_str().to_string())
+            .or_default();
         let a = router(candidates, &c.line);
         if let Some(id) = a.assignee {
             for row in candidates.iter_mut().filter(|r| r.id == id) {

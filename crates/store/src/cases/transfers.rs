@@ -8,6 +8,7 @@ use crate::db::with_pool;
 use crate::notifications::receivers_stmt;
 use crate::statement::Run;
 use crate::{Db, Result, StoreError};
+use quanke_domain::OrgPath;
 use quanke_domain::notice::Kind;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -18,7 +19,8 @@ pub struct Transfer {
     pub case_number: String,
     /// community / department
     pub kind: String,
-    pub from_path: String,
+    #[sqlx(try_from = "String")]
+    pub from_path: OrgPath,
     /// The receiving community's path, or the department's name.
     pub to_target: String,
     pub reason: String,

@@ -273,7 +273,7 @@ pub async fn assign(
         .parse()
         .map_err(|_| AppError::BadRequest("请选择经办人".into()))?;
     let target = quanke_store::users::by_id(&st.db, worker).await?;
-    let community = quanke_domain::OrgPath::from_stored(case.community_path.clone());
+    let community = case.community_path.clone();
     if target.role != Role::BackOffice || !community.contains(&target.org_path) {
         return Err(AppError::BadRequest(
             "只能分派给本社区的后台工作人员".into(),

@@ -111,11 +111,8 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
         .collect();
     let approval = cases::pending_approval(&st.db, case.id).await?;
     let transfers = cases::transfers(&st.db, case.id).await?;
-    let places = crate::registry::places::Places::within(
-        &st.db,
-        &OrgPath::from_stored(street_of(&case.community_path)),
-    )
-    .await?;
+    let places =
+        crate::registry::places::Places::within(&st.db, &street_of(&case.community_path)).await?;
     let visits = cases::visits(&st.db, case.id).await?;
     let linked = linked(st, case).await?;
     let calendar = st.calendar.get(&st.db).await?;
@@ -131,7 +128,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
             accepted_on => &case.accepted_on, due_on => &case.due_on,
             due_status => due.map(|d| due_status(d, today, &calendar).label()),
             assignee => name_of(case.assignee_id), assignee_id => case.assignee_id,
-            community => places.name(&case.community_path), escalated => case.escalated_at.is_some(),
+            community => places.name(case.community_path.as_str()), escalated => case.escalated_at.is_some(),
             promised_days => case.promised_days, final => state.is_final(),
         },
         checklist => list.iter().map(|e| context! {
@@ -155,7 +152,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
             may_answer => t.status == "pending" && may_answer(by, case, &t.kind, &t.to_target),
         }).collect::<Vec<_>>(),
         communities => places.communities().into_iter()
-            .filter(|o| o.kind == OrgKind::Community && o.path.as_str() != case.community_path)
+            .filter(|o| o.kind == OrgKind::Community && o.path != case.community_path)
             .map(|o| context! { id => o.id, name => &o.name }).collect::<Vec<_>>(),
         may_transfer => !state.is_final() && Permission::TransferCases.granted_to(role),
         workers => workers(st, ctx, case).await?,
@@ -224,17 +221,16 @@ impl MaterialsForm {
 }
 
 /// The street's path above a community path ("/1/2/" → "/1/").
-fn street_of(community_path: &str) -> String {
-    let path = OrgPath::from_stored(community_path.to_string());
-    path.ids().first().map_or_else(
-        || "/".into(),
-        |root| OrgPath::root(*root).as_str().to_string(),
+fn street_of(community: &OrgPath) -> OrgPath {
+    community.ids().first().map_or_else(
+        || OrgPath::from_stored("/".into()),
+        |root| OrgPath::root(*root),
     )
 }
 
 fn may_answer(by: &Worker, case: &Case, kind: &str, target: &str) -> bool {
     if kind == "community" {
-        by.sees(target) && !by.sees(&case.community_path)
+        by.sees(&OrgPath::from_stored(target.to_string())) && !by.sees(&case.community_path)
     } else {
         by.sees(&case.community_path)
     }
@@ -266,7 +262,7 @@ async fn item_name(st: &Shared, code: &str) -> AppResult<String> {
 
 /// Display names of the community's staff, for assignee and requesters.
 async fn names(st: &Shared, case: &Case) -> AppResult<HashMap<i64, String>> {
-    let root = OrgPath::from_stored(street_of(&case.community_path));
+    let root = street_of(&case.community_path);
     Ok(users::in_subtree(&st.db, &root)
         .await?
         .into_iter()
@@ -279,7 +275,7 @@ async fn workers(st: &Shared, ctx: &Ctx, case: &Case) -> AppResult<Vec<Value>> {
     if ctx.me.user.role != Role::CommunityHead {
         return Ok(Vec::new());
     }
-    let community = OrgPath::from_stored(case.community_path.clone());
+    let community = case.community_path.clone();
     Ok(users::in_subtree(&st.db, &community)
         .await?
         .into_iter()

@@ -588,7 +588,7 @@ impl<'a> Office<'a> {
             "等的时间有点长"
         };
         let case = cases::get(&self.st.db, id).await?;
-        let org = OrgPath::from_stored(case.community_path.clone());
+        let org = case.community_path.clone();
         let (by, channel) = match door {
             Door::Portal => (system("居民网上评价", &org, t), "portal"),
             _ => (system("居民窗口评价", &org, t), "desk"),

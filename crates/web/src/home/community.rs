@@ -86,7 +86,9 @@ pub(super) async fn street(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let unassigned = cases::count_by_community(&st.db, &count(Queue::Unassigned)).await?;
     let mut approvals: HashMap<String, usize> = HashMap::new();
     for a in cases::pending_approvals(&st.db, street).await? {
-        *approvals.entry(a.community_path).or_default() += 1;
+        *approvals
+            .entry(a.community_path.as_str().to_string())
+            .or_default() += 1;
     }
     let since = clock::start_of_day(by.now);
     let mut intake: HashMap<String, Vec<(String, i64)>> = HashMap::new();

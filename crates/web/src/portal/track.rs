@@ -18,7 +18,6 @@ use quanke_app::cases::intake::channel_label;
 use quanke_app::cases::rating::{self, SCORE_LABELS};
 use quanke_app::cases::{CaseError, Worker};
 use quanke_app::clock;
-use quanke_domain::OrgPath;
 use quanke_domain::case::{Lifecycle, State as CaseState};
 use quanke_domain::ident::phone;
 use quanke_domain::throttle::PortalAttempt::TrackingMiss;
@@ -129,7 +128,7 @@ pub async fn rate(
         Ok(case) => case,
         Err(error) => return again(&csrf, &f.number, &error),
     };
-    let by = Worker::system("居民", OrgPath::from_stored(case.community_path.clone()));
+    let by = Worker::system("居民", case.community_path.clone());
     let done = match rating::parse_score(&f.score) {
         Ok(score) => rating::rate(&st.db, &by, &case, score, &f.comment, "portal").await,
         Err(e) => Err(e),

@@ -54,7 +54,7 @@ async fn seed(app: &App, s: Spec<'_>) -> Case {
             .date(),
     );
     let c = NewCase {
-        community_path: org.path.as_str().into(),
+        community_path: org.path.clone(),
         community_code: org.code.clone(),
         item_code: s.item.into(),
         item_version: 1,

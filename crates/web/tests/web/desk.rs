@@ -421,7 +421,7 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
     let c = case(app, id).await;
     assert_eq!(
         c.community_path,
-        orgs::by_code(&app.db, "MYQ").await.unwrap().path.as_str()
+        orgs::by_code(&app.db, "MYQ").await.unwrap().path
     );
     // ...and accepts the next one: the case moves and is routed to its back office.
     desk.post(
@@ -442,7 +442,7 @@ async fn transfers_are_accepted_or_refused_by_the_receiver(app: &App) {
         .await;
     assert_eq!(r.status, SEE_OTHER, "{}", r.body);
     let c = case(app, id).await;
-    assert_eq!(c.community_path, sdn.path.as_str());
+    assert_eq!(c.community_path, sdn.path);
     let back = users::by_username(&app.db, "sdn_back").await.unwrap();
     assert_eq!(c.assignee_id, Some(back.id));
     // The first community no longer sees it.
@@ -605,7 +605,7 @@ async fn a_grid_worker_registers_a_person_in_their_grid(app: &App) {
     );
     let c = case(app, r.case_id()).await;
     let community = orgs::by_code(&app.db, "MYQ").await.unwrap();
-    assert_eq!(c.community_path, community.path.as_str());
+    assert_eq!(c.community_path, community.path);
     assert_eq!(c.resident_id, Some(rid));
 }
 both!(

@@ -108,7 +108,7 @@ async fn applying_online_opens_a_received_case(app: &App) {
     assert_eq!(case.created_by, None);
     assert_eq!(case.resident_id, None);
     let myq = community(app, "MYQ").await;
-    assert_eq!(case.community_path, myq.path.as_str());
+    assert_eq!(case.community_path, myq.path);
     // Unticked materials are recorded as missing.
     let list: Vec<serde_json::Value> = serde_json::from_str(&case.checklist).unwrap();
     let status = |id: &str| {
@@ -156,6 +156,7 @@ async fn applying_online_opens_a_received_case(app: &App) {
     assert!(
         linked
             .community_path
+            .as_str()
             .starts_with(community(app, "MYQ").await.path.as_str())
     );
     // Every material unticked: all missing, and listed for the resident.
@@ -512,7 +513,7 @@ both!(rating_scope, rating_outside_the_scope_is_not_found);
 
 fn new_case(community: &orgs::Org, state: &str, visit: bool) -> NewCase {
     NewCase {
-        community_path: community.path.as_str().into(),
+        community_path: community.path.clone(),
         community_code: community.code.clone(),
         item_code: ITEM.into(),
         item_version: 1,

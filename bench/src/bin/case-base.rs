@@ -333,7 +333,6 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
     } else {
         rng.pick(&CLOSED)
     };
-    let clock_runs = matches!(state, State::Accepted | State::InProgress);
     let due = day + Days::days(item.promised.max(1) * 7 / 5);
     let assigned = matches!(
         state,
@@ -372,7 +371,9 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
         note: String::new(),
         promised_days: item.promised,
         accepted_on: Some(day.to_string()),
-        due_on: (clock_runs || !open).then(|| due.to_string()),
+        // As the server keeps it: a due day only while the clock runs (`State::clock_runs`),
+        // none once the case is decided, paused for materials or over.
+        due_on: state.clock_runs().then(|| due.to_string()),
         assignee_id: assignee,
         open311_key_id: None,
         idempotency_key: None,

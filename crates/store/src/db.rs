@@ -241,6 +241,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case loads at intake",
         include_str!("../migrations/sqlite/0022_case_loads_at_intake.sql"),
     ),
+    (
+        23,
+        "case resident items",
+        include_str!("../migrations/sqlite/0023_case_resident_items.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -347,6 +352,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         22,
         "case loads at intake",
         include_str!("../migrations/postgres/0022_case_loads_at_intake.sql"),
+    ),
+    (
+        23,
+        "case resident items",
+        include_str!("../migrations/postgres/0023_case_resident_items.sql"),
     ),
 ];
 

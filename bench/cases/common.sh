@@ -79,7 +79,8 @@ switches_per_request=$(( (s1 - s0) / n ))"
 }
 
 # applicants URL: the ID numbers of the active residents of the demo desk's community (qiantai's,
-# /1/2/), comma separated, for intake.lua's APPLICANTS.
+# /1/2/), comma separated, for intake.lua's APPLICANTS. The intake scripts take APPLICANTS_GIVEN
+# instead when it is set (an ID number nobody has measures intake without the person's reads).
 applicants() {
   local sql="SELECT id_number FROM registry_residents WHERE org_path LIKE '/1/2/%' \
 AND status = 'active' ORDER BY id"

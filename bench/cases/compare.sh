@@ -32,7 +32,7 @@ for _ in $(seq "$rounds"); do
     port=$(free_port)
     bin=$dir start_server serve "$url" "$keep/sqlite" "$port"
     token=$("$dir/quanke" api token add qiantai --name 压测 --database "$url" 2>/dev/null)
-    export APPLICANTS; APPLICANTS=$(applicants "$url")
+    export APPLICANTS; APPLICANTS=${APPLICANTS_GIVEN:-$(applicants "$url")}
     TOKEN=$token wrk -t2 -c16 -d5s -s "$root/bench/cases/intake.lua" "http://127.0.0.1:$port" >/dev/null
     measure "$pid" "$root/bench/cases/intake.lua" "http://127.0.0.1:$port" "intake-$(basename "$(dirname "$dir")")" "$token"
     stop_server

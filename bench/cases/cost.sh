@@ -31,6 +31,6 @@ start_server demo "sqlite:$work/demo/quanke.db" "$work/demo" "$port"
 stop_server
 start_server serve "sqlite:$work/demo/quanke.db" "$work/demo" "$port"
 token=$("$bin/quanke" api token add qiantai --name 压测 --database "sqlite:$work/demo/quanke.db" 2>/dev/null)
-export APPLICANTS; APPLICANTS=$(applicants "sqlite:$work/demo/quanke.db")
+export APPLICANTS; APPLICANTS=${APPLICANTS_GIVEN:-$(applicants "sqlite:$work/demo/quanke.db")}
 measure "$pid" "$root/bench/cases/intake.lua" "http://127.0.0.1:$port" intake "$token"
 stop_server

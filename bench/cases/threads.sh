@@ -30,7 +30,7 @@ start_server demo "sqlite:$work/demo/quanke.db" "$work/demo" "$port"
 stop_server
 start_server serve "sqlite:$work/demo/quanke.db" "$work/demo" "$port"
 token=$("$bin/quanke" api token add qiantai --name 压测 --database "sqlite:$work/demo/quanke.db" 2>/dev/null)
-export APPLICANTS; APPLICANTS=$(applicants "sqlite:$work/demo/quanke.db")
+export APPLICANTS; APPLICANTS=${APPLICANTS_GIVEN:-$(applicants "sqlite:$work/demo/quanke.db")}
 url="http://127.0.0.1:$port"
 TOKEN=$token wrk -t2 -c"$clients" -d2s -s "$root/bench/cases/intake.lua" "$url" >/dev/null
 ticks >"$work/before"

@@ -395,3 +395,22 @@ pub async fn events(db: &Db, case_id: i64) -> Result<Vec<Event>> {
         .fetch_all(p)
         .await?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_events_origin_is_a_stored_code_or_none() {
+        assert_eq!(Origin::try_from(String::new()), Ok(Origin(None)));
+        let accepted = Origin::try_from("accepted".to_string()).unwrap();
+        assert_eq!(accepted, Origin(Some(State::Accepted)));
+        assert_eq!(accepted.code(), "accepted");
+        assert_eq!(Origin(None).code(), "");
+        // The Chinese name is a label, never a stored code.
+        assert!(Origin::try_from("已受理".to_string()).is_err());
+        assert!(Origin(None).moved_to(State::Received));
+        assert!(accepted.moved_to(State::InProgress));
+        assert!(!accepted.moved_to(State::Accepted));
+    }
+}

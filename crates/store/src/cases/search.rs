@@ -334,7 +334,21 @@ macro_rules! push_one_read {
             $q.push(" OFFSET 0) AS ranged");
         }
         $q.push($sort.order($backward));
-        $q.push(" LIMIT ").push_bind(f.limit + 1);
+        push_limit!($q, shape, f.limit + 1);
+    }};
+}
+
+/// Appends ` LIMIT n`: bound on PostgreSQL, written into the statement on SQLite, which
+/// prepares a statement with a bound LIMIT again every time it runs (a street's union of ten
+/// reads, each with its limit, was planned afresh for every page).
+macro_rules! push_limit {
+    ($q:ident, $shape:expr, $n:expr) => {{
+        let n: i64 = $n;
+        if $shape.bound_limit {
+            $q.push(" LIMIT ").push_bind(n);
+        } else {
+            $q.push(format!(" LIMIT {n}"));
+        }
     }};
 }
 
@@ -385,7 +399,7 @@ macro_rules! push_page_ids {
                 );
                 $q.push(") AS merged");
                 $q.push(sort.order(backward));
-                $q.push(" LIMIT ").push_bind(f.limit + 1);
+                push_limit!($q, shape, f.limit + 1);
             }
             several => {
                 let columns = format!("id, {}", sort.key_column());
@@ -409,7 +423,7 @@ macro_rules! push_page_ids {
                 }
                 $q.push(") AS merged");
                 $q.push(sort.order(backward));
-                $q.push(" LIMIT ").push_bind(f.limit + 1);
+                push_limit!($q, shape, f.limit + 1);
             }
         }
     }};
@@ -436,6 +450,8 @@ struct Shape {
     /// PostgreSQL to plan, and its pages took 10–15 ms at p99 where the lateral read's take
     /// 6–8 ms (docs/performance.md).
     lateral: bool,
+    /// Whether the page's limit is bound rather than written (see `push_limit!`).
+    bound_limit: bool,
 }
 
 /// The shape of a community's read of `f` in `sort` order on `backend`:
@@ -456,6 +472,7 @@ fn read_shape(backend: Backend, f: &Filter<'_>, sort: Sort) -> Shape {
         },
         fenced: backend == Backend::Postgres && range && sort == Sort::Due,
         lateral: backend == Backend::Postgres,
+        bound_limit: backend == Backend::Postgres,
     }
 }
 
@@ -515,10 +532,19 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
     Ok(with_pool!(db, |p| {
         let mut q = QueryBuilder::new(super::select_cases!());
         push_filters!(q, f);
-        q.push(" ORDER BY due_sort, id LIMIT ")
-            .push_bind(f.limit)
-            .push(" OFFSET ")
-            .push_bind(f.offset);
+        q.push(" ORDER BY due_sort, id");
+        // Written in on SQLite, like a page's limit (see `push_limit!`).
+        match db.backend() {
+            Backend::Postgres => {
+                q.push(" LIMIT ")
+                    .push_bind(f.limit)
+                    .push(" OFFSET ")
+                    .push_bind(f.offset);
+            }
+            Backend::Sqlite => {
+                q.push(format!(" LIMIT {} OFFSET {}", f.limit, f.offset));
+            }
+        }
         q.build_query_as().fetch_all(p).await?
     }))
 }

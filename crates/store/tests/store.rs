@@ -45,14 +45,14 @@ async fn migrations_apply_once(db: &Db) {
     assert_eq!(
         db.applied_migrations().await.unwrap(),
         vec![
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23
         ]
     );
     db.migrate().await.unwrap();
     assert_eq!(
         db.applied_migrations().await.unwrap(),
         vec![
-            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22
+            1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23
         ]
     );
     db.ping().await.unwrap();

@@ -1,5 +1,5 @@
 //! SQLite connections outside sqlx for the point reads every request makes (its API token, the
-//! applicant by ID number; see `grouped`).
+//! applicant by ID number, see `grouped`; the applicant's open cases of the item).
 //!
 //! sqlx runs each SQLite connection on a thread of its own: a statement is a hand-off to that
 //! thread and a wake-up back, and the grouped reads added a hand-off to their reading task and

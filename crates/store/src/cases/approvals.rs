@@ -121,9 +121,7 @@ pub async fn decide_approval(
             tx.rollback().await?;
             return Err(StoreError::Conflict("approval already decided".into()));
         };
-        let to_state = State::from_code(&to_state)
-            .ok_or_else(|| StoreError::Conflict(format!("unknown case state {to_state}")))?;
-        let text = approval_text(approved, to_state, answer);
+        let text = approval_text(approved, super::stored_state(to_state)?, answer);
         notify_user!(tx, requested_by, Kind::ApprovalDecided, case_id, &text, by);
         tx.commit().await?;
     });

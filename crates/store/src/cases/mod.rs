@@ -108,6 +108,12 @@ impl Event {
     }
 }
 
+/// A state read as a stored code outside a row type (`State::try_from`); a code the domain
+/// does not know is a conflict in the data.
+pub(crate) fn stored_state(code: String) -> Result<State> {
+    State::try_from(code).map_err(|e| StoreError::Conflict(e.to_string()))
+}
+
 /// The state an event left: none for the event that opened the case, which the history
 /// stores as "" (every other code is a state's).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -4,7 +4,7 @@
 use super::Case;
 use crate::db::{with_point_reader, with_pool, with_write_turn};
 use crate::statement::{Col, Run, Stmt, row_of};
-use crate::{Db, Result, StoreError};
+use crate::{Backend, Db, Result};
 use quanke_domain::OrgPath;
 use quanke_domain::case::State;
 
@@ -112,8 +112,8 @@ pub async fn open_for_resident(
     // the cases without a registry person as one value of `resident_id`, walked a busy desk's
     // open cases instead (4 ms an intake in bench/cases/compare.sh): it is told.
     let index = match db.backend() {
-        crate::db::Backend::Sqlite => " INDEXED BY cases_resident",
-        crate::db::Backend::Postgres => "",
+        Backend::Sqlite => " INDEXED BY cases_resident",
+        Backend::Postgres => "",
     };
     // The limit is written into the statement: SQLite prepares a statement with a bound LIMIT
     // afresh every time it runs (11 % of the server's CPU at intake, bench/cases/compare.sh).
@@ -134,12 +134,10 @@ pub async fn open_for_resident(
     rows.into_iter()
         .map(|mut row| {
             let [id, number, state] = row_of::<3>(&mut row, "an open case")?;
-            let code = state.text()?;
             Ok(OpenCase {
                 id: id.int()?,
                 number: number.text()?,
-                state: State::from_code(&code)
-                    .ok_or_else(|| StoreError::Conflict(format!("unknown case state {code}")))?,
+                state: super::stored_state(state.text()?)?,
             })
         })
         .collect()

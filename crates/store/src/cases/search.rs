@@ -334,22 +334,32 @@ macro_rules! push_one_read {
             $q.push(" OFFSET 0) AS ranged");
         }
         $q.push($sort.order($backward));
-        push_limit!($q, shape, f.limit + 1);
+        push_limit!($q, shape.bound_limit, f.limit + 1);
     }};
 }
 
-/// Appends ` LIMIT n`: bound on PostgreSQL, written into the statement on SQLite, which
-/// prepares a statement with a bound LIMIT again every time it runs (a street's union of ten
-/// reads, each with its limit, was planned afresh for every page).
+/// Appends ` LIMIT n` (or another clause taking a count, `$word`): bound where `binds_limits`,
+/// written into the statement otherwise.
 macro_rules! push_limit {
-    ($q:ident, $shape:expr, $n:expr) => {{
+    ($q:ident, $bound:expr, $n:expr) => {
+        push_limit!($q, $bound, " LIMIT ", $n)
+    };
+    ($q:ident, $bound:expr, $word:literal, $n:expr) => {{
         let n: i64 = $n;
-        if $shape.bound_limit {
-            $q.push(" LIMIT ").push_bind(n);
+        if $bound {
+            $q.push($word).push_bind(n);
         } else {
-            $q.push(format!(" LIMIT {n}"));
+            $q.push(format!("{}{n}", $word));
         }
     }};
+}
+
+/// Whether statements on `backend` bind their LIMIT and OFFSET. SQLite prepares a statement
+/// with a bound LIMIT again every time it runs (a street's union of ten reads, each with its
+/// limit, was planned afresh for every page), so there they are written in; PostgreSQL's
+/// generic plans, the ones measured, have them bound.
+fn binds_limits(backend: Backend) -> bool {
+    backend == Backend::Postgres
 }
 
 /// Appends the ids of one page (at most `limit` + 1) of the cases of `communities` matching
@@ -399,7 +409,7 @@ macro_rules! push_page_ids {
                 );
                 $q.push(") AS merged");
                 $q.push(sort.order(backward));
-                push_limit!($q, shape, f.limit + 1);
+                push_limit!($q, shape.bound_limit, f.limit + 1);
             }
             several => {
                 let columns = format!("id, {}", sort.key_column());
@@ -423,7 +433,7 @@ macro_rules! push_page_ids {
                 }
                 $q.push(") AS merged");
                 $q.push(sort.order(backward));
-                push_limit!($q, shape, f.limit + 1);
+                push_limit!($q, shape.bound_limit, f.limit + 1);
             }
         }
     }};
@@ -450,7 +460,7 @@ struct Shape {
     /// PostgreSQL to plan, and its pages took 10–15 ms at p99 where the lateral read's take
     /// 6–8 ms (docs/performance.md).
     lateral: bool,
-    /// Whether the page's limit is bound rather than written (see `push_limit!`).
+    /// Whether the page's limit is bound rather than written (`binds_limits`).
     bound_limit: bool,
 }
 
@@ -472,7 +482,7 @@ fn read_shape(backend: Backend, f: &Filter<'_>, sort: Sort) -> Shape {
         },
         fenced: backend == Backend::Postgres && range && sort == Sort::Due,
         lateral: backend == Backend::Postgres,
-        bound_limit: backend == Backend::Postgres,
+        bound_limit: binds_limits(backend),
     }
 }
 
@@ -533,18 +543,9 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
         let mut q = QueryBuilder::new(super::select_cases!());
         push_filters!(q, f);
         q.push(" ORDER BY due_sort, id");
-        // Written in on SQLite, like a page's limit (see `push_limit!`).
-        match db.backend() {
-            Backend::Postgres => {
-                q.push(" LIMIT ")
-                    .push_bind(f.limit)
-                    .push(" OFFSET ")
-                    .push_bind(f.offset);
-            }
-            Backend::Sqlite => {
-                q.push(format!(" LIMIT {} OFFSET {}", f.limit, f.offset));
-            }
-        }
+        let bound = binds_limits(db.backend());
+        push_limit!(q, bound, f.limit);
+        push_limit!(q, bound, " OFFSET ", f.offset);
         q.build_query_as().fetch_all(p).await?
     }))
 }

@@ -1,9 +1,10 @@
 //! The append-only security audit log (logins, failures, role changes, unmasking...).
 
 use crate::db::with_pool;
+use crate::limits::{self, push_limit};
 use crate::{Db, Result};
 use quanke_domain::OrgPath;
-use sqlx::FromRow;
+use sqlx::{FromRow, QueryBuilder};
 
 #[derive(Debug, Clone, FromRow, PartialEq, Eq)]
 pub struct Entry {
@@ -56,20 +57,27 @@ pub struct Filter<'a> {
     pub limit: i64,
 }
 
-/// Newest first, inside the subtree.
+/// Newest first, inside the subtree. Only the conditions asked for are written, so that each
+/// shape of the list has its own plan (a catch-all `$n IS NULL OR ...` has one plan for all).
 pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Entry>> {
-    let sql = "SELECT id, at, actor_id, actor_name, action, target, detail, ip, org_path \
-               FROM audit_log WHERE org_path >= $1 AND org_path < $2 \
-               AND ($3 IS NULL OR action = $3) AND ($4 IS NULL OR id < $4) \
-               ORDER BY id DESC LIMIT $5";
     let end = f.within.subtree_end();
-    let rows = with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(f.within.as_str())
-        .bind(&end)
-        .bind(f.action)
-        .bind(f.before_id)
-        .bind(f.limit)
-        .fetch_all(p)
-        .await?);
+    let rows = with_pool!(db, |p| {
+        let mut q = QueryBuilder::new(
+            "SELECT id, at, actor_id, actor_name, action, target, detail, ip, org_path \
+             FROM audit_log WHERE org_path >= ",
+        );
+        q.push_bind(f.within.as_str())
+            .push(" AND org_path < ")
+            .push_bind(&end);
+        if let Some(action) = f.action {
+            q.push(" AND action = ").push_bind(action);
+        }
+        if let Some(before) = f.before_id {
+            q.push(" AND id < ").push_bind(before);
+        }
+        q.push(" ORDER BY id DESC");
+        push_limit!(q, limits::bound(db.backend()), f.limit);
+        q.build_query_as().fetch_all(p).await?
+    });
     Ok(rows)
 }

@@ -3,6 +3,7 @@
 
 mod db;
 mod error;
+mod limits;
 mod readers;
 mod statement;
 mod turns;

@@ -9,6 +9,7 @@ use sqlx::FromRow;
 
 use crate::cases::Actor;
 use crate::db::with_pool;
+use crate::limits;
 use crate::statement::Stmt;
 use crate::{Db, Result, StoreError};
 
@@ -105,7 +106,8 @@ pub async fn count(db: &Db, user_id: i64) -> Result<i64> {
 /// The user's notifications, unread first, newest first within each, at most `limit`.
 pub async fn list(db: &Db, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
     let sql = format!(
-        "{SELECT}WHERE n.recipient_id = $1 ORDER BY n.read_at IS NOT NULL, n.id DESC LIMIT $2"
+        "{SELECT}WHERE n.recipient_id = $1 ORDER BY n.read_at IS NOT NULL, n.id DESC LIMIT {}",
+        limits::count(db.backend(), "$2", limit),
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()

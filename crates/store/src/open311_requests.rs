@@ -3,6 +3,7 @@
 
 use crate::cases::Origin;
 use crate::db::with_pool;
+use crate::limits::{self, push_limit};
 use crate::{Db, Result};
 use quanke_domain::case::State;
 use sqlx::{FromRow, QueryBuilder};
@@ -74,8 +75,8 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<ServiceRequest>> {
             Some(false) => q.push(format!(" AND c.state NOT IN ({closed})")),
             None => &mut q,
         };
-        q.push(" ORDER BY c.created_at DESC, c.id DESC LIMIT ")
-            .push_bind(f.limit);
+        q.push(" ORDER BY c.created_at DESC, c.id DESC");
+        push_limit!(q, limits::bound(db.backend()), f.limit);
         q.build_query_as().fetch_all(p).await?
     }))
 }
@@ -113,13 +114,18 @@ impl Update {
 /// The events between two Unix times (inclusive), the oldest first, so that a client polling
 /// with a limit can go on from the last one it got.
 pub async fn updates(db: &Db, from: i64, to: i64, limit: i64) -> Result<Vec<Update>> {
-    let sql = "SELECT e.id, c.number, e.at, e.from_state, e.to_state, e.action, e.note \
-               FROM case_events e JOIN cases c ON c.id = e.case_id \
-               WHERE e.at >= $1 AND e.at <= $2 ORDER BY e.id LIMIT $3";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(from)
-        .bind(to)
-        .bind(limit)
-        .fetch_all(p)
-        .await?))
+    let sql = format!(
+        "SELECT e.id, c.number, e.at, e.from_state, e.to_state, e.action, e.note \
+         FROM case_events e JOIN cases c ON c.id = e.case_id \
+         WHERE e.at >= $1 AND e.at <= $2 ORDER BY e.id LIMIT {}",
+        limits::count(db.backend(), "$3", limit),
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
 }

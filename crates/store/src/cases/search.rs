@@ -7,6 +7,7 @@
 use super::Case;
 use super::queue::{OPEN, RUNNING, subtree_end};
 use crate::db::with_pool;
+use crate::limits::push_limit;
 use crate::{Backend, Db, Result};
 use quanke_domain::OrgPath;
 use quanke_domain::case::State;
@@ -338,30 +339,6 @@ macro_rules! push_one_read {
     }};
 }
 
-/// Appends ` LIMIT n` (or another clause taking a count, `$word`): bound where `binds_limits`,
-/// written into the statement otherwise.
-macro_rules! push_limit {
-    ($q:ident, $bound:expr, $n:expr) => {
-        push_limit!($q, $bound, " LIMIT ", $n)
-    };
-    ($q:ident, $bound:expr, $word:literal, $n:expr) => {{
-        let n: i64 = $n;
-        if $bound {
-            $q.push($word).push_bind(n);
-        } else {
-            $q.push(format!("{}{n}", $word));
-        }
-    }};
-}
-
-/// Whether statements on `backend` bind their LIMIT and OFFSET. SQLite prepares a statement
-/// with a bound LIMIT again every time it runs (a street's union of ten reads, each with its
-/// limit, was planned afresh for every page), so there they are written in; PostgreSQL's
-/// generic plans, the ones measured, have them bound.
-fn binds_limits(backend: Backend) -> bool {
-    backend == Backend::Postgres
-}
-
 /// Appends the ids of one page (at most `limit` + 1) of the cases of `communities` matching
 /// `f`: for one community a read of its ordered index; for several (a street, a district) the
 /// first rows of each community's own read, merged. Every community-led index is then read
@@ -460,7 +437,7 @@ struct Shape {
     /// PostgreSQL to plan, and its pages took 10–15 ms at p99 where the lateral read's take
     /// 6–8 ms (docs/performance.md).
     lateral: bool,
-    /// Whether the page's limit is bound rather than written (`binds_limits`).
+    /// Whether the page's limit is bound rather than written (`crate::limits::bound`).
     bound_limit: bool,
 }
 
@@ -482,7 +459,7 @@ fn read_shape(backend: Backend, f: &Filter<'_>, sort: Sort) -> Shape {
         },
         fenced: backend == Backend::Postgres && range && sort == Sort::Due,
         lateral: backend == Backend::Postgres,
-        bound_limit: binds_limits(backend),
+        bound_limit: crate::limits::bound(backend),
     }
 }
 
@@ -543,7 +520,7 @@ pub async fn list(db: &Db, f: &Filter<'_>) -> Result<Vec<Case>> {
         let mut q = QueryBuilder::new(super::select_cases!());
         push_filters!(q, f);
         q.push(" ORDER BY due_sort, id");
-        let bound = binds_limits(db.backend());
+        let bound = crate::limits::bound(db.backend());
         push_limit!(q, bound, f.limit);
         push_limit!(q, bound, " OFFSET ", f.offset);
         q.build_query_as().fetch_all(p).await?

@@ -4,6 +4,7 @@ use quanke_domain::OrgPath;
 use sqlx::{AssertSqlSafe, FromRow};
 
 use crate::db::with_pool;
+use crate::limits;
 use crate::{Db, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -80,7 +81,8 @@ pub async fn businesses(
          fire_category, org_path FROM registry_businesses \
          WHERE org_path >= $1 AND org_path < $2 \
          AND name >= {theirs} AND (name > {theirs} OR id > $4) \
-         ORDER BY name, id LIMIT $3"
+         ORDER BY name, id LIMIT {}",
+        limits::count(db.backend(), "$3", limit),
     );
     Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
         sql.clone()

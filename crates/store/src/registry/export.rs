@@ -5,6 +5,7 @@ use quanke_domain::OrgPath;
 use sqlx::FromRow;
 
 use crate::db::with_pool;
+use crate::limits;
 use crate::{Db, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -52,7 +53,8 @@ pub async fn page(
          FROM registry_residents r LEFT JOIN registry_households h ON h.id = r.household_id \
          WHERE r.id > $1 AND r.org_path >= $2 AND r.org_path < $3 AND r.status = 'active' \
          AND ($4 = '' OR EXISTS (SELECT 1 FROM registry_tags x WHERE x.resident_id = r.id \
-         AND x.tag = $4)) ORDER BY r.id LIMIT $5"
+         AND x.tag = $4)) ORDER BY r.id LIMIT {}",
+        limits::count(db.backend(), "$5", limit),
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.clone()

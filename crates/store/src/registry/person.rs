@@ -1,10 +1,11 @@
 //! One person's page: the record, household, history, tags and changes; moving out.
 
 use quanke_domain::OrgPath;
-use sqlx::FromRow;
+use sqlx::{AssertSqlSafe, FromRow};
 
 use crate::db::{with_point_reader, with_pool};
 use crate::grouped::ReadMany;
+use crate::limits;
 use crate::statement::{Cell, Col, Run, Stmt, row_of};
 use crate::{Db, Result};
 use std::future::Future;
@@ -335,16 +336,21 @@ pub struct Reader {
 
 /// The audit entries about one person, newest first, with who the readers are.
 pub async fn readers(db: &Db, resident_id: i64, limit: i64) -> Result<Vec<Reader>> {
-    let sql = "SELECT a.at, a.actor_name AS username, u.display_name, u.role, \
-               o.name AS org_name, a.action, a.detail \
-               FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
-               LEFT JOIN orgs o ON o.id = u.org_id \
-               WHERE a.target = $1 ORDER BY a.at DESC, a.id DESC LIMIT $2";
-    Ok(with_pool!(db, |p| sqlx::query_as(sql)
-        .bind(audit_target(resident_id))
-        .bind(limit)
-        .fetch_all(p)
-        .await?))
+    let sql = format!(
+        "SELECT a.at, a.actor_name AS username, u.display_name, u.role, \
+         o.name AS org_name, a.action, a.detail \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id \
+         LEFT JOIN orgs o ON o.id = u.org_id \
+         WHERE a.target = $1 ORDER BY a.at DESC, a.id DESC LIMIT {}",
+        limits::count(db.backend(), "$2", limit),
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(audit_target(resident_id))
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
 }
 
 /// Records that the person moved out of the community on `on`: their household membership ends

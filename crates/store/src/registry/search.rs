@@ -6,6 +6,7 @@ use quanke_domain::registry::{CareTag, Lookup, Query};
 use sqlx::{AssertSqlSafe, FromRow};
 
 use crate::db::with_pool;
+use crate::limits;
 use crate::registry::import::reversed;
 use crate::{Db, Result};
 
@@ -151,8 +152,9 @@ async fn search_tagged(
         "SELECT {SUMMARY_COLUMNS} FROM registry_residents r \
          LEFT JOIN registry_households h ON h.id = r.household_id \
          WHERE {condition}{tagged}{} AND r.org_path || '' >= $2 AND r.org_path || '' < $3 \
-         AND r.status <> 'anonymised' ORDER BY {order}, r.id LIMIT $4",
+         AND r.status <> 'anonymised' ORDER BY {order}, r.id LIMIT {}",
         after_condition(order, after),
+        page_limit(db, limit),
     );
     let rows = in_index_order(db, &sql, &value, within, after, limit).await?;
     Ok(paged(rows, limit))
@@ -196,6 +198,11 @@ async fn in_index_order(
     })
 }
 
+/// The LIMIT of `in_index_order`'s statements, which bind the page size plus one as `$4`.
+fn page_limit(db: &Db, limit: i64) -> std::borrow::Cow<'static, str> {
+    limits::count(db.backend(), "$4", limit + 1)
+}
+
 pub(super) const ORDERED_INDEX_ONLY: &str = "SELECT set_config('enable_bitmapscan', 'off', true)";
 
 /// People whose address holds `fragment`, in id order (a substring match has no useful order
@@ -213,7 +220,8 @@ async fn search_address(
     }
     let scope = format!(
         "r.org_path || '' >= $2 AND r.org_path || '' < $3 AND r.status <> 'anonymised'{tagged} \
-         AND r.id > $5 ORDER BY r.id LIMIT $4"
+         AND r.id > $5 ORDER BY r.id LIMIT {}",
+        page_limit(db, limit),
     );
     let columns = SUMMARY_COLUMNS;
     let (value, sql) = match db {

@@ -17,6 +17,7 @@ use sqlx::AssertSqlSafe;
 
 use super::search::{Found, SUMMARY_COLUMNS, Summary, TOP, paged};
 use crate::db::with_pool;
+use crate::limits;
 use crate::{Db, Result};
 
 /// The most places merged in one statement (SQLite allows 500 terms in a compound SELECT);
@@ -130,7 +131,8 @@ async fn read(
         _ => prefix.to_string(),
     };
     let upper = format!("{prefix}{TOP}");
-    let sql = page_sql(rarest, tags, start.is_some(), places);
+    let limit_sql = limits::count(db.backend(), "$4", limit + 1);
+    let sql = page_sql(rarest, tags, start.is_some(), places, &limit_sql);
     let rows = run(
         db,
         &sql,
@@ -187,9 +189,16 @@ struct Binds<'a> {
     places: &'a [String],
 }
 
-/// The page's statement. The tag codes of the other tags are the enum's fixed ASCII words,
-/// never input, so they are written into the SQL.
-fn page_sql(rarest: CareTag, tags: &[CareTag], after: bool, places: Option<&[String]>) -> String {
+/// The page's statement, with `limit` its LIMIT (`limits::count` of `$4`). The tag codes of
+/// the other tags are the enum's fixed ASCII words, never input, so they are written into the
+/// SQL.
+fn page_sql(
+    rarest: CareTag,
+    tags: &[CareTag],
+    after: bool,
+    places: Option<&[String]>,
+    limit: &str,
+) -> String {
     let others: String = tags
         .iter()
         .filter(|t| **t != rarest)
@@ -210,7 +219,7 @@ fn page_sql(rarest: CareTag, tags: &[CareTag], after: bool, places: Option<&[Str
     };
     let holders = "SELECT t.resident_id, t.name FROM registry_tags t \
                    WHERE t.tag = $1 AND t.name >= $2 AND t.name < $3";
-    let order = "ORDER BY t.name, t.resident_id LIMIT $4";
+    let order = format!("ORDER BY t.name, t.resident_id LIMIT {limit}");
     let page = match places {
         // `org_path || ''`: the place is tested on each holder, never used to enter the index.
         None => format!(

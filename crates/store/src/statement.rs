@@ -1,10 +1,10 @@
 //! A statement with its values, run alike on a sqlx connection of either database or on the
-//! SQLite handle taken from sqlx's connection thread (`turns::Direct`).
+//! writers' SQLite connection outside sqlx (`turns::Direct`).
 //!
 //! sqlx runs each SQLite connection on a thread of its own, and every statement is a hand-off
 //! to that thread and back. The case writer's batch is a chain of statements, each needing the
 //! one before (the keys seen, the staff for routing, the day's numbers, the new ids), so it
-//! paid some eight hand-offs per batch; on the handle taken from the thread it pays one. The
+//! paid some eight hand-offs per batch; on a connection of the caller's own it pays none. The
 //! writes are written once against `Run` and either runs them.
 
 use crate::{Result, StoreError};
@@ -148,8 +148,8 @@ fn unexpected(what: &str) -> StoreError {
     ))
 }
 
-/// Runs statements: a sqlx connection (one hand-off each on SQLite) or the SQLite handle
-/// itself.
+/// Runs statements: a sqlx connection (one hand-off each on SQLite) or a SQLite connection on
+/// the caller's thread.
 pub(crate) trait Run {
     async fn execute(&mut self, s: &Stmt<'_>) -> Result<()>;
     /// The rows, each with one cell per `cols`.

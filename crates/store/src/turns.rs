@@ -17,7 +17,7 @@
 
 use crate::db::{BUSY_TIMEOUT, stale_statistics};
 use crate::{Result, StoreError};
-use sqlx::sqlite::{LockedSqliteHandle, SqliteConnectOptions, SqliteConnection, SqlitePool};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool};
 use sqlx::{ConnectOptions, Connection};
 use std::ops::{Deref, DerefMut};
 use std::sync::Arc;
@@ -52,7 +52,7 @@ struct Checkpoints {
     running: Arc<AtomicBool>,
 }
 
-/// Statements prepared on the handle outside sqlx kept between turns (the case writer's
+/// Statements prepared on the connection outside sqlx kept between turns (the case writer's
 /// batches of each size, a few statements each).
 const DIRECT_STATEMENTS: usize = 256;
 
@@ -67,33 +67,30 @@ enum Slot {
 
 #[derive(Debug)]
 struct Open {
-    /// The same handle for statements run outside sqlx (see `Turn::direct`), made at first use.
-    /// Declared before `conn`, so dropped first: SQLite refuses to close a handle whose
-    /// statements are not finalized (sqlx's thread panics).
+    /// A connection of its own for the statements run outside sqlx (see `Turn::direct`),
+    /// opened at first use; the turn serializes its writes with `conn`'s. It was `conn`'s own
+    /// handle, taken from sqlx's thread for each turn: that hand-off cost the case writer
+    /// 15 µs a case (bench/cases/compare.sh), a sixth of its turn.
     direct: Option<rusqlite::Connection>,
+    path: std::path::PathBuf,
     conn: SqliteConnection,
     /// When it was opened: a connection keeps the planner statistics it was opened with.
     opened: Instant,
 }
 
 impl Open {
-    fn new(conn: SqliteConnection) -> Open {
+    fn new(conn: SqliteConnection, path: &std::path::Path) -> Open {
         Open {
             conn,
+            path: path.to_path_buf(),
             direct: None,
             opened: Instant::now(),
         }
     }
 
-    /// Closes the connection; the statements prepared outside sqlx are finalized first, with
-    /// the handle taken from sqlx's thread.
+    /// Closes both connections.
     async fn close(mut self) {
-        if let Some(direct) = self.direct.take()
-            && let Ok(handle) = self.conn.lock_handle().await
-        {
-            drop(direct);
-            drop(handle);
-        }
+        drop(self.direct.take());
         // Its errors on closing change nothing: the connection is not used again.
         let _ = self.conn.close().await;
     }
@@ -102,10 +99,9 @@ impl Open {
 /// A writer's turn: the connection, its own until the turn is dropped.
 pub(crate) struct Turn<'a>(MutexGuard<'a, Slot>);
 
-/// The turn's SQLite handle, taken from sqlx's connection thread: statements run on it here,
-/// on the caller's thread, without a hand-off each. sqlx's thread waits until this is dropped.
+/// The turn's connection outside sqlx: statements run on it here, on the caller's thread,
+/// without a hand-off each.
 pub(crate) struct Direct<'a> {
-    _handle: LockedSqliteHandle<'a>,
     conn: &'a mut rusqlite::Connection,
 }
 impl Turns {
@@ -123,9 +119,10 @@ impl Turns {
             running: Arc::new(AtomicBool::new(false)),
         };
         let conn = options.connect().await?;
+        let open = Open::new(conn, options.get_filename());
         Ok(Turns {
             options,
-            slot: Mutex::new(Slot::Open(Open::new(conn))),
+            slot: Mutex::new(Slot::Open(open)),
             checkpoints,
         })
     }
@@ -142,7 +139,10 @@ impl Turns {
         }
         match &*slot {
             Slot::Open(..) => {}
-            Slot::Idle => *slot = Slot::Open(Open::new(self.options.connect().await?)),
+            Slot::Idle => {
+                let conn = self.options.connect().await?;
+                *slot = Slot::Open(Open::new(conn, self.options.get_filename()));
+            }
             Slot::Closed => return Err(StoreError::Db(sqlx::Error::PoolClosed)),
         }
         self.checkpoints.count_turn();
@@ -183,31 +183,21 @@ impl Checkpoints {
 }
 
 impl Turn<'_> {
-    /// The connection's handle for statements run here (see `statement::Run`).
-    pub(crate) async fn direct(&mut self) -> Result<Direct<'_>> {
-        let Slot::Open(Open { conn, direct, .. }) = &mut *self.0 else {
+    /// The connection for statements run here (see `statement::Run`).
+    pub(crate) fn direct(&mut self) -> Result<Direct<'_>> {
+        let Slot::Open(Open { direct, path, .. }) = &mut *self.0 else {
             unreachable!("a turn is only given with an open connection")
         };
-        let mut handle = conn.lock_handle().await?;
         if direct.is_none() {
-            // SAFETY: the handle stays open while `direct` lives (it is dropped before the
-            // connection is closed, see `Open::close`), and it is used only while sqlx's thread
-            // is locked out of it (`Direct` holds the lock).
-            let made =
-                unsafe { rusqlite::Connection::from_handle(handle.as_raw_handle().as_ptr()) }?;
-            made.set_prepared_statement_cache_capacity(DIRECT_STATEMENTS);
-            *direct = Some(made);
+            *direct = Some(open_direct(path)?);
         }
         let conn = direct.as_mut().expect("made above");
         // A turn dropped between its BEGIN and its end (its task cancelled) left the
-        // transaction open: it ends here, unwritten, before anything else runs on the handle.
+        // transaction open: it ends here, unwritten, before anything else runs on it.
         if !conn.is_autocommit() {
             conn.execute_batch("ROLLBACK")?;
         }
-        Ok(Direct {
-            _handle: handle,
-            conn,
-        })
+        Ok(Direct { conn })
     }
 }
 
@@ -267,4 +257,16 @@ impl DerefMut for Turn<'_> {
             _ => unreachable!("a turn is only given with an open connection"),
         }
     }
+}
+
+/// The direct connection, set as sqlx's are (`Db::connect`, and the writer's checkpoint).
+fn open_direct(path: &std::path::Path) -> Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.execute_batch(&format!(
+        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = memory; \
+         PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}"
+    ))?;
+    conn.set_prepared_statement_cache_capacity(DIRECT_STATEMENTS);
+    Ok(conn)
 }

@@ -555,6 +555,25 @@ async fn sqlite_connections_older_than_the_statistics_are_not_reused() {
     t.finish().await;
 }
 
+/// The bundled SQLite keeps no memory statistics (`.cargo/config.toml`): with them every
+/// allocation of SQLite's takes a global mutex.
+#[tokio::test]
+async fn sqlite_keeps_no_memory_statistics() {
+    let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
+        unreachable!("a SQLite test database")
+    };
+    let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    assert!(
+        options.iter().any(|(o,)| o == "DEFAULT_MEMSTATUS=0"),
+        "SQLite was built with memory statistics: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
+    );
+    t.finish().await;
+}
+
 /// The bundled SQLite is built without STAT4 (`.cargo/config.toml`): with STAT4 samples in the
 /// database, every statement whose bound value meets an indexed column is planned anew on each
 /// execution with new values, which doubled the server's CPU per case intake.

@@ -63,7 +63,7 @@ pub(super) async fn create_enclosed(
 /// The batch in one transaction: a case whose key came before (also earlier in the batch) is
 /// answered with the earlier case, as it is now; the others take the day's next numbers and are
 /// written with their first events, visits, files and documents. On SQLite the transaction runs
-/// on the writers' connection's handle itself (`statement`): one hand-off for the whole batch.
+/// on the turn's connection outside sqlx (`statement`), on this thread: no hand-off at all.
 async fn write(
     db: &Db,
     batch: &[(&NewCase, &Actor<'_>)],
@@ -74,7 +74,7 @@ async fn write(
     let done = match db {
         Db::Sqlite(sqlite) => {
             let mut turn = sqlite.writer.take().await?;
-            let mut direct = turn.direct().await?;
+            let mut direct = turn.direct()?;
             direct.begin().await?;
             let conn: &mut rusqlite::Connection = &mut direct;
             let done = steps(conn, backend, batch, enclosed, router).await;

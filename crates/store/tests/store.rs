@@ -560,18 +560,26 @@ async fn sqlite_connections_older_than_the_statistics_are_not_reused() {
 #[tokio::test]
 async fn sqlite_keeps_no_memory_statistics() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();
-    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
+    assert!(
+        compile_options(&t.db)
+            .await
+            .iter()
+            .any(|o| o == "DEFAULT_MEMSTATUS=0"),
+        "SQLite was built with memory statistics: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
+    );
+    t.finish().await;
+}
+
+/// The options the bundled SQLite was built with.
+async fn compile_options(db: &Db) -> Vec<String> {
+    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = db else {
         unreachable!("a SQLite test database")
     };
     let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")
         .fetch_all(pool)
         .await
         .unwrap();
-    assert!(
-        options.iter().any(|(o,)| o == "DEFAULT_MEMSTATUS=0"),
-        "SQLite was built with memory statistics: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
-    );
-    t.finish().await;
+    options.into_iter().map(|(o,)| o).collect()
 }
 
 /// The bundled SQLite is built without STAT4 (`.cargo/config.toml`): with STAT4 samples in the
@@ -580,17 +588,16 @@ async fn sqlite_keeps_no_memory_statistics() {
 #[tokio::test]
 async fn sqlite_keeps_no_stat4_samples() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    assert!(
+        !compile_options(&t.db)
+            .await
+            .iter()
+            .any(|o| o == "ENABLE_STAT4"),
+        "SQLite was built with STAT4: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
+    );
     let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
         unreachable!("a SQLite test database")
     };
-    let options: Vec<(String,)> = sqlx::query_as("PRAGMA compile_options")
-        .fetch_all(pool)
-        .await
-        .unwrap();
-    assert!(
-        !options.iter().any(|(o,)| o == "ENABLE_STAT4"),
-        "SQLite was built with STAT4: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
-    );
     sqlx::query("ANALYZE").execute(pool).await.unwrap();
     let (tables,): (i64,) = sqlx::query_as(
         "SELECT COUNT(*) FROM sqlite_master WHERE name IN ('sqlite_stat1', 'sqlite_stat4')",

@@ -15,7 +15,7 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database error: {0}")]
     Db(sqlx::Error),
-    /// From statements run on SQLite's handle outside sqlx (`statement::Run`).
+    /// From statements run on a SQLite connection outside sqlx (`statement::Run`, `readers`).
     #[error("database error: {0}")]
     Sqlite(rusqlite::Error),
     #[error("{0}")]

@@ -124,7 +124,7 @@ async fn keys_are_looked_up_by_index_after_keyless_days() {
     t.finish().await;
 }
 
-/// The case writer runs its batch on SQLite's handle on the runtime's own thread. While another
+/// The case writer runs its batch on a SQLite connection on the runtime's own thread. While another
 /// connection holds the write lock, the batch must wait without holding that thread: here the
 /// runtime has one thread, and the other connection's COMMIT needs it. Had the batch slept in
 /// SQLite's busy handler, the COMMIT could not run and the batch would fail as "database is

@@ -3,9 +3,7 @@ use crate::turns::Turns;
 use crate::{Result, StoreError};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
-};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions};
 use sqlx::{AssertSqlSafe, SqlSafeStr};
 use std::borrow::Cow;
 use std::str::FromStr;
@@ -130,6 +128,18 @@ impl Backend {
         out
     }
 }
+
+/// The settings of every connection to a SQLite file that writes: sqlx's (`Db::connect`) and the
+/// case writer's own (`turns`).
+/// - `synchronous = NORMAL`: in WAL mode it survives a killed process; only an OS crash or
+///   power loss can drop the last commits. See docs/architecture.md.
+/// - `temp_store = memory`: a batch's multi-row INSERTs keep statement journals; spilled to
+///   files they were some 80 temporary files made and deleted a second under intake.
+pub(crate) const SQLITE_SETTINGS: [(&str, &str); 3] = [
+    ("synchronous", "NORMAL"),
+    ("foreign_keys", "ON"),
+    ("temp_store", "memory"),
+];
 
 /// How long an SQLite connection waits for another's write lock before it fails.
 pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -413,18 +423,14 @@ impl Db {
                 .await?;
             Ok(Db::Pg(pool))
         } else if url.starts_with("sqlite:") {
-            let opts = SqliteConnectOptions::from_str(url)
-                .map_err(|e| StoreError::BadUrl(e.to_string()))?
-                .create_if_missing(true)
-                .journal_mode(SqliteJournalMode::Wal)
-                // NORMAL in WAL mode survives a killed process; only an OS crash or power loss
-                // can drop the last commits. See docs/architecture.md.
-                .synchronous(SqliteSynchronous::Normal)
-                .foreign_keys(true)
-                // A batch's multi-row INSERTs keep statement journals; spilled to files they
-                // were some 80 temporary files made and deleted a second under intake.
-                .pragma("temp_store", "memory")
-                .busy_timeout(BUSY_TIMEOUT);
+            let opts = SQLITE_SETTINGS.iter().fold(
+                SqliteConnectOptions::from_str(url)
+                    .map_err(|e| StoreError::BadUrl(e.to_string()))?
+                    .create_if_missing(true)
+                    .journal_mode(SqliteJournalMode::Wal)
+                    .busy_timeout(BUSY_TIMEOUT),
+                |opts, (name, value)| opts.pragma(*name, *value),
+            );
             if opts.get_filename() == std::path::Path::new(":memory:") {
                 // The point reads open their own connections to the file (`readers`).
                 return Err(StoreError::BadUrl(

@@ -15,7 +15,7 @@
 //! a writer that never pauses never catches up (without it the log grew to 52 GB in ten
 //! minutes of intake).
 
-use crate::db::{BUSY_TIMEOUT, stale_statistics};
+use crate::db::{BUSY_TIMEOUT, SQLITE_SETTINGS, stale_statistics};
 use crate::{Result, StoreError};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection, SqlitePool};
 use sqlx::{ConnectOptions, Connection};
@@ -259,14 +259,14 @@ impl DerefMut for Turn<'_> {
     }
 }
 
-/// The direct connection, set as sqlx's are (`Db::connect`, and the writer's checkpoint).
+/// The direct connection, set as sqlx's are (`SQLITE_SETTINGS`, and the writer's checkpoint).
 fn open_direct(path: &std::path::Path) -> Result<rusqlite::Connection> {
     let conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    conn.execute_batch(&format!(
-        "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; PRAGMA temp_store = memory; \
-         PRAGMA wal_autocheckpoint = {WRITER_CHECKPOINT_PAGES}"
-    ))?;
+    for (name, value) in SQLITE_SETTINGS {
+        conn.pragma_update(None, name, value)?;
+    }
+    conn.pragma_update(None, "wal_autocheckpoint", WRITER_CHECKPOINT_PAGES)?;
     conn.set_prepared_statement_cache_capacity(DIRECT_STATEMENTS);
     Ok(conn)
 }

@@ -115,8 +115,8 @@ pub async fn open_for_resident(
         Backend::Sqlite => " INDEXED BY cases_resident",
         Backend::Postgres => "",
     };
-    // The limit is written into the statement: SQLite prepares a statement with a bound LIMIT
-    // afresh every time it runs (11 % of the server's CPU at intake, bench/cases/compare.sh).
+    // The limit is written in on both databases: SQLite prepares a statement with a bound
+    // LIMIT afresh on every run (`limits`), and here it is the caller's constant.
     let sql = format!(
         "SELECT id, number, state FROM cases{index} WHERE resident_id = $1 AND item_code = $2 \
          AND state IN {OPEN} AND community_path >= $3 AND community_path < $4 \

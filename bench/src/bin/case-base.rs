@@ -15,6 +15,7 @@
 
 use anyhow::{Context, Result};
 use quanke_domain::Role;
+use quanke_domain::calendar::Day;
 use quanke_domain::case::State;
 use quanke_domain::catalogue::{BusinessKind, ServiceItem};
 use quanke_store::cases::{self, Actor, MAX_BATCH, NewCase};
@@ -303,12 +304,11 @@ async fn write_cases(
         let at = time::PrimitiveDateTime::new(day, time::Time::from_hms(9, 0, 0)?)
             .assume_offset(UtcOffset::from_hms(8, 0, 0)?)
             .unix_timestamp();
-        let today_text = day.to_string();
         let actor = Actor {
             id: None,
             name: "基准数据",
             now: at,
-            today: &today_text,
+            today: Day::from(day),
         };
         let pairs: Vec<(&NewCase, &Actor)> = batch.iter().map(|c| (c, &actor)).collect();
         for r in cases::create_many(db, &pairs).await {
@@ -370,10 +370,10 @@ fn case(rng: &mut Rng, c: &Community, items: &[Item], day: Date, today: Date) ->
         action: "accept".into(),
         note: String::new(),
         promised_days: item.promised,
-        accepted_on: Some(day.to_string()),
+        accepted_on: Some(Day::from(day)),
         // As the server keeps it: a due day only while the clock runs (`State::clock_runs`),
         // none once the case is decided, paused for materials or over.
-        due_on: state.clock_runs().then(|| due.to_string()),
+        due_on: state.clock_runs().then(|| Day::from(due)),
         assignee_id: assignee,
         open311_key_id: None,
         idempotency_key: None,

@@ -86,7 +86,7 @@ async fn template(db: &Db) -> Result<(NewCase, NewDocument, i64)> {
         action: "accept".into(),
         note: String::new(),
         promised_days: row.get(10),
-        accepted_on: Some("2026-12-07".into()),
+        accepted_on: Some("2026-12-07".parse().expect("a day")),
         due_on: row.get(11),
         assignee_id: None,
         open311_key_id: None,
@@ -129,7 +129,7 @@ async fn main() -> Result<()> {
                     id: Some(by_id),
                     name: "压测",
                     now: 1_796_000_000,
-                    today: "2026-12-07",
+                    today: "2026-12-07".parse().expect("a day"),
                 };
                 writer.create(c, with, &by).await.map(|_| ())
             });

@@ -1,6 +1,7 @@
 //! Time as the application sees it: Unix seconds, shown in Beijing time (UTC+8), which is the
 //! only civil time of the deployments we serve.
 
+use quanke_domain::calendar::Day;
 use time::{OffsetDateTime, UtcOffset};
 
 pub fn now() -> i64 {
@@ -37,6 +38,12 @@ pub fn today() -> String {
 /// The Beijing date of a Unix time, "YYYY-MM-DD".
 pub fn date(ts: i64) -> String {
     format(ts).chars().take(10).collect()
+}
+
+/// The Beijing day of a Unix time.
+pub fn day(ts: i64) -> Day {
+    let t = OffsetDateTime::from_unix_timestamp(ts).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    Day::from(t.to_offset(BEIJING).date())
 }
 
 /// The Unix time at which a Beijing day begins.
@@ -107,6 +114,7 @@ mod tests {
         assert_eq!(today_label(ts), "2026年11月28日 星期六");
         // 16:00 UTC is already the next day in Beijing.
         assert_eq!(date(ts + 16 * 3600), "2026-11-29");
+        assert_eq!(day(ts + 16 * 3600).to_string(), "2026-11-29");
         let day = time::Date::from_calendar_date(2026, time::Month::November, 28).unwrap();
         assert_eq!(day_start(day), ts - 8 * 3600);
         // The Beijing day of 08:00 began at 00:00 Beijing, 16:00 UTC the day before.

@@ -5,6 +5,7 @@ use crate::cases::Origin;
 use crate::db::with_pool;
 use crate::limits::{self, push_limit};
 use crate::{Db, Result};
+use quanke_domain::calendar::Day;
 use quanke_domain::case::State;
 use sqlx::{FromRow, QueryBuilder};
 
@@ -19,7 +20,7 @@ pub struct ServiceRequest {
     pub community_name: Option<String>,
     pub created_at: i64,
     pub updated_at: i64,
-    pub due_on: Option<String>,
+    pub due_on: Option<Day>,
     /// The note the case was opened with (an Open311 partner's description and location).
     pub opening_note: String,
     /// The note of the latest change of state after opening, if there was one.

@@ -8,6 +8,7 @@
 //! writes are written once against `Run` and either runs them.
 
 use crate::{Result, StoreError};
+use quanke_domain::calendar::Day;
 use sqlx::{AssertSqlSafe, Row};
 
 /// A value bound to a statement.
@@ -17,6 +18,7 @@ pub(crate) enum Param<'a> {
     Text(Option<&'a str>),
     Bool(bool),
     Blob(&'a [u8]),
+    Day(Option<Day>),
 }
 
 impl From<i64> for Param<'_> {
@@ -46,6 +48,18 @@ impl<'a> From<&'a String> for Param<'a> {
 impl<'a> From<&'a Option<String>> for Param<'a> {
     fn from(v: &'a Option<String>) -> Self {
         Param::Text(v.as_deref())
+    }
+}
+
+impl From<Day> for Param<'_> {
+    fn from(v: Day) -> Self {
+        Param::Day(Some(v))
+    }
+}
+
+impl From<Option<Day>> for Param<'_> {
+    fn from(v: Option<Day>) -> Self {
+        Param::Day(v)
     }
 }
 
@@ -170,6 +184,7 @@ macro_rules! sqlx_query {
                 Param::Text(v) => q.bind(v),
                 Param::Bool(v) => q.bind(v),
                 Param::Blob(v) => q.bind(v),
+                Param::Day(v) => q.bind(v),
             };
         }
         q
@@ -277,6 +292,7 @@ fn prepared<'c>(
             Param::Text(v) => stmt.raw_bind_parameter(index, v)?,
             Param::Bool(v) => stmt.raw_bind_parameter(index, v)?,
             Param::Blob(v) => stmt.raw_bind_parameter(index, v)?,
+            Param::Day(v) => stmt.raw_bind_parameter(index, v.map(|d| d.to_string()))?,
         }
     }
     Ok(stmt)

@@ -137,6 +137,11 @@ macro_rules! both {
     };
 }
 
+/// A day written in a test ("2026-11-28").
+pub fn day(text: &str) -> quanke_domain::calendar::Day {
+    text.parse().expect("a day in the stored form")
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

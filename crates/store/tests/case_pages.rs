@@ -5,6 +5,7 @@
 use quanke_domain::case::State;
 use quanke_store::both;
 use quanke_store::cases::{self, Actor, At, Case, Filter, NewCase, Sort};
+use quanke_store::testing::day;
 use quanke_store::{Db, orgs};
 
 const STREET_CODE: &str = "JD";
@@ -31,9 +32,9 @@ fn new_case(community: &orgs::Org, n: i64) -> NewCase {
         action: "create".into(),
         note: "".into(),
         promised_days: 5,
-        accepted_on: Some("2026-11-28".into()),
+        accepted_on: Some(day("2026-11-28")),
         // Some without a due day (they sort last), many sharing one (the id breaks the tie).
-        due_on: (n % 5 != 0).then(|| format!("2026-12-{:02}", 1 + n % 7)),
+        due_on: (n % 5 != 0).then(|| day(&format!("2026-12-{:02}", 1 + n % 7))),
         assignee_id: None,
         open311_key_id: None,
         idempotency_key: None,
@@ -59,13 +60,13 @@ async fn street(db: &Db) -> (orgs::Org, Vec<orgs::Org>) {
     }
     for n in 0..26i64 {
         let community = &communities[(n % 5 % 2) as usize];
-        let day = format!("2026-11-{:02}", 20 + n % 4);
+        let received = format!("2026-11-{:02}", 20 + n % 4);
         let by = Actor {
             id: None,
             name: "前台",
             // Received times repeat too, so the id decides between them.
             now: 1_795_000_000 + (n % 6) * 3_600,
-            today: &day,
+            today: day(&received),
         };
         cases::create(db, &new_case(community, n), &by)
             .await
@@ -78,12 +79,7 @@ fn expected(all: &[Case], sort: Sort) -> Vec<i64> {
     let mut sorted: Vec<&Case> = all.iter().collect();
     match sort {
         Sort::Received => sorted.sort_by_key(|c| std::cmp::Reverse((c.created_at, c.id))),
-        Sort::Due => sorted.sort_by_key(|c| {
-            (
-                c.due_on.clone().unwrap_or_else(|| "9999-12-31".into()),
-                c.id,
-            )
-        }),
+        Sort::Due => sorted.sort_by_key(|c| (c.due_on.unwrap_or_else(|| day("9999-12-31")), c.id)),
         Sort::Number => sorted.sort_by_key(|c| c.number.clone()),
     }
     sorted.into_iter().map(|c| c.id).collect()

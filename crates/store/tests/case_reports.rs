@@ -7,6 +7,7 @@ use quanke_domain::case::State;
 use quanke_store::both;
 use quanke_store::case_reports::{self, Range, RatingRow, VisitRow};
 use quanke_store::cases::{self, Actor, NewCase};
+use quanke_store::testing::day;
 use quanke_store::users::{self, NewUser};
 use quanke_store::{Db, StoreError, orgs};
 
@@ -18,7 +19,7 @@ fn at(now: i64) -> Actor<'static> {
         id: None,
         name: "前台",
         now,
-        today: "2026-11-28",
+        today: day("2026-11-28"),
     }
 }
 
@@ -40,7 +41,7 @@ fn new_case(path: &str, code: &str, item: &str, visit: bool) -> NewCase {
         action: "receive".into(),
         note: "".into(),
         promised_days: 5,
-        accepted_on: Some("2026-11-28".into()),
+        accepted_on: Some(day("2026-11-28")),
         due_on: None,
         assignee_id: None,
         open311_key_id: None,

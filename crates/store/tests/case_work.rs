@@ -8,6 +8,7 @@ use quanke_domain::{OrgPath, Role};
 use quanke_store::both;
 use quanke_store::cases::{self, Actor, Case, Filter, Mandate, Move, NewCase, NewFile, Visit};
 use quanke_store::registry::{self, ImportContext, ImportMsg, NewResident};
+use quanke_store::testing::day;
 use quanke_store::{Db, StoreError, calendar, orgs, users};
 use tokio::sync::mpsc;
 
@@ -15,18 +16,21 @@ const NOW: i64 = 1_795_824_000;
 const TODAY: &str = "2026-11-28";
 const DAY: i64 = 86_400;
 
-const DESK: Actor<'static> = Actor {
-    id: None,
-    name: "前台",
-    now: NOW,
-    today: TODAY,
-};
+/// The desk worker acting on the tests' day.
+fn desk() -> Actor<'static> {
+    Actor {
+        id: None,
+        name: "前台",
+        now: NOW,
+        today: day(TODAY),
+    }
+}
 
 fn by(id: i64, name: &'static str) -> Actor<'static> {
     Actor {
         id: Some(id),
         name,
-        ..DESK
+        ..desk()
     }
 }
 
@@ -150,7 +154,7 @@ fn new_case(community_path: &str) -> NewCase {
         action: "create".into(),
         note: "".into(),
         promised_days: 5,
-        accepted_on: Some(TODAY.into()),
+        accepted_on: Some(day(TODAY)),
         due_on: None,
         assignee_id: None,
         open311_key_id: None,
@@ -163,7 +167,7 @@ fn new_case(community_path: &str) -> NewCase {
 }
 
 async fn make(db: &Db, c: NewCase) -> Case {
-    let (case, created) = cases::create(db, &c, &DESK).await.unwrap();
+    let (case, created) = cases::create(db, &c, &desk()).await.unwrap();
     assert!(created);
     case
 }
@@ -186,7 +190,7 @@ async fn visits_at_creation_and_later_are_listed_in_order(db: &Db) {
     let (c, _) = cases::create(db, &c, &desk).await.unwrap();
     let later = Actor {
         now: NOW + 3 * DAY,
-        today: "2026-12-01",
+        today: day("2026-12-01"),
         ..desk
     };
     cases::record_visit(db, c.id, "materials", &later)
@@ -195,7 +199,7 @@ async fn visits_at_creation_and_later_are_listed_in_order(db: &Db) {
     let pickup = Actor {
         id: None,
         now: NOW + 5 * DAY,
-        today: "2026-12-03",
+        today: day("2026-12-03"),
         ..desk
     };
     cases::record_visit(db, c.id, "pickup", &pickup)
@@ -206,19 +210,19 @@ async fn visits_at_creation_and_later_are_listed_in_order(db: &Db) {
         [
             Visit {
                 at: NOW,
-                on_day: TODAY.into(),
+                on_day: day(TODAY),
                 purpose: "intake".into(),
                 recorded_by: Some(w.desk_a),
             },
             Visit {
                 at: NOW + 3 * DAY,
-                on_day: "2026-12-01".into(),
+                on_day: day("2026-12-01"),
                 purpose: "materials".into(),
                 recorded_by: Some(w.desk_a),
             },
             Visit {
                 at: NOW + 5 * DAY,
-                on_day: "2026-12-03".into(),
+                on_day: day("2026-12-03"),
                 purpose: "pickup".into(),
                 recorded_by: None,
             },
@@ -255,7 +259,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
     let c1 = make(
         db,
         NewCase {
-            due_on: Some("2026-12-03".into()),
+            due_on: Some(day("2026-12-03")),
             assignee_id: Some(w.desk_a),
             resident_id: Some(r1),
             ..new_case(w.a())
@@ -268,7 +272,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
         NewCase {
             item_code: "MZ-002".into(),
             state: State::InProgress,
-            due_on: Some("2026-11-25".into()),
+            due_on: Some(day("2026-11-25")),
             ..new_case(w.a())
         },
     )
@@ -288,7 +292,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
         db,
         NewCase {
             state: State::Completed,
-            due_on: Some("2026-11-20".into()),
+            due_on: Some(day("2026-11-20")),
             ..new_case(w.a())
         },
     )
@@ -310,7 +314,7 @@ async fn listed(db: &Db, w: &World) -> Listed {
         NewCase {
             community_code: "SDN".into(),
             state: State::Accepted,
-            due_on: Some("2026-11-30".into()),
+            due_on: Some(day("2026-11-30")),
             assignee_id: Some(w.desk_b),
             ..new_case(w.b())
         },
@@ -610,35 +614,35 @@ async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
     assert_eq!(loads(db).await, [(w.desk_a, 1), (w.desk_b, 1)]);
     assert_eq!(loads(db).await, counted(db).await);
     // Closed cases weigh nothing; open ones, in any open state, do.
-    cases::assign(db, l.c5, Some(w.back_a), "", &DESK)
+    cases::assign(db, l.c5, Some(w.back_a), "", &desk())
         .await
         .unwrap();
-    cases::assign(db, l.c3, Some(w.desk_a), "", &DESK)
+    cases::assign(db, l.c3, Some(w.desk_a), "", &desk())
         .await
         .unwrap();
-    cases::assign(db, l.c4, Some(w.back_a), "", &DESK)
+    cases::assign(db, l.c4, Some(w.back_a), "", &desk())
         .await
         .unwrap();
     assert_eq!(loads(db).await, counted(db).await);
     assert!(loads(db).await.contains(&(w.desk_a, 2)));
     // Given to someone else, closed, moved to another community: each moves the figure.
-    cases::assign(db, l.c3, Some(w.back_a), "", &DESK)
+    cases::assign(db, l.c3, Some(w.back_a), "", &desk())
         .await
         .unwrap();
     assert_eq!(loads(db).await, counted(db).await);
     let c4 = cases::get(db, l.c4).await.unwrap();
     let close = Move {
-        from: c4.state.code(),
-        to: "delivered",
+        from: c4.state,
+        to: State::Delivered,
         action: "deliver",
         note: "",
         due_on: None,
         accepted_on: None,
         checklist: None,
     };
-    cases::transition(db, l.c4, &close, &DESK).await.unwrap();
+    cases::transition(db, l.c4, &close, &desk()).await.unwrap();
     assert_eq!(loads(db).await, counted(db).await);
-    cases::move_to_community(db, l.c3, w.b(), "", &DESK)
+    cases::move_to_community(db, l.c3, w.b(), "", &desk())
         .await
         .unwrap();
     assert_eq!(loads(db).await, counted(db).await);
@@ -659,7 +663,8 @@ async fn open_cases_of_a_resident_and_the_workers_loads(db: &Db) {
         to(w.back_a, State::Accepted, "k1"),
         to(w.desk_b, State::Received, "k4"),
     ];
-    let with: Vec<_> = batch.iter().map(|c| (c, &DESK)).collect();
+    let desk = desk();
+    let with: Vec<_> = batch.iter().map(|c| (c, &desk)).collect();
     let made = cases::create_many(db, &with).await;
     let created: Vec<bool> = made.into_iter().map(|r| r.unwrap().1).collect();
     assert_eq!(created, [true, true, true, false, true]);
@@ -778,16 +783,16 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     .await;
     let back = Actor {
         now: NOW + DAY,
-        today: "2026-11-29",
+        today: day("2026-11-29"),
         ..by(w.desk_a, "王前台")
     };
     let accept = Move {
-        from: "awaiting_materials",
-        to: "accepted",
+        from: State::AwaitingMaterials,
+        to: State::Accepted,
         action: "accept_after_materials",
         note: "",
-        due_on: Some("2026-12-04"),
-        accepted_on: Some("2026-11-29"),
+        due_on: Some(day("2026-12-04")),
+        accepted_on: Some(day("2026-11-29")),
         checklist: Some(brought),
     };
     let event = cases::transition(db, c.id, &accept, &back).await.unwrap();
@@ -797,28 +802,28 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
         event,
         "the event's id is returned"
     );
-    assert_eq!(events.last().unwrap().on_day, "2026-11-29");
+    assert_eq!(events.last().unwrap().on_day, day("2026-11-29"));
     let now = cases::get(db, c.id).await.unwrap();
     assert_eq!(
         (
             now.state.code(),
-            now.due_on.as_deref(),
-            now.accepted_on.as_deref(),
+            now.due_on,
+            now.accepted_on,
             now.checklist.as_str(),
             now.updated_at
         ),
         (
             "accepted",
-            Some("2026-12-04"),
-            Some("2026-11-29"),
+            Some(day("2026-12-04")),
+            Some(day("2026-11-29")),
             brought,
             NOW + DAY
         )
     );
     // Back to 待补正: the due day goes (the clock pauses), the start day and checklist stay.
     let more = Move {
-        from: "accepted",
-        to: "awaiting_materials",
+        from: State::Accepted,
+        to: State::AwaitingMaterials,
         action: "request_more_materials",
         note: "缺婚姻证明",
         due_on: None,
@@ -831,11 +836,11 @@ async fn transition_moves_the_clock_and_the_checklist(db: &Db) {
     assert_eq!(
         (
             now.state.code(),
-            now.due_on.as_deref(),
-            now.accepted_on.as_deref(),
+            now.due_on,
+            now.accepted_on,
             now.checklist.as_str()
         ),
-        ("awaiting_materials", None, Some("2026-11-29"), brought)
+        ("awaiting_materials", None, Some(day("2026-11-29")), brought)
     );
     // A stale `from` changes nothing.
     let stale = cases::transition(db, c.id, &more, &back).await;
@@ -884,7 +889,7 @@ async fn notes_append_an_event_in_the_current_state(db: &Db) {
     );
     assert_eq!(cases::get(db, c.id).await.unwrap().state, State::InProgress);
     assert!(matches!(
-        cases::note(db, 9999, "call", "", &DESK).await,
+        cases::note(db, 9999, "call", "", &desk()).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -913,7 +918,7 @@ async fn overdue_cases_are_escalated_once(db: &Db) {
     );
     let system = Actor {
         now: NOW + 10,
-        ..DESK
+        ..desk()
     };
     let note = |id: i64, text: &str| vec![(id, text.to_string())];
     assert_eq!(
@@ -1245,11 +1250,11 @@ async fn files_are_listed_without_data_and_fetched_with_it(db: &Db) {
         db,
         c.id,
         &Move {
-            from: "received",
-            to: "accepted",
+            from: State::Received,
+            to: State::Accepted,
             action: "accept",
             note: "",
-            due_on: Some("2026-12-04"),
+            due_on: Some(day("2026-12-04")),
             accepted_on: None,
             checklist: None,
         },

@@ -7,15 +7,19 @@ use quanke_store::both;
 use quanke_store::cases::{
     self, Actor, Assignment, Attachment, Enclosures, Move, NewCase, NewDocument,
 };
+use quanke_store::testing::day;
 use quanke_store::users::{self, NewUser, Routable};
 use quanke_store::{Db, StoreError, orgs};
 
-const DESK: Actor<'static> = Actor {
-    id: None,
-    name: "前台",
-    now: 1_795_824_000,
-    today: "2026-11-28",
-};
+/// The desk worker acting on the tests' day.
+fn desk() -> Actor<'static> {
+    Actor {
+        id: None,
+        name: "前台",
+        now: 1_795_824_000,
+        today: day("2026-11-28"),
+    }
+}
 
 fn new_case(key: Option<&str>) -> NewCase {
     NewCase {
@@ -35,7 +39,7 @@ fn new_case(key: Option<&str>) -> NewCase {
         action: "create".into(),
         note: "".into(),
         promised_days: 5,
-        accepted_on: Some("2026-11-28".into()),
+        accepted_on: Some(day("2026-11-28")),
         due_on: None,
         assignee_id: None,
         open311_key_id: None,
@@ -48,14 +52,14 @@ fn new_case(key: Option<&str>) -> NewCase {
 }
 
 async fn numbers_count_per_community_and_day(db: &Db) {
-    let (a, created) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    let (a, created) = cases::create(db, &new_case(None), &desk()).await.unwrap();
     assert!(created);
     assert_eq!(a.number, "MYQ-20261128-0001");
-    let (b, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    let (b, _) = cases::create(db, &new_case(None), &desk()).await.unwrap();
     assert_eq!(b.number, "MYQ-20261128-0002");
     let next_day = Actor {
-        today: "2026-11-30",
-        ..DESK
+        today: day("2026-11-30"),
+        ..desk()
     };
     let (c, _) = cases::create(db, &new_case(None), &next_day).await.unwrap();
     assert_eq!(c.number, "MYQ-20261130-0001");
@@ -64,16 +68,16 @@ async fn numbers_count_per_community_and_day(db: &Db) {
 both!(numbers, numbers_count_per_community_and_day);
 
 async fn the_same_key_never_makes_two_cases(db: &Db) {
-    let (first, created) = cases::create(db, &new_case(Some("k-1")), &DESK)
+    let (first, created) = cases::create(db, &new_case(Some("k-1")), &desk())
         .await
         .unwrap();
     assert!(created);
-    let (again, created) = cases::create(db, &new_case(Some("k-1")), &DESK)
+    let (again, created) = cases::create(db, &new_case(Some("k-1")), &desk())
         .await
         .unwrap();
     assert!(!created);
     assert_eq!(again, first);
-    let (other, created) = cases::create(db, &new_case(Some("k-2")), &DESK)
+    let (other, created) = cases::create(db, &new_case(Some("k-2")), &desk())
         .await
         .unwrap();
     assert!(created);
@@ -147,7 +151,8 @@ async fn a_batch_waits_out_another_writer_without_holding_the_thread() {
         sqlx::query("COMMIT").execute(&mut *other).await.unwrap();
     };
     let new = new_case(None);
-    let (made, ()) = tokio::join!(cases::create(&t.db, &new, &DESK), release);
+    let desk = desk();
+    let (made, ()) = tokio::join!(cases::create(&t.db, &new, &desk), release);
     let (case, created) = made.expect("written once the other writer committed");
     assert!(created);
     assert_eq!(cases::get(&t.db, case.id).await.unwrap(), case);
@@ -158,7 +163,8 @@ async fn a_batch_waits_out_another_writer_without_holding_the_thread() {
 /// Writes the cases in batches of 64, as the writer does.
 async fn write_all(db: &Db, all: &[NewCase]) {
     for chunk in all.chunks(64) {
-        let batch: Vec<(&NewCase, &Actor)> = chunk.iter().map(|c| (c, &DESK)).collect();
+        let desk = desk();
+        let batch: Vec<(&NewCase, &Actor)> = chunk.iter().map(|c| (c, &desk)).collect();
         for r in cases::create_many(db, &batch).await {
             r.unwrap();
         }
@@ -166,25 +172,27 @@ async fn write_all(db: &Db, all: &[NewCase]) {
 }
 
 async fn transitions_append_events_and_refuse_stale_states(db: &Db) {
-    let (c, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    let (c, _) = cases::create(db, &new_case(None), &desk()).await.unwrap();
     let request = Move {
-        from: "received",
-        to: "awaiting_materials",
+        from: State::Received,
+        to: State::AwaitingMaterials,
         action: "request_materials",
         note: "缺户口簿",
         due_on: None,
         accepted_on: None,
         checklist: None,
     };
-    cases::transition(db, c.id, &request, &DESK).await.unwrap();
+    cases::transition(db, c.id, &request, &desk())
+        .await
+        .unwrap();
     let accept = Move {
-        from: "received",
-        to: "accepted",
+        from: State::Received,
+        to: State::Accepted,
         action: "accept",
         note: "",
         ..request
     };
-    let stale = cases::transition(db, c.id, &accept, &DESK).await;
+    let stale = cases::transition(db, c.id, &accept, &desk()).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     assert_eq!(
         cases::get(db, c.id).await.unwrap().state,
@@ -202,7 +210,7 @@ async fn transitions_append_events_and_refuse_stale_states(db: &Db) {
             ("received", "awaiting_materials", "缺户口簿")
         ]
     );
-    assert_eq!(events[1].on_day, "2026-11-28");
+    assert_eq!(events[1].on_day, day("2026-11-28"));
 }
 both!(
     transitions,
@@ -210,7 +218,7 @@ both!(
 );
 
 async fn a_batch_numbers_in_order_and_answers_repeated_keys(db: &Db) {
-    let (before, _) = cases::create(db, &new_case(Some("k-old")), &DESK)
+    let (before, _) = cases::create(db, &new_case(Some("k-old")), &desk())
         .await
         .unwrap();
     let routed = NewCase {
@@ -225,7 +233,8 @@ async fn a_batch_numbers_in_order_and_answers_repeated_keys(db: &Db) {
     let again = new_case(Some("k-a"));
     let old_key = new_case(Some("k-old"));
     let plain = new_case(None);
-    let batch = [&routed, &elsewhere, &again, &old_key, &plain].map(|c| (c, &DESK));
+    let desk = desk();
+    let batch = [&routed, &elsewhere, &again, &old_key, &plain].map(|c| (c, &desk));
     let out: Vec<(cases::Case, bool)> = cases::create_many(db, &batch)
         .await
         .into_iter()
@@ -265,7 +274,8 @@ async fn a_bad_case_in_a_batch_fails_alone(db: &Db) {
         ..new_case(Some("bad-1"))
     };
     let also_good = new_case(None);
-    let batch = [&good, &nobody, &also_good].map(|c| (c, &DESK));
+    let desk = desk();
+    let batch = [&good, &nobody, &also_good].map(|c| (c, &desk));
     let out = cases::create_many(db, &batch).await;
     assert!(out[1].is_err(), "{:?}", out[1]);
     let numbers: Vec<String> = [&out[0], &out[2]]
@@ -288,7 +298,7 @@ async fn the_writer_takes_concurrent_intakes_together(db: &Db) {
             let key = format!("w-{}", i % 40);
             tokio::spawn(async move {
                 writer
-                    .create(new_case(Some(&key)), Enclosures::default(), &DESK)
+                    .create(new_case(Some(&key)), Enclosures::default(), &desk())
                     .await
             })
         })
@@ -354,7 +364,7 @@ async fn the_writer_routes_a_burst_on_the_loads_of_its_transaction(db: &Db) {
             assignee_id: Some(team[0]),
             ..accepted(None)
         };
-        cases::create(db, &held, &DESK).await.unwrap();
+        cases::create(db, &held, &desk()).await.unwrap();
     }
     let writer = std::sync::Arc::new(cases::Writer::new(db.clone(), least_loaded));
     let calls: Vec<_> = (0..30)
@@ -364,7 +374,7 @@ async fn the_writer_routes_a_burst_on_the_loads_of_its_transaction(db: &Db) {
                 route: true,
                 ..accepted(Some(&key))
             };
-            tokio::spawn(async move { writer.create(c, Enclosures::default(), &DESK).await })
+            tokio::spawn(async move { writer.create(c, Enclosures::default(), &desk()).await })
         })
         .collect();
     for call in calls {
@@ -390,7 +400,7 @@ async fn the_writer_routes_a_burst_on_the_loads_of_its_transaction(db: &Db) {
         route: true,
         ..accepted(Some("r-none"))
     };
-    let out = cases::create_many(db, &[(&asks, &DESK)]).await;
+    let out = cases::create_many(db, &[(&asks, &desk())]).await;
     assert!(
         matches!(out[0], Err(StoreError::Conflict(_))),
         "{:?}",
@@ -438,7 +448,7 @@ async fn a_case_is_written_with_its_files_and_document(db: &Db) {
     let writer = cases::Writer::new(db.clone(), nobody_routes);
     let key = Some("k-scans");
     let (case, created) = writer
-        .create(new_case(key), enclosures(), &DESK)
+        .create(new_case(key), enclosures(), &desk())
         .await
         .unwrap();
     assert!(created);
@@ -450,7 +460,7 @@ async fn a_case_is_written_with_its_files_and_document(db: &Db) {
     assert_eq!(data, vec![9u8; 64 * 1024]);
     // A repeat with the key gets the case as it was written, and writes nothing more.
     let (again, created) = writer
-        .create(new_case(key), enclosures(), &DESK)
+        .create(new_case(key), enclosures(), &desk())
         .await
         .unwrap();
     assert!(!created);
@@ -468,25 +478,25 @@ async fn a_case_is_written_with_its_files_and_document(db: &Db) {
 both!(enclosed, a_case_is_written_with_its_files_and_document);
 
 async fn a_change_keeps_its_document_or_neither(db: &Db) {
-    let (c, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    let (c, _) = cases::create(db, &new_case(None), &desk()).await.unwrap();
     let notice = NewDocument {
         kind: "notice".into(),
         content: "{}".into(),
     };
     let request = Move {
-        from: "received",
-        to: "awaiting_materials",
+        from: State::Received,
+        to: State::AwaitingMaterials,
         action: "request_materials",
         note: "缺户口簿",
         due_on: None,
         accepted_on: None,
         checklist: None,
     };
-    cases::transition_issuing(db, c.id, &request, Some(&notice), None, &DESK)
+    cases::transition_issuing(db, c.id, &request, Some(&notice), None, &desk())
         .await
         .unwrap();
     // A stale change is refused and issues nothing.
-    let stale = cases::transition_issuing(db, c.id, &request, Some(&notice), None, &DESK).await;
+    let stale = cases::transition_issuing(db, c.id, &request, Some(&notice), None, &desk()).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     let docs = cases::documents(db, c.id).await.unwrap();
     assert_eq!(docs.len(), 1);
@@ -498,11 +508,11 @@ async fn a_change_keeps_its_document_or_neither(db: &Db) {
 both!(issuing, a_change_keeps_its_document_or_neither);
 
 async fn a_completion_keeps_its_result_as_decided(db: &Db) {
-    let (c, _) = cases::create(db, &new_case(None), &DESK).await.unwrap();
+    let (c, _) = cases::create(db, &new_case(None), &desk()).await.unwrap();
     assert_eq!(cases::outcome(db, c.id).await.unwrap(), None);
     let done = Move {
-        from: "received",
-        to: "completed",
+        from: State::Received,
+        to: State::Completed,
         action: "complete_on_spot",
         note: "",
         due_on: None,
@@ -517,7 +527,7 @@ async fn a_completion_keeps_its_result_as_decided(db: &Db) {
         certificate_no: None,
         note: "按月发放".into(),
     };
-    cases::transition_issuing(db, c.id, &done, None, Some(&result), &DESK)
+    cases::transition_issuing(db, c.id, &done, None, Some(&result), &desk())
         .await
         .unwrap();
     let kept = cases::outcome(db, c.id).await.unwrap().expect("result");
@@ -526,7 +536,7 @@ async fn a_completion_keeps_its_result_as_decided(db: &Db) {
     assert_eq!(kept.start_month.as_deref(), Some("2026-12"));
     assert_eq!(kept.decider_name, "前台");
     // A stale completion records nothing more; the result is never changed or removed.
-    let stale = cases::transition_issuing(db, c.id, &done, None, Some(&result), &DESK).await;
+    let stale = cases::transition_issuing(db, c.id, &done, None, Some(&result), &desk()).await;
     assert!(matches!(stale, Err(StoreError::Conflict(_))), "{stale:?}");
     assert!(refused(db, "UPDATE case_results SET amount_fen = 1").await);
     assert!(refused(db, "DELETE FROM case_results").await);

@@ -146,17 +146,17 @@ async fn apply(
     checked: Checked,
 ) -> CaseResult<()> {
     let (from, to) = (t.from(), t.to());
-    let history = deadline::history(&checked.events, Some((&by.today, to)));
+    let history = deadline::history(&checked.events, Some((by.today, to)));
     let calendar = st.calendar.get(st.db).await?;
-    let started = case.accepted_on.clone().unwrap_or_else(|| by.today.clone());
-    let due = deadline::due_on(&calendar, &started, case.promised_days, to, &history);
+    let started = case.accepted_on.unwrap_or(by.today);
+    let due = deadline::due_on(&calendar, started, case.promised_days, to, &history);
     let checklist_json = checked.list.as_ref().map(|l| checklist::to_json(l));
     let m = Move {
-        from: from.code(),
-        to: to.code(),
+        from,
+        to,
         action: t.action_code(),
         note: req.note.trim(),
-        due_on: due.as_deref(),
+        due_on: due,
         accepted_on: None,
         checklist: checklist_json.as_deref(),
     };

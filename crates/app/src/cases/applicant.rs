@@ -19,6 +19,7 @@ use super::Cases;
 use super::channel::Channel;
 use super::refusal::{CaseError, CaseResult};
 use super::worker::Worker;
+use quanke_domain::calendar::Day;
 use quanke_domain::ident::phone;
 use quanke_domain::ident::resident_id;
 use quanke_domain::limits;
@@ -53,9 +54,8 @@ pub async fn visible_by_number(
 }
 
 /// An ID number as typed, checked (GB 11643); the 18-digit form.
-pub fn parse_id_number(typed: &str, today: &str) -> CaseResult<String> {
-    let day = super::deadline::parse_day(today).unwrap_or(time::Date::MIN);
-    resident_id::parse(typed.trim(), day)
+pub fn parse_id_number(typed: &str, today: Day) -> CaseResult<String> {
+    resident_id::parse(typed.trim(), today.date())
         .map(|p| p.id.as_str().to_string())
         .map_err(|e| CaseError::refuse("bad_id_number", format!("身份证号无效：{e}")))
 }
@@ -85,7 +85,7 @@ pub async fn identify(
     let portal = channel.code == "portal";
     let number = match given.id_number.trim() {
         "" => None,
-        typed => Some(parse_id_number(typed, &by.today)?),
+        typed => Some(parse_id_number(typed, by.today)?),
     };
     let resident = match (given.resident_id, &number) {
         (Some(id), _) => Some(visible(st.db, by, id).await?),

@@ -4,8 +4,7 @@
 //! of it once disagreed on what "unassigned" holds.
 
 use super::calendar::CalendarCache;
-use super::deadline;
-use quanke_domain::calendar::WorkCalendar;
+use quanke_domain::calendar::{Day, WorkCalendar};
 use quanke_domain::case::{DUE_SOON_DAYS, State};
 use quanke_store::Db;
 use quanke_store::cases::{Filter, Queue};
@@ -37,18 +36,17 @@ pub struct Bounds<'a> {
 
 impl Days {
     /// The bounds of `today` on the calendar in force.
-    pub async fn of(calendar: &CalendarCache, db: &Db, today: &str) -> anyhow::Result<Days> {
+    pub async fn of(calendar: &CalendarCache, db: &Db, today: Day) -> anyhow::Result<Days> {
         Ok(Days::on(&*calendar.get(db).await?, today))
     }
 
-    pub fn on(calendar: &WorkCalendar, today: &str) -> Days {
-        let soon = deadline::parse_day(today)
-            .map(|d| deadline::format_day(calendar.add_working_days(d, DUE_SOON_DAYS)))
-            .unwrap_or_else(|| today.to_string());
+    pub fn on(calendar: &WorkCalendar, today: Day) -> Days {
+        let soon = calendar.add_working_days(today.date(), DUE_SOON_DAYS);
+        let yesterday = today.date().previous_day().unwrap_or(today.date());
         Days {
             today: today.to_string(),
-            soon,
-            yesterday: day_before(today),
+            soon: Day::from(soon).to_string(),
+            yesterday: Day::from(yesterday).to_string(),
         }
     }
 
@@ -117,20 +115,16 @@ impl Days {
     }
 }
 
-fn day_before(day: &str) -> String {
-    deadline::parse_day(day)
-        .and_then(|d| d.previous_day())
-        .map(deadline::format_day)
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn days() -> Days {
         // Friday 4 December 2026: due soon runs over the weekend to the working days after.
-        Days::on(&WorkCalendar::default_china(), "2026-12-04")
+        Days::on(
+            &WorkCalendar::default_china(),
+            "2026-12-04".parse().unwrap(),
+        )
     }
 
     #[test]

@@ -109,7 +109,7 @@ fn checked_mandate(m: &MandateIn, by: &Worker) -> CaseResult<Mandate> {
     limits::MANDATE_SCOPE.check(scope)?;
     let until = deadline::parse_day(m.until.trim())
         .ok_or_else(|| CaseError::refuse("bad_mandate", "请填写授权有效期（年-月-日）"))?;
-    if deadline::parse_day(&by.today).is_some_and(|today| until < today) {
+    if until < by.today.date() {
         return Err(CaseError::refuse(
             "expired_mandate",
             "授权已过期，请重新取得居民授权",

@@ -1,44 +1,44 @@
 //! The due day of a case after a change, from its history on the calendar in force.
 
-use quanke_domain::calendar::WorkCalendar;
+use quanke_domain::calendar::{Day, WorkCalendar};
 use quanke_domain::case::{State, due_date};
 use quanke_store::cases::Event;
 use time::Date;
-use time::macros::format_description;
 
+/// A day typed or read as text ("2026-12-06"), the stored form (`Day`).
 pub fn parse_day(s: &str) -> Option<Date> {
-    Date::parse(s, format_description!("[year]-[month]-[day]")).ok()
+    s.parse::<Day>().ok().map(Day::date)
 }
 
 pub fn format_day(d: Date) -> String {
-    format!("{:04}-{:02}-{:02}", d.year(), u8::from(d.month()), d.day())
+    Day::from(d).to_string()
 }
 
 /// (day, state entered) from the stored events, plus the change about to happen.
-pub fn history(events: &[Event], next: Option<(&str, State)>) -> Vec<(Date, State)> {
+pub fn history(events: &[Event], next: Option<(Day, State)>) -> Vec<(Date, State)> {
     // Assignments and notes repeat the state; they do not move the clock.
     let stored = events
         .iter()
         .filter(|e| e.moved())
-        .filter_map(|e| Some((parse_day(&e.on_day)?, e.to_state)));
-    let next = next.and_then(|(day, s)| Some((parse_day(day)?, s)));
+        .map(|e| (e.on_day.date(), e.to_state));
+    let next = next.map(|(day, s)| (day.date(), s));
     stored.chain(next).collect()
 }
 
 /// The due day while the clock runs in `state`; None while paused or once the office is done.
 pub fn due_on(
     calendar: &WorkCalendar,
-    accepted_on: &str,
+    accepted_on: Day,
     promised_days: i64,
     state: State,
     history: &[(Date, State)],
-) -> Option<String> {
+) -> Option<Day> {
     if !state.clock_runs() {
         return None;
     }
-    let start = parse_day(accepted_on)?;
+    let start = accepted_on.date();
     let days = u32::try_from(promised_days).ok()?;
-    due_date(calendar, start, days, history).map(format_day)
+    due_date(calendar, start, days, history).map(Day::from)
 }
 
 #[cfg(test)]
@@ -51,15 +51,16 @@ mod tests {
         let cal = WorkCalendar::default_china();
         // Accepted Fri 2025-09-26 with 5 days: due 2025-10-10 across 国庆 and the 调休 Sunday.
         let h = [(date!(2025 - 09 - 26), State::Accepted)];
+        let accepted = Day::from(date!(2025 - 09 - 26));
         assert_eq!(
-            due_on(&cal, "2025-09-26", 5, State::Accepted, &h).as_deref(),
-            Some("2025-10-10")
+            due_on(&cal, accepted, 5, State::Accepted, &h),
+            Some(Day::from(date!(2025 - 10 - 10)))
         );
         assert_eq!(
-            due_on(&cal, "2025-09-26", 5, State::AwaitingMaterials, &h),
+            due_on(&cal, accepted, 5, State::AwaitingMaterials, &h),
             None
         );
-        assert_eq!(due_on(&cal, "2025-09-26", 5, State::Completed, &h), None);
-        assert_eq!(due_on(&cal, "bad", 5, State::Accepted, &h), None);
+        assert_eq!(due_on(&cal, accepted, 5, State::Completed, &h), None);
+        assert_eq!(due_on(&cal, accepted, -1, State::Accepted, &h), None);
     }
 }

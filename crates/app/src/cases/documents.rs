@@ -11,6 +11,7 @@ use super::outcome::ResultFacts;
 use super::refusal::CaseResult;
 use super::remedies::Remedies;
 use quanke_domain::OrgPath;
+use quanke_domain::calendar::Day;
 use quanke_domain::case::{Decision, Document, State};
 use quanke_domain::catalogue::ServiceItem;
 use quanke_store::cases::{Case, Event, Move, NewDocument};
@@ -75,10 +76,11 @@ pub struct Facts<'a> {
     pub community: &'a str,
     pub issuer_body: &'a str,
     pub applicant: &'a str,
-    pub first_day: &'a str,
+    /// The day the case was opened (none for a case without its history).
+    pub first_day: Option<Day>,
     pub list: &'a [Entry],
     pub promised_days: i64,
-    pub due_on: Option<&'a str>,
+    pub due_on: Option<Day>,
     /// The reason the worker gave with the change (a head's approval remarks are kept apart).
     pub note: &'a str,
     /// The decision of a completion.
@@ -109,7 +111,7 @@ pub fn issue(from: State, to: State, facts: &Facts) -> CaseResult<Option<NewDocu
             complaint_phone: i.complaint_phone.clone(),
             legal_basis: i.legal_basis.clone(),
         }),
-        first_day: facts.first_day.to_string(),
+        first_day: facts.first_day.map(|d| d.to_string()).unwrap_or_default(),
         received: facts
             .list
             .iter()
@@ -121,7 +123,7 @@ pub fn issue(from: State, to: State, facts: &Facts) -> CaseResult<Option<NewDocu
             .map(|e| material(e, false))
             .collect(),
         promised_days: facts.promised_days,
-        due_on: facts.due_on.map(str::to_string),
+        due_on: facts.due_on.map(|d| d.to_string()),
         completed: to == State::Completed,
         reason: if kind == Document::Refusal {
             facts.note.trim().to_string()
@@ -155,9 +157,7 @@ pub async fn for_move(
     m: &Move<'_>,
     decision: Option<&Decision>,
 ) -> CaseResult<Option<NewDocument>> {
-    let (Ok(from), Ok(to)) = (m.from.parse::<State>(), m.to.parse::<State>()) else {
-        return Ok(None);
-    };
+    let (from, to) = (m.from, m.to);
     if Document::issued_by(from, to).is_none() {
         return Ok(None);
     }
@@ -169,7 +169,7 @@ pub async fn for_move(
         community: &community,
         issuer_body: &issuer_body,
         applicant: &case.applicant_name,
-        first_day: events.first().map_or("", |e| e.on_day.as_str()),
+        first_day: events.first().map(|e| e.on_day),
         list: &list,
         promised_days: case.promised_days,
         due_on: m.due_on,

@@ -28,7 +28,7 @@ pub async fn run_once(db: &Db) -> anyhow::Result<usize> {
         let notes: Vec<(i64, String)> = batch
             .iter()
             .map(|case| {
-                let due = case.due_on.as_deref().unwrap_or("");
+                let due = case.due_on.map(|d| d.to_string()).unwrap_or_default();
                 (
                     case.id,
                     format!("已逾期（应于 {due} 办结），已提醒社区负责人督办"),

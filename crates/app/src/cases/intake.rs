@@ -247,7 +247,7 @@ pub async fn open_with_files(
         Some(r) => applicant::open_cases(st.db, by, r, &item.code).await?,
         None => Vec::new(),
     };
-    let today = by.today.as_str();
+    let today = by.today;
     let history = deadline::history(&[], Some((today, state)));
     let calendar = st.calendar.get(st.db).await?;
     let promised = i64::from(item.promised_days);
@@ -260,10 +260,10 @@ pub async fn open_with_files(
         community: &community.name,
         issuer_body: &issuer_body,
         applicant: intake.applicant_name.trim(),
-        first_day: today,
+        first_day: Some(today),
         list: &list,
         promised_days: promised,
-        due_on: due.as_deref(),
+        due_on: due,
         note: &intake.note,
         decision: decision.as_ref(),
         remedies: st.remedies,
@@ -286,7 +286,7 @@ pub async fn open_with_files(
         action: action.to_string(),
         note: intake.note.trim().to_string(),
         promised_days: promised,
-        accepted_on: Some(today.to_string()),
+        accepted_on: Some(today),
         due_on: due,
         assignee_id: None,
         open311_key_id: channel.open311_key_id,

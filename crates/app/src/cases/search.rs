@@ -194,7 +194,7 @@ async fn read_applicant(st: &Cases<'_>, c: &mut Criteria, asked: &Asked) -> Resu
         c.phone_key = Some(phone::lookup_key(p));
     }
     if let Some(typed) = given(&asked.id_number) {
-        let number = super::applicant::parse_id_number(typed, &clock::today())
+        let number = super::applicant::parse_id_number(typed, clock::day(clock::now()))
             .map_err(|_| refuse("bad_id_number", "身份证号无效：请输入完整的 18 位身份证号"))?;
         c.described
             .push(format!("身份证号 {}", Show::Masked.id_number(&number)));
@@ -310,7 +310,7 @@ async fn narrow_to_queue(
     c: &mut Criteria,
     queue: Queue,
 ) -> anyhow::Result<()> {
-    let days = Days::of(st.calendar, st.db, &clock::today()).await?;
+    let days = Days::of(st.calendar, st.db, clock::day(clock::now())).await?;
     narrow(c, &days, by.id, queue);
     Ok(())
 }
@@ -497,7 +497,7 @@ pub async fn lines(
             channel: channel_label(&c.channel).to_string(),
             state: c.state.label().to_string(),
             received: clock::format(c.created_at).chars().take(16).collect(),
-            due_on: c.due_on.clone().unwrap_or_default(),
+            due_on: c.due_on.map(|d| d.to_string()).unwrap_or_default(),
             assignee: assignee_label(c, &names),
         })
         .collect())
@@ -528,7 +528,10 @@ mod tests {
     /// home pages count for the same queue (they once disagreed on "unassigned").
     #[test]
     fn a_queue_searched_is_the_queue_counted() {
-        let days = Days::on(&WorkCalendar::default_china(), "2026-12-04");
+        let days = Days::on(
+            &WorkCalendar::default_china(),
+            "2026-12-04".parse().unwrap(),
+        );
         for queue in Queue::ALL {
             let mut c = Criteria::everything("/1/2/", Sort::Due);
             narrow(&mut c, &days, Some(7), queue);

@@ -2,6 +2,7 @@
 //! application or a partner's Open311 request (no role, no account).
 
 use crate::clock;
+use quanke_domain::calendar::Day;
 use quanke_domain::{OrgPath, Permission, Role};
 use quanke_store::cases::Actor;
 
@@ -12,7 +13,7 @@ pub struct Worker {
     pub role: Option<Role>,
     pub org: OrgPath,
     pub now: i64,
-    pub today: String,
+    pub today: Day,
 }
 
 impl Worker {
@@ -25,7 +26,7 @@ impl Worker {
             role: Some(role),
             org,
             now,
-            today: clock::date(now),
+            today: clock::day(now),
         }
     }
 
@@ -38,7 +39,7 @@ impl Worker {
             role: None,
             org,
             now,
-            today: clock::date(now),
+            today: clock::day(now),
         }
     }
 
@@ -46,7 +47,7 @@ impl Worker {
     pub fn at(self, t: i64) -> Worker {
         Worker {
             now: t,
-            today: clock::date(t),
+            today: clock::day(t),
             ..self
         }
     }
@@ -56,7 +57,7 @@ impl Worker {
             id: self.id,
             name: &self.name,
             now: self.now,
-            today: &self.today,
+            today: self.today,
         }
     }
 

@@ -11,6 +11,7 @@ use crate::statement::{Col, Param, Run, Stmt};
 use crate::users::routable_in;
 use crate::{Backend, Db, Result, StoreError};
 use quanke_domain::OrgPath;
+use quanke_domain::calendar::Day;
 use quanke_domain::notice::{Kind, is_online};
 use std::collections::{BTreeMap, HashMap};
 
@@ -262,7 +263,7 @@ async fn stored_keys<R: Run>(
 }
 
 /// Counts `count` numbers off the day's counter; the last one taken.
-async fn take_numbers<R: Run>(run: &mut R, community: &str, day: &str, count: i64) -> Result<i64> {
+async fn take_numbers<R: Run>(run: &mut R, community: &str, day: Day, count: i64) -> Result<i64> {
     let s = Stmt::new(
         "INSERT INTO case_counters (community_path, day, last) VALUES ($1, $2, $3) \
          ON CONFLICT (community_path, day) DO UPDATE \
@@ -315,8 +316,8 @@ async fn insert_cases<R: Run>(
             Param::from(c.business_kind.code()),
             Param::from(&c.answers),
             Param::from(&c.checklist),
-            Param::from(&c.accepted_on),
-            Param::from(&c.due_on),
+            Param::from(c.accepted_on),
+            Param::from(c.due_on),
             Param::from(c.assignee_id),
             Param::from(c.open311_key_id),
             Param::from(phone_key),
@@ -439,8 +440,8 @@ fn fresh(batch: &[(&NewCase, &Actor<'_>)], earlier: &[(i64, String)]) -> Vec<usi
 fn by_counter<'b>(
     batch: &[(&'b NewCase, &Actor<'b>)],
     fresh: &[usize],
-) -> Vec<((&'b str, &'b str), Vec<usize>)> {
-    let mut groups: Vec<((&str, &str), Vec<usize>)> = Vec::new();
+) -> Vec<((&'b str, Day), Vec<usize>)> {
+    let mut groups: Vec<((&str, Day), Vec<usize>)> = Vec::new();
     for (pos, &i) in fresh.iter().enumerate() {
         let (c, by) = batch[i];
         let key = (c.community_path.as_str(), by.today);
@@ -578,8 +579,8 @@ fn written(c: &NewCase, id: i64, number: String, by: &Actor<'_>) -> Case {
         business_kind: c.business_kind,
         answers: c.answers.clone(),
         checklist: c.checklist.clone(),
-        accepted_on: c.accepted_on.clone(),
-        due_on: c.due_on.clone(),
+        accepted_on: c.accepted_on,
+        due_on: c.due_on,
         escalated_at: None,
         open311_key_id: c.open311_key_id,
         idempotency_key: c.idempotency_key.clone(),
@@ -587,8 +588,10 @@ fn written(c: &NewCase, id: i64, number: String, by: &Actor<'_>) -> Case {
 }
 
 /// "MYQ-20261128-0007".
-fn case_number(community_code: &str, day: &str, seq: i64) -> String {
-    format!("{community_code}-{}-{seq:04}", day.replace('-', ""))
+fn case_number(community_code: &str, day: Day, seq: i64) -> String {
+    let d = day.date();
+    let (y, m, dd) = (d.year(), u8::from(d.month()), d.day());
+    format!("{community_code}-{y:04}{m:02}{dd:02}-{seq:04}")
 }
 
 #[cfg(test)]
@@ -597,6 +600,8 @@ mod tests {
 
     #[test]
     fn numbers_are_zero_padded_per_day() {
-        assert_eq!(case_number("MYQ", "2026-11-28", 7), "MYQ-20261128-0007");
+        let day = "2026-11-28".parse().unwrap();
+        assert_eq!(case_number("MYQ", day, 7), "MYQ-20261128-0007");
+        assert_eq!(case_number("MYQ", day, 12345), "MYQ-20261128-12345");
     }
 }

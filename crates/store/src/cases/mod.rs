@@ -45,6 +45,7 @@ use crate::notifications::notify_user;
 use crate::statement::Run;
 use crate::{Db, Result, StoreError};
 use quanke_domain::OrgPath;
+use quanke_domain::calendar::Day;
 use quanke_domain::case::State;
 use quanke_domain::catalogue::BusinessKind;
 use quanke_domain::notice::Kind;
@@ -76,8 +77,8 @@ pub struct Case {
     pub answers: String,
     /// JSON array of {id, name, how_to_obtain, status}.
     pub checklist: String,
-    pub accepted_on: Option<String>,
-    pub due_on: Option<String>,
+    pub accepted_on: Option<Day>,
+    pub due_on: Option<Day>,
     pub escalated_at: Option<i64>,
     pub open311_key_id: Option<i64>,
     /// The client's key that made it (API, portal), for answering a repeated request.
@@ -89,7 +90,7 @@ pub struct Case {
 pub struct Event {
     pub id: i64,
     pub at: i64,
-    pub on_day: String,
+    pub on_day: Day,
     pub actor_id: Option<i64>,
     pub actor_name: String,
     /// None for the event that opened the case (stored as "").
@@ -143,12 +144,12 @@ impl TryFrom<String> for Origin {
     }
 }
 
-/// Who acts, and when (Unix seconds and the Beijing day, YYYY-MM-DD).
+/// Who acts, and when (Unix seconds and the Beijing day).
 pub struct Actor<'a> {
     pub id: Option<i64>,
     pub name: &'a str,
     pub now: i64,
-    pub today: &'a str,
+    pub today: Day,
 }
 
 #[derive(Debug, Clone)]
@@ -172,8 +173,8 @@ pub struct NewCase {
     pub action: String,
     pub note: String,
     pub promised_days: i64,
-    pub accepted_on: Option<String>,
-    pub due_on: Option<String>,
+    pub accepted_on: Option<Day>,
+    pub due_on: Option<Day>,
     pub assignee_id: Option<i64>,
     pub open311_key_id: Option<i64>,
     pub idempotency_key: Option<String>,
@@ -258,14 +259,14 @@ pub async fn by_number(db: &Db, number: &str) -> Result<Case> {
 
 /// A state change and what changes with it.
 pub struct Move<'a> {
-    pub from: &'a str,
-    pub to: &'a str,
+    pub from: State,
+    pub to: State,
     pub action: &'a str,
     pub note: &'a str,
     /// The due day after the change (None: paused or closed).
-    pub due_on: Option<&'a str>,
+    pub due_on: Option<Day>,
     /// Set when the clock starts with this change; left as it was when None.
-    pub accepted_on: Option<&'a str>,
+    pub accepted_on: Option<Day>,
     /// The checklist after the change (materials brought on return); left when None.
     pub checklist: Option<&'a str>,
 }
@@ -294,13 +295,13 @@ pub async fn transition_issuing(
              accepted_on = COALESCE($4, accepted_on), checklist = COALESCE($5, checklist) \
              WHERE id = $6 AND state = $7",
         )
-        .bind(m.to)
+        .bind(m.to.code())
         .bind(by.now)
         .bind(m.due_on)
         .bind(m.accepted_on)
         .bind(m.checklist)
         .bind(case_id)
-        .bind(m.from)
+        .bind(m.from.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -308,10 +309,18 @@ pub async fn transition_issuing(
             tx.rollback().await?;
             return Err(StoreError::Conflict(format!(
                 "case {case_id} is not in {}",
-                m.from
+                m.from.code()
             )));
         }
-        let id = insert_event!(tx, case_id, by, m.from, m.to, m.action, m.note);
+        let id = insert_event!(
+            tx,
+            case_id,
+            by,
+            m.from.code(),
+            m.to.code(),
+            m.action,
+            m.note
+        );
         let issued = Tail {
             documents: document.map(|d| (case_id, d, by)).into_iter().collect(),
             results: result.map(|r| (case_id, r, by)).into_iter().collect(),

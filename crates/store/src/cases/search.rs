@@ -10,6 +10,7 @@ use crate::db::with_pool;
 use crate::limits::push_limit;
 use crate::{Backend, Db, Result};
 use quanke_domain::OrgPath;
+use quanke_domain::calendar::Day;
 use quanke_domain::case::State;
 use sqlx::QueryBuilder;
 use std::collections::HashMap;
@@ -115,7 +116,7 @@ pub struct Cursor {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Key {
     Received(i64),
-    Due(Option<String>),
+    Due(Option<Day>),
     Number(String),
 }
 
@@ -123,7 +124,7 @@ impl Cursor {
     fn of(sort: Sort, c: &Case) -> Cursor {
         let key = match sort {
             Sort::Received => Key::Received(c.created_at),
-            Sort::Due => Key::Due(c.due_on.clone()),
+            Sort::Due => Key::Due(c.due_on),
             Sort::Number => Key::Number(c.number.clone()),
         };
         Cursor { key, id: c.id }
@@ -132,7 +133,7 @@ impl Cursor {
     pub fn encode(&self) -> String {
         let key = match &self.key {
             Key::Received(at) => at.to_string(),
-            Key::Due(day) => day.clone().unwrap_or_default(),
+            Key::Due(day) => day.map(|d| d.to_string()).unwrap_or_default(),
             Key::Number(n) => n.clone(),
         };
         format!("{}.{key}", self.id)
@@ -145,10 +146,7 @@ impl Cursor {
         let key = match sort {
             Sort::Received => Key::Received(key.parse().ok()?),
             Sort::Due if key.is_empty() => Key::Due(None),
-            Sort::Due => {
-                let day = key.len() == 10 && key.chars().all(|c| c.is_ascii_digit() || c == '-');
-                Key::Due(Some(day.then(|| key.to_string())?))
-            }
+            Sort::Due => Key::Due(Some(key.parse().ok()?)),
             Sort::Number => {
                 let fine = (1..=64).contains(&key.len())
                     && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
@@ -288,7 +286,7 @@ macro_rules! push_keyset {
             }
             Key::Due(day) => {
                 $q.push(format!(" AND (due_sort, id) {cmp} ("))
-                    .push_bind(day.clone().unwrap_or_else(|| NO_DUE_DAY.to_string()))
+                    .push_bind(day.map_or_else(|| NO_DUE_DAY.to_string(), |d| d.to_string()))
                     .push(", ")
                     .push_bind(c.id)
                     .push(")");
@@ -577,7 +575,7 @@ mod tests {
                 id: 7,
             },
             Cursor {
-                key: Key::Due(Some("2026-12-01".into())),
+                key: Key::Due(Some("2026-12-01".parse().unwrap())),
                 id: 8,
             },
             Cursor {

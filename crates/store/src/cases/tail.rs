@@ -219,7 +219,7 @@ mod tests {
             id: Some(1),
             name: "前台",
             now: 0,
-            today: "2026-12-05",
+            today: "2026-12-05".parse().unwrap(),
         };
         let tail = Tail {
             visits: vec![(7, "intake", &by)],

@@ -5,11 +5,12 @@ use sqlx::FromRow;
 use super::Actor;
 use crate::db::with_pool;
 use crate::{Db, Result};
+use quanke_domain::calendar::Day;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Visit {
     pub at: i64,
-    pub on_day: String,
+    pub on_day: Day,
     /// intake / materials / pickup / other
     pub purpose: String,
     pub recorded_by: Option<i64>,

@@ -8,6 +8,7 @@ use super::create::{MAX_BATCH, create_enclosed};
 use super::routed::Router;
 use super::{Actor, Case, Enclosures, NewCase};
 use crate::{Db, Result, StoreError};
+use quanke_domain::calendar::Day;
 use std::sync::OnceLock;
 use tokio::sync::{mpsc, oneshot};
 
@@ -27,7 +28,7 @@ struct Job {
     by_id: Option<i64>,
     by_name: String,
     now: i64,
-    today: String,
+    today: Day,
     reply: oneshot::Sender<Result<(Case, bool)>>,
 }
 
@@ -37,7 +38,7 @@ impl Job {
             id: self.by_id,
             name: &self.by_name,
             now: self.now,
-            today: &self.today,
+            today: self.today,
         }
     }
 }
@@ -67,7 +68,7 @@ impl Writer {
             by_id: by.id,
             by_name: by.name.to_string(),
             now: by.now,
-            today: by.today.to_string(),
+            today: by.today,
             reply,
         };
         let stopped = || StoreError::Db(sqlx::Error::PoolClosed);

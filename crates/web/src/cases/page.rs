@@ -13,9 +13,10 @@ use quanke_app::cases::CaseError;
 use quanke_app::cases::act::load;
 use quanke_app::cases::checklist::{self, MaterialStatus};
 use quanke_app::cases::guards::Standing;
+use quanke_app::cases::intake;
 use quanke_app::cases::view::action_label;
 use quanke_app::cases::worker::Worker;
-use quanke_app::cases::{deadline, intake};
+use quanke_domain::calendar::Day;
 use quanke_domain::case::{
     Document, Guard, Lifecycle, State as CaseState, Transition, Unmet, due_status,
 };
@@ -116,7 +117,7 @@ async fn view(st: &Shared, ctx: &Ctx, by: &Worker, case: &Case) -> AppResult<Val
     let visits = cases::visits(&st.db, case.id).await?;
     let linked = linked(st, case).await?;
     let calendar = st.calendar.get(&st.db).await?;
-    let due = case.due_on.as_deref().and_then(deadline::parse_day);
+    let due = case.due_on.map(Day::date);
     let today = crate::registry::dates::today();
     Ok(context! {
         case => context! {

@@ -84,18 +84,14 @@ pub async fn page(
 pub async fn rows(st: &Shared, ctx: &Ctx, by: &Worker, list: &[Case]) -> AppResult<Vec<Value>> {
     let calendar = st.calendar.get(&st.db).await?;
     let lines = search::lines(&st.cases(), &ctx.me.worker(), list, Show::Masked).await?;
-    let today = quanke_app::cases::deadline::parse_day(&by.today);
+    let today = by.today.date();
     Ok(list
         .iter()
         .zip(lines)
         .map(|(c, line)| {
-            let due = c
+            let status = c
                 .due_on
-                .as_deref()
-                .and_then(quanke_app::cases::deadline::parse_day);
-            let status = due
-                .zip(today)
-                .map(|(d, t)| due_status(d, t, &calendar).label());
+                .map(|d| due_status(d.date(), today, &calendar).label());
             context! {
                 id => c.id, number => line.number, item => line.item, applicant => line.applicant,
                 state => line.state, due_on => &c.due_on, due_status => status,

@@ -629,7 +629,7 @@ fn worker(u: &User, t: i64) -> Worker {
         role: Some(u.role),
         org: u.org_path.clone(),
         now: t,
-        today: clock::date(t),
+        today: clock::day(t),
     }
 }
 

@@ -11,7 +11,7 @@ use quanke_store::cases::{self, Queue, Sort};
 pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = ctx.me.worker();
     let community = st.orgs.get(&st.db, ctx.me.user.org_id).await?;
-    let days = Days::of(&st.calendar, &st.db, &by.today).await?;
+    let days = Days::of(&st.calendar, &st.db, by.today).await?;
     let within = by.org.as_str();
     let mut queues = Vec::new();
     for q in Queue::ALL {

@@ -21,7 +21,7 @@ use std::collections::HashMap;
 pub(super) async fn head(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = ctx.me.worker();
     let within = by.org.as_str();
-    let days = Days::of(&st.calendar, &st.db, &by.today).await?;
+    let days = Days::of(&st.calendar, &st.db, by.today).await?;
     let approvals = cases::pending_approvals(&st.db, within).await?;
     let policy: Vec<Value> = notices::acknowledgement_status(st, &by.org)
         .await?
@@ -79,7 +79,7 @@ fn ratings(r: &RatingRow) -> Value {
 pub(super) async fn street(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     let by = ctx.me.worker();
     let street = by.org.as_str();
-    let days = Days::of(&st.calendar, &st.db, &by.today).await?;
+    let days = Days::of(&st.calendar, &st.db, by.today).await?;
     let count = |queue| days.filter(street, None, queue, 0);
     let overdue = cases::count_by_community(&st.db, &count(Queue::Overdue)).await?;
     let due_soon = cases::count_by_community(&st.db, &count(Queue::DueSoon)).await?;

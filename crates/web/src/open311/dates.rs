@@ -4,6 +4,7 @@
 use super::format::{Format, Problem};
 use axum::http::StatusCode;
 use quanke_app::clock;
+use quanke_domain::calendar::Day;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
@@ -17,7 +18,7 @@ pub fn datetime(ts: i64) -> String {
 
 /// The last second of a Beijing day ("2026-12-11" → "2026-12-11T23:59:59+08:00"): a case due
 /// that day may be finished at any time of it.
-pub fn end_of_day(day: &str) -> String {
+pub fn end_of_day(day: Day) -> String {
     format!("{day}T23:59:59+08:00")
 }
 
@@ -60,7 +61,10 @@ mod tests {
     #[test]
     fn datetimes_are_beijing_time() {
         assert_eq!(datetime(1_795_824_000), "2026-11-28T08:00:00+08:00");
-        assert_eq!(end_of_day("2026-12-11"), "2026-12-11T23:59:59+08:00");
+        assert_eq!(
+            end_of_day("2026-12-11".parse().unwrap()),
+            "2026-12-11T23:59:59+08:00"
+        );
     }
 
     #[test]

@@ -187,7 +187,7 @@ fn request(r: &ServiceRequest, snap: &Snapshot) -> Node {
         Details::default()
     };
     let address = d.address.as_deref().or(r.community_name.as_deref());
-    let expected = r.due_on.as_deref().map(dates::end_of_day);
+    let expected = r.due_on.map(dates::end_of_day);
     Node::fields([
         ("service_request_id", Node::text(&r.number)),
         ("status", Node::text(status(r.state))),

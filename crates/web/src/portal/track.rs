@@ -269,7 +269,7 @@ async fn show(
         channel => channel_label(&case.channel),
         received => clock::date(case.created_at),
         promised_days => case.promised_days,
-        due_on => case.due_on.clone().filter(|_| state.clock_runs()),
+        due_on => case.due_on.filter(|_| state.clock_runs()),
         waiting, missing, timeline, can_rate, scores, result,
         remedies => refused.then_some(&st.settings.remedies),
         rated => rated.map(|r| context! {

@@ -70,9 +70,9 @@ async fn seed(app: &App, s: Spec<'_>) -> Case {
         action: "accept".into(),
         note: String::new(),
         promised_days: 5,
-        accepted_on: Some(day.clone()),
+        accepted_on: Some(quanke_store::testing::day(&day)),
         // 补正 pauses the clock: no due day (these sort last by due day).
-        due_on: (s.state != "awaiting_materials").then(|| day.clone()),
+        due_on: (s.state != "awaiting_materials").then(|| quanke_store::testing::day(&day)),
         assignee_id: s.assignee,
         open311_key_id: None,
         idempotency_key: None,
@@ -85,7 +85,7 @@ async fn seed(app: &App, s: Spec<'_>) -> Case {
         id: None,
         name: "测试",
         now: s.at,
-        today: &day,
+        today: quanke_store::testing::day(&day),
     };
     cases::create(&app.db, &c, &by).await.unwrap().0
 }

@@ -42,7 +42,7 @@ async fn the_demo_street_starts_with_months_of_work(app: &App) {
     let today = beijing_today();
     let overdue = all
         .iter()
-        .filter(|c| c.due_on.as_deref().is_some_and(|d| d < today.as_str()))
+        .filter(|c| c.due_on.is_some_and(|d| d.to_string() < today))
         .filter(|c| matches!(c.state.code(), "accepted" | "in_progress"))
         .count();
     assert!(overdue > 0, "no overdue case");

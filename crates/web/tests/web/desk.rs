@@ -155,7 +155,7 @@ async fn notice_then_return_then_back_office(app: &App) {
     assert_eq!(c.assignee_id, Some(houtai.id));
     let receipt = desk.get(&format!("/cases/{id}/print/receipt")).await;
     assert!(receipt.body.contains("受理回执"));
-    let due = document_date(c.due_on.as_deref().unwrap());
+    let due = document_date(&c.due_on.unwrap().to_string());
     assert!(receipt.body.contains(&due), "{}", receipt.body);
     assert!(receipt.body.contains("陈晓燕"), "the issuer is named");
     assert_eq!(cases::visits(&app.db, id).await.unwrap().len(), 2);

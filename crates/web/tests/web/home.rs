@@ -7,9 +7,11 @@ use crate::desk::intake;
 use crate::harness::{App, Client, beijing_today, between};
 use crate::portal_cases;
 use quanke_domain::Role;
+use quanke_domain::case::State;
 use quanke_store::cases::{self, Actor, Move};
 use quanke_store::catalogue::{self, NewVersion};
 use quanke_store::registry::export;
+use quanke_store::testing::day;
 use quanke_store::{Backend, case_reports, orgs, users};
 
 /// The section of a page with this id, up to its end.
@@ -22,18 +24,18 @@ fn test_actor(now: i64) -> Actor<'static> {
         id: None,
         name: "测试",
         now,
-        today: "2020-01-01",
+        today: day("2020-01-01"),
     }
 }
 
 /// Starts an accepted case with the due day `due`.
 async fn due_on(app: &App, id: i64, due: &str) {
     let m = Move {
-        from: "accepted",
-        to: "in_progress",
+        from: State::Accepted,
+        to: State::InProgress,
         action: "start",
         note: "",
-        due_on: Some(due),
+        due_on: Some(day(due)),
         accepted_on: None,
         checklist: None,
     };

@@ -14,6 +14,7 @@ use quanke_store::Backend;
 use quanke_store::cases::{self, Actor, Move};
 use quanke_store::catalogue::{NewVersion, publish};
 use quanke_store::open311_keys;
+use quanke_store::testing::day;
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -393,7 +394,7 @@ async fn complete(app: &App, number: &str) {
         id: None,
         name: "王建国",
         now: now(),
-        today: "2026-11-28",
+        today: day("2026-11-28"),
     };
     let step = |from, to, action, note| Move {
         from,
@@ -404,14 +405,24 @@ async fn complete(app: &App, number: &str) {
         accepted_on: None,
         checklist: None,
     };
-    let accept = step("received", "accepted", "accept", "材料齐全，予以受理");
+    let accept = step(
+        State::Received,
+        State::Accepted,
+        "accept",
+        "材料齐全，予以受理",
+    );
     cases::transition(&app.db, case.id, &accept, &by)
         .await
         .unwrap();
     cases::assign(&app.db, case.id, None, "分派给王建国", &by)
         .await
         .unwrap();
-    let done = step("accepted", "completed", "complete", "已办结，请到社区领取");
+    let done = step(
+        State::Accepted,
+        State::Completed,
+        "complete",
+        "已办结，请到社区领取",
+    );
     cases::transition(&app.db, case.id, &done, &by)
         .await
         .unwrap();

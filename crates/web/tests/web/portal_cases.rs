@@ -10,6 +10,7 @@ use quanke_domain::throttle::PortalAttempt;
 use quanke_store::case_reports;
 use quanke_store::cases::{self, Actor, Case, Filter, Move, NewCase};
 use quanke_store::registry::{self as store, export};
+use quanke_store::testing::day;
 use quanke_store::{Backend, orgs, throttle, users};
 
 const OK: StatusCode = StatusCode::OK;
@@ -318,11 +319,11 @@ async fn tracking_needs_the_number_and_the_phone(app: &App) {
         id: None,
         name: "陈晓燕",
         now: quanke_web_now(),
-        today: "2026-11-28",
+        today: day("2026-11-28"),
     };
     let m = Move {
-        from: "received",
-        to: "awaiting_materials",
+        from: State::Received,
+        to: State::AwaitingMaterials,
         action: "request_materials",
         note: "请补交收入证明",
         due_on: None,
@@ -362,15 +363,15 @@ async fn complete(app: &App, case: &Case) {
         id: Some(houtai.id),
         name: "王建国",
         now: quanke_web_now(),
-        today: "2026-11-28",
+        today: day("2026-11-28"),
     };
     cases::assign(&app.db, case.id, Some(houtai.id), "", &by)
         .await
         .unwrap();
     for (from, to, action) in [
-        ("received", "accepted", "accept"),
-        ("accepted", "in_progress", "start"),
-        ("in_progress", "completed", "complete"),
+        (State::Received, State::Accepted, "accept"),
+        (State::Accepted, State::InProgress, "start"),
+        (State::InProgress, State::Completed, "complete"),
     ] {
         let m = Move {
             from,
@@ -496,7 +497,7 @@ async fn rating_outside_the_scope_is_not_found(app: &App) {
         id: None,
         name: "前台",
         now: quanke_web_now(),
-        today: "2026-11-28",
+        today: day("2026-11-28"),
     };
     let (case, _) = cases::create(&app.db, &new_case(&sdn, "completed", false), &by)
         .await
@@ -550,7 +551,7 @@ async fn past_case(app: &App, community: &orgs::Org, visits: usize) -> i64 {
         id: None,
         name: "前台",
         now: MARCH,
-        today: "2025-03-10",
+        today: day("2025-03-10"),
     };
     let c = new_case(community, "completed", visits > 0);
     let (case, _) = cases::create(&app.db, &c, &by).await.unwrap();

@@ -14,6 +14,7 @@ use quanke_domain::OrgPath;
 use quanke_domain::case::State;
 use quanke_store::audit::{self, Filter};
 use quanke_store::cases::{self, Actor};
+use quanke_store::testing::day;
 use quanke_store::{Backend, api_tokens, orgs, users};
 use quanke_web::WebSettings;
 use std::net::SocketAddr;
@@ -559,7 +560,7 @@ async fn files_are_served_as_what_they_are(app: &App) {
         id: None,
         name: "旧数据",
         now: 1,
-        today: "2026-01-01",
+        today: day("2026-01-01"),
     };
     let old = cases::NewFile {
         event_id: None,

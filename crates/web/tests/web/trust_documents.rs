@@ -74,7 +74,7 @@ async fn a_reprint_shows_what_was_issued(app: &App) {
     assert!(receipt.body.contains("受理回执") && receipt.body.contains("已受理"));
     let due = cases::get(&app.db, id).await.unwrap().due_on.unwrap();
     assert!(
-        receipt.body.contains(&document_date(&due)),
+        receipt.body.contains(&document_date(&due.to_string())),
         "{}",
         receipt.body
     );

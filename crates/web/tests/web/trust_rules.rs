@@ -251,7 +251,7 @@ async fn handler_and_street_decision_come_first(app: &App) {
         id: None,
         name: "系统",
         now: opened.at,
-        today: &opened.on_day,
+        today: opened.on_day,
     };
     cases::assign(&app.db, case.id, None, "待分派", &by)
         .await

@@ -166,7 +166,7 @@ async fn place(db: &Db, target: &Target, name: &str) -> String {
     let hits = registry::search(db, &query, &target.community.path, 5)
         .await
         .unwrap();
-    hits[0].org_path.clone()
+    hits[0].org_path.as_str().to_string()
 }
 
 async fn the_same_person_twice_keeps_the_later_row(db: &Db) {

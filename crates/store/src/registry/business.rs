@@ -17,7 +17,8 @@ pub struct Business {
     pub contact_name: String,
     pub contact_phone: String,
     pub fire_category: String,
-    pub org_path: String,
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
 }
 
 pub struct NewBusiness<'a> {

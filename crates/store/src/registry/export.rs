@@ -22,7 +22,8 @@ pub struct ExportRow {
     pub political_status: String,
     pub marital_status: String,
     pub employment: String,
-    pub org_path: String,
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
     pub household_number: Option<String>,
     pub relation: String,
     /// Tag codes with dates, "oldest,low_income(2023-05-01)".

@@ -7,7 +7,7 @@ use crate::db::{with_point_reader, with_pool};
 use crate::grouped::ReadMany;
 use crate::limits;
 use crate::statement::{Cell, Col, Run, Stmt, row_of};
-use crate::{Db, Result};
+use crate::{Db, Result, StoreError};
 use std::future::Future;
 
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
@@ -24,7 +24,8 @@ pub struct Resident {
     pub political_status: String,
     pub marital_status: String,
     pub employment: String,
-    pub org_path: String,
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
     pub household_id: Option<i64>,
     pub household_number: Option<String>,
     pub relation: String,
@@ -112,7 +113,8 @@ impl Resident {
             political_status: political_status.text()?,
             marital_status: marital_status.text()?,
             employment: employment.text()?,
-            org_path: org_path.text()?,
+            org_path: OrgPath::try_from(org_path.text()?)
+                .map_err(|e| StoreError::Conflict(e.to_string()))?,
             household_id: household_id.opt_int()?,
             household_number: household_number.opt_text()?,
             relation: relation.text()?,

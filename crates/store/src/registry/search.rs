@@ -20,7 +20,8 @@ pub struct Summary {
     pub birth_date: String,
     pub phone: String,
     pub actual_address: String,
-    pub org_path: String,
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
     pub household_number: Option<String>,
     pub relation: String,
     pub status: String,

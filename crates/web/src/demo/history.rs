@@ -195,7 +195,7 @@ impl<'a> Office<'a> {
             Door::Grid => c
                 .residents
                 .iter()
-                .filter(|r| OrgPath::from_stored(r.org_path.clone()) == c.grid.org_path)
+                .filter(|r| r.org_path == c.grid.org_path)
                 .collect(),
             _ => c.residents.iter().collect(),
         };

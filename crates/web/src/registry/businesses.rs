@@ -166,7 +166,7 @@ async fn render(
     let rows: Vec<Row> = listed
         .into_iter()
         .map(|b| Row {
-            grid: places.name(&b.org_path),
+            grid: places.name(b.org_path.as_str()),
             contact_phone: Show::Masked.phone(&b.contact_phone),
             name: b.name,
             credit_code: b.credit_code,

@@ -209,7 +209,7 @@ fn cells(r: &ExportRow, show: Show, places: &Places) -> Vec<String> {
         export_tags(&r.tags, show),
         r.household_number.clone().unwrap_or_default(),
         r.relation.clone(),
-        places.name(&r.org_path),
+        places.name(r.org_path.as_str()),
     ]
 }
 

@@ -15,7 +15,7 @@ use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_domain::mask::Show;
 use quanke_domain::registry::CareTag;
-use quanke_domain::{OrgPath, Permission, Role};
+use quanke_domain::{Permission, Role};
 use quanke_store::registry::{self, Reader, Resident, audit_target};
 use std::collections::HashMap;
 
@@ -37,11 +37,7 @@ pub async fn show(
 /// The person when inside the viewer's subtree; otherwise as if there were no such person.
 pub(super) async fn visible(st: &Shared, ctx: &Ctx, id: i64) -> AppResult<Resident> {
     let person = registry::resident(&st.db, id).await?;
-    if ctx
-        .me
-        .scope
-        .covers(&OrgPath::from_stored(person.org_path.clone()))
-    {
+    if ctx.me.scope.covers(&person.org_path) {
         Ok(person)
     } else {
         Err(AppError::NotFound)
@@ -63,7 +59,7 @@ pub(super) async fn record(
         target: &audit_target(person.id),
         detail,
         ip,
-        org_path: &person.org_path,
+        org_path: person.org_path.as_str(),
     };
     Ok(audit::by_user(st, &ctx.me, ev).await?)
 }
@@ -144,7 +140,7 @@ fn record_view(p: &Resident, show: Show, places: &Places) -> Value {
         phone => show.phone(&p.phone), registered_address => &p.registered_address,
         actual_address => &p.actual_address, ethnicity => &p.ethnicity,
         political_status => &p.political_status, marital_status => &p.marital_status,
-        employment => &p.employment, place => places.name(&p.org_path),
+        employment => &p.employment, place => places.name(p.org_path.as_str()),
         household => p.household_number.clone().unwrap_or_default(),
         relation => &p.relation, dwelling, status => labels::status(&p.status),
         left_on => p.left_on.clone().unwrap_or_default(),
@@ -168,11 +164,9 @@ async fn household(
         .into_iter()
         .filter(|m| m.id != person.id)
         .collect();
-    let (mine, theirs): (Vec<_>, Vec<_>) = others.into_iter().partition(|m| {
-        ctx.me
-            .scope
-            .covers(&OrgPath::from_stored(m.org_path.clone()))
-    });
+    let (mine, theirs): (Vec<_>, Vec<_>) = others
+        .into_iter()
+        .partition(|m| ctx.me.scope.covers(&m.org_path));
     let rows = mine.iter().map(|m| row(m, places, today)).collect();
     Ok((rows, theirs.len()))
 }

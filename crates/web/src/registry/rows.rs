@@ -40,7 +40,7 @@ pub fn row(s: &Summary, places: &Places, today: Date) -> Row {
         age: super::dates::age(&s.birth_date, today).map_or_else(String::new, |a| a.to_string()),
         phone: show.phone(&s.phone),
         address: s.actual_address.clone(),
-        place: places.name(&s.org_path),
+        place: places.name(s.org_path.as_str()),
         household: s.household_number.clone().unwrap_or_default(),
         relation: s.relation.clone(),
         status: labels::status(&s.status).to_string(),

@@ -599,8 +599,7 @@ async fn a_grid_worker_registers_a_person_in_their_grid(app: &App) {
     let person = store::resident(&app.db, rid).await.unwrap();
     let grid_org = orgs::by_code(&app.db, "MYQ-01").await.unwrap();
     assert_eq!(
-        person.org_path,
-        grid_org.path.as_str(),
+        person.org_path, grid_org.path,
         "placed in the worker's grid"
     );
     let c = case(app, r.case_id()).await;

@@ -178,7 +178,7 @@ async fn reveal_needs_a_reason_and_is_listed(app: &App) {
     let viewed = audit_entries(app, "registry_viewed").await;
     assert_eq!(viewed.len(), 1);
     assert_eq!(viewed[0].target, format!("resident:{}", p.id));
-    assert_eq!(viewed[0].org_path, p.org_path);
+    assert_eq!(viewed[0].org_path, p.org_path.as_str());
 
     let r = desk.post(&reveal, &[("reason", "  ")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);
@@ -413,7 +413,7 @@ async fn import_dry_run_then_valid_rows(app: &App) {
     let grid2 = orgs::by_code(&app.db, "MYQ-02").await.unwrap();
     assert_eq!(
         store::resident(&app.db, placed).await.unwrap().org_path,
-        grid2.path.as_str()
+        grid2.path
     );
     let imported = audit_entries(app, "registry_imported").await;
     assert_eq!(imported.len(), 1);

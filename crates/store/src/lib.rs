@@ -7,6 +7,7 @@ mod limits;
 mod readers;
 mod statement;
 mod turns;
+mod wal_append;
 
 pub mod api_tokens;
 pub mod audit;

@@ -261,7 +261,12 @@ impl DerefMut for Turn<'_> {
 
 /// The direct connection, set as sqlx's are (`SQLITE_SETTINGS`, and the writer's checkpoint).
 fn open_direct(path: &std::path::Path) -> Result<rusqlite::Connection> {
-    let conn = rusqlite::Connection::open(path)?;
+    // Its log appends are written once per commit (`wal_append`).
+    let flags = rusqlite::OpenFlags::default();
+    let conn = match crate::wal_append::name() {
+        Some(vfs) => rusqlite::Connection::open_with_flags_and_vfs(path, flags, vfs)?,
+        None => rusqlite::Connection::open_with_flags(path, flags)?,
+    };
     conn.busy_timeout(BUSY_TIMEOUT)?;
     for (name, value) in SQLITE_SETTINGS {
         conn.pragma_update(None, name, value)?;

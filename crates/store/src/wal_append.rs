@@ -5,12 +5,12 @@
 //! (`perf stat` on the server under intake), while the rest of the writer's batch makes a
 //! handful. This VFS is the system's own (`unix`) for every file but the log, and only the
 //! writer's own connection (`turns::Direct`) opens its database with it. Appends to the log are
-//! kept in memory and written in one call when the transaction's commit frame has been added,
-//! before SQLite publishes the commit to other connections; every other use of the log (a read,
-//! its size, a sync, a truncation, a write elsewhere, closing) writes what is kept first. So
-//! the file is as SQLite believes it whenever anything but this connection could look at it,
-//! and a failed write is returned from the commit frame's own write, where SQLite rolls the
-//! transaction back as it does for any failed write. Nothing is kept across a commit: a
+//! kept in memory and written together (64 KiB a call) when the transaction's commit frame has
+//! been added, before SQLite publishes the commit to other connections; every other use of the
+//! log (a read, its size, a sync, a truncation, a write elsewhere, closing) writes what is kept
+//! first. So the file is as SQLite believes it whenever anything but this connection could look
+//! at it, and a failed write is returned from the commit frame's own write, where SQLite rolls
+//! the transaction back as it does for any failed write. Nothing is kept across a commit: a
 //! process that dies loses only a transaction that had not committed.
 
 use rusqlite::ffi;
@@ -119,6 +119,10 @@ unsafe extern "C" fn open(
         (*log).base.pMethods = std::ptr::null();
         let rc = system_open(system, name, real, flags, out_flags);
         if rc != ffi::SQLITE_OK {
+            // SQLite closes only a file whose methods are set, and ours are not.
+            if let Some(close) = (*real).pMethods.as_ref().and_then(|m| m.xClose) {
+                close(real);
+            }
             return rc;
         }
         (*log).real = real;

@@ -37,7 +37,7 @@ pub fn today() -> String {
 
 /// The Beijing date of a Unix time, "YYYY-MM-DD".
 pub fn date(ts: i64) -> String {
-    format(ts).chars().take(10).collect()
+    day(ts).to_string()
 }
 
 /// The Beijing day of a Unix time.

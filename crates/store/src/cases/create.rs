@@ -589,9 +589,10 @@ fn written(c: &NewCase, id: i64, number: String, by: &Actor<'_>) -> Case {
 
 /// "MYQ-20261128-0007".
 fn case_number(community_code: &str, day: Day, seq: i64) -> String {
-    let d = day.date();
-    let (y, m, dd) = (d.year(), u8::from(d.month()), d.day());
-    format!("{community_code}-{y:04}{m:02}{dd:02}-{seq:04}")
+    format!(
+        "{community_code}-{}-{seq:04}",
+        day.to_string().replace('-', "")
+    )
 }
 
 #[cfg(test)]

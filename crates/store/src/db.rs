@@ -256,6 +256,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case resident items",
         include_str!("../migrations/sqlite/0023_case_resident_items.sql"),
     ),
+    (
+        24,
+        "ledger uploads",
+        include_str!("../migrations/sqlite/0024_ledger_uploads.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -367,6 +372,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         23,
         "case resident items",
         include_str!("../migrations/postgres/0023_case_resident_items.sql"),
+    ),
+    (
+        24,
+        "ledger uploads",
+        include_str!("../migrations/postgres/0024_ledger_uploads.sql"),
     ),
 ];
 

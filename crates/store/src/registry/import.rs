@@ -182,6 +182,10 @@ pub async fn import_residents(
     let mut counts = ImportCounts::default();
     let mut ids = Ids::default();
     let sqlite = db.backend() == Backend::Sqlite;
+    // On SQLite each step takes the write lock as it begins: a step that read first fails
+    // outright ("database is locked") when it comes to write after another connection (the case
+    // writer, a page) committed in between, where one that waits for the lock just waits.
+    let begin = if sqlite { "BEGIN IMMEDIATE" } else { "BEGIN" };
     with_pool!(db, |pool| {
         let mut conn = pool.acquire().await?;
         if sqlite {
@@ -193,11 +197,11 @@ pub async fn import_residents(
         }
         if let Some(run) = &ctx.run {
             // Committed before any row, so an import cut off at once still left its trace.
-            let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+            let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
             counts.run = Some(start_run!(tx, run, ctx));
             tx.commit().await?;
         }
-        let mut tx = sqlx::Connection::begin(&mut *conn).await?;
+        let mut tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
         let mut uncommitted = 0;
         loop {
             match rx.recv().await {
@@ -211,7 +215,7 @@ pub async fn import_residents(
                             step_run!(tx, run, id, ctx, counts);
                         }
                         tx.commit().await?;
-                        tx = sqlx::Connection::begin(&mut *conn).await?;
+                        tx = sqlx::Connection::begin_with(&mut *conn, begin).await?;
                         uncommitted = 0;
                     }
                 }

@@ -10,6 +10,7 @@ pub mod retention;
 pub mod runs;
 mod search;
 mod tagged;
+pub mod uploads;
 
 pub use business::{Business, NewBusiness, businesses, register_business};
 pub use import::{

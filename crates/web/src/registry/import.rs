@@ -2,7 +2,7 @@
 //! discard the upload, import only the rows without errors, or (when there are none) import
 //! everything; the job's page follows the run until it is done.
 
-use super::jobs::{Job, Plan, Stage};
+use super::jobs::{self, Discarded, Stage};
 use super::places::Places;
 use super::{download, runner};
 use crate::auth::ClientIp;
@@ -17,7 +17,7 @@ use quanke_app::clock;
 use quanke_domain::Permission;
 use quanke_import::Commit;
 use quanke_store::orgs::Org;
-use quanke_store::registry::{mapping, runs};
+use quanke_store::registry::{mapping, runs, uploads};
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -39,10 +39,24 @@ pub async fn form(
         .collect();
     let mappings = mapping::names(&st.db, &ctx.me.scope.org).await?;
     let unfinished = unfinished(&st, &ctx, &places).await?;
+    let recent: Vec<Value> = st
+        .imports
+        .recent(&st.db, ctx.me.user.id)
+        .await?
+        .iter()
+        .map(|j| {
+            context! {
+                id => &j.upload.id, file_name => &j.upload.file_name,
+                community => &j.upload.community_name, made => clock::format(j.upload.created_at),
+                stage => j.stage_label(),
+            }
+        })
+        .collect();
     let discarded = q.discarded.is_some();
+    let limit_mb = super::UPLOAD_LIMIT / (1024 * 1024);
     ctx.render(
         "registry_import.html",
-        context! { communities, mappings, unfinished, discarded },
+        context! { communities, mappings, unfinished, recent, discarded, limit_mb },
     )
 }
 
@@ -125,10 +139,6 @@ fn extension(name: &str) -> AppResult<&'static str> {
     }
 }
 
-fn internal(e: impl std::fmt::Display) -> AppError {
-    AppError::Internal(anyhow::anyhow!("import upload: {e}"))
-}
-
 /// Saves the upload and starts its dry run; the job's page follows it.
 pub async fn upload(State(st): State<Shared>, ctx: Ctx, form: Multipart) -> AppResult<Response> {
     ctx.me.require(Permission::ImportRegistry)?;
@@ -153,26 +163,25 @@ pub async fn upload(State(st): State<Shared>, ctx: Ctx, form: Multipart) -> AppR
             )));
         }
     };
-    let dir = tempfile::Builder::new()
-        .prefix("quanke-import-")
-        .tempdir()
-        .map_err(internal)?;
-    let upload = dir.path().join(format!("ledger.{extension}"));
-    tokio::fs::write(&upload, &up.bytes)
-        .await
-        .map_err(internal)?;
-    let plan = Plan {
-        owner: ctx.me.user.id,
-        area: ctx.me.scope.org.clone(),
-        community,
-        file_name: up.name,
-        mapping,
-        upload,
-        report: dir.path().join("problems.xlsx"),
-        import_report: dir.path().join("problems-import.xlsx"),
+    jobs::expire(&st.db).await?;
+    let id = format!("{:032x}", rand::random::<u128>());
+    let new = uploads::NewUpload {
+        id: &id,
+        owner_id: ctx.me.user.id,
+        area: &ctx.me.scope.org,
+        community_code: &community.code,
+        community_path: &community.path,
+        community_name: &community.name,
+        file_name: &up.name,
+        extension,
+        mapping: mapping.as_deref(),
+        now: clock::now(),
     };
-    let id = st.imports.insert(Job::new(plan.clone(), dir));
-    runner::check(st.clone(), id.clone(), plan, ctx.me.clone());
+    uploads::create(&st.db, &new, &up.bytes).await?;
+    let upload = uploads::get(&st.db, &id, ctx.me.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    runner::check(st.clone(), upload, up.bytes, ctx.me.clone());
     Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
 }
 
@@ -182,18 +191,18 @@ pub async fn job(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::ImportRegistry)?;
-    let data = st
+    let j = st
         .imports
-        .read(&id, ctx.me.user.id, |j| {
-            context! {
-                id => &id, stage => j.stage, running => j.stage.running(),
-                file_name => &j.plan.file_name, community => &j.plan.community.name,
-                mapping => &j.plan.mapping, done => j.progress.done, total => j.progress.total,
-                percent => j.percent(), checked => &j.checked, imported => &j.imported,
-                failure => &j.failure,
-            }
-        })
+        .read(&st.db, &id, ctx.me.user.id)
+        .await?
         .ok_or(AppError::NotFound)?;
+    let data = context! {
+        id => &id, stage => j.stage.as_str(), running => j.stage.running(),
+        file_name => &j.upload.file_name, community => &j.upload.community_name,
+        mapping => &j.upload.mapping, done => j.progress.done, total => j.progress.total,
+        percent => j.percent(), checked => &j.checked, imported => &j.imported,
+        failure => &j.failure,
+    };
     Ok(super::private(ctx.render("registry_job.html", data)?))
 }
 
@@ -204,14 +213,15 @@ pub async fn status(
     Path(id): Path<String>,
 ) -> AppResult<Json<serde_json::Value>> {
     ctx.me.require(Permission::ImportRegistry)?;
-    st.imports
-        .read(&id, ctx.me.user.id, |j| {
-            Json(serde_json::json!({
-                "stage": j.stage, "done": j.progress.done, "total": j.progress.total,
-                "percent": j.percent(),
-            }))
-        })
-        .ok_or(AppError::NotFound)
+    let j = st
+        .imports
+        .read(&st.db, &id, ctx.me.user.id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(Json(serde_json::json!({
+        "stage": j.stage.as_str(), "done": j.progress.done, "total": j.progress.total,
+        "percent": j.percent(),
+    })))
 }
 
 /// The dry run's full problem report, for the person who uploaded the ledger.
@@ -221,15 +231,13 @@ pub async fn report(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::ImportRegistry)?;
-    let (path, file_name) = st
-        .imports
-        .read(&id, ctx.me.user.id, |j| {
-            let has = j.checked.as_ref().is_some_and(|c| c.has_report);
-            (has.then(|| j.plan.report.clone()), j.plan.file_name.clone())
-        })
+    let upload = uploads::get(&st.db, &id, ctx.me.user.id)
+        .await?
         .ok_or(AppError::NotFound)?;
-    let path = path.ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path).await.map_err(internal)?;
+    let bytes = uploads::read_file(&st.db, &id, uploads::File::Problems)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let file_name = &upload.file_name;
     let stem = file_name
         .rsplit_once('.')
         .map_or(file_name.as_str(), |(s, _)| s);
@@ -259,13 +267,12 @@ pub async fn commit(
         _ => return Err(AppError::BadRequest("请选择导入方式".into())),
     };
     let owner = ctx.me.user.id;
-    let state = st
+    let j = st
         .imports
-        .read(&id, owner, |j| {
-            (j.stage, j.checked.as_ref().map(|c| c.invalid))
-        })
+        .read(&st.db, &id, owner)
+        .await?
         .ok_or(AppError::NotFound)?;
-    match state {
+    match (j.stage, j.checked.as_ref().map(|c| c.invalid)) {
         (Stage::Checked, Some(invalid)) if commit == Commit::All && invalid > 0 => {
             return Err(AppError::BadRequest(format!(
                 "有 {invalid} 行存在错误，不能全部导入；可选择“只导入无误的行”，或改正后重新上传。"
@@ -274,11 +281,11 @@ pub async fn commit(
         (Stage::Checked, Some(_)) => {}
         _ => return Err(AppError::BadRequest(NOT_WAITING.into())),
     }
-    let plan = st
-        .imports
-        .begin_import(&id, owner)
-        .ok_or_else(|| AppError::BadRequest(NOT_WAITING.into()))?;
-    runner::import(st.clone(), id.clone(), plan, commit, ctx.me.clone(), ip);
+    // Of two requests at once, through one process or two, one moves the stage on.
+    if !uploads::begin_import(&st.db, &id, owner, clock::now()).await? {
+        return Err(AppError::BadRequest(NOT_WAITING.into()));
+    }
+    runner::import(st.clone(), j.upload, commit, ctx.me.clone(), ip);
     Ok(Redirect::to(&format!("/registry/import/{id}")).into_response())
 }
 
@@ -289,14 +296,11 @@ pub async fn discard(
     Path(id): Path<String>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::ImportRegistry)?;
-    let owner = ctx.me.user.id;
-    if st.imports.discard(&id, owner) {
-        return Ok(Redirect::to("/registry/import?discarded=1").into_response());
-    }
-    match st.imports.read(&id, owner, |_| ()) {
-        Some(()) => Err(AppError::BadRequest(
+    match st.imports.discard(&st.db, &id, ctx.me.user.id).await? {
+        Discarded::Yes => Ok(Redirect::to("/registry/import?discarded=1").into_response()),
+        Discarded::Running => Err(AppError::BadRequest(
             "正在处理中，请等处理完成后再放弃。".into(),
         )),
-        None => Err(AppError::NotFound),
+        Discarded::NotFound => Err(AppError::NotFound),
     }
 }

@@ -1,57 +1,37 @@
-//! Ledger imports in progress, kept in memory: an upload is checked (the dry run) and waits
-//! for the person's choice, then is imported; pages poll its state. A job belongs to the person
-//! who uploaded it and is seen by no one else. Its files live in a temporary directory that is
-//! deleted with the job: when it is discarded or, unattended, after `KEPT_FOR`.
+//! Ledger imports in progress. An upload is checked (the dry run) and waits for its person's
+//! choice, then is imported; pages poll its state. The upload, its files and its state are kept
+//! in the database (`quanke_store::registry::uploads`), so whichever server process a request
+//! reaches answers it, and one waiting for a choice outlives a restart. A job belongs to the
+//! person who uploaded it and is seen by no one else.
+//!
+//! A run notes its progress and that it is alive every `BEAT`; one silent for `SILENT_FOR` lost
+//! its process and is shown as cut off. This process's own runs are also followed here in
+//! memory: their progress shows at once, and on SQLite an import written in one transaction
+//! holds the database's lock, so its notes wait until it ends.
 
-use quanke_domain::OrgPath;
+use crate::error::{AppError, AppResult};
+use quanke_app::clock;
 use quanke_ledger::registry::Progress;
-use quanke_store::orgs::Org;
-use serde::Serialize;
+use quanke_store::Db;
+use quanke_store::registry::uploads::{self, Upload};
+use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
-use tempfile::TempDir;
+use std::time::Duration;
 
-/// How long a finished or waiting job is kept; a restart forgets every job anyway.
-const KEPT_FOR: Duration = Duration::from_secs(6 * 3600);
+pub use quanke_store::registry::uploads::Stage;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Stage {
-    Checking,
-    Checked,
-    Importing,
-    Imported,
-    Failed,
-}
-
-impl Stage {
-    pub fn running(self) -> bool {
-        matches!(self, Stage::Checking | Stage::Importing)
-    }
-}
-
-/// What an import works on, copied out for the background run.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    pub owner: i64,
-    /// The uploader's part of the org tree: the import writes no one registered outside it.
-    pub area: OrgPath,
-    pub community: Org,
-    /// The file's name as uploaded, for pages and each person's history.
-    pub file_name: String,
-    /// A saved column mapping, by name.
-    pub mapping: Option<String>,
-    pub upload: PathBuf,
-    /// Where the dry run writes the problem report people download.
-    pub report: PathBuf,
-    /// Where the import writes its own (the rows it left out), which no page offers.
-    pub import_report: PathBuf,
-}
+/// How long an upload is kept after it was made, unless it is still running.
+const KEPT_FOR: i64 = 6 * 3600;
+/// How often a run notes its progress and that it is alive.
+pub const BEAT: Duration = Duration::from_secs(2);
+/// How many of a person's uploads the import page lists.
+const RECENT: i64 = 10;
+/// A run silent this long (seconds) lost the process that ran it.
+const SILENT_FOR: i64 = 30;
 
 /// The dry run's findings.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Checked {
     pub rows: u64,
     pub valid: u64,
@@ -66,7 +46,7 @@ pub struct Checked {
     pub lines: Vec<super::problems::ProblemLine>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
 pub struct Imported {
     pub created: u64,
     pub updated: u64,
@@ -79,32 +59,26 @@ pub struct Imported {
     pub outside: u64,
 }
 
+/// An upload as its pages show it.
 pub struct Job {
-    pub plan: Plan,
+    pub upload: Upload,
+    /// The stored stage, or `Failed` for a run whose process stopped.
     pub stage: Stage,
     pub progress: Progress,
     pub checked: Option<Checked>,
     pub imported: Option<Imported>,
     pub failure: Option<String>,
-    created: Instant,
-    /// Held for its drop, which deletes the upload and reports.
-    _dir: TempDir,
 }
 
 impl Job {
-    pub fn new(plan: Plan, dir: TempDir) -> Job {
-        Job {
-            plan,
-            stage: Stage::Checking,
-            progress: Progress {
-                done: 0,
-                total: None,
-            },
-            checked: None,
-            imported: None,
-            failure: None,
-            created: Instant::now(),
-            _dir: dir,
+    /// The stage in a person's words, for the list of uploads.
+    pub fn stage_label(&self) -> &'static str {
+        match self.stage {
+            Stage::Checking => "正在试导入",
+            Stage::Checked => "已试导入，等待选择",
+            Stage::Importing => "正在导入",
+            Stage::Imported => "已导入",
+            Stage::Failed => "未完成",
         }
     }
 
@@ -114,71 +88,129 @@ impl Job {
     }
 }
 
+/// What became of a request to discard an upload.
+pub enum Discarded {
+    Yes,
+    /// A process is running it.
+    Running,
+    NotFound,
+}
+
+/// This process's runs and their latest progress.
 #[derive(Default)]
 pub struct Jobs {
-    jobs: Mutex<HashMap<String, Job>>,
+    live: Mutex<HashMap<String, Progress>>,
 }
 
 impl Jobs {
-    /// Keeps `job` under a new unguessable id, forgetting stale jobs first.
-    pub fn insert(&self, job: Job) -> String {
-        let id = format!("{:032x}", rand::random::<u128>());
-        let stale: Vec<Job> = {
-            let mut jobs = self.lock();
-            let old: Vec<String> = jobs
-                .iter()
-                .filter(|(_, j)| !j.stage.running() && j.created.elapsed() > KEPT_FOR)
-                .map(|(id, _)| id.clone())
-                .collect();
-            let stale = old.iter().filter_map(|id| jobs.remove(id)).collect();
-            jobs.insert(id.clone(), job);
-            stale
-        };
-        // Deleting files happens outside the lock.
-        drop(stale);
-        id
-    }
-
-    /// Reads the job when it belongs to `owner`.
-    pub fn read<T>(&self, id: &str, owner: i64, f: impl FnOnce(&Job) -> T) -> Option<T> {
-        self.lock().get(id).filter(|j| j.plan.owner == owner).map(f)
-    }
-
-    /// Changes the job, if it is still kept (a background run may outlive a discarded job).
-    pub fn update(&self, id: &str, f: impl FnOnce(&mut Job)) {
-        if let Some(job) = self.lock().get_mut(id) {
-            f(job);
+    /// The upload `id` of `owner` as its pages show it.
+    pub async fn read(&self, db: &Db, id: &str, owner: i64) -> AppResult<Option<Job>> {
+        match uploads::get(db, id, owner).await? {
+            Some(upload) => Ok(Some(self.job(upload)?)),
+            None => Ok(None),
         }
     }
 
-    /// Moves a checked job of `owner` on to importing; `None` when it is not waiting for a
-    /// choice (already importing, imported, or not theirs).
-    pub fn begin_import(&self, id: &str, owner: i64) -> Option<Plan> {
-        let mut jobs = self.lock();
-        let job = jobs.get_mut(id).filter(|j| j.plan.owner == owner)?;
-        if job.stage != Stage::Checked {
-            return None;
-        }
-        job.stage = Stage::Importing;
-        job.progress.done = 0;
-        Some(job.plan.clone())
+    /// The latest uploads of `owner`, newest first, for finding one again.
+    pub async fn recent(&self, db: &Db, owner: i64) -> AppResult<Vec<Job>> {
+        let list = uploads::of_owner(db, owner, RECENT).await?;
+        list.into_iter().map(|u| self.job(u)).collect()
     }
 
-    /// Forgets a job of `owner` that is not running, deleting its files; false otherwise.
-    pub fn discard(&self, id: &str, owner: i64) -> bool {
-        let removed = {
-            let mut jobs = self.lock();
-            let ok = jobs
-                .get(id)
-                .is_some_and(|j| j.plan.owner == owner && !j.stage.running());
-            if ok { jobs.remove(id) } else { None }
+    fn job(&self, upload: Upload) -> AppResult<Job> {
+        let live = self.lock().get(&upload.id).copied();
+        let cut_off =
+            upload.stage.running() && live.is_none() && upload.beat_at < clock::now() - SILENT_FOR;
+        let progress = live.unwrap_or(Progress {
+            done: upload.done.max(0) as u64,
+            total: upload.total.map(|t| t.max(0) as u64),
+        });
+        let (stage, failure) = if cut_off {
+            (
+                Stage::Failed,
+                Some(cut_off_message(upload.stage).to_string()),
+            )
+        } else {
+            (upload.stage, upload.failure.clone())
         };
-        removed.is_some()
+        Ok(Job {
+            stage,
+            progress,
+            checked: parse(upload.checked.as_deref())?,
+            imported: parse(upload.imported.as_deref())?,
+            failure,
+            upload,
+        })
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Job>> {
-        // A panic while holding the lock leaves the map consistent (every change is one
-        // assignment), so a poisoned lock is still usable.
-        self.jobs.lock().unwrap_or_else(|e| e.into_inner())
+    /// Forgets an upload of `owner` that no process is running, with its files.
+    pub async fn discard(&self, db: &Db, id: &str, owner: i64) -> AppResult<Discarded> {
+        if self.lock().contains_key(id) {
+            return Ok(Discarded::Running);
+        }
+        let alive_since = clock::now() - SILENT_FOR;
+        if uploads::discard(db, id, owner, alive_since).await? {
+            return Ok(Discarded::Yes);
+        }
+        Ok(match uploads::get(db, id, owner).await? {
+            Some(_) => Discarded::Running,
+            None => Discarded::NotFound,
+        })
     }
+
+    /// Follows a run of this process from its start.
+    pub fn start(&self, id: &str) {
+        let start = Progress {
+            done: 0,
+            total: None,
+        };
+        self.lock().insert(id.to_string(), start);
+    }
+
+    pub fn progress(&self, id: &str) -> Option<Progress> {
+        self.lock().get(id).copied()
+    }
+
+    pub fn set_progress(&self, id: &str, p: Progress) {
+        if let Some(live) = self.lock().get_mut(id) {
+            *live = p;
+        }
+    }
+
+    /// Stops following a run, once its end is stored.
+    pub fn end(&self, id: &str) {
+        self.lock().remove(id);
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Progress>> {
+        // Every change is one insertion, removal or assignment, so a poisoned lock still
+        // guards a consistent map.
+        self.live.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// Forgets uploads older than `KEPT_FOR` that no process is running.
+pub async fn expire(db: &Db) -> AppResult<()> {
+    let now = clock::now();
+    uploads::expire(db, now - KEPT_FOR, now - SILENT_FOR).await?;
+    Ok(())
+}
+
+/// What a person reads about a run whose process stopped.
+fn cut_off_message(stage: Stage) -> &'static str {
+    match stage {
+        Stage::Checking => {
+            "试导入中断：处理它的服务进程已停止，没有写入任何数据。请重新上传该文件。"
+        }
+        _ => {
+            "导入中断：处理它的服务进程已停止。已写入的行已保存，见导入页面的“未完成的导入”；\
+             重新上传同一文件并导入即可补全。"
+        }
+    }
+}
+
+fn parse<T: for<'de> Deserialize<'de>>(json: Option<&str>) -> AppResult<Option<T>> {
+    json.map(serde_json::from_str)
+        .transpose()
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored import findings: {e}")))
 }

@@ -2,11 +2,11 @@
 //! download.
 
 use quanke_import::ReportLine;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// One line: the ledger's row number, column title, the value read, the problem and whether
 /// it is an error or a warning, as the report's five columns hold them.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ProblemLine {
     pub row: String,
     pub column: String,

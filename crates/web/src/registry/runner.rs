@@ -1,8 +1,10 @@
 //! Running an import job in the background: the dry run after the upload, the import after the
 //! person's choice. Requests only start a run and read its state, so a large ledger never
-//! holds a request open past the server's timeout.
+//! holds a request open past the server's timeout. A run works on a copy of the ledger in a
+//! temporary folder of its own, deleted when it ends; what it found or wrote is stored with the
+//! upload, where any process reads it.
 
-use super::jobs::{Checked, Imported, Job, Plan, Stage};
+use super::jobs::{self, Checked, Imported};
 use super::problems::ProblemLine;
 use crate::auth::CurrentUser;
 use crate::server::Shared;
@@ -12,7 +14,10 @@ use quanke_import::{Commit, Options, Outcome, Progress, Target};
 use quanke_ledger::registry::ColumnMapping;
 use quanke_store::Db;
 use quanke_store::registry::mapping;
+use quanke_store::registry::uploads::{self, File, Stage, Upload};
+use std::path::PathBuf;
 use std::sync::Arc;
+use tempfile::TempDir;
 
 /// Who runs an import, for each person's history and the audit log.
 struct Who<'a> {
@@ -21,83 +26,150 @@ struct Who<'a> {
     ip: &'a str,
 }
 
-/// Starts the dry run of a new job.
-pub fn check(st: Shared, id: String, plan: Plan, me: CurrentUser) {
+/// Where a run's ledger copy and reports are.
+struct Files {
+    ledger: PathBuf,
+    report: PathBuf,
+    /// Held for its drop, which deletes the folder.
+    _dir: TempDir,
+}
+
+impl Files {
+    fn new(upload: &Upload) -> std::io::Result<Files> {
+        let dir = tempfile::Builder::new()
+            .prefix("quanke-import-")
+            .tempdir()?;
+        Ok(Files {
+            // The ledger readers choose by extension, so the copy keeps it.
+            ledger: dir.path().join(format!("ledger.{}", upload.extension)),
+            report: dir.path().join("problems.xlsx"),
+            _dir: dir,
+        })
+    }
+}
+
+/// Starts the dry run of a new upload, whose ledger is `bytes`.
+pub fn check(st: Shared, upload: Upload, bytes: Vec<u8>, me: CurrentUser) {
+    st.imports.start(&upload.id);
     tokio::spawn(async move {
         let who = Who {
             name: &me.user.username,
             id: me.user.id,
             ip: "",
         };
-        let result = run(&st, &id, &plan, Commit::DryRun, &who)
-            .await
-            .map(summarise);
-        st.imports.update(&id, |job| match result {
-            Ok(checked) => {
-                job.checked = Some(checked);
-                job.stage = Stage::Checked;
-            }
-            Err(message) => fail(job, message),
-        });
+        let result = async {
+            let files = Files::new(&upload).map_err(|e| e.to_string())?;
+            tokio::fs::write(&files.ledger, &bytes)
+                .await
+                .map_err(|e| e.to_string())?;
+            drop(bytes);
+            let outcome = tracked(&st, &upload, Commit::DryRun, &who, &files).await?;
+            let report = outcome.report.is_some().then_some(files.report.as_path());
+            let findings = summarise(outcome);
+            let json = serde_json::to_string(&findings).map_err(|e| e.to_string())?;
+            uploads::checked(&st.db, &upload.id, &json, report)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        if let Err(message) = result {
+            fail(&st.db, &upload.id, Stage::Checking, &message).await;
+        }
+        st.imports.end(&upload.id);
     });
 }
 
-/// Starts the import of a checked job.
-pub fn import(st: Shared, id: String, plan: Plan, commit: Commit, me: CurrentUser, ip: String) {
+/// Starts the import of an upload whose stage has just moved on to importing.
+pub fn import(st: Shared, upload: Upload, commit: Commit, me: CurrentUser, ip: String) {
+    st.imports.start(&upload.id);
     tokio::spawn(async move {
         let who = Who {
             name: &me.user.username,
             id: me.user.id,
             ip: &ip,
         };
-        let result = run(&st, &id, &plan, commit, &who).await.map(imported);
-        // The ledger holds everyone's personal data: once imported, the copy goes.
-        let _ = tokio::fs::remove_file(&plan.upload).await;
-        st.imports.update(&id, |job| match result {
-            Ok(imported) => {
-                job.imported = Some(imported);
-                job.stage = Stage::Imported;
-            }
-            Err(message) => fail(job, message),
-        });
+        let result = async {
+            let files = Files::new(&upload).map_err(|e| e.to_string())?;
+            uploads::write_file(&st.db, &upload.id, File::Ledger, &files.ledger)
+                .await
+                .map_err(|e| e.to_string())?;
+            let outcome = tracked(&st, &upload, commit, &who, &files).await?;
+            let json = serde_json::to_string(&imported(outcome)).map_err(|e| e.to_string())?;
+            // The ledger holds everyone's personal data: once imported, the copy goes.
+            uploads::imported(&st.db, &upload.id, &json)
+                .await
+                .map_err(|e| e.to_string())
+        }
+        .await;
+        if let Err(message) = result {
+            fail(&st.db, &upload.id, Stage::Importing, &message).await;
+        }
+        st.imports.end(&upload.id);
     });
 }
 
-fn fail(job: &mut Job, message: String) {
-    job.failure = Some(message);
-    job.stage = Stage::Failed;
+async fn fail(db: &Db, id: &str, from: Stage, message: &str) {
+    if let Err(e) = uploads::failed(db, id, from, message).await {
+        // The upload then shows as cut off once its silence is noticed.
+        tracing::error!(upload = id, "storing a failed import: {e}");
+    }
+}
+
+/// Runs the import while noting its progress and that it is alive every `jobs::BEAT`.
+async fn tracked(
+    st: &Shared,
+    upload: &Upload,
+    commit: Commit,
+    who: &Who<'_>,
+    files: &Files,
+) -> Result<Outcome, String> {
+    let beats = tokio::spawn(beat(st.clone(), upload.id.clone()));
+    let result = run(st, upload, commit, who, files).await;
+    beats.abort();
+    result
+}
+
+async fn beat(st: Shared, id: String) {
+    let mut every = tokio::time::interval(jobs::BEAT);
+    // A note held up (the lock of an import written in one transaction) is not made up for.
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let Some(p) = st.imports.progress(&id) else {
+            return;
+        };
+        if let Err(e) = uploads::beat(&st.db, &id, p.done, p.total, clock::now()).await {
+            // On SQLite an import written in one transaction holds the lock; this process
+            // shows its progress from memory meanwhile.
+            tracing::debug!(upload = %id, "noting an import's progress: {e}");
+        }
+    }
 }
 
 async fn run(
     st: &Shared,
-    id: &str,
-    plan: &Plan,
+    upload: &Upload,
     commit: Commit,
     who: &Who<'_>,
+    files: &Files,
 ) -> Result<Outcome, String> {
-    let target = Target::resolve(&st.db, Some(&plan.community.code)).await?;
+    let target = Target::resolve(&st.db, Some(&upload.community_code)).await?;
     let opts = Options {
         commit,
-        report: match commit {
-            Commit::DryRun => plan.report.clone(),
-            _ => plan.import_report.clone(),
-        },
-        mapping: load_mapping(&st.db, &plan.community.path, plan.mapping.as_deref()).await?,
+        // The import's own report (the rows it left out) is read by no page.
+        report: files.report.clone(),
+        mapping: load_mapping(&st.db, &upload.community_path, upload.mapping.as_deref()).await?,
         today: super::dates::today(),
         now: clock::now(),
         actor: who.name.to_string(),
         actor_id: Some(who.id),
         ip: who.ip.to_string(),
-        area: plan.area.clone(),
-        file_name: plan.file_name.clone(),
+        area: upload.area_path.clone(),
+        file_name: upload.file_name.clone(),
     };
-    let (progress_st, progress_id) = (st.clone(), id.to_string());
-    let progress = Arc::new(move |p: Progress| {
-        progress_st
-            .imports
-            .update(&progress_id, |job| job.progress = p)
-    });
-    quanke_import::run(&st.db, &plan.upload, &target, &opts, progress)
+    let (progress_st, progress_id) = (st.clone(), upload.id.clone());
+    let progress = Arc::new(move |p: Progress| progress_st.imports.set_progress(&progress_id, p));
+    quanke_import::run(&st.db, &files.ledger, &target, &opts, progress)
         .await
         .map_err(|e| e.to_string())
 }

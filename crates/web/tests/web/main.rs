@@ -14,6 +14,7 @@ mod demo_history;
 mod desk;
 mod guide;
 mod home;
+mod import_jobs;
 mod notifications;
 mod office_details;
 mod open311;

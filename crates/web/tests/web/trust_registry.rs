@@ -3,7 +3,7 @@
 //! belong to the org that saved them; an import cut off midway is listed with a way to finish it.
 
 use crate::both;
-use crate::harness::{App, Client, Resp};
+use crate::harness::{App, Client, Resp, between};
 use crate::registry::{settled, upload};
 use axum::http::StatusCode;
 use quanke_domain::ident::resident_id::check_digit;
@@ -321,9 +321,16 @@ async fn an_interrupted_import_is_listed_until_the_same_file_completes_it(app: &
         done.body
     );
     let page = head.get("/registry/import").await;
+    let unfinished = between(&page.body, "id=\"unfinished\"", "</section>").unwrap_or("");
     assert!(
-        !page.body.contains("半途.csv"),
+        !unfinished.contains("半途.csv"),
         "completed by the same file"
+    );
+    // It stays among the person's uploads, imported.
+    let uploads = between(&page.body, "id=\"uploads\"", "</section>").unwrap();
+    assert!(
+        uploads.contains("半途.csv") && uploads.contains("已导入"),
+        "{uploads}"
     );
 }
 both!(

@@ -1,26 +1,40 @@
-//! Search quality: `search-eval EVAL.tsv CATALOGUE.json…` prints the top-1 and top-3 hit rates
-//! and every query whose right answer is not in the top three.
+//! Search quality: `search-eval EVAL.tsv CATALOGUE.json…` prints the top-1 and top-3 hit rates,
+//! the mean reciprocal rank and how often an out-of-scope question was answered "not found";
+//! and every query whose right answer is not in the top three, and every out-of-scope question
+//! answered with an item.
 
 use anyhow::{Result, bail};
+use quanke_bench::baseline::Overlap;
 use quanke_bench::catalogue::Catalogue;
 use quanke_bench::eval;
 use quanke_search::SearchIndex;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
+const USAGE: &str = "usage: search-eval [--baseline] EVAL.tsv CATALOGUE.json…";
+
 fn main() -> Result<()> {
-    let args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let mut args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
+    let baseline = args.first().is_some_and(|a| a.as_os_str() == "--baseline");
+    if baseline {
+        args.remove(0);
+    }
     let [tsv, files @ ..] = args.as_slice() else {
-        bail!("usage: search-eval EVAL.tsv CATALOGUE.json…");
+        bail!("{USAGE}");
     };
     if files.is_empty() {
-        bail!("usage: search-eval EVAL.tsv CATALOGUE.json…");
+        bail!("{USAGE}");
     }
     let cases = eval::load(tsv)?;
     let catalogue = Catalogue::load(files)?;
-    let index = SearchIndex::build(&catalogue.items, &catalogue.policies)?;
     let known: HashSet<&str> = catalogue.items.iter().map(|i| i.code.as_str()).collect();
-    let report = eval::evaluate(&index, &cases, &known);
+    let report = if baseline {
+        let overlap = Overlap::new(&catalogue.items);
+        eval::evaluate(|q, n| overlap.search(q, n), &cases, &known)
+    } else {
+        let index = SearchIndex::build(&catalogue.items, &catalogue.policies)?;
+        eval::evaluate(|q, n| index.search(q, n), &cases, &known)
+    };
 
     for miss in &report.misses {
         let rank = miss
@@ -41,6 +55,12 @@ fn main() -> Result<()> {
             );
         }
     }
+    for (case, first) in &report.wrongly_found {
+        println!(
+            "FOUND {} (out of scope) → {:.2} {} {}",
+            case.query, first.score, first.code, first.name
+        );
+    }
     if !report.unknown_codes.is_empty() {
         println!(
             "codes not in the catalogue: {}",
@@ -48,7 +68,7 @@ fn main() -> Result<()> {
         );
     }
     println!(
-        "{} items, {} policies, {} queries: top-1 {}/{} = {:.1} %, top-3 {}/{} = {:.1} %",
+        "{} items, {} policies, {} queries: top-1 {}/{} = {:.1} %, top-3 {}/{} = {:.1} %, MRR {:.3}",
         catalogue.items.len(),
         catalogue.policies.len(),
         report.cases,
@@ -57,7 +77,17 @@ fn main() -> Result<()> {
         report.top1_rate(),
         report.top3,
         report.cases,
-        report.top3_rate()
+        report.top3_rate(),
+        report.mrr()
     );
+    if report.out_of_scope > 0 {
+        println!(
+            "{} out-of-scope questions: answered \"not found\" {}/{} = {:.1} %",
+            report.out_of_scope,
+            report.said_not_found,
+            report.out_of_scope,
+            report.not_found_rate()
+        );
+    }
     Ok(())
 }

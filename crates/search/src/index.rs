@@ -1,10 +1,11 @@
 //! The index itself: built in RAM from items and policies, searched with one OR-ed BM25 query of
 //! weighted terms over boosted fields.
 
-use crate::analyze::{Analyzer, Term as QueryTerm};
+use crate::analyze::{Analyzer, Origin, Term as QueryTerm};
 use crate::error::SearchError;
 use crate::explain;
 use crate::fields::Part;
+use crate::grams::{self, Grams};
 use crate::lexicon::{self, Dictionary};
 use crate::phonetic::Phonetic;
 use crate::query;
@@ -44,6 +45,12 @@ struct PolicyEntry {
     title: String,
 }
 
+/// How many items each ranking proposes for fusion.
+const POOL: usize = 30;
+/// How much the character pairs of a phrase read into the question (a meaning, a correction)
+/// count beside the pairs typed, on top of the phrase's own weight.
+const READ_PAIRS: f32 = 0.3;
+
 /// The catalogue search index. Immutable once built; share it behind an `Arc` and build a new one
 /// after an edit.
 pub struct SearchIndex {
@@ -55,6 +62,8 @@ pub struct SearchIndex {
     vocabulary: TokenParts,
     /// Lower-cased item code → item, for a query that is a code.
     codes: HashMap<String, usize>,
+    /// The items' character pairs, the second ranking.
+    grams: Grams,
 }
 
 impl SearchIndex {
@@ -72,6 +81,7 @@ impl SearchIndex {
             items: items.iter().map(ItemEntry::of).collect(),
             policies: policies.iter().map(PolicyEntry::of).collect(),
             vocabulary,
+            grams: Grams::build(items),
             codes: items
                 .iter()
                 .enumerate()
@@ -80,16 +90,28 @@ impl SearchIndex {
         })
     }
 
-    /// Items in rank order; an empty or meaningless query finds nothing.
+    /// Items in rank order; an empty or meaningless query finds nothing. The word ranking and
+    /// the character ranking each propose `POOL` items; their fusion decides the order.
     pub fn search(&self, query: &str, limit: usize) -> Vec<Hit> {
         let terms = self.analyzer.analyze(query);
-        let mut hits: Vec<Hit> = self
-            .top(&terms, &Part::ITEM, limit)
+        let mut words = self.top(&terms, &Part::ITEM, POOL.max(limit));
+        words.retain(|&(_, entry)| entry < self.items.len());
+        let read: Vec<(&str, f32)> = terms
+            .iter()
+            .filter(|t| t.origin != Origin::Typed)
+            .map(|t| (t.phrase.as_str(), t.weight * READ_PAIRS))
+            .collect();
+        let grams = self.grams.rank(query, &read, POOL.max(limit));
+        let mut hits: Vec<Hit> = grams::fuse(&words, &grams)
             .into_iter()
-            .filter_map(|(score, entry)| {
-                let item = self.items.get(entry)?;
-                let why = explain::reasons(&terms, &self.written.items[entry], &Part::ITEM);
-                Some(item.hit(score, why))
+            .take(limit)
+            .map(|(entry, score)| {
+                let mut why = explain::reasons(&terms, &self.written.items[entry], &Part::ITEM);
+                if why.is_empty() {
+                    let run = self.grams.longest_run(query, entry);
+                    why.extend(run.map(|run| format!("字面相近：“{run}”")));
+                }
+                self.items[entry].hit(score, why)
             })
             .collect();
         if let Some(hit) = self.by_code(query, hits.first().map_or(1.0, |h| h.score)) {

@@ -16,6 +16,7 @@ mod analyze;
 mod error;
 mod explain;
 mod fields;
+mod grams;
 mod index;
 mod lexicon;
 mod normalize;

@@ -251,3 +251,12 @@ fn policies_are_searchable() {
     assert!(index.search_policies("居住证", 5).is_empty());
     assert!(!codes(&index.search("高龄津贴", 5)).is_empty());
 }
+
+#[test]
+fn characters_find_what_no_word_matches() {
+    let index = index();
+    // "龄津" is no word and part of none the segmenter cuts ("高龄", "津贴"): only the character
+    // pairs find the item, and say so.
+    let hit = assert_top(&index, "龄津", "MZ-GLJT");
+    assert_eq!(hit.why, vec!["字面相近：“龄津”".to_string()]);
+}

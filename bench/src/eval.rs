@@ -1,7 +1,7 @@
 //! The search-quality evaluation: resident-style queries, each with the item codes that would
 //! be a right answer, scored as top-1 and top-3 hit rates and the mean reciprocal rank; and
 //! questions no item answers (`-` for codes), scored by how often the search says it found
-//! nothing.
+//! nothing: no item, or none it is sure enough of to give as the answer.
 
 use anyhow::{Context, Result, bail};
 use quanke_search::Hit;
@@ -75,6 +75,12 @@ pub struct Report {
     pub cases: usize,
     pub top1: usize,
     pub top3: usize,
+    /// How sure the search was of its first item, when it was right, and for out-of-scope
+    /// questions (to set the line between an answer and a near miss).
+    pub sure_when_right: Vec<f32>,
+    pub sure_when_out_of_scope: Vec<f32>,
+    /// Right first and sure enough to be given as the answer (not as a near miss).
+    pub answered: usize,
     /// The sum of 1 / rank of the first right answer within `DEPTH` (0 when not found).
     pub reciprocal_ranks: f64,
     pub misses: Vec<Miss>,
@@ -94,6 +100,10 @@ impl Report {
 
     pub fn top3_rate(&self) -> f64 {
         rate(self.top3, self.cases)
+    }
+
+    pub fn answered_rate(&self) -> f64 {
+        rate(self.answered, self.cases)
     }
 
     pub fn mrr(&self) -> f64 {
@@ -136,7 +146,10 @@ pub fn evaluate(
         let hits = search(&case.query, DEPTH);
         if case.out_of_scope() {
             report.out_of_scope += 1;
-            match hits.into_iter().next() {
+            if let Some(first) = hits.first() {
+                report.sure_when_out_of_scope.push(first.confidence);
+            }
+            match hits.into_iter().next().filter(Hit::answers) {
                 None => report.said_not_found += 1,
                 Some(first) => report.wrongly_found.push((case.clone(), first)),
             }
@@ -146,6 +159,10 @@ pub fn evaluate(
         let rank = hits.iter().position(|h| case.accept.contains(&h.code));
         if let Some(r) = rank {
             report.reciprocal_ranks += 1.0 / (r + 1) as f64;
+        }
+        if rank == Some(0) {
+            report.sure_when_right.push(hits[0].confidence);
+            report.answered += usize::from(hits[0].answers());
         }
         match rank {
             Some(0) => {

@@ -57,8 +57,8 @@ fn main() -> Result<()> {
     }
     for (case, first) in &report.wrongly_found {
         println!(
-            "FOUND {} (out of scope) → {:.2} {} {}",
-            case.query, first.score, first.code, first.name
+            "FOUND {} (out of scope) → {:.2} ({:.2} sure) {} {}",
+            case.query, first.score, first.confidence, first.code, first.name
         );
     }
     if !report.unknown_codes.is_empty() {
@@ -80,6 +80,17 @@ fn main() -> Result<()> {
         report.top3_rate(),
         report.mrr()
     );
+    println!(
+        "answered (right first and sure of it) {}/{} = {:.1} %",
+        report.answered,
+        report.cases,
+        report.answered_rate()
+    );
+    println!(
+        "sure of the first item (p10 / p25 / p50 / p75 / p90): right {}; out of scope {}",
+        spread(&report.sure_when_right),
+        spread(&report.sure_when_out_of_scope)
+    );
     if report.out_of_scope > 0 {
         println!(
             "{} out-of-scope questions: answered \"not found\" {}/{} = {:.1} %",
@@ -90,4 +101,17 @@ fn main() -> Result<()> {
         );
     }
     Ok(())
+}
+
+fn spread(values: &[f32]) -> String {
+    let mut v = values.to_vec();
+    v.sort_by(f32::total_cmp);
+    if v.is_empty() {
+        return "-".into();
+    }
+    [0.1, 0.25, 0.5, 0.75, 0.9]
+        .iter()
+        .map(|q| format!("{:.2}", v[((v.len() - 1) as f64 * q).round() as usize]))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }

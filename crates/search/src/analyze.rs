@@ -113,6 +113,13 @@ impl Analyzer {
         terms.0
     }
 
+    /// The words of `query` that carry its meaning: as segmented, stop words left out.
+    pub(crate) fn content_words(&self, query: &str) -> Vec<String> {
+        let mut words = self.segmenter.words(&normalize(query));
+        words.retain(|w| !self.stopwords.contains(w.as_str()));
+        words
+    }
+
     fn add_synonym(&self, terms: &mut Terms, expansion: Expansion, weight: f32) {
         let tokens = self.tokens(&expansion.means);
         terms.add(

@@ -79,14 +79,26 @@ impl Grams {
         (1.0 + self.items as f32 / holders.max(1) as f32).ln()
     }
 
+    /// The share of `word`'s character pairs that `entry` holds (0 for a word without pairs).
+    pub(crate) fn share_held(&self, word: &str, entry: usize) -> f32 {
+        let asked = pairs(&normalize(word));
+        if asked.is_empty() {
+            return 0.0;
+        }
+        let held = asked.iter().filter(|p| self.holds(p, entry)).count();
+        held as f32 / asked.len() as f32
+    }
+
+    fn holds(&self, pair: &Pair, entry: usize) -> bool {
+        self.postings
+            .get(pair)
+            .is_some_and(|h| h.binary_search_by_key(&entry, |(e, _)| *e).is_ok())
+    }
+
     /// The question's longest run of characters whose every pair `entry` holds (“居住证”), to
     /// say why an item only the characters found was found.
     pub(crate) fn longest_run(&self, query: &str, entry: usize) -> Option<String> {
-        let held = |pair: &Pair| {
-            self.postings
-                .get(pair)
-                .is_some_and(|h| h.binary_search_by_key(&entry, |(e, _)| *e).is_ok())
-        };
+        let held = |pair: &Pair| self.holds(pair, entry);
         let chars: Vec<char> = normalize(query).chars().collect();
         let mut runs: Vec<String> = Vec::new();
         let mut run = String::new();

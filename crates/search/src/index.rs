@@ -2,6 +2,7 @@
 //! weighted terms over boosted fields.
 
 use crate::analyze::{Analyzer, Origin, Term as QueryTerm};
+use crate::confidence;
 use crate::error::SearchError;
 use crate::explain;
 use crate::fields::Part;
@@ -22,7 +23,17 @@ pub struct Hit {
     pub name: String,
     pub line: String,
     pub score: f32,
+    /// The share of the question this item accounts for (0 to 1); below
+    /// [`ANSWERS_FROM`](crate::ANSWERS_FROM) it is a near miss, not an answer.
+    pub confidence: f32,
     pub why: Vec<String>,
+}
+
+impl Hit {
+    /// Whether the item answers the question rather than only coming near it.
+    pub fn answers(&self) -> bool {
+        self.confidence >= crate::confidence::ANSWERS_FROM
+    }
 }
 
 /// One policy document found.
@@ -102,16 +113,20 @@ impl SearchIndex {
             .map(|t| (t.phrase.as_str(), t.weight * READ_PAIRS))
             .collect();
         let grams = self.grams.rank(query, &read, POOL.max(limit));
+        let content = self.analyzer.content_words(query);
         let mut hits: Vec<Hit> = grams::fuse(&words, &grams)
             .into_iter()
             .take(limit)
             .map(|(entry, score)| {
-                let mut why = explain::reasons(&terms, &self.written.items[entry], &Part::ITEM);
+                let doc = &self.written.items[entry];
+                let mut why = explain::reasons(&terms, doc, &Part::ITEM);
                 if why.is_empty() {
                     let run = self.grams.longest_run(query, entry);
                     why.extend(run.map(|run| format!("字面相近：“{run}”")));
                 }
-                self.items[entry].hit(score, why)
+                let held = |word: &str| self.grams.share_held(word, entry);
+                let confidence = confidence::confidence(&content, &terms, doc, held);
+                self.items[entry].hit(score, confidence, why)
             })
             .collect();
         if let Some(hit) = self.by_code(query, hits.first().map_or(1.0, |h| h.score)) {
@@ -166,7 +181,7 @@ impl SearchIndex {
     fn by_code(&self, query: &str, top_score: f32) -> Option<Hit> {
         let item = &self.items[*self.codes.get(&query.trim().to_lowercase())?];
         let why = vec![format!("事项编码“{}”", item.code)];
-        Some(item.hit(top_score, why))
+        Some(item.hit(top_score, 1.0, why))
     }
 }
 
@@ -179,12 +194,13 @@ impl ItemEntry {
         }
     }
 
-    fn hit(&self, score: f32, why: Vec<String>) -> Hit {
+    fn hit(&self, score: f32, confidence: f32, why: Vec<String>) -> Hit {
         Hit {
             code: self.code.clone(),
             name: self.name.clone(),
             line: self.line.clone(),
             score,
+            confidence,
             why,
         }
     }

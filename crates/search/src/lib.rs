@@ -13,6 +13,7 @@
 //! - `data/jieba-dict.txt`: the general vocabulary jieba segments with (see `data/jieba-dict.md`).
 
 mod analyze;
+mod confidence;
 mod error;
 mod explain;
 mod fields;
@@ -25,6 +26,7 @@ mod query;
 mod segment;
 mod writer;
 
+pub use confidence::ANSWERS_FROM;
 pub use error::SearchError;
 pub use index::{Hit, PolicyHit, SearchIndex};
 

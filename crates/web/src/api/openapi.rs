@@ -89,6 +89,9 @@ impl Modify for Security {
 /// The catalogue search's answer (served by `catalogue::api::search`).
 #[derive(Serialize, ToSchema)]
 struct SearchResults {
+    /// False when no item answers the question ("没有找到对应事项"): `items` then holds the
+    /// closest items, none of which it is sure of.
+    found: bool,
     items: Vec<SearchHit>,
 }
 
@@ -99,6 +102,10 @@ struct SearchHit {
     /// 条线.
     line: String,
     score: f32,
+    /// The share of the question the item accounts for, 0 to 1.
+    confidence: f32,
+    /// Whether the item answers the question (its confidence is at or above the line).
+    answers: bool,
     /// Why it matched, for people.
     why: Vec<String>,
     /// The item's page on the residents' portal.

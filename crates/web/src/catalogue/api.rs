@@ -22,6 +22,9 @@ struct Item {
     name: String,
     line: String,
     score: f32,
+    confidence: f32,
+    /// Whether the item answers the question, rather than only coming near it.
+    answers: bool,
     why: Vec<String>,
     url: String,
 }
@@ -57,7 +60,7 @@ pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> R
     };
     if query.trim().is_empty() {
         // Nothing asked, nothing found: a blank box is not an error.
-        return Json(json!({ "items": [] })).into_response();
+        return Json(json!({ "found": false, "items": [] })).into_response();
     }
     let snap = match st.catalogue.get(&st.db).await {
         Ok(s) => s,
@@ -74,12 +77,16 @@ pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> R
         .into_iter()
         .map(|h| Item {
             url: format!("/portal/items/{}", h.code),
+            answers: h.answers(),
             code: h.code,
             name: h.name,
             line: h.line,
             score: h.score,
+            confidence: h.confidence,
             why: h.why,
         })
         .collect();
-    Json(json!({ "items": items })).into_response()
+    // Below the line of an answer the list holds the closest items, said as such.
+    let found = items.first().is_some_and(|i| i.answers);
+    Json(json!({ "found": found, "items": items })).into_response()
 }

@@ -198,6 +198,22 @@ async fn search_api(app: &App) {
             .iter()
             .any(|w| w.as_str().unwrap().contains("拼音"))
     );
+    assert_eq!(v["found"], true, "{v}");
+    assert_eq!(items[0]["answers"], true);
+    assert!(items[0]["confidence"].as_f64().unwrap() >= 0.5);
+    // A matter no item handles: the closest items come, said not to be answers.
+    let r = c
+        .get("/api/v1/catalogue/search?q=%E5%85%BB%E7%8B%97%E5%8A%9E%E7%8B%97%E8%AF%81")
+        .await;
+    let v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    assert_eq!(v["found"], false, "养狗办狗证: {v}");
+    assert!(
+        v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["answers"] == false)
+    );
     let bad = c.get("/api/v1/catalogue/search?q=x&limit=500").await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
     let v: serde_json::Value = serde_json::from_str(&bad.body).unwrap();

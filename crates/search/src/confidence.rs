@@ -1,0 +1,125 @@
+//! How sure the search is that an item answers the question: the share of what the resident
+//! wrote that the item accounts for. Each meaningful word of the question (stop words left out)
+//! counts by its length; it is accounted for when a term it gave (itself, a meaning the
+//! dictionary reads into it, the word it sounds like) matched the item, or else by the share of
+//! its character pairs the item holds. A question about something no item handles (养狗办证)
+//! leaves most of its words unexplained by every item, whatever ranks first.
+
+use crate::analyze::Term;
+use crate::fields::Part;
+use crate::writer::TokenParts;
+
+/// Below this the search says it found nothing that answers the question, and offers the
+/// closest items as such.
+pub const ANSWERS_FROM: f32 = 0.5;
+
+/// A lone character says little about the matter (“办”, “钱”); it counts half.
+const LONE_CHARACTER: f32 = 0.5;
+/// Character pairs are weaker evidence than a word.
+const PAIRS: f32 = 0.6;
+
+/// How far a match in `part` accounts for a word: fully in what names the matter, less in
+/// the guide's prose, little in materials (every item wants an ID card).
+fn part_weight(part: Part) -> f32 {
+    match part {
+        Part::Name | Part::Synonyms | Part::Keywords => 1.0,
+        Part::Applicants | Part::Conditions | Part::FaqQuestion | Part::FaqAnswer => 0.6,
+        Part::Line => 0.5,
+        Part::Materials => 0.25,
+        Part::PolicyTitle | Part::PolicyText => 0.0,
+    }
+}
+
+/// How far `term` is found in `doc`: the best part holding one of its tokens.
+fn found(term: &Term, doc: &TokenParts) -> f32 {
+    term.tokens
+        .iter()
+        .filter_map(|token| doc.get(token))
+        .flat_map(|&mask| Part::ITEM.into_iter().filter(move |p| mask & p.bit() != 0))
+        .map(part_weight)
+        .fold(0.0, f32::max)
+}
+
+/// The share (0 to 1) of the question's `words` that the item with tokens `doc` accounts for;
+/// `pairs_held` is the share of a word's character pairs the item holds.
+pub(crate) fn confidence(
+    words: &[String],
+    terms: &[Term],
+    doc: &TokenParts,
+    pairs_held: impl Fn(&str) -> f32,
+) -> f32 {
+    let matched: Vec<(&str, f32)> = terms
+        .iter()
+        .map(|t| (t.evidence(), found(t, doc)))
+        .filter(|(_, how_far)| *how_far > 0.0)
+        .collect();
+    let (mut explained, mut total) = (0.0, 0.0);
+    for word in words {
+        let weight = match word.chars().count() {
+            1 => LONE_CHARACTER,
+            n => n as f32,
+        };
+        let by_term = matched
+            .iter()
+            .filter(|(evidence, _)| evidence.contains(word.as_str()) || word.contains(evidence))
+            .map(|(_, how_far)| *how_far)
+            .fold(0.0, f32::max);
+        explained += weight * by_term.max(PAIRS * pairs_held(word));
+        total += weight;
+    }
+    if total == 0.0 { 0.0 } else { explained / total }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::Origin;
+
+    fn term(phrase: &str, origin: Origin) -> Term {
+        Term {
+            phrase: phrase.into(),
+            tokens: vec![phrase.into()],
+            weight: 1.0,
+            origin,
+        }
+    }
+
+    fn words(list: &[&str]) -> Vec<String> {
+        list.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn a_meaning_accounts_for_the_saying() {
+        let doc: TokenParts = [("投靠".to_string(), Part::Name.bit())].into();
+        let terms = [
+            term(
+                "投靠",
+                Origin::Synonym {
+                    said: "迁过来".into(),
+                },
+            ),
+            term("老婆", Origin::Typed),
+        ];
+        let none = |_: &str| 0.0;
+        // 迁过来 (3) explained, 老婆 (2) not: 3 / 5.
+        let c = confidence(&words(&["迁过来", "老婆"]), &terms, &doc, none);
+        assert!((c - 0.6).abs() < 1e-6, "{c}");
+    }
+
+    #[test]
+    fn a_word_found_only_among_materials_counts_little() {
+        let doc: TokenParts = [("身份证".to_string(), Part::Materials.bit())].into();
+        let terms = [term("身份证", Origin::Typed)];
+        let c = confidence(&words(&["身份证"]), &terms, &doc, |_| 0.0);
+        assert_eq!(c, part_weight(Part::Materials));
+    }
+
+    #[test]
+    fn pairs_count_for_what_no_term_matched() {
+        let doc = TokenParts::new();
+        let half = |w: &str| if w == "居往证" { 0.5 } else { 0.0 };
+        let c = confidence(&words(&["居往证", "办"]), &[], &doc, half);
+        assert!((c - 3.0 * PAIRS * 0.5 / 3.5).abs() < 1e-6, "{c}");
+        assert_eq!(confidence(&[], &[], &doc, half), 0.0);
+    }
+}

@@ -58,19 +58,30 @@ impl Grams {
                 *w = w.max(*weight);
             }
         }
-        let mut scores: HashMap<usize, f32> = HashMap::new();
+        // One slot per item: a common pair is held by nearly every item, and adding into a
+        // vector costs a fraction of a hash map's insertions.
+        let mut scores = vec![0.0f32; self.items];
         for (pair, weight) in &asked {
             let Some(holders) = self.postings.get(pair) else {
                 continue;
             };
             let idf = self.idf(holders.len());
             for &(entry, boost) in holders {
-                *scores.entry(entry).or_default() += weight * idf * boost;
+                scores[entry] += weight * idf * boost;
             }
         }
-        let mut ranked: Vec<(f32, usize)> = scores.into_iter().map(|(e, s)| (s, e)).collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut ranked: Vec<(f32, usize)> = scores
+            .into_iter()
+            .enumerate()
+            .filter(|(_, s)| *s > 0.0)
+            .map(|(e, s)| (s, e))
+            .collect();
+        let by_score = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+        if ranked.len() > limit && limit > 0 {
+            ranked.select_nth_unstable_by(limit - 1, by_score);
+        }
         ranked.truncate(limit);
+        ranked.sort_by(by_score);
         ranked
     }
 

@@ -58,6 +58,9 @@ async fn home(State(st): State<Shared>) -> AppResult<Html<String>> {
     render_anon("portal_home.html", context! { lines })
 }
 
+/// How many of the closest items a search that found no answer shows.
+const CLOSEST: usize = 3;
+
 #[derive(Deserialize)]
 struct SearchQuery {
     q: Option<String>,
@@ -69,8 +72,13 @@ async fn results(
 ) -> AppResult<Html<String>> {
     let snap = st.catalogue.get(&st.db).await?;
     let query = q.q.unwrap_or_default().trim().to_string();
-    let hits: Vec<Value> = search::items(&snap, &query, 20)
+    let found = search::items(&snap, &query, 20);
+    // Below the line of an answer the page says it found nothing and offers the closest few.
+    let answered = found.first().is_some_and(|h| h.answers());
+    let shown = if answered { found.len() } else { CLOSEST };
+    let hits: Vec<Value> = found
         .into_iter()
+        .take(shown)
         .filter_map(|h| snap.get(&h.code).map(|c| (c, h.why)))
         .map(|(c, why)| {
             context! {
@@ -79,7 +87,10 @@ async fn results(
             }
         })
         .collect();
-    render_anon("portal_results.html", context! { q => query, hits })
+    render_anon(
+        "portal_results.html",
+        context! { q => query, hits, answered },
+    )
 }
 
 fn current<'a>(snap: &'a Snapshot, code: &str) -> AppResult<&'a quanke_app::catalogue::Current> {

@@ -159,6 +159,17 @@ async fn portal_finds_and_lists_materials(app: &App) {
         r.body.contains("MZ-GL80"),
         "我妈八十岁了能领什么 finds 高龄津贴"
     );
+    assert!(!r.body.contains("没有找到对应事项"));
+    // A matter no item handles: said so, with the closest few only.
+    let r = c
+        .get("/portal/search?q=%E5%85%BB%E7%8B%97%E5%8A%9E%E7%8B%97%E8%AF%81")
+        .await;
+    assert!(
+        r.body.contains("没有找到对应事项"),
+        "养狗办狗证: {}",
+        r.body
+    );
+    assert!(r.body.matches("<li><a href=\"/portal/items/").count() <= 3);
     // The checklist follows the answers: a proxy needs the agent's ID, the elder alone does not.
     let item = c.get("/portal/items/MZ-GL80").await.body;
     assert!(item.contains("我要带什么"));

@@ -155,7 +155,10 @@ async fn rejections_answer_in_the_channels_format(app: &App) {
     assert_eq!(v["error"]["code"], "field_too_long");
     let (status, _, text) =
         send_json(&mut c, None, "GET", "/api/v1/catalogue/search?q=%20", None).await;
-    assert_eq!((status, text.as_str()), (StatusCode::OK, r#"{"items":[]}"#));
+    assert_eq!(
+        (status, text.as_str()),
+        (StatusCode::OK, r#"{"found":false,"items":[]}"#)
+    );
     let blank_bad_limit = "/api/v1/catalogue/search?q=%20&limit=0";
     let (status, _, text) = send_json(&mut c, None, "GET", blank_bad_limit, None).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{text}");

@@ -53,9 +53,15 @@ test('a resident finds 高龄津贴 in everyday words, gets a checklist and prin
   assert.deepEqual(problems, [], 'no console errors or failed requests');
 });
 
-test('a query that matches nothing says so and offers the full list', { timeout: 60_000 }, async (t) => {
+test('a question no item answers says so, shows the closest few and offers the full list', { timeout: 60_000 }, async (t) => {
   const { page } = await freshPage(browser, t);
-  await page.goto('/portal/search?q=' + encodeURIComponent('火星移民'));
-  await expectVisible(page.getByText('没有找到与“火星移民”相关的事项'), 'no-result message');
+  // “养狗” reads as 养犬登记, which no demo item is: the closest come, said not to be answers.
+  await page.goto('/portal/search?q=' + encodeURIComponent('养狗要办证吗'));
+  await expectVisible(page.getByText('没有找到对应事项'), 'not-found message');
+  await expectVisible(page.getByRole('heading', { name: '最接近的事项' }), 'closest items heading');
+  assert.ok((await page.locator('ol.hits li').count()) <= 3, 'at most three closest items');
   await expectVisible(page.getByRole('link', { name: '按类别查看全部事项' }), 'link to all items');
+  // Nothing in common at all: the plain message.
+  await page.goto('/portal/search?q=' + encodeURIComponent('zzqqxx'));
+  await expectVisible(page.getByText('没有找到与“zzqqxx”相关的事项'), 'no-result message');
 });

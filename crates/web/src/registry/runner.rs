@@ -67,15 +67,14 @@ pub fn check(st: Shared, upload: Upload, bytes: Vec<u8>, me: CurrentUser) {
             let report = outcome.report.is_some().then_some(files.report.as_path());
             let findings = summarise(outcome);
             let json = serde_json::to_string(&findings).map_err(|e| e.to_string())?;
+            // Not kept when the person discarded the upload meanwhile: nothing more to do.
             uploads::checked(&st.db, &upload.id, &json, report)
                 .await
+                .map(|_kept| ())
                 .map_err(|e| e.to_string())
         }
         .await;
-        if let Err(message) = result {
-            fail(&st.db, &upload.id, Stage::Checking, &message).await;
-        }
-        st.imports.end(&upload.id);
+        settle(&st, &upload.id, Stage::Checking, result).await;
     });
 }
 
@@ -101,18 +100,19 @@ pub fn import(st: Shared, upload: Upload, commit: Commit, me: CurrentUser, ip: S
                 .map_err(|e| e.to_string())
         }
         .await;
-        if let Err(message) = result {
-            fail(&st.db, &upload.id, Stage::Importing, &message).await;
-        }
-        st.imports.end(&upload.id);
+        settle(&st, &upload.id, Stage::Importing, result).await;
     });
 }
 
-async fn fail(db: &Db, id: &str, from: Stage, message: &str) {
-    if let Err(e) = uploads::failed(db, id, from, message).await {
+/// Stores a run's failure, if it failed, then stops following it: its end is in the database.
+async fn settle(st: &Shared, id: &str, from: Stage, result: Result<(), String>) {
+    if let Err(message) = result
+        && let Err(e) = uploads::failed(&st.db, id, from, &message).await
+    {
         // The upload then shows as cut off once its silence is noticed.
         tracing::error!(upload = id, "storing a failed import: {e}");
     }
+    st.imports.end(id);
 }
 
 /// Runs the import while noting its progress and that it is alive every `jobs::BEAT`.

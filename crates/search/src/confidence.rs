@@ -32,82 +32,123 @@ fn part_weight(part: Part) -> f32 {
     }
 }
 
-/// How far `term` is found in `doc`: the best part holding one of its tokens, times the square
-/// of the share of the term's characters its tokens found there cover. A meaning found whole
-/// counts fully; one found only by its generic half (“登记” of “养犬登记”) counts a quarter, so a
-/// question about a dog licence is not answered by every 登记 item.
-fn found(term: &Term, doc: &TokenParts) -> f32 {
-    let held: Vec<(&str, u16)> = term
-        .tokens
-        .iter()
-        .filter_map(|token| doc.get(token).map(|&mask| (token.as_str(), mask)))
-        .collect();
-    let part = held
-        .iter()
-        .flat_map(|&(_, mask)| Part::ITEM.into_iter().filter(move |p| mask & p.bit() != 0))
-        .map(part_weight)
-        .fold(0.0, f32::max);
-    let share = covered_share(&term.phrase, held.iter().map(|(t, _)| *t));
-    part * share * share
+/// What one term covers of its phrase, worked out once per question (the items returned are
+/// then only looked up).
+struct Cover<'a> {
+    evidence: &'a str,
+    /// Each token, with the characters of the phrase it covers where it occurs (bit i for
+    /// character i; a phrase longer than `MAX_CHARS` counts its first `MAX_CHARS`).
+    tokens: Vec<(&'a str, u128)>,
+    /// The phrase's meaningful characters.
+    meaningful: u128,
 }
 
-/// The share of `phrase`'s meaningful characters that the `tokens` cover where they occur in it.
-fn covered_share<'a>(phrase: &str, tokens: impl Iterator<Item = &'a str>) -> f32 {
-    let chars: Vec<char> = phrase.chars().collect();
-    let mut covered = vec![false; chars.len()];
-    for token in tokens {
-        let t: Vec<char> = token.chars().collect();
-        if t.is_empty() || t.len() > chars.len() {
-            continue;
-        }
-        for start in 0..=chars.len() - t.len() {
-            if chars[start..start + t.len()] == t[..] {
-                covered[start..start + t.len()].fill(true);
-            }
-        }
-    }
-    let meaningful = |c: &char| c.is_alphanumeric();
-    let total = chars.iter().filter(|c| meaningful(c)).count();
-    let hit = chars
-        .iter()
-        .zip(&covered)
-        .filter(|(c, on)| **on && meaningful(c))
-        .count();
-    if total == 0 {
-        0.0
-    } else {
-        hit as f32 / total as f32
-    }
-}
+const MAX_CHARS: usize = 128;
 
-/// The share (0 to 1) of the question's `words` that the item with tokens `doc` accounts for;
-/// `pairs_held` is the share of a word's character pairs the item holds.
-pub(crate) fn confidence(
-    words: &[String],
-    terms: &[Term],
-    doc: &TokenParts,
-    pairs_held: impl Fn(&str) -> f32,
-) -> f32 {
-    let matched: Vec<(&str, f32)> = terms
-        .iter()
-        .map(|t| (t.evidence(), found(t, doc)))
-        .filter(|(_, how_far)| *how_far > 0.0)
-        .collect();
-    let (mut explained, mut total) = (0.0, 0.0);
-    for word in words {
-        let weight = match word.chars().count() {
-            1 => LONE_CHARACTER,
-            n => n as f32,
-        };
-        let by_term = matched
+impl<'a> Cover<'a> {
+    fn of(term: &'a Term) -> Cover<'a> {
+        let chars: Vec<char> = term.phrase.chars().take(MAX_CHARS).collect();
+        let bits = |range: std::ops::Range<usize>| range.fold(0u128, |m, i| m | 1 << i);
+        let tokens = term
+            .tokens
             .iter()
-            .filter(|(evidence, _)| evidence.contains(word.as_str()) || word.contains(evidence))
-            .map(|(_, how_far)| *how_far)
-            .fold(0.0, f32::max);
-        explained += weight * by_term.max(PAIRS * pairs_held(word));
-        total += weight;
+            .map(|token| {
+                let t: Vec<char> = token.chars().collect();
+                let mut mask = 0;
+                if !t.is_empty() && t.len() <= chars.len() {
+                    for start in 0..=chars.len() - t.len() {
+                        if chars[start..start + t.len()] == t[..] {
+                            mask |= bits(start..start + t.len());
+                        }
+                    }
+                }
+                (token.as_str(), mask)
+            })
+            .collect();
+        let meaningful = (0..chars.len())
+            .filter(|&i| chars[i].is_alphanumeric())
+            .fold(0u128, |m, i| m | 1 << i);
+        Cover {
+            evidence: term.evidence(),
+            tokens,
+            meaningful,
+        }
     }
-    if total == 0.0 { 0.0 } else { explained / total }
+
+    /// The share of the phrase's meaningful characters that the tokens `held` covers.
+    fn share(&self, held: impl Fn(&str) -> bool) -> f32 {
+        let covered = self
+            .tokens
+            .iter()
+            .filter(|(token, _)| held(token))
+            .fold(0u128, |m, (_, mask)| m | mask);
+        let total = self.meaningful.count_ones();
+        if total == 0 {
+            0.0
+        } else {
+            (covered & self.meaningful).count_ones() as f32 / total as f32
+        }
+    }
+
+    /// How far the term is found in `doc`: the best part holding one of its tokens, times the
+    /// square of the share of the phrase's characters its tokens found there cover. A meaning
+    /// found whole counts fully; one found only by its generic half (“登记” of “养犬登记”) counts
+    /// a quarter, so a question about a dog licence is not answered by every 登记 item.
+    fn found(&self, doc: &TokenParts) -> f32 {
+        let part = self
+            .tokens
+            .iter()
+            .filter_map(|(token, _)| doc.get(*token))
+            .flat_map(|&mask| Part::ITEM.into_iter().filter(move |p| mask & p.bit() != 0))
+            .map(part_weight)
+            .fold(0.0, f32::max);
+        if part == 0.0 {
+            return 0.0;
+        }
+        let share = self.share(|token| doc.contains_key(token));
+        part * share * share
+    }
+}
+
+/// A question read for judging items: its meaningful words and what each term covers.
+pub(crate) struct Question<'a> {
+    words: &'a [String],
+    covers: Vec<Cover<'a>>,
+}
+
+impl<'a> Question<'a> {
+    pub(crate) fn new(words: &'a [String], terms: &'a [Term]) -> Question<'a> {
+        Question {
+            words,
+            covers: terms.iter().map(Cover::of).collect(),
+        }
+    }
+
+    /// The share (0 to 1) of the question's words that the item with tokens `doc` accounts
+    /// for; `pairs_held` is the share of a word's character pairs the item holds.
+    pub(crate) fn confidence(&self, doc: &TokenParts, pairs_held: impl Fn(&str) -> f32) -> f32 {
+        let matched: Vec<(&str, f32)> = self
+            .covers
+            .iter()
+            .map(|c| (c.evidence, c.found(doc)))
+            .filter(|(_, how_far)| *how_far > 0.0)
+            .collect();
+        let (mut explained, mut total) = (0.0, 0.0);
+        for word in self.words {
+            let weight = match word.chars().count() {
+                1 => LONE_CHARACTER,
+                n => n as f32,
+            };
+            let by_term = matched
+                .iter()
+                .filter(|(evidence, _)| evidence.contains(word.as_str()) || word.contains(evidence))
+                .map(|(_, how_far)| *how_far)
+                .fold(0.0, f32::max);
+            explained += weight * by_term.max(PAIRS * pairs_held(word));
+            total += weight;
+        }
+        if total == 0.0 { 0.0 } else { explained / total }
+    }
 }
 
 #[cfg(test)]
@@ -126,6 +167,15 @@ mod tests {
 
     fn words(list: &[&str]) -> Vec<String> {
         list.iter().map(|w| w.to_string()).collect()
+    }
+
+    fn confidence(
+        words: &[String],
+        terms: &[Term],
+        doc: &TokenParts,
+        pairs_held: impl Fn(&str) -> f32,
+    ) -> f32 {
+        Question::new(words, terms).confidence(doc, pairs_held)
     }
 
     #[test]
@@ -166,10 +216,9 @@ mod tests {
         meaning.tokens = vec!["养犬".into(), "登记".into(), "养犬登记".into()];
         let c = confidence(&words(&["养狗"]), &[meaning], &doc, |_| 0.0);
         assert!((c - 0.25).abs() < 1e-6, "{c}");
-        assert_eq!(
-            covered_share("出国（境）定居", ["出国", "境", "定居"].into_iter()),
-            1.0
-        );
+        let mut emigration = term("出国（境）定居", Origin::Typed);
+        emigration.tokens = vec!["出国".into(), "境".into(), "定居".into()];
+        assert_eq!(Cover::of(&emigration).share(|_| true), 1.0);
     }
 
     #[test]

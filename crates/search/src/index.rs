@@ -114,6 +114,7 @@ impl SearchIndex {
             .collect();
         let grams = self.grams.rank(query, &read, POOL.max(limit));
         let content = self.analyzer.content_words(query);
+        let question = confidence::Question::new(&content, &terms);
         let mut hits: Vec<Hit> = grams::fuse(&words, &grams)
             .into_iter()
             .take(limit)
@@ -125,7 +126,7 @@ impl SearchIndex {
                     why.extend(run.map(|run| format!("字面相近：“{run}”")));
                 }
                 let held = |word: &str| self.grams.share_held(word, entry);
-                let confidence = confidence::confidence(&content, &terms, doc, held);
+                let confidence = question.confidence(doc, held);
                 self.items[entry].hit(score, confidence, why)
             })
             .collect();

@@ -62,6 +62,12 @@ impl OrgPath {
         OrgPath(format!("/{id}/"))
     }
 
+    /// The whole tree: where an event with no place of its own belongs (a sign-in attempt
+    /// under an unknown name), read only by those who read everything.
+    pub fn whole() -> Self {
+        OrgPath("/".into())
+    }
+
     pub fn child(&self, id: i64) -> Self {
         OrgPath(format!("{}{id}/", self.0))
     }

@@ -16,7 +16,8 @@ pub struct Entry {
     pub target: String,
     pub detail: String,
     pub ip: String,
-    pub org_path: String,
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
 }
 
 pub struct NewEntry<'a> {
@@ -28,7 +29,7 @@ pub struct NewEntry<'a> {
     pub detail: &'a str,
     pub ip: &'a str,
     /// Where in the org tree the event belongs, so heads read only their subtree's events.
-    pub org_path: &'a str,
+    pub org_path: &'a OrgPath,
 }
 
 pub async fn append(db: &Db, e: &NewEntry<'_>) -> Result<i64> {
@@ -42,7 +43,7 @@ pub async fn append(db: &Db, e: &NewEntry<'_>) -> Result<i64> {
         .bind(e.target)
         .bind(e.detail)
         .bind(e.ip)
-        .bind(e.org_path)
+        .bind(e.org_path.as_str())
         .fetch_one(p)
         .await?);
     Ok(id)

@@ -157,6 +157,8 @@ macro_rules! insert_version {
     }};
 }
 
+pub(crate) use insert_version;
+
 /// Publishes the next version of an item and drops its draft, in one transaction.
 pub async fn publish(db: &Db, v: &NewVersion<'_>, now: i64) -> Result<Version> {
     let id = with_pool!(db, |pool| {
@@ -220,29 +222,38 @@ pub async fn apply_import(db: &Db, plan: &ImportPlan<'_>, now: i64) -> Result<()
     Ok(())
 }
 
+/// Creates or replaces an item's draft inside the open transaction `$tx`.
+macro_rules! upsert_draft {
+    ($tx:expr, $d:expr) => {
+        sqlx::query(
+            "INSERT INTO catalogue_drafts (item_code, name, line, effective_from, change_note, \
+             body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
+             ON CONFLICT (item_code) DO UPDATE SET name = $2, line = $3, effective_from = $4, \
+             change_note = $5, body = $6, updated_by = $7, updated_at = $8",
+        )
+        .bind(&$d.item_code)
+        .bind(&$d.name)
+        .bind(&$d.line)
+        .bind(&$d.effective_from)
+        .bind(&$d.change_note)
+        .bind(&$d.body)
+        .bind(&$d.updated_by)
+        .bind($d.updated_at)
+        .execute(&mut *$tx)
+        .await?
+    };
+}
+pub(crate) use upsert_draft;
+
 /// Saves an item's draft. A new item (nothing published yet) is claimed by `owner`, the org of
 /// the editor who started it, unless someone already claimed it; both rows or neither.
 pub async fn save_draft(db: &Db, d: &Draft, owner: &OrgPath) -> Result<()> {
-    let draft = "INSERT INTO catalogue_drafts (item_code, name, line, effective_from, change_note, \
-                 body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-                 ON CONFLICT (item_code) DO UPDATE SET name = $2, line = $3, effective_from = $4, \
-                 change_note = $5, body = $6, updated_by = $7, updated_at = $8";
     let claim = "INSERT INTO catalogue_owners (item_code, org_path) SELECT $1, $2 \
                  WHERE NOT EXISTS (SELECT 1 FROM catalogue_versions WHERE item_code = $1) \
                  ON CONFLICT (item_code) DO NOTHING";
     with_pool!(db, |p| {
         let mut tx = p.begin().await?;
-        sqlx::query(draft)
-            .bind(&d.item_code)
-            .bind(&d.name)
-            .bind(&d.line)
-            .bind(&d.effective_from)
-            .bind(&d.change_note)
-            .bind(&d.body)
-            .bind(&d.updated_by)
-            .bind(d.updated_at)
-            .execute(&mut *tx)
-            .await?;
+        upsert_draft!(tx, d);
         sqlx::query(claim)
             .bind(&d.item_code)
             .bind(owner.as_str())

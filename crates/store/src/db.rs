@@ -261,6 +261,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "ledger uploads",
         include_str!("../migrations/sqlite/0024_ledger_uploads.sql"),
     ),
+    (
+        25,
+        "search learning",
+        include_str!("../migrations/sqlite/0025_search_learning.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -377,6 +382,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         24,
         "ledger uploads",
         include_str!("../migrations/postgres/0024_ledger_uploads.sql"),
+    ),
+    (
+        25,
+        "search learning",
+        include_str!("../migrations/postgres/0025_search_learning.sql"),
     ),
 ];
 

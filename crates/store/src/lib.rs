@@ -24,6 +24,7 @@ pub mod open311_keys;
 pub mod open311_requests;
 pub mod orgs;
 pub mod registry;
+pub mod search_learning;
 pub mod sessions;
 pub mod throttle;
 pub mod users;

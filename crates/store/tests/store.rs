@@ -42,8 +42,8 @@ async fn user(db: &Db, name: &str, role: Role, org: &orgs::Org) -> i64 {
 }
 
 /// Every migration's number, in order (there is no 10).
-const MIGRATIONS: [i64; 23] = [
-    1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24,
+const MIGRATIONS: [i64; 24] = [
+    1, 2, 3, 4, 5, 6, 7, 8, 9, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
 ];
 
 async fn migrations_apply_once(db: &Db) {
@@ -287,7 +287,7 @@ async fn portal_attempts_are_counted_alone(db: &Db) {
 }
 both!(portal_attempts, portal_attempts_are_counted_alone);
 
-fn entry<'a>(action: &'a str, org_path: &'a str, at: i64) -> audit::NewEntry<'a> {
+fn entry<'a>(action: &'a str, org_path: &'a OrgPath, at: i64) -> audit::NewEntry<'a> {
     audit::NewEntry {
         at,
         actor_id: None,
@@ -302,16 +302,16 @@ fn entry<'a>(action: &'a str, org_path: &'a str, at: i64) -> audit::NewEntry<'a>
 
 async fn audit_is_scoped_filtered_and_append_only(db: &Db) {
     let (street, a, b, a1, _) = tree(db).await;
-    audit::append(db, &entry("login", street.path.as_str(), NOW))
+    audit::append(db, &entry("login", &street.path, NOW))
         .await
         .unwrap();
-    audit::append(db, &entry("login", a.path.as_str(), NOW + 1))
+    audit::append(db, &entry("login", &a.path, NOW + 1))
         .await
         .unwrap();
-    audit::append(db, &entry("login_failed", a1.path.as_str(), NOW + 2))
+    audit::append(db, &entry("login_failed", &a1.path, NOW + 2))
         .await
         .unwrap();
-    let last = audit::append(db, &entry("login", b.path.as_str(), NOW + 3))
+    let last = audit::append(db, &entry("login", &b.path, NOW + 3))
         .await
         .unwrap();
     let list = |within: &OrgPath, action: Option<&'static str>, before: Option<i64>| {

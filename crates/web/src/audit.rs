@@ -4,6 +4,7 @@
 use crate::auth::CurrentUser;
 use crate::server::Shared;
 use quanke_app::clock;
+use quanke_domain::OrgPath;
 use quanke_store::audit::{self, NewEntry};
 
 /// Stable action codes and how the audit page names them.
@@ -55,7 +56,7 @@ pub struct Event<'a> {
     pub detail: &'a str,
     pub ip: &'a str,
     /// The org subtree the event belongs to (the target's place, or the actor's).
-    pub org_path: &'a str,
+    pub org_path: &'a OrgPath,
 }
 
 /// Records an event done by a signed-in user.

@@ -66,6 +66,8 @@ pub struct AppState {
     pub(crate) tokens: Grouped<ActiveTokens>,
     /// Applicants by ID number, read together with the other intakes'.
     pub(crate) applicants: Grouped<ByNumberWithin>,
+    /// What residents asked the portal since the last flush.
+    pub(crate) portal_questions: crate::portal::questions::Questions,
 }
 
 impl AppState {
@@ -84,7 +86,14 @@ impl AppState {
             imports: Default::default(),
             calendar: Default::default(),
             orgs: Default::default(),
+            portal_questions: Default::default(),
         })
+    }
+
+    /// Stores what residents asked the portal since the last flush (done every few seconds
+    /// and when the server stops).
+    pub async fn flush_portal_questions(&self) -> quanke_store::Result<()> {
+        self.portal_questions.flush(&self.db).await
     }
 
     /// The case services' share of this state.
@@ -181,8 +190,13 @@ pub async fn serve(
     warm_up(state.clone());
     quanke_app::cases::escalation::spawn(state.db.clone());
     crate::changes::listen(state.clone()).await;
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    crate::portal::questions::spawn_flush(state.clone());
+    let app = router(state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    if let Err(e) = state.flush_portal_questions().await {
+        tracing::warn!(error = %e, "the last portal questions were not stored");
+    }
+    served
 }

@@ -50,6 +50,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "catalogue_import.html",
     "catalogue_notices.html",
     "catalogue_ack_status.html",
+    "catalogue_spoken.html",
     "policies.html",
     "policy.html",
     "portal_base.html",

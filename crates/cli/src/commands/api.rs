@@ -53,14 +53,7 @@ async fn apply(db: &Db, action: TokenAction) -> anyhow::Result<()> {
             }
             let issued = api_tokens::issue(db, u.id, name, super::unix_now()?).await?;
             let detail = format!("令牌 #{}（{name}）", issued.id);
-            record(
-                db,
-                "api_token_issued",
-                &username,
-                &detail,
-                u.org_path.as_str(),
-            )
-            .await?;
+            record(db, "api_token_issued", &username, &detail, &u.org_path).await?;
             eprintln!(
                 "已为 {username}（{}）签发 API 令牌 #{}（{name}）。令牌只显示这一次，请妥善保存 (shown once):",
                 u.role.label(),
@@ -96,14 +89,7 @@ async fn apply(db: &Db, action: TokenAction) -> anyhow::Result<()> {
             }
             let u = users::by_id(db, t.user_id).await?;
             let detail = format!("令牌 #{id}（{}）", t.name);
-            record(
-                db,
-                "api_token_revoked",
-                &t.username,
-                &detail,
-                u.org_path.as_str(),
-            )
-            .await?;
+            record(db, "api_token_revoked", &t.username, &detail, &u.org_path).await?;
             println!("已吊销令牌 #{id}；此后的 API 调用立即被拒绝");
         }
     }

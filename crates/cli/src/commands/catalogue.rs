@@ -59,7 +59,7 @@ async fn import(db: &Db, path: &Path, dry_run: bool) -> anyhow::Result<()> {
             "catalogue_imported",
             &path.display().to_string(),
             &detail,
-            "/",
+            &quanke_domain::OrgPath::whole(),
         )
         .await?;
     }

@@ -7,6 +7,7 @@ use super::{open, user::record};
 use crate::config::Config;
 use anyhow::bail;
 use clap::Subcommand;
+use quanke_domain::OrgPath;
 use quanke_store::open311_keys::{self, NAME_MAX};
 use quanke_store::{Db, StoreError, orgs};
 
@@ -97,10 +98,10 @@ async fn apply(db: &Db, action: KeyAction) -> anyhow::Result<()> {
 }
 
 /// The audit entry's place: the (first) street, whose administrators read it.
-async fn street_path(db: &Db) -> anyhow::Result<String> {
+async fn street_path(db: &Db) -> anyhow::Result<OrgPath> {
     let streets = orgs::streets(db).await?;
     Ok(streets
-        .first()
-        .map(|s| s.path.as_str().to_string())
-        .unwrap_or_default())
+        .into_iter()
+        .next()
+        .map_or_else(OrgPath::whole, |s| s.path))
 }

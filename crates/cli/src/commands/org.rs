@@ -59,7 +59,7 @@ async fn add(db: &Db, code: &str, name: &str, parent: Option<&str>) -> anyhow::R
         other => other?,
     };
     let detail = format!("{} {}（{}）", org.kind.label(), org.name, org.code);
-    record(db, "org_created", &org.code, &detail, org.path.as_str()).await?;
+    record(db, "org_created", &org.code, &detail, &org.path).await?;
     println!("已创建{}", detail);
     Ok(())
 }

@@ -6,7 +6,7 @@ use crate::config::Config;
 use anyhow::bail;
 use clap::Subcommand;
 use quanke_app::accounts::{self, NewAccount};
-use quanke_domain::Role;
+use quanke_domain::{OrgPath, Role};
 use quanke_store::audit::{self, NewEntry};
 use quanke_store::{Db, StoreError, orgs, users};
 
@@ -68,7 +68,7 @@ async fn apply(db: &Db, action: UserAction) -> anyhow::Result<()> {
             };
             let (_, pw) = accounts::create(db, &account).await?;
             let detail = format!("{} @ {}", role.label(), org.name);
-            record(db, "user_created", &username, &detail, org.path.as_str()).await?;
+            record(db, "user_created", &username, &detail, &org.path).await?;
             println!("已创建 {username}({} · {})", role.label(), org.name);
             if password.is_none() {
                 println!("临时密码 (temporary password): {pw}  首次登录须修改");
@@ -77,7 +77,7 @@ async fn apply(db: &Db, action: UserAction) -> anyhow::Result<()> {
         UserAction::Passwd { username } => {
             let u = find(db, &username).await?;
             let pw = accounts::reset_password(db, u.id).await?;
-            record(db, "password_reset", &username, "", u.org_path.as_str()).await?;
+            record(db, "password_reset", &username, "", &u.org_path).await?;
             println!(
                 "临时密码 (temporary password): {pw}  下次登录须修改；原有会话和 API 令牌已失效"
             );
@@ -85,13 +85,13 @@ async fn apply(db: &Db, action: UserAction) -> anyhow::Result<()> {
         UserAction::Disable { username } => {
             let u = find(db, &username).await?;
             accounts::set_disabled(db, u.id, true).await?;
-            record(db, "user_disabled", &username, "", u.org_path.as_str()).await?;
+            record(db, "user_disabled", &username, "", &u.org_path).await?;
             println!("已停用 {username}");
         }
         UserAction::Enable { username } => {
             let u = find(db, &username).await?;
             accounts::set_disabled(db, u.id, false).await?;
-            record(db, "user_enabled", &username, "", u.org_path.as_str()).await?;
+            record(db, "user_enabled", &username, "", &u.org_path).await?;
             println!("已启用 {username}");
         }
     }
@@ -111,7 +111,7 @@ pub async fn record(
     action: &str,
     target: &str,
     detail: &str,
-    org_path: &str,
+    org_path: &OrgPath,
 ) -> anyhow::Result<()> {
     let at = super::unix_now()?;
     let e = NewEntry {

@@ -8,6 +8,7 @@ mod diff;
 mod file;
 mod item;
 mod owner;
+pub mod spoken;
 mod validate;
 
 #[cfg(test)]

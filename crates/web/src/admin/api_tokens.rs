@@ -108,7 +108,7 @@ async fn record(
         target: &target.username,
         detail: &detail,
         ip,
-        org_path: target.org_path.as_str(),
+        org_path: &target.org_path,
     };
     audit::by_user(st, &ctx.me, ev).await?;
     Ok(())

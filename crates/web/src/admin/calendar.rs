@@ -146,7 +146,7 @@ pub async fn save(
         target: "工作日历",
         detail: &detail,
         ip: &ip,
-        org_path: ctx.me.scope.org.as_str(),
+        org_path: &ctx.me.scope.org,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to(&format!("/admin/calendar?saved={id}")).into_response())

@@ -111,7 +111,7 @@ async fn record(
         target: name,
         detail: &detail,
         ip,
-        org_path: ctx.me.scope.org.as_str(),
+        org_path: &ctx.me.scope.org,
     };
     audit::by_user(st, &ctx.me, ev).await?;
     Ok(())

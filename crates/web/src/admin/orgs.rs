@@ -114,7 +114,7 @@ pub async fn create(
                 target: &org.code,
                 detail: &detail,
                 ip: &ip,
-                org_path: org.path.as_str(),
+                org_path: &org.path,
             };
             audit::by_user(&st, &ctx.me, ev).await?;
             Ok(Redirect::to("/admin/orgs").into_response())
@@ -156,7 +156,7 @@ pub async fn rename(
         target: &org.code,
         detail: &detail,
         ip: &ip,
-        org_path: org.path.as_str(),
+        org_path: &org.path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to("/admin/orgs").into_response())

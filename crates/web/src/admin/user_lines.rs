@@ -57,7 +57,7 @@ pub async fn save(
         target: &target.username,
         detail: &detail,
         ip: &ip,
-        org_path: target.org_path.as_str(),
+        org_path: &target.org_path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")))

@@ -139,7 +139,7 @@ pub async fn create(
                 target: &username,
                 detail: &detail,
                 ip: &ip,
-                org_path: org.path.as_str(),
+                org_path: &org.path,
             };
             audit::by_user(&st, &ctx.me, ev).await?;
             let data = context! { id, username, temporary, role => role.label(), org => org.name };
@@ -238,7 +238,7 @@ pub async fn change_role(
         target: &target.username,
         detail: &detail,
         ip: &ip,
-        org_path: org.path.as_str(),
+        org_path: &org.path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
@@ -264,7 +264,7 @@ async fn set_disabled(
         target: &target.username,
         detail: "",
         ip: &ip,
-        org_path: target.org_path.as_str(),
+        org_path: &target.org_path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to(&format!("/admin/users/{id}")).into_response())
@@ -303,7 +303,7 @@ pub async fn reset(
         target: &target.username,
         detail: "",
         ip: &ip,
-        org_path: target.org_path.as_str(),
+        org_path: &target.org_path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     let data = context! {

@@ -13,7 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::context;
 use quanke_app::clock;
 use quanke_app::password;
-use quanke_domain::throttle;
+use quanke_domain::{OrgPath, throttle};
 use quanke_store::{StoreError, sessions, throttle as failures, users};
 use serde::Deserialize;
 
@@ -62,7 +62,7 @@ pub async fn submit(
             target: &username,
             detail: "",
             ip: &ip,
-            org_path: "/",
+            org_path: &OrgPath::whole(),
         };
         audit::append(&st, None, &username, ev).await?;
         let minutes = (wait + 59) / 60;
@@ -78,7 +78,7 @@ pub async fn submit(
     let ok = password::verify(f.password, user.as_ref().map(|u| u.password_hash.clone())).await?;
     let org_path = user
         .as_ref()
-        .map_or("/".to_string(), |u| u.org_path.as_str().to_string());
+        .map_or_else(OrgPath::whole, |u| u.org_path.clone());
     match user {
         Some(u) if ok && !u.disabled => {
             failures::clear_sign_in_failures(&st.db, &username).await?;
@@ -142,7 +142,7 @@ pub async fn logout(
             target: &me.user.username,
             detail: "",
             ip: &ip,
-            org_path: me.user.org_path.as_str(),
+            org_path: &me.user.org_path,
         };
         audit::by_user(&st, &me, ev).await?;
     }
@@ -192,7 +192,7 @@ pub async fn password_submit(
         target: &u.username,
         detail: "",
         ip: &ip,
-        org_path: u.org_path.as_str(),
+        org_path: &u.org_path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(([(SET_COOKIE, cookie)], Redirect::to("/?changed=1")).into_response())

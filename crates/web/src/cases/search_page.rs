@@ -170,7 +170,7 @@ pub async fn export(
         target: "办件查询",
         detail: &detail,
         ip: &ip,
-        org_path: ctx.me.scope.org.as_str(),
+        org_path: &ctx.me.scope.org,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     let day = clock::today().replace('-', "");

@@ -95,7 +95,7 @@ fn choices(questions: &[QuestionRow]) -> Vec<Value> {
 
 /// Refuses, as "not found", an item this editor may not change (another street's or another
 /// community's); the caller has already checked the permission to edit at all.
-async fn editable(st: &Shared, ctx: &Ctx, code: &str) -> AppResult<()> {
+pub(super) async fn editable(st: &Shared, ctx: &Ctx, code: &str) -> AppResult<()> {
     let owner = store::owner(&st.db, code).await?;
     if may_edit(&ctx.me.scope, owner.as_ref()) {
         Ok(())
@@ -191,7 +191,7 @@ pub async fn save(
         target: &item.code,
         detail: &item.name,
         ip: &ip,
-        org_path: ctx.me.user.org_path.as_str(),
+        org_path: &ctx.me.user.org_path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to(&format!("/catalogue/{}/draft", item.code)).into_response())
@@ -298,7 +298,7 @@ pub async fn publish(
         target: &code,
         detail: &detail,
         ip: &ip,
-        org_path: ctx.me.user.org_path.as_str(),
+        org_path: &ctx.me.user.org_path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     Ok(Redirect::to(&format!("/catalogue/{code}")).into_response())

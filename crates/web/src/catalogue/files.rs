@@ -81,7 +81,7 @@ pub async fn upload(
             target: &up.name,
             detail: &detail,
             ip: &ip,
-            org_path: ctx.me.user.org_path.as_str(),
+            org_path: &ctx.me.user.org_path,
         };
         audit::by_user(&st, &ctx.me, ev).await?;
     }

@@ -1,6 +1,7 @@
 //! The service catalogue (办事指南) in the web application: staff pages, the editor, policy-change
 //! notices, import and export, policy documents and the search API.
 
+pub(crate) mod aliases;
 mod api;
 mod edit;
 mod fields;
@@ -24,6 +25,9 @@ pub fn routes() -> Router<Shared> {
         .route("/catalogue/new", get(edit::new_form))
         .route("/catalogue/drafts", post(edit::save))
         .route("/catalogue/import", get(files::page).post(files::upload))
+        .route("/catalogue/spoken", get(aliases::page))
+        .route("/catalogue/spoken/accept", post(aliases::accept))
+        .route("/catalogue/spoken/reject", post(aliases::reject))
         .route("/catalogue/export.json", get(files::export))
         .route("/catalogue/export.xlsx", get(files::export_xlsx))
         .route("/catalogue/{code}", get(pages::show))

@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 pub struct ListQuery {
     q: Option<String>,
     line: Option<String>,
+    /// Words searched earlier on this screen (`aliases::tried_after`).
+    #[serde(default)]
+    tried: String,
 }
 
 #[derive(Serialize)]
@@ -84,7 +87,8 @@ pub async fn list(
     let notices = super::notices::pending_count(&st, &ctx).await?;
     let data = context! {
         items => rows(&snap, &query, q.line.as_deref()),
-        lines, line => q.line, q => query, total => snap.items.len(),
+        lines, line => q.line, total => snap.items.len(),
+        tried => super::aliases::tried_after(&q.tried, &query), q => query,
         editor, publisher => ctx.me.scope.can(Permission::PublishCatalogue),
         drafts => drafts.iter().map(|d| context! { code => &d.item_code, name => &d.name, by => &d.updated_by, at => d.updated_at }).collect::<Vec<_>>(),
         reviews, notices,
@@ -93,12 +97,24 @@ pub async fn list(
 }
 
 /// An item's guide as in force today, with what is coming next and what awaits the reader.
+#[derive(Deserialize)]
+pub struct FromSearch {
+    /// The words searched when the guide was opened from the results, and earlier ones.
+    q: Option<String>,
+    #[serde(default)]
+    tried: String,
+}
+
 pub async fn show(
     State(st): State<Shared>,
     ctx: Ctx,
     Path(code): Path<String>,
+    Query(from): Query<FromSearch>,
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ReadCatalogue)?;
+    if let Some(words) = &from.q {
+        super::aliases::picked(&st, &ctx, words, &from.tried, &code).await?;
+    }
     let snap = st.catalogue.get(&st.db).await?;
     let history = store::history(&st.db, &code).await?;
     let Some(newest) = history.first() else {

@@ -3,6 +3,7 @@
 //! case with its number and phone (办件查询) and rate it once it is done (好差评).
 
 mod apply;
+pub(crate) mod questions;
 mod track;
 
 use crate::catalogue::search;
@@ -75,6 +76,8 @@ async fn results(
     let found = search::items(&snap, &query, 20);
     // Below the line of an answer the page says it found nothing and offers the closest few.
     let answered = found.first().is_some_and(|h| h.answers());
+    st.portal_questions
+        .searched(&query, answered, quanke_app::clock::now());
     let shown = if answered { found.len() } else { CLOSEST };
     let hits: Vec<Value> = found
         .into_iter()
@@ -97,9 +100,17 @@ fn current<'a>(snap: &'a Snapshot, code: &str) -> AppResult<&'a quanke_app::cata
     snap.get(code).ok_or(AppError::NotFound)
 }
 
-async fn guide(State(st): State<Shared>, Path(code): Path<String>) -> AppResult<Html<String>> {
+async fn guide(
+    State(st): State<Shared>,
+    Path(code): Path<String>,
+    Query(from): Query<SearchQuery>,
+) -> AppResult<Html<String>> {
     let snap = st.catalogue.get(&st.db).await?;
     let c = current(&snap, &code)?;
+    // A result opened from a search: that question found something the resident wanted to read.
+    if let Some(q) = from.q {
+        st.portal_questions.clicked(&q, quanke_app::clock::now());
+    }
     let data = context! {
         item => &c.public, version => c.version, effective_from => &c.effective_from,
         kinds => c.public.kinds.iter().map(|k| context! { code => k.kind.code(), label => k.kind.label() }).collect::<Vec<_>>(),

@@ -124,7 +124,7 @@ pub async fn register(
         target: &format!("business:{}", code.as_str()),
         detail: name,
         ip: &ip,
-        org_path: grid.path.as_str(),
+        org_path: &grid.path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     render(

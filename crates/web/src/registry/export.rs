@@ -126,7 +126,7 @@ pub async fn download(
         target: &org.code,
         detail: &detail,
         ip: &ip,
-        org_path: org.path.as_str(),
+        org_path: &org.path,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     let day = clock::today().replace('-', "");

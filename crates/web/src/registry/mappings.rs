@@ -114,7 +114,7 @@ pub async fn save(
         target: &name,
         detail: &detail,
         ip: &ip,
-        org_path: ctx.me.scope.org.as_str(),
+        org_path: &ctx.me.scope.org,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     let q = serde_urlencoded::to_string([("name", name.as_str()), ("saved", "1")])

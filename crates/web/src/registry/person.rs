@@ -59,7 +59,7 @@ pub(super) async fn record(
         target: &audit_target(person.id),
         detail,
         ip,
-        org_path: person.org_path.as_str(),
+        org_path: &person.org_path,
     };
     Ok(audit::by_user(st, &ctx.me, ev).await?)
 }

@@ -62,7 +62,7 @@ pub async fn apply(
         target: "retention",
         detail: &detail,
         ip: &ip,
-        org_path: ctx.me.scope.org.as_str(),
+        org_path: &ctx.me.scope.org,
     };
     audit::by_user(&st, &ctx.me, ev).await?;
     ctx.render("registry_retention.html", context! { years, done, cutoff })

@@ -177,7 +177,7 @@ async fn audit_sensitive(st: &Shared, ctx: &Ctx, ip: &str, labels: &[&str]) -> A
         target: "",
         detail: &detail,
         ip,
-        org_path: ctx.me.scope.org.as_str(),
+        org_path: &ctx.me.scope.org,
     };
     Ok(audit::by_user(st, &ctx.me, ev).await?)
 }

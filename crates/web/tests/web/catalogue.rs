@@ -237,7 +237,7 @@ async fn search_api(app: &App) {
 both!(api, search_api);
 
 /// A multipart upload as the import form sends it, with the token in the action URL.
-async fn upload(
+pub(crate) async fn upload(
     c: &mut Client<'_>,
     token: Option<&str>,
     json: &str,

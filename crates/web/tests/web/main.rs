@@ -25,6 +25,7 @@ mod registry;
 mod results;
 mod scope_probe;
 mod servers;
+mod spoken;
 mod trust_auth;
 mod trust_documents;
 mod trust_intake;

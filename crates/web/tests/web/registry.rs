@@ -178,7 +178,7 @@ async fn reveal_needs_a_reason_and_is_listed(app: &App) {
     let viewed = audit_entries(app, "registry_viewed").await;
     assert_eq!(viewed.len(), 1);
     assert_eq!(viewed[0].target, format!("resident:{}", p.id));
-    assert_eq!(viewed[0].org_path, p.org_path.as_str());
+    assert_eq!(viewed[0].org_path, p.org_path);
 
     let r = desk.post(&reveal, &[("reason", "  ")]).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST);

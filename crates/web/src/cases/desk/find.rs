@@ -25,6 +25,9 @@ pub struct Asked {
     who: String,
     #[serde(default)]
     what: String,
+    /// Words searched earlier on this screen (`aliases::tried_after`).
+    #[serde(default)]
+    tried: String,
 }
 
 pub async fn page(State(st): State<Shared>, ip: ClientIp, ctx: Ctx) -> AppResult<Response> {
@@ -46,6 +49,7 @@ pub async fn search(
         who => echo(asked.who.trim(), !people.is_empty()), what => asked.what.trim(), people, items,
         new_person, invalid_id, hint => found.hint,
         searched => !asked.who.trim().is_empty() || !asked.what.trim().is_empty(),
+        tried => crate::catalogue::aliases::tried_after(&asked.tried, &asked.what),
     };
     Ok(crate::registry::private(ctx.render("desk.html", data)?))
 }

@@ -103,7 +103,11 @@ pub async fn show(
     Form(fields): Form<Vec<(String, String)>>,
 ) -> AppResult<Response> {
     super::may_take(&ctx)?;
-    let mut draft = Draft::from_fields(&Fields(fields));
+    let fields = Fields(fields);
+    let mut draft = Draft::from_fields(&fields);
+    // The desk's words for the matter, followed to this item: what the search learns from.
+    let (what, tried) = (fields.get("what"), fields.get("tried"));
+    crate::catalogue::aliases::picked(&st, &ctx, what, tried, &draft.item).await?;
     if draft.resident.is_none() {
         // The one person the search found is the applicant; with several the desk picked one.
         let found = super::find::people(&st, &ctx, &ip, &draft.who).await?;

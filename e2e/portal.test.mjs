@@ -53,7 +53,7 @@ test('a resident finds 高龄津贴 in everyday words, gets a checklist and prin
   assert.deepEqual(problems, [], 'no console errors or failed requests');
 });
 
-test('a question no item answers says so, shows the closest few and offers the full list', { timeout: 60_000 }, async (t) => {
+test('a question no item answers says so, shows the closest few, the full list and a way to ask the community', { timeout: 60_000 }, async (t) => {
   const { page } = await freshPage(browser, t);
   // “养狗” reads as 养犬登记, which no demo item is: the closest come, said not to be answers.
   await page.goto('/portal/search?q=' + encodeURIComponent('养狗要办证吗'));
@@ -61,6 +61,16 @@ test('a question no item answers says so, shows the closest few and offers the f
   await expectVisible(page.getByRole('heading', { name: '最接近的事项' }), 'closest items heading');
   assert.ok((await page.locator('ol.hits li').count()) <= 3, 'at most three closest items');
   await expectVisible(page.getByRole('link', { name: '按类别查看全部事项' }), 'link to all items');
+  // The resident asks the community instead (代咨询): the question is already written in.
+  await page.getByRole('link', { name: '请社区帮您问' }).click();
+  await expectVisible(page.getByRole('heading', { name: '请社区帮您问' }), 'ask form');
+  assert.equal(await page.locator('#ask-question').inputValue(), '养狗要办证吗');
+  await page.getByLabel('姓名').fill('赵大伯');
+  await page.getByLabel('手机号码').fill('13905710001');
+  await page.getByLabel('所在社区').selectOption({ index: 1 });
+  await page.getByRole('button', { name: '提交问题' }).click();
+  await expectVisible(page.getByRole('heading', { name: '问题已提交' }), 'question received');
+  assert.match(await page.locator('#case-number').innerText(), /\S/);
   // Nothing in common at all: the plain message.
   await page.goto('/portal/search?q=' + encodeURIComponent('zzqqxx'));
   await expectVisible(page.getByText('没有找到与“zzqqxx”相关的事项'), 'no-result message');

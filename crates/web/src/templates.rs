@@ -55,6 +55,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "policy.html",
     "portal_base.html",
     "_portal_search.html",
+    "_portal_ask.html",
     "portal_home.html",
     "portal_results.html",
     "portal_item.html",

@@ -5,6 +5,12 @@
 
 use super::ServiceItem;
 
+/// The item a question no item answers is asked through (代咨询): where a street publishes an
+/// item with this code, a resident whose search found nothing asks the community from the
+/// portal (an application to it, the question as its note, a case like any other), and the
+/// search API names it to partners.
+pub const ASK_ITEM: &str = "QK-DZX";
+
 /// Different workers who must pick the same item after the same words before the words are
 /// proposed as its alias: one worker's habit is not yet the way people talk.
 pub const CONFIRMED_BY: i64 = 3;

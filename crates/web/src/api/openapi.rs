@@ -93,6 +93,10 @@ struct SearchResults {
     /// closest items, none of which it is sure of.
     found: bool,
     items: Vec<SearchHit>,
+    /// When nothing was found and the street offers it (代咨询): the portal page where the
+    /// resident asks the community (add `?note=` and the question to write it in); otherwise
+    /// null.
+    ask: Option<String>,
 }
 
 #[derive(Serialize, ToSchema)]

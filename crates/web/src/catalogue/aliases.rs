@@ -9,6 +9,7 @@
 use super::edit::editable;
 use super::pages::parse;
 use super::search;
+use super::snapshot::Snapshot;
 use crate::audit::{self, Event};
 use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
@@ -78,6 +79,7 @@ pub async fn picked(st: &Shared, ctx: &Ctx, words: &str, tried: &str, code: &str
         .split(TRIED_SEPARATOR)
         .filter_map(spoken::normalise)
         .filter(|k| spoken::may_become_alias(k) && !spoken::already_known(&current.item, k))
+        .filter(|k| !answered_by(&snap, k, code))
         .collect();
     kept.sort();
     kept.dedup();
@@ -85,6 +87,14 @@ pub async fn picked(st: &Shared, ctx: &Ctx, words: &str, tried: &str, code: &str
         learning::picked(&st.db, &k, code, ctx.me.user.id, clock::now()).await?;
     }
     Ok(())
+}
+
+/// Whether the search already answers `words` with `code` first and sure of it: nothing to
+/// learn there.
+fn answered_by(snap: &Snapshot, words: &str, code: &str) -> bool {
+    search::items(snap, words, 1)
+        .first()
+        .is_some_and(|h| h.code == code && h.answers())
 }
 
 #[derive(Deserialize)]
@@ -137,8 +147,8 @@ fn shown_proposal(p: &Proposal, s: Shown) -> Value {
     }
 }
 
-/// The proposals this person may decide: items in force they may edit, that do not already
-/// answer to the words.
+/// The proposals this person may decide: items in force they may edit, that neither answer to
+/// the words already nor come first for them (the catalogue may have changed since the picks).
 async fn decidable(st: &Shared, ctx: &Ctx) -> AppResult<Vec<(Proposal, Shown)>> {
     let snap = st.catalogue.get(&st.db).await?;
     let owners = store::owners(&st.db).await?;
@@ -149,6 +159,7 @@ async fn decidable(st: &Shared, ctx: &Ctx) -> AppResult<Vec<(Proposal, Shown)>> 
         };
         if !may_edit(&ctx.me.scope, owners.get(&p.item_code))
             || spoken::already_known(&current.item, &p.query)
+            || answered_by(&snap, &p.query, &p.item_code)
         {
             continue;
         }

@@ -60,7 +60,7 @@ pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> R
     };
     if query.trim().is_empty() {
         // Nothing asked, nothing found: a blank box is not an error.
-        return Json(json!({ "found": false, "items": [] })).into_response();
+        return Json(json!({ "found": false, "items": [], "ask": null })).into_response();
     }
     let snap = match st.catalogue.get(&st.db).await {
         Ok(s) => s,
@@ -88,5 +88,6 @@ pub async fn search(State(st): State<Shared>, Query(q): Query<SearchQuery>) -> R
         .collect();
     // Below the line of an answer the list holds the closest items, said as such.
     let found = items.first().is_some_and(|i| i.answers);
-    Json(json!({ "found": found, "items": items })).into_response()
+    let ask = (!found).then(|| crate::portal::ask_link(&snap)).flatten();
+    Json(json!({ "found": found, "items": items, "ask": ask })).into_response()
 }

@@ -43,10 +43,11 @@ const ACCOUNTS: [(&str, &str, Role, &str); 6] = [
 ];
 
 /// The demo catalogue, written by us, one file per group of lines.
-const CATALOGUE: [&str; 3] = [
+const CATALOGUE: [&str; 4] = [
     include_str!("../../demo/catalogue/minzheng.json"),
     include_str!("../../demo/catalogue/shebao.json"),
     include_str!("../../demo/catalogue/hujizongzhi.json"),
+    include_str!("../../demo/catalogue/zixun.json"),
 ];
 
 /// The demo catalogue files merged into one.
@@ -137,6 +138,6 @@ mod tests {
         assert!(file.items.len() >= 120, "{} items", file.items.len());
         let lines: std::collections::BTreeSet<&str> =
             file.items.iter().map(|e| e.item.line.as_str()).collect();
-        assert_eq!(lines.len(), 11, "{lines:?}");
+        assert_eq!(lines.len(), 12, "{lines:?}");
     }
 }

@@ -21,6 +21,7 @@ use quanke_app::cases::intake::{self, Intake, Outcome};
 use quanke_app::cases::{CaseError, Worker};
 use quanke_app::clock;
 use quanke_domain::OrgKind;
+use quanke_domain::catalogue::spoken::ASK_ITEM;
 use quanke_domain::catalogue::{
     AnswerProblem, Answers, BusinessKind, ServiceItem, check_answers, materials_for,
 };
@@ -60,6 +61,7 @@ pub async fn form(
         (Some(kind), None) if asked || item.questions.is_empty() => {
             let typed = Typed {
                 key: new_key(),
+                note: carried_note(&pairs),
                 ..Typed::default()
             };
             details(&st, &csrf, item, kind, &answers, &typed, None).await
@@ -69,6 +71,18 @@ pub async fn form(
             start(item, kind, &answers, error)
         }
     }
+}
+
+/// A note the link brought along (the question a search could not answer, on its way to the
+/// community), when it is within the note's limit.
+fn carried_note(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .find(|(k, _)| k == "note")
+        .map(|(_, v)| v.trim())
+        .filter(|v| limits::NOTE.check(v).is_ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Step one: the kind and the questions.
@@ -181,6 +195,7 @@ async fn details(
         serde_urlencoded::from_str(&choice_query(kind, answers)).unwrap_or_default();
     let data = context! {
         step => 2, item, csrf, error, typed, materials, communities, summary, hidden,
+        ask => item.code == ASK_ITEM,
         kind => kind.label(),
         back => choice_query(kind, answers),
         max_files => MAX_FILES, limit_mb => FILES_LIMIT / (1024 * 1024),
@@ -431,6 +446,9 @@ async fn open(
     if let Some(too_many) = over_hourly_limit(st, ip).await? {
         return Ok(Err(too_many));
     }
+    if item.code == ASK_ITEM && typed.note.trim().is_empty() {
+        return Ok(Err("请写下您要咨询的问题".into()));
+    }
     let applicant = match check_applicant(st, typed).await? {
         Ok(a) => a,
         Err(e) => return Ok(Err(e)),
@@ -494,7 +512,7 @@ async fn open(
         .map(|e| context! { name => &e.name, form => &e.form, how_to_obtain => &e.how_to_obtain })
         .collect();
     let data = context! {
-        item, number => &case.number, missing, attached,
+        item, number => &case.number, missing, attached, ask => item.code == ASK_ITEM,
         community => &applicant.community.name,
         track => format!("/portal/track?{}",
             serde_urlencoded::to_string([("number", &case.number)]).unwrap_or_default()),

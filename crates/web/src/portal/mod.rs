@@ -16,6 +16,7 @@ use axum::extract::{DefaultBodyLimit, Path, Query, RawQuery, State};
 use axum::response::Html;
 use axum::routing::{get, post};
 use minijinja::{Value, context};
+use quanke_domain::catalogue::spoken::ASK_ITEM;
 use quanke_domain::catalogue::{Answers, BusinessKind, ServiceItem, materials_for};
 use serde::Deserialize;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -90,10 +91,18 @@ async fn results(
             }
         })
         .collect();
+    let ask = (!answered).then(|| ask_link(&snap)).flatten();
     render_anon(
         "portal_results.html",
-        context! { q => query, hits, answered },
+        context! { q => query, hits, answered, ask },
     )
+}
+
+/// Where a resident whose question found no item asks the community instead (代咨询; the
+/// question goes along as `note=`); None when the street publishes no such item.
+pub(crate) fn ask_link(snap: &Snapshot) -> Option<String> {
+    snap.get(ASK_ITEM)?;
+    Some(format!("/portal/items/{ASK_ITEM}/apply"))
 }
 
 fn current<'a>(snap: &'a Snapshot, code: &str) -> AppResult<&'a quanke_app::catalogue::Current> {

@@ -275,3 +275,83 @@ async fn unanswered_portal_questions(app: &App) {
     assert!(!row.answered);
 }
 both!(portal_questions, unanswered_portal_questions);
+
+async fn a_question_found_nothing_is_asked_of_the_community(app: &App) {
+    use quanke_store::cases::{self, Filter};
+    let question = "养狗要办证吗";
+    let resident = &mut app.client();
+    let q = serde_urlencoded::to_string([("q", question)]).unwrap();
+    let results = resident.get(&format!("/portal/search?{q}")).await.body;
+    assert!(results.contains("没有找到对应事项"), "{results}");
+    let ask = crate::harness::between(&results, "<a class=\"button\" href=\"", "\"")
+        .expect("a way to ask the community")
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/");
+    assert!(ask.starts_with("/portal/items/QK-DZX/apply?"), "{ask}");
+    // The API says the same to partners.
+    let api = resident
+        .get(&format!("/api/v1/catalogue/search?{q}"))
+        .await
+        .body;
+    let api: serde_json::Value = serde_json::from_str(&api).unwrap();
+    assert_eq!(api["found"], false);
+    assert_eq!(
+        api["ask"]
+            .as_str()
+            .map(|a| format!("{a}?{}", q.replace("q=", "note="))),
+        Some(ask.clone())
+    );
+    let found = resident
+        .get("/api/v1/catalogue/search?q=%E9%AB%98%E9%BE%84%E6%B4%A5%E8%B4%B4")
+        .await
+        .body;
+    assert!(found.contains("\"ask\":null"), "{found}");
+    // The form holds the question; without one nothing is written.
+    let form = resident.get(&ask).await.body;
+    assert!(
+        form.contains("请社区帮您问") && form.contains(question),
+        "{form}"
+    );
+    assert!(
+        !form.contains("需要的材料"),
+        "no materials to tick for a question"
+    );
+    let key = crate::harness::between(&form, "name=\"key\" value=\"", "\"")
+        .unwrap()
+        .to_string();
+    let myq = quanke_store::orgs::by_code(&app.db, "MYQ").await.unwrap();
+    let community = myq.id.to_string();
+    let mut fields = vec![
+        ("kind", "new"),
+        ("key", key.as_str()),
+        ("name", "赵大伯"),
+        ("phone", "13905710001"),
+        ("community", community.as_str()),
+        ("note", " "),
+    ];
+    let path = "/portal/items/QK-DZX/apply";
+    let refused = resident.post_multipart(path, &fields, &[]).await.body;
+    assert!(refused.contains("请写下您要咨询的问题"), "{refused}");
+    let within = Filter {
+        within: "/",
+        limit: 100,
+        ..Filter::default()
+    };
+    let before = cases::list(&app.db, &within).await.unwrap().len();
+    fields.pop();
+    fields.push(("note", question));
+    let done = resident.post_multipart(path, &fields, &[]).await.body;
+    assert!(done.contains("问题已提交"), "{done}");
+    // A case like any other, received for the community's desk, with the question.
+    let all = cases::list(&app.db, &within).await.unwrap();
+    assert_eq!(all.len(), before + 1);
+    let case = all.iter().find(|c| c.item_code == "QK-DZX").unwrap();
+    assert_eq!(case.community_path, myq.path);
+    assert_eq!(case.channel, "portal");
+    let opened = &cases::events(&app.db, case.id).await.unwrap()[0];
+    assert_eq!(opened.note, question);
+}
+both!(
+    ask_the_community,
+    a_question_found_nothing_is_asked_of_the_community
+);

@@ -157,7 +157,7 @@ async fn rejections_answer_in_the_channels_format(app: &App) {
         send_json(&mut c, None, "GET", "/api/v1/catalogue/search?q=%20", None).await;
     assert_eq!(
         (status, text.as_str()),
-        (StatusCode::OK, r#"{"found":false,"items":[]}"#)
+        (StatusCode::OK, r#"{"ask":null,"found":false,"items":[]}"#)
     );
     let blank_bad_limit = "/api/v1/catalogue/search?q=%20&limit=0";
     let (status, _, text) = send_json(&mut c, None, "GET", blank_bad_limit, None).await;

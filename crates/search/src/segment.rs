@@ -25,6 +25,13 @@ fn base() -> Jieba {
     jieba
 }
 
+/// Whether jieba already cuts `word` into words of two characters or more (“残疾证丢了”:
+/// 残疾证, 丢了): taught whole it would only hide its words from a question that holds it.
+fn of_known_words(jieba: &Jieba, word: &str) -> bool {
+    let pieces = jieba.cut(word, false);
+    pieces.len() > 1 && pieces.iter().all(|p| p.word.chars().count() >= 2)
+}
+
 pub(crate) struct Segmenter {
     jieba: Jieba,
 }
@@ -32,13 +39,18 @@ pub(crate) struct Segmenter {
 impl Segmenter {
     /// A segmenter that also keeps `words` (the dictionary's and the catalogue's own words)
     /// whole. Longer entries are phrases (“孩子想在这里上学”), not words: forced into jieba they
-    /// would swallow the characters around them, so they are left to be cut as usual.
+    /// would swallow the characters around them, so they are left to be cut as usual; so are
+    /// entries made of words jieba knows by then (the general vocabulary and the entries taught
+    /// before them), like the saying “残疾证丢了”.
     pub(crate) fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> Segmenter {
         let mut jieba = base();
         for word in words {
             let word = normalize(word);
             let length = word.chars().count();
-            if (2..=MAX_WORD).contains(&length) && !jieba.has_word(&word) {
+            if (2..=MAX_WORD).contains(&length)
+                && !jieba.has_word(&word)
+                && !of_known_words(&jieba, &word)
+            {
                 jieba.add_word(&word, None, None);
             }
         }
@@ -102,6 +114,13 @@ mod tests {
             );
         }
         assert!(!tokens.iter().any(|t| t == "和尊"));
+    }
+
+    #[test]
+    fn phrases_of_known_words_are_not_taught_whole() {
+        let segmenter = Segmenter::new(["残疾证", "丢了", "残疾证丢了", "生娃"]);
+        assert_eq!(segmenter.words("残疾证丢了"), vec!["残疾证", "丢了"]);
+        assert_eq!(segmenter.words("生娃了"), vec!["生娃", "了"]);
     }
 
     #[test]

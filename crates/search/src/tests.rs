@@ -179,10 +179,11 @@ fn pinyin_finds_the_word() {
 #[test]
 fn homophone_typos_are_forgiven() {
     let index = index();
-    let hit = assert_top(&index, "居住正怎么办", "HJ-JZZ");
+    // 居住正 is a slip the dictionary knows by now; 居助证 is only read by its sound.
+    let hit = assert_top(&index, "居助证怎么办", "HJ-JZZ");
     assert!(
         hit.why
-            .contains(&"“居住正”按读音是“居住证”（同音字）".to_owned()),
+            .contains(&"“居助证”按读音是“居住证”（同音字）".to_owned()),
         "{:?}",
         hit.why
     );

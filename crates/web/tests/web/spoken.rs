@@ -85,7 +85,7 @@ async fn post_decision(c: &mut Client<'_>, path: &str, words: &str, code: &str) 
 }
 
 async fn confirmed_words_become_an_alias(app: &App) {
-    let words = "寿星钱";
+    let words = "岁数钱";
     let mut desk = app.login("qiantai").await;
     assert_ne!(rank(&mut desk, words, ITEM).await, Some(1), "not found yet");
     let mut grid = app.login("wangge").await;
@@ -95,7 +95,7 @@ async fn confirmed_words_become_an_alias(app: &App) {
     // One worker's habit, however often, and two workers are not yet a proposal. Words that
     // found nothing count when the worker found the item with other words just after.
     reformulated_at_desk(&mut desk, words, "高龄津贴", ITEM).await;
-    picked_in_guide(&mut desk, "寿星钱？", ITEM).await;
+    picked_in_guide(&mut desk, "岁数钱？", ITEM).await;
     reformulated_in_guide(&mut grid, words, "高龄", ITEM).await;
     assert!(!head.get("/catalogue/spoken").await.body.contains(words));
     // The street administrator's clicks are not a worker's pick; a third worker's are.
@@ -109,7 +109,7 @@ async fn confirmed_words_become_an_alias(app: &App) {
         post_decision(&mut desk, "/catalogue/spoken/accept", words, ITEM).await,
         StatusCode::FORBIDDEN
     );
-    for (w, code) in [("寿星钱钱", ITEM), (words, "MZ-JJYL"), (words, "NO-SUCH")] {
+    for (w, code) in [("岁数钱钱", ITEM), (words, "MZ-JJYL"), (words, "NO-SUCH")] {
         assert_eq!(
             post_decision(&mut head, "/catalogue/spoken/accept", w, code).await,
             StatusCode::NOT_FOUND,
@@ -182,7 +182,7 @@ async fn confirmed_words_become_an_alias(app: &App) {
 both!(desk_words_become_an_alias, confirmed_words_become_an_alias);
 
 async fn street_admin_publishes_or_rejects(app: &App) {
-    let (taken, refused) = ("高寿补贴", "老爷子的钱");
+    let (taken, refused) = ("岁数补贴", "老爷子的钱");
     let mut workers = Vec::new();
     for (name, role) in [
         ("qiantai", None),

@@ -178,6 +178,25 @@ pub async fn add_portal_questions(db: &Db, counted: &[(String, Tally)]) -> Resul
     Ok(())
 }
 
+/// Forgets the portal questions last asked before `before`, and all but the `keep` most
+/// recently asked: what the public can write is bounded in time and in number.
+pub async fn prune_portal_questions(db: &Db, before: i64, keep: i64) -> Result<u64> {
+    let oldest_kept = "SELECT last_at FROM portal_questions ORDER BY last_at DESC \
+                       LIMIT 1 OFFSET $1";
+    let cutoff: Option<i64> = with_pool!(db, |p| sqlx::query_scalar(oldest_kept)
+        .bind(keep.max(1) - 1)
+        .fetch_optional(p)
+        .await?);
+    let before = cutoff.map_or(before, |c| c.max(before));
+    let sql = "DELETE FROM portal_questions WHERE last_at < $1";
+    let done = with_pool!(db, |p| sqlx::query(sql)
+        .bind(before)
+        .execute(p)
+        .await?
+        .rows_affected());
+    Ok(done)
+}
+
 /// A question residents asked the portal and never followed to an item.
 #[derive(Debug, Clone, PartialEq, Eq, FromRow)]
 pub struct Unanswered {

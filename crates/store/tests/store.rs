@@ -370,6 +370,54 @@ async fn audit_is_scoped_filtered_and_append_only(db: &Db) {
 }
 both!(audit_log, audit_is_scoped_filtered_and_append_only);
 
+async fn portal_questions_add_up_and_are_bounded(db: &Db) {
+    use quanke_store::search_learning::{self as learning, Tally};
+    const DAY: i64 = 86_400;
+    let asked = |searches, clicks, at| Tally {
+        searches,
+        clicks,
+        answered: false,
+        first_at: at,
+        last_at: at,
+    };
+    let counted = vec![
+        ("old".to_string(), asked(5, 0, NOW - 100 * DAY)),
+        ("recent".to_string(), asked(2, 0, NOW - DAY)),
+        ("clicked".to_string(), asked(3, 1, NOW - DAY)),
+        ("newest".to_string(), asked(1, 0, NOW)),
+    ];
+    learning::add_portal_questions(db, &counted).await.unwrap();
+    learning::add_portal_questions(db, &[("recent".into(), asked(1, 0, NOW))])
+        .await
+        .unwrap();
+    let listed = |rows: Vec<learning::Unanswered>| {
+        rows.into_iter()
+            .map(|q| (q.query, q.searches))
+            .collect::<Vec<_>>()
+    };
+    let all = learning::unanswered(db, 0, 10).await.unwrap();
+    assert_eq!(
+        listed(all),
+        [
+            ("old".into(), 5),
+            ("recent".into(), 3),
+            ("newest".into(), 1)
+        ],
+        "most asked first; a clicked question is not listed"
+    );
+    // Older than the span: gone. Beyond the number kept: the least recently asked go.
+    let gone = learning::prune_portal_questions(db, NOW - 90 * DAY, 10)
+        .await
+        .unwrap();
+    assert_eq!(gone, 1);
+    learning::prune_portal_questions(db, NOW - 90 * DAY, 2)
+        .await
+        .unwrap();
+    let kept = learning::unanswered(db, 0, 10).await.unwrap();
+    assert_eq!(listed(kept), [("recent".into(), 3), ("newest".into(), 1)]);
+}
+both!(portal_questions, portal_questions_add_up_and_are_bounded);
+
 #[tokio::test]
 async fn sqlite_backup_while_open_then_restore() {
     let t = TestDb::new(Backend::Sqlite).await.unwrap();

@@ -93,7 +93,8 @@ impl AppState {
     /// Stores what residents asked the portal since the last flush (done every few seconds
     /// and when the server stops).
     pub async fn flush_portal_questions(&self) -> quanke_store::Result<()> {
-        self.portal_questions.flush(&self.db).await
+        let now = quanke_app::clock::now();
+        self.portal_questions.flush(&self.db, now).await
     }
 
     /// The case services' share of this state.

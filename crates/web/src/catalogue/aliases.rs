@@ -14,6 +14,7 @@ use crate::audit::{self, Event};
 use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
+use crate::portal::questions::KEPT_FOR_DAYS;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::{Query, State};
@@ -31,9 +32,6 @@ use serde::Deserialize;
 
 /// Proposals read for the page; more wait for these to be decided.
 const PROPOSALS_READ: i64 = 200;
-
-/// How far back the portal's unanswered questions are listed.
-const QUESTIONS_FOR_DAYS: i64 = 90;
 
 const QUESTIONS_SHOWN: i64 = 100;
 
@@ -117,7 +115,7 @@ pub async fn page(
     let publisher = ctx.me.scope.can(Permission::PublishCatalogue);
     let questions = if publisher {
         st.flush_portal_questions().await?;
-        let since = clock::now() - QUESTIONS_FOR_DAYS * 86_400;
+        let since = clock::now() - KEPT_FOR_DAYS * 86_400;
         learning::unanswered(&st.db, since, QUESTIONS_SHOWN).await?
     } else {
         Vec::new()
@@ -127,7 +125,7 @@ pub async fn page(
         .map(|q| context! { query => &q.query, searches => q.searches, answered => q.answered, first_at => q.first_at, last_at => q.last_at })
         .collect();
     let data = context! {
-        proposals, questions, publisher, confirmed_by => CONFIRMED_BY, days => QUESTIONS_FOR_DAYS,
+        proposals, questions, publisher, confirmed_by => CONFIRMED_BY, days => KEPT_FOR_DAYS,
         done => q.done,
     };
     ctx.render("catalogue_spoken.html", data)

@@ -15,7 +15,14 @@ pub const FLUSH_EVERY: Duration = Duration::from_secs(10);
 
 /// Distinct questions counted between two flushes; beyond it new ones wait for the next
 /// period, so a flood of made-up questions cannot grow the memory.
-const HELD_AT_MOST: usize = 10_000;
+const HELD_AT_MOST: usize = 1_000;
+
+/// How long a question is kept after it was last asked (the street administrator's list
+/// covers this span).
+pub const KEPT_FOR_DAYS: i64 = 90;
+
+/// The most questions kept; the least recently asked go first.
+const KEPT_AT_MOST: i64 = 50_000;
 
 #[derive(Default)]
 pub struct Questions {
@@ -53,13 +60,18 @@ impl Questions {
         add(t);
     }
 
-    /// Adds what was counted to the store; on failure the counts are kept for the next time.
-    pub async fn flush(&self, db: &Db) -> quanke_store::Result<()> {
+    /// Adds what was counted to the store and forgets what is too old or too many; on failure
+    /// the counts are kept for the next time.
+    pub async fn flush(&self, db: &Db, now: i64) -> quanke_store::Result<()> {
         let taken: Vec<(String, Tally)> = {
             let mut counted = self.counted.lock().unwrap_or_else(|e| e.into_inner());
             counted.drain().collect()
         };
         let written = learning::add_portal_questions(db, &taken).await;
+        if written.is_ok() && !taken.is_empty() {
+            let before = now - KEPT_FOR_DAYS * 86_400;
+            learning::prune_portal_questions(db, before, KEPT_AT_MOST).await?;
+        }
         if written.is_err() {
             let mut counted = self.counted.lock().unwrap_or_else(|e| e.into_inner());
             for (query, t) in taken {

@@ -18,6 +18,7 @@ use crate::portal::questions::KEPT_FOR_DAYS;
 use crate::server::Shared;
 use axum::Form;
 use axum::extract::{Query, State};
+use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_app::clock;
@@ -85,6 +86,16 @@ pub async fn picked(st: &Shared, ctx: &Ctx, words: &str, tried: &str, code: &str
         learning::picked(&st.db, &k, code, ctx.me.user.id, clock::now()).await?;
     }
     Ok(())
+}
+
+/// Whether a guide was opened from one of our own pages. Opening it is a plain link (a GET),
+/// which another site could make a signed-in worker's browser follow with words of its choosing;
+/// browsers say where such a request comes from (`Sec-Fetch-Site`), and one that says nothing
+/// (an old browser) is taken as ours.
+pub fn from_this_site(headers: &HeaderMap) -> bool {
+    headers
+        .get("sec-fetch-site")
+        .is_none_or(|v| v.as_bytes() == b"same-origin")
 }
 
 /// Whether the search already answers `words` with `code` first and sure of it: nothing to

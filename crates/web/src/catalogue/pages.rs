@@ -6,6 +6,7 @@ use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::response::Html;
 use minijinja::{Value, context};
 use quanke_domain::Permission;
@@ -96,7 +97,6 @@ pub async fn list(
     ctx.render("catalogue_list.html", data)
 }
 
-/// An item's guide as in force today, with what is coming next and what awaits the reader.
 #[derive(Deserialize)]
 pub struct FromSearch {
     /// The words searched when the guide was opened from the results, and earlier ones.
@@ -105,14 +105,20 @@ pub struct FromSearch {
     tried: String,
 }
 
+/// An item's guide as in force today, with what is coming next and what awaits the reader.
 pub async fn show(
     State(st): State<Shared>,
     ctx: Ctx,
     Path(code): Path<String>,
     Query(from): Query<FromSearch>,
+    headers: HeaderMap,
 ) -> AppResult<Html<String>> {
     ctx.me.require(Permission::ReadCatalogue)?;
-    if let Some(words) = &from.q {
+    if let Some(words) = from
+        .q
+        .as_deref()
+        .filter(|_| super::aliases::from_this_site(&headers))
+    {
         super::aliases::picked(&st, &ctx, words, &from.tried, &code).await?;
     }
     let snap = st.catalogue.get(&st.db).await?;

@@ -222,6 +222,26 @@ async fn street_admin_publishes_or_rejects(app: &App) {
 }
 both!(street_admin_decides, street_admin_publishes_or_rejects);
 
+async fn links_from_other_sites_teach_nothing(app: &App) {
+    use axum::body::Body;
+    use axum::http::{Request, header};
+    let words = "岁数钱";
+    for name in ["qiantai", "houtai", "wangge"] {
+        let mut c = app.login(name).await;
+        let q = serde_urlencoded::to_string([("q", words)]).unwrap();
+        // Another site's page makes the signed-in browser open the guide with its words.
+        let req = Request::get(format!("/catalogue/{ITEM}?{q}"))
+            .header(header::COOKIE, c.cookie_header())
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(c.send(req).await.status, StatusCode::OK);
+    }
+    let mut head = app.login("shequ").await;
+    assert!(!head.get("/catalogue/spoken").await.body.contains(words));
+}
+both!(other_sites, links_from_other_sites_teach_nothing);
+
 async fn unanswered_portal_questions(app: &App) {
     let resident = &mut app.client();
     let unanswered = "zzqq怎么弄";

@@ -25,6 +25,8 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("catalogue_imported", "导入办事指南"),
     ("catalogue_published", "发布办事指南"),
     ("catalogue_draft", "保存指南草稿"),
+    ("alias_accepted", "采纳群众说法"),
+    ("alias_rejected", "不采纳群众说法"),
     ("registry_viewed", "查看居民信息"),
     ("registry_revealed", "查看完整信息"),
     ("registry_tag_searched", "按敏感类别查找居民"),

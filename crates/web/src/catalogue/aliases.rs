@@ -211,12 +211,7 @@ pub async fn accept(
     Form(f): Form<Decide>,
 ) -> AppResult<Response> {
     let p = open_proposal(&st, &ctx, &f).await?;
-    let decision = Decision {
-        query: &p.query,
-        item_code: &p.item_code,
-        decided_by: &ctx.me.user.username,
-        decided_at: clock::now(),
-    };
+    let decision = decision(&p, &ctx);
     let note = format!(
         "采纳群众说法“{}”（{} 位工作人员搜索后选择了本事项）",
         p.query, p.workers
@@ -228,14 +223,7 @@ pub async fn accept(
         into_draft(&st, &ctx, &p, draft, &decision, &note).await?;
         false
     };
-    let ev = Event {
-        action: "alias_accepted",
-        target: &p.item_code,
-        detail: &p.query,
-        ip: &ip,
-        org_path: &ctx.me.user.org_path,
-    };
-    audit::by_user(&st, &ctx.me, ev).await?;
+    record(&st, &ctx, &ip, "alias_accepted", &p).await?;
     let to = if published { "published" } else { "drafted" };
     Ok(Redirect::to(&format!("/catalogue/spoken?done={to}")).into_response())
 }
@@ -248,12 +236,7 @@ async fn publish(
     decision: &Decision<'_>,
     note: &str,
 ) -> AppResult<bool> {
-    let newest = store::history(&st.db, &p.item_code)
-        .await?
-        .into_iter()
-        .next()
-        .ok_or(AppError::NotFound)?;
-    let mut item = parse(&newest.body)?;
+    let mut item = parse(&newest_body(st, &p.item_code).await?)?;
     spoken::add_alias(&mut item, &p.query);
     let body = quanke_app::catalogue::transfer::body(&item)?;
     let today = clock::today();
@@ -286,14 +269,11 @@ async fn into_draft(
             d.effective_from,
             format!("{}；{note}", d.change_note),
         ),
-        None => {
-            let newest = store::history(&st.db, &p.item_code)
-                .await?
-                .into_iter()
-                .next()
-                .ok_or(AppError::NotFound)?;
-            (newest.body, clock::today(), note.to_string())
-        }
+        None => (
+            newest_body(st, &p.item_code).await?,
+            clock::today(),
+            note.to_string(),
+        ),
     };
     let mut item = parse(&body)?;
     spoken::add_alias(&mut item, &p.query);
@@ -317,22 +297,38 @@ pub async fn reject(
     Form(f): Form<Decide>,
 ) -> AppResult<Response> {
     let p = open_proposal(&st, &ctx, &f).await?;
-    let decision = Decision {
+    decided(learning::reject(&st.db, &decision(&p, &ctx)).await)?;
+    record(&st, &ctx, &ip, "alias_rejected", &p).await?;
+    Ok(Redirect::to("/catalogue/spoken?done=rejected").into_response())
+}
+
+/// The item's newest published version, as stored.
+async fn newest_body(st: &Shared, code: &str) -> AppResult<String> {
+    let newest = store::history(&st.db, code).await?.into_iter().next();
+    Ok(newest.ok_or(AppError::NotFound)?.body)
+}
+
+/// This person's decision on `p`, now.
+fn decision<'a>(p: &'a Proposal, ctx: &'a Ctx) -> Decision<'a> {
+    Decision {
         query: &p.query,
         item_code: &p.item_code,
         decided_by: &ctx.me.user.username,
         decided_at: clock::now(),
-    };
-    decided(learning::reject(&st.db, &decision).await)?;
+    }
+}
+
+/// The audit entry of a decision, in the decider's place.
+async fn record(st: &Shared, ctx: &Ctx, ip: &str, action: &str, p: &Proposal) -> AppResult<()> {
     let ev = Event {
-        action: "alias_rejected",
+        action,
         target: &p.item_code,
         detail: &p.query,
-        ip: &ip,
+        ip,
         org_path: &ctx.me.user.org_path,
     };
-    audit::by_user(&st, &ctx.me, ev).await?;
-    Ok(Redirect::to("/catalogue/spoken?done=rejected").into_response())
+    audit::by_user(st, &ctx.me, ev).await?;
+    Ok(())
 }
 
 /// A decision that lost a race (decided by someone else meanwhile, or a draft started while

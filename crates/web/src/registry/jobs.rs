@@ -144,11 +144,15 @@ impl Jobs {
     }
 
     /// Forgets an upload of `owner` that no process is running, with its files.
+    /// A run of this process counts as alive whatever its last sign of life; but once its end
+    /// is stored (checked, imported, failed) the upload may go, even in the moment before the
+    /// run stops being followed here.
     pub async fn discard(&self, db: &Db, id: &str, owner: i64) -> AppResult<Discarded> {
-        if self.lock().contains_key(id) {
-            return Ok(Discarded::Running);
-        }
-        let alive_since = clock::now() - SILENT_FOR;
+        let alive_since = if self.lock().contains_key(id) {
+            i64::MIN
+        } else {
+            clock::now() - SILENT_FOR
+        };
         if uploads::discard(db, id, owner, alive_since).await? {
             return Ok(Discarded::Yes);
         }

@@ -15,6 +15,7 @@ use super::refusal::{CaseError, CaseResult};
 use super::worker::Worker;
 use crate::catalogue::{Current, InForce};
 use quanke_domain::case::{Decision, DecisionInput, Lifecycle, State};
+use quanke_domain::catalogue::spoken::ASK_ITEM;
 use quanke_domain::catalogue::{self, AnswerProblem, Answers, BusinessKind, ServiceItem};
 use quanke_domain::{OrgKind, Role, limits};
 use quanke_store::cases::{Attachment, Case, Enclosures, NewCase, OpenCase};
@@ -146,7 +147,7 @@ async fn prepare<'a>(
         intake.outcome == Outcome::Receive,
     )?;
     let applicant = identify(st, by, intake, &channel).await?;
-    check_note(intake)?;
+    check_note(item, intake)?;
     check_answers(item, &intake.answers)?;
     let known = Known {
         resident: applicant.resident.is_some(),
@@ -334,8 +335,17 @@ async fn after_open(st: &Cases<'_>, by: &Worker, intake: &Intake, case: &Case) -
     Ok(())
 }
 
-fn check_note(intake: &Intake) -> CaseResult<()> {
-    Ok(limits::NOTE.named("说明").check(&intake.note)?)
+fn check_note(item: &ServiceItem, intake: &Intake) -> CaseResult<()> {
+    limits::NOTE.named("说明").check(&intake.note)?;
+    // A question asked of the community (代咨询) is its note: without one there is nothing to
+    // answer, whichever channel it came by.
+    if item.code == ASK_ITEM && intake.note.trim().is_empty() {
+        return Err(CaseError::refuse(
+            "missing_question",
+            "请写下您要咨询的问题",
+        ));
+    }
+    Ok(())
 }
 
 /// The answers by the catalogue's rule (`quanke_domain::catalogue::check_answers`), worded for

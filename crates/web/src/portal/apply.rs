@@ -446,9 +446,6 @@ async fn open(
     if let Some(too_many) = over_hourly_limit(st, ip).await? {
         return Ok(Err(too_many));
     }
-    if item.code == ASK_ITEM && typed.note.trim().is_empty() {
-        return Ok(Err("请写下您要咨询的问题".into()));
-    }
     let applicant = match check_applicant(st, typed).await? {
         Ok(a) => a,
         Err(e) => return Ok(Err(e)),

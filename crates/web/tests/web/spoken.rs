@@ -375,3 +375,44 @@ both!(
     ask_the_community,
     a_question_found_nothing_is_asked_of_the_community
 );
+
+/// The rule that a question asked of the community carries the question holds for every
+/// channel: here the API, as a partner's desk application would send it.
+async fn a_question_without_words_is_refused_by_the_api(app: &App) {
+    use crate::api_cases::{Auth, post, token_for};
+    use serde_json::json;
+    let token = token_for(app, "qiantai").await;
+    let mut c = app.client();
+    let mut body = json!({
+        "item_code": "QK-DZX",
+        "applicant_id_number": "330105196001010026",
+        "applicant_name": "王秀英",
+        "applicant_phone": "13812345678",
+        "outcome": "receive",
+        "note": "  ",
+    });
+    let before = crate::api_cases::count_cases(app).await;
+    let r = post(
+        &mut c,
+        Auth::Token(&token),
+        "/api/v1/cases",
+        &body,
+        Some("ask-1"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.json);
+    assert_eq!(r.json["error"]["code"], "missing_question");
+    assert_eq!(crate::api_cases::count_cases(app).await, before);
+    body["note"] = json!("养狗要办证吗");
+    let r = post(
+        &mut c,
+        Auth::Token(&token),
+        "/api/v1/cases",
+        &body,
+        Some("ask-2"),
+    )
+    .await;
+    assert!(r.status.is_success(), "{}", r.json);
+    assert_eq!(crate::api_cases::count_cases(app).await, before + 1);
+}
+both!(ask_by_api, a_question_without_words_is_refused_by_the_api);

@@ -13,6 +13,7 @@ pub mod org;
 pub mod password;
 pub mod registry;
 pub mod role;
+pub mod text;
 pub mod throttle;
 
 pub use access::{Permission, Scope};

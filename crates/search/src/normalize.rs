@@ -1,17 +1,7 @@
 //! Text normalisation shared by indexing and querying, so both sides agree on every character.
 
-/// Folds full-width ASCII (typed by Chinese input methods) to half-width, the ideographic space to
-/// a plain space, and Latin letters to lower case.
-pub(crate) fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{3000}' => ' ',
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            _ => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
+/// The folding every comparison of typed text shares (`quanke_domain::text::fold`).
+pub(crate) use quanke_domain::text::fold as normalize;
 
 /// A CJK unified ideograph (the blocks residents' text uses).
 pub(crate) fn is_hanzi(c: char) -> bool {
@@ -26,11 +16,6 @@ pub(crate) fn is_meaningful(token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folds_full_width_and_case() {
-        assert_eq!(normalize("ＳｈｅＢａｏ　卡"), "shebao 卡");
-    }
 
     #[test]
     fn punctuation_is_not_meaningful() {

@@ -29,7 +29,7 @@ const MASK: &str = "＊＊＊＊";
 /// collapsed, the punctuation at its ends dropped, runs of four or more digits masked, cut to
 /// a length. None when nothing is left.
 pub fn normalise(q: &str) -> Option<String> {
-    let plain: String = q.chars().map(half_width).collect();
+    let plain = crate::text::fold(q);
     let words = plain.split_whitespace().collect::<Vec<_>>().join(" ");
     let trimmed = words.trim_matches(|c: char| c.is_ascii_punctuation() || is_cjk_punctuation(c));
     let masked = mask_digits(trimmed);
@@ -62,15 +62,6 @@ pub fn add_alias(item: &mut ServiceItem, kept: &str) -> bool {
     }
     item.synonyms.push(kept.to_string());
     true
-}
-
-fn half_width(c: char) -> char {
-    let plain = match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        '\u{3000}' => ' ',
-        _ => c,
-    };
-    plain.to_ascii_lowercase()
 }
 
 fn is_cjk_punctuation(c: char) -> bool {

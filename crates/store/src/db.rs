@@ -662,8 +662,8 @@ mod tests {
         );
         // Eight times the writer's bound in rows of five pages each. The log outgrows the bound
         // while a checkpoint beside the writer holds the checkpointer's lock, by what the writer
-        // writes meanwhile (a loaded machine once saw 47 MB against 32), but it starts again
-        // from its beginning instead of holding all that was written (128 MB).
+        // writes meanwhile (a loaded machine once saw three times the bound), but it starts
+        // again from its beginning instead of holding all that was written.
         let rows = 8 * WRITER_CHECKPOINT_PAGES / 5;
         for _ in 0..rows {
             write_page(&db).await.unwrap();

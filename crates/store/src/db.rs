@@ -266,6 +266,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "search learning",
         include_str!("../migrations/sqlite/0025_search_learning.sql"),
     ),
+    (
+        26,
+        "case keys one index",
+        include_str!("../migrations/sqlite/0026_case_keys_one_index.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -387,6 +392,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         25,
         "search learning",
         include_str!("../migrations/postgres/0025_search_learning.sql"),
+    ),
+    (
+        26,
+        "case keys one index",
+        include_str!("../migrations/postgres/0026_case_keys_one_index.sql"),
     ),
 ];
 

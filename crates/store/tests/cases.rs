@@ -86,48 +86,6 @@ async fn the_same_key_never_makes_two_cases(db: &Db) {
 }
 both!(idempotent, the_same_key_never_makes_two_cases);
 
-/// A street whose first cases came without a key (the desk's), then many with keys (an API
-/// client): the lookup of a batch's keys still goes through an index on the statistics taken
-/// in the keyless days. SQLite's statistics count the keyless cases' NULLs as one value shared
-/// by every row, so the UNIQUE column's own index looked unselective and each keyed intake
-/// scanned every case (migration 0017).
-#[tokio::test]
-async fn keys_are_looked_up_by_index_after_keyless_days() {
-    let t = quanke_store::testing::TestDb::new(quanke_store::Backend::Sqlite)
-        .await
-        .unwrap();
-    let Db::Sqlite(quanke_store::SqliteDb { pool, .. }) = &t.db else {
-        unreachable!("a SQLite test database")
-    };
-    let keyless: Vec<NewCase> = (0..600).map(|_| new_case(None)).collect();
-    write_all(&t.db, &keyless).await;
-    sqlx::query("ANALYZE").execute(pool).await.unwrap();
-    // Connections opened before the statistics are not handed out again.
-    t.db.optimize().await.unwrap();
-    let keyed: Vec<NewCase> = (0..6000)
-        .map(|k| new_case(Some(&format!("api-{k}"))))
-        .collect();
-    write_all(&t.db, &keyed).await;
-    // A fresh connection reads the statistics, as the server's pool does.
-    let mut fresh = pool.acquire().await.unwrap().detach();
-    let sql = "EXPLAIN QUERY PLAN SELECT id, idempotency_key FROM cases WHERE idempotency_key IN ($1, $2, $3)";
-    let plan: Vec<(i64, i64, i64, String)> = sqlx::query_as(sql)
-        .bind("api-1")
-        .bind("api-2")
-        .bind("new")
-        .fetch_all(&mut fresh)
-        .await
-        .unwrap();
-    let steps: Vec<&str> = plan.iter().map(|p| p.3.as_str()).collect();
-    assert!(
-        steps
-            .iter()
-            .all(|s| s.starts_with("SEARCH cases USING") && s.contains("INDEX cases_idempotency")),
-        "{steps:?}"
-    );
-    t.finish().await;
-}
-
 /// The case writer runs its batch on a SQLite connection on the runtime's own thread. While another
 /// connection holds the write lock, the batch must wait without holding that thread: here the
 /// runtime has one thread, and the other connection's COMMIT needs it. Had the batch slept in
@@ -158,17 +116,6 @@ async fn a_batch_waits_out_another_writer_without_holding_the_thread() {
     assert_eq!(cases::get(&t.db, case.id).await.unwrap(), case);
     drop(other);
     t.finish().await;
-}
-
-/// Writes the cases in batches of 64, as the writer does.
-async fn write_all(db: &Db, all: &[NewCase]) {
-    for chunk in all.chunks(64) {
-        let desk = desk();
-        let batch: Vec<(&NewCase, &Actor)> = chunk.iter().map(|c| (c, &desk)).collect();
-        for r in cases::create_many(db, &batch).await {
-            r.unwrap();
-        }
-    }
 }
 
 async fn transitions_append_events_and_refuse_stale_states(db: &Db) {

@@ -50,7 +50,10 @@ pub fn spawn(db: Db) {
                 Err(e) => tracing::warn!(error = %e, "overdue escalation failed"),
             }
             // The planner's statistics follow the case base as it grows (see `Db::optimize`).
-            if let Err(e) = db.optimize().await {
+            // A server shutting down closes the database under this task: nothing failed.
+            if let Err(e) = db.optimize().await
+                && !db.is_closed()
+            {
                 tracing::warn!(error = %e, "database optimize failed");
             }
             tokio::time::sleep(EVERY).await;

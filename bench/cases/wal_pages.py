@@ -1,24 +1,33 @@
 #!/usr/bin/env python3
 """Log pages (WAL frames) a batch of intakes writes into `cases`, and what each index adds.
 
-    bench/cases/wal_pages.py DB [BATCH] [--all-only]
+    bench/cases/wal_pages.py DB [BATCH] [--all-only] [--random-keys]
 
 DB is a copy of a grown district (bench/cases/common.sh `grown`); it is changed. Writes 40
 batches of BATCH (default 9) cases like the demo desk's (community /1/2/, a registered person
 each, an API idempotency key) with the automatic checkpoint off, and prints the median frames
 per batch of the last 30: first with every index, then with all of `cases`'s own indexes
-dropped, then with each one alone (not with --all-only). Needs python3's sqlite3 module.
+dropped, then with each one alone (not with --all-only). The keys are the benchmark's, which
+sort next to each other, or random ones as API clients send them (--random-keys). Needs
+python3's sqlite3 module.
 """
 import os
 import random
 import shutil
 import sqlite3
 import sys
+import uuid
 
 
 def frames(db):
     wal = db + "-wal"
     return (os.path.getsize(wal) - 32) // (4096 + 24) if os.path.exists(wal) else 0
+
+
+def key(batch, i, seq):
+    if "--random-keys" in sys.argv:
+        return f"api:1:{uuid.uuid4().hex}"
+    return f"api:1:wrk-{batch}-{i % 2}-{seq}"
 
 
 def batches(db, drops, size):
@@ -49,7 +58,7 @@ def batches(db, drops, size):
                 number=f"TST-{seq:08d}",
                 resident_id=person[0],
                 applicant_name=person[1],
-                idempotency_key=f"api:1:wrk-{b}-{i % 2}-{seq}",
+                idempotency_key=key(b, i, seq),
                 created_at=template["created_at"] + seq,
             )
             c.execute(sql, [row[k] for k in cols])

@@ -39,8 +39,10 @@ pub async fn listen(st: Shared) {
     };
     tokio::spawn(async move {
         loop {
+            // A server shutting down closes the database under this task: nothing failed.
             if let Some(mut heard) = ear.take()
                 && let Err(e) = hear(&st, &mut heard).await
+                && !st.db.is_closed()
             {
                 tracing::warn!(error = %e, "listening for other servers' changes failed");
             }

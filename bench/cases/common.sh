@@ -100,7 +100,7 @@ grown() {
   if [ "$kind" = sqlite ]; then
     if [ "${FRESH:-}" = 1 ] || [ "$(cat "$dir/cases" 2>/dev/null)" != "$cases" ]; then
       rm -rf "$dir" && mkdir -p "$dir"
-      grow sqlite "sqlite:$dir/grown.db" "$dir" "$cases"
+      grow sqlite "sqlite:$dir/grown.db" "$dir" "$cases" || return 1
     fi
     rm -f "$dir"/quanke.db*
     for f in "$dir"/grown.db*; do cp "$f" "$dir/quanke.db${f#"$dir"/grown.db}"; done
@@ -115,7 +115,7 @@ grown() {
     if [ "${FRESH:-}" = 1 ] || [ "$(cat "$dir/cases" 2>/dev/null)" != "$cases" ]; then
       psql -q "$pg_server/postgres" -c "DROP DATABASE IF EXISTS $base WITH (FORCE)" >/dev/null
       psql -q "$pg_server/postgres" -c "CREATE DATABASE $base" >/dev/null
-      grow postgres "$pg_server/$base" "$dir" "$cases"
+      grow postgres "$pg_server/$base" "$dir" "$cases" || return 1
     fi
     psql -q "$pg_server/postgres" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
     psql -q "$pg_server/postgres" -c "CREATE DATABASE $pg_db TEMPLATE $base" >/dev/null
@@ -127,9 +127,11 @@ grown() {
 grow() {
   local port cases=$4
   port=$(free_port)
-  start_server demo "$2" "$3" "$port" >&2
+  # Callers take the URL in $(...), where `set -e` does not reach: a failed step must return,
+  # or the district is marked grown without its cases (seen when case-base predated a migration).
+  start_server demo "$2" "$3" "$port" >&2 || return 1
   stop_server
-  "$bin/case-base" "$2" --cases "$cases" --big $((cases / 5)) >"$3/tokens" 2>&2
+  "$bin/case-base" "$2" --cases "$cases" --big $((cases / 5)) >"$3/tokens" 2>&2 || return 1
   if [ "$1" = postgres ]; then psql -q "$2" -c "VACUUM ANALYZE" >&2; fi
   echo "$cases" >"$3/cases"
 }

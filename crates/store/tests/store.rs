@@ -652,6 +652,27 @@ async fn sqlite_keeps_no_stat4_samples() {
     t.finish().await;
 }
 
+/// The bundled SQLite keeps one page cache per connection and no global counts of its memory
+/// (`.cargo/config.toml`): with the shared cache of SQLITE_ENABLE_MEMORY_MANAGEMENT and the
+/// counts, every page a connection fetched, let go, allocated or freed took a mutex of the whole
+/// process, and the case writer and the readers waited on each other for it.
+#[tokio::test]
+async fn sqlite_connections_keep_their_own_page_caches() {
+    let t = TestDb::new(Backend::Sqlite).await.unwrap();
+    let options = compile_options(&t.db).await;
+    assert!(
+        !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+        "SQLite shares one page cache: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
+    );
+    for built in ["DEFAULT_MEMSTATUS=0", "DISABLE_PAGECACHE_OVERFLOW_STATS"] {
+        assert!(
+            options.iter().any(|o| o == built),
+            "SQLite was built without {built}: is LIBSQLITE3_FLAGS in .cargo/config.toml?"
+        );
+    }
+    t.finish().await;
+}
+
 /// Waits until every connection of the pool is back in it (a dropped one returns in a task).
 async fn all_idle(pool: &sqlx::SqlitePool) {
     while pool.num_idle() < pool.size() as usize {

@@ -60,11 +60,11 @@ pub fn load(path: &std::path::Path) -> Result<Vec<Case>> {
     parse(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-/// A case the search did not answer within the top three.
+/// A case the search did not answer first.
 #[derive(Debug)]
 pub struct Miss {
     pub case: Case,
-    /// Rank of the first acceptable code (1-based), if found beyond the top three.
+    /// Rank of the first acceptable code (1-based), if found within `DEPTH`.
     pub rank: Option<usize>,
     pub top: Vec<Hit>,
 }
@@ -83,7 +83,10 @@ pub struct Report {
     pub answered: usize,
     /// The sum of 1 / rank of the first right answer within `DEPTH` (0 when not found).
     pub reciprocal_ranks: f64,
+    /// Not within the top three.
     pub misses: Vec<Miss>,
+    /// Second or third.
+    pub near_misses: Vec<Miss>,
     /// Questions no item answers, and how many of them the search answered with nothing.
     pub out_of_scope: usize,
     pub said_not_found: usize,
@@ -164,17 +167,21 @@ pub fn evaluate(
             report.sure_when_right.push(hits[0].confidence);
             report.answered += usize::from(hits[0].answers());
         }
-        match rank {
-            Some(0) => {
-                report.top1 += 1;
-                report.top3 += 1;
-            }
-            Some(1 | 2) => report.top3 += 1,
-            _ => report.misses.push(Miss {
-                case: case.clone(),
-                rank: rank.map(|r| r + 1),
-                top: hits.into_iter().take(3).collect(),
-            }),
+        if rank == Some(0) {
+            report.top1 += 1;
+            report.top3 += 1;
+            continue;
+        }
+        let miss = Miss {
+            case: case.clone(),
+            rank: rank.map(|r| r + 1),
+            top: hits.into_iter().take(3).collect(),
+        };
+        if matches!(rank, Some(1 | 2)) {
+            report.top3 += 1;
+            report.near_misses.push(miss);
+        } else {
+            report.misses.push(miss);
         }
     }
     report

@@ -11,14 +11,13 @@ use quanke_search::SearchIndex;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
-const USAGE: &str = "usage: search-eval [--baseline] EVAL.tsv CATALOGUE.json…";
+const USAGE: &str = "usage: search-eval [--baseline] [--near] EVAL.tsv CATALOGUE.json…";
 
 fn main() -> Result<()> {
     let mut args: Vec<PathBuf> = std::env::args_os().skip(1).map(PathBuf::from).collect();
-    let baseline = args.first().is_some_and(|a| a.as_os_str() == "--baseline");
-    if baseline {
-        args.remove(0);
-    }
+    let baseline = take_flag(&mut args, "--baseline");
+    // Also the questions answered second or third.
+    let near = take_flag(&mut args, "--near");
     let [tsv, files @ ..] = args.as_slice() else {
         bail!("{USAGE}");
     };
@@ -36,7 +35,8 @@ fn main() -> Result<()> {
         eval::evaluate(|q, n| index.search(q, n), &cases, &known)
     };
 
-    for miss in &report.misses {
+    let near_misses = report.near_misses.iter().filter(|_| near);
+    for miss in report.misses.iter().chain(near_misses) {
         let rank = miss
             .rank
             .map_or("not in top 10".to_owned(), |r| format!("rank {r}"));
@@ -114,4 +114,11 @@ fn spread(values: &[f32]) -> String {
         .map(|q| format!("{:.2}", v[((v.len() - 1) as f64 * q).round() as usize]))
         .collect::<Vec<_>>()
         .join(" / ")
+}
+
+/// Removes `flag` from the arguments; whether it was there.
+fn take_flag(args: &mut Vec<PathBuf>, flag: &str) -> bool {
+    let before = args.len();
+    args.retain(|a| a.as_os_str() != flag);
+    args.len() < before
 }

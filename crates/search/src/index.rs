@@ -9,6 +9,7 @@ use crate::fields::Part;
 use crate::grams::{self, Grams};
 use crate::lexicon::{self, Dictionary};
 use crate::phonetic::Phonetic;
+use crate::qualifiers::Qualifiers;
 use crate::query;
 use crate::segment::Segmenter;
 use crate::writer::{self, TokenParts, Written};
@@ -75,6 +76,7 @@ pub struct SearchIndex {
     codes: HashMap<String, usize>,
     /// The items' character pairs, the second ranking.
     grams: Grams,
+    qualifiers: Qualifiers,
 }
 
 impl SearchIndex {
@@ -93,6 +95,7 @@ impl SearchIndex {
             policies: policies.iter().map(PolicyEntry::of).collect(),
             vocabulary,
             grams: Grams::build(items),
+            qualifiers: Qualifiers::shipped(),
             codes: items
                 .iter()
                 .enumerate()
@@ -115,7 +118,8 @@ impl SearchIndex {
         let grams = self.grams.rank(query, &read, POOL.max(limit));
         let content = self.analyzer.content_words(query);
         let question = confidence::Question::new(&content, &terms);
-        let mut hits: Vec<Hit> = grams::fuse(&words, &grams)
+        let mut hits: Vec<Hit> = self
+            .narrowed(grams::fuse(&words, &grams), &terms)
             .into_iter()
             .take(limit)
             .map(|(entry, score)| {
@@ -136,6 +140,20 @@ impl SearchIndex {
             hits.truncate(limit);
         }
         hits
+    }
+
+    /// The fused ranking with each item's narrowings the question did not ask for counted
+    /// against it (`qualifiers`).
+    fn narrowed(&self, fused: Vec<(usize, f32)>, terms: &[QueryTerm]) -> Vec<(usize, f32)> {
+        let mut out: Vec<(usize, f32)> = fused
+            .into_iter()
+            .map(|(entry, score)| {
+                let kept = self.qualifiers.kept(&self.items[entry].name, terms);
+                (entry, score * kept)
+            })
+            .collect();
+        out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        out
     }
 
     /// Policy documents in rank order.

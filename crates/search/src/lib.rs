@@ -22,6 +22,7 @@ mod index;
 mod lexicon;
 mod normalize;
 mod phonetic;
+mod qualifiers;
 mod query;
 mod segment;
 mod writer;

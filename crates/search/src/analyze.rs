@@ -77,18 +77,29 @@ impl Analyzer {
     pub(crate) fn analyze(&self, query: &str) -> Vec<Term> {
         let query = normalize(query);
         let mut terms = Terms::default();
-        for word in self.segmenter.words(&query) {
+        let words = self.segmenter.words(&query);
+        let background = background(&words);
+        for (n, word) in words.iter().enumerate() {
             if !self.stopwords.contains(word.as_str()) {
                 let weight = if word.chars().count() == 1 {
                     SINGLE_CHARACTER
                 } else {
                     TYPED
                 };
-                terms.add(word.clone(), self.tokens(&word), weight, Origin::Typed);
+                let weight = weight * if background[n] { BACKGROUND } else { 1.0 };
+                terms.add(word.clone(), self.tokens(word), weight, Origin::Typed);
             }
         }
         for expansion in self.dictionary.expand(&query) {
-            self.add_synonym(&mut terms, expansion, SYNONYM);
+            let told = words
+                .iter()
+                .zip(&background)
+                .any(|(w, &b)| b && w.contains(&expansion.said));
+            self.add_synonym(
+                &mut terms,
+                expansion,
+                SYNONYM * if told { BACKGROUND } else { 1.0 },
+            );
         }
         for reading in self.readings(&query) {
             let weight = match reading.sound {
@@ -152,6 +163,30 @@ impl Analyzer {
         }
         out
     }
+}
+
+/// What a question tells as done (离婚了, 结婚后, 改过名字) is why it asks, not what: the words
+/// before a marker of a finished event count less than the request that follows.
+const BACKGROUND: f32 = 0.6;
+const DONE: [&str; 5] = ["了", "过", "后", "以后", "之后"];
+/// Before the event, these make 了 tell what is coming (孩子要上小学了), which is the question.
+const COMING: [&str; 8] = ["要", "快", "快要", "就要", "将", "将要", "准备", "打算"];
+
+/// For each word, whether it tells a finished event: followed by a marker, or a saying that
+/// ends with one (离婚了).
+fn background(words: &[String]) -> Vec<bool> {
+    (0..words.len())
+        .map(|n| {
+            let next_done = words.get(n + 1).is_some_and(|w| DONE.contains(&w.as_str()));
+            let rest_asks = n + 2 < words.len();
+            let coming = n > 0 && COMING.contains(&words[n - 1].as_str());
+            !coming && ((next_done && rest_asks) || (ends_done(&words[n]) && n + 1 < words.len()))
+        })
+        .collect()
+}
+
+fn ends_done(word: &str) -> bool {
+    word.chars().count() > 1 && DONE.iter().any(|d| word.ends_with(d))
 }
 
 /// Runs of Latin letters, spaces and apostrophes (“she bao ka”, “xi'an”), spaces removed.
@@ -248,6 +283,22 @@ mod tests {
             }
         );
         assert_eq!(find(&terms, "补领").weight, SYNONYM_OF_CORRECTION);
+    }
+
+    #[test]
+    fn a_finished_event_before_the_request_counts_less() {
+        let w = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            background(&w(&["离婚", "了", "户口", "迁回"])),
+            [true, false, false, false]
+        );
+        // What is coming is the question; so is an event with nothing asked after it.
+        assert_eq!(background(&w(&["要", "上小学", "了", "准备"])), [false; 4]);
+        assert_eq!(background(&w(&["老人", "去世", "了"])), [false; 3]);
+        assert_eq!(background(&w(&["结婚了", "分户"])), [true, false]);
+        let terms = analyzer().analyze("儿子结婚后想分户");
+        assert_eq!(find(&terms, "结婚").weight, TYPED * BACKGROUND);
+        assert_eq!(find(&terms, "分户").weight, TYPED);
     }
 
     #[test]

@@ -31,6 +31,8 @@ impl Part {
         Part::FaqAnswer,
         Part::Materials,
     ];
+    /// The least boost of a part that names the matter (name, other names, keywords).
+    pub(crate) const NAMING_BOOST: f32 = 3.0;
     pub(crate) const POLICY: [Part; 2] = [Part::PolicyTitle, Part::PolicyText];
     pub(crate) const ALL: [Part; 11] = [
         Part::Name,
@@ -145,6 +147,15 @@ mod tests {
         let names: std::collections::HashSet<_> =
             Part::ALL.iter().map(|p| p.field_name()).collect();
         assert_eq!(names.len(), 11);
+    }
+
+    #[test]
+    fn the_naming_parts_are_the_boosted_ones() {
+        let naming: Vec<Part> = Part::ITEM
+            .into_iter()
+            .filter(|p| p.boost() >= Part::NAMING_BOOST)
+            .collect();
+        assert_eq!(naming, [Part::Name, Part::Synonyms, Part::Keywords]);
     }
 
     #[test]

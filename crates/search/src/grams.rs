@@ -11,6 +11,14 @@ use std::collections::HashMap;
 
 type Pair = (char, char);
 
+/// How much of a word's character pairs an item holds.
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub(crate) struct Held {
+    pub anywhere: f32,
+    /// In the parts that name the matter (name, other names, keywords).
+    pub naming: f32,
+}
+
 pub(crate) struct Grams {
     /// Each pair → the items holding it (in entry order), with the boost of the best part that
     /// does.
@@ -90,20 +98,30 @@ impl Grams {
         (1.0 + self.items as f32 / holders.max(1) as f32).ln()
     }
 
-    /// The share of `word`'s character pairs that `entry` holds (0 for a word without pairs).
-    pub(crate) fn share_held(&self, word: &str, entry: usize) -> f32 {
+    /// The share of `word`'s character pairs that `entry` holds anywhere, and in what names it
+    /// (0 for a word without pairs).
+    pub(crate) fn share_held(&self, word: &str, entry: usize) -> Held {
         let asked = pairs(&normalize(word));
         if asked.is_empty() {
-            return 0.0;
+            return Held::default();
         }
-        let held = asked.iter().filter(|p| self.holds(p, entry)).count();
-        held as f32 / asked.len() as f32
+        let boosts: Vec<f32> = asked.iter().filter_map(|p| self.boost(p, entry)).collect();
+        let naming = boosts.iter().filter(|&&b| b >= Part::NAMING_BOOST).count();
+        Held {
+            anywhere: boosts.len() as f32 / asked.len() as f32,
+            naming: naming as f32 / asked.len() as f32,
+        }
     }
 
     fn holds(&self, pair: &Pair, entry: usize) -> bool {
-        self.postings
-            .get(pair)
-            .is_some_and(|h| h.binary_search_by_key(&entry, |(e, _)| *e).is_ok())
+        self.boost(pair, entry).is_some()
+    }
+
+    /// The boost of the best part of `entry` holding `pair`, if it does.
+    fn boost(&self, pair: &Pair, entry: usize) -> Option<f32> {
+        let holders = self.postings.get(pair)?;
+        let at = holders.binary_search_by_key(&entry, |(e, _)| *e).ok()?;
+        Some(holders[at].1)
     }
 
     /// The question's longest run of characters whose every pair `entry` holds (“居住证”), to

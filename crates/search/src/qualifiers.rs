@@ -104,7 +104,10 @@ mod tests {
         // 补 is part of 补贴, which asks for no re-issue.
         assert!(q.kept("残疾人证补领", &[typed("残疾证"), typed("补贴")]) < 1.0);
         // A name that lists several cases answers a question about any of them.
-        assert_eq!(q.kept("残疾人证换领、补办及等级变更", &[typed("补领")]), 1.0);
+        assert_eq!(
+            q.kept("残疾人证换领、补办及等级变更", &[typed("补领")]),
+            1.0
+        );
         assert!(q.kept("残疾人证换领、补办及等级变更", &card) < 1.0);
     }
 }

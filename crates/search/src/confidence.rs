@@ -23,7 +23,7 @@ const PAIRS: f32 = 0.6;
 /// The share of its confidence an item keeps when a thing the question is about (户口本, 护照,
 /// 营业执照) is not what the item names: 残疾人证补领 mentions the 户口本 among its materials, but
 /// "户口本丢了怎么补" is not about a disability card.
-const THING_NOT_NAMED: f32 = 0.5;
+const THING_NOT_NAMED: f32 = 0.4;
 /// How far a thing must be found in the naming parts to be the item's.
 const NAMED: f32 = 0.5;
 

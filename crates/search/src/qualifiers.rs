@@ -16,7 +16,8 @@ struct Case {
     cues: Vec<&'static str>,
 }
 
-pub(crate) struct Qualifiers(Vec<Case>);
+/// The kinds of narrowing (`[情形]`, `[凭证]`), each a list of cases.
+pub(crate) struct Qualifiers(Vec<Vec<Case>>);
 
 impl Qualifiers {
     /// The list shipped with the crate. Its format is checked by a test.
@@ -24,20 +25,47 @@ impl Qualifiers {
         Qualifiers(parse(QUALIFIERS))
     }
 
-    /// The share of its score an item named `name` keeps for the question's `terms`: all of
-    /// it, unless its name narrows it and the question asks for none of its cases (a name may
-    /// list several: 残疾人证换领、补办及等级变更 answers a question about any one of them).
+    /// The share of its score an item named `name` keeps for the question's `terms`: for each
+    /// kind of narrowing its name holds beside what the question names (出生医学证明 is the
+    /// thing asked, not a 证明 narrowing), the question must ask for one of the cases listed
+    /// (残疾人证换领、补办及等级变更 answers a question about any one of them), or the item keeps
+    /// `KEPT_WHEN_UNASKED` of its score.
     pub(crate) fn kept(&self, name: &str, terms: &[Term]) -> f32 {
-        let mut cases = self
+        let rest = self.beside_the_question(name, terms);
+        let unasked = self
             .0
             .iter()
-            .filter(|case| case.words.iter().any(|w| name.contains(w)))
-            .peekable();
-        if cases.peek().is_none() || cases.any(|case| case.asked(terms)) {
-            1.0
-        } else {
-            KEPT_WHEN_UNASKED
-        }
+            .filter(|kind| {
+                let mut held = kind
+                    .iter()
+                    .filter(|case| case.words.iter().any(|w| rest.contains(w)))
+                    .peekable();
+                held.peek().is_some() && !held.any(|case| case.asked(terms))
+            })
+            .count();
+        KEPT_WHEN_UNASKED.powi(unasked as i32)
+    }
+
+    /// The name less the question's words for the matter (its terms of two characters or more
+    /// that are not themselves narrowing words), longest first.
+    fn beside_the_question(&self, name: &str, terms: &[Term]) -> String {
+        let mut matter: Vec<&str> = terms
+            .iter()
+            .flat_map(|t| t.tokens.iter().chain([&t.phrase]))
+            .map(String::as_str)
+            .filter(|t| t.chars().count() > 1 && !self.narrows(t))
+            .collect();
+        matter.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+        matter
+            .into_iter()
+            .fold(name.to_owned(), |rest, word| rest.replace(word, "|"))
+    }
+
+    fn narrows(&self, word: &str) -> bool {
+        self.0
+            .iter()
+            .flatten()
+            .any(|case| case.words.contains(&word) || case.cues.contains(&word))
     }
 }
 
@@ -54,18 +82,23 @@ impl Case {
     }
 }
 
-fn parse(text: &'static str) -> Vec<Case> {
-    text.lines()
-        .map(str::trim)
-        .filter(|line| !line.is_empty() && !line.starts_with('#'))
-        .filter_map(|line| {
-            let (words, cues) = line.split_once(':')?;
-            Some(Case {
+/// The kinds of the file, each opened by a `[…]` line, with their cases.
+fn parse(text: &'static str) -> Vec<Vec<Case>> {
+    let mut kinds: Vec<Vec<Case>> = Vec::new();
+    for line in text.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        if line.starts_with('[') {
+            kinds.push(Vec::new());
+        } else if let (Some(kind), Some((words, cues))) = (kinds.last_mut(), line.split_once(':')) {
+            kind.push(Case {
                 words: words.split_whitespace().collect(),
                 cues: cues.split_whitespace().collect(),
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    kinds
 }
 
 #[cfg(test)]
@@ -83,15 +116,17 @@ mod tests {
     }
 
     #[test]
-    fn every_line_has_words_and_a_colon() {
+    fn every_line_is_a_kind_or_has_words_and_a_colon() {
         let lines = QUALIFIERS
             .lines()
-            .filter(|l| !l.trim().is_empty() && !l.starts_with('#'));
+            .filter(|l| !l.trim().is_empty() && !l.starts_with('#') && !l.starts_with('['));
         for line in lines {
             let (words, _) = line.split_once(':').expect(line);
             assert!(!words.trim().is_empty(), "{line}");
         }
-        assert!(Qualifiers::shipped().0.len() >= 8);
+        let kinds = Qualifiers::shipped().0;
+        assert_eq!(kinds.len(), 2);
+        assert!(kinds[0].len() >= 7 && kinds[1].len() >= 3);
     }
 
     #[test]
@@ -109,5 +144,13 @@ mod tests {
             1.0
         );
         assert!(q.kept("残疾人证换领、补办及等级变更", &card) < 1.0);
+        // The thing asked is not a narrowing, what is left of the name is.
+        let proof = [typed("出生医学证明")];
+        assert!(q.kept("《出生医学证明》换发、补发", &proof) < 1.0);
+        assert_eq!(q.kept("《出生医学证明》首次签发", &proof), 1.0);
+        // Each kind counts: a proof of a cancellation, for a question about cancelling.
+        let cancel = [typed("户口"), typed("注销")];
+        assert_eq!(q.kept("死亡注销", &cancel), 1.0);
+        assert!(q.kept("注销户口证明", &cancel) < 1.0);
     }
 }

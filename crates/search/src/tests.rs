@@ -262,3 +262,15 @@ fn characters_find_what_no_word_matches() {
     let hit = assert_top(&index, "龄津", "MZ-GLJT");
     assert_eq!(hit.why, vec!["字面相近：“龄津”".to_string()]);
 }
+
+#[test]
+fn a_case_the_question_does_not_ask_for_goes_lower() {
+    // The re-issue comes first in the catalogue, so only the narrowing puts it second.
+    let items = vec![
+        item("CJ-BL", "残疾人证补领", "残联", &[], &[], &[]),
+        item("CJ-XB", "残疾人证核发", "残联", &[], &[], &[]),
+    ];
+    let index = SearchIndex::build(&items, &[]).unwrap();
+    assert_top(&index, "残疾证怎么办", "CJ-XB");
+    assert_top(&index, "残疾证丢了", "CJ-BL");
+}

@@ -150,11 +150,13 @@ impl SearchIndex {
     /// The fused ranking with each item's narrowings the question did not ask for counted
     /// against it (`qualifiers`), and the line the question names counted for it.
     fn narrowed(&self, fused: Vec<(usize, f32)>, terms: &[QueryTerm]) -> Vec<(usize, f32)> {
+        let asking = self.qualifiers.asking(terms);
+        let line_words = line_words(terms, &self.vocabulary);
         let mut out: Vec<(usize, f32)> = fused
             .into_iter()
             .map(|(entry, score)| {
-                let kept = self.qualifiers.kept(&self.items[entry].name, terms);
-                let line = names_line(&self.written.items[entry], terms);
+                let kept = self.qualifiers.kept(&self.items[entry].name, &asking);
+                let line = names_line(&self.written.items[entry], &line_words);
                 (entry, score * kept * if line { LINE_NAMED } else { 1.0 })
             })
             .collect();
@@ -240,15 +242,29 @@ impl PolicyEntry {
     }
 }
 
-/// Whether a word of the question (not a lone character) names the item's line: 户口 (户籍),
-/// 医保, 残联. Every item of a line holds it, so BM25 counts it for little; but a question about
-/// an adopted child's 户口 is asked of the police's 收养 item, not of 民政's.
-fn names_line(doc: &TokenParts, terms: &[QueryTerm]) -> bool {
-    terms.iter().filter(|t| t.weight >= STRONG).any(|t| {
-        t.tokens
-            .iter()
-            .any(|token| doc.get(token).is_some_and(|m| m & Part::Line.bit() != 0))
-    })
+/// The question's words (not lone characters) that are some item's line: 户口 means 户籍, 医保,
+/// 残联.
+fn line_words<'t>(terms: &'t [QueryTerm], vocabulary: &TokenParts) -> Vec<&'t str> {
+    terms
+        .iter()
+        .filter(|t| t.weight >= STRONG)
+        .flat_map(|t| &t.tokens)
+        .filter(|token| {
+            vocabulary
+                .get(*token)
+                .is_some_and(|m| m & Part::Line.bit() != 0)
+        })
+        .map(String::as_str)
+        .collect()
+}
+
+/// Whether one of the question's line words is the item's line. Every item of a line holds it,
+/// so BM25 counts it for little; but a question about an adopted child's 户口 is asked of the
+/// police's 收养 item, not of 民政's.
+fn names_line(doc: &TokenParts, line_words: &[&str]) -> bool {
+    line_words
+        .iter()
+        .any(|word| doc.get(*word).is_some_and(|m| m & Part::Line.bit() != 0))
 }
 
 /// The items' own words for themselves, which the segmenter should keep whole.
@@ -313,8 +329,11 @@ mod tests {
             weight,
             origin: Origin::Typed,
         };
-        assert!(names_line(&doc, &[term("收养", 1.0), term("户籍", 0.9)]));
-        assert!(!names_line(&doc, &[term("收养", 1.0)]));
-        assert!(!names_line(&doc, &[term("户籍", 0.3)]), "a lone character");
+        let names = |terms: &[QueryTerm]| names_line(&doc, &line_words(terms, &doc));
+        assert!(names(&[term("收养", 1.0), term("户籍", 0.9)]));
+        assert!(!names(&[term("收养", 1.0)]));
+        assert!(!names(&[term("户籍", 0.3)]), "a lone character");
+        let other: TokenParts = [("民政".to_string(), Part::Line.bit())].into();
+        assert!(!names_line(&other, &line_words(&[term("户籍", 1.0)], &doc)));
     }
 }

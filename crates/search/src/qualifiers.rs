@@ -25,30 +25,8 @@ impl Qualifiers {
         Qualifiers(parse(QUALIFIERS))
     }
 
-    /// The share of its score an item named `name` keeps for the question's `terms`: for each
-    /// kind of narrowing its name holds beside what the question names (出生医学证明 is the
-    /// thing asked, not a 证明 narrowing), the question must ask for one of the cases listed
-    /// (残疾人证换领、补办及等级变更 answers a question about any one of them), or the item keeps
-    /// `KEPT_WHEN_UNASKED` of its score.
-    pub(crate) fn kept(&self, name: &str, terms: &[Term]) -> f32 {
-        let rest = self.beside_the_question(name, terms);
-        let unasked = self
-            .0
-            .iter()
-            .filter(|kind| {
-                let mut held = kind
-                    .iter()
-                    .filter(|case| case.words.iter().any(|w| rest.contains(w)))
-                    .peekable();
-                held.peek().is_some() && !held.any(|case| case.asked(terms))
-            })
-            .count();
-        KEPT_WHEN_UNASKED.powi(unasked as i32)
-    }
-
-    /// The name less the question's words for the matter (its terms of two characters or more
-    /// that are not themselves narrowing words), longest first.
-    fn beside_the_question(&self, name: &str, terms: &[Term]) -> String {
+    /// What the question asks of the narrowings, worked out once per question.
+    pub(crate) fn asking<'t>(&self, terms: &'t [Term]) -> Asking<'t> {
         let mut matter: Vec<&str> = terms
             .iter()
             .flat_map(|t| t.tokens.iter().chain([&t.phrase]))
@@ -56,9 +34,36 @@ impl Qualifiers {
             .filter(|t| t.chars().count() > 1 && !self.narrows(t))
             .collect();
         matter.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
-        matter
-            .into_iter()
-            .fold(name.to_owned(), |rest, word| rest.replace(word, "|"))
+        matter.dedup();
+        let asked = self
+            .0
+            .iter()
+            .map(|kind| kind.iter().map(|case| case.asked(terms)).collect())
+            .collect();
+        Asking { matter, asked }
+    }
+
+    /// The share of its score an item named `name` keeps: for each kind of narrowing its name
+    /// holds beside what the question names (出生医学证明 is the thing asked, not a 证明
+    /// narrowing), the question must ask for one of the cases held (残疾人证换领、补办及等级变更
+    /// answers a question about any one of them), or the item keeps `KEPT_WHEN_UNASKED` of its
+    /// score.
+    pub(crate) fn kept(&self, name: &str, asking: &Asking) -> f32 {
+        let rest = asking.beside(name);
+        let unasked = self
+            .0
+            .iter()
+            .zip(&asking.asked)
+            .filter(|(kind, asked)| {
+                let mut held = kind
+                    .iter()
+                    .zip(asked.iter())
+                    .filter(|(case, _)| case.words.iter().any(|w| rest.contains(w)))
+                    .peekable();
+                held.peek().is_some() && !held.any(|(_, &asked)| asked)
+            })
+            .count();
+        KEPT_WHEN_UNASKED.powi(unasked as i32)
     }
 
     fn narrows(&self, word: &str) -> bool {
@@ -66,6 +71,24 @@ impl Qualifiers {
             .iter()
             .flatten()
             .any(|case| case.words.contains(&word) || case.cues.contains(&word))
+    }
+}
+
+/// A question's side of the narrowings.
+pub(crate) struct Asking<'t> {
+    /// The question's words for the matter (its terms of two characters or more that are not
+    /// themselves narrowing words), longest first.
+    matter: Vec<&'t str>,
+    /// For each kind and case, whether the question asks for it.
+    asked: Vec<Vec<bool>>,
+}
+
+impl Asking<'_> {
+    /// The name less the question's words for the matter.
+    fn beside(&self, name: &str) -> String {
+        self.matter
+            .iter()
+            .fold(name.to_owned(), |rest, word| rest.replace(word, "|"))
     }
 }
 
@@ -133,24 +156,27 @@ mod tests {
     fn an_unasked_case_costs_and_an_asked_one_does_not() {
         let q = Qualifiers::shipped();
         let card = [typed("残疾证")];
-        assert_eq!(q.kept("残疾人证核发", &card), 1.0);
-        assert!(q.kept("残疾人证补领", &card) < 1.0);
-        assert_eq!(q.kept("残疾人证补领", &[typed("残疾证"), typed("补")]), 1.0);
-        // 补 is part of 补贴, which asks for no re-issue.
-        assert!(q.kept("残疾人证补领", &[typed("残疾证"), typed("补贴")]) < 1.0);
-        // A name that lists several cases answers a question about any of them.
+        assert_eq!(q.kept("残疾人证核发", &q.asking(&card)), 1.0);
+        assert!(q.kept("残疾人证补领", &q.asking(&card)) < 1.0);
         assert_eq!(
-            q.kept("残疾人证换领、补办及等级变更", &[typed("补领")]),
+            q.kept("残疾人证补领", &q.asking(&[typed("残疾证"), typed("补")])),
             1.0
         );
-        assert!(q.kept("残疾人证换领、补办及等级变更", &card) < 1.0);
+        // 补 is part of 补贴, which asks for no re-issue.
+        assert!(q.kept("残疾人证补领", &q.asking(&[typed("残疾证"), typed("补贴")])) < 1.0);
+        // A name that lists several cases answers a question about any of them.
+        assert_eq!(
+            q.kept("残疾人证换领、补办及等级变更", &q.asking(&[typed("补领")])),
+            1.0
+        );
+        assert!(q.kept("残疾人证换领、补办及等级变更", &q.asking(&card)) < 1.0);
         // The thing asked is not a narrowing, what is left of the name is.
         let proof = [typed("出生医学证明")];
-        assert!(q.kept("《出生医学证明》换发、补发", &proof) < 1.0);
-        assert_eq!(q.kept("《出生医学证明》首次签发", &proof), 1.0);
+        assert!(q.kept("《出生医学证明》换发、补发", &q.asking(&proof)) < 1.0);
+        assert_eq!(q.kept("《出生医学证明》首次签发", &q.asking(&proof)), 1.0);
         // Each kind counts: a proof of a cancellation, for a question about cancelling.
         let cancel = [typed("户口"), typed("注销")];
-        assert_eq!(q.kept("死亡注销", &cancel), 1.0);
-        assert!(q.kept("注销户口证明", &cancel) < 1.0);
+        assert_eq!(q.kept("死亡注销", &q.asking(&cancel)), 1.0);
+        assert!(q.kept("注销户口证明", &q.asking(&cancel)) < 1.0);
     }
 }

@@ -10,6 +10,8 @@
 //! - `data/synonyms.txt`: how residents say things → the catalogue's words (one group a line);
 //! - `data/words.txt`: domain words jieba must keep whole (高龄津贴, 居住证, 社保卡…);
 //! - `data/stopwords.txt`: filler words a query drops (怎么办, 请问…);
+//! - `data/qualifiers.txt`: name words that narrow an item to a case (补领, 注销, 证明…) and the
+//!   cues that ask for it;
 //! - `data/jieba-dict.txt`: the general vocabulary jieba segments with (see `data/jieba-dict.md`).
 
 mod analyze;

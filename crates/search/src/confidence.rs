@@ -145,43 +145,59 @@ impl<'a> Question<'a> {
     }
 
     /// The share (0 to 1) of the question's words that the item with tokens `doc` accounts
-    /// for; `pairs_held` is the share of a word's character pairs the item holds.
+    /// for; `pairs_held` is the share of a word's character pairs the item holds. An item that
+    /// does not name the thing the question is about keeps `THING_NOT_NAMED` of it.
     pub(crate) fn confidence(&self, doc: &TokenParts, pairs_held: impl Fn(&str) -> Held) -> f32 {
-        let matched: Vec<(&str, f32, f32)> = self
+        let matched: Vec<(&str, f32)> = self
             .covers
             .iter()
-            .map(|c| (c.evidence, c.found(doc), c.named(doc)))
-            .filter(|(_, how_far, _)| *how_far > 0.0)
+            .map(|c| (c.evidence, c.found(doc)))
+            .filter(|(_, how_far)| *how_far > 0.0)
             .collect();
-        let (mut explained, mut total, mut kept) = (0.0, 0.0, 1.0);
+        let (mut explained, mut total) = (0.0, 0.0);
         for word in self.words {
             let weight = match word.chars().count() {
                 1 => LONE_CHARACTER,
                 n => n as f32,
             };
-            let (mut by_term, mut named) = (0.0f32, 0.0f32);
-            for (evidence, found, in_name) in &matched {
-                let within = word.contains(evidence);
-                if within || evidence.contains(word.as_str()) {
-                    by_term = by_term.max(*found);
-                }
-                // A saying around the thing (身份证丢了 → 补领) names the trouble, not the thing.
-                if within {
-                    named = named.max(*in_name);
-                }
-            }
-            let pairs = pairs_held(word);
-            explained += weight * by_term.max(PAIRS * pairs.anywhere);
+            let by_term = matched
+                .iter()
+                .filter(|(evidence, _)| evidence.contains(word.as_str()) || word.contains(evidence))
+                .map(|(_, how_far)| *how_far)
+                .fold(0.0, f32::max);
+            explained += weight * by_term.max(PAIRS * pairs_held(word).anywhere);
             total += weight;
-            if is_thing(word) && named.max(pairs.naming) < NAMED {
-                kept = THING_NOT_NAMED;
-            }
         }
+        let kept = if self.names_its_things(doc, &pairs_held) {
+            1.0
+        } else {
+            THING_NOT_NAMED
+        };
         if total == 0.0 {
             0.0
         } else {
             kept * explained / total
         }
+    }
+
+    /// Whether the item names every thing the question is about (户口本, 护照, 营业执照): by a term
+    /// for the word itself (a saying around it, 身份证丢了 → 补领, names the trouble, not the
+    /// thing) found in its name, other names or keywords, or by the word's character pairs
+    /// there. True for a question about no thing.
+    pub(crate) fn names_its_things(
+        &self,
+        doc: &TokenParts,
+        pairs_held: &impl Fn(&str) -> Held,
+    ) -> bool {
+        self.words.iter().filter(|w| is_thing(w)).all(|word| {
+            let by_term = self
+                .covers
+                .iter()
+                .filter(|c| word.contains(c.evidence))
+                .map(|c| c.named(doc))
+                .fold(0.0, f32::max);
+            by_term.max(pairs_held(word).naming) >= NAMED
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use crate::fields::Part;
 use crate::grams::{self, Grams};
 use crate::lexicon::{self, Dictionary};
 use crate::phonetic::Phonetic;
-use crate::qualifiers::Qualifiers;
+use crate::qualifiers::{Narrowing, Qualifiers};
 use crate::query;
 use crate::segment::Segmenter;
 use crate::writer::{self, TokenParts, Written};
@@ -82,6 +82,8 @@ pub struct SearchIndex {
     /// The items' character pairs, the second ranking.
     grams: Grams,
     qualifiers: Qualifiers,
+    /// Each item's narrowing words (`qualifiers`), by entry.
+    narrowings: Vec<Vec<Narrowing>>,
 }
 
 impl SearchIndex {
@@ -93,6 +95,7 @@ impl SearchIndex {
         let vocabulary = union(written.items.iter().chain(&written.policies));
         let phonetic = Phonetic::new(sound_vocabulary(&dictionary, items, &written.items));
         let analyzer = Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords());
+        let qualifiers = Qualifiers::shipped();
         Ok(SearchIndex {
             analyzer,
             written,
@@ -100,7 +103,8 @@ impl SearchIndex {
             policies: policies.iter().map(PolicyEntry::of).collect(),
             vocabulary,
             grams: Grams::build(items),
-            qualifiers: Qualifiers::shipped(),
+            narrowings: items.iter().map(|i| qualifiers.in_name(&i.name)).collect(),
+            qualifiers,
             codes: items
                 .iter()
                 .enumerate()
@@ -155,7 +159,8 @@ impl SearchIndex {
         let mut out: Vec<(usize, f32)> = fused
             .into_iter()
             .map(|(entry, score)| {
-                let kept = self.qualifiers.kept(&self.items[entry].name, &asking);
+                let name = &self.items[entry].name;
+                let kept = self.qualifiers.kept(name, &self.narrowings[entry], &asking);
                 let line = names_line(&self.written.items[entry], &line_words);
                 (entry, score * kept * if line { LINE_NAMED } else { 1.0 })
             })

@@ -25,6 +25,26 @@ impl Qualifiers {
         Qualifiers(parse(QUALIFIERS))
     }
 
+    /// Where `name` holds narrowing words; worked out once per item, when the index is built.
+    pub(crate) fn in_name(&self, name: &str) -> Vec<Narrowing> {
+        let mut found = Vec::new();
+        for (kind, cases) in self.0.iter().enumerate() {
+            for (case, c) in cases.iter().enumerate() {
+                for word in &c.words {
+                    for (at, _) in name.match_indices(word) {
+                        found.push(Narrowing {
+                            kind,
+                            case,
+                            word,
+                            at,
+                        });
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// What the question asks of the narrowings, worked out once per question.
     pub(crate) fn asking<'t>(&self, terms: &'t [Term]) -> Asking<'t> {
         let mut matter: Vec<&str> = terms
@@ -33,7 +53,7 @@ impl Qualifiers {
             .map(String::as_str)
             .filter(|t| t.chars().count() > 1 && !self.narrows(t))
             .collect();
-        matter.sort_by_key(|t| std::cmp::Reverse(t.chars().count()));
+        matter.sort_unstable();
         matter.dedup();
         let asked = self
             .0
@@ -43,27 +63,23 @@ impl Qualifiers {
         Asking { matter, asked }
     }
 
-    /// The share of its score an item named `name` keeps: for each kind of narrowing its name
-    /// holds beside what the question names (出生医学证明 is the thing asked, not a 证明
-    /// narrowing), the question must ask for one of the cases held (残疾人证换领、补办及等级变更
-    /// answers a question about any one of them), or the item keeps `KEPT_WHEN_UNASKED` of its
-    /// score.
-    pub(crate) fn kept(&self, name: &str, asking: &Asking) -> f32 {
-        let rest = asking.beside(name);
-        let unasked = self
-            .0
-            .iter()
-            .zip(&asking.asked)
-            .filter(|(kind, asked)| {
-                let mut held = kind
-                    .iter()
-                    .zip(asked.iter())
-                    .filter(|(case, _)| case.words.iter().any(|w| rest.contains(w)))
-                    .peekable();
-                held.peek().is_some() && !held.any(|(_, &asked)| asked)
-            })
-            .count();
-        KEPT_WHEN_UNASKED.powi(unasked as i32)
+    /// The share of its score an item named `name`, with the narrowing words `held` there,
+    /// keeps: for each kind of narrowing its name holds beside what the question names
+    /// (出生医学证明 is the thing asked, not a 证明 narrowing), the question must ask for one of
+    /// the cases held (残疾人证换领、补办及等级变更 answers a question about any one of them), or
+    /// the item keeps `KEPT_WHEN_UNASKED` of its score.
+    pub(crate) fn kept(&self, name: &str, held: &[Narrowing], asking: &Asking) -> f32 {
+        let mut unasked = 0;
+        for (kind, asked) in asking.asked.iter().enumerate() {
+            let mut beside = held
+                .iter()
+                .filter(|n| n.kind == kind && !asking.names_around(name, n))
+                .peekable();
+            if beside.peek().is_some() && !beside.any(|n| asked[n.case]) {
+                unasked += 1;
+            }
+        }
+        KEPT_WHEN_UNASKED.powi(unasked)
     }
 
     fn narrows(&self, word: &str) -> bool {
@@ -74,21 +90,36 @@ impl Qualifiers {
     }
 }
 
+/// A narrowing word in an item's name: its kind and case, and where it is (a byte offset).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Narrowing {
+    kind: usize,
+    case: usize,
+    word: &'static str,
+    at: usize,
+}
+
 /// A question's side of the narrowings.
 pub(crate) struct Asking<'t> {
-    /// The question's words for the matter (its terms of two characters or more that are not
-    /// themselves narrowing words), longest first.
+    /// The question's words for the matter: its terms of two characters or more that are not
+    /// themselves narrowing words.
     matter: Vec<&'t str>,
     /// For each kind and case, whether the question asks for it.
     asked: Vec<Vec<bool>>,
 }
 
 impl Asking<'_> {
-    /// The name less the question's words for the matter.
-    fn beside(&self, name: &str) -> String {
+    /// Whether the narrowing word is part of one of the question's words for the matter where
+    /// it stands in the name (the 证明 of 出生医学证明).
+    fn names_around(&self, name: &str, n: &Narrowing) -> bool {
+        let end = n.at + n.word.len();
         self.matter
             .iter()
-            .fold(name.to_owned(), |rest, word| rest.replace(word, "|"))
+            .filter(|m| m.len() > n.word.len() && m.contains(n.word))
+            .any(|m| {
+                name.match_indices(m)
+                    .any(|(at, _)| at <= n.at && end <= at + m.len())
+            })
     }
 }
 
@@ -152,31 +183,49 @@ mod tests {
         assert!(kinds[0].len() >= 7 && kinds[1].len() >= 3);
     }
 
+    fn kept(q: &Qualifiers, name: &str, asking: &Asking) -> f32 {
+        q.kept(name, &q.in_name(name), asking)
+    }
+
     #[test]
     fn an_unasked_case_costs_and_an_asked_one_does_not() {
         let q = Qualifiers::shipped();
         let card = [typed("残疾证")];
-        assert_eq!(q.kept("残疾人证核发", &q.asking(&card)), 1.0);
-        assert!(q.kept("残疾人证补领", &q.asking(&card)) < 1.0);
+        assert_eq!(kept(&q, "残疾人证核发", &q.asking(&card)), 1.0);
+        assert!(kept(&q, "残疾人证补领", &q.asking(&card)) < 1.0);
         assert_eq!(
-            q.kept("残疾人证补领", &q.asking(&[typed("残疾证"), typed("补")])),
+            kept(
+                &q,
+                "残疾人证补领",
+                &q.asking(&[typed("残疾证"), typed("补")])
+            ),
             1.0
         );
         // 补 is part of 补贴, which asks for no re-issue.
-        assert!(q.kept("残疾人证补领", &q.asking(&[typed("残疾证"), typed("补贴")])) < 1.0);
+        assert!(
+            kept(
+                &q,
+                "残疾人证补领",
+                &q.asking(&[typed("残疾证"), typed("补贴")])
+            ) < 1.0
+        );
         // A name that lists several cases answers a question about any of them.
         assert_eq!(
-            q.kept("残疾人证换领、补办及等级变更", &q.asking(&[typed("补领")])),
+            kept(
+                &q,
+                "残疾人证换领、补办及等级变更",
+                &q.asking(&[typed("补领")])
+            ),
             1.0
         );
-        assert!(q.kept("残疾人证换领、补办及等级变更", &q.asking(&card)) < 1.0);
+        assert!(kept(&q, "残疾人证换领、补办及等级变更", &q.asking(&card)) < 1.0);
         // The thing asked is not a narrowing, what is left of the name is.
         let proof = [typed("出生医学证明")];
-        assert!(q.kept("《出生医学证明》换发、补发", &q.asking(&proof)) < 1.0);
-        assert_eq!(q.kept("《出生医学证明》首次签发", &q.asking(&proof)), 1.0);
+        assert!(kept(&q, "《出生医学证明》换发、补发", &q.asking(&proof)) < 1.0);
+        assert_eq!(kept(&q, "《出生医学证明》首次签发", &q.asking(&proof)), 1.0);
         // Each kind counts: a proof of a cancellation, for a question about cancelling.
         let cancel = [typed("户口"), typed("注销")];
-        assert_eq!(q.kept("死亡注销", &q.asking(&cancel)), 1.0);
-        assert!(q.kept("注销户口证明", &q.asking(&cancel)) < 1.0);
+        assert_eq!(kept(&q, "死亡注销", &q.asking(&cancel)), 1.0);
+        assert!(kept(&q, "注销户口证明", &q.asking(&cancel)) < 1.0);
     }
 }

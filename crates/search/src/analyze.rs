@@ -168,19 +168,21 @@ impl Analyzer {
 /// What a question tells as done (离婚了, 结婚后, 改过名字) is why it asks, not what: the words
 /// before a marker of a finished event count less than the request that follows.
 const BACKGROUND: f32 = 0.6;
+/// The markers of a finished event.
 const DONE: [&str; 5] = ["了", "过", "后", "以后", "之后"];
 /// Before the event, these make 了 tell what is coming (孩子要上小学了), which is the question.
 const COMING: [&str; 8] = ["要", "快", "快要", "就要", "将", "将要", "准备", "打算"];
 
-/// For each word, whether it tells a finished event: followed by a marker, or a saying that
-/// ends with one (离婚了).
+/// For each word, whether it tells a finished event with more of the question after it:
+/// followed by a marker, or a saying that ends with one (离婚了).
 fn background(words: &[String]) -> Vec<bool> {
     (0..words.len())
         .map(|n| {
-            let next_done = words.get(n + 1).is_some_and(|w| DONE.contains(&w.as_str()));
-            let rest_asks = n + 2 < words.len();
+            let marked = words.get(n + 1).is_some_and(|w| DONE.contains(&w.as_str()));
+            let told =
+                (marked && n + 2 < words.len()) || (ends_done(&words[n]) && n + 1 < words.len());
             let coming = n > 0 && COMING.contains(&words[n - 1].as_str());
-            !coming && ((next_done && rest_asks) || (ends_done(&words[n]) && n + 1 < words.len()))
+            told && !coming
         })
         .collect()
 }

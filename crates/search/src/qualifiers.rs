@@ -7,7 +7,7 @@ use crate::analyze::Term;
 
 const QUALIFIERS: &str = include_str!("../data/qualifiers.txt");
 
-/// How much of its score an item keeps for each narrowing the question did not ask for.
+/// How much of its score an item keeps for each kind of narrowing the question did not ask for.
 const KEPT_WHEN_UNASKED: f32 = 0.9;
 
 /// One line of the file: the name words of one kind of case, and what asks for it.

@@ -122,7 +122,7 @@ impl<'a> Cover<'a> {
             doc.get(token).is_some_and(|&mask| {
                 Part::ITEM
                     .into_iter()
-                    .any(|p| p.boost() >= Part::NAMING_BOOST && mask & p.bit() != 0)
+                    .any(|p| p.names_matter() && mask & p.bit() != 0)
             })
         };
         let share = self.share(naming);
@@ -268,7 +268,7 @@ mod tests {
     }
 
     #[test]
-    fn a_thing_the_item_does_not_name_halves_it() {
+    fn a_thing_the_item_does_not_name_lowers_it() {
         // 残疾人证补领 for “户口本丢了”: the trouble is named, the thing only among materials.
         let doc: TokenParts = [
             ("补领".to_string(), Part::Name.bit()),
@@ -279,8 +279,8 @@ mod tests {
         let question = words(&["户口本", "丢了"]);
         let typed = term("户口本", Origin::Typed);
         let c = confidence(&question, &[typed.clone(), lost("丢了")], &doc, |_| 0.0);
-        let unhalved = (3.0 * part_weight(Part::Materials) + 2.0) / 5.0;
-        assert!((c - THING_NOT_NAMED * unhalved).abs() < 1e-6, "{c}");
+        let in_full = (3.0 * part_weight(Part::Materials) + 2.0) / 5.0;
+        assert!((c - THING_NOT_NAMED * in_full).abs() < 1e-6, "{c}");
         // A saying around the thing accounts for its words but names the trouble, not the thing.
         let c = confidence(&question, &[typed, lost("户口本丢了")], &doc, |_| 0.0);
         assert_eq!(c, THING_NOT_NAMED);

@@ -48,6 +48,11 @@ impl Part {
         Part::PolicyText,
     ];
 
+    /// Whether this part names the matter (name, other names, keywords) rather than mentions it.
+    pub(crate) fn names_matter(self) -> bool {
+        self.boost() >= Part::NAMING_BOOST
+    }
+
     /// The name says what the matter is; other names and residents' words nearly as much; the
     /// guide's prose mentions many matters in passing; materials least (every item wants an ID).
     pub(crate) fn boost(self) -> f32 {
@@ -153,7 +158,7 @@ mod tests {
     fn the_naming_parts_are_the_boosted_ones() {
         let naming: Vec<Part> = Part::ITEM
             .into_iter()
-            .filter(|p| p.boost() >= Part::NAMING_BOOST)
+            .filter(|p| p.names_matter())
             .collect();
         assert_eq!(naming, [Part::Name, Part::Synonyms, Part::Keywords]);
     }

@@ -106,6 +106,7 @@ impl Grams {
             return Held::default();
         }
         let boosts: Vec<f32> = asked.iter().filter_map(|p| self.boost(p, entry)).collect();
+        // Each pair keeps its best part's boost, and the naming parts are the most boosted.
         let naming = boosts.iter().filter(|&&b| b >= Part::NAMING_BOOST).count();
         Held {
             anywhere: boosts.len() as f32 / asked.len() as f32,

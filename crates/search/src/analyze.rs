@@ -56,6 +56,8 @@ pub(crate) struct Analyzer {
     dictionary: Dictionary,
     phonetic: Phonetic,
     stopwords: HashSet<&'static str>,
+    /// Every token the catalogue holds.
+    held: HashSet<String>,
 }
 
 impl Analyzer {
@@ -64,12 +66,14 @@ impl Analyzer {
         dictionary: Dictionary,
         phonetic: Phonetic,
         stopwords: HashSet<&'static str>,
+        held: HashSet<String>,
     ) -> Analyzer {
         Analyzer {
             segmenter,
             dictionary,
             phonetic,
             stopwords,
+            held,
         }
     }
 
@@ -155,7 +159,8 @@ impl Analyzer {
         let mut out = Vec::new();
         if query.chars().any(is_hanzi) {
             let cuts = self.segmenter.cuts(query);
-            let is_word = |w: &str| self.segmenter.knows(w);
+            // A word the catalogue never uses is as likely a slip for one it does (学力, 学历).
+            let is_word = |w: &str| self.segmenter.knows(w) && self.held.contains(w);
             out.extend(self.phonetic.homophones(query, &cuts, is_word));
         }
         for run in latin_runs(query) {
@@ -234,11 +239,21 @@ mod tests {
     use crate::lexicon;
 
     fn analyzer() -> Analyzer {
+        held_by_catalogue(&[])
+    }
+
+    fn held_by_catalogue(held: &[&str]) -> Analyzer {
         let dictionary = Dictionary::shipped().unwrap();
         let words: Vec<String> = dictionary.words().map(str::to_owned).collect();
         let segmenter = Segmenter::new(words.iter().map(String::as_str));
         let phonetic = Phonetic::new(words.iter().map(String::as_str).chain(["社保卡", "居住证"]));
-        Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords())
+        Analyzer::new(
+            segmenter,
+            dictionary,
+            phonetic,
+            lexicon::stopwords(),
+            held.iter().map(|w| w.to_string()).collect(),
+        )
     }
 
     fn find<'a>(terms: &'a [Term], phrase: &str) -> &'a Term {
@@ -301,6 +316,16 @@ mod tests {
         let terms = analyzer().analyze("儿子结婚后想分户");
         assert_eq!(find(&terms, "结婚").weight, TYPED * BACKGROUND);
         assert_eq!(find(&terms, "分户").weight, TYPED);
+    }
+
+    #[test]
+    fn a_real_word_the_catalogue_never_uses_may_be_a_slip() {
+        let slip = |held: &[&str]| {
+            let terms = held_by_catalogue(held).analyze("事业了怎么办");
+            terms.iter().any(|t| t.phrase == "失业")
+        };
+        assert!(slip(&["失业"]));
+        assert!(!slip(&["失业", "事业"]), "事业单位 is in the catalogue");
     }
 
     #[test]

@@ -94,7 +94,8 @@ impl SearchIndex {
         let written = writer::write(&segmenter, items, policies)?;
         let vocabulary = union(written.items.iter().chain(&written.policies));
         let phonetic = Phonetic::new(sound_vocabulary(&dictionary, items, &written.items));
-        let analyzer = Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords());
+        let held = vocabulary.keys().cloned().collect();
+        let analyzer = Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords(), held);
         let qualifiers = Qualifiers::shipped();
         Ok(SearchIndex {
             analyzer,

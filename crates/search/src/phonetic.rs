@@ -19,14 +19,17 @@ type Syllable = u16;
 /// rare readings of common characters would otherwise multiply the vocabulary.
 const MAX_READINGS_PER_WORD: usize = 16;
 
-/// Initials name a word only from three letters on: two (“mz”, “gl”) match too many words, and
-/// are as likely an abbreviation or a code.
+/// Initials alone name a word only from three letters on: two (“mz”, “gl”) match too many words,
+/// and are as likely an abbreviation or a code. Within a longer run (“dbsq”) two letters may
+/// name one of its words.
 const MIN_INITIALS: usize = 3;
 
 /// Every toneless syllable the pinyin data knows, with its number.
 struct Syllables {
     ids: HashMap<&'static str, Syllable>,
     longest: usize,
+    /// For each syllable, the class of syllables an ear that blurs -ng into -n hears as it.
+    heard: Vec<Syllable>,
 }
 
 fn syllables() -> &'static Syllables {
@@ -39,8 +42,57 @@ fn syllables() -> &'static Syllables {
             ids.entry(reading.plain()).or_insert(next);
         }
         let longest = ids.keys().map(|s| s.len()).max().unwrap_or(0);
-        Syllables { ids, longest }
+        let mut heard = vec![0; ids.len()];
+        let mut classes: HashMap<String, Syllable> = HashMap::new();
+        for (plain, &id) in &ids {
+            let next = classes.len() as Syllable;
+            heard[id as usize] = *classes.entry(blur(plain)).or_insert(next);
+        }
+        Syllables {
+            ids,
+            longest,
+            heard,
+        }
     })
+}
+
+/// A syllable as the fuzzy pinyin of many input methods hears it: many speakers do not tell
+/// -ng finals from -n ones (高林 typed for 高龄, 身请 for 申请), so -ing, -eng and -ang count
+/// as -in, -en and -an (-ong has no -on to be taken for).
+fn blur(plain: &str) -> String {
+    match plain.strip_suffix("ng") {
+        Some(stem) if !stem.ends_with('o') => format!("{stem}n"),
+        _ => plain.to_owned(),
+    }
+}
+
+fn heard(syllable: Syllable) -> Syllable {
+    syllables().heard[syllable as usize]
+}
+
+/// Whether the character at `at` is inside a word of two characters or more as the query was
+/// cut.
+fn in_real_word(chars: &[char], cuts: &[bool], at: usize, is_word: impl Fn(&str) -> bool) -> bool {
+    let from = (0..=at)
+        .rev()
+        .find(|&i| cuts.get(i) == Some(&true))
+        .unwrap_or(0);
+    let to = (at + 1..=chars.len())
+        .find(|&i| cuts.get(i) == Some(&true))
+        .unwrap_or(chars.len());
+    let piece: String = chars[from..to].iter().collect();
+    to - from > 1 && is_word(&piece)
+}
+
+/// Whether `typed`, standing where `meant` belongs, sounds like `meant` read the usual way: an
+/// input method offers 的 for “de”, but nobody types “de” meaning 登 (dé is a rare reading).
+fn sounds_like_usual(typed: char, meant: char) -> bool {
+    let Some(&(usual, _)) = readings(meant).first() else {
+        return false;
+    };
+    readings(typed)
+        .iter()
+        .any(|&(s, _)| heard(s) == heard(usual))
 }
 
 /// The distinct toneless readings of a character, usual reading first.
@@ -161,12 +213,9 @@ impl Phonetic {
         self.known.insert(word.to_owned());
         for pronunciation in pronunciations(&chars) {
             self.by_sound
-                .insert(pronunciation.iter().map(|(s, _)| *s), id);
+                .insert(pronunciation.iter().map(|(s, _)| heard(*s)), id);
             let spelling = pronunciation.iter().flat_map(|(_, p)| p.bytes());
             self.by_spelling.insert(spelling, id);
-            if chars.len() < MIN_INITIALS {
-                continue;
-            }
             let initials: String = pronunciation
                 .iter()
                 .filter_map(|(_, p)| p.chars().next())
@@ -181,8 +230,10 @@ impl Phonetic {
     /// Vocabulary words that a stretch of `query` sounds like but is not spelt like. A stretch
     /// counts as a typo only if it replaces whole words as the segmenter cut them (`cuts[i]`: a
     /// word starts or ends before character `i`; “广场舞太吵” holds no “舞台”), is not a word itself
-    /// (`is_word`; “事业” is not a typo of “失业”), and differs from the word in at most half of
-    /// its characters, as an input-method slip does.
+    /// and has no slip inside a word of two characters or more (`is_word`; neither “事业” nor
+    /// “事业了” is a typo of “失业(了)”), and differs from the word in at most half of its
+    /// characters, each slip sounding like the usual reading of what was meant, as an
+    /// input-method slip does.
     pub(crate) fn homophones(
         &self,
         query: &str,
@@ -202,13 +253,19 @@ impl Phonetic {
         for (start, end, id) in found {
             let typed: String = chars[start..end].iter().collect();
             let word = &self.words[id as usize];
-            let differing = typed
-                .chars()
+            let slips: Vec<usize> = (start..end)
                 .zip(word.chars())
-                .filter(|(a, b)| a != b)
-                .count();
+                .filter(|&(at, meant)| chars[at] != meant)
+                .map(|(at, _)| at)
+                .collect();
             let aligned = cuts.get(start) == Some(&true) && cuts.get(end) == Some(&true);
-            let plausible = aligned && differing >= 1 && differing * 2 <= end - start;
+            let plausible = aligned
+                && !slips.is_empty()
+                && slips.len() * 2 <= end - start
+                && slips.iter().all(|&at| {
+                    let meant = word.chars().nth(at - start).unwrap_or(chars[at]);
+                    sounds_like_usual(chars[at], meant) && !in_real_word(&chars, cuts, at, &is_word)
+                });
             if plausible && !self.known.contains(&typed) && !is_word(&typed) {
                 let reading = Reading {
                     typed,
@@ -236,7 +293,7 @@ impl Phonetic {
             return;
         };
         for &(syllable, _) in options {
-            if let Some(next) = self.by_sound.child(node, syllable) {
+            if let Some(next) = self.by_sound.child(node, heard(syllable)) {
                 found.extend(
                     self.by_sound
                         .words_at(next)
@@ -259,15 +316,58 @@ impl Phonetic {
         if !spelt.is_empty() {
             return spelt;
         }
-        self.by_initials
-            .get(&letters)
-            .into_iter()
-            .flatten()
+        match self.by_initials.get(&letters) {
+            Some(ids) if letters.len() >= MIN_INITIALS => self.initials_of(&letters, ids),
+            _ => self.split_initials(&letters),
+        }
+    }
+
+    fn initials_of(&self, letters: &str, ids: &[u32]) -> Vec<Reading> {
+        ids.iter()
             .map(|&id| Reading {
-                typed: letters.clone(),
+                typed: letters.to_owned(),
                 word: self.words[id as usize].clone(),
                 sound: Sound::Initials,
             })
+            .collect()
+    }
+
+    /// The initials of several words (“dbsq” for 低保申请, “sbkbl” for 社保卡补领): the split
+    /// into the fewest words, each of two letters or more; nothing when two splits tie.
+    fn split_initials(&self, letters: &str) -> Vec<Reading> {
+        let n = letters.len();
+        // fewest[i]: the fewest words that read letters[..i], in how many ways, and where the
+        // last of them begins.
+        let mut fewest: Vec<(usize, usize, usize)> = vec![(usize::MAX, 0, 0); n + 1];
+        fewest[0] = (0, 1, 0);
+        for end in 2..=n {
+            for start in 0..=end - 2 {
+                let (words, ways, _) = fewest[start];
+                if words == usize::MAX || !self.by_initials.contains_key(&letters[start..end]) {
+                    continue;
+                }
+                if words + 1 < fewest[end].0 {
+                    fewest[end] = (words + 1, ways, start);
+                } else if words + 1 == fewest[end].0 {
+                    fewest[end].1 += ways;
+                }
+            }
+        }
+        let (words, ways, _) = fewest[n];
+        if words < 2 || words == usize::MAX || ways != 1 {
+            return Vec::new();
+        }
+        let mut pieces = Vec::new();
+        let mut end = n;
+        while end > 0 {
+            let start = fewest[end].2;
+            pieces.push(&letters[start..end]);
+            end = start;
+        }
+        pieces
+            .into_iter()
+            .rev()
+            .flat_map(|piece| self.initials_of(piece, &self.by_initials[piece]))
             .collect()
     }
 
@@ -408,6 +508,19 @@ mod tests {
     }
 
     #[test]
+    fn initials_of_several_words() {
+        let found = vocabulary().pinyin("sbkbb");
+        assert_eq!(words(&found), vec!["社保卡", "补办"]);
+        assert!(found.iter().all(|r| r.sound == Sound::Initials));
+        assert_eq!(found[1].typed, "bb");
+        // A letter left over reads as nothing.
+        assert!(vocabulary().pinyin("sbkbbx").is_empty());
+        // Two ways to read the same letters with as few words: neither is guessed.
+        let tied = Phonetic::new(["低保", "申请假", "低保申", "请假"]);
+        assert!(tied.pinyin("dbsqj").is_empty());
+    }
+
+    #[test]
     fn homophone_typos_are_read_as_the_word() {
         let p = vocabulary();
         let none = |_: &str| false;
@@ -421,6 +534,23 @@ mod tests {
         assert_eq!(
             words(&p.homophones("衣保报销", &[true; 5], none)),
             vec!["医保"]
+        );
+    }
+
+    #[test]
+    fn front_and_back_nasals_sound_alike() {
+        let found = vocabulary().homophones("高林津贴", &[true; 5], |_| false);
+        assert_eq!(words(&found), vec!["高龄津贴"]);
+    }
+
+    #[test]
+    fn a_slip_sounds_like_the_usual_reading_of_what_was_meant() {
+        // 登 can be read dé, but nobody types “de” meaning 登.
+        let p = Phonetic::new(["登户口", "居住证"]);
+        assert!(p.homophones("他的户口", &[true; 5], |_| false).is_empty());
+        assert_eq!(
+            words(&p.homophones("居住正", &[true; 4], |_| false)),
+            vec!["居住证"]
         );
     }
 

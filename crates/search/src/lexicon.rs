@@ -28,11 +28,20 @@ pub(crate) fn stopwords() -> HashSet<&'static str> {
     lines(STOPWORDS).map(|(_, word)| word).collect()
 }
 
-/// One line of the dictionary: saying any of `said` means every one of `means`.
+/// One line of the dictionary: saying any of `said` means every one of `means`; when `with` is
+/// not empty, only together with one of `with`, anywhere in the question.
 #[derive(Debug, PartialEq)]
 struct Group {
     said: Vec<String>,
+    with: Vec<String>,
     means: Vec<String>,
+}
+
+/// Where a saying stands in its group.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Slot {
+    Said,
+    With,
 }
 
 /// "The resident said `said`, which the catalogue calls `means`."
@@ -40,15 +49,92 @@ struct Group {
 pub(crate) struct Expansion {
     pub said: String,
     pub means: String,
+    /// Said with other words put inside the saying (“我妈…走了”): likelier, not certain.
+    pub apart: bool,
 }
 
 /// The residents' dictionary, compiled into one automaton over every saying.
 pub(crate) struct Dictionary {
     groups: Vec<Group>,
     matcher: AhoCorasick,
-    /// For each automaton pattern, the groups in which it is a saying.
-    pattern_groups: Vec<Vec<usize>>,
+    /// For each automaton pattern, the groups in which it is a saying, and in which slot.
+    pattern_groups: Vec<Vec<(usize, Slot)>>,
     patterns: Vec<String>,
+    /// The sayings of four characters or more cut in two, to find them with words put between.
+    halves: Halves,
+}
+
+/// A colloquial saying is often said with a few words put inside it (我妈走了: 我妈上个月走了;
+/// 献过血: 献过好几次血). Every saying of `MIN_SPLIT` characters or more is cut at each point
+/// leaving two characters or more on both sides; the halves found in order, with at most
+/// `MAX_GAP` characters and no punctuation between them, count as the saying.
+struct Halves {
+    matcher: AhoCorasick,
+    /// (first half, second half) → the automaton patterns (whole sayings) they make.
+    pairs: HashMap<(usize, usize), Vec<usize>>,
+    texts: Vec<String>,
+}
+
+const MIN_SPLIT: usize = 4;
+const MAX_GAP: usize = 4;
+
+impl Halves {
+    fn of(patterns: &[String]) -> Result<Halves, SearchError> {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut texts: Vec<String> = Vec::new();
+        let mut pairs: HashMap<(usize, usize), Vec<usize>> = HashMap::new();
+        let mut id = |half: String| {
+            *ids.entry(half.clone()).or_insert_with(|| {
+                texts.push(half);
+                texts.len() - 1
+            })
+        };
+        for (p, saying) in patterns.iter().enumerate() {
+            let chars: Vec<char> = saying.chars().collect();
+            for cut in 2..=chars.len().saturating_sub(2) {
+                if chars.len() < MIN_SPLIT {
+                    break;
+                }
+                let first = id(chars[..cut].iter().collect());
+                let second = id(chars[cut..].iter().collect());
+                pairs.entry((first, second)).or_default().push(p);
+            }
+        }
+        let matcher = AhoCorasick::new(&texts).map_err(|e| SearchError::Dictionary {
+            line: 0,
+            reason: e.to_string(),
+        })?;
+        Ok(Halves {
+            matcher,
+            pairs,
+            texts,
+        })
+    }
+
+    /// Each saying found apart in `text`, as (automaton pattern, how it was said: “我妈…走了”).
+    fn apart(&self, text: &str) -> Vec<(usize, String)> {
+        let found: Vec<(usize, usize, usize)> = self
+            .matcher
+            .find_overlapping_iter(text)
+            .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
+            .collect();
+        let mut out = Vec::new();
+        for &(first, _, end) in &found {
+            for &(second, start, _) in &found {
+                let Some(patterns) = self.pairs.get(&(first, second)) else {
+                    continue;
+                };
+                let between = text.get(end..start).unwrap_or("");
+                let gap = between.chars().count();
+                let plain = between.chars().all(char::is_alphanumeric);
+                if start > end && gap <= MAX_GAP && plain {
+                    let said = format!("{}…{}", self.texts[first], self.texts[second]);
+                    out.extend(patterns.iter().map(|&p| (p, said.clone())));
+                }
+            }
+        }
+        out
+    }
 }
 
 impl Dictionary {
@@ -65,26 +151,31 @@ impl Dictionary {
             .collect::<Result<Vec<_>, _>>()?;
         let mut index: HashMap<&str, usize> = HashMap::new();
         let mut patterns = Vec::new();
-        let mut pattern_groups: Vec<Vec<usize>> = Vec::new();
+        let mut pattern_groups: Vec<Vec<(usize, Slot)>> = Vec::new();
         for (g, group) in groups.iter().enumerate() {
-            for said in &group.said {
-                let p = *index.entry(said.as_str()).or_insert_with(|| {
-                    patterns.push(said.clone());
-                    pattern_groups.push(Vec::new());
-                    patterns.len() - 1
-                });
-                pattern_groups[p].push(g);
+            let slots = [(Slot::Said, &group.said), (Slot::With, &group.with)];
+            for (slot, words) in slots {
+                for word in words {
+                    let p = *index.entry(word.as_str()).or_insert_with(|| {
+                        patterns.push(word.clone());
+                        pattern_groups.push(Vec::new());
+                        patterns.len() - 1
+                    });
+                    pattern_groups[p].push((g, slot));
+                }
             }
         }
         let matcher = AhoCorasick::new(&patterns).map_err(|e| SearchError::Dictionary {
             line: 0,
             reason: e.to_string(),
         })?;
+        let halves = Halves::of(&patterns)?;
         Ok(Dictionary {
             groups,
             matcher,
             pattern_groups,
             patterns,
+            halves,
         })
     }
 
@@ -92,7 +183,7 @@ impl Dictionary {
     pub(crate) fn words(&self) -> impl Iterator<Item = &str> {
         self.groups
             .iter()
-            .flat_map(|g| g.said.iter().chain(&g.means))
+            .flat_map(|g| g.said.iter().chain(&g.with).chain(&g.means))
             .map(String::as_str)
     }
 
@@ -100,22 +191,64 @@ impl Dictionary {
     /// “孩子出生” and “出生” may both expand).
     pub(crate) fn expand(&self, text: &str) -> Vec<Expansion> {
         let mut out: Vec<Expansion> = Vec::new();
+        // The sayings found of each group that needs a second one, by slot, with where they are.
+        let mut pending: HashMap<usize, [Vec<(&str, usize, usize)>; 2]> = HashMap::new();
         for m in self.matcher.find_overlapping_iter(text) {
             let said = &self.patterns[m.pattern().as_usize()];
-            for &g in &self.pattern_groups[m.pattern().as_usize()] {
-                for means in self.groups[g].means.iter().filter(|w| *w != said) {
-                    let expansion = Expansion {
-                        said: said.clone(),
-                        means: means.clone(),
-                    };
-                    if !out.contains(&expansion) {
-                        out.push(expansion);
-                    }
+            for &(g, slot) in &self.pattern_groups[m.pattern().as_usize()] {
+                if self.groups[g].with.is_empty() {
+                    self.push_meanings(&mut out, g, said, false);
+                } else {
+                    pending.entry(g).or_default()[slot as usize].push((said, m.start(), m.end()));
                 }
             }
         }
+        for (p, said) in self.halves.apart(text) {
+            for &(g, slot) in &self.pattern_groups[p] {
+                if slot == Slot::Said && self.groups[g].with.is_empty() {
+                    self.push_meanings(&mut out, g, &said, true);
+                }
+            }
+        }
+        let mut together: Vec<(usize, String)> = pending
+            .into_iter()
+            .filter_map(|(g, [said, with])| Some((g, first_apart(&said, &with)?)))
+            .collect();
+        together.sort_unstable();
+        for (g, said) in together {
+            self.push_meanings(&mut out, g, &said, false);
+        }
         out
     }
+
+    fn push_meanings(&self, out: &mut Vec<Expansion>, group: usize, said: &str, apart: bool) {
+        for means in self.groups[group].means.iter().filter(|w| *w != said) {
+            let expansion = Expansion {
+                said: said.to_owned(),
+                means: means.clone(),
+                apart,
+            };
+            if !out.contains(&expansion) {
+                out.push(expansion);
+            }
+        }
+    }
+}
+
+/// The first saying of one slot and one of the other that do not overlap, told as
+/// “去世…户口” in question order.
+fn first_apart(said: &[(&str, usize, usize)], with: &[(&str, usize, usize)]) -> Option<String> {
+    said.iter().find_map(|&(a, a_start, a_end)| {
+        with.iter()
+            .find(|&&(_, b_start, b_end)| a_end <= b_start || b_end <= a_start)
+            .map(|&(b, b_start, _)| {
+                if a_start < b_start {
+                    format!("{a}…{b}")
+                } else {
+                    format!("{b}…{a}")
+                }
+            })
+    })
 }
 
 /// `said … => means …` (one way) or `word word …` (all equivalent).
@@ -130,11 +263,16 @@ fn parse_group(line: &str) -> Result<Group, String> {
     };
     match sides.as_slice() {
         [said, means] => {
-            let (said, means) = (words(said)?, words(means)?);
+            let (said, with) = match said.split('+').collect::<Vec<_>>()[..] {
+                [said] => (words(said)?, Vec::new()),
+                [said, with] if !with.trim().is_empty() => (words(said)?, words(with)?),
+                _ => return Err("“+”两边都要有词，一行最多一个“+”".to_owned()),
+            };
+            let means = words(means)?;
             if said.is_empty() || means.is_empty() {
                 return Err("“=>”两边都要有词".to_owned());
             }
-            Ok(Group { said, means })
+            Ok(Group { said, with, means })
         }
         [all] => {
             let all = words(all)?;
@@ -143,6 +281,7 @@ fn parse_group(line: &str) -> Result<Group, String> {
             }
             Ok(Group {
                 said: all.clone(),
+                with: Vec::new(),
                 means: all,
             })
         }
@@ -181,9 +320,42 @@ mod tests {
             found,
             vec![Expansion {
                 said: "残疾证".into(),
-                means: "残疾人证".into()
+                means: "残疾人证".into(),
+                apart: false,
             }]
         );
+    }
+
+    #[test]
+    fn a_pair_of_sayings_means_only_together() {
+        let d = Dictionary::parse("去世 走了 + 户口 户籍 => 死亡注销\n").unwrap();
+        assert!(d.expand("我妈上个月走了").is_empty());
+        assert!(d.expand("户口要怎么弄").is_empty());
+        let found = d.expand("我妈上个月走了，户口要怎么弄");
+        assert_eq!(
+            found,
+            vec![Expansion {
+                said: "走了…户口".into(),
+                means: "死亡注销".into(),
+                apart: false,
+            }]
+        );
+        // In either order, but not the same characters twice.
+        assert_eq!(d.expand("户口的人走了")[0].said, "户口…走了");
+        let d = Dictionary::parse("户口本 + 户口 => 户口簿\n").unwrap();
+        assert!(d.expand("户口本").is_empty());
+    }
+
+    #[test]
+    fn a_saying_is_found_with_a_few_words_put_inside() {
+        let d = Dictionary::parse("我妈走了 老人走了 => 死亡\n").unwrap();
+        let found = d.expand("我妈上个月走了");
+        assert_eq!(found[0].said, "我妈…走了");
+        assert!(found[0].apart);
+        assert!(d.expand("我妈走了")[0].said == "我妈走了");
+        // Not across a clause, nor far apart.
+        assert!(d.expand("我妈说，走了").is_empty());
+        assert!(d.expand("我妈上个月底在医院走了").is_empty());
     }
 
     #[test]
@@ -194,5 +366,7 @@ mod tests {
         assert!(matches!(err, SearchError::Dictionary { line: 3, .. }));
         assert!(Dictionary::parse("a => b => c\n").is_err());
         assert!(Dictionary::parse("低保\n").is_err());
+        assert!(Dictionary::parse("低保 + => 最低生活保障\n").is_err());
+        assert!(Dictionary::parse("低保 + 申请 + 钱 => 最低生活保障\n").is_err());
     }
 }

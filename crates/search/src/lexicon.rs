@@ -60,6 +60,8 @@ pub(crate) struct Dictionary {
     /// For each automaton pattern, the groups in which it is a saying, and in which slot.
     pattern_groups: Vec<Vec<(usize, Slot)>>,
     patterns: Vec<String>,
+    /// Each saying's automaton pattern.
+    pattern_of: HashMap<String, usize>,
     /// The sayings of four characters or more cut in two, to find them with words put between.
     halves: Halves,
 }
@@ -170,11 +172,13 @@ impl Dictionary {
             reason: e.to_string(),
         })?;
         let halves = Halves::of(&patterns)?;
+        let pattern_of = index.into_iter().map(|(w, p)| (w.to_owned(), p)).collect();
         Ok(Dictionary {
             groups,
             matcher,
             pattern_groups,
             patterns,
+            pattern_of,
             halves,
         })
     }
@@ -192,14 +196,15 @@ impl Dictionary {
     pub(crate) fn expand(&self, text: &str) -> Vec<Expansion> {
         let mut out: Vec<Expansion> = Vec::new();
         // The sayings found of each group that needs a second one, by slot, with where they are.
-        let mut pending: HashMap<usize, [Vec<(&str, usize, usize)>; 2]> = HashMap::new();
+        let mut pending: HashMap<usize, [Vec<(String, usize, usize)>; 2]> = HashMap::new();
         for m in self.matcher.find_overlapping_iter(text) {
             let said = &self.patterns[m.pattern().as_usize()];
             for &(g, slot) in &self.pattern_groups[m.pattern().as_usize()] {
                 if self.groups[g].with.is_empty() {
                     self.push_meanings(&mut out, g, said, false);
                 } else {
-                    pending.entry(g).or_default()[slot as usize].push((said, m.start(), m.end()));
+                    let found = (said.clone(), m.start(), m.end());
+                    pending.entry(g).or_default()[slot as usize].push(found);
                 }
             }
         }
@@ -207,6 +212,21 @@ impl Dictionary {
             for &(g, slot) in &self.pattern_groups[p] {
                 if slot == Slot::Said && self.groups[g].with.is_empty() {
                     self.push_meanings(&mut out, g, &said, true);
+                }
+            }
+        }
+        // A pair may also be made of what a saying means (我妈走了 means 死亡): it stands where
+        // the saying begins and takes up no room there.
+        for expansion in &out {
+            let Some(&p) = self.pattern_of.get(expansion.means.as_str()) else {
+                continue;
+            };
+            let first = expansion.said.split('…').next().unwrap_or_default();
+            let at = text.find(first).unwrap_or(text.len());
+            for &(g, slot) in &self.pattern_groups[p] {
+                if !self.groups[g].with.is_empty() {
+                    let found = (expansion.said.clone(), at, at);
+                    pending.entry(g).or_default()[slot as usize].push(found);
                 }
             }
         }
@@ -237,11 +257,11 @@ impl Dictionary {
 
 /// The first saying of one slot and one of the other that do not overlap, told as
 /// “去世…户口” in question order.
-fn first_apart(said: &[(&str, usize, usize)], with: &[(&str, usize, usize)]) -> Option<String> {
-    said.iter().find_map(|&(a, a_start, a_end)| {
+fn first_apart(said: &[(String, usize, usize)], with: &[(String, usize, usize)]) -> Option<String> {
+    said.iter().find_map(|(a, a_start, a_end)| {
         with.iter()
-            .find(|&&(_, b_start, b_end)| a_end <= b_start || b_end <= a_start)
-            .map(|&(b, b_start, _)| {
+            .find(|(_, b_start, b_end)| a_end <= b_start || b_end <= a_start)
+            .map(|(b, b_start, _)| {
                 if a_start < b_start {
                     format!("{a}…{b}")
                 } else {
@@ -340,6 +360,11 @@ mod tests {
                 apart: false,
             }]
         );
+        // What a saying means may make one of the pair.
+        let d = Dictionary::parse("我妈走了 => 死亡\n死亡 + 户口 => 死亡注销\n").unwrap();
+        let found = d.expand("我妈上个月走了，户口要怎么弄");
+        assert!(found.iter().any(|e| e.means == "死亡注销" && e.said == "我妈…走了…户口"));
+        let d = Dictionary::parse("去世 走了 + 户口 户籍 => 死亡注销\n").unwrap();
         // In either order, but not the same characters twice.
         assert_eq!(d.expand("户口的人走了")[0].said, "户口…走了");
         let d = Dictionary::parse("户口本 + 户口 => 户口簿\n").unwrap();

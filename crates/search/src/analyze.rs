@@ -339,7 +339,12 @@ mod tests {
         assert_eq!(background(&w(&["老人", "去世", "了"])), [false; 3]);
         assert_eq!(background(&w(&["结婚了", "分户"])), [true, false]);
         let terms = analyzer().analyze("儿子结婚后想分户");
-        assert_eq!(find(&terms, "结婚").weight, TYPED * BACKGROUND);
+        // However the segmenter cuts it (结婚, 结婚后), the told event weighs less.
+        let event = terms
+            .iter()
+            .find(|t| t.origin == Origin::Typed && t.phrase.starts_with("结婚"))
+            .expect("the event is a term");
+        assert_eq!(event.weight, TYPED * BACKGROUND);
         assert_eq!(find(&terms, "分户").weight, TYPED);
     }
 

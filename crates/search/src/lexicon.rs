@@ -363,7 +363,11 @@ mod tests {
         // What a saying means may make one of the pair.
         let d = Dictionary::parse("我妈走了 => 死亡\n死亡 + 户口 => 死亡注销\n").unwrap();
         let found = d.expand("我妈上个月走了，户口要怎么弄");
-        assert!(found.iter().any(|e| e.means == "死亡注销" && e.said == "我妈…走了…户口"));
+        assert!(
+            found
+                .iter()
+                .any(|e| e.means == "死亡注销" && e.said == "我妈…走了…户口")
+        );
         let d = Dictionary::parse("去世 走了 + 户口 户籍 => 死亡注销\n").unwrap();
         // In either order, but not the same characters twice.
         assert_eq!(d.expand("户口的人走了")[0].said, "户口…走了");

@@ -121,15 +121,17 @@ impl Halves {
             .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
             .collect();
         let mut out = Vec::new();
+        // A character takes at most four bytes: halves further apart than that cannot pair.
+        let near = |end: usize, start: usize| start > end && start - end <= 4 * MAX_GAP;
         for &(first, _, end) in &found {
-            for &(second, start, _) in &found {
+            for &(second, start, _) in found.iter().filter(|f| near(end, f.1)) {
                 let Some(patterns) = self.pairs.get(&(first, second)) else {
                     continue;
                 };
                 let between = text.get(end..start).unwrap_or("");
                 let gap = between.chars().count();
                 let plain = between.chars().all(char::is_alphanumeric);
-                if start > end && gap <= MAX_GAP && plain {
+                if gap <= MAX_GAP && plain {
                     let said = format!("{}…{}", self.texts[first], self.texts[second]);
                     out.extend(patterns.iter().map(|&p| (p, said.clone())));
                 }

@@ -37,6 +37,9 @@ struct Group {
     means: Vec<String>,
 }
 
+/// A saying found in the question: what was said, and the byte range it takes there.
+type Found = (String, usize, usize);
+
 /// Where a saying stands in its group.
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Slot {
@@ -198,7 +201,7 @@ impl Dictionary {
     pub(crate) fn expand(&self, text: &str) -> Vec<Expansion> {
         let mut out: Vec<Expansion> = Vec::new();
         // The sayings found of each group that needs a second one, by slot, with where they are.
-        let mut pending: HashMap<usize, [Vec<(String, usize, usize)>; 2]> = HashMap::new();
+        let mut pending: HashMap<usize, [Vec<Found>; 2]> = HashMap::new();
         for m in self.matcher.find_overlapping_iter(text) {
             let said = &self.patterns[m.pattern().as_usize()];
             for &(g, slot) in &self.pattern_groups[m.pattern().as_usize()] {
@@ -259,7 +262,7 @@ impl Dictionary {
 
 /// The first saying of one slot and one of the other that do not overlap, told as
 /// “去世…户口” in question order.
-fn first_apart(said: &[(String, usize, usize)], with: &[(String, usize, usize)]) -> Option<String> {
+fn first_apart(said: &[Found], with: &[Found]) -> Option<String> {
     said.iter().find_map(|(a, a_start, a_end)| {
         with.iter()
             .find(|(_, b_start, b_end)| a_end <= b_start || b_end <= a_start)

@@ -20,8 +20,8 @@ type Syllable = u16;
 const MAX_READINGS_PER_WORD: usize = 16;
 
 /// Initials alone name a word only from three letters on: two (“mz”, “gl”) match too many words,
-/// and are as likely an abbreviation or a code. Within a longer run (“dbsq”) two letters may
-/// name one of its words.
+/// and are as likely an abbreviation or a code. Beside a word of three (“sbkbl”) two letters may
+/// name another.
 const MIN_INITIALS: usize = 3;
 
 /// Every toneless syllable the pinyin data knows, with its number.
@@ -332,8 +332,9 @@ impl Phonetic {
             .collect()
     }
 
-    /// The initials of several words (“dbsq” for 低保申请, “sbkbl” for 社保卡补领): the split
-    /// into the fewest words, each of two letters or more; nothing when two splits tie.
+    /// The initials of several words (“sbkbl” for 社保卡补领): the split into the fewest words,
+    /// each of two letters or more and one of `MIN_INITIALS` or more; nothing when two splits
+    /// tie. Two-letter pieces alone (“zzqq”) would read a word into any letters.
     fn split_initials(&self, letters: &str) -> Vec<Reading> {
         let n = letters.len();
         // fewest[i]: the fewest words that read letters[..i], in how many ways, and where the
@@ -363,6 +364,9 @@ impl Phonetic {
             let start = fewest[end].2;
             pieces.push(&letters[start..end]);
             end = start;
+        }
+        if pieces.iter().all(|p| p.len() < MIN_INITIALS) {
+            return Vec::new();
         }
         pieces
             .into_iter()
@@ -513,8 +517,9 @@ mod tests {
         assert_eq!(words(&found), vec!["社保卡", "补办"]);
         assert!(found.iter().all(|r| r.sound == Sound::Initials));
         assert_eq!(found[1].typed, "bb");
-        // A letter left over reads as nothing.
+        // A letter left over reads as nothing, nor do two-letter pieces alone.
         assert!(vocabulary().pinyin("sbkbbx").is_empty());
+        assert!(Phonetic::new(["低保", "申请"]).pinyin("dbsq").is_empty());
         // Two ways to read the same letters with as few words: neither is guessed.
         let tied = Phonetic::new(["低保", "申请假", "低保申", "请假"]);
         assert!(tied.pinyin("dbsqj").is_empty());

@@ -157,6 +157,21 @@ impl Analyzer {
         tokens
     }
 
+    /// Whether a homophone reading replaces a particle or pronoun (医保吗 is not 医保码): those are
+    /// typed on purpose, not picked by mistake from the input method's list.
+    fn slips_on_a_particle(&self, reading: &Reading) -> bool {
+        reading
+            .typed
+            .chars()
+            .zip(reading.word.chars())
+            .any(|(typed, meant)| {
+                typed != meant
+                    && self
+                        .stopwords
+                        .contains(typed.encode_utf8(&mut [0; 4]) as &str)
+            })
+    }
+
     /// Homophone readings of the Chinese and pinyin readings of each Latin run.
     fn readings(&self, query: &str) -> Vec<Reading> {
         let mut out = Vec::new();
@@ -175,23 +190,6 @@ impl Analyzer {
             out.extend(self.phonetic.pinyin(&run));
         }
         out
-    }
-}
-
-impl Analyzer {
-    /// Whether a homophone reading replaces a particle or pronoun (医保吗 is not 医保码): those are
-    /// typed on purpose, not picked by mistake from the input method's list.
-    fn slips_on_a_particle(&self, reading: &Reading) -> bool {
-        reading
-            .typed
-            .chars()
-            .zip(reading.word.chars())
-            .any(|(typed, meant)| {
-                typed != meant
-                    && self
-                        .stopwords
-                        .contains(typed.encode_utf8(&mut [0; 4]) as &str)
-            })
     }
 }
 

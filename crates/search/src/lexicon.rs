@@ -70,8 +70,8 @@ pub(crate) struct Dictionary {
 }
 
 /// A colloquial saying is often said with a few words put inside it (我妈走了: 我妈上个月走了;
-/// 献过血: 献过好几次血). Every saying of `MIN_SPLIT` characters or more is cut at each point
-/// leaving two characters or more on both sides; the halves found in order, with at most
+/// 献过血: 献过好几次血). Every saying of four characters or more is cut at each point leaving
+/// two characters or more on both sides; the halves found in order, with at most
 /// `MAX_GAP` characters and no punctuation between them, count as the saying.
 struct Halves {
     matcher: AhoCorasick,
@@ -80,7 +80,6 @@ struct Halves {
     texts: Vec<String>,
 }
 
-const MIN_SPLIT: usize = 4;
 const MAX_GAP: usize = 4;
 
 impl Halves {
@@ -96,10 +95,8 @@ impl Halves {
         };
         for (p, saying) in patterns.iter().enumerate() {
             let chars: Vec<char> = saying.chars().collect();
+            // Two characters or more on each side: sayings of three characters are never cut.
             for cut in 2..=chars.len().saturating_sub(2) {
-                if chars.len() < MIN_SPLIT {
-                    break;
-                }
                 let first = id(chars[..cut].iter().collect());
                 let second = id(chars[cut..].iter().collect());
                 pairs.entry((first, second)).or_default().push(p);

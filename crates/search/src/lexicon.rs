@@ -37,6 +37,14 @@ struct Group {
     means: Vec<String>,
 }
 
+/// One automaton over `patterns`; it fails only on limits no word list here comes near.
+fn automaton(patterns: &[String]) -> Result<AhoCorasick, SearchError> {
+    AhoCorasick::new(patterns).map_err(|e| SearchError::Dictionary {
+        line: 0,
+        reason: e.to_string(),
+    })
+}
+
 /// A saying found in the question: what was said, and the byte range it takes there.
 type Found = (String, usize, usize);
 
@@ -102,10 +110,7 @@ impl Halves {
                 pairs.entry((first, second)).or_default().push(p);
             }
         }
-        let matcher = AhoCorasick::new(&texts).map_err(|e| SearchError::Dictionary {
-            line: 0,
-            reason: e.to_string(),
-        })?;
+        let matcher = automaton(&texts)?;
         Ok(Halves {
             matcher,
             pairs,
@@ -169,10 +174,7 @@ impl Dictionary {
                 }
             }
         }
-        let matcher = AhoCorasick::new(&patterns).map_err(|e| SearchError::Dictionary {
-            line: 0,
-            reason: e.to_string(),
-        })?;
+        let matcher = automaton(&patterns)?;
         let halves = Halves::of(&patterns)?;
         let pattern_of = index.into_iter().map(|(w, p)| (w.to_owned(), p)).collect();
         Ok(Dictionary {

@@ -84,15 +84,14 @@ fn in_real_word(chars: &[char], cuts: &[bool], at: usize, is_word: impl Fn(&str)
     to - from > 1 && is_word(&piece)
 }
 
-/// Whether `typed`, standing where `meant` belongs, sounds like `meant` read the usual way: an
-/// input method offers 的 for “de”, but nobody types “de” meaning 登 (dé is a rare reading).
-fn sounds_like_usual(typed: char, meant: char) -> bool {
+/// Whether a character typed with the readings `typed`, standing where `meant` belongs, sounds
+/// like `meant` read the usual way: an input method offers 的 for “de”, but nobody types “de”
+/// meaning 登 (dé is a rare reading).
+fn sounds_like_usual(typed: &[(Syllable, &str)], meant: char) -> bool {
     let Some(&(usual, _)) = readings(meant).first() else {
         return false;
     };
-    readings(typed)
-        .iter()
-        .any(|&(s, _)| heard(s) == heard(usual))
+    typed.iter().any(|&(s, _)| heard(s) == heard(usual))
 }
 
 /// The distinct toneless readings of a character, usual reading first.
@@ -253,18 +252,17 @@ impl Phonetic {
         for (start, end, id) in found {
             let typed: String = chars[start..end].iter().collect();
             let word = &self.words[id as usize];
-            let slips: Vec<usize> = (start..end)
+            let slips: Vec<(usize, char)> = (start..end)
                 .zip(word.chars())
                 .filter(|&(at, meant)| chars[at] != meant)
-                .map(|(at, _)| at)
                 .collect();
             let aligned = cuts.get(start) == Some(&true) && cuts.get(end) == Some(&true);
             let plausible = aligned
                 && !slips.is_empty()
                 && slips.len() * 2 <= end - start
-                && slips.iter().all(|&at| {
-                    let meant = word.chars().nth(at - start).unwrap_or(chars[at]);
-                    sounds_like_usual(chars[at], meant) && !in_real_word(&chars, cuts, at, &is_word)
+                && slips.iter().all(|&(at, meant)| {
+                    sounds_like_usual(&sounds[at], meant)
+                        && !in_real_word(&chars, cuts, at, &is_word)
                 });
             if plausible && !self.known.contains(&typed) && !is_word(&typed) {
                 let reading = Reading {

@@ -1,0 +1,183 @@
+//! Where a subject stands against a coverage rule on a day: visited recently enough, due soon,
+//! or overdue. The one rule the due list, the coverage page and the worker's home all apply.
+
+use super::period::{Calendar, Period};
+use time::{Date, Duration};
+
+/// How many days before a rolling due date a subject is listed as due.
+pub const DUE_SOON_DAYS: i64 = 3;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Visited recently enough; the next visit is due on `next_due`.
+    Covered { next_due: Date },
+    /// Not yet visited in this period, or a rolling visit due within `DUE_SOON_DAYS`: visit by `by`.
+    Due { by: Date },
+    /// A rolling visit that was due on `due` and has not happened.
+    Overdue { due: Date },
+}
+
+/// The visits that cover a subject on a day: from `from` to the day itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl Window {
+    pub fn on(period: Period, today: Date) -> Window {
+        Window {
+            from: period.counts_from(today),
+            to: today,
+        }
+    }
+
+    /// Whether a subject last visited on `last` counts as covered (the coverage rate's test; a
+    /// rolling subject may be covered and still due soon).
+    pub fn holds(self, last: Option<Date>) -> bool {
+        last.is_some_and(|d| d >= self.from && d <= self.to)
+    }
+}
+
+impl Standing {
+    /// `last` is the subject's last counting visit; `since` the day the subject came under the
+    /// rule (its tag's date, or the rule's), from which a never-visited subject's first rolling
+    /// visit is counted.
+    pub fn of(period: Period, last: Option<Date>, since: Date, today: Date) -> Standing {
+        match period {
+            Period::EveryDays(n) => rolling(n, last.unwrap_or(since), today),
+            Period::Calendar(c) => calendar(c, last, today),
+        }
+    }
+
+    /// The day by which the next visit is wanted.
+    pub fn due(self) -> Date {
+        match self {
+            Standing::Covered { next_due } => next_due,
+            Standing::Due { by } => by,
+            Standing::Overdue { due } => due,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Standing::Covered { .. } => "已覆盖",
+            Standing::Due { .. } => "待走访",
+            Standing::Overdue { .. } => "已逾期",
+        }
+    }
+}
+
+fn rolling(days: u16, from: Date, today: Date) -> Standing {
+    let due = from + Duration::days(days.into());
+    if today > due {
+        Standing::Overdue { due }
+    } else if today >= due - Duration::days(DUE_SOON_DAYS) {
+        Standing::Due { by: due }
+    } else {
+        Standing::Covered { next_due: due }
+    }
+}
+
+fn calendar(period: Calendar, last: Option<Date>, today: Date) -> Standing {
+    let (start, end) = period.span(today);
+    if last.is_some_and(|d| d >= start) {
+        let (_, next_end) = period.span(end + Duration::days(1));
+        Standing::Covered { next_due: next_end }
+    } else {
+        Standing::Due { by: end }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 12 - 07);
+
+    #[test]
+    fn a_weekly_visit_is_due_three_days_ahead_and_overdue_the_day_after() {
+        let weekly = Period::EveryDays(7);
+        let since = date!(2026 - 01 - 01);
+        let on = |last| Standing::of(weekly, Some(last), since, TODAY);
+        assert_eq!(
+            on(date!(2026 - 12 - 05)),
+            Standing::Covered {
+                next_due: date!(2026 - 12 - 12)
+            }
+        );
+        assert_eq!(
+            on(date!(2026 - 12 - 03)),
+            Standing::Due {
+                by: date!(2026 - 12 - 10)
+            }
+        );
+        assert_eq!(on(date!(2026 - 11 - 30)), Standing::Due { by: TODAY });
+        assert_eq!(
+            on(date!(2026 - 11 - 29)),
+            Standing::Overdue {
+                due: date!(2026 - 12 - 06)
+            }
+        );
+    }
+
+    #[test]
+    fn a_subject_never_visited_counts_from_when_it_came_under_the_rule() {
+        let weekly = Period::EveryDays(7);
+        let fresh = Standing::of(weekly, None, date!(2026 - 12 - 06), TODAY);
+        assert_eq!(
+            fresh,
+            Standing::Covered {
+                next_due: date!(2026 - 12 - 13)
+            }
+        );
+        let old = Standing::of(weekly, None, date!(2026 - 10 - 01), TODAY);
+        assert_eq!(
+            old,
+            Standing::Overdue {
+                due: date!(2026 - 10 - 08)
+            }
+        );
+        // Never visited is never covered, whatever the standing says about the due date.
+        assert!(!Window::on(weekly, TODAY).holds(None));
+    }
+
+    #[test]
+    fn a_quarterly_visit_covers_the_quarter_and_is_due_by_its_end() {
+        let quarterly = Period::Calendar(Calendar::Quarter);
+        let since = date!(2026 - 01 - 01);
+        let visited = Standing::of(quarterly, Some(date!(2026 - 10 - 02)), since, TODAY);
+        assert_eq!(
+            visited,
+            Standing::Covered {
+                next_due: date!(2027 - 03 - 31)
+            }
+        );
+        let last_quarter = Standing::of(quarterly, Some(date!(2026 - 09 - 30)), since, TODAY);
+        assert_eq!(
+            last_quarter,
+            Standing::Due {
+                by: date!(2026 - 12 - 31)
+            }
+        );
+        assert_eq!(
+            Standing::of(quarterly, None, since, TODAY).due(),
+            date!(2026 - 12 - 31)
+        );
+    }
+
+    #[test]
+    fn the_window_holds_exactly_the_visits_that_cover() {
+        let w = Window::on(Period::EveryDays(7), TODAY);
+        assert!(w.holds(Some(date!(2026 - 11 - 30))));
+        assert!(!w.holds(Some(date!(2026 - 11 - 29))));
+        assert!(
+            !w.holds(Some(date!(2026 - 12 - 08))),
+            "a visit after the day is not counted"
+        );
+        let q = Window::on(Period::Calendar(Calendar::Quarter), TODAY);
+        assert!(q.holds(Some(date!(2026 - 10 - 01))));
+        assert!(!q.holds(Some(date!(2026 - 09 - 30))));
+    }
+}

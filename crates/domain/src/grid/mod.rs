@@ -1,0 +1,14 @@
+//! Grid work (网格工作): what the grid worker visits, why, and how often each household, person
+//! and business must be visited (the coverage rules the lines assess, 片组户考核).
+
+mod coverage;
+mod period;
+mod purpose;
+mod rules_file;
+mod subject;
+
+pub use coverage::{Standing, Window};
+pub use period::{Calendar, Period};
+pub use purpose::{Purpose, Purposes, PurposesFileError};
+pub use rules_file::{CoverageRule, CoverageRules, RuleProblem, RulesFileError, Target};
+pub use subject::{Subject, SubjectKind};

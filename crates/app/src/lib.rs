@@ -8,5 +8,6 @@ pub mod accounts;
 pub mod cases;
 pub mod catalogue;
 pub mod clock;
+pub mod grid;
 pub mod orgs;
 pub mod password;

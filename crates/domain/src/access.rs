@@ -45,6 +45,11 @@ pub enum Permission {
     /// Transfer a case (通办 to another community, a hand-off to a line department) and answer
     /// a transfer that comes in.
     TransferCases,
+    /// Record visits (走访) to the people, households and businesses of the subtree: every
+    /// all-round worker goes down to the grids after the desk turn.
+    RecordVisits,
+    /// Edit the street's coverage rules (片组户考核).
+    EditCoverageRules,
 }
 
 impl Permission {
@@ -77,6 +82,9 @@ impl Permission {
             SearchCases => !matches!(role, SystemAdmin),
             // The community's own staff, who hold the case.
             TransferCases => matches!(role, FrontDesk | BackOffice | CommunityHead),
+            RecordVisits => matches!(role, FrontDesk | BackOffice | GridWorker | CommunityHead),
+            // The street assesses its communities by them.
+            EditCoverageRules => matches!(role, StreetAdmin),
         }
     }
 }

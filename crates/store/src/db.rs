@@ -271,6 +271,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "case keys one index",
         include_str!("../migrations/sqlite/0026_case_keys_one_index.sql"),
     ),
+    (
+        27,
+        "grid visits",
+        include_str!("../migrations/sqlite/0027_grid_visits.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -397,6 +402,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         26,
         "case keys one index",
         include_str!("../migrations/postgres/0026_case_keys_one_index.sql"),
+    ),
+    (
+        27,
+        "grid visits",
+        include_str!("../migrations/postgres/0027_grid_visits.sql"),
     ),
 ];
 

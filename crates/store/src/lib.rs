@@ -17,6 +17,7 @@ pub mod case_reports;
 pub mod cases;
 pub mod catalogue;
 pub mod changes;
+pub mod grid;
 pub mod grouped;
 pub mod leader;
 pub mod notifications;

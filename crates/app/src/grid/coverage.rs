@@ -1,0 +1,219 @@
+//! The coverage rules in force for a street, their editing, and what they make of the visits:
+//! each place's coverage now, and a place's due list.
+
+use super::{GridError, GridResult};
+use crate::cases::Worker;
+use quanke_domain::calendar::Day;
+use quanke_domain::grid::{
+    CoverageRule, CoverageRules, Period, Purposes, Standing, Subject, Window,
+};
+use quanke_domain::{OrgPath, Permission};
+use quanke_store::Db;
+use quanke_store::grid::coverage::{self, PlaceCount};
+use quanke_store::grid::rules::{self, RulesVersion};
+use time::Duration;
+
+/// The street `org` lies in (the root of its path).
+pub fn street_of(org: &OrgPath) -> OrgPath {
+    org.ids()
+        .first()
+        .map_or_else(OrgPath::whole, |id| OrgPath::root(*id))
+}
+
+/// The rules in force for the street of `org`, with their version (0: the shipped rules, never
+/// saved by the street).
+pub async fn in_force(
+    db: &Db,
+    purposes: &Purposes,
+    org: &OrgPath,
+) -> GridResult<(i64, CoverageRules)> {
+    let saved = rules::current(db, &street_of(org)).await?;
+    let (version, text) = match &saved {
+        Some(v) => (v.version, v.body.as_str()),
+        None => (0, CoverageRules::shipped_text()),
+    };
+    // Saved text was checked when saved; a purpose removed from the shipped list since then
+    // makes it fail, and the message says where.
+    let parsed =
+        CoverageRules::parse(text, purposes).map_err(|e| GridError::Refused(e.to_string()))?;
+    Ok((version, parsed))
+}
+
+/// The text of the rules in force (shipped until the street saves its own) and the history.
+pub async fn text_and_history(db: &Db, org: &OrgPath) -> GridResult<(String, Vec<RulesVersion>)> {
+    let history = rules::history(db, &street_of(org)).await?;
+    let text = history.first().map_or_else(
+        || CoverageRules::shipped_text().to_string(),
+        |v| v.body.clone(),
+    );
+    Ok((text, history))
+}
+
+/// Saves the street's rules as a new version after checking every line; a text with a problem
+/// is refused whole, with the line named.
+pub async fn save(
+    db: &Db,
+    worker: &Worker,
+    purposes: &Purposes,
+    text: &str,
+    note: &str,
+) -> GridResult<i64> {
+    if !worker.can(Permission::EditCoverageRules) {
+        return Err(GridError::Forbidden("只有街道管理员可以修改走访覆盖规则"));
+    }
+    quanke_domain::limits::GUIDE_TEXT
+        .named("走访覆盖规则")
+        .check(text)
+        .map_err(|e| GridError::Refused(e.to_string()))?;
+    quanke_domain::limits::REASON
+        .named("修改说明")
+        .check(note)
+        .map_err(|e| GridError::Refused(e.to_string()))?;
+    let parsed =
+        CoverageRules::parse(text, purposes).map_err(|e| GridError::Refused(e.to_string()))?;
+    if parsed.all().is_empty() {
+        return Err(GridError::Refused("至少要有一条规则".into()));
+    }
+    let street = street_of(&worker.org);
+    Ok(rules::save(db, &street, text, note.trim(), &worker.name, worker.now).await?)
+}
+
+/// One place's figures for one rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlaceCoverage {
+    pub org_path: OrgPath,
+    pub subjects: i64,
+    pub covered: i64,
+}
+
+/// One rule's coverage within a subtree on a day.
+#[derive(Debug, Clone)]
+pub struct RuleCoverage {
+    pub rule: CoverageRule,
+    pub window: Window,
+    pub places: Vec<PlaceCoverage>,
+    pub subjects: i64,
+    pub covered: i64,
+}
+
+/// Each rule's coverage on `today` within `within`, per place. `within` must lie in the
+/// reader's subtree.
+pub async fn coverage(
+    db: &Db,
+    reader: &Worker,
+    rules: &CoverageRules,
+    within: &OrgPath,
+    today: Day,
+) -> GridResult<Vec<RuleCoverage>> {
+    readable(reader, within)?;
+    let mut out = Vec::new();
+    for rule in rules.all() {
+        let window = Window::on(rule.period, today.date());
+        let population = coverage::population(db, rule, within).await?;
+        let covered = coverage::covered(db, rule, within, window.from.into()).await?;
+        let places = merge(population, covered);
+        out.push(RuleCoverage {
+            subjects: places.iter().map(|p| p.subjects).sum(),
+            covered: places.iter().map(|p| p.covered).sum(),
+            rule: rule.clone(),
+            window,
+            places,
+        });
+    }
+    Ok(out)
+}
+
+/// Both counts by place, in path order. A subject covered at a place the population no longer
+/// counts (moved since) cannot make a place more than fully covered.
+fn merge(population: Vec<PlaceCount>, covered: Vec<PlaceCount>) -> Vec<PlaceCoverage> {
+    population
+        .into_iter()
+        .map(|p| {
+            let done = covered
+                .iter()
+                .find(|c| c.org_path == p.org_path)
+                .map_or(0, |c| c.n);
+            PlaceCoverage {
+                covered: done.min(p.n),
+                subjects: p.n,
+                org_path: p.org_path,
+            }
+        })
+        .collect()
+}
+
+/// One line of the due list.
+#[derive(Debug, Clone)]
+pub struct Due {
+    pub rule: String,
+    pub subject: Subject,
+    pub label: String,
+    pub org_path: OrgPath,
+    pub last: Option<Day>,
+    pub standing: Standing,
+}
+
+/// Who needs a visit within `within` by `today + horizon` days, the most urgent first: the
+/// overdue, then by due date.
+pub async fn due_list(
+    db: &Db,
+    reader: &Worker,
+    rules: &CoverageRules,
+    rules_since: Day,
+    within: &OrgPath,
+    today: Day,
+    horizon: i64,
+) -> GridResult<Vec<Due>> {
+    readable(reader, within)?;
+    let until = today.date() + Duration::days(horizon);
+    let mut out = Vec::new();
+    for rule in rules.all() {
+        for c in coverage::candidates(db, rule, within).await? {
+            let since = c.since.map_or(rules_since, |s| s.max(rules_since));
+            let last = c.last.map(Day::date);
+            let standing = Standing::of(rule.period, last, since.date(), today.date());
+            if listed(rule, standing, until) {
+                out.push(Due {
+                    rule: rule.name.clone(),
+                    subject: c.subject,
+                    label: c.label,
+                    org_path: c.org_path,
+                    last: c.last,
+                    standing,
+                });
+            }
+        }
+    }
+    out.sort_by_key(|d| {
+        (
+            !matches!(d.standing, Standing::Overdue { .. }),
+            d.standing.due(),
+        )
+    });
+    Ok(out)
+}
+
+/// Whether the due list up to `until` shows a subject: overdue always; due by then; and a
+/// rolling visit falling due by then even though the last one still covers (a calendar period
+/// once covered is done until the next period).
+fn listed(rule: &CoverageRule, standing: Standing, until: time::Date) -> bool {
+    match standing {
+        Standing::Overdue { .. } => true,
+        Standing::Due { by } => by <= until,
+        Standing::Covered { next_due } => {
+            matches!(rule.period, Period::EveryDays(_)) && next_due <= until
+        }
+    }
+}
+
+/// Coverage and due lists are read by those who work or head the place.
+fn readable(reader: &Worker, within: &OrgPath) -> GridResult<()> {
+    let may = reader.can(Permission::WorkGrid) || reader.can(Permission::ViewDashboard);
+    if !may {
+        return Err(GridError::Forbidden("不能查看走访覆盖情况"));
+    }
+    if !reader.org.contains(within) {
+        return Err(GridError::NotFound("该网格或社区"));
+    }
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! Grid work (网格工作): recording visits and reading what the coverage rules make of them (the
+//! due list, the coverage of each place). Every channel (the phone pages, the staff pages, the
+//! JSON API and the offline sync) records and reads through here, so scope, purposes and limits
+//! are checked once.
+
+pub mod coverage;
+pub mod visits;
+
+use quanke_store::StoreError;
+
+/// Why a grid-work request was not done.
+#[derive(Debug, thiserror::Error)]
+pub enum GridError {
+    /// The subject or record does not exist, or lies outside the caller's part of the org tree
+    /// (the two are never told apart).
+    #[error("没有找到{0}")]
+    NotFound(&'static str),
+    /// The caller's role may not do this.
+    #[error("没有权限：{0}")]
+    Forbidden(&'static str),
+    /// The request is malformed or breaks a rule; the message says which, in Chinese.
+    #[error("{0}")]
+    Refused(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type GridResult<T> = Result<T, GridError>;

@@ -1,0 +1,222 @@
+//! Recording a visit and reading a subject's visits, for every channel alike.
+
+use super::{GridError, GridResult};
+use crate::cases::Worker;
+use quanke_domain::calendar::Day;
+use quanke_domain::grid::{Purposes, Subject, SubjectKind};
+use quanke_domain::{OrgPath, Permission, idempotency, limits};
+use quanke_store::Db;
+use quanke_store::grid::visits::{self, NewVisit, Reached, Recorded, VisitRow};
+use time::Duration;
+
+/// How far back a visit may be dated: a phone may hold a draft for days without signal, but a
+/// year typed wrong is a mistake.
+pub const OLDEST_DAYS: i64 = 90;
+/// How many subjects one visit may name (a household and a few others met there).
+pub const MOST_SUBJECTS: usize = 20;
+/// The longest visit recorded, in minutes.
+pub const LONGEST_MINUTES: i64 = 720;
+
+/// A visit as sent by a form, the API or a phone's queue: text, checked here.
+#[derive(Debug, Clone, Default)]
+pub struct VisitInput {
+    /// The sender's idempotency key (the form's hidden key, the phone's draft id).
+    pub key: String,
+    /// YYYY-MM-DD; empty for today.
+    pub day: String,
+    /// Whole minutes; empty when not recorded.
+    pub minutes: String,
+    /// Purpose codes.
+    pub purposes: Vec<String>,
+    pub findings: String,
+    /// The worker marked the findings as health or disability information.
+    pub sensitive: bool,
+    /// Subjects as `kind:id`.
+    pub subjects: Vec<String>,
+}
+
+/// Records a visit by `worker`. Sent again with the same key, it returns the first visit and
+/// writes nothing. A subject outside the worker's part of the org tree is "not found".
+pub async fn record(
+    db: &Db,
+    worker: &Worker,
+    purposes: &Purposes,
+    input: &VisitInput,
+) -> GridResult<Recorded> {
+    if !worker.can(Permission::RecordVisits) {
+        return Err(GridError::Forbidden("只有社区工作人员可以登记走访"));
+    }
+    let by = worker
+        .id
+        .ok_or(GridError::Forbidden("走访须由工作人员登记"))?;
+    let key = idempotency::read(&input.key).map_err(|e| GridError::Refused(e.to_string()))?;
+    let codes = checked_purposes(purposes, &input.purposes)?;
+    limits::NOTE
+        .named("发现情况")
+        .check(&input.findings)
+        .map_err(|e| GridError::Refused(e.to_string()))?;
+    let visit = NewVisit {
+        key: idempotency::scoped("visit", by, key),
+        community_path: worker.case_scope(),
+        day: checked_day(&input.day, worker.today)?,
+        minutes: checked_minutes(&input.minutes)?,
+        worker_id: by,
+        sensitive: input.sensitive || purposes.any_sensitive(codes.iter().map(String::as_str)),
+        purposes: codes,
+        findings: input.findings.trim().to_string(),
+        recorded_at: worker.now,
+        reached: reached(db, &worker.org, &input.subjects).await?,
+    };
+    Ok(visits::record(db, &visit).await?)
+}
+
+fn checked_purposes(purposes: &Purposes, sent: &[String]) -> GridResult<Vec<String>> {
+    let mut codes: Vec<String> = Vec::new();
+    for code in sent.iter().map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        let purpose = purposes
+            .by_code(code)
+            .ok_or_else(|| GridError::Refused(format!("走访目的“{code}”不存在")))?;
+        if !codes.contains(&purpose.code) {
+            codes.push(purpose.code.clone());
+        }
+    }
+    if codes.is_empty() {
+        return Err(GridError::Refused("请至少选择一个走访目的".into()));
+    }
+    Ok(codes)
+}
+
+fn checked_day(sent: &str, today: Day) -> GridResult<Day> {
+    let sent = sent.trim();
+    if sent.is_empty() {
+        return Ok(today);
+    }
+    let day: Day = sent
+        .parse()
+        .map_err(|e: quanke_domain::calendar::BadDay| GridError::Refused(format!("走访日期{e}")))?;
+    if day > today {
+        return Err(GridError::Refused("走访日期不能晚于今天".into()));
+    }
+    if day.date() < today.date() - Duration::days(OLDEST_DAYS) {
+        return Err(GridError::Refused(format!(
+            "走访日期早于 {OLDEST_DAYS} 天前，请核对"
+        )));
+    }
+    Ok(day)
+}
+
+fn checked_minutes(sent: &str) -> GridResult<i64> {
+    let sent = sent.trim();
+    if sent.is_empty() {
+        return Ok(0);
+    }
+    sent.parse::<i64>()
+        .ok()
+        .filter(|m| (1..=LONGEST_MINUTES).contains(m))
+        .ok_or_else(|| {
+            GridError::Refused(format!("走访时长应为 1 到 {LONGEST_MINUTES} 分钟的整数"))
+        })
+}
+
+/// The subjects named, each found within `scope`, and for a household its members.
+async fn reached(db: &Db, scope: &OrgPath, sent: &[String]) -> GridResult<Vec<Reached>> {
+    let mut named: Vec<Subject> = Vec::new();
+    for text in sent.iter().map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        let subject: Subject = text.parse().map_err(GridError::Refused)?;
+        if !named.contains(&subject) {
+            named.push(subject);
+        }
+    }
+    if named.is_empty() {
+        return Err(GridError::Refused("请选择走访对象".into()));
+    }
+    if named.len() > MOST_SUBJECTS {
+        return Err(GridError::Refused(format!(
+            "一次走访最多登记 {MOST_SUBJECTS} 个对象"
+        )));
+    }
+    let mut out: Vec<Reached> = Vec::new();
+    for subject in named {
+        let org_path = place_within(db, scope, subject).await?;
+        out.retain(|r| r.subject != subject);
+        out.push(Reached {
+            subject,
+            org_path,
+            named: true,
+        });
+        if subject.kind == SubjectKind::Household {
+            for (id, org_path) in visits::members(db, subject.id).await? {
+                let member = Subject {
+                    kind: SubjectKind::Resident,
+                    id,
+                };
+                let known = out.iter().any(|r| r.subject == member);
+                if scope.contains(&org_path) && !known {
+                    out.push(Reached {
+                        subject: member,
+                        org_path,
+                        named: false,
+                    });
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Where `subject` is, when that is within `scope`; else "not found", whether it exists or not.
+pub async fn place_within(db: &Db, scope: &OrgPath, subject: Subject) -> GridResult<OrgPath> {
+    match visits::place_of(db, subject).await? {
+        Some(path) if scope.contains(&path) => Ok(path),
+        _ => Err(GridError::NotFound("走访对象")),
+    }
+}
+
+/// A visit as a list shows it to one reader: sensitive findings hidden unless they may read them.
+#[derive(Debug, Clone)]
+pub struct Shown {
+    pub row: VisitRow,
+    /// Purpose names, in the order recorded.
+    pub purposes: Vec<String>,
+    /// The findings, or `None` when hidden from this reader.
+    pub findings: Option<String>,
+}
+
+/// The visits that reached `subject`, newest first, for a reader within whose scope it lies.
+pub async fn timeline(
+    db: &Db,
+    reader: &Worker,
+    purposes: &Purposes,
+    subject: Subject,
+    limit: i64,
+) -> GridResult<Vec<Shown>> {
+    if !reader.can(Permission::ReadRegistry) {
+        return Err(GridError::Forbidden("不能查看居民信息"));
+    }
+    place_within(db, &reader.org, subject).await?;
+    let rows = visits::timeline(db, subject, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| shown(reader, purposes, row))
+        .collect())
+}
+
+/// Sensitive findings are shown in lists only to their author; others reveal them one by one
+/// (`reveal`), which is audited.
+pub fn shown(reader: &Worker, purposes: &Purposes, row: VisitRow) -> Shown {
+    let names = row
+        .purpose_codes()
+        .map(|c| {
+            purposes
+                .by_code(c)
+                .map_or(c, |p| p.label.as_str())
+                .to_string()
+        })
+        .collect();
+    let open = !row.sensitive || reader.id == Some(row.worker_id);
+    Shown {
+        findings: open.then(|| row.findings.clone()),
+        purposes: names,
+        row,
+    }
+}

@@ -1,0 +1,215 @@
+//! What the coverage rules count: each rule's subjects per place, those visited recently enough
+//! per place, and the subjects of one place with their last counting visit (the due list).
+//!
+//! Counts read the last-visit rows (`grid_last_visits`), one per subject and purpose, never the
+//! visits themselves: a street's coverage reads at most its subjects' rows, however many visits
+//! a year brings.
+
+use crate::db::with_pool;
+use crate::{Db, Result};
+use quanke_domain::OrgPath;
+use quanke_domain::calendar::Day;
+use quanke_domain::grid::{CoverageRule, Subject, SubjectKind, Target};
+use sqlx::{AssertSqlSafe, FromRow};
+
+/// A count at one place of the org tree (a grid, or a community for subjects placed there).
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct PlaceCount {
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
+    pub n: i64,
+}
+
+/// The values a statement binds, all text, numbered as they are added.
+#[derive(Default)]
+struct Params(Vec<String>);
+
+impl Params {
+    /// Adds a value and returns its placeholder.
+    fn add(&mut self, value: impl Into<String>) -> String {
+        self.0.push(value.into());
+        format!("${}", self.0.len())
+    }
+
+    /// `col >= $a AND col < $b` for the subtree `within`.
+    fn within(&mut self, col: &str, within: &OrgPath) -> String {
+        let lo = self.add(within.as_str());
+        let hi = self.add(within.subtree_end());
+        format!("{col} >= {lo} AND {col} < {hi}")
+    }
+}
+
+/// Runs `sql` binding `params` in order, decoding every row as `T`.
+macro_rules! fetch_all {
+    ($db:expr, $sql:expr, $params:expr) => {
+        with_pool!($db, |p| {
+            let mut q = sqlx::query_as(AssertSqlSafe($sql.as_str()));
+            for value in &$params.0 {
+                q = q.bind(value);
+            }
+            q.fetch_all(p).await?
+        })
+    };
+}
+
+/// The condition on `col` (a business id or a resident id) that keeps the rule's subjects among
+/// a kind's rows: the target's category word, its tag of care and the person being active.
+fn belongs(target: &Target, col: &str, params: &mut Params) -> String {
+    match target {
+        Target::Households | Target::Dwellings | Target::Businesses(None) => String::new(),
+        Target::Businesses(Some(word)) => {
+            let word = params.add(word.as_str());
+            format!(
+                " AND EXISTS (SELECT 1 FROM registry_businesses b WHERE b.id = {col} \
+                 AND b.kind LIKE '%' || {word} || '%')"
+            )
+        }
+        Target::Tagged(tag) => {
+            let tag = params.add(tag.code());
+            format!(
+                " AND EXISTS (SELECT 1 FROM registry_tags t JOIN registry_residents r \
+                 ON r.id = t.resident_id WHERE t.resident_id = {col} AND t.tag = {tag} \
+                 AND r.status = 'active')"
+            )
+        }
+    }
+}
+
+/// ` AND l.purpose IN (…)` for a rule that counts some purposes only.
+fn counting(rule: &CoverageRule, params: &mut Params) -> String {
+    let Some(codes) = &rule.purposes else {
+        return String::new();
+    };
+    let marks: Vec<String> = codes.iter().map(|c| params.add(c.as_str())).collect();
+    format!(" AND l.purpose IN ({})", marks.join(", "))
+}
+
+/// The registry table holding a kind's subjects, and the column naming each (label).
+fn table(kind: SubjectKind) -> (&'static str, &'static str) {
+    match kind {
+        SubjectKind::Household => (
+            "registry_households x LEFT JOIN registry_dwellings d ON d.id = x.dwelling_id",
+            "COALESCE(d.address, '户号 ' || x.number)",
+        ),
+        SubjectKind::Dwelling => ("registry_dwellings x", "x.address"),
+        SubjectKind::Business => ("registry_businesses x", "x.name"),
+        SubjectKind::Resident => ("registry_residents x", "x.name"),
+    }
+}
+
+/// How many of the rule's subjects each place within `within` holds.
+pub async fn population(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Result<Vec<PlaceCount>> {
+    let mut params = Params::default();
+    let sql = match &rule.target {
+        // The per-grid tag counts kept by migration 0014's triggers already hold this.
+        Target::Tagged(tag) => {
+            let tag = params.add(tag.code());
+            let place = params.within("org_path", within);
+            format!(
+                "SELECT org_path, CAST(SUM(n) AS BIGINT) AS n FROM registry_tag_counts \
+                 WHERE tag = {tag} AND {place} GROUP BY org_path HAVING SUM(n) > 0 \
+                 ORDER BY org_path"
+            )
+        }
+        target => {
+            let (table, _) = table(target.kind());
+            let place = params.within("x.org_path", within);
+            let belongs = belongs(target, "x.id", &mut params);
+            format!(
+                "SELECT x.org_path, COUNT(*) AS n FROM {table} WHERE {place}{belongs} \
+                 GROUP BY x.org_path ORDER BY x.org_path"
+            )
+        }
+    };
+    Ok(fetch_all!(db, sql, params))
+}
+
+/// How many of the rule's subjects each place within `within` holds that had a counting visit
+/// on or after `from`.
+pub async fn covered(
+    db: &Db,
+    rule: &CoverageRule,
+    within: &OrgPath,
+    from: Day,
+) -> Result<Vec<PlaceCount>> {
+    let mut params = Params::default();
+    let kind = params.add(rule.target.kind().code());
+    let place = params.within("l.org_path", within);
+    let from = params.add(from.to_string());
+    let counting = counting(rule, &mut params);
+    let belongs = belongs(&rule.target, "l.subject_id", &mut params);
+    let sql = format!(
+        "SELECT l.org_path, COUNT(DISTINCT l.subject_id) AS n FROM grid_last_visits l \
+         WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting}{belongs} \
+         GROUP BY l.org_path ORDER BY l.org_path"
+    );
+    Ok(fetch_all!(db, sql, params))
+}
+
+/// One subject of a rule in a place, with what the due list shows of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Candidate {
+    pub subject: Subject,
+    /// The subject's place.
+    pub org_path: OrgPath,
+    /// The name or address the worker knows it by.
+    pub label: String,
+    /// Its last counting visit, if any.
+    pub last: Option<Day>,
+    /// The day its tag applies from, when the ledger said (tagged residents only).
+    pub since: Option<Day>,
+}
+
+#[derive(FromRow)]
+struct CandidateRow {
+    id: i64,
+    org_path: String,
+    label: String,
+    last: Option<String>,
+    since: Option<String>,
+}
+
+/// Every subject of the rule within `within` with its last counting visit: the due list's
+/// input (a grid holds hundreds to a few thousand).
+pub async fn candidates(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Result<Vec<Candidate>> {
+    let target_kind = rule.target.kind();
+    let mut params = Params::default();
+    let kind = params.add(target_kind.code());
+    let counting = counting(rule, &mut params);
+    let (table, label) = table(target_kind);
+    let place = params.within("x.org_path", within);
+    let belongs = belongs(&rule.target, "x.id", &mut params);
+    let since = match &rule.target {
+        Target::Tagged(tag) => {
+            let tag = params.add(tag.code());
+            format!(
+                "(SELECT NULLIF(t.since, '') FROM registry_tags t \
+                 WHERE t.resident_id = x.id AND t.tag = {tag})"
+            )
+        }
+        _ => "NULL".into(),
+    };
+    let sql = format!(
+        "SELECT x.id, x.org_path, {label} AS label, {since} AS since, \
+         (SELECT MAX(l.day) FROM grid_last_visits l WHERE l.kind = {kind} \
+         AND l.subject_id = x.id{counting}) AS last \
+         FROM {table} WHERE {place}{belongs} ORDER BY x.org_path, label, x.id"
+    );
+    let rows: Vec<CandidateRow> = fetch_all!(db, sql, params);
+    Ok(rows
+        .into_iter()
+        .map(|r| r.into_candidate(target_kind))
+        .collect())
+}
+
+impl CandidateRow {
+    fn into_candidate(self, kind: SubjectKind) -> Candidate {
+        Candidate {
+            subject: Subject { kind, id: self.id },
+            org_path: OrgPath::from_stored(self.org_path),
+            label: self.label,
+            last: self.last.and_then(|d| d.parse().ok()),
+            since: self.since.and_then(|d| d.parse().ok()),
+        }
+    }
+}

@@ -12,6 +12,7 @@ use crate::phonetic::Phonetic;
 use crate::qualifiers::{Narrowing, Qualifiers};
 use crate::query;
 use crate::segment::Segmenter;
+use crate::term_weights::TermWeights;
 use crate::writer::{self, TokenParts, Written};
 use quanke_domain::catalogue::{Policy, ServiceItem};
 use std::collections::HashMap;
@@ -77,6 +78,8 @@ pub struct SearchIndex {
     policies: Vec<PolicyEntry>,
     /// Every indexed token with the parts that hold it in some document.
     vocabulary: TokenParts,
+    /// The BM25 weight of each (token, part) pair of `vocabulary`.
+    weights: TermWeights,
     /// Lower-cased item code → item, for a query that is a code.
     codes: HashMap<String, usize>,
     /// The items' character pairs, the second ranking.
@@ -95,6 +98,7 @@ impl SearchIndex {
         let vocabulary = union(written.items.iter().chain(&written.policies));
         let phonetic = Phonetic::new(sound_vocabulary(&dictionary, items, &written.items));
         let held = vocabulary.keys().cloned().collect();
+        let weights = TermWeights::build(&written.searcher, &written.fields, &vocabulary)?;
         let analyzer = Analyzer::new(segmenter, dictionary, phonetic, lexicon::stopwords(), held);
         let qualifiers = Qualifiers::shipped();
         Ok(SearchIndex {
@@ -103,6 +107,7 @@ impl SearchIndex {
             items: items.iter().map(ItemEntry::of).collect(),
             policies: policies.iter().map(PolicyEntry::of).collect(),
             vocabulary,
+            weights,
             grams: Grams::build(items),
             narrowings: items.iter().map(|i| qualifiers.in_name(&i.name)).collect(),
             qualifiers,
@@ -191,7 +196,7 @@ impl SearchIndex {
 
     /// The best `limit` entries for `terms` over `parts`.
     fn top(&self, terms: &[QueryTerm], parts: &[Part], limit: usize) -> Vec<(f32, usize)> {
-        let Some(query) = query::build(terms, parts, &self.written.fields, &self.vocabulary) else {
+        let Some(query) = query::build(terms, parts, &self.weights) else {
             return Vec::new();
         };
         if limit == 0 {

@@ -27,6 +27,7 @@ mod phonetic;
 mod qualifiers;
 mod query;
 mod segment;
+mod term_weights;
 mod writer;
 
 pub use confidence::ANSWERS_FROM;

@@ -3,10 +3,8 @@
 
 use crate::analyze::Term as QueryTerm;
 use crate::fields::Part;
-use crate::writer::TokenParts;
-use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
-use tantivy::schema::{Field, IndexRecordOption};
+use crate::term_weights::TermWeights;
+use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, Query};
 
 /// How much a piece of evidence's lesser matches add to its best one.
 const TIE_BREAKER: f32 = 0.2;
@@ -14,17 +12,16 @@ const TIE_BREAKER: f32 = 0.2;
 const SUB_WORD: f32 = 0.5;
 
 /// The query for `terms` over `parts`, or `None` when no term occurs in the index.
-/// `vocabulary` holds every indexed token with the parts that hold it, so tantivy is asked only
-/// about (token, part) pairs that exist.
+/// `weights` knows every indexed (token, part) pair, so tantivy is asked only about pairs that
+/// exist.
 pub(crate) fn build(
     terms: &[QueryTerm],
     parts: &[Part],
-    fields: &[Field],
-    vocabulary: &TokenParts,
+    weights: &TermWeights,
 ) -> Option<BooleanQuery> {
     let mut groups: Vec<(&str, Vec<Box<dyn Query>>)> = Vec::new();
     for term in terms {
-        let disjuncts = disjuncts(term, parts, fields, vocabulary);
+        let disjuncts = disjuncts(term, parts, weights);
         match groups
             .iter_mut()
             .find(|(evidence, _)| *evidence == term.evidence())
@@ -49,23 +46,15 @@ pub(crate) fn build(
 
 /// A term query for each of the term's tokens in each part that holds it somewhere, boosted by
 /// the part, the term's weight, and whether the token is the whole term or a part of it.
-fn disjuncts(
-    term: &QueryTerm,
-    parts: &[Part],
-    fields: &[Field],
-    vocabulary: &TokenParts,
-) -> Vec<Box<dyn Query>> {
+fn disjuncts(term: &QueryTerm, parts: &[Part], weights: &TermWeights) -> Vec<Box<dyn Query>> {
     let mut out: Vec<Box<dyn Query>> = Vec::new();
     for token in &term.tokens {
-        let Some(&mask) = vocabulary.get(token) else {
-            continue;
-        };
         let whole = if *token == term.phrase { 1.0 } else { SUB_WORD };
-        for &part in parts.iter().filter(|p| mask & p.bit() != 0) {
-            let field_term = Term::from_field_text(fields[part as usize], token);
-            let query = TermQuery::new(field_term, IndexRecordOption::WithFreqs);
+        for &part in parts {
             let boost = part.boost() * term.weight * whole;
-            out.push(Box::new(BoostQuery::new(Box::new(query), boost)));
+            if let Some(query) = weights.query(token, part, boost) {
+                out.push(Box::new(query));
+            }
         }
     }
     out

@@ -3,6 +3,7 @@
 //! each file.
 
 use crate::error::SearchError;
+use crate::normalize::normalize;
 use aho_corasick::AhoCorasick;
 use std::collections::{HashMap, HashSet};
 
@@ -279,7 +280,8 @@ fn first_apart(said: &[Found], with: &[Found]) -> Option<String> {
 fn parse_group(line: &str) -> Result<Group, String> {
     let sides: Vec<&str> = line.split("=>").collect();
     let words = |side: &str| -> Result<Vec<String>, String> {
-        let words: Vec<String> = side.split_whitespace().map(str::to_owned).collect();
+        // Folded as questions are (full width, case), so “DNA鉴定” meets “dna鉴定”.
+        let words: Vec<String> = side.split_whitespace().map(normalize).collect();
         match words.iter().find(|w| w.chars().count() < 2) {
             Some(short) => Err(format!("“{short}”太短，每个词至少两个字")),
             None => Ok(words),
@@ -334,6 +336,14 @@ mod tests {
         assert_eq!(found[0].said, "孩子出生");
         assert_eq!(found[0].means, "出生登记");
         assert!(d.expand("出生登记").is_empty());
+    }
+
+    #[test]
+    fn sayings_are_folded_as_questions_are() {
+        // Questions reach the dictionary lower-cased and in half width; so must its sayings.
+        let d = Dictionary::parse("DNA鉴定 ＰＲ卡 => 亲子鉴定报告\n").unwrap();
+        assert_eq!(d.expand("做dna鉴定要多久").len(), 1);
+        assert_eq!(d.expand("pr卡").len(), 1);
     }
 
     #[test]

@@ -86,9 +86,9 @@ async fn world(db: &Db) -> World {
     exec(
         db,
         format!(
-            "INSERT INTO registry_businesses (id, credit_code, name, kind, org_path, created_at, \
-         updated_at) VALUES (1, 'C1', '小河面馆', '餐饮', '{p1}', 0, 0), \
-         (2, 'C2', '便民超市', '零售', '{p2}', 0, 0)"
+            "INSERT INTO registry_businesses (id, credit_code, name, kind, fire_category, org_path, \
+         created_at, updated_at) VALUES (1, 'C1', '小河面馆', '餐饮', '一般单位', '{p1}', 0, 0), \
+         (2, 'C2', '便民超市', '零售', '九小场所', '{p2}', 0, 0)"
         ),
     )
     .await;
@@ -245,6 +245,10 @@ async fn a_late_visit_never_moves_the_last_visit_back(db: &Db) {
         last,
         vec![("小河面馆", Some(day("2026-12-03"))), ("便民超市", None)]
     );
+    // A category word matches the business's fire-safety category as well as its type.
+    let small = rules_of("九小 | 企业:九小场所 | 每月 | 任意");
+    let (population, covered) = counts(db, &small, &w.street, "2026-12-01").await;
+    assert_eq!((population, covered), (vec![1], Vec::<i64>::new()));
 }
 both!(
     a_late_visit_never_moves_the_last_visit_back,

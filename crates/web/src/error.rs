@@ -186,3 +186,16 @@ impl From<quanke_app::cases::CaseError> for AppError {
         }
     }
 }
+
+/// A refused grid-work request shows its Chinese message; outside the caller's scope is 404.
+impl From<quanke_app::grid::GridError> for AppError {
+    fn from(e: quanke_app::grid::GridError) -> Self {
+        use quanke_app::grid::GridError;
+        match e {
+            GridError::NotFound(_) => AppError::NotFound,
+            GridError::Forbidden(_) => AppError::Forbidden,
+            GridError::Refused(message) => AppError::BadRequest(message),
+            GridError::Store(e) => e.into(),
+        }
+    }
+}

@@ -12,6 +12,7 @@ pub mod catalogue;
 pub mod changes;
 pub mod demo;
 mod error;
+mod grid;
 mod guide;
 mod health;
 mod home;

@@ -28,6 +28,12 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/cases", "办件", Some(Permission::UseDesk)),
     ("/cases/search", "办件查询", Some(Permission::SearchCases)),
     ("/registry", "居民信息", Some(Permission::ReadRegistry)),
+    ("/grid/due", "待走访", Some(Permission::WorkGrid)),
+    (
+        "/grid/coverage",
+        "走访覆盖",
+        Some(Permission::ViewDashboard),
+    ),
     (
         "/cases/reports",
         "办件统计",

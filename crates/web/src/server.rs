@@ -121,6 +121,7 @@ pub fn router(state: Shared) -> Router {
         .nest("/admin", admin::routes())
         .merge(crate::catalogue::routes())
         .merge(crate::registry::routes())
+        .merge(crate::grid::routes())
         .merge(crate::api::routes())
         .merge(crate::cases::routes())
         .merge(crate::notifications::routes())

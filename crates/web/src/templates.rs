@@ -12,6 +12,11 @@ macro_rules! embedded {
 const TEMPLATES: &[(&str, &str)] = embedded![
     "base.html",
     "error.html",
+    "grid_visit_form.html",
+    "grid_subject.html",
+    "grid_due.html",
+    "grid_coverage.html",
+    "grid_rules.html",
     "login.html",
     "password.html",
     "home_desk.html",

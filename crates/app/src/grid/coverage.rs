@@ -20,23 +20,31 @@ pub fn street_of(org: &OrgPath) -> OrgPath {
         .map_or_else(OrgPath::whole, |id| OrgPath::root(*id))
 }
 
-/// The rules in force for the street of `org`, with their version (0: the shipped rules, never
-/// saved by the street).
-pub async fn in_force(
-    db: &Db,
-    purposes: &Purposes,
-    org: &OrgPath,
-) -> GridResult<(i64, CoverageRules)> {
+/// The coverage rules in force for a street.
+#[derive(Debug, Clone)]
+pub struct InForce {
+    /// 0 for the shipped rules, never saved by the street.
+    pub version: i64,
+    /// The day the version was saved (none for the shipped rules).
+    pub since: Option<Day>,
+    pub rules: CoverageRules,
+}
+
+/// The rules in force for the street of `org`.
+pub async fn in_force(db: &Db, purposes: &Purposes, org: &OrgPath) -> GridResult<InForce> {
     let saved = rules::current(db, &street_of(org)).await?;
-    let (version, text) = match &saved {
-        Some(v) => (v.version, v.body.as_str()),
-        None => (0, CoverageRules::shipped_text()),
-    };
+    let text = saved
+        .as_ref()
+        .map_or(CoverageRules::shipped_text(), |v| v.body.as_str());
     // Saved text was checked when saved; a purpose removed from the shipped list since then
     // makes it fail, and the message says where.
-    let parsed =
+    let rules =
         CoverageRules::parse(text, purposes).map_err(|e| GridError::Refused(e.to_string()))?;
-    Ok((version, parsed))
+    Ok(InForce {
+        version: saved.as_ref().map_or(0, |v| v.version),
+        since: saved.map(|v| crate::clock::day(v.saved_at)),
+        rules,
+    })
 }
 
 /// The text of the rules in force (shipped until the street saves its own) and the history.
@@ -153,25 +161,28 @@ pub struct Due {
     pub standing: Standing,
 }
 
-/// Who needs a visit within `within` by `today + horizon` days, the most urgent first: the
-/// overdue, then by due date.
+/// Who needs a visit within `within` in the `horizon` days from today on, the most urgent first: the
+/// overdue, then by due date. `rules_since` is the day the rules in force were saved (none for
+/// the shipped rules): a subject never visited is counted from then, or from its tag's date if
+/// later, or is due today.
 pub async fn due_list(
     db: &Db,
     reader: &Worker,
     rules: &CoverageRules,
-    rules_since: Day,
+    rules_since: Option<Day>,
     within: &OrgPath,
     today: Day,
     horizon: i64,
 ) -> GridResult<Vec<Due>> {
     readable(reader, within)?;
-    let until = today.date() + Duration::days(horizon);
+    // "Within 7 days" is today and the six days after it.
+    let until = today.date() + Duration::days(horizon - 1);
     let mut out = Vec::new();
     for rule in rules.all() {
         for c in coverage::candidates(db, rule, within).await? {
-            let since = c.since.map_or(rules_since, |s| s.max(rules_since));
+            let since = c.since.max(rules_since).map(Day::date);
             let last = c.last.map(Day::date);
-            let standing = Standing::of(rule.period, last, since.date(), today.date());
+            let standing = Standing::of(rule.period, last, since, today.date());
             if listed(rule, standing, until) {
                 out.push(Due {
                     rule: rule.name.clone(),

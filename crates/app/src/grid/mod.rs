@@ -6,7 +6,15 @@
 pub mod coverage;
 pub mod visits;
 
+use quanke_domain::grid::Purposes;
 use quanke_store::StoreError;
+use std::sync::OnceLock;
+
+/// The visit purposes in force (shipped with the binary; read once).
+pub fn purposes() -> &'static Purposes {
+    static PURPOSES: OnceLock<Purposes> = OnceLock::new();
+    PURPOSES.get_or_init(Purposes::shipped)
+}
 
 /// Why a grid-work request was not done.
 #[derive(Debug, thiserror::Error)]

@@ -35,6 +35,14 @@ pub struct VisitInput {
     pub subjects: Vec<String>,
 }
 
+/// A new idempotency key for a visit form: 128 random bits in hex.
+pub fn fresh_key() -> String {
+    rand::random::<[u8; 16]>()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// Records a visit by `worker`. Sent again with the same key, it returns the first visit and
 /// writes nothing. A subject outside the worker's part of the org tree is "not found".
 pub async fn record(
@@ -166,8 +174,17 @@ async fn reached(db: &Db, scope: &OrgPath, sent: &[String]) -> GridResult<Vec<Re
 
 /// Where `subject` is, when that is within `scope`; else "not found", whether it exists or not.
 pub async fn place_within(db: &Db, scope: &OrgPath, subject: Subject) -> GridResult<OrgPath> {
-    match visits::place_of(db, subject).await? {
-        Some(path) if scope.contains(&path) => Ok(path),
+    Ok(described_within(db, scope, subject).await?.1)
+}
+
+/// What `subject` is called and where it is, when that is within `scope`; else "not found".
+pub async fn described_within(
+    db: &Db,
+    scope: &OrgPath,
+    subject: Subject,
+) -> GridResult<(String, OrgPath)> {
+    match visits::described(db, subject).await? {
+        Some((label, path)) if scope.contains(&path) => Ok((label, path)),
         _ => Err(GridError::NotFound("走访对象")),
     }
 }

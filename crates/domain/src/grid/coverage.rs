@@ -42,11 +42,12 @@ impl Window {
 impl Standing {
     /// `last` is the subject's last counting visit; `since` the day the subject came under the
     /// rule (its tag's date, or the rule's), from which a never-visited subject's first rolling
-    /// visit is counted.
-    pub fn of(period: Period, last: Option<Date>, since: Date, today: Date) -> Standing {
-        match period {
-            Period::EveryDays(n) => rolling(n, last.unwrap_or(since), today),
-            Period::Calendar(c) => calendar(c, last, today),
+    /// visit is counted. Never visited and with no such day, it is due today.
+    pub fn of(period: Period, last: Option<Date>, since: Option<Date>, today: Date) -> Standing {
+        match (period, last.or(since)) {
+            (Period::EveryDays(n), Some(from)) => rolling(n, from, today),
+            (Period::EveryDays(_), None) => Standing::Due { by: today },
+            (Period::Calendar(c), _) => calendar(c, last, today),
         }
     }
 
@@ -99,7 +100,7 @@ mod tests {
     #[test]
     fn a_weekly_visit_is_due_three_days_ahead_and_overdue_the_day_after() {
         let weekly = Period::EveryDays(7);
-        let since = date!(2026 - 01 - 01);
+        let since = Some(date!(2026 - 01 - 01));
         let on = |last| Standing::of(weekly, Some(last), since, TODAY);
         assert_eq!(
             on(date!(2026 - 12 - 05)),
@@ -125,19 +126,24 @@ mod tests {
     #[test]
     fn a_subject_never_visited_counts_from_when_it_came_under_the_rule() {
         let weekly = Period::EveryDays(7);
-        let fresh = Standing::of(weekly, None, date!(2026 - 12 - 06), TODAY);
+        let fresh = Standing::of(weekly, None, Some(date!(2026 - 12 - 06)), TODAY);
         assert_eq!(
             fresh,
             Standing::Covered {
                 next_due: date!(2026 - 12 - 13)
             }
         );
-        let old = Standing::of(weekly, None, date!(2026 - 10 - 01), TODAY);
+        let old = Standing::of(weekly, None, Some(date!(2026 - 10 - 01)), TODAY);
         assert_eq!(
             old,
             Standing::Overdue {
                 due: date!(2026 - 10 - 08)
             }
+        );
+        // Never visited, and no day to count from: due today.
+        assert_eq!(
+            Standing::of(weekly, None, None, TODAY),
+            Standing::Due { by: TODAY }
         );
         // Never visited is never covered, whatever the standing says about the due date.
         assert!(!Window::on(weekly, TODAY).holds(None));
@@ -146,7 +152,7 @@ mod tests {
     #[test]
     fn a_quarterly_visit_covers_the_quarter_and_is_due_by_its_end() {
         let quarterly = Period::Calendar(Calendar::Quarter);
-        let since = date!(2026 - 01 - 01);
+        let since = Some(date!(2026 - 01 - 01));
         let visited = Standing::of(quarterly, Some(date!(2026 - 10 - 02)), since, TODAY);
         assert_eq!(
             visited,

@@ -23,7 +23,7 @@ pub enum Target {
     Households,
     /// Every resident with a tag of care.
     Tagged(CareTag),
-    /// Every business, or those whose category holds a word.
+    /// Every business, or those whose type or fire-safety category holds a word.
     Businesses(Option<String>),
     /// Every dwelling.
     Dwellings,
@@ -37,6 +37,17 @@ impl Target {
             Target::Tagged(_) => SubjectKind::Resident,
             Target::Businesses(_) => SubjectKind::Business,
             Target::Dwellings => SubjectKind::Dwelling,
+        }
+    }
+
+    /// In a sentence, as a page explains the rule.
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Households => "辖区每一户".into(),
+            Target::Tagged(tag) => format!("有“{}”标签的在册居民", tag.label()),
+            Target::Businesses(None) => "辖区每一家企业、商户".into(),
+            Target::Businesses(Some(word)) => format!("类型或消防类别含“{word}”的企业、商户"),
+            Target::Dwellings => "辖区每一处房屋".into(),
         }
     }
 
@@ -213,8 +224,8 @@ mod tests {
         let every = rules.by_name("每户每季度走访").unwrap();
         assert_eq!(every.period, Period::Calendar(Calendar::Quarter));
         assert!(every.counts(["census"].into_iter()));
-        let food = rules.by_name("餐饮企业每月消防检查").unwrap();
-        assert_eq!(food.target, Target::Businesses(Some("餐饮".into())));
+        let food = rules.by_name("九小场所每月消防检查").unwrap();
+        assert_eq!(food.target, Target::Businesses(Some("九小场所".into())));
         assert_eq!(food.target.kind(), SubjectKind::Business);
     }
 

@@ -61,7 +61,7 @@ fn belongs(target: &Target, col: &str, params: &mut Params) -> String {
             let word = params.add(word.as_str());
             format!(
                 " AND EXISTS (SELECT 1 FROM registry_businesses b WHERE b.id = {col} \
-                 AND b.kind LIKE '%' || {word} || '%')"
+                 AND (b.kind LIKE '%' || {word} || '%' OR b.fire_category LIKE '%' || {word} || '%'))"
             )
         }
         Target::Tagged(tag) => {

@@ -175,19 +175,29 @@ pub async fn reached(db: &Db, visit_id: i64) -> Result<Vec<(SubjectKind, i64, bo
 /// Where `subject` is now, or `None` when the registry has no such subject (or, for a person,
 /// no longer an active one: the moved-out and the dead are not visited).
 pub async fn place_of(db: &Db, subject: Subject) -> Result<Option<OrgPath>> {
+    Ok(described(db, subject).await?.map(|(_, path)| path))
+}
+
+/// What `subject` is called (a person's name, a household's address or number, a business's
+/// name, a dwelling's address) and where it is; `None` as for `place_of`.
+pub async fn described(db: &Db, subject: Subject) -> Result<Option<(String, OrgPath)>> {
     let sql = match subject.kind {
         SubjectKind::Resident => {
-            "SELECT org_path FROM registry_residents WHERE id = $1 AND status = 'active'"
+            "SELECT name, org_path FROM registry_residents WHERE id = $1 AND status = 'active'"
         }
-        SubjectKind::Household => "SELECT org_path FROM registry_households WHERE id = $1",
-        SubjectKind::Dwelling => "SELECT org_path FROM registry_dwellings WHERE id = $1",
-        SubjectKind::Business => "SELECT org_path FROM registry_businesses WHERE id = $1",
+        SubjectKind::Household => {
+            "SELECT COALESCE(d.address, '户号 ' || h.number), h.org_path \
+             FROM registry_households h LEFT JOIN registry_dwellings d ON d.id = h.dwelling_id \
+             WHERE h.id = $1"
+        }
+        SubjectKind::Dwelling => "SELECT address, org_path FROM registry_dwellings WHERE id = $1",
+        SubjectKind::Business => "SELECT name, org_path FROM registry_businesses WHERE id = $1",
     };
-    let path: Option<String> = with_pool!(db, |p| sqlx::query_scalar(sql)
+    let row: Option<(String, String)> = with_pool!(db, |p| sqlx::query_as(sql)
         .bind(subject.id)
         .fetch_optional(p)
         .await?);
-    Ok(path.map(OrgPath::from_stored))
+    Ok(row.map(|(label, path)| (label, OrgPath::from_stored(path))))
 }
 
 /// The active members of a household with their places: whom a visit to it reaches.

@@ -36,11 +36,37 @@ pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
         limit: SHOWN * 2,
         ..Filter::default()
     };
+    let due = due_counts(st, ctx).await?;
     Ok(context! {
+        due,
         grid => context! { name => grid.name, code => grid.code },
         community => community.name,
         tags,
         tasks => listed(st, ctx, &by, &tasks, Sort::Due).await?,
         staff => accounts::grid_workers(st, &community.path).await?,
     })
+}
+
+/// How many visits of the worker's grid are overdue and due within the week (the due list's
+/// figures, read the same way).
+async fn due_counts(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
+    use quanke_app::grid::{coverage, purposes};
+    let worker = ctx.me.worker();
+    let org = &ctx.me.scope.org;
+    let force = coverage::in_force(&st.db, purposes(), org).await?;
+    let due = coverage::due_list(
+        &st.db,
+        &worker,
+        &force.rules,
+        force.since,
+        org,
+        worker.today,
+        7,
+    )
+    .await?;
+    let overdue = due
+        .iter()
+        .filter(|d| matches!(d.standing, quanke_domain::grid::Standing::Overdue { .. }))
+        .count();
+    Ok(context! { total => due.len(), overdue })
 }

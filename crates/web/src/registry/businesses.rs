@@ -30,6 +30,7 @@ const FIRE_CATEGORIES: [&str; 3] = ["一般单位", "重点单位", "九小场�
 
 #[derive(Serialize)]
 struct Row {
+    id: i64,
     name: String,
     credit_code: String,
     kind: String,
@@ -166,6 +167,7 @@ async fn render(
     let rows: Vec<Row> = listed
         .into_iter()
         .map(|b| Row {
+            id: b.id,
             grid: places.name(b.org_path.as_str()),
             contact_phone: Show::Masked.phone(&b.contact_phone),
             name: b.name,

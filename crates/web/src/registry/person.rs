@@ -109,6 +109,7 @@ pub(super) async fn render(
         hidden_label => labels::HIDDEN, changes, readers,
         can_reveal => scope.can(Permission::RevealPersonal) && person.status != "anonymised",
         can_move => scope.can(Permission::ImportRegistry) && person.status == "active",
+        can_visit => scope.can(Permission::RecordVisits),
         latest_date => super::dates::today().to_string(),
         ..extra
     };
@@ -142,6 +143,7 @@ fn record_view(p: &Resident, show: Show, places: &Places) -> Value {
         political_status => &p.political_status, marital_status => &p.marital_status,
         employment => &p.employment, place => places.name(p.org_path.as_str()),
         household => p.household_number.clone().unwrap_or_default(),
+        household_id => p.household_id,
         relation => &p.relation, dwelling, status => labels::status(&p.status),
         left_on => p.left_on.clone().unwrap_or_default(),
     }

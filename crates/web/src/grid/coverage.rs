@@ -1,0 +1,76 @@
+//! The coverage page (走访覆盖): for each rule, how many of its subjects each place holds and how
+//! many were visited recently enough, with the share; for a street, a community or a grid.
+
+use super::places::{chosen_place, place_choices};
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::registry::places::Places;
+use crate::server::Shared;
+use axum::extract::{Query, State};
+use axum::response::Response;
+use minijinja::{Value, context};
+use quanke_app::grid::coverage::{self, RuleCoverage};
+use quanke_app::grid::purposes;
+use quanke_domain::Permission;
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+pub struct CoverageQuery {
+    #[serde(default)]
+    place: Option<i64>,
+}
+
+pub async fn page(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<CoverageQuery>,
+) -> AppResult<Response> {
+    let me = &ctx.me;
+    if !(me.scope.can(Permission::WorkGrid) || me.scope.can(Permission::ViewDashboard)) {
+        return Err(AppError::Forbidden);
+    }
+    let place = chosen_place(&st, &ctx, q.place).await?;
+    let worker = me.worker();
+    let force = coverage::in_force(&st.db, purposes(), &place.path).await?;
+    let figures =
+        coverage::coverage(&st.db, &worker, &force.rules, &place.path, worker.today).await?;
+    let places = Places::tree_of(&st.db, &place.path).await?;
+    let data = context! {
+        place => context! { id => place.id, name => &place.name },
+        places => place_choices(&st, &ctx).await?,
+        rules => figures.iter().map(|f| rule_view(f, &places)).collect::<Vec<_>>(),
+        version => force.version,
+        may_edit => me.scope.can(Permission::EditCoverageRules),
+    };
+    Ok(crate::registry::private(
+        ctx.render("grid_coverage.html", data)?,
+    ))
+}
+
+fn rule_view(f: &RuleCoverage, places: &Places) -> Value {
+    let rows: Vec<Value> = f
+        .places
+        .iter()
+        .map(|p| {
+            let path = p.org_path.as_str();
+            let community = p.org_path.community().filter(|c| c != &p.org_path);
+            context! {
+                name => places.name(path),
+                community => community.map(|c| places.name(c.as_str())),
+                subjects => p.subjects, covered => p.covered,
+                share => share(p.covered, p.subjects),
+            }
+        })
+        .collect();
+    context! {
+        name => &f.rule.name, target => f.rule.target.describe(), period => f.rule.period.label(),
+        from => f.window.from.to_string(), to => f.window.to.to_string(),
+        subjects => f.subjects, covered => f.covered, share => share(f.covered, f.subjects),
+        rows,
+    }
+}
+
+/// Covered of all, as a whole percent (the figure heads compare); none of none is not 0 %.
+fn share(covered: i64, of: i64) -> Option<i64> {
+    (of > 0).then(|| (covered * 100 + of / 2) / of)
+}

@@ -1,0 +1,23 @@
+//! Grid work (网格工作) in the web application: recording visits on the phone or at a desk, each
+//! subject's visits, the due list of a grid, the coverage of the street's places, and the
+//! street's coverage rules. Every page stays inside the viewer's part of the org tree.
+
+mod coverage;
+mod due;
+mod places;
+mod rules;
+mod visits;
+
+use crate::server::Shared;
+use axum::Router;
+use axum::routing::get;
+
+pub fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/grid/visits/new", get(visits::form))
+        .route("/grid/visits", axum::routing::post(visits::submit))
+        .route("/grid/subjects/{kind}/{id}", get(visits::subject))
+        .route("/grid/due", get(due::page))
+        .route("/grid/coverage", get(coverage::page))
+        .route("/grid/rules", get(rules::page).post(rules::save))
+}

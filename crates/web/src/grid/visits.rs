@@ -1,0 +1,155 @@
+//! Recording a visit (走访登记) and a subject's visits (走访记录). The form is one column of big
+//! targets for a phone at 390 px and works without JavaScript; a fresh key in the form makes a
+//! second press of 保存 (or a resend) find the first visit instead of making another.
+
+use crate::error::{AppError, AppResult};
+use crate::page::Ctx;
+use crate::server::Shared;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use quanke_app::grid::visits::{self, Shown, VisitInput};
+use quanke_app::grid::{GridError, purposes};
+use quanke_domain::Permission;
+use quanke_domain::grid::{Subject, SubjectKind};
+use serde::Deserialize;
+
+/// Visits shown on a subject's page; older ones stay in the record.
+const SHOWN: i64 = 50;
+
+#[derive(Deserialize)]
+pub struct NewQuery {
+    #[serde(default)]
+    subject: String,
+}
+
+pub async fn form(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Query(q): Query<NewQuery>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::RecordVisits)?;
+    let subject: Subject = q.subject.parse().map_err(AppError::BadRequest)?;
+    let input = VisitInput {
+        key: visits::fresh_key(),
+        subjects: vec![subject.to_string()],
+        ..VisitInput::default()
+    };
+    render_form(&st, &ctx, subject, &input, None).await
+}
+
+pub async fn submit(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::RecordVisits)?;
+    let input = input_of(fields);
+    let subject: Subject = input
+        .subjects
+        .first()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| AppError::BadRequest("请选择走访对象".into()))?;
+    match visits::record(&st.db, &ctx.me.worker(), purposes(), &input).await {
+        Ok(_) => Ok(Redirect::to(&format!("{}?saved=1", subject_href(subject))).into_response()),
+        Err(GridError::Refused(message)) => {
+            render_form(&st, &ctx, subject, &input, Some(message)).await
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+/// The form's fields as the service reads them (purposes and subjects repeat).
+fn input_of(fields: Vec<(String, String)>) -> VisitInput {
+    let mut input = VisitInput::default();
+    for (name, value) in fields {
+        match name.as_str() {
+            "key" => input.key = value,
+            "day" => input.day = value,
+            "minutes" => input.minutes = value,
+            "findings" => input.findings = value,
+            "sensitive" => input.sensitive = value == "on",
+            "purpose" => input.purposes.push(value),
+            "subject" => input.subjects.push(value),
+            _ => {}
+        }
+    }
+    input
+}
+
+async fn render_form(
+    st: &Shared,
+    ctx: &Ctx,
+    subject: Subject,
+    input: &VisitInput,
+    problem: Option<String>,
+) -> AppResult<Response> {
+    let (label, _) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
+    let choices: Vec<Value> = purposes()
+        .all()
+        .iter()
+        .map(|p| context! { code => &p.code, label => &p.label, on => input.purposes.contains(&p.code) })
+        .collect();
+    let status = match problem {
+        Some(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        None => StatusCode::OK,
+    };
+    let data = context! {
+        subject => context! { code => subject.to_string(), kind => subject.kind.label(), label, href => subject_href(subject) },
+        input => context! {
+            key => &input.key, day => &input.day, minutes => &input.minutes,
+            findings => &input.findings, sensitive => input.sensitive,
+        },
+        purposes => choices,
+        latest_date => ctx.me.worker().today.to_string(),
+        problem,
+    };
+    Ok((status, ctx.render("grid_visit_form.html", data)?).into_response())
+}
+
+/// Where a subject's visits are listed.
+pub(super) fn subject_href(subject: Subject) -> String {
+    format!("/grid/subjects/{}/{}", subject.kind.code(), subject.id)
+}
+
+#[derive(Deserialize)]
+pub struct SubjectQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+/// A subject's visits, newest first, with the button to record another.
+pub async fn subject(
+    State(st): State<Shared>,
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, i64)>,
+    Query(q): Query<SubjectQuery>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::ReadRegistry)?;
+    let kind: SubjectKind = kind.parse().map_err(|_| AppError::NotFound)?;
+    let subject = Subject { kind, id };
+    let (label, _) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
+    let shown = visits::timeline(&st.db, &ctx.me.worker(), purposes(), subject, SHOWN).await?;
+    let data = context! {
+        subject => context! {
+            code => subject.to_string(), kind => kind.label(), label,
+            person => (kind == SubjectKind::Resident).then_some(id),
+        },
+        visits => shown.iter().map(visit_view).collect::<Vec<_>>(),
+        saved => q.saved.is_some(),
+        can_record => ctx.me.scope.can(Permission::RecordVisits),
+    };
+    Ok(crate::registry::private(
+        ctx.render("grid_subject.html", data)?,
+    ))
+}
+
+fn visit_view(v: &Shown) -> Value {
+    context! {
+        day => v.row.day.to_string(), minutes => v.row.minutes, worker => &v.row.worker_name,
+        purposes => v.purposes.join("、"), findings => &v.findings, named => v.row.named,
+        sensitive => v.row.sensitive,
+    }
+}

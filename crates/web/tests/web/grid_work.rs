@@ -1,0 +1,194 @@
+//! Issue 15, grid work through the web: who may open the grid pages, visits recorded once per
+//! key, and every subject or place from outside the caller's part of the tree "not found",
+//! with nothing written.
+
+use crate::both;
+use crate::harness::App;
+use axum::http::StatusCode;
+use quanke_domain::grid::{Subject, SubjectKind};
+use quanke_store::grid::visits;
+use quanke_store::{Backend, orgs};
+
+const OK: StatusCode = StatusCode::OK;
+const NO: StatusCode = StatusCode::FORBIDDEN;
+const DEMO_USERS: [&str; 6] = ["qiantai", "houtai", "wangge", "shequ", "jiedao", "admin"];
+
+async fn visits_of(app: &App, kind: SubjectKind, id: i64) -> usize {
+    visits::timeline(&app.db, Subject { kind, id }, 100)
+        .await
+        .unwrap()
+        .len()
+}
+
+async fn the_grid_pages_by_role(app: &App) {
+    let mine = app.first_resident("MYQ-01").await.id;
+    let pages: Vec<(String, [StatusCode; 6])> = vec![
+        // columns: qiantai houtai wangge shequ jiedao admin
+        ("/grid/due".into(), [NO, NO, OK, OK, OK, NO]),
+        ("/grid/coverage".into(), [NO, NO, OK, OK, OK, NO]),
+        ("/grid/rules".into(), [NO, NO, OK, OK, OK, NO]),
+        (
+            format!("/grid/visits/new?subject=resident:{mine}"),
+            [OK, OK, OK, OK, NO, NO],
+        ),
+        (
+            format!("/grid/subjects/resident/{mine}"),
+            [OK, OK, OK, OK, OK, NO],
+        ),
+    ];
+    for (i, who) in DEMO_USERS.iter().enumerate() {
+        let mut c = app.login(who).await;
+        for (path, expected) in &pages {
+            let r = c.get(path).await;
+            assert_eq!(r.status, expected[i], "{who} GET {path}");
+        }
+    }
+}
+both!(grid_page_matrix, the_grid_pages_by_role);
+
+async fn visit_fields<'a>(key: &'a str, subject: &'a str) -> Vec<(&'a str, &'a str)> {
+    vec![
+        ("key", key),
+        ("subject", subject),
+        ("purpose", "daily"),
+        ("findings", "一切正常"),
+        ("minutes", "15"),
+    ]
+}
+
+async fn a_visit_is_stored_once_per_key(app: &App) {
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let mut c = app.login("wangge").await;
+    let fields = visit_fields("form-key-1", &subject).await;
+    let first = c.post("/grid/visits", &fields).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    let again = c.post("/grid/visits", &fields).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(visits_of(app, SubjectKind::Resident, person.id).await, 1);
+    // Another worker's same key is another visit: keys belong to their sender.
+    let mut head = app.login("shequ").await;
+    head.post("/grid/visits", &fields).await;
+    assert_eq!(visits_of(app, SubjectKind::Resident, person.id).await, 2);
+    // A refused visit (no purpose) writes nothing and says why in Chinese.
+    let refused = c
+        .post(
+            "/grid/visits",
+            &[("key", "form-key-2"), ("subject", &subject)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("请至少选择一个走访目的"));
+    assert_eq!(visits_of(app, SubjectKind::Resident, person.id).await, 2);
+    let page = c
+        .get(&format!("/grid/subjects/resident/{}", person.id))
+        .await;
+    assert!(page.body.contains("一切正常") && page.body.contains("15 分钟"));
+}
+both!(visits_once_per_key, a_visit_is_stored_once_per_key);
+
+async fn subjects_and_places_outside_are_not_found(app: &App) {
+    // wangge works grid MYQ-01: a resident of the community's other grid, and one of another
+    // community, do not exist for them; the community's desk reaches the first, not the second.
+    let other_grid = app.first_resident("MYQ-02").await;
+    let other_community = app.first_resident("SDN").await;
+    let mut grid = app.login("wangge").await;
+    let mut desk = app.login("qiantai").await;
+    for (person, grid_sees, desk_sees) in
+        [(&other_grid, false, true), (&other_community, false, false)]
+    {
+        let subject = format!("resident:{}", person.id);
+        for (c, sees) in [(&mut grid, grid_sees), (&mut desk, desk_sees)] {
+            let expected = if sees { OK } else { StatusCode::NOT_FOUND };
+            let form = c.get(&format!("/grid/visits/new?subject={subject}")).await;
+            assert_eq!(form.status, expected, "form for {subject}");
+            let page = c
+                .get(&format!("/grid/subjects/resident/{}", person.id))
+                .await;
+            assert_eq!(page.status, expected, "visits of {subject}");
+            let key = format!("k-{}-{}", person.id, sees);
+            let posted = c
+                .post("/grid/visits", &visit_fields(&key, &subject).await)
+                .await;
+            let written = if sees {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::NOT_FOUND
+            };
+            assert_eq!(posted.status, written, "visit to {subject}");
+        }
+    }
+    assert_eq!(
+        visits_of(app, SubjectKind::Resident, other_community.id).await,
+        0,
+        "nothing written outside"
+    );
+    assert_eq!(
+        visits_of(app, SubjectKind::Resident, other_grid.id).await,
+        1,
+        "the desk's visit only"
+    );
+    // Households, businesses and made-up ids alike.
+    for subject in [
+        "household:999999",
+        "business:999999",
+        "dwelling:999999",
+        "resident:999999",
+    ] {
+        let r = grid
+            .get(&format!("/grid/visits/new?subject={subject}"))
+            .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{subject}");
+    }
+    // A place of another community on the due list and the coverage page.
+    let sdn = orgs::by_code(&app.db, "SDN").await.unwrap();
+    let mut head = app.login("shequ").await;
+    for path in ["/grid/due", "/grid/coverage"] {
+        let r = head.get(&format!("{path}?place={}", sdn.id)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path} of SDN");
+        let r = head.get(&format!("{path}?place=999999")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{path} of no place");
+    }
+}
+both!(grid_scope, subjects_and_places_outside_are_not_found);
+
+async fn only_the_street_edits_the_rules(app: &App) {
+    let mut head = app.login("shequ").await;
+    let r = head
+        .post(
+            "/grid/rules",
+            &[("body", "甲 | 户 | 每月 | 任意"), ("note", "试")],
+        )
+        .await;
+    assert_eq!(r.status, NO);
+    let mut street = app.login("jiedao").await;
+    let bad = street
+        .post(
+            "/grid/rules",
+            &[("body", "甲 | 户 | 每周 | 任意"), ("note", "试")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("走访覆盖规则第 1 行：频次“每周”无法识别"),
+        "{}",
+        bad.body
+    );
+    let good = street
+        .post(
+            "/grid/rules",
+            &[
+                ("body", "每户每月 | 户 | 每月 | 任意"),
+                ("note", "改为每月"),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let coverage = head.get("/grid/coverage").await;
+    assert!(coverage.body.contains("每户每月") && coverage.body.contains("第 1 版"));
+    assert!(
+        !coverage.body.contains("独居老人每周探访"),
+        "the saved version replaced the shipped rules"
+    );
+}
+both!(grid_rules_by_the_street, only_the_street_edits_the_rules);

@@ -11,6 +11,7 @@ pub mod baseline;
 pub mod catalogue;
 pub mod eval;
 pub mod http;
+pub mod pages;
 pub mod percentile;
 pub mod registry;
 pub mod synthetic;

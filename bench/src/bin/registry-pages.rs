@@ -18,19 +18,13 @@
 use anyhow::{Context, Result, bail};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, SaltString};
-use http_body_util::{BodyExt, Full};
-use hyper::body::Bytes;
-use hyper::client::conn::http1::SendRequest;
-use hyper::{Request, StatusCode};
 use quanke_bench::http::{connect, encode, host_port};
-use quanke_bench::percentile::print_table;
+use quanke_bench::pages::{Probe, Sender, get, load, sign_in};
 use quanke_bench::registry::{Person, STREET_CODE, Sample, community_code};
 use quanke_domain::Role;
 use quanke_store::users::{self, NewUser};
 use quanke_store::{Db, orgs};
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 /// The benchmark accounts' password.
 const PASSWORD: &str = "bench-pages-2026";
@@ -38,8 +32,6 @@ const ACCOUNTS: [(&str, Role); 2] = [
     ("bench_jiedao", Role::StreetAdmin),
     ("bench_shequ", Role::CommunityHead),
 ];
-
-type Sender = SendRequest<Full<Bytes>>;
 
 struct Args {
     addr: String,
@@ -111,93 +103,6 @@ async fn setup(url: &str) -> Result<()> {
     Ok(())
 }
 
-/// What a request answered.
-struct Answer {
-    status: StatusCode,
-    cookies: Vec<String>,
-    body: String,
-}
-
-async fn send(
-    sender: &mut Sender,
-    addr: &str,
-    cookie: &str,
-    method: &str,
-    path: &str,
-    form: Option<String>,
-) -> Result<Answer> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr);
-    if !cookie.is_empty() {
-        req = req.header("cookie", cookie);
-    }
-    if form.is_some() {
-        req = req.header("content-type", "application/x-www-form-urlencoded");
-    }
-    let req = req.body(Full::new(Bytes::from(form.unwrap_or_default())))?;
-    sender.ready().await?;
-    let resp = sender.send_request(req).await?;
-    let status = resp.status();
-    let cookies = resp
-        .headers()
-        .get_all("set-cookie")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .filter_map(|v| v.split(';').next())
-        .map(str::to_string)
-        .collect();
-    let body = resp.into_body().collect().await?.to_bytes();
-    Ok(Answer {
-        status,
-        cookies,
-        body: String::from_utf8_lossy(&body).into_owned(),
-    })
-}
-
-/// Signs in through the login form (the CSRF cookie first, then the form echoing it); returns
-/// the cookie header the account's pages are asked with.
-async fn sign_in(addr: &str, username: &str) -> Result<String> {
-    let mut sender = connect(addr).await?;
-    let form = send(&mut sender, addr, "", "GET", "/login", None).await?;
-    let csrf = form
-        .cookies
-        .iter()
-        .find(|c| c.starts_with("qk_csrf="))
-        .context("the login form set no qk_csrf cookie")?
-        .clone();
-    let token = csrf.trim_start_matches("qk_csrf=");
-    let body = format!(
-        "_csrf={}&username={}&password={}",
-        encode(token),
-        encode(username),
-        encode(PASSWORD)
-    );
-    let done = send(&mut sender, addr, &csrf, "POST", "/login", Some(body)).await?;
-    let session = done
-        .cookies
-        .iter()
-        .find(|c| c.starts_with("qk_session="))
-        .with_context(|| format!("{username} not signed in: {} {}", done.status, done.body))?;
-    Ok(format!("{csrf}; {session}"))
-}
-
-/// One kind of page: its label, whose cookie, and the paths asked in turn.
-struct Probe {
-    label: String,
-    cookie: String,
-    paths: Vec<String>,
-}
-
-async fn get(sender: &mut Sender, addr: &str, cookie: &str, path: &str) -> Result<String> {
-    let a = send(sender, addr, cookie, "GET", path, None).await?;
-    if a.status != StatusCode::OK {
-        bail!("{path}: {} {}", a.status, a.body);
-    }
-    Ok(a.body)
-}
-
 /// The id the next page of a registry search starts after (its hidden `after` field).
 fn next_after(body: &str) -> Option<String> {
     let at = body.find("name=\"after\" value=\"")? + "name=\"after\" value=\"".len();
@@ -243,7 +148,7 @@ async fn later_page(
 }
 
 async fn probes_of(a: &Args, who: &str, people: &[Person]) -> Result<Vec<Probe>> {
-    let cookie = sign_in(&a.addr, who).await?;
+    let cookie = sign_in(&a.addr, who, PASSWORD).await?;
     let mut sender = connect(&a.addr).await?;
     let n = 200;
     let mut kinds: Vec<(String, Vec<String>)> = vec![
@@ -334,27 +239,6 @@ async fn probes_of(a: &Args, who: &str, people: &[Person]) -> Result<Vec<Probe>>
         .collect())
 }
 
-async fn client(
-    addr: String,
-    probes: Arc<Vec<Probe>>,
-    offset: usize,
-    until: Instant,
-) -> Result<Vec<(usize, Duration)>> {
-    let mut sender = connect(&addr).await?;
-    let mut out = Vec::new();
-    let mut i = offset;
-    while Instant::now() < until {
-        let k = i % probes.len();
-        let p = &probes[k];
-        let path = &p.paths[(i / probes.len()) % p.paths.len()];
-        let t = Instant::now();
-        get(&mut sender, &addr, &p.cookie, path).await?;
-        out.push((k, t.elapsed()));
-        i += 1;
-    }
-    Ok(out)
-}
-
 async fn run(a: Args) -> Result<()> {
     let sample = Sample::load(std::path::Path::new(&a.sample))?
         .with_context(|| format!("no sample at {}", a.sample))?;
@@ -362,20 +246,5 @@ async fn run(a: Args) -> Result<()> {
     for (who, _) in ACCOUNTS {
         probes.extend(probes_of(&a, who, &sample.people).await?);
     }
-    let probes = Arc::new(probes);
-    let until = Instant::now() + Duration::from_secs_f64(a.seconds);
-    let tasks: Vec<_> = (0..a.clients)
-        .map(|c| {
-            let offset = c * probes.len() / a.clients.max(1);
-            tokio::spawn(client(a.addr.clone(), probes.clone(), offset, until))
-        })
-        .collect();
-    let mut by_kind: BTreeMap<usize, Vec<Duration>> = BTreeMap::new();
-    for t in tasks {
-        for (k, d) in t.await?? {
-            by_kind.entry(k).or_default().push(d);
-        }
-    }
-    print_table("page", by_kind, |k| probes[k].label.to_string());
-    Ok(())
+    load(&a.addr, probes, a.clients, a.seconds).await
 }

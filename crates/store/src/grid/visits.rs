@@ -2,10 +2,11 @@
 //! reached, and each subject's last visit per purpose kept beside them.
 
 use crate::db::{with_pool, with_write_turn};
-use crate::{Db, Result};
+use crate::{Backend, Db, Result};
 use quanke_domain::OrgPath;
 use quanke_domain::calendar::Day;
 use quanke_domain::grid::{Subject, SubjectKind};
+use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
 /// A subject as the visit reached it: where it is, and whether the worker named it or it was
@@ -43,65 +44,97 @@ pub struct Recorded {
 /// Records `visit` unless a visit with its key exists, in which case that one is returned. The
 /// visit, its subjects and their last visits are written together or not at all.
 pub async fn record(db: &Db, visit: &NewVisit) -> Result<Recorded> {
-    let insert = "INSERT INTO grid_visits (visit_key, community_path, day, minutes, worker_id, \
-                  purposes, findings, sensitive, recorded_at) \
-                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
-                  ON CONFLICT (visit_key) DO NOTHING RETURNING id";
-    let subject = "INSERT INTO grid_visit_subjects (visit_id, kind, subject_id, org_path, day, named) \
-                   VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING";
-    // A visit sent late (offline for days) never moves a last visit back; the place is always
-    // the subject's place now.
-    let last = "INSERT INTO grid_last_visits (kind, subject_id, purpose, day, org_path) \
-                VALUES ($1, $2, $3, $4, $5) ON CONFLICT (kind, subject_id, purpose) DO UPDATE \
-                SET day = CASE WHEN excluded.day > grid_last_visits.day THEN excluded.day \
-                ELSE grid_last_visits.day END, org_path = excluded.org_path";
-    let day = visit.day.to_string();
-    let recorded = with_write_turn!(db, |tx| {
-        let id: Option<i64> = sqlx::query_scalar(insert)
-            .bind(&visit.key)
-            .bind(visit.community_path.as_str())
-            .bind(&day)
-            .bind(visit.minutes)
-            .bind(visit.worker_id)
-            .bind(visit.purposes.join(" "))
-            .bind(&visit.findings)
-            .bind(visit.sensitive)
-            .bind(visit.recorded_at)
-            .fetch_optional(&mut *tx)
-            .await?;
-        let Some(id) = id else {
-            let id = sqlx::query_scalar("SELECT id FROM grid_visits WHERE visit_key = $1")
+    let recorded = record_batch(db, std::slice::from_ref(visit)).await?;
+    Ok(recorded[0])
+}
+
+/// Records several visits in one transaction (a phone's queue sent at once): each as `record`
+/// does, all or none.
+pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> {
+    let backend = db.backend();
+    let out = with_write_turn!(db, |tx| {
+        let mut out = Vec::with_capacity(batch.len());
+        for visit in batch {
+            let id: Option<i64> = sqlx::query_scalar(INSERT_VISIT)
                 .bind(&visit.key)
-                .fetch_one(&mut *tx)
+                .bind(visit.community_path.as_str())
+                .bind(visit.day.to_string())
+                .bind(visit.minutes)
+                .bind(visit.worker_id)
+                .bind(visit.purposes.join(" "))
+                .bind(&visit.findings)
+                .bind(visit.sensitive)
+                .bind(visit.recorded_at)
+                .fetch_optional(&mut *tx)
                 .await?;
-            tx.rollback().await?;
-            return Ok(Recorded { id, fresh: false });
-        };
-        for r in &visit.reached {
-            sqlx::query(subject)
-                .bind(id)
-                .bind(r.subject.kind.code())
-                .bind(r.subject.id)
-                .bind(r.org_path.as_str())
-                .bind(&day)
-                .bind(r.named)
-                .execute(&mut *tx)
-                .await?;
-            for purpose in &visit.purposes {
-                sqlx::query(last)
+            let Some(id) = id else {
+                let id = sqlx::query_scalar("SELECT id FROM grid_visits WHERE visit_key = $1")
+                    .bind(&visit.key)
+                    .fetch_one(&mut *tx)
+                    .await?;
+                out.push(Recorded { id, fresh: false });
+                continue;
+            };
+            if visit.reached.is_empty() {
+                out.push(Recorded { id, fresh: true });
+                continue;
+            }
+            let (subjects, last) = reached_sql(backend, visit);
+            let mut q = sqlx::query(AssertSqlSafe(subjects));
+            for r in &visit.reached {
+                q = q
+                    .bind(id)
                     .bind(r.subject.kind.code())
                     .bind(r.subject.id)
-                    .bind(purpose)
-                    .bind(&day)
                     .bind(r.org_path.as_str())
-                    .execute(&mut *tx)
-                    .await?;
+                    .bind(visit.day.to_string())
+                    .bind(r.named);
             }
+            q.execute(&mut *tx).await?;
+            let mut q = sqlx::query(AssertSqlSafe(last));
+            for r in &visit.reached {
+                for purpose in &visit.purposes {
+                    q = q
+                        .bind(r.subject.kind.code())
+                        .bind(r.subject.id)
+                        .bind(purpose)
+                        .bind(visit.day.to_string())
+                        .bind(r.org_path.as_str());
+                }
+            }
+            if !visit.purposes.is_empty() {
+                q.execute(&mut *tx).await?;
+            }
+            out.push(Recorded { id, fresh: true });
         }
         tx.commit().await?;
-        Recorded { id, fresh: true }
+        out
     });
-    Ok(recorded)
+    Ok(out)
+}
+
+const INSERT_VISIT: &str = "INSERT INTO grid_visits (visit_key, community_path, day, minutes, \
+     worker_id, purposes, findings, sensitive, recorded_at) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (visit_key) DO NOTHING RETURNING id";
+
+/// The statements writing a visit's subjects and their last visits, one row per subject and
+/// one per subject and purpose. A visit sent late (offline for days) never moves a last visit
+/// back; the place is always the subject's place now.
+fn reached_sql(backend: Backend, visit: &NewVisit) -> (String, String) {
+    let n = visit.reached.len();
+    let subjects = format!(
+        "INSERT INTO grid_visit_subjects (visit_id, kind, subject_id, org_path, day, named) \
+         VALUES {} ON CONFLICT DO NOTHING",
+        backend.placeholders(0, n, 6)
+    );
+    let last = format!(
+        "INSERT INTO grid_last_visits (kind, subject_id, purpose, day, org_path) VALUES {} \
+         ON CONFLICT (kind, subject_id, purpose) DO UPDATE \
+         SET day = CASE WHEN excluded.day > grid_last_visits.day THEN excluded.day \
+         ELSE grid_last_visits.day END, org_path = excluded.org_path",
+        backend.placeholders(0, n * visit.purposes.len(), 5)
+    );
+    (subjects, last)
 }
 
 /// One visit as a subject's timeline and the worker's list show it.
@@ -212,4 +245,41 @@ pub async fn members(db: &Db, household_id: i64) -> Result<Vec<(i64, OrgPath)>> 
         .into_iter()
         .map(|(id, path)| (id, OrgPath::from_stored(path)))
         .collect())
+}
+
+/// A household with its place and its active members with theirs: whom a visit to it reaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HouseholdMembers {
+    pub id: i64,
+    pub org_path: OrgPath,
+    pub members: Vec<(i64, OrgPath)>,
+}
+
+/// Every household within `within` with its active members, in id order (a campaign's or a
+/// round's households, read at once rather than one household at a time).
+pub async fn households_within(db: &Db, within: &OrgPath) -> Result<Vec<HouseholdMembers>> {
+    let sql = "SELECT h.id, h.org_path, r.id, r.org_path FROM registry_households h \
+               LEFT JOIN registry_residents r ON r.household_id = h.id AND r.status = 'active' \
+               WHERE h.org_path >= $1 AND h.org_path < $2 ORDER BY h.id, r.id";
+    let rows: Vec<(i64, String, Option<i64>, Option<String>)> = with_pool!(db, |p| {
+        sqlx::query_as(sql)
+            .bind(within.as_str())
+            .bind(within.subtree_end())
+            .fetch_all(p)
+            .await?
+    });
+    let mut out: Vec<HouseholdMembers> = Vec::new();
+    for (id, path, member, member_path) in rows {
+        if out.last().is_none_or(|h| h.id != id) {
+            out.push(HouseholdMembers {
+                id,
+                org_path: OrgPath::from_stored(path),
+                members: Vec::new(),
+            });
+        }
+        if let (Some(m), Some(p), Some(h)) = (member, member_path, out.last_mut()) {
+            h.members.push((m, OrgPath::from_stored(p)));
+        }
+    }
+    Ok(out)
 }

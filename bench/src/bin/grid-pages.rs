@@ -1,0 +1,303 @@
+//! Grid work at street scale through HTTP (issue #15): the street's coverage page and a grid's
+//! due list, release build, on a street of about 100,000 households with a year of visits.
+//!
+//! ```text
+//! grid-pages setup DATABASE_URL VISITS [BUSINESSES]   # after registry-search filled the street
+//! grid-pages URL [--clients 4] [--seconds 20]
+//! ```
+//!
+//! `setup` expects the street `registry-search` fills (street HS, communities C01–C10 of four
+//! grids each), registers BUSINESSES businesses (default 5,000) across its grids, adds the
+//! accounts `bench_jiedao` (street administrator) and `bench_wangge` (grid worker of C01-01),
+//! and records VISITS visits spread over the year before 2026-12-01 through the store's batch
+//! writer (the path a phone's queue takes): seven in ten to households (reaching their
+//! members), one in ten to people living alone or disabled, two in ten to businesses. It is
+//! deterministic: the same database gets the same visits.
+
+use anyhow::{Context, Result, bail};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, SaltString};
+use quanke_bench::http::host_port;
+use quanke_bench::pages::{Probe, load, sign_in};
+use quanke_bench::registry::{COMMUNITIES, GRIDS, STREET_CODE, grid_code};
+use quanke_domain::calendar::Day;
+use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind};
+use quanke_domain::{OrgPath, Role};
+use quanke_store::grid::coverage;
+use quanke_store::grid::visits::{self, NewVisit, Reached};
+use quanke_store::registry::{NewBusiness, register_business};
+use quanke_store::users::{self, NewUser};
+use quanke_store::{Db, orgs};
+use std::time::Instant;
+use time::{Duration, macros::date};
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const PASSWORD: &str = "bench-grid-2026";
+const NOW: i64 = 1_796_083_200;
+/// Visits are written this many to a transaction.
+const BATCH: usize = 500;
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let mut it = std::env::args().skip(1);
+    let first = it.next().context(
+        "usage: grid-pages setup DATABASE_URL VISITS [BUSINESSES] | grid-pages URL \
+         [--clients N] [--seconds D]",
+    )?;
+    if first == "setup" {
+        let url = it.next().context("setup DATABASE_URL VISITS")?;
+        let visits: usize = it.next().context("VISITS")?.parse()?;
+        let businesses: usize = it.next().map_or(Ok(5_000), |n| n.parse())?;
+        return setup(&url, visits, businesses).await;
+    }
+    let addr = host_port(&first)?;
+    let (mut clients, mut seconds) = (4usize, 20f64);
+    while let Some(flag) = it.next() {
+        let value = it.next().with_context(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--clients" => clients = value.parse()?,
+            "--seconds" => seconds = value.parse()?,
+            other => bail!("unknown option {other}"),
+        }
+    }
+    let jiedao = sign_in(&addr, "bench_jiedao", PASSWORD).await?;
+    let wangge = sign_in(&addr, "bench_wangge", PASSWORD).await?;
+    let probe = |label: &str, cookie: &str, path: &str| Probe {
+        label: label.into(),
+        cookie: cookie.into(),
+        paths: vec![path.into()],
+    };
+    let probes = vec![
+        probe(
+            "street admin: coverage of the street",
+            &jiedao,
+            "/grid/coverage",
+        ),
+        probe("grid worker: due list, 7 days", &wangge, "/grid/due"),
+        probe(
+            "grid worker: due list, whole period",
+            &wangge,
+            "/grid/due?within=period",
+        ),
+        probe(
+            "grid worker: coverage of the grid",
+            &wangge,
+            "/grid/coverage",
+        ),
+        probe("grid worker: home", &wangge, "/"),
+    ];
+    load(&addr, probes, clients, seconds).await
+}
+
+async fn setup(url: &str, visits: usize, businesses: usize) -> Result<()> {
+    let db = Db::connect(url).await?;
+    db.migrate().await?;
+    let street = orgs::by_code(&db, STREET_CODE)
+        .await
+        .context("fill the street first with registry-search")?;
+    let worker = accounts(&db).await?;
+    let started = Instant::now();
+    register_businesses(&db, businesses).await?;
+    let households = visits::households_within(&db, &street.path).await?;
+    let rules = CoverageRules::parse(CoverageRules::shipped_text(), &Purposes::shipped())?;
+    let tagged = tagged_people(&db, &rules, &street.path).await?;
+    let firms = every_business(&db, &rules, &street.path).await?;
+    println!(
+        "{} households, {} tagged people, {} businesses ({:.1} s)",
+        households.len(),
+        tagged.len(),
+        firms.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let mut draw = Draw(0x9E37_79B9_7F4A_7C15);
+    let started = Instant::now();
+    let mut batch = Vec::with_capacity(BATCH);
+    for n in 0..visits {
+        batch.push(visit(n, &mut draw, worker, &households, &tagged, &firms));
+        if batch.len() == BATCH || n + 1 == visits {
+            visits::record_batch(&db, &batch).await?;
+            batch.clear();
+        }
+    }
+    println!(
+        "recorded {visits} visits in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The two accounts; returns the grid worker's id (every visit is theirs).
+async fn accounts(db: &Db) -> Result<i64> {
+    let salt = SaltString::from_b64("YmVuY2htYXJrZ3JpZA").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = Argon2::default()
+        .hash_password(PASSWORD.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    let mut worker = 0;
+    for (username, role, code) in [
+        ("bench_jiedao", Role::StreetAdmin, STREET_CODE.to_string()),
+        ("bench_wangge", Role::GridWorker, grid_code(0, 0)),
+    ] {
+        let org = orgs::by_code(db, &code).await?;
+        let u = NewUser {
+            username,
+            display_name: username,
+            password_hash: &hash,
+            role,
+            org_id: org.id,
+            community_id: org.community_id,
+            must_change_password: false,
+        };
+        let id = match users::create(db, &u, NOW).await {
+            Ok(id) => id,
+            Err(quanke_store::StoreError::Conflict(_)) => {
+                users::by_username(db, username).await?.id
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if role == Role::GridWorker {
+            worker = id;
+        }
+    }
+    Ok(worker)
+}
+
+/// `n` businesses spread over the grids; one in three a 九小场所.
+async fn register_businesses(db: &Db, n: usize) -> Result<()> {
+    let everywhere = OrgPath::whole();
+    let mut grids = Vec::new();
+    for c in 0..COMMUNITIES.len() {
+        for g in 0..GRIDS {
+            grids.push(orgs::by_code(db, &grid_code(c, g)).await?);
+        }
+    }
+    for i in 0..n {
+        let grid = &grids[i % grids.len()];
+        let code = format!("91330105BENCH{i:05}");
+        let name = format!("小河路{i}号商户");
+        let b = NewBusiness {
+            credit_code: &code,
+            name: &name,
+            kind: "个体工商户",
+            address: "",
+            contact_name: "",
+            contact_phone: "",
+            fire_category: if i % 3 == 0 {
+                "九小场所"
+            } else {
+                "一般单位"
+            },
+            org_path: grid.path.as_str(),
+        };
+        register_business(db, &b, &everywhere, NOW).await?;
+    }
+    Ok(())
+}
+
+/// People living alone and disabled people, with their places (the rules' tagged subjects).
+async fn tagged_people(
+    db: &Db,
+    rules: &CoverageRules,
+    street: &OrgPath,
+) -> Result<Vec<(Subject, OrgPath)>> {
+    let mut out = Vec::new();
+    for name in ["独居老人每周探访", "残疾人每季度走访"] {
+        let rule = rules.by_name(name).context("shipped rule")?;
+        for c in coverage::candidates(db, rule, street).await? {
+            out.push((c.subject, c.org_path));
+        }
+    }
+    Ok(out)
+}
+
+async fn every_business(
+    db: &Db,
+    rules: &CoverageRules,
+    street: &OrgPath,
+) -> Result<Vec<(Subject, OrgPath)>> {
+    let rule = rules.by_name("企业每半年走访").context("shipped rule")?;
+    Ok(coverage::candidates(db, rule, street)
+        .await?
+        .into_iter()
+        .map(|c| (c.subject, c.org_path))
+        .collect())
+}
+
+/// A small deterministic generator (xorshift), so a setup is the same every time.
+struct Draw(u64);
+
+impl Draw {
+    fn below(&mut self, n: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % n.max(1) as u64) as usize
+    }
+}
+
+fn visit(
+    n: usize,
+    draw: &mut Draw,
+    worker: i64,
+    households: &[visits::HouseholdMembers],
+    tagged: &[(Subject, OrgPath)],
+    firms: &[(Subject, OrgPath)],
+) -> NewVisit {
+    let day: Day = (date!(2026 - 12 - 01) - Duration::days(draw.below(365) as i64)).into();
+    let kind = draw.below(10);
+    let (reached, purposes) = if kind < 7 || tagged.is_empty() && firms.is_empty() {
+        let h = &households[draw.below(households.len())];
+        let mut reached = vec![Reached {
+            subject: Subject {
+                kind: SubjectKind::Household,
+                id: h.id,
+            },
+            org_path: h.org_path.clone(),
+            named: true,
+        }];
+        reached.extend(h.members.iter().map(|(id, path)| Reached {
+            subject: Subject {
+                kind: SubjectKind::Resident,
+                id: *id,
+            },
+            org_path: path.clone(),
+            named: false,
+        }));
+        (
+            reached,
+            [["daily"], ["census"], ["hardship"]][draw.below(3)].to_vec(),
+        )
+    } else {
+        let (pool, purpose) = if kind < 8 && !tagged.is_empty() {
+            (tagged, ["living_alone"])
+        } else {
+            (firms, [["business"], ["fire_safety"]][draw.below(2)])
+        };
+        let (subject, org_path) = pool[draw.below(pool.len())].clone();
+        (
+            vec![Reached {
+                subject,
+                org_path,
+                named: true,
+            }],
+            purpose.to_vec(),
+        )
+    };
+    NewVisit {
+        key: format!("bench:{n}"),
+        community_path: reached[0]
+            .org_path
+            .community()
+            .unwrap_or_else(OrgPath::whole),
+        day,
+        minutes: 10 + draw.below(40) as i64,
+        worker_id: worker,
+        purposes: purposes.iter().map(|p| p.to_string()).collect(),
+        findings: "情况正常".into(),
+        sensitive: false,
+        recorded_at: NOW,
+        reached,
+    }
+}

@@ -51,6 +51,65 @@ pub async fn record(
     purposes: &Purposes,
     input: &VisitInput,
 ) -> GridResult<Recorded> {
+    let visit = prepare(db, worker, purposes, input).await?;
+    Ok(visits::record(db, &visit).await?)
+}
+
+/// What became of one visit of a phone's queue.
+#[derive(Debug)]
+pub enum Synced {
+    /// Stored now, or found stored under its key before (`fresh` false): the phone may drop it.
+    Stored(Recorded),
+    /// Not stored, and why: the phone keeps it as a draft and shows the reason.
+    Refused(GridError),
+}
+
+/// The most visits one sync request may carry: as long as any list a request may send
+/// (`limits::MAX_REPEATS`); a phone with more sends them in several requests.
+pub const MOST_SYNCED: usize = limits::MAX_REPEATS;
+
+/// Records the visits a phone kept while offline, each checked as `record` checks one; those
+/// that pass are written in one transaction, those that do not are answered with their reason.
+/// Sent again, stored visits are found by their keys and nothing is doubled.
+pub async fn sync(
+    db: &Db,
+    worker: &Worker,
+    purposes: &Purposes,
+    inputs: &[VisitInput],
+) -> GridResult<Vec<Synced>> {
+    if inputs.len() > MOST_SYNCED {
+        return Err(GridError::Refused(format!(
+            "一次最多同步 {MOST_SYNCED} 条走访记录"
+        )));
+    }
+    let mut prepared: Vec<Result<NewVisit, GridError>> = Vec::with_capacity(inputs.len());
+    for input in inputs {
+        prepared.push(prepare(db, worker, purposes, input).await);
+    }
+    let ready: Vec<NewVisit> = prepared
+        .iter()
+        .filter_map(|p| p.as_ref().ok().cloned())
+        .collect();
+    let mut stored = visits::record_batch(db, &ready).await?.into_iter();
+    Ok(prepared
+        .into_iter()
+        .map(|p| match p {
+            Ok(_) => stored.next().map_or_else(
+                || Synced::Refused(GridError::Refused("未能保存".into())),
+                Synced::Stored,
+            ),
+            Err(e) => Synced::Refused(e),
+        })
+        .collect())
+}
+
+/// A visit checked and its subjects found, ready to store.
+async fn prepare(
+    db: &Db,
+    worker: &Worker,
+    purposes: &Purposes,
+    input: &VisitInput,
+) -> GridResult<NewVisit> {
     if !worker.can(Permission::RecordVisits) {
         return Err(GridError::Forbidden("只有社区工作人员可以登记走访"));
     }
@@ -63,7 +122,7 @@ pub async fn record(
         .named("发现情况")
         .check(&input.findings)
         .map_err(|e| GridError::Refused(e.to_string()))?;
-    let visit = NewVisit {
+    Ok(NewVisit {
         key: idempotency::scoped("visit", by, key),
         community_path: worker.case_scope(),
         day: checked_day(&input.day, worker.today)?,
@@ -74,8 +133,7 @@ pub async fn record(
         findings: input.findings.trim().to_string(),
         recorded_at: worker.now,
         reached: reached(db, &worker.org, &input.subjects).await?,
-    };
-    Ok(visits::record(db, &visit).await?)
+    })
 }
 
 fn checked_purposes(purposes: &Purposes, sent: &[String]) -> GridResult<Vec<String>> {

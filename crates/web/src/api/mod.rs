@@ -5,6 +5,7 @@
 //! `{"error": {"code", "message"}}`: a stable code for programs and a Chinese message for people.
 
 mod cases;
+mod grid;
 mod limits_doc;
 mod openapi;
 mod schema;
@@ -34,6 +35,7 @@ pub fn routes() -> Router<Shared> {
             "/api/v1/cases/{number}/transitions",
             post(cases::transition),
         )
+        .route("/api/v1/grid/visits/sync", post(grid::sync))
         .route("/api/v1/openapi.json", get(openapi::serve))
 }
 

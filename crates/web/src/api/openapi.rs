@@ -2,7 +2,7 @@
 //! handlers' annotations and the API's own body types, so it cannot drift from the code.
 
 use super::limits_doc::Limits;
-use super::{cases, schema};
+use super::{cases, grid, schema};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -28,6 +28,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         cases::list,
         cases::show,
         cases::transition,
+        grid::sync,
         catalogue_search,
     ),
     components(schemas(
@@ -52,12 +53,18 @@ use utoipa::{Modify, OpenApi, ToSchema};
         schema::ErrorReason,
         SearchResults,
         SearchHit,
+        grid::SyncIn,
+        grid::VisitIn,
+        grid::SyncOut,
+        grid::SyncResult,
+        grid::SyncError,
     )),
     modifiers(&Security, &Limits),
     security(("bearer" = []), ("session" = [])),
     tags(
         (name = "cases", description = "办件：受理、查询、办理"),
         (name = "catalogue", description = "办事指南检索（无需登录）"),
+        (name = "grid", description = "网格工作：离线走访记录的同步"),
     ),
 )]
 struct ApiDoc;

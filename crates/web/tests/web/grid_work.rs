@@ -14,7 +14,7 @@ const NO: StatusCode = StatusCode::FORBIDDEN;
 const DEMO_USERS: [&str; 6] = ["qiantai", "houtai", "wangge", "shequ", "jiedao", "admin"];
 
 async fn visits_of(app: &App, kind: SubjectKind, id: i64) -> usize {
-    visits::timeline(&app.db, Subject { kind, id }, 100)
+    visits::timeline(&app.db, Subject { kind, id }, 1000)
         .await
         .unwrap()
         .len()
@@ -192,3 +192,92 @@ async fn only_the_street_edits_the_rules(app: &App) {
     );
 }
 both!(grid_rules_by_the_street, only_the_street_edits_the_rules);
+
+/// The visits of a phone's queue: `n` visits to `subject`, keys `prefix-0`...
+fn queue(prefix: &str, subject: &str, n: usize) -> serde_json::Value {
+    let visits: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            serde_json::json!({
+                "key": format!("{prefix}-{i}"),
+                "purposes": ["daily"],
+                "findings": format!("第 {i} 次"),
+                "minutes": 10,
+                "subjects": [subject],
+            })
+        })
+        .collect();
+    serde_json::json!({ "visits": visits })
+}
+
+async fn an_offline_queue_is_stored_once(app: &App) {
+    use crate::api_cases::{Auth, post};
+    let person = app.first_resident("MYQ-01").await;
+    let outside = app.first_resident("SDN").await;
+    let mine = format!("resident:{}", person.id);
+    let mut c = app.login("wangge").await;
+    let path = "/api/v1/grid/visits/sync";
+    let mut body = queue("phone", &mine, 3);
+    // One visit of the queue is wrong, one is to someone outside the grid: the others are
+    // stored all the same, and those two answered with their reasons.
+    body["visits"][1]["purposes"] = serde_json::json!(["no_such_purpose"]);
+    body["visits"][2]["subjects"] = serde_json::json!([format!("resident:{}", outside.id)]);
+    let first = post(&mut c, Auth::Session, path, &body, None).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.json);
+    let statuses: Vec<&str> = first.json["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["stored", "refused", "refused"]);
+    assert_eq!(first.json["results"][1]["error"]["code"], "refused");
+    assert!(
+        first.json["results"][1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no_such_purpose")
+    );
+    assert_eq!(first.json["results"][2]["error"]["code"], "not_found");
+    assert_eq!(first.json["results"][0]["new"], true);
+    // Sent again: nothing doubled, the stored one said to be stored before.
+    let again = post(&mut c, Auth::Session, path, &body, None).await;
+    assert_eq!(again.json["results"][0]["new"], false);
+    assert_eq!(
+        again.json["results"][0]["visit_id"],
+        first.json["results"][0]["visit_id"]
+    );
+    assert_eq!(visits_of(app, SubjectKind::Resident, person.id).await, 1);
+    assert_eq!(visits_of(app, SubjectKind::Resident, outside.id).await, 0);
+    // A full request of 200 is taken; 201 is refused whole by the request limits.
+    let full = post(
+        &mut c,
+        Auth::Session,
+        path,
+        &queue("full", &mine, 200),
+        None,
+    )
+    .await;
+    assert_eq!(full.status, StatusCode::OK);
+    assert_eq!(visits_of(app, SubjectKind::Resident, person.id).await, 201);
+    let over = post(
+        &mut c,
+        Auth::Session,
+        path,
+        &queue("over", &mine, 201),
+        None,
+    )
+    .await;
+    assert_eq!(over.status, StatusCode::BAD_REQUEST);
+    // Roles that do not visit are refused before anything is read.
+    let mut street = app.login("jiedao").await;
+    let refused = post(
+        &mut street,
+        Auth::Session,
+        path,
+        &queue("s", &mine, 1),
+        None,
+    )
+    .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+both!(offline_queue_once, an_offline_queue_is_stored_once);

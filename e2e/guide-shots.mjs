@@ -209,6 +209,11 @@ async function grid(browser) {
     await go(page, page.locator('main table tbody tr a'), '居民姓名链接');
     await shot(page, 'grid-person-phone');
   });
+  await step('待走访名单（手机）', async () => {
+    await open(page, '/grid/due');
+    await need(page, 'table.due tbody tr', '待走访的对象');
+    await shot(page, 'grid-due-phone');
+  });
   await step('商户和单位', async () => {
     await page.setViewportSize(DESKTOP);
     await open(page, '/registry/businesses');

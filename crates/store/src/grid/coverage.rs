@@ -52,27 +52,18 @@ macro_rules! fetch_all {
     };
 }
 
-/// The condition on `col` (a business id or a resident id) that keeps the rule's subjects among
-/// a kind's rows: the target's category word, its tag of care and the person being active.
-fn belongs(target: &Target, col: &str, params: &mut Params) -> String {
-    match target {
-        Target::Households | Target::Dwellings | Target::Businesses(None) => String::new(),
-        Target::Businesses(Some(word)) => {
-            let word = params.add(word.as_str());
-            format!(
-                " AND EXISTS (SELECT 1 FROM registry_businesses b WHERE b.id = {col} \
-                 AND (b.kind LIKE '%' || {word} || '%' OR b.fire_category LIKE '%' || {word} || '%'))"
-            )
-        }
-        Target::Tagged(tag) => {
-            let tag = params.add(tag.code());
-            format!(
-                " AND EXISTS (SELECT 1 FROM registry_tags t JOIN registry_residents r \
-                 ON r.id = t.resident_id WHERE t.resident_id = {col} AND t.tag = {tag} \
-                 AND r.status = 'active')"
-            )
-        }
-    }
+/// The condition on `col` (a business id) that keeps a rule's businesses of a category: its type
+/// or fire-safety category holds the word. Other targets need none here (tagged people are read
+/// from the tag index instead).
+fn of_category(target: &Target, col: &str, params: &mut Params) -> String {
+    let Target::Businesses(Some(word)) = target else {
+        return String::new();
+    };
+    let word = params.add(word.as_str());
+    format!(
+        " AND EXISTS (SELECT 1 FROM registry_businesses b WHERE b.id = {col} \
+         AND (b.kind LIKE '%' || {word} || '%' OR b.fire_category LIKE '%' || {word} || '%'))"
+    )
 }
 
 /// ` AND l.purpose IN (…)` for a rule that counts some purposes only.
@@ -114,9 +105,9 @@ pub async fn population(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Resul
         target => {
             let (table, _) = table(target.kind());
             let place = params.within("x.org_path", within);
-            let belongs = belongs(target, "x.id", &mut params);
+            let category = of_category(target, "x.id", &mut params);
             format!(
-                "SELECT x.org_path, COUNT(*) AS n FROM {table} WHERE {place}{belongs} \
+                "SELECT x.org_path, COUNT(*) AS n FROM {table} WHERE {place}{category} \
                  GROUP BY x.org_path ORDER BY x.org_path"
             )
         }
@@ -134,15 +125,42 @@ pub async fn covered(
 ) -> Result<Vec<PlaceCount>> {
     let mut params = Params::default();
     let kind = params.add(rule.target.kind().code());
-    let place = params.within("l.org_path", within);
     let from = params.add(from.to_string());
     let counting = counting(rule, &mut params);
-    let belongs = belongs(&rule.target, "l.subject_id", &mut params);
-    let sql = format!(
-        "SELECT l.org_path, COUNT(DISTINCT l.subject_id) AS n FROM grid_last_visits l \
-         WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting}{belongs} \
-         GROUP BY l.org_path ORDER BY l.org_path"
-    );
+    let sql = match &rule.target {
+        // A few subjects among many: each one's last visits, found by key.
+        Target::Tagged(tag) => {
+            let tag = params.add(tag.code());
+            let place = params.within("t.org_path", within);
+            format!(
+                "SELECT t.org_path, COUNT(*) AS n FROM registry_tags t \
+                 JOIN registry_residents r ON r.id = t.resident_id \
+                 WHERE t.tag = {tag} AND {place} AND r.status = 'active' AND EXISTS \
+                 (SELECT 1 FROM grid_last_visits l WHERE l.kind = {kind} \
+                 AND l.subject_id = t.resident_id AND l.day >= {from}{counting}) \
+                 GROUP BY t.org_path ORDER BY t.org_path"
+            )
+        }
+        Target::Businesses(Some(_)) => {
+            let place = params.within("x.org_path", within);
+            let category = of_category(&rule.target, "x.id", &mut params);
+            format!(
+                "SELECT x.org_path, COUNT(*) AS n FROM registry_businesses x \
+                 WHERE {place}{category} AND EXISTS (SELECT 1 FROM grid_last_visits l \
+                 WHERE l.kind = {kind} AND l.subject_id = x.id AND l.day >= {from}{counting}) \
+                 GROUP BY x.org_path ORDER BY x.org_path"
+            )
+        }
+        // Every subject of a kind: the last visits alone, by place.
+        Target::Households | Target::Dwellings | Target::Businesses(None) => {
+            let place = params.within("l.org_path", within);
+            format!(
+                "SELECT l.org_path, COUNT(DISTINCT l.subject_id) AS n FROM grid_last_visits l \
+                 WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting} \
+                 GROUP BY l.org_path ORDER BY l.org_path"
+            )
+        }
+    };
     Ok(fetch_all!(db, sql, params))
 }
 
@@ -176,24 +194,30 @@ pub async fn candidates(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Resul
     let mut params = Params::default();
     let kind = params.add(target_kind.code());
     let counting = counting(rule, &mut params);
-    let (table, label) = table(target_kind);
-    let place = params.within("x.org_path", within);
-    let belongs = belongs(&rule.target, "x.id", &mut params);
-    let since = match &rule.target {
+    let (from, since) = match &rule.target {
+        // From the tag's place index: a grid's holders, not all its people.
         Target::Tagged(tag) => {
             let tag = params.add(tag.code());
-            format!(
-                "(SELECT NULLIF(t.since, '') FROM registry_tags t \
-                 WHERE t.resident_id = x.id AND t.tag = {tag})"
-            )
+            let place = params.within("t.org_path", within);
+            let from = format!(
+                "registry_tags t JOIN registry_residents x ON x.id = t.resident_id \
+                 WHERE t.tag = {tag} AND {place} AND x.status = 'active'"
+            );
+            (from, "NULLIF(t.since, '')")
         }
-        _ => "NULL".into(),
+        target => {
+            let (table, _) = table(target_kind);
+            let place = params.within("x.org_path", within);
+            let category = of_category(target, "x.id", &mut params);
+            (format!("{table} WHERE {place}{category}"), "NULL")
+        }
     };
+    let (_, label) = table(target_kind);
     let sql = format!(
         "SELECT x.id, x.org_path, {label} AS label, {since} AS since, \
          (SELECT MAX(l.day) FROM grid_last_visits l WHERE l.kind = {kind} \
          AND l.subject_id = x.id{counting}) AS last \
-         FROM {table} WHERE {place}{belongs} ORDER BY x.org_path, label, x.id"
+         FROM {from} ORDER BY x.org_path, label, x.id"
     );
     let rows: Vec<CandidateRow> = fetch_all!(db, sql, params);
     Ok(rows

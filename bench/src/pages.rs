@@ -6,10 +6,15 @@
 use crate::http::{connect, encode};
 use crate::percentile::print_table;
 use anyhow::{Context, Result, bail};
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, SaltString};
 use http_body_util::{BodyExt, Full};
 use hyper::body::Bytes;
 use hyper::client::conn::http1::SendRequest;
 use hyper::{Request, StatusCode};
+use quanke_domain::Role;
+use quanke_store::users::{self, NewUser};
+use quanke_store::{Db, orgs};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -142,4 +147,39 @@ pub async fn load(addr: &str, probes: Vec<Probe>, clients: usize, seconds: f64) 
     }
     print_table("page", by_kind, |k| probes[k].label.to_string());
     Ok(())
+}
+
+/// A benchmark account of `role` in the org with code `org_code`, signing in with `password`;
+/// the existing one when a filled database already has it. Returns its id.
+pub async fn account(
+    db: &Db,
+    username: &str,
+    role: Role,
+    org_code: &str,
+    password: &str,
+) -> Result<i64> {
+    let salt = SaltString::from_b64("YmVuY2htYXJrcGFnZXM").map_err(|e| anyhow::anyhow!("{e}"))?;
+    let hash = Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .to_string();
+    let org = orgs::by_code(db, org_code)
+        .await
+        .with_context(|| format!("org {org_code}: fill the database with registry-search"))?;
+    let u = NewUser {
+        username,
+        display_name: username,
+        password_hash: &hash,
+        role,
+        org_id: org.id,
+        community_id: org.community_id,
+        must_change_password: false,
+    };
+    match users::create(db, &u, 1_795_824_000).await {
+        Ok(id) => Ok(id),
+        Err(quanke_store::StoreError::Conflict(_)) => {
+            Ok(users::by_username(db, username).await?.id)
+        }
+        Err(e) => Err(e.into()),
+    }
 }

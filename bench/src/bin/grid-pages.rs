@@ -15,10 +15,8 @@
 //! deterministic: the same database gets the same visits.
 
 use anyhow::{Context, Result, bail};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, SaltString};
 use quanke_bench::http::host_port;
-use quanke_bench::pages::{Probe, load, sign_in};
+use quanke_bench::pages::{Probe, account, load, sign_in};
 use quanke_bench::registry::{COMMUNITIES, GRIDS, STREET_CODE, grid_code};
 use quanke_domain::calendar::Day;
 use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind};
@@ -26,7 +24,6 @@ use quanke_domain::{OrgPath, Role};
 use quanke_store::grid::coverage;
 use quanke_store::grid::visits::{self, NewVisit, Reached};
 use quanke_store::registry::{NewBusiness, register_business};
-use quanke_store::users::{self, NewUser};
 use quanke_store::{Db, orgs};
 use std::time::Instant;
 use time::{Duration, macros::date};
@@ -130,38 +127,15 @@ async fn setup(url: &str, visits: usize, businesses: usize) -> Result<()> {
 
 /// The two accounts; returns the grid worker's id (every visit is theirs).
 async fn accounts(db: &Db) -> Result<i64> {
-    let salt = SaltString::from_b64("YmVuY2htYXJrZ3JpZA").map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = Argon2::default()
-        .hash_password(PASSWORD.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .to_string();
-    let mut worker = 0;
-    for (username, role, code) in [
-        ("bench_jiedao", Role::StreetAdmin, STREET_CODE.to_string()),
-        ("bench_wangge", Role::GridWorker, grid_code(0, 0)),
-    ] {
-        let org = orgs::by_code(db, &code).await?;
-        let u = NewUser {
-            username,
-            display_name: username,
-            password_hash: &hash,
-            role,
-            org_id: org.id,
-            community_id: org.community_id,
-            must_change_password: false,
-        };
-        let id = match users::create(db, &u, NOW).await {
-            Ok(id) => id,
-            Err(quanke_store::StoreError::Conflict(_)) => {
-                users::by_username(db, username).await?.id
-            }
-            Err(e) => return Err(e.into()),
-        };
-        if role == Role::GridWorker {
-            worker = id;
-        }
-    }
-    Ok(worker)
+    account(db, "bench_jiedao", Role::StreetAdmin, STREET_CODE, PASSWORD).await?;
+    account(
+        db,
+        "bench_wangge",
+        Role::GridWorker,
+        &grid_code(0, 0),
+        PASSWORD,
+    )
+    .await
 }
 
 /// `n` businesses spread over the grids; one in three a 九小场所.

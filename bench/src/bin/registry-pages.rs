@@ -16,14 +16,11 @@
 //! answer 200 stops the run: a failing page is not a fast one.
 
 use anyhow::{Context, Result, bail};
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, SaltString};
 use quanke_bench::http::{connect, encode, host_port};
-use quanke_bench::pages::{Probe, Sender, get, load, sign_in};
+use quanke_bench::pages::{Probe, Sender, account, get, load, sign_in};
 use quanke_bench::registry::{Person, STREET_CODE, Sample, community_code};
 use quanke_domain::Role;
-use quanke_store::users::{self, NewUser};
-use quanke_store::{Db, orgs};
+use quanke_store::Db;
 use std::collections::BTreeMap;
 
 /// The benchmark accounts' password.
@@ -73,32 +70,12 @@ async fn main() -> Result<()> {
 
 async fn setup(url: &str) -> Result<()> {
     let db = Db::connect(url).await?;
-    let salt = SaltString::from_b64("YmVuY2htYXJrcGFnZXM").map_err(|e| anyhow::anyhow!("{e}"))?;
-    let hash = Argon2::default()
-        .hash_password(PASSWORD.as_bytes(), &salt)
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .to_string();
     for (username, role) in ACCOUNTS {
         let code = match role {
             Role::StreetAdmin => STREET_CODE.to_string(),
             _ => community_code(0),
         };
-        let org = orgs::by_code(&db, &code)
-            .await
-            .with_context(|| format!("org {code}: fill the database with registry-search"))?;
-        let u = NewUser {
-            username,
-            display_name: username,
-            password_hash: &hash,
-            role,
-            org_id: org.id,
-            community_id: org.community_id,
-            must_change_password: false,
-        };
-        match users::create(&db, &u, 1_795_824_000).await {
-            Ok(_) | Err(quanke_store::StoreError::Conflict(_)) => {}
-            Err(e) => return Err(e.into()),
-        }
+        account(&db, username, role, &code, PASSWORD).await?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
 // Grid work in real Chromium. At phone size (390 × 844) a grid worker opens the due list, records
 // a visit from it with the big-target form, sees it on the person's visit record and no longer on
-// the due list; the page never scrolls sideways. At 1366 px the community head reads the coverage
+// the due list; the page never scrolls sideways. With the network switched off, visits are kept on
+// the phone and sent once when it is back. At 1366 px the community head reads the coverage
 // of the rule the visit counted for, and the street administrator's rules edit with a mistake is
 // refused with its line named and the typed text kept. Screenshots: /tmp/quanke-e2e-grid-*.png.
 
@@ -95,6 +96,53 @@ test('a grid worker records a visit from the due list on the phone', { timeout: 
   const after = await dueUnder(page, '独居老人每周探访');
   assert.ok(!after.includes(name), `${name} is no longer due after the visit`);
   assert.deepEqual(unexpected(problems, '/grid/visits'), []);
+});
+
+test('a visit saved with no signal is kept on the phone and sent once when it is back', { timeout: 120_000 }, async (t) => {
+  const { page, problems } = await freshPage(browser, t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'wangge');
+  await page.goto('/grid/due');
+  const due = await dueUnder(page, '独居老人每周探访');
+  assert.ok(due.length > 0, 'someone is still due');
+  const name = due[0];
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.locator('table.due tbody tr').filter({ hasText: name }).getByRole('link', { name: '登记' }).first().click(),
+  ]);
+  const form = path(page) + new URL(page.url()).search;
+
+  await page.context().setOffline(true);
+  await page.getByLabel('日常走访').check();
+  await page.getByLabel('发现情况').fill('离线登记：家中无人，邻居说老人去女儿家了');
+  await page.getByRole('button', { name: '保存走访记录' }).click();
+  await page.locator('#saved-offline').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#offline .count').innerText(), '1');
+  assert.equal(path(page), '/grid/visits/new', 'no request left the phone');
+  await shot(page, 'offline-390');
+  // Saved twice without signal, it is still one draft (the form's key).
+  await page.getByRole('button', { name: '保存走访记录' }).click();
+  assert.equal(await page.locator('#offline .count').innerText(), '1');
+  // The form opened again without signal (the phone's copy of the page) is another visit.
+  await page.reload();
+  await page.getByLabel('独居老人探访').check();
+  await page.getByLabel('发现情况').fill('离线登记：傍晚再去，老人已回家');
+  await page.getByRole('button', { name: '保存走访记录' }).click();
+  await page.locator('#saved-offline').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#offline .count').innerText(), '2');
+
+  await page.context().setOffline(false);
+  await page.locator('#offline').waitFor({ state: 'hidden' });
+  await page.goto('/grid/due');
+  assert.ok(!(await dueUnder(page, '独居老人每周探访')).includes(name), `${name} visited`);
+  await page.goto(form);
+  const record = page.locator('.crumbs a').nth(1);
+  await Promise.all([page.waitForEvent('load'), record.click()]);
+  const visits = page.locator('ol.timeline li');
+  assert.equal(await visits.count(), 2, 'each draft stored once');
+  assert.match(await page.locator('ol.timeline').innerText(), /家中无人/);
+  assert.match(await page.locator('ol.timeline').innerText(), /老人已回家/);
+  assert.deepEqual(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')), []);
 });
 
 test('the head reads coverage and the street edits its rules', { timeout: 120_000 }, async (t) => {

@@ -23,6 +23,11 @@ const FILES: &[(&str, &str, &str)] = &[
         include_str!("../assets/app.js"),
     ),
     (
+        "grid-offline.js",
+        "text/javascript; charset=utf-8",
+        include_str!("../assets/grid-offline.js"),
+    ),
+    (
         "print.css",
         "text/css; charset=utf-8",
         include_str!("../assets/print.css"),
@@ -54,4 +59,16 @@ pub async fn serve(Path(file): Path<String>) -> Response {
             .into_response(),
         None => crate::error::AppError::NotFound.into_response(),
     }
+}
+
+/// The grid pages' service worker, served from their own path so that its scope is `/grid/`.
+pub async fn grid_service_worker() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("../assets/grid-sw.js"),
+    )
+        .into_response()
 }

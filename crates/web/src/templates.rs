@@ -13,6 +13,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "base.html",
     "error.html",
     "grid_visit_form.html",
+    "_offline.html",
     "grid_subject.html",
     "grid_due.html",
     "grid_coverage.html",

@@ -20,4 +20,5 @@ pub fn routes() -> Router<Shared> {
         .route("/grid/due", get(due::page))
         .route("/grid/coverage", get(coverage::page))
         .route("/grid/rules", get(rules::page).post(rules::save))
+        .route("/grid/sw.js", get(crate::assets::grid_service_worker))
 }

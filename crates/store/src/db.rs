@@ -276,6 +276,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid visits",
         include_str!("../migrations/sqlite/0027_grid_visits.sql"),
     ),
+    (
+        28,
+        "grid any visit",
+        include_str!("../migrations/sqlite/0028_grid_any_visit.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -407,6 +412,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         27,
         "grid visits",
         include_str!("../migrations/postgres/0027_grid_visits.sql"),
+    ),
+    (
+        28,
+        "grid any visit",
+        include_str!("../migrations/postgres/0028_grid_any_visit.sql"),
     ),
 ];
 

@@ -66,10 +66,12 @@ fn of_category(target: &Target, col: &str, params: &mut Params) -> String {
     )
 }
 
-/// ` AND l.purpose IN (…)` for a rule that counts some purposes only.
+/// ` AND l.purpose IN (…)` for a rule that counts some purposes only; for one that counts any
+/// visit, the subject's row for any purpose (one a subject, so no subject is counted twice).
 fn counting(rule: &CoverageRule, params: &mut Params) -> String {
     let Some(codes) = &rule.purposes else {
-        return String::new();
+        let any = params.add(super::visits::ANY_PURPOSE);
+        return format!(" AND l.purpose = {any}");
     };
     let marks: Vec<String> = codes.iter().map(|c| params.add(c.as_str())).collect();
     format!(" AND l.purpose IN ({})", marks.join(", "))
@@ -154,8 +156,13 @@ pub async fn covered(
         // Every subject of a kind: the last visits alone, by place.
         Target::Households | Target::Dwellings | Target::Businesses(None) => {
             let place = params.within("l.org_path", within);
+            // A subject has one row for any purpose, but may have several counting purposes.
+            let subjects = match rule.purposes {
+                None => "COUNT(*)",
+                Some(_) => "COUNT(DISTINCT l.subject_id)",
+            };
             format!(
-                "SELECT l.org_path, COUNT(DISTINCT l.subject_id) AS n FROM grid_last_visits l \
+                "SELECT l.org_path, {subjects} AS n FROM grid_last_visits l \
                  WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting} \
                  GROUP BY l.org_path ORDER BY l.org_path"
             )

@@ -93,7 +93,12 @@ pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> 
             q.execute(&mut *tx).await?;
             let mut q = sqlx::query(AssertSqlSafe(last));
             for r in &visit.reached {
-                for purpose in &visit.purposes {
+                for purpose in visit
+                    .purposes
+                    .iter()
+                    .map(String::as_str)
+                    .chain([ANY_PURPOSE])
+                {
                     q = q
                         .bind(r.subject.kind.code())
                         .bind(r.subject.id)
@@ -102,9 +107,7 @@ pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> 
                         .bind(r.org_path.as_str());
                 }
             }
-            if !visit.purposes.is_empty() {
-                q.execute(&mut *tx).await?;
-            }
+            q.execute(&mut *tx).await?;
             out.push(Recorded { id, fresh: true });
         }
         tx.commit().await?;
@@ -117,8 +120,11 @@ const INSERT_VISIT: &str = "INSERT INTO grid_visits (visit_key, community_path, 
      worker_id, purposes, findings, sensitive, recorded_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (visit_key) DO NOTHING RETURNING id";
 
+/// The purpose of each subject's row for its last visit of any purpose (migration 0028).
+pub(crate) const ANY_PURPOSE: &str = "*";
+
 /// The statements writing a visit's subjects and their last visits, one row per subject and
-/// one per subject and purpose. A visit sent late (offline for days) never moves a last visit
+/// one per subject and purpose, and one for any purpose. A visit sent late (offline for days) never moves a last visit
 /// back; the place is always the subject's place now.
 fn reached_sql(backend: Backend, visit: &NewVisit) -> (String, String) {
     let n = visit.reached.len();
@@ -132,7 +138,7 @@ fn reached_sql(backend: Backend, visit: &NewVisit) -> (String, String) {
          ON CONFLICT (kind, subject_id, purpose) DO UPDATE \
          SET day = CASE WHEN excluded.day > grid_last_visits.day THEN excluded.day \
          ELSE grid_last_visits.day END, org_path = excluded.org_path",
-        backend.placeholders(0, n * visit.purposes.len(), 5)
+        backend.placeholders(0, n * (visit.purposes.len() + 1), 5)
     );
     (subjects, last)
 }

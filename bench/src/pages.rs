@@ -36,17 +36,48 @@ pub async fn send(
     path: &str,
     form: Option<String>,
 ) -> Result<Answer> {
-    let mut req = Request::builder()
-        .method(method)
-        .uri(path)
-        .header("host", addr);
-    if !cookie.is_empty() {
-        req = req.header("cookie", cookie);
-    }
+    let mut req = request(addr, cookie, method, path);
     if form.is_some() {
         req = req.header("content-type", "application/x-www-form-urlencoded");
     }
-    let req = req.body(Full::new(Bytes::from(form.unwrap_or_default())))?;
+    exchange(
+        sender,
+        req.body(Full::new(Bytes::from(form.unwrap_or_default())))?,
+    )
+    .await
+}
+
+/// POSTs a JSON body with the session's CSRF token, as the phone's script does.
+pub async fn post_json(
+    sender: &mut Sender,
+    addr: &str,
+    cookie: &str,
+    path: &str,
+    json: String,
+) -> Result<Answer> {
+    let csrf = cookie
+        .split("; ")
+        .find_map(|c| c.strip_prefix("qk_csrf="))
+        .unwrap_or_default();
+    let req = request(addr, cookie, "POST", path)
+        .header("content-type", "application/json")
+        .header("x-csrf-token", csrf);
+    exchange(sender, req.body(Full::new(Bytes::from(json)))?).await
+}
+
+fn request(addr: &str, cookie: &str, method: &str, path: &str) -> hyper::http::request::Builder {
+    let req = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("host", addr);
+    if cookie.is_empty() {
+        req
+    } else {
+        req.header("cookie", cookie)
+    }
+}
+
+async fn exchange(sender: &mut Sender, req: Request<Full<Bytes>>) -> Result<Answer> {
     sender.ready().await?;
     let resp = sender.send_request(req).await?;
     let status = resp.status();

@@ -4,7 +4,12 @@
 //! ```text
 //! grid-pages setup DATABASE_URL VISITS [BUSINESSES]   # after registry-search filled the street
 //! grid-pages URL [--clients 4] [--seconds 20]
+//! grid-pages sync DATABASE_URL URL [VISITS]           # a phone's queue, sent twice
 //! ```
+//!
+//! `sync` sends VISITS (default 500) visits to households of C01-01 as the phone's script does
+//! (`/api/v1/grid/visits/sync`, 200 to a request), times the whole sync, then sends the same
+//! visits again and checks that every one is answered "stored before" and nothing is added.
 //!
 //! `setup` expects the street `registry-search` fills (street HS, communities C01–C10 of four
 //! grids each), registers BUSINESSES businesses (default 5,000) across its grids, adds the
@@ -15,8 +20,9 @@
 //! deterministic: the same database gets the same visits.
 
 use anyhow::{Context, Result, bail};
+use quanke_bench::http::connect;
 use quanke_bench::http::host_port;
-use quanke_bench::pages::{Probe, account, load, sign_in};
+use quanke_bench::pages::{Probe, account, load, post_json, sign_in};
 use quanke_bench::registry::{COMMUNITIES, GRIDS, STREET_CODE, grid_code};
 use quanke_domain::calendar::Day;
 use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind};
@@ -43,6 +49,12 @@ async fn main() -> Result<()> {
         "usage: grid-pages setup DATABASE_URL VISITS [BUSINESSES] | grid-pages URL \
          [--clients N] [--seconds D]",
     )?;
+    if first == "sync" {
+        let url = it.next().context("sync DATABASE_URL URL [VISITS]")?;
+        let server = host_port(&it.next().context("sync DATABASE_URL URL [VISITS]")?)?;
+        let visits: usize = it.next().map_or(Ok(500), |n| n.parse())?;
+        return sync(&url, &server, visits).await;
+    }
     if first == "setup" {
         let url = it.next().context("setup DATABASE_URL VISITS")?;
         let visits: usize = it.next().context("VISITS")?.parse()?;
@@ -274,4 +286,50 @@ fn visit(
         recorded_at: NOW,
         reached,
     }
+}
+
+/// A phone's queue of `n` visits to households of the grid worker's grid, sent twice.
+async fn sync(url: &str, addr: &str, n: usize) -> Result<()> {
+    let db = Db::connect(url).await?;
+    let grid = orgs::by_code(&db, &grid_code(0, 0)).await?;
+    let households = visits::households_within(&db, &grid.path).await?;
+    let run = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)?
+        .as_millis();
+    let queue: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let h = &households[i % households.len()];
+            serde_json::json!({
+                "key": format!("sync-{run}-{i}"),
+                "day": "2026-12-01",
+                "minutes": 15,
+                "purposes": ["daily"],
+                "findings": "离线登记",
+                "subjects": [format!("household:{}", h.id)],
+            })
+        })
+        .collect();
+    let cookie = sign_in(addr, "bench_wangge", PASSWORD).await?;
+    for round in ["first", "again"] {
+        let started = Instant::now();
+        let (mut stored, mut new) = (0, 0);
+        for chunk in queue.chunks(200) {
+            let mut sender = connect(addr).await?;
+            let body = serde_json::json!({ "visits": chunk }).to_string();
+            let a = post_json(&mut sender, addr, &cookie, "/api/v1/grid/visits/sync", body).await?;
+            if a.status != hyper::StatusCode::OK {
+                bail!("sync: {} {}", a.status, a.body);
+            }
+            let answer: serde_json::Value = serde_json::from_str(&a.body)?;
+            for r in answer["results"].as_array().context("results")? {
+                stored += usize::from(r["status"] == "stored");
+                new += usize::from(r["new"] == true);
+            }
+        }
+        println!(
+            "{round}: {n} visits in {:.0} ms, {stored} stored, {new} new",
+            started.elapsed().as_secs_f64() * 1e3
+        );
+    }
+    Ok(())
 }

@@ -90,15 +90,13 @@ pub async fn sync(
         .iter()
         .filter_map(|p| p.as_ref().ok().cloned())
         .collect();
+    // The batch writer answers once per visit, in order: each checked visit takes the next.
     let mut stored = visits::record_batch(db, &ready).await?.into_iter();
     Ok(prepared
         .into_iter()
-        .map(|p| match p {
-            Ok(_) => stored.next().map_or_else(
-                || Synced::Refused(GridError::Refused("未能保存".into())),
-                Synced::Stored,
-            ),
-            Err(e) => Synced::Refused(e),
+        .filter_map(|p| match p {
+            Ok(_) => stored.next().map(Synced::Stored),
+            Err(e) => Some(Synced::Refused(e)),
         })
         .collect())
 }

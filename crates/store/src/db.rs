@@ -281,6 +281,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid any visit",
         include_str!("../migrations/sqlite/0028_grid_any_visit.sql"),
     ),
+    (
+        29,
+        "grid visit days",
+        include_str!("../migrations/sqlite/0029_grid_visit_days.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -417,6 +422,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         28,
         "grid any visit",
         include_str!("../migrations/postgres/0028_grid_any_visit.sql"),
+    ),
+    (
+        29,
+        "grid visit days",
+        include_str!("../migrations/postgres/0029_grid_visit_days.sql"),
     ),
 ];
 

@@ -322,6 +322,118 @@ both!(
     coverage_follows_a_household_that_moves_and_stays_in_scope
 );
 
+/// Each rule's covered count, and the same counted from the last visits themselves.
+async fn covered_both_ways(db: &Db, rule: &CoverageRules, within: &OrgPath, from: &str) {
+    let rule = &rule.all()[0];
+    let kept: Vec<(String, i64)> = coverage::covered(db, rule, within, day(from))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.org_path.as_str().to_string(), c.n))
+        .collect();
+    let purpose = rule
+        .purposes
+        .as_ref()
+        .map_or("*".to_string(), |p| p[0].clone());
+    let sql = format!(
+        "SELECT org_path, COUNT(*) FROM grid_last_visits WHERE kind = '{}' AND purpose = \
+         '{purpose}' AND day >= '{from}' AND org_path >= '{}' AND org_path < '{}' \
+         GROUP BY org_path ORDER BY org_path",
+        rule.target.kind().code(),
+        within.as_str(),
+        within.subtree_end()
+    );
+    let counted: Vec<(String, i64)> = match db {
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(p).await
+        }
+        Db::Pg(p) => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(p).await,
+    }
+    .unwrap();
+    assert_eq!(kept, counted, "{} from {from}", rule.name);
+}
+
+async fn visit_days_agree_with_the_last_visits(db: &Db) {
+    let w = world(db).await;
+    let to = |kind, id, path| [(kind, id, path, true)];
+    let sent = [
+        (
+            "v1",
+            "2026-10-05",
+            "daily",
+            to(SubjectKind::Household, 1, &w.grid_1),
+        ),
+        (
+            "v2",
+            "2026-11-20",
+            "daily",
+            to(SubjectKind::Household, 2, &w.grid_2),
+        ),
+        (
+            "v3",
+            "2026-12-02",
+            "daily",
+            to(SubjectKind::Household, 1, &w.grid_1),
+        ),
+        // Sent late: older than the household's last visit, it moves nothing.
+        (
+            "v4",
+            "2026-10-20",
+            "daily",
+            to(SubjectKind::Household, 1, &w.grid_1),
+        ),
+        (
+            "v5",
+            "2026-11-03",
+            "fire_safety",
+            to(SubjectKind::Business, 1, &w.grid_1),
+        ),
+        (
+            "v6",
+            "2026-12-01",
+            "business",
+            to(SubjectKind::Business, 2, &w.grid_2),
+        ),
+        (
+            "v7",
+            "2026-12-03",
+            "fire_safety",
+            to(SubjectKind::Business, 1, &w.grid_1),
+        ),
+    ];
+    for (key, date, purpose, reached) in &sent {
+        visits::record(db, &visit(&w, key, date, &[purpose], reached))
+            .await
+            .unwrap();
+    }
+    let households = rules_of("每户 | 户 | 每季度 | 任意");
+    let fire = rules_of("消防 | 企业 | 每月 | 消防安全检查");
+    for from in ["2026-10-01", "2026-11-01", "2026-12-01", "2026-12-03"] {
+        covered_both_ways(db, &households, &w.street, from).await;
+        covered_both_ways(db, &fire, &w.street, from).await;
+    }
+    let (_, covered) = counts(db, &households, &w.street, "2026-12-01").await;
+    assert_eq!(covered, vec![1], "household 1 on 12-02, household 2 before");
+    // A household that moves takes its day with it; the grid it left counts it no more.
+    exec(
+        db,
+        format!(
+            "UPDATE registry_households SET org_path = '{}' WHERE id = 1",
+            w.grid_2.as_str()
+        ),
+    )
+    .await;
+    for from in ["2026-10-01", "2026-12-01"] {
+        covered_both_ways(db, &households, &w.street, from).await;
+    }
+    let (_, covered) = counts(db, &households, &w.grid_2, "2026-10-01").await;
+    assert_eq!(covered, vec![2]);
+}
+both!(
+    visit_days_agree_with_the_last_visits,
+    visit_days_agree_with_the_last_visits
+);
+
 async fn coverage_rules_are_versioned_per_street(db: &Db) {
     let w = world(db).await;
     assert_eq!(rules::current(db, &w.street).await.unwrap(), None);

@@ -36,6 +36,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("registry_mapping_saved", "保存列对应关系"),
     ("registry_retention_applied", "执行留存期限"),
     ("registry_business_saved", "登记单位"),
+    ("grid_visit_revealed", "查看敏感走访记录"),
     ("calendar_saved", "修改工作日历"),
     ("cases_exported", "导出办件查询结果"),
     ("open311_key_issued", "发放 Open311 密钥"),

@@ -274,8 +274,32 @@ pub async fn timeline(
         .collect())
 }
 
-/// Sensitive findings are shown in lists only to their author; others reveal them one by one
-/// (`reveal`), which is audited.
+/// The visits that reached `subject` as `timeline` gives them, with the sensitive findings of
+/// visit `visit_id` open: for a reader who may reveal personal data. The caller records the
+/// reveal in the audit log before showing it. A visit that did not reach the subject (or is not
+/// among those shown) is not found.
+pub async fn timeline_revealing(
+    db: &Db,
+    reader: &Worker,
+    purposes: &Purposes,
+    subject: Subject,
+    limit: i64,
+    visit_id: i64,
+) -> GridResult<Vec<Shown>> {
+    if !reader.can(Permission::RevealPersonal) {
+        return Err(GridError::Forbidden("不能查看走访记录中的敏感信息"));
+    }
+    let mut shown = timeline(db, reader, purposes, subject, limit).await?;
+    let visit = shown
+        .iter_mut()
+        .find(|s| s.row.id == visit_id)
+        .ok_or(GridError::NotFound("走访记录"))?;
+    visit.findings = Some(visit.row.findings.clone());
+    Ok(shown)
+}
+
+/// Sensitive findings are shown in lists only to their author; others who may reveal personal
+/// data open them one visit at a time (`timeline_revealing`), with a reason that is audited.
 pub fn shown(reader: &Worker, purposes: &Purposes, row: VisitRow) -> Shown {
     let names = row
         .purpose_codes()

@@ -2,8 +2,9 @@
 //! per place, and the subjects of one place with their last counting visit (the due list).
 //!
 //! Counts read the last-visit rows (`grid_last_visits`), one per subject and purpose, never the
-//! visits themselves: a street's coverage reads at most its subjects' rows, however many visits
-//! a year brings.
+//! visits themselves; where a rule counts every subject of a kind for one purpose (or any), they
+//! read how many subjects were last visited on each day at each place (`grid_visit_days`), a few
+//! thousand rows for a street's quarter.
 
 use crate::db::with_pool;
 use crate::{Db, Result};
@@ -153,16 +154,22 @@ pub async fn covered(
                  GROUP BY x.org_path ORDER BY x.org_path"
             )
         }
-        // Every subject of a kind: the last visits alone, by place.
+        // Every subject of a kind counting one purpose (or any): the last visits' days, summed.
+        Target::Households | Target::Dwellings | Target::Businesses(None)
+            if rule.purposes.as_ref().is_none_or(|p| p.len() == 1) =>
+        {
+            let place = params.within("l.org_path", within);
+            format!(
+                "SELECT l.org_path, CAST(SUM(l.n) AS BIGINT) AS n FROM grid_visit_days l \
+                 WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting} \
+                 GROUP BY l.org_path ORDER BY l.org_path"
+            )
+        }
+        // Several purposes: a subject may have a counting row for each.
         Target::Households | Target::Dwellings | Target::Businesses(None) => {
             let place = params.within("l.org_path", within);
-            // A subject has one row for any purpose, but may have several counting purposes.
-            let subjects = match rule.purposes {
-                None => "COUNT(*)",
-                Some(_) => "COUNT(DISTINCT l.subject_id)",
-            };
             format!(
-                "SELECT l.org_path, {subjects} AS n FROM grid_last_visits l \
+                "SELECT l.org_path, COUNT(DISTINCT l.subject_id) AS n FROM grid_last_visits l \
                  WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting} \
                  GROUP BY l.org_path ORDER BY l.org_path"
             )

@@ -17,6 +17,10 @@ pub fn routes() -> Router<Shared> {
         .route("/grid/visits/new", get(visits::form))
         .route("/grid/visits", axum::routing::post(visits::submit))
         .route("/grid/subjects/{kind}/{id}", get(visits::subject))
+        .route(
+            "/grid/subjects/{kind}/{id}/reveal",
+            axum::routing::post(visits::reveal),
+        )
         .route("/grid/due", get(due::page))
         .route("/grid/coverage", get(coverage::page))
         .route("/grid/rules", get(rules::page).post(rules::save))

@@ -2,6 +2,8 @@
 //! targets for a phone at 390 px and works without JavaScript; a fresh key in the form makes a
 //! second press of 保存 (or a resend) find the first visit instead of making another.
 
+use crate::audit::{self, Event};
+use crate::auth::ClientIp;
 use crate::error::{AppError, AppResult};
 use crate::page::Ctx;
 use crate::server::Shared;
@@ -14,6 +16,7 @@ use quanke_app::grid::visits::{self, Shown, VisitInput};
 use quanke_app::grid::{GridError, purposes};
 use quanke_domain::Permission;
 use quanke_domain::grid::{Subject, SubjectKind};
+use quanke_store::registry::audit_target;
 use serde::Deserialize;
 
 /// Visits shown on a subject's page; older ones stay in the record.
@@ -128,18 +131,83 @@ pub async fn subject(
     Query(q): Query<SubjectQuery>,
 ) -> AppResult<Response> {
     ctx.me.require(Permission::ReadRegistry)?;
-    let kind: SubjectKind = kind.parse().map_err(|_| AppError::NotFound)?;
-    let subject = Subject { kind, id };
+    let subject = subject_of(&kind, id)?;
     let (label, _) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
     let shown = visits::timeline(&st.db, &ctx.me.worker(), purposes(), subject, SHOWN).await?;
+    let extra = context! { saved => q.saved.is_some() };
+    render_subject(&ctx, subject, label, &shown, extra)
+}
+
+#[derive(Deserialize)]
+pub struct RevealForm {
+    #[serde(default)]
+    visit: i64,
+    #[serde(default)]
+    reason: String,
+}
+
+/// Opens one visit's sensitive findings, with a reason that goes into the audit log (and, for a
+/// person, into "who has read this" on their page). Shown in this response only.
+pub async fn reveal(
+    State(st): State<Shared>,
+    ClientIp(ip): ClientIp,
+    ctx: Ctx,
+    Path((kind, id)): Path<(String, i64)>,
+    Form(f): Form<RevealForm>,
+) -> AppResult<Response> {
+    ctx.me.require(Permission::RevealPersonal)?;
+    let subject = subject_of(&kind, id)?;
+    let (label, place) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
+    let reason = crate::registry::reveal::checked_reason(&f.reason, "查看敏感走访记录")?;
+    let shown = visits::timeline_revealing(
+        &st.db,
+        &ctx.me.worker(),
+        purposes(),
+        subject,
+        SHOWN,
+        f.visit,
+    )
+    .await?;
+    let target = match subject.kind {
+        SubjectKind::Resident => audit_target(subject.id),
+        _ => subject.to_string(),
+    };
+    let detail = format!("{reason}（走访记录 {}）", f.visit);
+    let event = Event {
+        action: "grid_visit_revealed",
+        target: &target,
+        detail: &detail,
+        ip: &ip,
+        org_path: &place,
+    };
+    audit::by_user(&st, &ctx.me, event).await?;
+    let extra = context! { revealed => f.visit, reason };
+    render_subject(&ctx, subject, label, &shown, extra)
+}
+
+/// The subject a page's path names; a kind we do not know is a page that does not exist.
+fn subject_of(kind: &str, id: i64) -> AppResult<Subject> {
+    let kind: SubjectKind = kind.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Subject { kind, id })
+}
+
+fn render_subject(
+    ctx: &Ctx,
+    subject: Subject,
+    label: String,
+    shown: &[Shown],
+    extra: Value,
+) -> AppResult<Response> {
     let data = context! {
         subject => context! {
-            code => subject.to_string(), kind => kind.label(), label,
-            person => (kind == SubjectKind::Resident).then_some(id),
+            code => subject.to_string(), kind => subject.kind.label(), label,
+            href => subject_href(subject),
+            person => (subject.kind == SubjectKind::Resident).then_some(subject.id),
         },
         visits => shown.iter().map(visit_view).collect::<Vec<_>>(),
-        saved => q.saved.is_some(),
         can_record => ctx.me.scope.can(Permission::RecordVisits),
+        can_reveal => ctx.me.scope.can(Permission::RevealPersonal),
+        ..extra
     };
     Ok(crate::registry::private(
         ctx.render("grid_subject.html", data)?,
@@ -148,8 +216,8 @@ pub async fn subject(
 
 fn visit_view(v: &Shown) -> Value {
     context! {
-        day => v.row.day.to_string(), minutes => v.row.minutes, worker => &v.row.worker_name,
-        purposes => v.purposes.join("、"), findings => &v.findings, named => v.row.named,
-        sensitive => v.row.sensitive,
+        id => v.row.id, day => v.row.day.to_string(), minutes => v.row.minutes,
+        worker => &v.row.worker_name, purposes => v.purposes.join("、"), findings => &v.findings,
+        named => v.row.named, sensitive => v.row.sensitive,
     }
 }

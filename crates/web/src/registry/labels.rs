@@ -35,6 +35,7 @@ pub fn reader_action(code: &str) -> &str {
     match code {
         "registry_viewed" => "查看",
         "registry_revealed" => "查看完整信息",
+        "grid_visit_revealed" => "查看敏感走访记录",
         "registry_moved_out" => "迁出登记",
         other => other,
     }

@@ -17,7 +17,7 @@ mod person;
 pub(crate) mod places;
 mod problems;
 mod retention;
-mod reveal;
+pub(crate) mod reveal;
 pub(crate) mod rows;
 mod runner;
 pub(crate) mod search;

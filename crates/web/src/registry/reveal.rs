@@ -31,11 +31,19 @@ pub async fn submit(
 ) -> AppResult<Response> {
     ctx.me.require(Permission::RevealPersonal)?;
     let person = visible(&st, &ctx, id).await?;
-    let reason = f.reason.trim();
+    let reason = checked_reason(&f.reason, "查看完整信息")?;
+    record(&st, &ctx, &person, "registry_revealed", reason, &ip).await?;
+    render(&st, &ctx, &person, Show::Full, context! { reason }).await
+}
+
+/// The reason given for a reveal (`what` names it in the message), trimmed; none, or one too
+/// long, refuses the reveal before anything is shown or recorded.
+pub(crate) fn checked_reason<'a>(reason: &'a str, what: &str) -> AppResult<&'a str> {
+    let reason = reason.trim();
     if reason.is_empty() {
-        return Err(AppError::BadRequest(
-            "查看完整信息须填写理由，例如“办理业务核对身份”。本次未显示完整信息，也未记录。".into(),
-        ));
+        return Err(AppError::BadRequest(format!(
+            "{what}须填写理由，例如“办理业务核对身份”。本次未显示，也未记录。"
+        )));
     }
     if REVEAL_REASON.check(reason).is_err() {
         return Err(AppError::BadRequest(format!(
@@ -43,6 +51,5 @@ pub async fn submit(
             REVEAL_REASON.max_chars
         )));
     }
-    record(&st, &ctx, &person, "registry_revealed", reason, &ip).await?;
-    render(&st, &ctx, &person, Show::Full, context! { reason }).await
+    Ok(reason)
 }

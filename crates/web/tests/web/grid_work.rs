@@ -5,6 +5,7 @@
 use crate::both;
 use crate::harness::App;
 use axum::http::StatusCode;
+use quanke_domain::Role;
 use quanke_domain::grid::{Subject, SubjectKind};
 use quanke_store::grid::visits;
 use quanke_store::{Backend, orgs};
@@ -281,3 +282,84 @@ async fn an_offline_queue_is_stored_once(app: &App) {
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
 }
 both!(offline_queue_once, an_offline_queue_is_stored_once);
+
+/// The id of the newest visit that reached a resident.
+async fn newest_visit(app: &App, person: i64) -> i64 {
+    let subject = Subject {
+        kind: SubjectKind::Resident,
+        id: person,
+    };
+    visits::timeline(&app.db, subject, 1).await.unwrap()[0].id
+}
+
+async fn sensitive_findings_are_revealed_with_a_reason(app: &App) {
+    use crate::registry::audit_entries;
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let page = format!("/grid/subjects/resident/{}", person.id);
+    let reveal = format!("{page}/reveal");
+    let mut grid = app.login("wangge").await;
+    let mut fields = visit_fields("sensitive-1", &subject).await;
+    fields.push(("sensitive", "on"));
+    fields.retain(|(name, _)| *name != "findings");
+    fields.push(("findings", "右腿行动不便，需轮椅"));
+    let r = grid.post("/grid/visits", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let visit = newest_visit(app, person.id).await;
+    let finding = "右腿行动不便";
+    assert!(
+        grid.get(&page).await.body.contains(finding),
+        "the author reads it"
+    );
+
+    let mut head = app.login("shequ").await;
+    let r = head.get(&page).await;
+    assert!(!r.body.contains(finding) && r.body.contains("显示这条记录"));
+    let v = visit.to_string();
+    // No reason, or a visit that did not reach this person: nothing shown, nothing recorded.
+    let r = head.post(&reveal, &[("visit", &v), ("reason", " ")]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("须填写理由") && !r.body.contains(finding));
+    let other = app.first_resident("MYQ-02").await;
+    let elsewhere = format!("/grid/subjects/resident/{}/reveal", other.id);
+    let r = head
+        .post(&elsewhere, &[("visit", &v), ("reason", "核对")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::NOT_FOUND,
+        "the visit is not this person's"
+    );
+    assert!(!r.body.contains(finding));
+    assert!(audit_entries(app, "grid_visit_revealed").await.is_empty());
+
+    let r = head
+        .post(&reveal, &[("visit", &v), ("reason", "安排残疾人上门服务")])
+        .await;
+    assert_eq!(r.status, OK, "{}", r.body);
+    assert!(r.body.contains(finding) && r.body.contains("已记入安全审计"));
+    let logged = audit_entries(app, "grid_visit_revealed").await;
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].actor_name, "shequ");
+    assert_eq!(logged[0].target, subject);
+    assert!(logged[0].detail.starts_with("安排残疾人上门服务"));
+    // Once only: the next view hides it again; the person's page lists who read it.
+    assert!(!head.get(&page).await.body.contains(finding));
+    let person_page = head.get(&format!("/registry/people/{}", person.id)).await;
+    let readers = &person_page.body[person_page.body.find("<h2>谁查看过</h2>").unwrap()..];
+    assert!(readers.contains("查看敏感走访记录") && readers.contains("安排残疾人上门服务"));
+
+    // Grid workers may not reveal others' notes; a community outside is not found.
+    let r = grid
+        .post(&reveal, &[("visit", &v), ("reason", "核对")])
+        .await;
+    assert_eq!(r.status, NO);
+    app.account("sdn_head", Role::CommunityHead, "SDN").await;
+    let mut outside = app.login("sdn_head").await;
+    let r = outside
+        .post(&reveal, &[("visit", &v), ("reason", "核对")])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(audit_entries(app, "grid_visit_revealed").await.len(), 1);
+}
+both!(grid_reveal, sensitive_findings_are_revealed_with_a_reason);

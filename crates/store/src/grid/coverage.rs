@@ -78,16 +78,28 @@ fn counting(rule: &CoverageRule, params: &mut Params) -> String {
     format!(" AND l.purpose IN ({})", marks.join(", "))
 }
 
-/// The registry table holding a kind's subjects, and the column naming each (label).
-fn table(kind: SubjectKind) -> (&'static str, &'static str) {
+/// The registry table holding a kind's subjects.
+fn table(kind: SubjectKind) -> &'static str {
+    match kind {
+        SubjectKind::Household => "registry_households x",
+        SubjectKind::Dwelling => "registry_dwellings x",
+        SubjectKind::Business => "registry_businesses x",
+        SubjectKind::Resident => "registry_residents x",
+    }
+}
+
+/// The join a kind's label needs (a household is known by its dwelling's address), and the
+/// label. Counting needs neither: a join there read every household's row (the index by place
+/// alone answers a count).
+fn labelled(kind: SubjectKind) -> (&'static str, &'static str) {
     match kind {
         SubjectKind::Household => (
-            "registry_households x LEFT JOIN registry_dwellings d ON d.id = x.dwelling_id",
+            " LEFT JOIN registry_dwellings d ON d.id = x.dwelling_id",
             "COALESCE(d.address, '户号 ' || x.number)",
         ),
-        SubjectKind::Dwelling => ("registry_dwellings x", "x.address"),
-        SubjectKind::Business => ("registry_businesses x", "x.name"),
-        SubjectKind::Resident => ("registry_residents x", "x.name"),
+        SubjectKind::Dwelling => ("", "x.address"),
+        SubjectKind::Business => ("", "x.name"),
+        SubjectKind::Resident => ("", "x.name"),
     }
 }
 
@@ -106,7 +118,7 @@ pub async fn population(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Resul
             )
         }
         target => {
-            let (table, _) = table(target.kind());
+            let table = table(target.kind());
             let place = params.within("x.org_path", within);
             let category = of_category(target, "x.id", &mut params);
             format!(
@@ -220,13 +232,14 @@ pub async fn candidates(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Resul
             (from, "NULLIF(t.since, '')")
         }
         target => {
-            let (table, _) = table(target_kind);
+            let table = table(target_kind);
+            let (join, _) = labelled(target_kind);
             let place = params.within("x.org_path", within);
             let category = of_category(target, "x.id", &mut params);
-            (format!("{table} WHERE {place}{category}"), "NULL")
+            (format!("{table}{join} WHERE {place}{category}"), "NULL")
         }
     };
-    let (_, label) = table(target_kind);
+    let (_, label) = labelled(target_kind);
     let sql = format!(
         "SELECT x.id, x.org_path, {label} AS label, {since} AS since, \
          (SELECT MAX(l.day) FROM grid_last_visits l WHERE l.kind = {kind} \

@@ -5,7 +5,7 @@ use super::{GridError, GridResult};
 use crate::cases::Worker;
 use quanke_domain::calendar::Day;
 use quanke_domain::grid::{
-    CoverageRule, CoverageRules, Period, Purposes, Standing, Subject, Window,
+    CoverageRule, CoverageRules, Purposes, Standing, Subject, Window, may_fall_due,
 };
 use quanke_domain::{OrgPath, Permission};
 use quanke_store::Db;
@@ -179,11 +179,14 @@ pub async fn due_list(
     let until = today.date() + Duration::days(horizon - 1);
     let mut out = Vec::new();
     for rule in rules.all() {
+        if !may_fall_due(rule.period, today.date(), until) {
+            continue;
+        }
         for c in coverage::candidates(db, rule, within).await? {
             let since = c.since.max(rules_since).map(Day::date);
             let last = c.last.map(Day::date);
             let standing = Standing::of(rule.period, last, since, today.date());
-            if listed(rule, standing, until) {
+            if standing.listed_by(rule.period, until) {
                 out.push(Due {
                     rule: rule.name.clone(),
                     subject: c.subject,
@@ -202,19 +205,6 @@ pub async fn due_list(
         )
     });
     Ok(out)
-}
-
-/// Whether the due list up to `until` shows a subject: overdue always; due by then; and a
-/// rolling visit falling due by then even though the last one still covers (a calendar period
-/// once covered is done until the next period).
-fn listed(rule: &CoverageRule, standing: Standing, until: time::Date) -> bool {
-    match standing {
-        Standing::Overdue { .. } => true,
-        Standing::Due { by } => by <= until,
-        Standing::Covered { next_due } => {
-            matches!(rule.period, Period::EveryDays(_)) && next_due <= until
-        }
-    }
 }
 
 /// Coverage and due lists are read by those who work or head the place.

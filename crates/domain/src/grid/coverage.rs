@@ -60,12 +60,35 @@ impl Standing {
         }
     }
 
+    /// Whether a list of what falls due by `until` shows a subject standing so: overdue always;
+    /// due by then; and a rolling visit falling due by then although the last one still covers
+    /// (a calendar period once covered is done until the next period).
+    pub fn listed_by(self, period: Period, until: Date) -> bool {
+        match self {
+            Standing::Overdue { .. } => true,
+            Standing::Due { by } => by <= until,
+            Standing::Covered { next_due } => {
+                matches!(period, Period::EveryDays(_)) && next_due <= until
+            }
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Standing::Covered { .. } => "已覆盖",
             Standing::Due { .. } => "待走访",
             Standing::Overdue { .. } => "已逾期",
         }
+    }
+}
+
+/// Whether a list of what falls due by `until` can show anyone under a rule of `period`: under a
+/// calendar period that ends after `until` no one (covered in it is done; not yet covered is due
+/// at its end), so the due list need not read that rule's subjects at all.
+pub fn may_fall_due(period: Period, today: Date, until: Date) -> bool {
+    match period {
+        Period::Calendar(c) => c.span(today).1 <= until,
+        Period::EveryDays(_) => true,
     }
 }
 
@@ -171,6 +194,38 @@ mod tests {
             Standing::of(quarterly, None, since, TODAY).due(),
             date!(2026 - 12 - 31)
         );
+    }
+
+    #[test]
+    fn a_period_that_cannot_fall_due_lists_no_one() {
+        use super::super::period::Calendar;
+        let periods = [
+            Period::EveryDays(7),
+            Period::EveryDays(30),
+            Period::Calendar(Calendar::Month),
+            Period::Calendar(Calendar::Quarter),
+            Period::Calendar(Calendar::Year),
+        ];
+        let lasts = (0..400)
+            .map(|d| Some(TODAY - Duration::days(d)))
+            .chain([None]);
+        let lasts: Vec<Option<Date>> = lasts.collect();
+        for period in periods {
+            for horizon in [1, 7, 31, 366] {
+                let until = TODAY + Duration::days(horizon - 1);
+                let listed = lasts.iter().any(|last| {
+                    Standing::of(period, *last, Some(date!(2026 - 01 - 01)), TODAY)
+                        .listed_by(period, until)
+                });
+                if !may_fall_due(period, TODAY, until) {
+                    assert!(!listed, "{period:?} by {until}");
+                }
+            }
+        }
+        // A quarter ending within the horizon lists; one ending after it does not.
+        let quarter = Period::Calendar(Calendar::Quarter);
+        assert!(may_fall_due(quarter, TODAY, date!(2026 - 12 - 31)));
+        assert!(!may_fall_due(quarter, TODAY, date!(2026 - 12 - 30)));
     }
 
     #[test]

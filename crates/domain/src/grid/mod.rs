@@ -7,7 +7,7 @@ mod purpose;
 mod rules_file;
 mod subject;
 
-pub use coverage::{Standing, Window};
+pub use coverage::{Standing, Window, may_fall_due};
 pub use period::{Calendar, Period};
 pub use purpose::{Purpose, Purposes, PurposesFileError};
 pub use rules_file::{CoverageRule, CoverageRules, RuleProblem, RulesFileError, Target};

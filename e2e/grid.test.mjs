@@ -162,6 +162,19 @@ test('the head reads coverage and the street edits its rules', { timeout: 120_00
   const listed = await page.locator('ol.timeline li').first().innerText();
   assert.match(listed, /敏感信息，已隐藏/);
   assert.doesNotMatch(listed, /楼道灯/);
+  // The head opens it with a reason, on a phone's width: shown once, the reason audited.
+  await page.setViewportSize({ width: 390, height: 844 });
+  const hidden = page.locator('ol.timeline li').first();
+  await hidden.getByText('查看（须填写理由）').click();
+  await hidden.getByLabel('理由').fill('安排上门服务前了解情况');
+  await shot(page, 'reveal-390');
+  await Promise.all([page.waitForEvent('load'), hidden.getByRole('button', { name: '显示这条记录' }).click()]);
+  await shot(page, 'revealed-390');
+  assert.match(await page.locator('p.notice[role=status]').innerText(), /已记入安全审计/);
+  assert.match(await page.locator('ol.timeline li').first().innerText(), /楼道灯/);
+  await page.goto(visitedPage);
+  assert.doesNotMatch(await page.locator('ol.timeline li').first().innerText(), /楼道灯/, 'hidden again');
+  await page.setViewportSize({ width: 1366, height: 900 });
 
   const street = await freshPage(browser, t);
   await signIn(street.page, 'jiedao');

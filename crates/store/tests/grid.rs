@@ -355,54 +355,21 @@ async fn covered_both_ways(db: &Db, rule: &CoverageRules, within: &OrgPath, from
 
 async fn visit_days_agree_with_the_last_visits(db: &Db) {
     let w = world(db).await;
-    let to = |kind, id, path| [(kind, id, path, true)];
+    // (key, day, purpose, subject): subjects 1 are in grid 1, subjects 2 in grid 2.
     let sent = [
-        (
-            "v1",
-            "2026-10-05",
-            "daily",
-            to(SubjectKind::Household, 1, &w.grid_1),
-        ),
-        (
-            "v2",
-            "2026-11-20",
-            "daily",
-            to(SubjectKind::Household, 2, &w.grid_2),
-        ),
-        (
-            "v3",
-            "2026-12-02",
-            "daily",
-            to(SubjectKind::Household, 1, &w.grid_1),
-        ),
+        ("v1", "2026-10-05", "daily", SubjectKind::Household, 1),
+        ("v2", "2026-11-20", "daily", SubjectKind::Household, 2),
+        ("v3", "2026-12-02", "daily", SubjectKind::Household, 1),
         // Sent late: older than the household's last visit, it moves nothing.
-        (
-            "v4",
-            "2026-10-20",
-            "daily",
-            to(SubjectKind::Household, 1, &w.grid_1),
-        ),
-        (
-            "v5",
-            "2026-11-03",
-            "fire_safety",
-            to(SubjectKind::Business, 1, &w.grid_1),
-        ),
-        (
-            "v6",
-            "2026-12-01",
-            "business",
-            to(SubjectKind::Business, 2, &w.grid_2),
-        ),
-        (
-            "v7",
-            "2026-12-03",
-            "fire_safety",
-            to(SubjectKind::Business, 1, &w.grid_1),
-        ),
+        ("v4", "2026-10-20", "daily", SubjectKind::Household, 1),
+        ("v5", "2026-11-03", "fire_safety", SubjectKind::Business, 1),
+        ("v6", "2026-12-01", "business", SubjectKind::Business, 2),
+        ("v7", "2026-12-03", "fire_safety", SubjectKind::Business, 1),
     ];
-    for (key, date, purpose, reached) in &sent {
-        visits::record(db, &visit(&w, key, date, &[purpose], reached))
+    for (key, date, purpose, kind, id) in sent {
+        let grid = if id == 1 { &w.grid_1 } else { &w.grid_2 };
+        let reached = [(kind, id, grid, true)];
+        visits::record(db, &visit(&w, key, date, &[purpose], &reached))
             .await
             .unwrap();
     }

@@ -11,8 +11,10 @@ use axum::response::Response;
 use minijinja::{Value, context};
 use quanke_app::grid::coverage::{self, RuleCoverage};
 use quanke_app::grid::purposes;
-use quanke_domain::Permission;
+use quanke_domain::{OrgPath, Permission, Role};
+use quanke_store::users;
 use serde::Deserialize;
+use std::collections::HashMap;
 
 #[derive(Deserialize)]
 pub struct CoverageQuery {
@@ -35,10 +37,11 @@ pub async fn page(
     let figures =
         coverage::coverage(&st.db, &worker, &force.rules, &place.path, worker.today).await?;
     let places = Places::tree_of(&st.db, &place.path).await?;
+    let workers = workers_by_grid(&st, &place.path).await?;
     let data = context! {
         place => context! { id => place.id, name => &place.name },
         places => place_choices(&st, &ctx).await?,
-        rules => figures.iter().map(|f| rule_view(f, &places)).collect::<Vec<_>>(),
+        rules => figures.iter().map(|f| rule_view(f, &places, &workers)).collect::<Vec<_>>(),
         version => force.version,
         may_edit => me.scope.can(Permission::EditCoverageRules),
     };
@@ -47,7 +50,23 @@ pub async fn page(
     ))
 }
 
-fn rule_view(f: &RuleCoverage, places: &Places) -> Value {
+/// The grid workers of each grid within `place`, by the grid's path: whose coverage a grid's
+/// figures are (片组户考核 assesses the worker of the grid).
+async fn workers_by_grid(st: &Shared, place: &OrgPath) -> AppResult<HashMap<String, String>> {
+    let mut by_grid: HashMap<String, Vec<String>> = HashMap::new();
+    for u in users::in_subtree(&st.db, place).await? {
+        if u.role == Role::GridWorker && !u.disabled {
+            let names = by_grid.entry(u.org_path.as_str().to_string()).or_default();
+            names.push(u.display_name);
+        }
+    }
+    Ok(by_grid
+        .into_iter()
+        .map(|(grid, names)| (grid, names.join("、")))
+        .collect())
+}
+
+fn rule_view(f: &RuleCoverage, places: &Places, workers: &HashMap<String, String>) -> Value {
     let rows: Vec<Value> = f
         .places
         .iter()
@@ -57,6 +76,7 @@ fn rule_view(f: &RuleCoverage, places: &Places) -> Value {
             context! {
                 name => places.name(path),
                 community => community.map(|c| places.name(c.as_str())),
+                workers => workers.get(path),
                 subjects => p.subjects, covered => p.covered,
                 share => share(p.covered, p.subjects),
             }

@@ -187,6 +187,8 @@ async fn only_the_street_edits_the_rules(app: &App) {
     assert_eq!(good.status, StatusCode::SEE_OTHER);
     let coverage = head.get("/grid/coverage").await;
     assert!(coverage.body.contains("每户每月") && coverage.body.contains("第 1 版"));
+    // Each grid's row names its grid worker (李明 works the first grid): whose coverage it is.
+    assert!(coverage.body.contains("<th>网格员</th>") && coverage.body.contains("<td>李明</td>"));
     assert!(
         !coverage.body.contains("独居老人每周探访"),
         "the saved version replaced the shipped rules"

@@ -190,6 +190,10 @@ async fn only_the_street_edits_the_rules(app: &App) {
     // Each grid's row names its grid worker (李明 works the first grid): whose coverage it is.
     assert!(coverage.body.contains("<th>网格员</th>") && coverage.body.contains("<td>李明</td>"));
     assert!(
+        coverage.body.contains("未配网格员"),
+        "the demo's other grids have no worker"
+    );
+    assert!(
         !coverage.body.contains("独居老人每周探访"),
         "the saved version replaced the shipped rules"
     );

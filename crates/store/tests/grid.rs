@@ -131,6 +131,15 @@ fn visit(
     }
 }
 
+/// Household 1 moves to `to` (as a ledger import or the desk would move it).
+async fn move_household_1(db: &Db, to: &OrgPath) {
+    let sql = format!(
+        "UPDATE registry_households SET org_path = '{}' WHERE id = 1",
+        to.as_str()
+    );
+    exec(db, sql).await;
+}
+
 fn rules_of(text: &str) -> CoverageRules {
     CoverageRules::parse(text, &Purposes::shipped()).unwrap()
 }
@@ -272,14 +281,7 @@ async fn coverage_follows_a_household_that_moves_and_stays_in_scope(db: &Db) {
     let quarterly = rules_of("每户 | 户 | 每季度 | 任意");
     let (_, covered) = counts(db, &quarterly, &w.grid_1, "2026-10-01").await;
     assert_eq!(covered, vec![1]);
-    exec(
-        db,
-        format!(
-            "UPDATE registry_households SET org_path = '{}' WHERE id = 1",
-            w.grid_2.as_str()
-        ),
-    )
-    .await;
+    move_household_1(db, &w.grid_2).await;
     let (_, covered) = counts(db, &quarterly, &w.grid_1, "2026-10-01").await;
     assert!(
         covered.is_empty(),
@@ -382,14 +384,7 @@ async fn visit_days_agree_with_the_last_visits(db: &Db) {
     let (_, covered) = counts(db, &households, &w.street, "2026-12-01").await;
     assert_eq!(covered, vec![1], "household 1 on 12-02, household 2 before");
     // A household that moves takes its day with it; the grid it left counts it no more.
-    exec(
-        db,
-        format!(
-            "UPDATE registry_households SET org_path = '{}' WHERE id = 1",
-            w.grid_2.as_str()
-        ),
-    )
-    .await;
+    move_household_1(db, &w.grid_2).await;
     for from in ["2026-10-01", "2026-12-01"] {
         covered_both_ways(db, &households, &w.street, from).await;
     }

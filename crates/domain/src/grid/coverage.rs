@@ -198,7 +198,6 @@ mod tests {
 
     #[test]
     fn a_period_that_cannot_fall_due_lists_no_one() {
-        use super::super::period::Calendar;
         let periods = [
             Period::EveryDays(7),
             Period::EveryDays(30),

@@ -123,9 +123,9 @@ const INSERT_VISIT: &str = "INSERT INTO grid_visits (visit_key, community_path, 
 /// The purpose of each subject's row for its last visit of any purpose (migration 0028).
 pub(crate) const ANY_PURPOSE: &str = "*";
 
-/// The statements writing a visit's subjects and their last visits, one row per subject and
-/// one per subject and purpose, and one for any purpose. A visit sent late (offline for days) never moves a last visit
-/// back; the place is always the subject's place now.
+/// The statements writing a visit's subjects and their last visits: one row per subject, and
+/// per subject one for each purpose and one for any purpose. A visit sent late (offline for
+/// days) never moves a last visit back; the place is always the subject's place now.
 fn reached_sql(backend: Backend, visit: &NewVisit) -> (String, String) {
     let n = visit.reached.len();
     let subjects = format!(

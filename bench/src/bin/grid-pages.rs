@@ -27,8 +27,8 @@ use quanke_bench::registry::{COMMUNITIES, GRIDS, STREET_CODE, grid_code};
 use quanke_domain::calendar::Day;
 use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind};
 use quanke_domain::{OrgPath, Role};
-use quanke_store::grid::coverage;
 use quanke_store::grid::visits::{self, NewVisit, Reached};
+use quanke_store::grid::{coverage, purpose_sets};
 use quanke_store::registry::{NewBusiness, register_business};
 use quanke_store::{Db, orgs};
 use std::time::Instant;
@@ -111,6 +111,9 @@ async fn setup(url: &str, visits: usize, businesses: usize) -> Result<()> {
     register_businesses(&db, businesses).await?;
     let households = visits::households_within(&db, &street.path).await?;
     let rules = CoverageRules::parse(CoverageRules::shipped_text(), &Purposes::shipped())?;
+    // Kept from the start, as a server keeps them before its first visit is recorded.
+    let sets: Vec<_> = rules.all().iter().filter_map(|r| r.purpose_set()).collect();
+    purpose_sets::ensure(&db, &sets).await?;
     let tagged = tagged_people(&db, &rules, &street.path).await?;
     let firms = every_business(&db, &rules, &street.path).await?;
     println!(

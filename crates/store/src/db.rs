@@ -291,6 +291,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid last visits keyed",
         include_str!("../migrations/sqlite/0030_grid_last_visits_keyed.sql"),
     ),
+    (
+        31,
+        "grid tag visit days",
+        include_str!("../migrations/sqlite/0031_grid_tag_visit_days.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -437,6 +442,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         30,
         "grid last visits keyed",
         include_str!("../migrations/postgres/0030_grid_last_visits_keyed.sql"),
+    ),
+    (
+        31,
+        "grid tag visit days",
+        include_str!("../migrations/postgres/0031_grid_tag_visit_days.sql"),
     ),
 ];
 

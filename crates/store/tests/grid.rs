@@ -5,8 +5,8 @@
 
 use quanke_domain::OrgPath;
 use quanke_domain::Role;
-use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind};
-use quanke_store::grid::{coverage, rules, visits};
+use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind, Target};
+use quanke_store::grid::{coverage, purpose_sets, rules, visits};
 use quanke_store::testing::day;
 use quanke_store::{Db, both, orgs, users};
 use sqlx::AssertSqlSafe;
@@ -333,14 +333,20 @@ async fn covered_both_ways(db: &Db, rule: &CoverageRules, within: &OrgPath, from
         .into_iter()
         .map(|c| (c.org_path.as_str().to_string(), c.n))
         .collect();
-    let purpose = rule
-        .purposes
-        .as_ref()
-        .map_or("*".to_string(), |p| p[0].clone());
+    let key = rule.visit_key();
+    // Tagged people count while active and tagged.
+    let tagged = match &rule.target {
+        Target::Tagged(tag) => format!(
+            " JOIN registry_tags t ON t.resident_id = l.subject_id AND t.tag = '{}' \
+             JOIN registry_residents r ON r.id = l.subject_id AND r.status = 'active'",
+            tag.code()
+        ),
+        _ => String::new(),
+    };
     let sql = format!(
-        "SELECT org_path, COUNT(*) FROM grid_last_visits WHERE kind = '{}' AND purpose = \
-         '{purpose}' AND day >= '{from}' AND org_path >= '{}' AND org_path < '{}' \
-         GROUP BY org_path ORDER BY org_path",
+        "SELECT l.org_path, COUNT(*) FROM grid_last_visits l{tagged} WHERE l.kind = '{}' \
+         AND l.purpose = '{key}' AND l.day >= '{from}' AND l.org_path >= '{}' \
+         AND l.org_path < '{}' GROUP BY l.org_path ORDER BY l.org_path",
         rule.target.kind().code(),
         within.as_str(),
         within.subtree_end()
@@ -394,6 +400,147 @@ async fn visit_days_agree_with_the_last_visits(db: &Db) {
 both!(
     visit_days_agree_with_the_last_visits,
     visit_days_agree_with_the_last_visits
+);
+
+/// Rows of `sql` as (text, text, text, text, count), in the order the statement gives.
+async fn rows5(db: &Db, sql: &str) -> Vec<(String, String, String, String, i64)> {
+    match db {
+        Db::Sqlite(quanke_store::SqliteDb { pool: p, .. }) => {
+            sqlx::query_as(AssertSqlSafe(sql)).fetch_all(p).await
+        }
+        Db::Pg(p) => sqlx::query_as(AssertSqlSafe(sql)).fetch_all(p).await,
+    }
+    .unwrap()
+}
+
+/// The kept per-tag day counts equal the same counted from the tags, the people's status and
+/// their last visits; and each purpose set's row is the newest of its members' rows.
+async fn tag_days_agree(db: &Db, when: &str) {
+    let kept = rows5(
+        db,
+        "SELECT tag, purpose, org_path, day, n FROM grid_tag_visit_days ORDER BY 1, 2, 3, 4",
+    )
+    .await;
+    let counted = rows5(
+        db,
+        "SELECT t.tag, l.purpose, l.org_path, l.day, COUNT(*) FROM registry_tags t \
+         JOIN registry_residents r ON r.id = t.resident_id AND r.status = 'active' \
+         JOIN grid_last_visits l ON l.kind = 'resident' AND l.subject_id = t.resident_id \
+         GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4",
+    )
+    .await;
+    assert_eq!(kept, counted, "tag day counts {when}");
+    let sets = rows5(
+        db,
+        "SELECT s.kind, CAST(s.subject_id AS TEXT), s.day, s.org_path, CAST(0 AS BIGINT) \
+         FROM grid_last_visits s WHERE s.purpose LIKE '%+%' ORDER BY 1, 2",
+    )
+    .await;
+    let newest = rows5(
+        db,
+        "SELECT l.kind, CAST(l.subject_id AS TEXT), MAX(l.day), MAX(l.org_path), CAST(0 AS BIGINT) \
+         FROM grid_last_visits l JOIN grid_purpose_sets m ON m.purpose = l.purpose \
+         GROUP BY l.kind, l.subject_id ORDER BY 1, 2",
+    )
+    .await;
+    assert_eq!(sets, newest, "purpose set rows {when}");
+}
+
+async fn tag_visit_days_follow_visits_tags_status_and_moves(db: &Db) {
+    let w = world(db).await;
+    let alone = rules_of("独居 | 人员:独居老人 | 每7天 | 独居老人探访 日常走访");
+    let member = |id, grid| (SubjectKind::Resident, id, grid, false);
+    let household_1 = |day: &str, key: &str, purpose: &str| {
+        let reached = [
+            (SubjectKind::Household, 1, &w.grid_1, true),
+            member(1, &w.grid_1),
+            member(2, &w.grid_1),
+        ];
+        visit(&w, key, day, &[purpose], &reached)
+    };
+    // Visited before the rule's set exists: the set is back-filled when it is first kept.
+    visits::record(db, &household_1("2026-11-20", "v1", "daily"))
+        .await
+        .unwrap();
+    tag_days_agree(db, "before the set").await;
+    let set = alone.all()[0].purpose_set().unwrap();
+    purpose_sets::ensure(db, std::slice::from_ref(&set))
+        .await
+        .unwrap();
+    purpose_sets::ensure(db, &[set]).await.unwrap();
+    tag_days_agree(db, "after the back-fill").await;
+    let (_, covered) = counts(db, &alone, &w.street, "2026-11-15").await;
+    assert_eq!(
+        covered,
+        vec![1],
+        "resident 1 visited on 11-20; resident 3 never"
+    );
+
+    let steps: [(&str, String); 7] = [
+        ("a visit for the other purpose", String::new()),
+        (
+            "a new tag",
+            "INSERT INTO registry_tags (resident_id, tag) VALUES (2, 'living_alone')".into(),
+        ),
+        (
+            "a move out",
+            "UPDATE registry_residents SET status = 'moved_out' WHERE id = 1".into(),
+        ),
+        (
+            "a move back to another grid",
+            format!(
+                "UPDATE registry_residents SET status = 'active', org_path = '{}' WHERE id = 1",
+                w.grid_2.as_str()
+            ),
+        ),
+        (
+            "moved away and out at once",
+            format!(
+                "UPDATE registry_residents SET status = 'deceased', org_path = '{}' WHERE id = 2",
+                w.grid_2.as_str()
+            ),
+        ),
+        (
+            "a tag removed",
+            "DELETE FROM registry_tags WHERE resident_id = 1".into(),
+        ),
+        (
+            "a tag renamed",
+            "UPDATE registry_tags SET tag = 'disabled' WHERE resident_id = 3".into(),
+        ),
+    ];
+    for (i, (when, sql)) in steps.into_iter().enumerate() {
+        if sql.is_empty() {
+            let late = household_1("2026-11-25", "v2", "living_alone");
+            visits::record(db, &late).await.unwrap();
+            let reached = [member(3, &w.grid_2)];
+            let v = visit(&w, "v3", "2026-12-01", &["living_alone"], &reached);
+            visits::record(db, &v).await.unwrap();
+        } else {
+            exec(db, sql).await;
+        }
+        tag_days_agree(db, when).await;
+        for from in ["2026-11-01", "2026-11-21", "2026-11-30"] {
+            covered_both_ways(db, &alone, &w.street, from).await;
+        }
+        if i == 0 {
+            let (_, covered) = counts(db, &alone, &w.street, "2026-11-21").await;
+            assert_eq!(
+                covered,
+                vec![1, 1],
+                "resident 1 on 11-25 (grid 1), 3 on 12-01 (grid 2)"
+            );
+        }
+    }
+    let (_, covered) = counts(db, &alone, &w.street, "2026-11-01").await;
+    assert!(
+        covered.is_empty(),
+        "nobody living alone is left: {covered:?}"
+    );
+}
+both!(
+    tag_visit_days_follow_visits_tags_status_and_moves,
+    tag_visit_days_follow_visits_tags_status_and_moves
 );
 
 async fn coverage_rules_are_versioned_per_street(db: &Db) {

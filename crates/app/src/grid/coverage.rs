@@ -10,6 +10,7 @@ use quanke_domain::grid::{
 use quanke_domain::{OrgPath, Permission};
 use quanke_store::Db;
 use quanke_store::grid::coverage::{self, PlaceCount};
+use quanke_store::grid::purpose_sets;
 use quanke_store::grid::rules::{self, RulesVersion};
 use time::Duration;
 
@@ -30,7 +31,9 @@ pub struct InForce {
     pub rules: CoverageRules,
 }
 
-/// The rules in force for the street of `org`.
+/// The rules in force for the street of `org`, with the last-visit rows of their purpose sets
+/// kept (added and back-filled the first time a set is in force: after a save, or when the
+/// shipped rules change with a new release).
 pub async fn in_force(db: &Db, purposes: &Purposes, org: &OrgPath) -> GridResult<InForce> {
     let saved = rules::current(db, &street_of(org)).await?;
     let text = saved
@@ -40,6 +43,8 @@ pub async fn in_force(db: &Db, purposes: &Purposes, org: &OrgPath) -> GridResult
     // makes it fail, and the message says where.
     let rules =
         CoverageRules::parse(text, purposes).map_err(|e| GridError::Refused(e.to_string()))?;
+    let sets: Vec<_> = rules.all().iter().filter_map(|r| r.purpose_set()).collect();
+    purpose_sets::ensure(db, &sets).await?;
     Ok(InForce {
         version: saved.as_ref().map_or(0, |v| v.version),
         since: saved.map(|v| crate::clock::day(v.saved_at)),
@@ -83,7 +88,15 @@ pub async fn save(
         return Err(GridError::Refused("至少要有一条规则".into()));
     }
     let street = street_of(&worker.org);
-    Ok(rules::save(db, &street, text, note.trim(), &worker.name, worker.now).await?)
+    let version = rules::save(db, &street, text, note.trim(), &worker.name, worker.now).await?;
+    // Back-filled now rather than on the first page that reads the new rules.
+    let sets: Vec<_> = parsed
+        .all()
+        .iter()
+        .filter_map(|r| r.purpose_set())
+        .collect();
+    purpose_sets::ensure(db, &sets).await?;
+    Ok(version)
 }
 
 /// One place's figures for one rule.

@@ -10,5 +10,7 @@ mod subject;
 pub use coverage::{Standing, Window, may_fall_due};
 pub use period::{Calendar, Period};
 pub use purpose::{Purpose, Purposes, PurposesFileError};
-pub use rules_file::{CoverageRule, CoverageRules, RuleProblem, RulesFileError, Target};
+pub use rules_file::{
+    ANY_PURPOSE, CoverageRule, CoverageRules, PurposeSet, RuleProblem, RulesFileError, Target,
+};
 pub use subject::{Subject, SubjectKind};

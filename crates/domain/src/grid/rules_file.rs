@@ -80,6 +80,40 @@ impl CoverageRule {
             Some(wanted) => codes.any(|c| wanted.iter().any(|w| w == c)),
         }
     }
+
+    /// The key of the last-visit rows this rule reads, one per subject: any visit
+    /// (`ANY_PURPOSE`), one purpose's code, or the key of its purpose set.
+    pub fn visit_key(&self) -> String {
+        match self.purpose_set() {
+            Some(set) => set.key,
+            None => match self.purposes.as_deref() {
+                Some([code, ..]) => code.clone(),
+                _ => ANY_PURPOSE.to_string(),
+            },
+        }
+    }
+
+    /// The set of purposes this rule counts, when it counts more than one.
+    pub fn purpose_set(&self) -> Option<PurposeSet> {
+        let mut members = self.purposes.clone()?;
+        members.sort();
+        members.dedup();
+        (members.len() > 1).then(|| PurposeSet {
+            key: members.join("+"),
+            members,
+        })
+    }
+}
+
+/// The key under which each subject's last visit of any purpose is kept.
+pub const ANY_PURPOSE: &str = "*";
+
+/// Several purposes a rule counts together: each subject's last visit for any of them is kept
+/// under `key` (the sorted codes joined by '+'), like a single purpose's.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PurposeSet {
+    pub key: String,
+    pub members: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -227,6 +261,24 @@ mod tests {
         let food = rules.by_name("九小场所每月消防检查").unwrap();
         assert_eq!(food.target, Target::Businesses(Some("九小场所".into())));
         assert_eq!(food.target.kind(), SubjectKind::Business);
+    }
+
+    #[test]
+    fn each_rule_reads_one_key_whatever_the_order_of_its_purposes() {
+        let rules = parse(
+            "甲 | 户 | 每季度 | 任意\n乙 | 户 | 每季度 | 日常走访 日常走访\n\
+             丙 | 人员:独居老人 | 每7天 | 独居老人探访 日常走访\n\
+             丁 | 人员:独居老人 | 每7天 | 日常走访 独居老人探访",
+        )
+        .unwrap();
+        let keys: Vec<String> = rules.all().iter().map(CoverageRule::visit_key).collect();
+        assert_eq!(
+            keys,
+            ["*", "daily", "daily+living_alone", "daily+living_alone"]
+        );
+        assert_eq!(rules.all()[1].purpose_set(), None);
+        let set = rules.all()[3].purpose_set().unwrap();
+        assert_eq!(set.members, ["daily", "living_alone"]);
     }
 
     #[test]

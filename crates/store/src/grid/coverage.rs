@@ -1,10 +1,11 @@
 //! What the coverage rules count: each rule's subjects per place, those visited recently enough
 //! per place, and the subjects of one place with their last counting visit (the due list).
 //!
-//! Counts read the last-visit rows (`grid_last_visits`), one per subject and purpose, never the
-//! visits themselves; where a rule counts every subject of a kind for one purpose (or any), they
-//! read how many subjects were last visited on each day at each place (`grid_visit_days`), a few
-//! thousand rows for a street's quarter.
+//! Counts read the last-visit rows (`grid_last_visits`), one per subject and key (a purpose, a
+//! purpose set, or any purpose), never the visits themselves. Where a rule counts every subject
+//! of a kind, or the people holding a tag, they read how many were last visited on each day at
+//! each place (`grid_visit_days`, `grid_tag_visit_days`): a few thousand rows for a street's
+//! quarter, however many subjects there are.
 
 use crate::db::with_pool;
 use crate::{Db, Result};
@@ -54,8 +55,8 @@ macro_rules! fetch_all {
 }
 
 /// The condition on `col` (a business id) that keeps a rule's businesses of a category: its type
-/// or fire-safety category holds the word. Other targets need none here (tagged people are read
-/// from the tag index instead).
+/// or fire-safety category holds the word. Other targets need none here (tagged people come
+/// from the tag tables).
 fn of_category(target: &Target, col: &str, params: &mut Params) -> String {
     let Target::Businesses(Some(word)) = target else {
         return String::new();
@@ -67,15 +68,11 @@ fn of_category(target: &Target, col: &str, params: &mut Params) -> String {
     )
 }
 
-/// ` AND l.purpose IN (…)` for a rule that counts some purposes only; for one that counts any
-/// visit, the subject's row for any purpose (one a subject, so no subject is counted twice).
+/// ` AND l.purpose = …`: the one last-visit key the rule reads (a purpose, a purpose set, or
+/// any purpose), so no subject is counted twice.
 fn counting(rule: &CoverageRule, params: &mut Params) -> String {
-    let Some(codes) = &rule.purposes else {
-        let any = params.add(super::visits::ANY_PURPOSE);
-        return format!(" AND l.purpose = {any}");
-    };
-    let marks: Vec<String> = codes.iter().map(|c| params.add(c.as_str())).collect();
-    format!(" AND l.purpose IN ({})", marks.join(", "))
+    let key = params.add(rule.visit_key());
+    format!(" AND l.purpose = {key}")
 }
 
 /// The registry table holding a kind's subjects.
@@ -139,24 +136,22 @@ pub async fn covered(
     from: Day,
 ) -> Result<Vec<PlaceCount>> {
     let mut params = Params::default();
-    let kind = params.add(rule.target.kind().code());
     let from = params.add(from.to_string());
     let counting = counting(rule, &mut params);
     let sql = match &rule.target {
-        // A few subjects among many: each one's last visits, found by key.
+        // How many tagged people were last visited on each day at each place (migration 0031).
         Target::Tagged(tag) => {
             let tag = params.add(tag.code());
-            let place = params.within("t.org_path", within);
+            let place = params.within("l.org_path", within);
             format!(
-                "SELECT t.org_path, COUNT(*) AS n FROM registry_tags t \
-                 JOIN registry_residents r ON r.id = t.resident_id \
-                 WHERE t.tag = {tag} AND {place} AND r.status = 'active' AND EXISTS \
-                 (SELECT 1 FROM grid_last_visits l WHERE l.kind = {kind} \
-                 AND l.subject_id = t.resident_id AND l.day >= {from}{counting}) \
-                 GROUP BY t.org_path ORDER BY t.org_path"
+                "SELECT l.org_path, CAST(SUM(l.n) AS BIGINT) AS n FROM grid_tag_visit_days l \
+                 WHERE l.tag = {tag} AND {place} AND l.day >= {from}{counting} \
+                 GROUP BY l.org_path ORDER BY l.org_path"
             )
         }
+        // A category's businesses, a few thousand: each one's last visit, found by key.
         Target::Businesses(Some(_)) => {
+            let kind = params.add(rule.target.kind().code());
             let place = params.within("x.org_path", within);
             let category = of_category(&rule.target, "x.id", &mut params);
             format!(
@@ -166,22 +161,12 @@ pub async fn covered(
                  GROUP BY x.org_path ORDER BY x.org_path"
             )
         }
-        // Every subject of a kind counting one purpose (or any): the last visits' days, summed.
-        Target::Households | Target::Dwellings | Target::Businesses(None)
-            if rule.purposes.as_ref().is_none_or(|p| p.len() == 1) =>
-        {
+        // Every subject of a kind: the last visits' days, summed.
+        Target::Households | Target::Dwellings | Target::Businesses(None) => {
+            let kind = params.add(rule.target.kind().code());
             let place = params.within("l.org_path", within);
             format!(
                 "SELECT l.org_path, CAST(SUM(l.n) AS BIGINT) AS n FROM grid_visit_days l \
-                 WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting} \
-                 GROUP BY l.org_path ORDER BY l.org_path"
-            )
-        }
-        // Several purposes: a subject may have a counting row for each.
-        Target::Households | Target::Dwellings | Target::Businesses(None) => {
-            let place = params.within("l.org_path", within);
-            format!(
-                "SELECT l.org_path, COUNT(DISTINCT l.subject_id) AS n FROM grid_last_visits l \
                  WHERE l.kind = {kind} AND {place} AND l.day >= {from}{counting} \
                  GROUP BY l.org_path ORDER BY l.org_path"
             )
@@ -242,7 +227,7 @@ pub async fn candidates(db: &Db, rule: &CoverageRule, within: &OrgPath) -> Resul
     let (_, label) = labelled(target_kind);
     let sql = format!(
         "SELECT x.id, x.org_path, {label} AS label, {since} AS since, \
-         (SELECT MAX(l.day) FROM grid_last_visits l WHERE l.kind = {kind} \
+         (SELECT l.day FROM grid_last_visits l WHERE l.kind = {kind} \
          AND l.subject_id = x.id{counting}) AS last \
          FROM {from} ORDER BY x.org_path, label, x.id"
     );

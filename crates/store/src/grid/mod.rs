@@ -1,5 +1,6 @@
 //! Grid work: the visits grid workers make and what they cover.
 
 pub mod coverage;
+pub mod purpose_sets;
 pub mod rules;
 pub mod visits;

@@ -1,11 +1,12 @@
 //! Visits (走访): recorded once whatever how often a phone sends them, each with the subjects it
 //! reached, and each subject's last visit per purpose kept beside them.
 
+use super::purpose_sets;
 use crate::db::{with_pool, with_write_turn};
 use crate::{Backend, Db, Result};
 use quanke_domain::OrgPath;
 use quanke_domain::calendar::Day;
-use quanke_domain::grid::{Subject, SubjectKind};
+use quanke_domain::grid::{ANY_PURPOSE, Subject, SubjectKind};
 use sqlx::AssertSqlSafe;
 use sqlx::FromRow;
 
@@ -53,6 +54,9 @@ pub async fn record(db: &Db, visit: &NewVisit) -> Result<Recorded> {
 pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> {
     let backend = db.backend();
     let out = with_write_turn!(db, |tx| {
+        let sets: Vec<(String, String)> = sqlx::query_as(purpose_sets::KEPT)
+            .fetch_all(&mut *tx)
+            .await?;
         let mut out = Vec::with_capacity(batch.len());
         for visit in batch {
             let id: Option<i64> = sqlx::query_scalar(INSERT_VISIT)
@@ -79,7 +83,8 @@ pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> 
                 out.push(Recorded { id, fresh: true });
                 continue;
             }
-            let (subjects, last) = reached_sql(backend, visit);
+            let keys = last_visit_keys(visit, &sets);
+            let (subjects, last) = reached_sql(backend, visit, keys.len());
             let mut q = sqlx::query(AssertSqlSafe(subjects));
             for r in &visit.reached {
                 q = q
@@ -93,16 +98,11 @@ pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> 
             q.execute(&mut *tx).await?;
             let mut q = sqlx::query(AssertSqlSafe(last));
             for r in &visit.reached {
-                for purpose in visit
-                    .purposes
-                    .iter()
-                    .map(String::as_str)
-                    .chain([ANY_PURPOSE])
-                {
+                for key in &keys {
                     q = q
                         .bind(r.subject.kind.code())
                         .bind(r.subject.id)
-                        .bind(purpose)
+                        .bind(*key)
                         .bind(visit.day.to_string())
                         .bind(r.org_path.as_str());
                 }
@@ -120,13 +120,19 @@ const INSERT_VISIT: &str = "INSERT INTO grid_visits (visit_key, community_path, 
      worker_id, purposes, findings, sensitive, recorded_at) \
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (visit_key) DO NOTHING RETURNING id";
 
-/// The purpose of each subject's row for its last visit of any purpose (migration 0028).
-pub(crate) const ANY_PURPOSE: &str = "*";
+/// The keys of the last-visit rows a visit updates for each subject it reached: each of its
+/// purposes, any purpose (migration 0028), and each kept purpose set holding one of them (0031).
+fn last_visit_keys<'a>(visit: &'a NewVisit, sets: &'a [(String, String)]) -> Vec<&'a str> {
+    let mut keys: Vec<&str> = visit.purposes.iter().map(String::as_str).collect();
+    keys.push(ANY_PURPOSE);
+    keys.extend(purpose_sets::keys_for(sets, &visit.purposes));
+    keys
+}
 
 /// The statements writing a visit's subjects and their last visits: one row per subject, and
-/// per subject one for each purpose and one for any purpose. A visit sent late (offline for
-/// days) never moves a last visit back; the place is always the subject's place now.
-fn reached_sql(backend: Backend, visit: &NewVisit) -> (String, String) {
+/// per subject one for each of `keys` last-visit keys. A visit sent late (offline for days)
+/// never moves a last visit back; the place is always the subject's place now.
+fn reached_sql(backend: Backend, visit: &NewVisit, keys: usize) -> (String, String) {
     let n = visit.reached.len();
     let subjects = format!(
         "INSERT INTO grid_visit_subjects (visit_id, kind, subject_id, org_path, day, named) \
@@ -138,7 +144,7 @@ fn reached_sql(backend: Backend, visit: &NewVisit) -> (String, String) {
          ON CONFLICT (kind, subject_id, purpose) DO UPDATE \
          SET day = CASE WHEN excluded.day > grid_last_visits.day THEN excluded.day \
          ELSE grid_last_visits.day END, org_path = excluded.org_path",
-        backend.placeholders(0, n * (visit.purposes.len() + 1), 5)
+        backend.placeholders(0, n * keys, 5)
     );
     (subjects, last)
 }

@@ -288,6 +288,7 @@ fn visit(
         sensitive: false,
         recorded_at: NOW,
         reached,
+        follow_up: None,
     }
 }
 

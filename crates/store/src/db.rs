@@ -296,6 +296,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid tag visit days",
         include_str!("../migrations/sqlite/0031_grid_tag_visit_days.sql"),
     ),
+    (
+        32,
+        "grid tasks",
+        include_str!("../migrations/sqlite/0032_grid_tasks.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -447,6 +452,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         31,
         "grid tag visit days",
         include_str!("../migrations/postgres/0031_grid_tag_visit_days.sql"),
+    ),
+    (
+        32,
+        "grid tasks",
+        include_str!("../migrations/postgres/0032_grid_tasks.sql"),
     ),
 ];
 

@@ -128,6 +128,7 @@ fn visit(
                 named: *named,
             })
             .collect(),
+        follow_up: None,
     }
 }
 

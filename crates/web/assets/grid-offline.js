@@ -87,6 +87,10 @@
       subjects: f.getAll("subject")
     };
     if (!isNaN(minutes)) visit.minutes = minutes;
+    var followUp = (f.get("follow_up") || "").trim();
+    if (followUp || f.get("follow_up_due")) {
+      visit.follow_up = { title: followUp, due: f.get("follow_up_due") || "" };
+    }
     return visit;
   }
 

@@ -14,6 +14,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "error.html",
     "grid_visit_form.html",
     "_offline.html",
+    "_grid_tasks.html",
     "grid_subject.html",
     "grid_due.html",
     "grid_coverage.html",

@@ -4,6 +4,7 @@
 //! are checked once.
 
 pub mod coverage;
+pub mod tasks;
 pub mod visits;
 
 use quanke_domain::grid::Purposes;

@@ -1,6 +1,6 @@
 //! Recording a visit and reading a subject's visits, for every channel alike.
 
-use super::{GridError, GridResult};
+use super::{GridError, GridResult, tasks};
 use crate::cases::Worker;
 use quanke_domain::calendar::Day;
 use quanke_domain::grid::{Purposes, Subject, SubjectKind};
@@ -33,6 +33,10 @@ pub struct VisitInput {
     pub sensitive: bool,
     /// Subjects as `kind:id`.
     pub subjects: Vec<String>,
+    /// What must be done after the visit (跟进事项); empty for nothing.
+    pub follow_up: String,
+    /// YYYY-MM-DD: the day the follow-up is due.
+    pub follow_up_due: String,
 }
 
 /// A new idempotency key for a visit form: 128 random bits in hex.
@@ -120,10 +124,12 @@ async fn prepare(
         .named("发现情况")
         .check(&input.findings)
         .map_err(|e| GridError::Refused(e.to_string()))?;
+    let day = checked_day(&input.day, worker.today)?;
+    let follow_up = tasks::checked_follow_up(&input.follow_up, &input.follow_up_due, day)?;
     Ok(NewVisit {
         key: idempotency::scoped("visit", by, key),
         community_path: worker.case_scope(),
-        day: checked_day(&input.day, worker.today)?,
+        day,
         minutes: checked_minutes(&input.minutes)?,
         worker_id: by,
         sensitive: input.sensitive || purposes.any_sensitive(codes.iter().map(String::as_str)),
@@ -131,6 +137,7 @@ async fn prepare(
         findings: input.findings.trim().to_string(),
         recorded_at: worker.now,
         reached: reached(db, &worker.org, &input.subjects).await?,
+        follow_up,
     })
 }
 

@@ -3,4 +3,5 @@
 pub mod coverage;
 pub mod purpose_sets;
 pub mod rules;
+pub mod tasks;
 pub mod visits;

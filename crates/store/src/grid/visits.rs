@@ -2,6 +2,7 @@
 //! reached, and each subject's last visit per purpose kept beside them.
 
 use super::purpose_sets;
+use super::tasks::{self, FollowUp};
 use crate::db::{with_pool, with_write_turn};
 use crate::{Backend, Db, Result};
 use quanke_domain::OrgPath;
@@ -33,6 +34,8 @@ pub struct NewVisit {
     pub sensitive: bool,
     pub recorded_at: i64,
     pub reached: Vec<Reached>,
+    /// What must be done after it, by a day: concerns the first subject, done by the worker.
+    pub follow_up: Option<FollowUp>,
 }
 
 /// What recording did: the visit's id, and whether it is new or was sent before.
@@ -43,7 +46,7 @@ pub struct Recorded {
 }
 
 /// Records `visit` unless a visit with its key exists, in which case that one is returned. The
-/// visit, its subjects and their last visits are written together or not at all.
+/// visit, its subjects, their last visits and its follow-up are written together or not at all.
 pub async fn record(db: &Db, visit: &NewVisit) -> Result<Recorded> {
     let recorded = record_batch(db, std::slice::from_ref(visit)).await?;
     Ok(recorded[0])
@@ -79,6 +82,20 @@ pub async fn record_batch(db: &Db, batch: &[NewVisit]) -> Result<Vec<Recorded>> 
                 out.push(Recorded { id, fresh: false });
                 continue;
             };
+            if let (Some(task), Some(first)) = (&visit.follow_up, visit.reached.first()) {
+                sqlx::query(tasks::INSERT)
+                    .bind(id)
+                    .bind(visit.community_path.as_str())
+                    .bind(first.org_path.as_str())
+                    .bind(first.subject.kind.code())
+                    .bind(first.subject.id)
+                    .bind(&task.title)
+                    .bind(task.due.to_string())
+                    .bind(visit.worker_id)
+                    .bind(visit.recorded_at)
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if visit.reached.is_empty() {
                 out.push(Recorded { id, fresh: true });
                 continue;

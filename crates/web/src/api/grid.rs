@@ -45,6 +45,20 @@ pub struct VisitIn {
     pub sensitive: bool,
     /// Subjects as `kind:id` (`resident:12`, `household:7`, `dwelling:3`, `business:5`).
     pub subjects: Vec<String>,
+    /// What must be done after the visit, by a day; it concerns the first subject and is the
+    /// sender's to do.
+    #[serde(default)]
+    pub follow_up: Option<FollowUpIn>,
+}
+
+/// A visit's follow-up (跟进事项).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpIn {
+    /// What is to be done (at most 100 characters).
+    pub title: String,
+    /// YYYY-MM-DD, from the visit's day to a year after it.
+    pub due: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -125,6 +139,16 @@ fn input_of(v: &VisitIn) -> VisitInput {
         findings: v.findings.clone(),
         sensitive: v.sensitive,
         subjects: v.subjects.clone(),
+        follow_up: v
+            .follow_up
+            .as_ref()
+            .map(|f| f.title.clone())
+            .unwrap_or_default(),
+        follow_up_due: v
+            .follow_up
+            .as_ref()
+            .map(|f| f.due.clone())
+            .unwrap_or_default(),
     }
 }
 

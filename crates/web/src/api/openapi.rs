@@ -55,6 +55,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         SearchHit,
         grid::SyncIn,
         grid::VisitIn,
+        grid::FollowUpIn,
         grid::SyncOut,
         grid::SyncResult,
         grid::SyncError,

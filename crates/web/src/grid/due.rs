@@ -27,6 +27,8 @@ pub struct DueQuery {
     place: Option<i64>,
     #[serde(default)]
     within: String,
+    #[serde(default)]
+    done: Option<String>,
 }
 
 pub async fn page(
@@ -66,6 +68,8 @@ pub async fn page(
         rows,
         can_record => me.scope.can(Permission::RecordVisits),
         version => force.version,
+        tasks => super::tasks::mine(&st, &worker).await?,
+        done => q.done.is_some(),
     };
     Ok(crate::registry::private(ctx.render("grid_due.html", data)?))
 }

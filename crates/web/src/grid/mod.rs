@@ -1,11 +1,12 @@
 //! Grid work (网格工作) in the web application: recording visits on the phone or at a desk, each
-//! subject's visits, the due list of a grid, the coverage of the street's places, and the
-//! street's coverage rules. Every page stays inside the viewer's part of the org tree.
+//! subject's visits and follow-ups, the due list of a grid with the worker's follow-ups, the
+//! coverage of the street's places, and the street's coverage rules. Every page stays inside the viewer's part of the org tree.
 
 mod coverage;
 mod due;
 mod places;
 mod rules;
+mod tasks;
 mod visits;
 
 use crate::server::Shared;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<Shared> {
             axum::routing::post(visits::reveal),
         )
         .route("/grid/due", get(due::page))
+        .route("/grid/tasks/{id}/done", axum::routing::post(tasks::done))
         .route("/grid/coverage", get(coverage::page))
         .route("/grid/rules", get(rules::page).post(rules::save))
         .route("/grid/sw.js", get(crate::assets::grid_service_worker))

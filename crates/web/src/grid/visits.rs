@@ -12,6 +12,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use quanke_app::grid::tasks as follow_ups;
 use quanke_app::grid::visits::{self, Shown, VisitInput};
 use quanke_app::grid::{GridError, purposes};
 use quanke_domain::Permission;
@@ -76,6 +77,8 @@ fn input_of(fields: Vec<(String, String)>) -> VisitInput {
             "sensitive" => input.sensitive = value == "on",
             "purpose" => input.purposes.push(value),
             "subject" => input.subjects.push(value),
+            "follow_up" => input.follow_up = value,
+            "follow_up_due" => input.follow_up_due = value,
             _ => {}
         }
     }
@@ -104,6 +107,7 @@ async fn render_form(
         input => context! {
             key => &input.key, day => &input.day, minutes => &input.minutes,
             findings => &input.findings, sensitive => input.sensitive,
+            follow_up => &input.follow_up, follow_up_due => &input.follow_up_due,
         },
         purposes => choices,
         latest_date => ctx.me.worker().today.to_string(),
@@ -121,6 +125,8 @@ pub(super) fn subject_href(subject: Subject) -> String {
 pub struct SubjectQuery {
     #[serde(default)]
     saved: Option<String>,
+    #[serde(default)]
+    done: Option<String>,
 }
 
 /// A subject's visits, newest first, with the button to record another.
@@ -134,8 +140,8 @@ pub async fn subject(
     let subject = subject_of(&kind, id)?;
     let (label, _) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
     let shown = visits::timeline(&st.db, &ctx.me.worker(), purposes(), subject, SHOWN).await?;
-    let extra = context! { saved => q.saved.is_some() };
-    render_subject(&ctx, subject, label, &shown, extra)
+    let extra = context! { saved => q.saved.is_some(), done => q.done.is_some() };
+    render_subject(&st, &ctx, subject, label, &shown, extra).await
 }
 
 #[derive(Deserialize)]
@@ -182,7 +188,7 @@ pub async fn reveal(
     };
     audit::by_user(&st, &ctx.me, event).await?;
     let extra = context! { revealed => f.visit, reason };
-    render_subject(&ctx, subject, label, &shown, extra)
+    render_subject(&st, &ctx, subject, label, &shown, extra).await
 }
 
 /// The subject a page's path names; a kind we do not know is a page that does not exist.
@@ -191,14 +197,22 @@ fn subject_of(kind: &str, id: i64) -> AppResult<Subject> {
     Ok(Subject { kind, id })
 }
 
-fn render_subject(
+async fn render_subject(
+    st: &Shared,
     ctx: &Ctx,
     subject: Subject,
     label: String,
     shown: &[Shown],
     extra: Value,
 ) -> AppResult<Response> {
+    let me = ctx.me.worker();
+    let tasks: Vec<Value> = follow_ups::of_subject(&st.db, &me, subject)
+        .await?
+        .iter()
+        .map(|t| super::tasks::view(t, &me, None))
+        .collect();
     let data = context! {
+        tasks,
         subject => context! {
             code => subject.to_string(), kind => subject.kind.label(), label,
             href => subject_href(subject),

@@ -369,3 +369,137 @@ async fn sensitive_findings_are_revealed_with_a_reason(app: &App) {
     assert_eq!(audit_entries(app, "grid_visit_revealed").await.len(), 1);
 }
 both!(grid_reveal, sensitive_findings_are_revealed_with_a_reason);
+
+/// The follow-ups of a resident, as the store holds them.
+async fn follow_ups_of(app: &App, person: i64) -> Vec<quanke_store::grid::tasks::TaskRow> {
+    let subject = Subject {
+        kind: SubjectKind::Resident,
+        id: person,
+    };
+    quanke_store::grid::tasks::of_subject(&app.db, subject, 100)
+        .await
+        .unwrap()
+}
+
+async fn a_follow_up_is_listed_and_closed_once(app: &App) {
+    use crate::api_cases::{Auth, post};
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let page = format!("/grid/subjects/resident/{}", person.id);
+    let mut grid = app.login("wangge").await;
+    let today = quanke_app::clock::day(quanke_app::clock::now()).date();
+    let day = |n: i64| quanke_domain::calendar::Day::from(today + time::Duration::days(n));
+    let (due, yesterday) = (day(3).to_string(), day(-1).to_string());
+    // A title without a day, a day without a title, a day before the visit: refused in
+    // Chinese, nothing written (not the visit either).
+    for (key, title, day, says) in [
+        ("f-1", "送降压药上门", "", "请填写跟进事项的完成期限"),
+        ("f-2", "", due.as_str(), "请同时填写跟进事项"),
+        (
+            "f-3",
+            "送降压药上门",
+            yesterday.as_str(),
+            "不能早于走访日期",
+        ),
+    ] {
+        let mut fields = visit_fields(key, &subject).await;
+        fields.extend([("follow_up", title), ("follow_up_due", day)]);
+        let r = grid.post("/grid/visits", &fields).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{key}");
+        assert!(r.body.contains(says), "{key}: {}", r.body);
+        assert!(r.body.contains(title), "the form keeps what was typed");
+    }
+    assert_eq!(visits_of(app, SubjectKind::Resident, person.id).await, 0);
+    assert!(follow_ups_of(app, person.id).await.is_empty());
+
+    // Recorded with its visit; a second press makes neither a second visit nor a second task.
+    let mut fields = visit_fields("f-4", &subject).await;
+    fields.extend([("follow_up", "送降压药上门"), ("follow_up_due", &due)]);
+    for _ in 0..2 {
+        let r = grid.post("/grid/visits", &fields).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    }
+    let tasks = follow_ups_of(app, person.id).await;
+    assert_eq!(tasks.len(), 1);
+    let task = tasks[0].id.to_string();
+    let list = grid.get("/grid/due").await;
+    assert!(list.body.contains("我的跟进事项（1）") && list.body.contains("送降压药上门"));
+    assert!(grid.get(&page).await.body.contains(&format!("期限 {due}")));
+    // The same from a phone's queue: one more, and a wrong one refused with its reason.
+    let mut body = queue("phone-f", &subject, 2);
+    body["visits"][0]["follow_up"] = serde_json::json!({"title": "帮办高龄津贴", "due": due});
+    body["visits"][1]["follow_up"] = serde_json::json!({"title": "帮办", "due": "2026-02-30"});
+    let synced = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/visits/sync",
+        &body,
+        None,
+    )
+    .await;
+    assert_eq!(
+        synced.json["results"][0]["status"], "stored",
+        "{}",
+        synced.json
+    );
+    assert_eq!(synced.json["results"][1]["status"], "refused");
+    assert!(
+        synced.json["results"][1]["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("完成期限")
+    );
+    assert_eq!(follow_ups_of(app, person.id).await.len(), 2);
+
+    // Outside the worker's grid or community it does not exist; the desk may not close it.
+    app.account("sdn_head2", Role::CommunityHead, "SDN").await;
+    let done = format!("/grid/tasks/{task}/done");
+    let mut outside = app.login("sdn_head2").await;
+    let r = outside.post(&done, &[("note", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    app.account("myq02_grid", Role::GridWorker, "MYQ-02").await;
+    let mut other_grid = app.login("myq02_grid").await;
+    let r = other_grid.post(&done, &[("note", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut desk = app.login("qiantai").await;
+    let r = desk.post(&done, &[("note", "x")]).await;
+    assert_eq!(r.status, NO);
+    let r = grid.post("/grid/tasks/999999/done", &[("note", "x")]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert!(
+        follow_ups_of(app, person.id)
+            .await
+            .iter()
+            .all(|t| t.done_at.is_none())
+    );
+
+    // The worker closes it from the subject's page and returns there; once only.
+    let r = grid
+        .post(&done, &[("note", "药已送到"), ("from", &page)])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(r.location, Some(format!("{page}?done=1")));
+    let shown = grid.get(&page).await.body;
+    assert!(shown.contains("已办结：药已送到"));
+    let r = grid
+        .post(
+            &done,
+            &[("note", "again"), ("from", "https://evil.example/")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("已经办结"));
+    let list = grid.get("/grid/due").await;
+    assert!(list.body.contains("我的跟进事项（1）") && !list.body.contains("送降压药上门"));
+    // The head closes the worker's other one; a foreign `from` returns to the list.
+    let other = follow_ups_of(app, person.id)
+        .await
+        .into_iter()
+        .find(|t| t.done_at.is_none());
+    let other = format!("/grid/tasks/{}/done", other.unwrap().id);
+    let mut head = app.login("shequ").await;
+    let r = head.post(&other, &[("from", "//evil.example/")]).await;
+    assert_eq!(r.location.as_deref(), Some("/grid/due?done=1"));
+    assert!(!grid.get("/grid/due").await.body.contains("我的跟进事项"));
+}
+both!(grid_follow_ups, a_follow_up_is_listed_and_closed_once);

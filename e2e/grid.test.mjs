@@ -3,7 +3,8 @@
 // the due list; the page never scrolls sideways. With the network switched off, visits are kept on
 // the phone and sent once when it is back. At 1366 px the community head reads the coverage
 // of the rule the visit counted for, and the street administrator's rules edit with a mistake is
-// refused with its line named and the typed text kept. Screenshots: /tmp/quanke-e2e-grid-*.png.
+// refused with its line named and the typed text kept. A follow-up asked on a visit is on the
+// worker's list and closed from it. Screenshots: /tmp/quanke-e2e-grid-*.png.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,6 +144,41 @@ test('a visit saved with no signal is kept on the phone and sent once when it is
   assert.match(await page.locator('ol.timeline').innerText(), /家中无人/);
   assert.match(await page.locator('ol.timeline').innerText(), /老人已回家/);
   assert.deepEqual(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')), []);
+});
+
+test('a follow-up asked on a visit is on today\'s list and closed from it', { timeout: 120_000 }, async (t) => {
+  const { page, problems } = await freshPage(browser, t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'wangge');
+  await page.goto('/grid/due?within=period');
+  const due = await dueUnder(page, '每户每季度走访');
+  assert.ok(due.length > 0, 'households are due this quarter');
+  await Promise.all([
+    page.waitForEvent('load'),
+    page.locator('table.due tbody tr').filter({ hasText: due[0] }).getByRole('link', { name: '登记' }).first().click(),
+  ]);
+  await page.getByLabel('日常走访').check();
+  await page.getByLabel('发现情况').fill('老人血压偏高，药快吃完了');
+  await page.getByLabel('需要办的事').fill('送降压药上门');
+  const inTwoDays = new Date(Date.now() + 8 * 3600e3 + 2 * 86400e3).toISOString().slice(0, 10);
+  await page.getByLabel('完成期限').fill(inTwoDays);
+  await shot(page, 'follow-up-form-390');
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '保存走访记录' }).click()]);
+  assert.match(await page.locator('section.panel').filter({ hasText: '跟进事项' }).innerText(), new RegExp(`送降压药上门[\\s\\S]*期限 ${inTwoDays}`));
+
+  await page.goto('/grid/due');
+  const mine = page.locator('section.panel').filter({ hasText: '我的跟进事项' });
+  assert.match(await mine.locator('h2').innerText(), /我的跟进事项（1）/);
+  await mine.getByText('办结', { exact: true }).click();
+  await mine.getByLabel(/办理情况/).fill('药已送到，老人签收');
+  const button = mine.getByRole('button', { name: '标记为已办结' });
+  assert.ok((await button.boundingBox()).height >= 44, 'a thumb-sized button');
+  await shot(page, 'follow-up-390');
+  await Promise.all([page.waitForEvent('load'), button.click()]);
+  assert.equal(path(page), '/grid/due');
+  assert.match(await page.locator('p.notice[role=status]').innerText(), /跟进事项已办结/);
+  assert.equal(await page.locator('section.panel').filter({ hasText: '我的跟进事项' }).count(), 0, 'nothing left to do');
+  assert.deepEqual(problems, []);
 });
 
 test('the head reads coverage and the street edits its rules', { timeout: 120_000 }, async (t) => {

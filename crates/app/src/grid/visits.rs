@@ -235,6 +235,28 @@ async fn reached(db: &Db, scope: &OrgPath, sent: &[String]) -> GridResult<Vec<Re
     Ok(out)
 }
 
+/// Whom the visit form offers beside a person: the other members of their household within
+/// `scope` (met at the same visit, each recorded as visited by name). Other subjects have none;
+/// a household's members are recorded with it anyway.
+pub async fn companions(
+    db: &Db,
+    scope: &OrgPath,
+    subject: Subject,
+) -> GridResult<Vec<(Subject, String)>> {
+    if subject.kind != SubjectKind::Resident {
+        return Ok(Vec::new());
+    }
+    Ok(visits::housemates(db, subject.id)
+        .await?
+        .into_iter()
+        .filter(|(_, _, path)| scope.contains(path))
+        .map(|(id, name, _)| {
+            let kind = SubjectKind::Resident;
+            (Subject { kind, id }, name)
+        })
+        .collect())
+}
+
 /// Where `subject` is, when that is within `scope`; else "not found", whether it exists or not.
 pub async fn place_within(db: &Db, scope: &OrgPath, subject: Subject) -> GridResult<OrgPath> {
     Ok(described_within(db, scope, subject).await?.1)

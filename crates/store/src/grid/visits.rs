@@ -276,6 +276,22 @@ pub async fn members(db: &Db, household_id: i64) -> Result<Vec<(i64, OrgPath)>> 
         .collect())
 }
 
+/// The other active members of a person's household, with their names and places, in id order:
+/// whom the visit form offers to record as met at the same visit.
+pub async fn housemates(db: &Db, resident_id: i64) -> Result<Vec<(i64, String, OrgPath)>> {
+    let sql = "SELECT o.id, o.name, o.org_path FROM registry_residents r \
+               JOIN registry_residents o ON o.household_id = r.household_id \
+               WHERE r.id = $1 AND o.id <> r.id AND o.status = 'active' ORDER BY o.id";
+    let rows: Vec<(i64, String, String)> = with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(resident_id)
+        .fetch_all(p)
+        .await?);
+    Ok(rows
+        .into_iter()
+        .map(|(id, name, path)| (id, name, OrgPath::from_stored(path)))
+        .collect())
+}
+
 /// A household with its place and its active members with theirs: whom a visit to it reaches.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HouseholdMembers {

@@ -93,6 +93,14 @@ async fn render_form(
     problem: Option<String>,
 ) -> AppResult<Response> {
     let (label, _) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
+    let companions: Vec<Value> = visits::companions(&st.db, &ctx.me.scope.org, subject)
+        .await?
+        .into_iter()
+        .map(|(s, name)| {
+            let code = s.to_string();
+            context! { on => input.subjects.contains(&code), code, name }
+        })
+        .collect();
     let choices: Vec<Value> = purposes()
         .all()
         .iter()
@@ -110,6 +118,7 @@ async fn render_form(
             follow_up => &input.follow_up, follow_up_due => &input.follow_up_due,
         },
         purposes => choices,
+        companions,
         latest_date => ctx.me.worker().today.to_string(),
         problem,
     };

@@ -503,3 +503,50 @@ async fn a_follow_up_is_listed_and_closed_once(app: &App) {
     assert!(!grid.get("/grid/due").await.body.contains("我的跟进事项"));
 }
 both!(grid_follow_ups, a_follow_up_is_listed_and_closed_once);
+
+async fn housemates_met_are_recorded_by_name(app: &App) {
+    let grid = orgs::by_code(&app.db, "MYQ-01").await.unwrap();
+    let households = visits::households_within(&app.db, &grid.path)
+        .await
+        .unwrap();
+    let family = households
+        .iter()
+        .find(|h| h.members.len() >= 2)
+        .expect("a household of two in the demo grid");
+    let (a, b) = (family.members[0].0, family.members[1].0);
+    let (first, second) = (format!("resident:{a}"), format!("resident:{b}"));
+    let mut c = app.login("wangge").await;
+    let form = c.get(&format!("/grid/visits/new?subject={first}")).await;
+    assert!(
+        form.body.contains(&format!("value=\"{second}\"")),
+        "the housemate is offered"
+    );
+    // Someone of another community slipped in beside them: nothing is written.
+    let outside = format!("resident:{}", app.first_resident("SDN").await.id);
+    let mut fields = visit_fields("met-1", &first).await;
+    fields.push(("subject", &outside));
+    let r = c.post("/grid/visits", &fields).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(visits_of(app, SubjectKind::Resident, a).await, 0);
+    let mut fields = visit_fields("met-2", &first).await;
+    fields.push(("subject", &second));
+    let r = c.post("/grid/visits", &fields).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        r.location,
+        Some(format!("/grid/subjects/resident/{a}?saved=1"))
+    );
+    for id in [a, b] {
+        let subject = Subject {
+            kind: SubjectKind::Resident,
+            id,
+        };
+        let rows = visits::timeline(&app.db, subject, 10).await.unwrap();
+        assert_eq!(rows.len(), 1, "resident {id}");
+        assert!(
+            rows[0].named,
+            "resident {id} was met, not only counted with the household"
+        );
+    }
+}
+both!(grid_housemates, housemates_met_are_recorded_by_name);

@@ -80,6 +80,21 @@ pub async fn mine(db: &Db, worker: &Worker) -> GridResult<Vec<Listed>> {
     Ok(out)
 }
 
+/// How many open follow-ups `worker` has within their scope (up to a list's length), and how
+/// many of them are past their day: the home page's figures.
+pub async fn mine_counted(db: &Db, worker: &Worker) -> GridResult<(usize, usize)> {
+    let Some(id) = worker.id else {
+        return Ok((0, 0));
+    };
+    let rows = tasks::open_for(db, id, SHOWN).await?;
+    let open: Vec<&TaskRow> = rows
+        .iter()
+        .filter(|t| worker.org.contains(&t.org_path))
+        .collect();
+    let late = open.iter().filter(|t| t.due_day < worker.today).count();
+    Ok((open.len(), late))
+}
+
 /// The follow-ups of `subject`; outside the reader's scope it is "not found".
 pub async fn of_subject(db: &Db, reader: &Worker, subject: Subject) -> GridResult<Vec<TaskRow>> {
     described_within(db, &reader.org, subject).await?;

@@ -48,7 +48,7 @@ pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
 }
 
 /// How many visits of the worker's grid are overdue and due within the week (the due list's
-/// figures, read the same way).
+/// figures, read the same way), and how many follow-ups the worker has open and late.
 async fn due_counts(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     use quanke_app::grid::{coverage, purposes};
     let worker = ctx.me.worker();
@@ -68,5 +68,6 @@ async fn due_counts(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
         .iter()
         .filter(|d| matches!(d.standing, quanke_domain::grid::Standing::Overdue { .. }))
         .count();
-    Ok(context! { total => due.len(), overdue })
+    let (follow_ups, late) = quanke_app::grid::tasks::mine_counted(&st.db, &worker).await?;
+    Ok(context! { total => due.len(), overdue, follow_ups, late })
 }

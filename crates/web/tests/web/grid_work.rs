@@ -450,6 +450,11 @@ async fn a_follow_up_is_listed_and_closed_once(app: &App) {
             .contains("完成期限")
     );
     assert_eq!(follow_ups_of(app, person.id).await.len(), 2);
+    let home = grid.get("/").await;
+    assert!(
+        home.body.contains(">2</span>跟进事项"),
+        "the home page counts them"
+    );
 
     // Outside the worker's grid or community it does not exist; the desk may not close it.
     app.account("sdn_head2", Role::CommunityHead, "SDN").await;

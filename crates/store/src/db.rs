@@ -301,6 +301,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid tasks",
         include_str!("../migrations/sqlite/0032_grid_tasks.sql"),
     ),
+    (
+        33,
+        "grid visit photos",
+        include_str!("../migrations/sqlite/0033_grid_visit_photos.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -457,6 +462,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         32,
         "grid tasks",
         include_str!("../migrations/postgres/0032_grid_tasks.sql"),
+    ),
+    (
+        33,
+        "grid visit photos",
+        include_str!("../migrations/postgres/0033_grid_visit_photos.sql"),
     ),
 ];
 

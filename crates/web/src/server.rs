@@ -141,6 +141,7 @@ pub fn router(state: Shared) -> Router {
         .layer(RequestBodyLimitLayer::new(4 * 1024 * 1024))
         .merge(crate::registry::upload_routes())
         .merge(crate::portal::upload_routes())
+        .merge(crate::grid::upload_routes())
         .fallback(not_found)
         .layer(axum::middleware::from_fn(error::dress))
         .layer(from_fn_with_state(state.clone(), auth::session::resolve))

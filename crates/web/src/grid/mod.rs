@@ -4,6 +4,7 @@
 
 mod coverage;
 mod due;
+mod photos;
 mod places;
 mod rules;
 mod tasks;
@@ -13,6 +14,8 @@ use crate::server::Shared;
 use axum::Router;
 use axum::routing::get;
 
+pub use photos::upload_routes;
+
 pub fn routes() -> Router<Shared> {
     Router::new()
         .route("/grid/visits/new", get(visits::form))
@@ -21,6 +24,10 @@ pub fn routes() -> Router<Shared> {
         .route(
             "/grid/subjects/{kind}/{id}/reveal",
             axum::routing::post(visits::reveal),
+        )
+        .route(
+            "/grid/subjects/{kind}/{id}/visits/{visit}/photos/{photo}",
+            get(photos::show),
         )
         .route("/grid/due", get(due::page))
         .route("/grid/tasks/{id}/done", axum::routing::post(tasks::done))

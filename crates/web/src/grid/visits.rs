@@ -12,11 +12,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use quanke_app::cases::Worker;
 use quanke_app::grid::tasks as follow_ups;
 use quanke_app::grid::visits::{self, Shown, VisitInput};
 use quanke_app::grid::{GridError, purposes};
 use quanke_domain::Permission;
 use quanke_domain::grid::{Subject, SubjectKind};
+use quanke_store::grid::photos::PhotoRow;
 use quanke_store::registry::audit_target;
 use serde::Deserialize;
 
@@ -136,6 +138,8 @@ pub struct SubjectQuery {
     saved: Option<String>,
     #[serde(default)]
     done: Option<String>,
+    #[serde(default)]
+    photos: Option<u32>,
 }
 
 /// A subject's visits, newest first, with the button to record another.
@@ -149,7 +153,8 @@ pub async fn subject(
     let subject = subject_of(&kind, id)?;
     let (label, _) = visits::described_within(&st.db, &ctx.me.scope.org, subject).await?;
     let shown = visits::timeline(&st.db, &ctx.me.worker(), purposes(), subject, SHOWN).await?;
-    let extra = context! { saved => q.saved.is_some(), done => q.done.is_some() };
+    let extra =
+        context! { saved => q.saved.is_some(), done => q.done.is_some(), photos_added => q.photos };
     render_subject(&st, &ctx, subject, label, &shown, extra).await
 }
 
@@ -201,7 +206,7 @@ pub async fn reveal(
 }
 
 /// The subject a page's path names; a kind we do not know is a page that does not exist.
-fn subject_of(kind: &str, id: i64) -> AppResult<Subject> {
+pub(super) fn subject_of(kind: &str, id: i64) -> AppResult<Subject> {
     let kind: SubjectKind = kind.parse().map_err(|_| AppError::NotFound)?;
     Ok(Subject { kind, id })
 }
@@ -215,6 +220,8 @@ async fn render_subject(
     extra: Value,
 ) -> AppResult<Response> {
     let me = ctx.me.worker();
+    let rows: Vec<_> = shown.iter().map(|v| v.row.clone()).collect();
+    let photos = quanke_app::grid::photos::of_shown(&st.db, &me, &rows).await?;
     let tasks: Vec<Value> = follow_ups::of_subject(&st.db, &me, subject)
         .await?
         .iter()
@@ -227,7 +234,7 @@ async fn render_subject(
             href => subject_href(subject),
             person => (subject.kind == SubjectKind::Resident).then_some(subject.id),
         },
-        visits => shown.iter().map(visit_view).collect::<Vec<_>>(),
+        visits => shown.iter().map(|v| visit_view(v, &me, &photos)).collect::<Vec<_>>(),
         can_record => ctx.me.scope.can(Permission::RecordVisits),
         can_reveal => ctx.me.scope.can(Permission::RevealPersonal),
         ..extra
@@ -237,10 +244,16 @@ async fn render_subject(
     ))
 }
 
-fn visit_view(v: &Shown) -> Value {
+fn visit_view(v: &Shown, me: &Worker, photos: &[PhotoRow]) -> Value {
+    let photos: Vec<Value> = photos
+        .iter()
+        .filter(|p| p.visit_id == v.row.id)
+        .map(|p| context! { id => p.id, width => p.width, height => p.height, located => p.lat.is_some() })
+        .collect();
     context! {
         id => v.row.id, day => v.row.day.to_string(), minutes => v.row.minutes,
         worker => &v.row.worker_name, purposes => v.purposes.join("、"), findings => &v.findings,
-        named => v.row.named, sensitive => v.row.sensitive,
+        named => v.row.named, sensitive => v.row.sensitive, photos,
+        mine => me.id == Some(v.row.worker_id),
     }
 }

@@ -555,3 +555,124 @@ async fn housemates_met_are_recorded_by_name(app: &App) {
     }
 }
 both!(grid_housemates, housemates_met_are_recorded_by_name);
+
+/// A PNG as a phone's gallery might hand over: wider than the kept size.
+fn photo_png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_pixel(width, height, image::Rgb([120, 160, 200]));
+    let mut png = Vec::new();
+    picture
+        .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+        .unwrap();
+    png
+}
+
+fn photo_part(bytes: &[u8]) -> crate::harness::Part<'_> {
+    crate::harness::Part {
+        field: "photo",
+        name: "IMG_0001.png",
+        claimed: "image/png",
+        bytes,
+    }
+}
+
+async fn visit_photos_are_kept_small_and_shown_within_scope(app: &App) {
+    use quanke_store::grid::photos;
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let page = format!("/grid/subjects/resident/{}", person.id);
+    let mut grid = app.login("wangge").await;
+    let r = grid
+        .post("/grid/visits", &visit_fields("photo-1", &subject).await)
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let visit = newest_visit(app, person.id).await;
+    let upload = format!("{page}/visits/{visit}/photos");
+    let big = photo_png(2400, 1200);
+    let big = big.as_slice();
+    // Something that is not a photo, beside a photo: refused in Chinese, nothing kept.
+    let files = [photo_part(big), photo_part(b"not a photo at all")];
+    let r = grid.post_multipart(&upload, &[], &files).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(
+        r.body.contains("第 2 张照片") && r.body.contains("无法识别"),
+        "{}",
+        r.body
+    );
+    assert!(
+        photos::of_visits(&app.db, &[visit])
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let r = grid.post_multipart(&upload, &[], &[photo_part(big)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(r.location, Some(format!("{page}?photos=1")));
+    let kept = photos::of_visits(&app.db, &[visit]).await.unwrap();
+    assert_eq!((kept.len(), kept[0].width, kept[0].height), (1, 1600, 800));
+    assert_eq!(kept[0].lat, None, "no place kept unless asked");
+    let (_, jpeg) = photos::photo(&app.db, visit, kept[0].id)
+        .await
+        .unwrap()
+        .unwrap();
+    let decoded = image::load_from_memory(&jpeg).unwrap();
+    assert_eq!((decoded.width(), decoded.height()), (1600, 800));
+    let shown = format!("{page}/visits/{visit}/photos/{}", kept[0].id);
+    // (The page's links are HTML-escaped: the alt text names the photo.)
+    assert!(
+        grid.get(&page).await.body.contains("现场照片 1\""),
+        "the page shows it"
+    );
+    let r = grid.get(&shown).await;
+    assert_eq!((r.status, r.content_type.as_str()), (OK, "image/jpeg"));
+    // The head reads it; another community's head, and a path through another subject, not.
+    let mut head = app.login("shequ").await;
+    assert_eq!(head.get(&shown).await.status, OK);
+    let r = head.post_multipart(&upload, &[], &[photo_part(big)]).await;
+    assert_eq!(r.status, NO, "only the visit's author adds photos");
+    app.account("sdn_head3", Role::CommunityHead, "SDN").await;
+    let mut outside = app.login("sdn_head3").await;
+    assert_eq!(outside.get(&shown).await.status, StatusCode::NOT_FOUND);
+    let other = app.first_resident("MYQ-02").await;
+    let sideways = format!(
+        "/grid/subjects/resident/{}/visits/{visit}/photos/{}",
+        other.id, kept[0].id
+    );
+    assert_eq!(head.get(&sideways).await.status, StatusCode::NOT_FOUND);
+    // Six at most a visit.
+    let five: Vec<_> = (0..5).map(|_| photo_part(big)).collect();
+    let r = grid.post_multipart(&upload, &[], &five).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let r = grid.post_multipart(&upload, &[], &[photo_part(big)]).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    assert!(r.body.contains("最多保存 6 张"));
+    assert_eq!(photos::of_visits(&app.db, &[visit]).await.unwrap().len(), 6);
+
+    // A sensitive visit's photos are its author's only.
+    let mut fields = visit_fields("photo-2", &subject).await;
+    fields.push(("sensitive", "on"));
+    grid.post("/grid/visits", &fields).await;
+    let secret = newest_visit(app, person.id).await;
+    let upload = format!("{page}/visits/{secret}/photos");
+    let r = grid.post_multipart(&upload, &[], &[photo_part(big)]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let id = photos::of_visits(&app.db, &[secret]).await.unwrap()[0].id;
+    let shown = format!("{page}/visits/{secret}/photos/{id}");
+    assert_eq!(grid.get(&shown).await.status, OK);
+    assert_eq!(head.get(&shown).await.status, StatusCode::NOT_FOUND);
+    let first_photos = |body: &str| body.matches("现场照片 1\"").count();
+    assert_eq!(
+        first_photos(&grid.get(&page).await.body),
+        2,
+        "the author sees both visits'"
+    );
+    assert_eq!(
+        first_photos(&head.get(&page).await.body),
+        1,
+        "the head the plain visit's only"
+    );
+}
+both!(
+    grid_photos,
+    visit_photos_are_kept_small_and_shown_within_scope
+);

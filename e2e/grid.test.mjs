@@ -4,7 +4,8 @@
 // the phone and sent once when it is back. At 1366 px the community head reads the coverage
 // of the rule the visit counted for, and the street administrator's rules edit with a mistake is
 // refused with its line named and the typed text kept. A follow-up asked on a visit is on the
-// worker's list and closed from it. Screenshots: /tmp/quanke-e2e-grid-*.png.
+// worker's list and closed from it; a photo is added to a visit.
+// Screenshots: /tmp/quanke-e2e-grid-*.png.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -144,6 +145,27 @@ test('a visit saved with no signal is kept on the phone and sent once when it is
   assert.match(await page.locator('ol.timeline').innerText(), /家中无人/);
   assert.match(await page.locator('ol.timeline').innerText(), /老人已回家/);
   assert.deepEqual(problems.filter((p) => !p.includes('ERR_INTERNET_DISCONNECTED')), []);
+});
+
+test('a photo taken on the phone is added to the visit', { timeout: 120_000 }, async (t) => {
+  const { page, problems } = await freshPage(browser, t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, 'wangge');
+  assert.ok(visitedPage, 'the first test recorded a visit');
+  // A picture of the due list stands in for the camera's (a PNG of 780 px, at twice the size).
+  await page.goto('/grid/due');
+  const taken = await page.screenshot();
+  await page.goto(visitedPage);
+  const visit = page.locator('ol.timeline li').first();
+  await visit.getByText('添加现场照片').click();
+  await visit.locator('input[type=file]').setInputFiles({ name: 'IMG_2001.png', mimeType: 'image/png', buffer: taken });
+  await Promise.all([page.waitForEvent('load'), visit.getByRole('button', { name: '上传照片' }).click()]);
+  assert.match(await page.locator('p.notice[role=status]').innerText(), /已上传 1 张照片/);
+  const img = page.locator('ol.timeline li').first().locator('p.photos img');
+  assert.equal(await img.count(), 1);
+  assert.ok(await img.evaluate((el) => el.complete && el.naturalWidth > 0), 'the photo loads');
+  await shot(page, 'photo-390');
+  assert.deepEqual(problems, []);
 });
 
 test('a follow-up asked on a visit is on today\'s list and closed from it', { timeout: 120_000 }, async (t) => {

@@ -12,7 +12,8 @@ use quanke_store::Db;
 use quanke_store::grid::coverage::{self, PlaceCount};
 use quanke_store::grid::purpose_sets;
 use quanke_store::grid::rules::{self, RulesVersion};
-use time::Duration;
+use quanke_store::grid::workload::{self, WorkerLoad};
+use time::{Date, Duration};
 
 /// The street `org` lies in (the root of its path).
 pub fn street_of(org: &OrgPath) -> OrgPath {
@@ -221,6 +222,60 @@ pub async fn due_list(
 }
 
 /// Coverage and due lists are read by those who work or head the place.
+/// The calendar month beginning on `first` (its first day, as the page's month choice gives it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Month {
+    pub first: Date,
+}
+
+impl Month {
+    /// The month holding `day`.
+    pub fn of(day: Date) -> Month {
+        Month {
+            first: day.replace_day(1).expect("every month has a first day"),
+        }
+    }
+
+    /// "YYYY-MM", as the page's choice sends it.
+    pub fn parse(text: &str) -> Option<Month> {
+        let (year, month) = text.trim().split_once('-')?;
+        let month = time::Month::try_from(month.parse::<u8>().ok()?).ok()?;
+        let first = Date::from_calendar_date(year.parse().ok()?, month, 1).ok()?;
+        Some(Month { first })
+    }
+
+    pub fn code(self) -> String {
+        format!(
+            "{:04}-{:02}",
+            self.first.year(),
+            u8::from(self.first.month())
+        )
+    }
+
+    /// The month before this one.
+    pub fn previous(self) -> Month {
+        Month::of(self.first - Duration::days(1))
+    }
+
+    pub fn last(self) -> Date {
+        let next = (self.first + Duration::days(31)).replace_day(1);
+        next.expect("every month has a first day") - Duration::days(1)
+    }
+}
+
+/// Each worker's field work within `within` in `month` (grid workers always listed). `within`
+/// must lie in the reader's subtree.
+pub async fn workload(
+    db: &Db,
+    reader: &Worker,
+    within: &OrgPath,
+    month: Month,
+) -> GridResult<Vec<WorkerLoad>> {
+    readable(reader, within)?;
+    let (from, to) = (month.first.into(), month.last().into());
+    Ok(workload::by_worker(db, within, from, to).await?)
+}
+
 fn readable(reader: &Worker, within: &OrgPath) -> GridResult<()> {
     let may = reader.can(Permission::WorkGrid) || reader.can(Permission::ViewDashboard);
     if !may {
@@ -230,4 +285,28 @@ fn readable(reader: &Worker, within: &OrgPath) -> GridResult<()> {
         return Err(GridError::NotFound("该网格或社区"));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Month;
+    use time::macros::date;
+
+    #[test]
+    fn months_read_step_back_and_end_on_their_last_day() {
+        let feb = Month::parse("2028-02").unwrap();
+        assert_eq!(
+            (feb.first, feb.last()),
+            (date!(2028 - 02 - 01), date!(2028 - 02 - 29))
+        );
+        assert_eq!(
+            Month::parse("2026-12").unwrap().last(),
+            date!(2026 - 12 - 31)
+        );
+        let january = Month::of(date!(2027 - 01 - 15));
+        assert_eq!(january.previous().code(), "2026-12");
+        for bad in ["2026-13", "2026", "二〇二六-01", "2026-00", ""] {
+            assert_eq!(Month::parse(bad), None, "{bad}");
+        }
+    }
 }

@@ -6,3 +6,4 @@ pub mod purpose_sets;
 pub mod rules;
 pub mod tasks;
 pub mod visits;
+pub mod workload;

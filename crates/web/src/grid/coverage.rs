@@ -9,7 +9,8 @@ use crate::server::Shared;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use minijinja::{Value, context};
-use quanke_app::grid::coverage::{self, RuleCoverage};
+use quanke_app::cases::Worker;
+use quanke_app::grid::coverage::{self, Month, RuleCoverage};
 use quanke_app::grid::purposes;
 use quanke_domain::{OrgPath, Permission, Role};
 use quanke_store::users;
@@ -20,7 +21,13 @@ use std::collections::HashMap;
 pub struct CoverageQuery {
     #[serde(default)]
     place: Option<i64>,
+    /// "YYYY-MM": the month of the workload table (this month when absent).
+    #[serde(default)]
+    month: String,
 }
+
+/// How many months back the workload table offers.
+const MONTHS_OFFERED: usize = 6;
 
 pub async fn page(
     State(st): State<Shared>,
@@ -38,7 +45,9 @@ pub async fn page(
         coverage::coverage(&st.db, &worker, &force.rules, &place.path, worker.today).await?;
     let places = Places::tree_of(&st.db, &place.path).await?;
     let workers = workers_by_grid(&st, &place.path).await?;
+    let workload = workload_view(&st, &worker, &place.path, &q.month).await?;
     let data = context! {
+        workload,
         place => context! { id => place.id, name => &place.name },
         places => place_choices(&st, &ctx).await?,
         rules => figures.iter().map(|f| rule_view(f, &places, &workers)).collect::<Vec<_>>(),
@@ -48,6 +57,39 @@ pub async fn page(
     Ok(crate::registry::private(
         ctx.render("grid_coverage.html", data)?,
     ))
+}
+
+/// Each worker's visits in the chosen month, for a community or a grid (a street chooses a
+/// community: a street's hundreds of workers are not one table).
+async fn workload_view(
+    st: &Shared,
+    worker: &Worker,
+    place: &OrgPath,
+    month: &str,
+) -> AppResult<Option<Value>> {
+    if place.ids().len() < 2 {
+        return Ok(None);
+    }
+    let this = Month::of(worker.today.date());
+    let month = match month.trim() {
+        "" => this,
+        text => {
+            Month::parse(text).ok_or_else(|| AppError::BadRequest("月份格式应为 YYYY-MM".into()))?
+        }
+    };
+    let offered: Vec<Value> = std::iter::successors(Some(this), |m| Some(m.previous()))
+        .take(MONTHS_OFFERED)
+        .map(|m| context! { code => m.code(), on => m == month })
+        .collect();
+    let rows: Vec<Value> = coverage::workload(&st.db, worker, place, month)
+        .await?
+        .iter()
+        .map(|w| {
+            let hours = format!("{:.1}", w.minutes as f64 / 60.0);
+            context! { name => &w.name, org => &w.org_name, visits => w.visits, days => w.days, hours }
+        })
+        .collect();
+    Ok(Some(context! { month => month.code(), offered, rows }))
 }
 
 /// The grid workers of each grid within `place`, by the grid's path: whose coverage a grid's

@@ -676,3 +676,53 @@ both!(
     grid_photos,
     visit_photos_are_kept_small_and_shown_within_scope
 );
+
+/// The visits the workload table counts for `name` on `page`.
+fn visits_counted(page: &str, name: &str) -> i64 {
+    let row = crate::harness::between(page, &format!("<td>{name}</td><td>"), "</tr>")
+        .unwrap_or_else(|| panic!("no row for {name}"));
+    let cells: Vec<&str> = row.split("</td><td>").collect();
+    cells[1].parse().unwrap()
+}
+
+async fn the_workload_counts_each_workers_visits(app: &App) {
+    let community = orgs::by_code(&app.db, "MYQ").await.unwrap();
+    let page = format!("/grid/coverage?place={}", community.id);
+    let today = quanke_app::clock::day(quanke_app::clock::now()).date();
+    let earlier = quanke_app::grid::coverage::Month::of(today)
+        .previous()
+        .code();
+    let earlier_page = format!("{page}&month={earlier}");
+    let mut head = app.login("shequ").await;
+    let before = visits_counted(&head.get(&page).await.body, "李明");
+    let before_then = visits_counted(&head.get(&earlier_page).await.body, "李明");
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let mut grid = app.login("wangge").await;
+    for key in ["load-1", "load-2"] {
+        let r = grid
+            .post("/grid/visits", &visit_fields(key, &subject).await)
+            .await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER);
+    }
+    assert_eq!(
+        visits_counted(&head.get(&page).await.body, "李明"),
+        before + 2
+    );
+    // The month before does not count them; a month that is no month is refused.
+    let then = head.get(&earlier_page).await;
+    assert!(then.body.contains(&format!("走访工作量 · {earlier}")));
+    assert_eq!(visits_counted(&then.body, "李明"), before_then);
+    let r = head.get(&format!("{page}&month=2026-13")).await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+    // The street's page has no table of its hundreds of workers.
+    let mut street = app.login("jiedao").await;
+    assert!(
+        !street
+            .get("/grid/coverage")
+            .await
+            .body
+            .contains("走访工作量")
+    );
+}
+both!(grid_workload, the_workload_counts_each_workers_visits);

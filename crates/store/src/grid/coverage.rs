@@ -139,14 +139,15 @@ pub async fn covered(
     let from = params.add(from.to_string());
     let counting = counting(rule, &mut params);
     let sql = match &rule.target {
-        // How many tagged people were last visited on each day at each place (migration 0031).
+        // How many tagged people were last visited on each day at each place (migration 0031;
+        // its rows at zero stay).
         Target::Tagged(tag) => {
             let tag = params.add(tag.code());
             let place = params.within("l.org_path", within);
             format!(
                 "SELECT l.org_path, CAST(SUM(l.n) AS BIGINT) AS n FROM grid_tag_visit_days l \
                  WHERE l.tag = {tag} AND {place} AND l.day >= {from}{counting} \
-                 GROUP BY l.org_path ORDER BY l.org_path"
+                 GROUP BY l.org_path HAVING SUM(l.n) > 0 ORDER BY l.org_path"
             )
         }
         // A category's businesses, a few thousand: each one's last visit, found by key.

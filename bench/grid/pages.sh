@@ -32,6 +32,8 @@ for kind in $databases; do
     if [ "$kind" = sqlite ]; then rm -f "$dir"/quanke.db*; else
       psql -q "$pg_server/postgres" -c "DROP DATABASE IF EXISTS $pg_db WITH (FORCE)" >/dev/null
       psql -q "$pg_server/postgres" -c "CREATE DATABASE $pg_db" >/dev/null
+      # registry-search keeps the people it made beside the database, by name.
+      rm -f "/tmp/$pg_db.sample.tsv"
     fi
     "$bin/registry-search" "$url" "$residents" 10 >"$dir/fill-$kind.log"
     "$bin/grid-pages" setup "$url" "$visits" | tee -a "$dir/fill-$kind.log"

@@ -112,8 +112,7 @@ async fn setup(url: &str, visits: usize, businesses: usize) -> Result<()> {
     let households = visits::households_within(&db, &street.path).await?;
     let rules = CoverageRules::parse(CoverageRules::shipped_text(), &Purposes::shipped())?;
     // Kept from the start, as a server keeps them before its first visit is recorded.
-    let sets: Vec<_> = rules.all().iter().filter_map(|r| r.purpose_set()).collect();
-    purpose_sets::ensure(&db, &sets).await?;
+    purpose_sets::ensure(&db, &rules.purpose_sets()).await?;
     let tagged = tagged_people(&db, &rules, &street.path).await?;
     let firms = every_business(&db, &rules, &street.path).await?;
     println!(

@@ -44,8 +44,7 @@ pub async fn in_force(db: &Db, purposes: &Purposes, org: &OrgPath) -> GridResult
     // makes it fail, and the message says where.
     let rules =
         CoverageRules::parse(text, purposes).map_err(|e| GridError::Refused(e.to_string()))?;
-    let sets: Vec<_> = rules.all().iter().filter_map(|r| r.purpose_set()).collect();
-    purpose_sets::ensure(db, &sets).await?;
+    purpose_sets::ensure(db, &rules.purpose_sets()).await?;
     Ok(InForce {
         version: saved.as_ref().map_or(0, |v| v.version),
         since: saved.map(|v| crate::clock::day(v.saved_at)),
@@ -91,12 +90,7 @@ pub async fn save(
     let street = street_of(&worker.org);
     let version = rules::save(db, &street, text, note.trim(), &worker.name, worker.now).await?;
     // Back-filled now rather than on the first page that reads the new rules.
-    let sets: Vec<_> = parsed
-        .all()
-        .iter()
-        .filter_map(|r| r.purpose_set())
-        .collect();
-    purpose_sets::ensure(db, &sets).await?;
+    purpose_sets::ensure(db, &parsed.purpose_sets()).await?;
     Ok(version)
 }
 
@@ -221,7 +215,6 @@ pub async fn due_list(
     Ok(out)
 }
 
-/// Coverage and due lists are read by those who work or head the place.
 /// The calendar month beginning on `first` (its first day, as the page's month choice gives it).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Month {
@@ -276,6 +269,7 @@ pub async fn workload(
     Ok(workload::by_worker(db, within, from, to).await?)
 }
 
+/// Coverage and due lists are read by those who work or head the place.
 fn readable(reader: &Worker, within: &OrgPath) -> GridResult<()> {
     let may = reader.can(Permission::WorkGrid) || reader.can(Permission::ViewDashboard);
     if !may {

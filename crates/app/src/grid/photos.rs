@@ -5,8 +5,8 @@
 use super::visits::described_within;
 use super::{GridError, GridResult};
 use crate::cases::Worker;
-use quanke_domain::OrgPath;
 use quanke_domain::grid::Subject;
+use quanke_domain::{OrgPath, Permission};
 use quanke_photo::Prepared;
 use quanke_store::Db;
 use quanke_store::grid::photos::{self, NewPhoto, PhotoRow};
@@ -39,14 +39,12 @@ pub async fn add(
     let prepared = tokio::task::spawn_blocking(move || prepare_all(&uploads, keep_location))
         .await
         .map_err(|e| GridError::Refused(format!("照片处理失败：{e}")))??;
-    let n = prepared.len();
-    let held = photos::add(db, visit_id, &prepared, MOST_PER_VISIT, by, worker.now).await?;
-    match held {
-        Some(_) => Ok(n),
-        None => Err(GridError::Refused(format!(
+    if !photos::add(db, visit_id, &prepared, MOST_PER_VISIT, by, worker.now).await? {
+        return Err(GridError::Refused(format!(
             "每次走访最多保存 {MOST_PER_VISIT} 张照片"
-        ))),
+        )));
     }
+    Ok(prepared.len())
 }
 
 fn prepare_all(uploads: &[Vec<u8>], keep_location: bool) -> GridResult<Vec<NewPhoto>> {
@@ -87,14 +85,16 @@ pub async fn read(
     visit_id: i64,
     photo_id: i64,
 ) -> GridResult<Vec<u8>> {
+    if !reader.can(Permission::ReadRegistry) {
+        return Err(GridError::Forbidden("不能查看居民信息"));
+    }
     let visit = visit_of(db, reader, subject, visit_id).await?;
     if !open_to(reader, &visit) {
         return Err(GridError::NotFound("照片"));
     }
-    let (_, bytes) = photos::photo(db, visit_id, photo_id)
+    photos::photo(db, visit_id, photo_id)
         .await?
-        .ok_or(GridError::NotFound("照片"))?;
-    Ok(bytes)
+        .ok_or(GridError::NotFound("照片"))
 }
 
 fn open_to(reader: &Worker, visit: &VisitRow) -> bool {

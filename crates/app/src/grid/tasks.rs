@@ -61,14 +61,8 @@ pub struct Listed {
 /// The open follow-ups of `worker` within their part of the org tree (one left behind in a
 /// community they no longer serve is its head's to reassign, not theirs to read).
 pub async fn mine(db: &Db, worker: &Worker) -> GridResult<Vec<Listed>> {
-    let Some(id) = worker.id else {
-        return Ok(Vec::new());
-    };
     let mut out = Vec::new();
-    for row in tasks::open_for(db, id, SHOWN).await? {
-        if !worker.org.contains(&row.org_path) {
-            continue;
-        }
+    for row in open_in_scope(db, worker).await? {
         let label = match row.subject() {
             Some(subject) => described_within(db, &worker.org, subject)
                 .await
@@ -83,16 +77,26 @@ pub async fn mine(db: &Db, worker: &Worker) -> GridResult<Vec<Listed>> {
 /// How many open follow-ups `worker` has within their scope (up to a list's length), and how
 /// many of them are past their day: the home page's figures.
 pub async fn mine_counted(db: &Db, worker: &Worker) -> GridResult<(usize, usize)> {
-    let Some(id) = worker.id else {
-        return Ok((0, 0));
-    };
-    let rows = tasks::open_for(db, id, SHOWN).await?;
-    let open: Vec<&TaskRow> = rows
-        .iter()
-        .filter(|t| worker.org.contains(&t.org_path))
-        .collect();
+    let open = open_in_scope(db, worker).await?;
     let late = open.iter().filter(|t| t.due_day < worker.today).count();
     Ok((open.len(), late))
+}
+
+/// The open follow-ups assigned to `worker` that lie within their scope, the earliest due
+/// first (up to a list's length).
+async fn open_in_scope(db: &Db, worker: &Worker) -> GridResult<Vec<TaskRow>> {
+    let Some(id) = worker.id else {
+        return Ok(Vec::new());
+    };
+    let mut rows = tasks::open_for(db, id, SHOWN).await?;
+    rows.retain(|t| worker.org.contains(&t.org_path));
+    Ok(rows)
+}
+
+/// Whether `worker` may close `task` (while it is open): it is theirs, or they head the
+/// community.
+pub fn may_close(worker: &Worker, task: &TaskRow) -> bool {
+    worker.id == Some(task.assignee_id) || worker.role == Some(Role::CommunityHead)
 }
 
 /// The follow-ups of `subject`; outside the reader's scope it is "not found".
@@ -110,7 +114,7 @@ pub async fn complete(db: &Db, worker: &Worker, id: i64, note: &str) -> GridResu
     let by = worker
         .id
         .ok_or(GridError::Forbidden("跟进事项须由工作人员办结"))?;
-    if task.assignee_id != by && worker.role != Some(Role::CommunityHead) {
+    if !may_close(worker, &task) {
         return Err(GridError::Forbidden(
             "只有负责的工作人员或社区负责人可以办结跟进事项",
         ));

@@ -175,6 +175,14 @@ impl CoverageRules {
         Ok(CoverageRules(rules.into_iter().map(|(_, r)| r).collect()))
     }
 
+    /// The purpose sets these rules count (each rule counting several purposes has one).
+    pub fn purpose_sets(&self) -> Vec<PurposeSet> {
+        self.0
+            .iter()
+            .filter_map(CoverageRule::purpose_set)
+            .collect()
+    }
+
     pub fn all(&self) -> &[CoverageRule] {
         &self.0
     }
@@ -279,6 +287,8 @@ mod tests {
         assert_eq!(rules.all()[1].purpose_set(), None);
         let set = rules.all()[3].purpose_set().unwrap();
         assert_eq!(set.members, ["daily", "living_alone"]);
+        let keys: Vec<String> = rules.purpose_sets().into_iter().map(|s| s.key).collect();
+        assert_eq!(keys, ["daily+living_alone", "daily+living_alone"]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Photos of visits: added to a visit after it is stored (from the phone once it has signal),
-//! read one at a time by id.
+//! listed without their bytes, read one at a time by id.
 
 use crate::db::{with_pool, with_write_turn};
 use crate::{Db, Result};
@@ -28,8 +28,8 @@ pub struct PhotoRow {
     pub lon: Option<f64>,
 }
 
-/// Adds `photos` to a visit, all or none; `None` (and nothing added) when the visit would then
-/// hold more than `most`, else how many it held before.
+/// Adds `photos` to a visit, all or none; false (and nothing added) when the visit would then
+/// hold more than `most`.
 pub async fn add(
     db: &Db,
     visit_id: i64,
@@ -37,7 +37,7 @@ pub async fn add(
     most: i64,
     by: i64,
     now: i64,
-) -> Result<Option<i64>> {
+) -> Result<bool> {
     let count = "SELECT COUNT(*) FROM grid_visit_photos WHERE visit_id = $1";
     let insert = "INSERT INTO grid_visit_photos (visit_id, width, height, size, data, lat, lon, \
                   added_by, added_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
@@ -47,7 +47,7 @@ pub async fn add(
             .fetch_one(&mut *tx)
             .await?;
         if held + photos.len() as i64 > most {
-            None
+            false
         } else {
             for p in photos {
                 sqlx::query(insert)
@@ -64,7 +64,7 @@ pub async fn add(
                     .await?;
             }
             tx.commit().await?;
-            Some(held)
+            true
         }
     });
     Ok(added)
@@ -91,22 +91,12 @@ pub async fn of_visits(db: &Db, visits: &[i64]) -> Result<Vec<PhotoRow>> {
     }))
 }
 
-#[derive(FromRow)]
-struct WithData {
-    #[sqlx(flatten)]
-    row: PhotoRow,
-    data: Vec<u8>,
-}
-
-/// One photo with its bytes, when it belongs to `visit_id`.
-pub async fn photo(db: &Db, visit_id: i64, id: i64) -> Result<Option<(PhotoRow, Vec<u8>)>> {
-    let sql =
-        format!("SELECT {COLUMNS}, data FROM grid_visit_photos WHERE visit_id = $1 AND id = $2");
-    let found: Option<WithData> =
-        with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(visit_id)
-            .bind(id)
-            .fetch_optional(p)
-            .await?);
-    Ok(found.map(|f| (f.row, f.data)))
+/// One photo's JPEG bytes, when it belongs to `visit_id`.
+pub async fn photo(db: &Db, visit_id: i64, id: i64) -> Result<Option<Vec<u8>>> {
+    let sql = "SELECT data FROM grid_visit_photos WHERE visit_id = $1 AND id = $2";
+    Ok(with_pool!(db, |p| sqlx::query_scalar(sql)
+        .bind(visit_id)
+        .bind(id)
+        .fetch_optional(p)
+        .await?))
 }

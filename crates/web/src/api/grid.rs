@@ -131,6 +131,11 @@ pub async fn sync(
 }
 
 fn input_of(v: &VisitIn) -> VisitInput {
+    let (follow_up, follow_up_due) = v
+        .follow_up
+        .as_ref()
+        .map(|f| (f.title.clone(), f.due.clone()))
+        .unwrap_or_default();
     VisitInput {
         key: v.key.clone(),
         day: v.day.clone().unwrap_or_default(),
@@ -139,16 +144,8 @@ fn input_of(v: &VisitIn) -> VisitInput {
         findings: v.findings.clone(),
         sensitive: v.sensitive,
         subjects: v.subjects.clone(),
-        follow_up: v
-            .follow_up
-            .as_ref()
-            .map(|f| f.title.clone())
-            .unwrap_or_default(),
-        follow_up_due: v
-            .follow_up
-            .as_ref()
-            .map(|f| f.due.clone())
-            .unwrap_or_default(),
+        follow_up,
+        follow_up_due,
     }
 }
 

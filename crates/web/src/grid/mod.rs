@@ -1,6 +1,7 @@
 //! Grid work (网格工作) in the web application: recording visits on the phone or at a desk, each
-//! subject's visits and follow-ups, the due list of a grid with the worker's follow-ups, the
-//! coverage of the street's places, and the street's coverage rules. Every page stays inside the viewer's part of the org tree.
+//! subject's visits, photos and follow-ups, the due list of a grid with the worker's
+//! follow-ups, the coverage of the street's places with each worker's visits, and the street's
+//! coverage rules. Every page stays inside the viewer's part of the org tree.
 
 mod coverage;
 mod due;

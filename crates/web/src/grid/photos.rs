@@ -10,7 +10,6 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use quanke_app::grid::GridError;
 use quanke_app::grid::photos;
 use quanke_domain::Permission;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -37,15 +36,17 @@ pub async fn add(
     ctx.me.require(Permission::RecordVisits)?;
     let subject = subject_of(&kind, id)?;
     let (files, keep_location) = read_form(form).await?;
-    let me = ctx.me.worker();
-    match photos::add(&st.db, &me, subject, visit, files, keep_location).await {
-        Ok(n) => {
-            let to = format!("{}?photos={n}", subject_href(subject));
-            Ok(Redirect::to(&to).into_response())
-        }
-        Err(GridError::Refused(message)) => Err(AppError::BadRequest(message)),
-        Err(other) => Err(other.into()),
-    }
+    let n = photos::add(
+        &st.db,
+        &ctx.me.worker(),
+        subject,
+        visit,
+        files,
+        keep_location,
+    )
+    .await?;
+    let to = format!("{}?photos={n}", subject_href(subject));
+    Ok(Redirect::to(&to).into_response())
 }
 
 /// The chosen files (empty choices skipped) and whether to keep where they were taken.

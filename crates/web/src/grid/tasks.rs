@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
 use quanke_app::cases::Worker;
 use quanke_app::grid::tasks::{self, Listed};
-use quanke_domain::{Permission, Role};
+use quanke_domain::Permission;
 use quanke_store::grid::tasks::TaskRow;
 use serde::Deserialize;
 
@@ -17,13 +17,12 @@ use serde::Deserialize;
 /// list mixes subjects.
 pub(super) fn view(t: &TaskRow, me: &Worker, label: Option<&str>) -> Value {
     let open = t.done_at.is_none();
-    let mine = me.id == Some(t.assignee_id);
     context! {
         id => t.id, title => &t.title, due => t.due_day.to_string(),
         late => open && t.due_day < me.today, done => !open, note => &t.done_note,
         assignee => &t.assignee_name, label,
         href => t.subject().map(super::visits::subject_href),
-        can_close => open && (mine || me.role == Some(Role::CommunityHead)),
+        can_close => open && tasks::may_close(me, t),
     }
 }
 

@@ -611,7 +611,7 @@ async fn visit_photos_are_kept_small_and_shown_within_scope(app: &App) {
     let kept = photos::of_visits(&app.db, &[visit]).await.unwrap();
     assert_eq!((kept.len(), kept[0].width, kept[0].height), (1, 1600, 800));
     assert_eq!(kept[0].lat, None, "no place kept unless asked");
-    let (_, jpeg) = photos::photo(&app.db, visit, kept[0].id)
+    let jpeg = photos::photo(&app.db, visit, kept[0].id)
         .await
         .unwrap()
         .unwrap();

@@ -7,6 +7,7 @@ pub mod catalogue;
 pub mod grid;
 pub mod idempotency;
 pub mod ident;
+pub mod lifecycle;
 pub mod limits;
 pub mod mask;
 pub mod notice;

@@ -123,17 +123,12 @@ fn find(lifecycle: &Lifecycle, from: State, action: &str) -> CaseResult<Transiti
             format!("{}的办件不能再变更状态", from.label()),
         ));
     }
-    lifecycle
-        .transitions()
-        .iter()
-        .find(|t| t.from() == from && t.action_code() == action)
-        .cloned()
-        .ok_or_else(|| {
-            CaseError::refuse(
-                "bad_action",
-                format!("“{}”状态的办件不能执行“{action}”", from.label()),
-            )
-        })
+    lifecycle.action(from, action).cloned().ok_or_else(|| {
+        CaseError::refuse(
+            "bad_action",
+            format!("“{}”状态的办件不能执行“{action}”", from.label()),
+        )
+    })
 }
 
 /// Takes a checked transition: checklist, due day, event, visit, routing.

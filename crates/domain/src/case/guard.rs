@@ -8,6 +8,7 @@
 use std::fmt;
 
 use crate::catalogue::{Level, Mode, ServiceItem};
+use crate::lifecycle::FlowGuard;
 
 /// One requirement of a transition, as written in the lifecycle file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +51,21 @@ impl Guard {
     /// page then cannot know the answer before the form is sent).
     pub fn about_materials(self) -> bool {
         matches!(self, Guard::MaterialsComplete | Guard::MaterialsMissing)
+    }
+}
+
+impl FlowGuard for Guard {
+    const CHOICES: &'static str = "可选：materials_complete、materials_missing、on_the_spot_item、assigned、approval:street、approval:district，无条件时写“-”";
+
+    fn parse(text: &str) -> Option<Guard> {
+        Guard::parse(text)
+    }
+
+    /// No case could ever pass both: it either lacks a material or it does not.
+    fn contradiction(guards: &[Guard]) -> Option<(&'static str, &'static str)> {
+        let both =
+            guards.contains(&Guard::MaterialsComplete) && guards.contains(&Guard::MaterialsMissing);
+        both.then_some(("materials_complete", "materials_missing"))
     }
 }
 

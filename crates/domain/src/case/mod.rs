@@ -8,17 +8,16 @@
 mod clock;
 mod document;
 mod guard;
-mod parse;
 mod result;
 #[cfg(test)]
 mod role_matrix;
 mod state;
 mod table;
 
+pub use crate::lifecycle::{LifecycleFileError, TableProblem};
 pub use clock::{DUE_SOON_DAYS, DueStatus, clock_pauses, due_date, due_status};
 pub use document::Document;
 pub use guard::{Facts, Guard, Unmet};
-pub use parse::{LifecycleFileError, TableProblem};
 pub use result::{Decision, DecisionInput, DecisionProblem, Verdict, month_label, yuan};
 pub use state::{State, UnknownState};
-pub use table::{Lifecycle, Transition, TransitionError};
+pub use table::{CaseFlow, Lifecycle, Transition, TransitionError};

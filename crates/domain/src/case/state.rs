@@ -4,6 +4,8 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
+use crate::lifecycle::FlowState;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum State {
@@ -93,6 +95,22 @@ impl State {
     /// yet 办结 (the result is made; only its delivery remains).
     pub fn clock_runs(self) -> bool {
         self.is_open() && !self.pauses_clock() && self != State::Completed
+    }
+}
+
+impl FlowState for State {
+    const ALL: &'static [State] = &State::ALL;
+
+    fn code(self) -> &'static str {
+        State::code(self)
+    }
+
+    fn label(self) -> &'static str {
+        State::label(self)
+    }
+
+    fn is_final(self) -> bool {
+        State::is_final(self)
     }
 }
 

@@ -1,99 +1,36 @@
-//! The transition table and the check every state change goes through.
-
-use thiserror::Error;
+//! The case lifecycle's flow: its shipped table (`data/lifecycle.txt`) on the shared engine,
+//! and how a case transition weighs its guards.
 
 use super::guard::{self, Facts, Guard, Unmet};
-use super::parse::{self, LifecycleFileError};
 use super::state::State;
-use crate::role::Role;
+use crate::lifecycle::{self, Flow};
 
 const SHIPPED: &str = include_str!("../../data/lifecycle.txt");
 
-/// One allowed state change: the button a worker presses and what it requires.
+/// The desk case (办件) as a flow of the lifecycle engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Transition {
-    pub(super) from: State,
-    pub(super) to: State,
-    pub(super) action_code: String,
-    pub(super) action_label: String,
-    pub(super) roles: Vec<Role>,
-    pub(super) needs_note: bool,
-    pub(super) needs_head_approval: bool,
-    pub(super) guards: Vec<Guard>,
+pub struct CaseFlow;
+
+impl Flow for CaseFlow {
+    type State = State;
+    type Guard = Guard;
+    const NOUN: &'static str = "办件";
+    const TABLE: &'static str = "办件流程表";
 }
 
+pub type Lifecycle = lifecycle::Lifecycle<CaseFlow>;
+pub type Transition = lifecycle::Transition<CaseFlow>;
+pub type TransitionError = lifecycle::TransitionError<CaseFlow>;
+
 impl Transition {
-    pub fn from(&self) -> State {
-        self.from
-    }
-
-    pub fn to(&self) -> State {
-        self.to
-    }
-
-    /// Stable code of the action, e.g. "accept".
-    pub fn action_code(&self) -> &str {
-        &self.action_code
-    }
-
-    /// The button label, e.g. "受理".
-    pub fn action_label(&self) -> &str {
-        &self.action_label
-    }
-
-    pub fn roles(&self) -> &[Role] {
-        &self.roles
-    }
-
-    pub fn allows(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
-    /// The worker must write a reason, kept on the case's timeline.
-    pub fn needs_note(&self) -> bool {
-        self.needs_note
-    }
-
-    /// The change waits for the community head's approval (不予受理, early closure).
-    pub fn needs_head_approval(&self) -> bool {
-        self.needs_head_approval
-    }
-
-    /// What the case must satisfy for this change (the `requires` column).
-    pub fn guards(&self) -> &[Guard] {
-        &self.guards
-    }
-
     /// The requirements (note and guards) that `facts` fail; empty when the change may be
     /// taken. The one check for intake, the case page, the API and approvals alike.
     pub fn unmet(&self, facts: &Facts<'_>) -> Vec<Unmet> {
-        guard::unmet(&self.action_label, self.needs_note, &self.guards, facts)
+        guard::unmet(self.action_label(), self.needs_note(), self.guards(), facts)
     }
-}
-
-/// Why a state change is refused, worded for the worker who tried it.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum TransitionError {
-    #[error("{}的办件不能再变更状态", .0.label())]
-    Final(State),
-    #[error("从“{}”不能直接到“{}”", .from.label(), .to.label())]
-    NotAllowed { from: State, to: State },
-    #[error("{}不能执行“{action_label}”", .role.label())]
-    RoleRefused { role: Role, action_label: String },
-}
-
-/// The allowed transitions, in the order the table lists them (the order buttons appear in).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lifecycle {
-    transitions: Vec<Transition>,
 }
 
 impl Lifecycle {
-    /// Parses the text format of `data/lifecycle.txt`; errors name the line.
-    pub fn parse(text: &str) -> Result<Self, LifecycleFileError> {
-        parse::parse(text).map(|transitions| Self { transitions })
-    }
-
     /// The shipped table (`data/lifecycle.txt`).
     pub fn default_table() -> Self {
         // The shipped file is parsed by a test, so this cannot fail in use.
@@ -106,52 +43,12 @@ impl Lifecycle {
             std::sync::LazyLock::new(Lifecycle::default_table);
         &TABLE
     }
-
-    pub fn transitions(&self) -> &[Transition] {
-        &self.transitions
-    }
-
-    /// The transition `role` would take from `from` to `to`, or why it may not.
-    pub fn check(
-        &self,
-        role: Role,
-        from: State,
-        to: State,
-    ) -> Result<&Transition, TransitionError> {
-        if from.is_final() {
-            return Err(TransitionError::Final(from));
-        }
-        let transition = self
-            .between(from, to)
-            .ok_or(TransitionError::NotAllowed { from, to })?;
-        if !transition.allows(role) {
-            return Err(TransitionError::RoleRefused {
-                role,
-                action_label: transition.action_label.clone(),
-            });
-        }
-        Ok(transition)
-    }
-
-    /// The line of the table from `from` to `to`, whoever takes it.
-    pub fn between(&self, from: State, to: State) -> Option<&Transition> {
-        self.transitions
-            .iter()
-            .find(|t| t.from == from && t.to == to)
-    }
-
-    /// The actions `role` may take on a case in `state`: the buttons to show.
-    pub fn actions_from(&self, state: State, role: Role) -> Vec<&Transition> {
-        self.transitions
-            .iter()
-            .filter(|t| t.from == state && t.allows(role))
-            .collect()
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::role::Role;
     use State::*;
 
     const DESK: Role = Role::FrontDesk;

@@ -1,24 +1,26 @@
-//! The text format of the lifecycle table (see the header of `data/lifecycle.txt`):
+//! The text format of a flow's table (see the header of `data/lifecycle.txt`):
 //!
 //! ```text
 //! # comment
 //! 收件 -> 已受理 | accept | 受理 | front_desk, community_head | - | materials_complete
 //! ```
 //!
-//! Every problem is reported with its line number, in Chinese, so an admin can fix the text.
+//! Every problem is reported with the table's name and the line number, in Chinese, so an
+//! admin can fix the text.
 
 use std::collections::HashMap;
 
 use thiserror::Error;
 
-use super::guard::Guard;
-use super::state::State;
 use super::table::Transition;
+use super::{Flow, FlowGuard, FlowState};
 use crate::role::Role;
 
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
-#[error("办件流程表第 {line} 行：{problem}")]
+#[error("{table}第 {line} 行：{problem}")]
 pub struct LifecycleFileError {
+    /// The table's name, e.g. 办件流程表.
+    pub table: &'static str,
     pub line: usize,
     pub problem: TableProblem,
 }
@@ -47,14 +49,12 @@ pub enum TableProblem {
     NoRoles,
     #[error("未知标志“{0}”，可选：needs_note、needs_head_approval，无标志时写“-”")]
     UnknownFlag(String),
-    #[error(
-        "未知条件“{0}”，可选：materials_complete、materials_missing、on_the_spot_item、assigned、approval:street、approval:district，无条件时写“-”"
-    )]
-    UnknownGuard(String),
+    #[error("未知条件“{word}”，{choices}")]
+    UnknownGuard { word: String, choices: &'static str },
     #[error("条件“{0}”重复")]
     DuplicateGuard(String),
-    #[error("条件“materials_complete”与“materials_missing”互相矛盾")]
-    ContradictoryGuards,
+    #[error("条件“{0}”与“{1}”互相矛盾")]
+    ContradictoryGuards(&'static str, &'static str),
     #[error("从“{from}”到“{to}”的转换已在第 {first_line} 行声明")]
     DuplicateTransition {
         from: &'static str,
@@ -69,8 +69,8 @@ pub enum TableProblem {
     },
 }
 
-pub(super) fn parse(text: &str) -> Result<Vec<Transition>, LifecycleFileError> {
-    let mut seen = Seen::default();
+pub(super) fn parse<F: Flow>(text: &str) -> Result<Vec<Transition<F>>, LifecycleFileError> {
+    let mut seen = Seen::<F>::default();
     let mut transitions = Vec::new();
     for (index, raw) in text.lines().enumerate() {
         let line = index + 1;
@@ -78,8 +78,12 @@ pub(super) fn parse(text: &str) -> Result<Vec<Transition>, LifecycleFileError> {
         if content.is_empty() || content.starts_with('#') {
             continue;
         }
-        let fail = |problem| LifecycleFileError { line, problem };
-        let transition = parse_line(content).map_err(fail)?;
+        let fail = |problem| LifecycleFileError {
+            table: F::TABLE,
+            line,
+            problem,
+        };
+        let transition = parse_line::<F>(content).map_err(fail)?;
         seen.record(&transition, line).map_err(fail)?;
         transitions.push(transition);
     }
@@ -87,14 +91,22 @@ pub(super) fn parse(text: &str) -> Result<Vec<Transition>, LifecycleFileError> {
 }
 
 /// The lines already read, keyed the two ways a repeat would make the table ambiguous.
-#[derive(Default)]
-struct Seen {
-    edges: HashMap<(State, State), usize>,
-    actions: HashMap<(State, String), usize>,
+struct Seen<F: Flow> {
+    edges: HashMap<(F::State, F::State), usize>,
+    actions: HashMap<(F::State, String), usize>,
 }
 
-impl Seen {
-    fn record(&mut self, t: &Transition, line: usize) -> Result<(), TableProblem> {
+impl<F: Flow> Default for Seen<F> {
+    fn default() -> Self {
+        Self {
+            edges: HashMap::new(),
+            actions: HashMap::new(),
+        }
+    }
+}
+
+impl<F: Flow> Seen<F> {
+    fn record(&mut self, t: &Transition<F>, line: usize) -> Result<(), TableProblem> {
         if let Some(&first_line) = self.edges.get(&(t.from, t.to)) {
             return Err(TableProblem::DuplicateTransition {
                 from: t.from.label(),
@@ -116,12 +128,12 @@ impl Seen {
     }
 }
 
-fn parse_line(content: &str) -> Result<Transition, TableProblem> {
+fn parse_line<F: Flow>(content: &str) -> Result<Transition<F>, TableProblem> {
     let fields: Vec<&str> = content.split('|').map(str::trim).collect();
     let [edge, code, label, roles, flags, guards] = fields[..] else {
         return Err(TableProblem::FieldCount(fields.len()));
     };
-    let (from, to) = parse_edge(edge)?;
+    let (from, to) = parse_edge::<F::State>(edge)?;
     let (needs_note, needs_head_approval) = parse_flags(flags)?;
     Ok(Transition {
         from,
@@ -131,28 +143,27 @@ fn parse_line(content: &str) -> Result<Transition, TableProblem> {
         roles: parse_roles(roles)?,
         needs_note,
         needs_head_approval,
-        guards: parse_guards(guards)?,
+        guards: parse_guards::<F::Guard>(guards)?,
     })
 }
 
-fn parse_edge(edge: &str) -> Result<(State, State), TableProblem> {
+fn parse_edge<S: FlowState>(edge: &str) -> Result<(S, S), TableProblem> {
     let (from, to) = edge
         .split_once("->")
         .ok_or_else(|| TableProblem::BadEdge(edge.to_string()))?;
-    let (from, to) = (parse_state(from.trim())?, parse_state(to.trim())?);
+    let (from, to) = (parse_state::<S>(from.trim())?, parse_state::<S>(to.trim())?);
     if from == to {
         return Err(TableProblem::SelfLoop(from.label()));
     }
-    // A final state means the case is over; a way out of it would contradict the state itself.
+    // A final state means the work is over; a way out of it would contradict the state itself.
     if from.is_final() {
         return Err(TableProblem::FromFinal(from.label()));
     }
     Ok((from, to))
 }
 
-fn parse_state(text: &str) -> Result<State, TableProblem> {
-    text.parse()
-        .map_err(|_| TableProblem::UnknownState(text.to_string()))
+fn parse_state<S: FlowState>(text: &str) -> Result<S, TableProblem> {
+    S::named(text).ok_or_else(|| TableProblem::UnknownState(text.to_string()))
 }
 
 fn parse_action_code(code: &str) -> Result<String, TableProblem> {
@@ -204,21 +215,23 @@ fn parse_flags(text: &str) -> Result<(bool, bool), TableProblem> {
 
 /// The `requires` column: "-" or a comma-separated list of guards, each at most once. The
 /// column is never optional, so that a line without checks says so.
-fn parse_guards(text: &str) -> Result<Vec<Guard>, TableProblem> {
+fn parse_guards<G: FlowGuard>(text: &str) -> Result<Vec<G>, TableProblem> {
     if text == "-" {
         return Ok(Vec::new());
     }
     let mut guards = Vec::new();
     for word in comma_list(text) {
-        let guard = Guard::parse(word).ok_or_else(|| TableProblem::UnknownGuard(word.into()))?;
+        let guard = G::parse(word).ok_or_else(|| TableProblem::UnknownGuard {
+            word: word.into(),
+            choices: G::CHOICES,
+        })?;
         if guards.contains(&guard) {
             return Err(TableProblem::DuplicateGuard(word.into()));
         }
         guards.push(guard);
     }
-    // No case could ever pass both: the line would be a button that never works.
-    if guards.contains(&Guard::MaterialsComplete) && guards.contains(&Guard::MaterialsMissing) {
-        return Err(TableProblem::ContradictoryGuards);
+    if let Some((a, b)) = G::contradiction(&guards) {
+        return Err(TableProblem::ContradictoryGuards(a, b));
     }
     Ok(guards)
 }
@@ -230,6 +243,11 @@ fn comma_list(text: &str) -> impl Iterator<Item = &str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::case::{CaseFlow, Guard, State};
+
+    fn parse(text: &str) -> Result<Vec<Transition<CaseFlow>>, LifecycleFileError> {
+        super::parse::<CaseFlow>(text)
+    }
 
     const GOOD: &str = "收件 -> 已受理 | accept | 受理 | front_desk, community_head | - | -";
 
@@ -392,11 +410,11 @@ mod tests {
             ),
             (
                 "收件 -> 已受理 | accept | 受理 | front_desk | - | paid",
-                TableProblem::UnknownGuard("paid".to_string()),
+                unknown_guard("paid"),
             ),
             (
                 "收件 -> 已受理 | accept | 受理 | front_desk | - | approval:community",
-                TableProblem::UnknownGuard("approval:community".to_string()),
+                unknown_guard("approval:community"),
             ),
             (
                 "收件 -> 已受理 | accept | 受理 | front_desk | - | assigned, assigned",
@@ -404,15 +422,26 @@ mod tests {
             ),
             (
                 "收件 -> 已受理 | accept | 受理 | front_desk | - | materials_missing, materials_complete",
-                TableProblem::ContradictoryGuards,
+                TableProblem::ContradictoryGuards("materials_complete", "materials_missing"),
             ),
         ];
         for (text, problem) in cases {
             assert_eq!(
                 error(text),
-                LifecycleFileError { line: 1, problem },
+                LifecycleFileError {
+                    table: "办件流程表",
+                    line: 1,
+                    problem
+                },
                 "{text}"
             );
+        }
+    }
+
+    fn unknown_guard(word: &str) -> TableProblem {
+        TableProblem::UnknownGuard {
+            word: word.to_string(),
+            choices: <Guard as FlowGuard>::CHOICES,
         }
     }
 

@@ -50,6 +50,8 @@ pub enum Permission {
     RecordVisits,
     /// Edit the street's coverage rules (片组户考核).
     EditCoverageRules,
+    /// Report events (事件) and take their steps as the event table allows the role.
+    ReportEvents,
 }
 
 impl Permission {
@@ -85,6 +87,8 @@ impl Permission {
             RecordVisits => matches!(role, FrontDesk | BackOffice | GridWorker | CommunityHead),
             // The street assesses its communities by them.
             EditCoverageRules => matches!(role, StreetAdmin),
+            // Everyone who works in the community: at the desk, in the back office, in a grid.
+            ReportEvents => matches!(role, FrontDesk | BackOffice | GridWorker | CommunityHead),
         }
     }
 }

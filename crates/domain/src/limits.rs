@@ -107,13 +107,15 @@ pub const PARTNER_NAME: Limit = Limit::new("名称", 50);
 pub const MANDATE_SCOPE: Limit = Limit::new("授权范围", 200);
 /// What a visit's follow-up asks to be done (跟进事项): one line on the worker's list.
 pub const FOLLOW_UP: Limit = Limit::new("跟进事项", 100);
+/// The line department an event is dispatched to (城管执法中队、市场监管所…).
+pub const EVENT_DEPARTMENT: Limit = Limit::new("部门名称", 40);
 /// The number of a certificate issued on completion (证照编号): printed on the 办结通知书.
 pub const CERTIFICATE_NO: Limit = Limit::new("证照编号", 50);
 /// A benefit's amount or start month as typed ("1200.50", "2026-12"): a few characters.
 pub const RESULT_FIGURE: Limit = Limit::new("金额、月份", 20);
 
 /// Every tighter limit with the form it belongs to, for the documentation test.
-pub const FORMS: [(&str, Limit); 13] = [
+pub const FORMS: [(&str, Limit); 14] = [
     ("账号", STAFF_NAME),
     ("组织", ORG_CODE),
     ("组织", ORG_UNIT_NAME),
@@ -125,6 +127,7 @@ pub const FORMS: [(&str, Limit); 13] = [
     ("Open311 合作方", PARTNER_NAME),
     ("网格代办", MANDATE_SCOPE),
     ("走访登记", FOLLOW_UP),
+    ("事件派遣", EVENT_DEPARTMENT),
     ("办结结果", CERTIFICATE_NO),
     ("办结结果", RESULT_FIGURE),
 ];

@@ -306,6 +306,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid visit photos",
         include_str!("../migrations/sqlite/0033_grid_visit_photos.sql"),
     ),
+    (
+        34,
+        "grid events",
+        include_str!("../migrations/sqlite/0034_grid_events.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -467,6 +472,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         33,
         "grid visit photos",
         include_str!("../migrations/postgres/0033_grid_visit_photos.sql"),
+    ),
+    (
+        34,
+        "grid events",
+        include_str!("../migrations/postgres/0034_grid_events.sql"),
     ),
 ];
 

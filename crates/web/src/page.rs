@@ -29,6 +29,7 @@ const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/cases/search", "办件查询", Some(Permission::SearchCases)),
     ("/registry", "居民信息", Some(Permission::ReadRegistry)),
     ("/grid/due", "待走访", Some(Permission::WorkGrid)),
+    ("/grid/events", "事件", Some(Permission::ReportEvents)),
     (
         "/grid/coverage",
         "走访覆盖",

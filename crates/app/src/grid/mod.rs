@@ -4,6 +4,7 @@
 //! are checked once.
 
 pub mod coverage;
+pub mod events;
 pub mod photos;
 pub mod tasks;
 pub mod visits;

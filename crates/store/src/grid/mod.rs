@@ -1,6 +1,7 @@
 //! Grid work: the visits grid workers make and what they cover.
 
 pub mod coverage;
+pub mod events;
 pub mod photos;
 pub mod purpose_sets;
 pub mod rules;

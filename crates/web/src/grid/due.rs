@@ -69,6 +69,7 @@ pub async fn page(
         can_record => me.scope.can(Permission::RecordVisits),
         version => force.version,
         tasks => super::tasks::mine(&st, &worker).await?,
+        events => super::events::held(&st, &worker).await?,
         done => q.done.is_some(),
     };
     Ok(crate::registry::private(ctx.render("grid_due.html", data)?))

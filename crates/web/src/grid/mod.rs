@@ -1,10 +1,12 @@
 //! Grid work (网格工作) in the web application: recording visits on the phone or at a desk, each
-//! subject's visits, photos and follow-ups, the due list of a grid with the worker's
+//! subject's visits, photos, follow-ups and events, reporting events and taking them through
+//! their loop, the due list of a grid with the worker's
 //! follow-ups, the coverage of the street's places with each worker's visits, and the street's
 //! coverage rules. Every page stays inside the viewer's part of the org tree.
 
 mod coverage;
 mod due;
+mod events;
 mod photos;
 mod places;
 mod rules;
@@ -31,6 +33,10 @@ pub fn routes() -> Router<Shared> {
             get(photos::show),
         )
         .route("/grid/due", get(due::page))
+        .route("/grid/events/new", get(events::form))
+        .route("/grid/events", get(events::list).post(events::submit))
+        .route("/grid/events/{id}", get(events::page))
+        .route("/grid/events/{id}/steps", axum::routing::post(events::step))
         .route("/grid/tasks/{id}/done", axum::routing::post(tasks::done))
         .route("/grid/coverage", get(coverage::page))
         .route("/grid/rules", get(rules::page).post(rules::save))

@@ -229,6 +229,8 @@ async fn render_subject(
         .collect();
     let data = context! {
         tasks,
+        events => super::events::of_subject(st, &me, subject).await?,
+        can_report => ctx.me.scope.can(Permission::ReportEvents),
         subject => context! {
             code => subject.to_string(), kind => subject.kind.label(), label,
             href => subject_href(subject),

@@ -36,6 +36,13 @@ async fn the_grid_pages_by_role(app: &App) {
             format!("/grid/subjects/resident/{mine}"),
             [OK, OK, OK, OK, OK, NO],
         ),
+        // Everyone who works in the community reports events; the street reads them.
+        ("/grid/events".into(), [OK, OK, OK, OK, OK, NO]),
+        ("/grid/events/new".into(), [OK, OK, OK, OK, NO, NO]),
+        (
+            format!("/grid/events/new?subject=resident:{mine}"),
+            [OK, OK, OK, OK, NO, NO],
+        ),
     ];
     for (i, who) in DEMO_USERS.iter().enumerate() {
         let mut c = app.login(who).await;

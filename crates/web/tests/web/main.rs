@@ -12,6 +12,7 @@ mod catalogue;
 mod catalogue_rows;
 mod demo_history;
 mod desk;
+mod grid_events;
 mod grid_work;
 mod guide;
 mod home;

@@ -1,0 +1,372 @@
+//! Events (事件): reported once (a resend under the same key finds the first), moved through
+//! the lifecycle one checked step at a time (a step taken from a state the event has left is
+//! refused, so two workers never overwrite each other), read by place, handler and subject.
+
+use crate::db::{with_pool, with_write_turn};
+use crate::{Db, Result};
+use quanke_domain::OrgPath;
+use quanke_domain::calendar::Day;
+use quanke_domain::event::EventState;
+use quanke_domain::grid::{Subject, SubjectKind};
+use sqlx::FromRow;
+
+/// An event as reported, checked by the application.
+#[derive(Debug, Clone)]
+pub struct NewEvent {
+    /// Idempotency key, scoped to the sender.
+    pub key: String,
+    pub community_path: OrgPath,
+    pub org_path: OrgPath,
+    pub category: String,
+    pub summary: String,
+    pub place: String,
+    pub place_key: String,
+    /// How it came in: `grid`, `desk`, `portal`, `open311`.
+    pub channel: String,
+    pub reporter_id: Option<i64>,
+    pub reporter_name: String,
+    pub links: Vec<Subject>,
+    pub day: Day,
+    pub at: i64,
+}
+
+/// What reporting did: the event's id, and whether it is new or was sent before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reported {
+    pub id: i64,
+    pub fresh: bool,
+}
+
+const INSERT_EVENT: &str = "INSERT INTO grid_events (idem_key, community_path, org_path, \
+     category, state, summary, place, place_key, channel, reporter_id, reporter_name, \
+     reported_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+     ON CONFLICT (idem_key) DO NOTHING RETURNING id";
+const INSERT_LINK: &str =
+    "INSERT INTO grid_event_links (event_id, subject_kind, subject_id) VALUES ($1, $2, $3)";
+const INSERT_STEP: &str = "INSERT INTO grid_event_steps (event_id, action, from_state, \
+     to_state, actor_id, actor_name, note, day, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+/// Stores `event` with its links and its first step, or returns the event stored under its
+/// key before.
+pub async fn report(db: &Db, event: &NewEvent) -> Result<Reported> {
+    let reported = with_write_turn!(db, |tx| {
+        let id: Option<i64> = sqlx::query_scalar(INSERT_EVENT)
+            .bind(&event.key)
+            .bind(event.community_path.as_str())
+            .bind(event.org_path.as_str())
+            .bind(&event.category)
+            .bind(EventState::Reported.code())
+            .bind(&event.summary)
+            .bind(&event.place)
+            .bind(&event.place_key)
+            .bind(&event.channel)
+            .bind(event.reporter_id)
+            .bind(&event.reporter_name)
+            .bind(event.at)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(id) = id else {
+            let id = sqlx::query_scalar("SELECT id FROM grid_events WHERE idem_key = $1")
+                .bind(&event.key)
+                .fetch_one(&mut *tx)
+                .await?;
+            return Ok(Reported { id, fresh: false });
+        };
+        for link in &event.links {
+            sqlx::query(INSERT_LINK)
+                .bind(id)
+                .bind(link.kind.code())
+                .bind(link.id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(INSERT_STEP)
+            .bind(id)
+            .bind("report")
+            .bind("")
+            .bind(EventState::Reported.code())
+            .bind(event.reporter_id)
+            .bind(&event.reporter_name)
+            .bind("")
+            .bind(event.day.to_string())
+            .bind(event.at)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Reported { id, fresh: true }
+    });
+    Ok(reported)
+}
+
+/// The event stored under `key`, if any (a resend is answered before anything is checked
+/// against what it wrote).
+pub async fn by_key(db: &Db, key: &str) -> Result<Option<i64>> {
+    let sql = "SELECT id FROM grid_events WHERE idem_key = $1";
+    Ok(with_pool!(db, |p| sqlx::query_scalar(sql)
+        .bind(key)
+        .fetch_optional(p)
+        .await?))
+}
+
+/// One event as pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct EventRow {
+    pub id: i64,
+    #[sqlx(try_from = "String")]
+    pub community_path: OrgPath,
+    #[sqlx(try_from = "String")]
+    pub org_path: OrgPath,
+    pub category: String,
+    #[sqlx(try_from = "String")]
+    pub state: EventState,
+    pub summary: String,
+    pub place: String,
+    pub place_key: String,
+    pub channel: String,
+    pub reporter_id: Option<i64>,
+    pub reporter_name: String,
+    pub handler_id: Option<i64>,
+    pub handler_name: Option<String>,
+    pub handler_department: String,
+    pub due_day: Option<String>,
+    pub reported_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+}
+
+impl EventRow {
+    /// The day the handler's report is due, once filed.
+    pub fn due(&self) -> Option<Day> {
+        self.due_day.as_deref().and_then(|d| d.parse().ok())
+    }
+
+    /// Who handles it, as people read it: the worker's name or the department.
+    pub fn handler_label(&self) -> Option<String> {
+        match (&self.handler_name, self.handler_department.as_str()) {
+            (Some(name), _) => Some(name.clone()),
+            (None, "") => None,
+            (None, dept) => Some(dept.to_string()),
+        }
+    }
+}
+
+const COLUMNS: &str = "e.id, e.community_path, e.org_path, e.category, e.state, e.summary, \
+     e.place, e.place_key, e.channel, e.reporter_id, e.reporter_name, e.handler_id, \
+     u.display_name AS handler_name, e.handler_department, e.due_day, e.reported_at, \
+     e.updated_at, e.closed_at FROM grid_events e LEFT JOIN users u ON u.id = e.handler_id";
+
+/// One event by id, when its place lies within `within`.
+pub async fn within(db: &Db, id: i64, within: &OrgPath) -> Result<Option<EventRow>> {
+    let sql = format!("SELECT {COLUMNS} WHERE e.id = $1 AND e.org_path >= $2 AND e.org_path < $3");
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(id)
+    .bind(within.as_str())
+    .bind(within.subtree_end())
+    .fetch_optional(p)
+    .await?))
+}
+
+/// Which events a list shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing {
+    /// Not yet closed or dismissed.
+    Open,
+    /// Every event, the newest first.
+    All,
+}
+
+/// The events within `within`: the open ones by due day (the unfiled first), or all of them
+/// the newest first.
+pub async fn listed(
+    db: &Db,
+    within: &OrgPath,
+    listing: Listing,
+    limit: i64,
+) -> Result<Vec<EventRow>> {
+    let (filter, order) = match listing {
+        Listing::Open => (
+            "AND e.closed_at IS NULL",
+            "e.due_day IS NOT NULL, e.due_day, e.id",
+        ),
+        Listing::All => ("", "e.id DESC"),
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE e.org_path >= $1 AND e.org_path < $2 {filter} \
+         ORDER BY {order} LIMIT $3"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(within.as_str())
+    .bind(within.subtree_end())
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The open events `handler` holds, the earliest due first.
+pub async fn held_by(db: &Db, handler: i64, limit: i64) -> Result<Vec<EventRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE e.handler_id = $1 AND e.closed_at IS NULL \
+         ORDER BY e.due_day, e.id LIMIT $2"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(handler)
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The events linked to `subject`, the newest first.
+pub async fn of_subject(db: &Db, subject: Subject, limit: i64) -> Result<Vec<EventRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} JOIN grid_event_links l ON l.event_id = e.id \
+         WHERE l.subject_kind = $1 AND l.subject_id = $2 ORDER BY e.id DESC LIMIT $3"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(subject.kind.code())
+    .bind(subject.id)
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
+}
+
+/// Events of `category` at `place_key` in `community` reported since `since` and not
+/// dismissed: what a new report may duplicate. The newest first.
+pub async fn alike(
+    db: &Db,
+    community: &OrgPath,
+    category: &str,
+    place_key: &str,
+    since: i64,
+) -> Result<Vec<EventRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE e.community_path = $1 AND e.category = $2 \
+         AND e.place_key = $3 AND e.reported_at >= $4 AND e.state <> 'dismissed' \
+         ORDER BY e.id DESC LIMIT 5"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(community.as_str())
+    .bind(category)
+    .bind(place_key)
+    .bind(since)
+    .fetch_all(p)
+    .await?))
+}
+
+/// The subjects an event concerns, in the order linked.
+pub async fn links(db: &Db, event: i64) -> Result<Vec<Subject>> {
+    let sql = "SELECT subject_kind, subject_id FROM grid_event_links WHERE event_id = $1 \
+               ORDER BY subject_kind, subject_id";
+    let rows: Vec<(String, i64)> =
+        with_pool!(db, |p| sqlx::query_as(sql).bind(event).fetch_all(p).await?);
+    Ok(rows
+        .into_iter()
+        .filter_map(|(kind, id)| {
+            let kind: SubjectKind = kind.parse().ok()?;
+            Some(Subject { kind, id })
+        })
+        .collect())
+}
+
+/// One step of an event's timeline.
+#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+pub struct StepRow {
+    pub action: String,
+    pub from_state: String,
+    pub to_state: String,
+    pub actor_name: String,
+    pub note: String,
+    pub day: String,
+    pub at: i64,
+}
+
+/// Every step of `event`, the first first.
+pub async fn steps(db: &Db, event: i64) -> Result<Vec<StepRow>> {
+    let sql = "SELECT action, from_state, to_state, actor_name, note, day, at \
+               FROM grid_event_steps WHERE event_id = $1 ORDER BY id";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(event)
+        .fetch_all(p)
+        .await?))
+}
+
+/// Who holds an event after a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Handler {
+    Worker(i64),
+    Department(String),
+}
+
+/// A checked step: the state it leaves and the one it reaches, and what changes with it.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub event: i64,
+    pub action: String,
+    pub from: EventState,
+    pub to: EventState,
+    /// The handler after the step; `None` keeps the one the event has.
+    pub handler: Option<Handler>,
+    /// The due day after the step; `None` keeps the one the event has.
+    pub due: Option<Day>,
+    pub actor_id: Option<i64>,
+    pub actor_name: String,
+    pub note: String,
+    pub day: Day,
+    pub at: i64,
+}
+
+/// Takes `step` if the event is still in `step.from`; false when someone moved it meanwhile
+/// (nothing is written then).
+pub async fn advance(db: &Db, step: &Step) -> Result<bool> {
+    let (handler_id, department, keep_handler) = match &step.handler {
+        None => (None, String::new(), true),
+        Some(Handler::Worker(id)) => (Some(*id), String::new(), false),
+        Some(Handler::Department(name)) => (None, name.clone(), false),
+    };
+    let closed_at = step.to.is_final().then_some(step.at);
+    let sql = "UPDATE grid_events SET state = $1, updated_at = $2, closed_at = $3, \
+               handler_id = CASE WHEN $4 THEN handler_id ELSE $5 END, \
+               handler_department = CASE WHEN $4 THEN handler_department ELSE $6 END, \
+               due_day = COALESCE($7, due_day) WHERE id = $8 AND state = $9";
+    let moved = with_write_turn!(db, |tx| {
+        let moved = sqlx::query(sql)
+            .bind(step.to.code())
+            .bind(step.at)
+            .bind(closed_at)
+            .bind(keep_handler)
+            .bind(handler_id)
+            .bind(&department)
+            .bind(step.due.map(|d| d.to_string()))
+            .bind(step.event)
+            .bind(step.from.code())
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if moved == 1 {
+            sqlx::query(INSERT_STEP)
+                .bind(step.event)
+                .bind(&step.action)
+                .bind(step.from.code())
+                .bind(step.to.code())
+                .bind(step.actor_id)
+                .bind(&step.actor_name)
+                .bind(&step.note)
+                .bind(step.day.to_string())
+                .bind(step.at)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        moved
+    });
+    Ok(moved == 1)
+}

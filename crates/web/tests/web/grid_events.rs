@@ -1,0 +1,321 @@
+//! Issue 15, events (事件) through the web: the whole loop on the event table, the rules beside
+//! it (only the handler works an event, nobody checks their own work), the duplicate warning,
+//! and every event or handler from outside the caller's part of the tree "not found".
+
+use crate::both;
+use crate::harness::{App, Client};
+use axum::http::StatusCode;
+use quanke_domain::Role;
+use quanke_domain::calendar::Day;
+use quanke_domain::event::EventState;
+use quanke_store::grid::events::{self, EventRow, Step};
+use quanke_store::{Backend, users};
+
+const SEE: StatusCode = StatusCode::SEE_OTHER;
+const REFUSED: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
+
+async fn event(app: &App, id: i64) -> EventRow {
+    let whole = quanke_domain::OrgPath::whole();
+    events::within(&app.db, id, &whole).await.unwrap().unwrap()
+}
+
+/// Reports with `fields` and returns the new event's id.
+async fn reported(c: &mut Client<'_>, fields: &[(&str, &str)]) -> i64 {
+    let r = c.post("/grid/events", fields).await;
+    assert_eq!(r.status, SEE, "{}", r.body);
+    let location = r.location.unwrap();
+    let id = location
+        .strip_prefix("/grid/events/")
+        .and_then(|rest| rest.strip_suffix("?reported=1"))
+        .unwrap();
+    id.parse().unwrap()
+}
+
+async fn step(c: &mut Client<'_>, id: i64, fields: &[(&str, &str)]) -> crate::harness::Resp {
+    c.post(&format!("/grid/events/{id}/steps"), fields).await
+}
+
+async fn an_event_goes_round_the_loop(app: &App) {
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let mut grid = app.login("wangge").await;
+    let form = grid
+        .get(&format!("/grid/events/new?subject={subject}"))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(&person.name) && form.body.contains("消防隐患"));
+    let fields = [
+        ("key", "event-key-1"),
+        ("category", "fire_hazard"),
+        ("summary", "楼道堆放电瓶车充电"),
+        ("subject", subject.as_str()),
+    ];
+    let id = reported(&mut grid, &fields).await;
+    // Sent again under the same key: the same event, nothing new.
+    assert_eq!(reported(&mut grid, &fields).await, id);
+    let page = grid.get(&format!("/grid/events/{id}")).await;
+    assert!(page.body.contains("已上报") && page.body.contains("楼道堆放电瓶车充电"));
+    assert_eq!(event(app, id).await.state, EventState::Reported);
+
+    // A grid worker does not file; the table's refusal is shown, nothing moves.
+    let r = step(&mut grid, id, &[("action", "file")]).await;
+    assert_eq!(r.status, REFUSED);
+    assert!(r.body.contains("网格员不能执行“立案”"), "{}", r.body);
+    let mut head = app.login("shequ").await;
+    let r = step(&mut head, id, &[("action", "file")]).await;
+    assert_eq!(r.status, SEE, "{}", r.body);
+    let filed = event(app, id).await;
+    assert_eq!(filed.state, EventState::Filed);
+    let due = filed.due().expect("filing sets the due day");
+    let today = quanke_app::clock::day(quanke_app::clock::now());
+    assert!(due > today, "two working days from today");
+
+    // Dispatch names a handler inside the community who can read the place.
+    let r = step(&mut head, id, &[("action", "dispatch")]).await;
+    assert!(r.body.contains("请选择处置人或接收部门"), "{}", r.body);
+    app.account("sdn_grid9", Role::GridWorker, "SDN-01").await;
+    app.account("myq02_grid9", Role::GridWorker, "MYQ-02").await;
+    for outsider in ["sdn_grid9", "myq02_grid9"] {
+        let uid = users::by_username(&app.db, outsider).await.unwrap().id;
+        let r = step(
+            &mut head,
+            id,
+            &[
+                ("action", "dispatch"),
+                ("handler", &format!("worker:{uid}")),
+            ],
+        )
+        .await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{outsider}");
+    }
+    let wangge = users::by_username(&app.db, "wangge").await.unwrap().id;
+    let me = format!("worker:{wangge}");
+    let r = step(&mut head, id, &[("action", "dispatch"), ("handler", &me)]).await;
+    assert_eq!(r.status, SEE, "{}", r.body);
+    assert_eq!(event(app, id).await.handler_id, Some(wangge));
+    // Today's list of the handler shows it.
+    let due_list = grid.get("/grid/due").await.body;
+    assert!(due_list.contains("我处置的事件（1）") && due_list.contains("楼道堆放电瓶车充电"));
+
+    // Only the handler works it: the back office may not sign for the worker.
+    let mut back = app.login("houtai").await;
+    let r = step(&mut back, id, &[("action", "take")]).await;
+    assert_eq!(r.status, REFUSED);
+    assert!(r.body.contains("只有处置人"), "{}", r.body);
+    assert_eq!(step(&mut grid, id, &[("action", "take")]).await.status, SEE);
+    let r = step(&mut grid, id, &[("action", "suspend")]).await;
+    assert!(r.body.contains("挂起须写明情况"), "{}", r.body);
+    let r = step(
+        &mut grid,
+        id,
+        &[("action", "suspend"), ("note", "等物业到场")],
+    )
+    .await;
+    assert_eq!(r.status, SEE);
+    assert_eq!(event(app, id).await.state, EventState::Suspended);
+    assert_eq!(
+        step(&mut grid, id, &[("action", "resume")]).await.status,
+        SEE
+    );
+    let r = step(
+        &mut grid,
+        id,
+        &[
+            ("action", "report_back"),
+            ("note", "已清理，电瓶车移至集中充电点"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, SEE);
+
+    // Nobody checks their own work; the head does, and closes.
+    let r = step(&mut grid, id, &[("action", "verify")]).await;
+    assert!(r.body.contains("处置人以外"), "{}", r.body);
+    assert_eq!(
+        step(&mut head, id, &[("action", "verify")]).await.status,
+        SEE
+    );
+    assert_eq!(
+        step(&mut head, id, &[("action", "close")]).await.status,
+        SEE
+    );
+    let closed = event(app, id).await;
+    assert_eq!(closed.state, EventState::Closed);
+    assert!(closed.closed_at.is_some());
+    let r = step(&mut head, id, &[("action", "reopen"), ("note", "x")]).await;
+    assert!(r.body.contains("已结案的事件不能再变更状态"), "{}", r.body);
+    let page = head.get(&format!("/grid/events/{id}")).await.body;
+    for label in [
+        "上报",
+        "立案",
+        "派遣",
+        "签收",
+        "挂起",
+        "恢复处置",
+        "处置反馈",
+        "核查通过",
+        "结案",
+    ] {
+        assert!(
+            page.contains(&format!(" · {label} · ")),
+            "timeline lacks {label}"
+        );
+    }
+    assert!(page.contains("等物业到场") && page.contains("已清理"));
+    // The person's page lists it.
+    let person_page = grid
+        .get(&format!("/grid/subjects/resident/{}", person.id))
+        .await;
+    assert!(person_page.body.contains("相关事件"));
+    assert!(!grid.get("/grid/due").await.body.contains("我处置的事件"));
+
+    // Outside the tree the event does not exist, to read or to act on; the street reads it.
+    let mut other_community = app.login("sdn_grid9").await;
+    let mut other_grid = app.login("myq02_grid9").await;
+    for c in [&mut other_community, &mut other_grid] {
+        let r = c.get(&format!("/grid/events/{id}")).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        let r = step(c, id, &[("action", "reopen"), ("note", "x")]).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND);
+        assert!(
+            !c.get("/grid/events?all=1")
+                .await
+                .body
+                .contains("楼道堆放电瓶车充电")
+        );
+    }
+    let mut street = app.login("jiedao").await;
+    assert_eq!(
+        street.get(&format!("/grid/events/{id}")).await.status,
+        StatusCode::OK
+    );
+    let r = step(&mut street, id, &[("action", "reopen"), ("note", "x")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(event(app, id).await.state, EventState::Closed);
+}
+both!(grid_event_loop, an_event_goes_round_the_loop);
+
+async fn duplicates_departments_and_stale_steps(app: &App) {
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let mut grid = app.login("wangge").await;
+    let first = [
+        ("key", "dup-1"),
+        ("category", "environment"),
+        ("summary", "门口垃圾桶满溢"),
+        ("subject", subject.as_str()),
+    ];
+    let id = reported(&mut grid, &first).await;
+    // The same category at the same place within the window: warned, nothing written.
+    let second = [
+        ("key", "dup-2"),
+        ("category", "environment"),
+        ("summary", "垃圾桶还是满的"),
+        ("subject", subject.as_str()),
+    ];
+    let r = grid.post("/grid/events", &second).await;
+    assert_eq!(r.status, REFUSED);
+    assert!(r.body.contains("可能重复") && r.body.contains(&format!("事件 {id}")));
+    let all = grid.get("/grid/events?all=1").await.body;
+    assert!(!all.contains("垃圾桶还是满的"));
+    let mut despite = second.to_vec();
+    despite.push(("despite_alike", "on"));
+    let again = reported(&mut grid, &despite).await;
+    assert_ne!(again, id);
+    let page = grid.get(&format!("/grid/events/{again}")).await.body;
+    assert!(
+        page.contains("可能重复"),
+        "the later event names the earlier"
+    );
+    // Another category, or a place of its own, is no duplicate.
+    let other = [
+        ("key", "dup-3"),
+        ("category", "noise"),
+        ("summary", "夜间施工"),
+        ("subject", subject.as_str()),
+    ];
+    reported(&mut grid, &other).await;
+
+    // Bad input: an unknown category, a subject from another community, no place at all.
+    let sdn = app.first_resident("SDN").await;
+    let foreign = format!("resident:{}", sdn.id);
+    let bad: [(&[(&str, &str)], StatusCode, &str); 3] = [
+        (
+            &[
+                ("key", "bad-1"),
+                ("category", "aliens"),
+                ("summary", "x"),
+                ("place", "某处"),
+            ],
+            REFUSED,
+            "事件类别“aliens”不存在",
+        ),
+        (
+            &[
+                ("key", "bad-2"),
+                ("category", "noise"),
+                ("summary", "x"),
+                ("subject", &foreign),
+            ],
+            StatusCode::NOT_FOUND,
+            "",
+        ),
+        (
+            &[("key", "bad-3"), ("category", "noise"), ("summary", "x")],
+            REFUSED,
+            "请填写事件地点",
+        ),
+    ];
+    for (fields, status, words) in bad {
+        let r = grid.post("/grid/events", fields).await;
+        assert_eq!(r.status, status, "{fields:?}");
+        assert!(r.body.contains(words), "{}", r.body);
+    }
+
+    // A line department: the community's office records its steps; the grid worker does not.
+    let mut head = app.login("shequ").await;
+    assert_eq!(step(&mut head, id, &[("action", "file")]).await.status, SEE);
+    let r = step(
+        &mut head,
+        id,
+        &[
+            ("action", "dispatch"),
+            ("handler", "department"),
+            ("department", "城管执法中队"),
+        ],
+    )
+    .await;
+    assert_eq!(r.status, SEE, "{}", r.body);
+    let dispatched = event(app, id).await;
+    assert_eq!(dispatched.handler_label().as_deref(), Some("城管执法中队"));
+    let r = step(&mut grid, id, &[("action", "take")]).await;
+    assert!(r.body.contains("只有处置人城管执法中队"), "{}", r.body);
+    let mut back = app.login("houtai").await;
+    assert_eq!(step(&mut back, id, &[("action", "take")]).await.status, SEE);
+    let r = step(
+        &mut back,
+        id,
+        &[("action", "report_back"), ("note", "部门回复：已清运")],
+    )
+    .await;
+    assert_eq!(r.status, SEE);
+
+    // A step from a state the event has left is refused in the store, and writes nothing.
+    let stale = Step {
+        event: id,
+        action: "take".into(),
+        from: EventState::Dispatched,
+        to: EventState::Handling,
+        handler: None,
+        due: None,
+        actor_id: None,
+        actor_name: "测试".into(),
+        note: String::new(),
+        day: "2026-12-01".parse::<Day>().unwrap(),
+        at: 0,
+    };
+    assert!(!events::advance(&app.db, &stale).await.unwrap());
+    assert_eq!(event(app, id).await.state, EventState::FedBack);
+    assert_eq!(events::steps(&app.db, id).await.unwrap().len(), 5);
+}
+both!(grid_event_rules, duplicates_departments_and_stale_steps);

@@ -1,5 +1,5 @@
-//! Overdue cases escalate to the community head: once per case, as an event on its timeline;
-//! the head's home page lists them. Checked at start and then every few minutes.
+//! Overdue cases and events escalate to the community head: once each, as a step on its
+//! timeline; the head's home page lists them. Checked at start and then every few minutes.
 
 use super::worker::Worker;
 use crate::clock;
@@ -14,8 +14,8 @@ const EVERY: Duration = Duration::from_secs(600);
 /// SQLite's writer is never held long enough for an intake to notice.
 const BATCH: usize = 200;
 
-/// Escalates every overdue case not yet escalated; returns how many. With several server
-/// processes on one database only one runs at a time (`leader`); the others return 0.
+/// Escalates every overdue case and event not yet escalated; returns how many. With several
+/// server processes on one database only one runs at a time (`leader`); the others return 0.
 pub async fn run_once(db: &Db) -> anyhow::Result<usize> {
     let Some(_lead) = leader::try_lead(db, leader::Job::Escalation).await? else {
         return Ok(0);
@@ -37,6 +37,8 @@ pub async fn run_once(db: &Db) -> anyhow::Result<usize> {
             .collect();
         n += cases::mark_escalated(db, &notes, &by.actor()).await?.len();
     }
+    let now = clock::now();
+    n += crate::grid::events::escalate_overdue(db, clock::day(now), now).await?;
     Ok(n)
 }
 
@@ -46,7 +48,7 @@ pub fn spawn(db: Db) {
         loop {
             match run_once(&db).await {
                 Ok(0) => {}
-                Ok(n) => tracing::info!(cases = n, "overdue cases escalated"),
+                Ok(n) => tracing::info!(count = n, "overdue cases and events escalated"),
                 Err(e) => tracing::warn!(error = %e, "overdue escalation failed"),
             }
             // The planner's statistics follow the case base as it grows (see `Db::optimize`).

@@ -5,6 +5,7 @@
 -- first linked subject as `kind:id`, else the place as written without spaces). `due_day` is
 -- set at 立案 from the category's working days and moves on when a suspension ends. A handler
 -- is a worker (`handler_id`) or a line department (`handler_department`), never both.
+-- `escalated_at`: when the event, overdue, was escalated to the community head (once).
 CREATE TABLE grid_events (
     id                 INTEGER PRIMARY KEY,
     idem_key           TEXT NOT NULL UNIQUE,
@@ -23,12 +24,16 @@ CREATE TABLE grid_events (
     due_day            TEXT,
     reported_at        BIGINT NOT NULL,
     updated_at         BIGINT NOT NULL,
-    closed_at          BIGINT
+    closed_at          BIGINT,
+    escalated_at       BIGINT
 );
 -- A place's open and recent events (lists, the duplicate warning); a handler's open events.
 CREATE INDEX grid_events_place ON grid_events(org_path, state);
 CREATE INDEX grid_events_duplicate ON grid_events(community_path, category, place_key, reported_at);
 CREATE INDEX grid_events_handler ON grid_events(handler_id) WHERE closed_at IS NULL;
+-- Open events not yet escalated, by due day (the escalation sweep).
+CREATE INDEX grid_events_overdue ON grid_events(due_day)
+    WHERE escalated_at IS NULL AND closed_at IS NULL;
 
 -- Every step an event took: who, from which state to which, with what note (the hand-off to a
 -- department and its reply are steps too).

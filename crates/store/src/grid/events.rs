@@ -370,3 +370,88 @@ pub async fn advance(db: &Db, step: &Step) -> Result<bool> {
     });
     Ok(moved == 1)
 }
+
+/// Events whose clock runs (filed, dispatched, in hand) and whose due day is before `today`,
+/// not yet escalated: the sweep's work, the earliest due first.
+pub async fn overdue_unescalated(db: &Db, today: Day, limit: i64) -> Result<Vec<EventRow>> {
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE e.escalated_at IS NULL AND e.closed_at IS NULL \
+         AND e.due_day < $1 AND e.state IN ('filed', 'dispatched', 'handling') \
+         ORDER BY e.due_day, e.id LIMIT $2"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(today.to_string())
+    .bind(limit)
+    .fetch_all(p)
+    .await?))
+}
+
+/// Marks each of `notes` (event, its state, the note) escalated with a step on its timeline,
+/// in one transaction; an event escalated meanwhile is skipped. Returns how many were marked.
+pub async fn mark_escalated(
+    db: &Db,
+    notes: &[(i64, EventState, String)],
+    day: Day,
+    at: i64,
+) -> Result<usize> {
+    let mark = "UPDATE grid_events SET escalated_at = $1 WHERE id = $2 AND escalated_at IS NULL";
+    let marked = with_write_turn!(db, |tx| {
+        let mut marked = 0;
+        for (id, state, note) in notes {
+            let n = sqlx::query(mark)
+                .bind(at)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            if n == 0 {
+                continue;
+            }
+            sqlx::query(INSERT_STEP)
+                .bind(id)
+                .bind("escalate")
+                .bind(state.code())
+                .bind(state.code())
+                .bind(None::<i64>)
+                .bind("系统")
+                .bind(note)
+                .bind(day.to_string())
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            marked += 1;
+        }
+        tx.commit().await?;
+        marked
+    });
+    Ok(marked)
+}
+
+/// The figures a home page shows for a place's events.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromRow)]
+pub struct Counts {
+    /// Reported, waiting to be filed (立案).
+    pub to_file: i64,
+    /// Past their due day while the clock runs.
+    pub overdue: i64,
+    /// Not closed or dismissed.
+    pub open: i64,
+}
+
+/// How many events within `within` wait to be filed, are overdue, are open.
+pub async fn counts(db: &Db, within: &OrgPath, today: Day) -> Result<Counts> {
+    let sql = "SELECT \
+         COALESCE(SUM(CASE WHEN state = 'reported' THEN 1 ELSE 0 END), 0) AS to_file, \
+         COALESCE(SUM(CASE WHEN state IN ('filed', 'dispatched', 'handling') \
+             AND due_day < $3 THEN 1 ELSE 0 END), 0) AS overdue, \
+         COUNT(*) AS open \
+         FROM grid_events WHERE org_path >= $1 AND org_path < $2 AND closed_at IS NULL";
+    Ok(with_pool!(db, |p| sqlx::query_as(sql)
+        .bind(within.as_str())
+        .bind(within.subtree_end())
+        .bind(today.to_string())
+        .fetch_one(p)
+        .await?))
+}

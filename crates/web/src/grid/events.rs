@@ -278,13 +278,18 @@ fn channel_label(code: &str) -> &'static str {
 fn step_view(s: &StepRow) -> Value {
     let label = match s.action.as_str() {
         "report" => "上报".to_string(),
+        "escalate" => "超期督办".to_string(),
         code => EventLifecycle::shipped()
             .transitions()
             .iter()
             .find(|t| t.action_code() == code)
             .map_or_else(|| code.to_string(), |t| t.action_label().to_string()),
     };
-    let to = EventState::from_code(&s.to_state).map_or("", |st| st.label());
+    // A step that leaves the state as it was (the sweep's 督办) shows no arrow.
+    let to = match s.from_state == s.to_state {
+        true => "",
+        false => EventState::from_code(&s.to_state).map_or("", |st| st.label()),
+    };
     context! { label, to, who => &s.actor_name, note => &s.note, day => &s.day }
 }
 

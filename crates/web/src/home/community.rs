@@ -1,6 +1,6 @@
 //! The community head's home (the work of their community: approvals, overdue and due-soon
 //! cases, today's intake by channel, unassigned cases, policy changes not yet acknowledged,
-//! the week's ratings) and the street administrator's, which rolls the same figures up per
+//! the week's ratings, events to file and overdue) and the street administrator's, which rolls the same figures up per
 //! community beside the accounts overview.
 
 use super::{SHOWN, listed};
@@ -38,7 +38,14 @@ pub(super) async fn head(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
         intake,
         policy,
         ratings => ratings(&week_ratings(st, within, by.now).await?),
+        events => event_counts(st, &by).await?,
     })
+}
+
+/// The community's events: waiting to be filed, overdue, open.
+async fn event_counts(st: &Shared, by: &quanke_app::cases::Worker) -> AppResult<Value> {
+    let c = quanke_app::grid::events::counted(&st.db, by).await?;
+    Ok(context! { to_file => c.to_file, overdue => c.overdue, open => c.open })
 }
 
 fn approval(a: &Approval) -> Value {

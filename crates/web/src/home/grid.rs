@@ -48,7 +48,8 @@ pub(super) async fn data(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
 }
 
 /// How many visits of the worker's grid are overdue and due within the week (the due list's
-/// figures, read the same way), and how many follow-ups the worker has open and late.
+/// figures, read the same way), how many follow-ups the worker has open and late, and how many
+/// events they handle (and how many of those are overdue).
 async fn due_counts(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
     use quanke_app::grid::{coverage, purposes};
     let worker = ctx.me.worker();
@@ -69,5 +70,12 @@ async fn due_counts(st: &Shared, ctx: &Ctx) -> AppResult<Value> {
         .filter(|d| matches!(d.standing, quanke_domain::grid::Standing::Overdue { .. }))
         .count();
     let (follow_ups, late) = quanke_app::grid::tasks::mine_counted(&st.db, &worker).await?;
-    Ok(context! { total => due.len(), overdue, follow_ups, late })
+    let held = quanke_app::grid::events::held(&st.db, &worker).await?;
+    let events_late = held
+        .iter()
+        .filter(|e| e.state.clock_runs() && e.due().is_some_and(|d| d < worker.today))
+        .count();
+    Ok(
+        context! { total => due.len(), overdue, follow_ups, late, events => held.len(), events_late },
+    )
 }

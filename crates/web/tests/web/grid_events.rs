@@ -5,6 +5,7 @@
 use crate::both;
 use crate::harness::{App, Client};
 use axum::http::StatusCode;
+use quanke_app::grid::events::escalate_overdue;
 use quanke_domain::Role;
 use quanke_domain::calendar::Day;
 use quanke_domain::event::EventState;
@@ -62,13 +63,28 @@ async fn an_event_goes_round_the_loop(app: &App) {
     assert_eq!(r.status, REFUSED);
     assert!(r.body.contains("网格员不能执行“立案”"), "{}", r.body);
     let mut head = app.login("shequ").await;
+    let home = head.get("/").await.body;
+    assert!(
+        home.contains(">1</span>待立案事件"),
+        "the head's home counts it"
+    );
     let r = step(&mut head, id, &[("action", "file")]).await;
     assert_eq!(r.status, SEE, "{}", r.body);
     let filed = event(app, id).await;
     assert_eq!(filed.state, EventState::Filed);
     let due = filed.due().expect("filing sets the due day");
-    let today = quanke_app::clock::day(quanke_app::clock::now());
-    assert!(due > today, "two working days from today");
+    let now = quanke_app::clock::now();
+    assert!(
+        due > quanke_app::clock::day(now),
+        "two working days from today"
+    );
+    // Past its day the sweep escalates it to the head, once.
+    let later = Day::from(due.date() + time::Duration::days(1));
+    assert_eq!(escalate_overdue(&app.db, due, now).await.unwrap(), 0);
+    assert_eq!(escalate_overdue(&app.db, later, now).await.unwrap(), 1);
+    assert_eq!(escalate_overdue(&app.db, later, now).await.unwrap(), 0);
+    let page = head.get(&format!("/grid/events/{id}")).await.body;
+    assert!(page.contains("超期督办") && page.contains(&format!("应于 {due} 前处置反馈")));
 
     // Dispatch names a handler inside the community who can read the place.
     let r = step(&mut head, id, &[("action", "dispatch")]).await;

@@ -194,7 +194,9 @@ impl From<quanke_app::grid::GridError> for AppError {
         match e {
             GridError::NotFound(_) => AppError::NotFound,
             GridError::Forbidden(_) => AppError::Forbidden,
-            GridError::Refused(message) => AppError::BadRequest(message),
+            GridError::Refused(message) | GridError::Conflict(message) => {
+                AppError::BadRequest(message)
+            }
             GridError::Store(e) => e.into(),
         }
     }

@@ -253,6 +253,9 @@ pub struct StepInput {
     pub note: String,
     /// For a dispatch: `worker:ID` or `department:名称`.
     pub handler: String,
+    /// The state the sender saw (a code); empty when not sent. A phone that queued a step
+    /// offline sends it, so that a step on an event moved on meanwhile is a conflict.
+    pub expected: String,
 }
 
 /// Takes one step of `event`'s loop for `worker`, checked by the event table, the handler
@@ -269,6 +272,10 @@ pub async fn act(
         .role
         .filter(|_| worker.can(Permission::ReportEvents))
         .ok_or(GridError::Forbidden("只有社区工作人员可以处理事件"))?;
+    let expected = input.expected.trim();
+    if !expected.is_empty() && expected != event.state.code() {
+        return Err(moved_on(event.state));
+    }
     let table = EventLifecycle::shipped();
     if event.state.is_final() {
         return Err(refused(&format!(
@@ -316,9 +323,17 @@ pub async fn act(
         at: worker.now,
     };
     if !events::advance(db, &step).await? {
-        return Err(refused("这个事件刚被他人处理过，请刷新后查看最新状态"));
+        let now = get(db, worker, id).await?;
+        return Err(moved_on(now.state));
     }
     Ok(t.to())
+}
+
+fn moved_on(now: EventState) -> GridError {
+    GridError::Conflict(format!(
+        "这个事件已被他人办理，现在是“{}”，请查看最新情况后再操作",
+        now.label()
+    ))
 }
 
 /// The rules beside the table: while a handler holds the event only they act (for a line

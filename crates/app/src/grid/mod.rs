@@ -32,6 +32,10 @@ pub enum GridError {
     /// The request is malformed or breaks a rule; the message says which, in Chinese.
     #[error("{0}")]
     Refused(String),
+    /// The record changed since the sender saw it (an event moved on by someone else); the
+    /// message says what it is now. Shown to the sender, never overwritten.
+    #[error("{0}")]
+    Conflict(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

@@ -175,18 +175,20 @@ fn code_of(e: &GridError) -> &'static str {
     match e {
         GridError::NotFound(_) => "not_found",
         GridError::Forbidden(_) => "forbidden",
+        GridError::Conflict(_) => "state_changed",
         GridError::Refused(_) | GridError::Store(_) => "refused",
     }
 }
 
-fn api_error(e: GridError) -> ApiError {
-    match e {
-        GridError::Store(e) => e.into(),
-        GridError::Forbidden(m) => ApiError::forbidden(m),
-        other => ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            code_of(&other),
-            other.to_string(),
-        ),
-    }
+/// A grid-work error as the API answers it: not found (404), not the caller's to do (403), the
+/// record moved on (409), or the request is wrong (422).
+pub(super) fn api_error(e: GridError) -> ApiError {
+    let status = match e {
+        GridError::Store(e) => return e.into(),
+        GridError::Forbidden(m) => return ApiError::forbidden(m),
+        GridError::NotFound(_) => StatusCode::NOT_FOUND,
+        GridError::Conflict(_) => StatusCode::CONFLICT,
+        GridError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+    };
+    ApiError::new(status, code_of(&e), e.to_string())
 }

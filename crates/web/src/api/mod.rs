@@ -1,10 +1,12 @@
-//! The JSON API, version 1: cases (create, list, read, act) beside the catalogue search, and the
+//! The JSON API, version 1: cases (create, list, read, act), grid visits and events beside the
+//! catalogue search, and the
 //! OpenAPI document describing them. Callers authenticate with an API token
 //! (`Authorization: Bearer ...`, see `auth::bearer`) or a signed-in session (writes then need
 //! the `X-CSRF-Token` header, checked by `auth::csrf`). Every error is
 //! `{"error": {"code", "message"}}`: a stable code for programs and a Chinese message for people.
 
 mod cases;
+mod events;
 mod grid;
 mod limits_doc;
 mod openapi;
@@ -36,6 +38,12 @@ pub fn routes() -> Router<Shared> {
             post(cases::transition),
         )
         .route("/api/v1/grid/visits/sync", post(grid::sync))
+        .route(
+            "/api/v1/grid/events",
+            post(events::report).get(events::list),
+        )
+        .route("/api/v1/grid/events/{id}", get(events::show))
+        .route("/api/v1/grid/events/{id}/steps", post(events::step))
         .route("/api/v1/openapi.json", get(openapi::serve))
 }
 

@@ -2,7 +2,7 @@
 //! handlers' annotations and the API's own body types, so it cannot drift from the code.
 
 use super::limits_doc::Limits;
-use super::{cases, grid, schema};
+use super::{cases, events, grid, schema};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -29,6 +29,10 @@ use utoipa::{Modify, OpenApi, ToSchema};
         cases::show,
         cases::transition,
         grid::sync,
+        events::report,
+        events::list,
+        events::show,
+        events::step,
         catalogue_search,
     ),
     components(schemas(
@@ -59,13 +63,21 @@ use utoipa::{Modify, OpenApi, ToSchema};
         grid::SyncOut,
         grid::SyncResult,
         grid::SyncError,
+        events::GridEventIn,
+        events::GridEventOut,
+        events::GridEventReported,
+        events::GridEventList,
+        events::GridEventStep,
+        events::GridEventAction,
+        events::GridEventDetail,
+        events::GridEventStepIn,
     )),
     modifiers(&Security, &Limits),
     security(("bearer" = []), ("session" = [])),
     tags(
         (name = "cases", description = "办件：受理、查询、办理"),
         (name = "catalogue", description = "办事指南检索（无需登录）"),
-        (name = "grid", description = "网格工作：离线走访记录的同步"),
+        (name = "grid", description = "网格工作：离线走访记录的同步，事件的上报与办理"),
     ),
 )]
 struct ApiDoc;

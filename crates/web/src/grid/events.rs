@@ -202,6 +202,9 @@ pub struct StepForm {
     handler: String,
     #[serde(default)]
     department: String,
+    /// The state the page showed: a step pressed on a stale page is a conflict.
+    #[serde(default)]
+    expected: String,
 }
 
 pub async fn step(
@@ -221,12 +224,16 @@ pub async fn step(
         action: f.action,
         note: f.note,
         handler,
+        expected: f.expected,
     };
     match events::act(&st.db, &calendar, &ctx.me.worker(), id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/grid/events/{id}?moved=1")).into_response()),
         Err(GridError::Refused(message)) => {
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render_page(&st, &ctx, id, None, Some(message), status).await
+        }
+        Err(GridError::Conflict(message)) => {
+            render_page(&st, &ctx, id, None, Some(message), StatusCode::CONFLICT).await
         }
         Err(other) => Err(other.into()),
     }
@@ -252,6 +259,7 @@ async fn render_page(
     let alike = events::alike_before(&st.db, &event).await?;
     let data = context! {
         event => brief(&event, &me),
+        state_code => event.state.code(),
         channel => channel_label(&event.channel),
         reporter => &event.reporter_name,
         subjects,

@@ -335,3 +335,140 @@ async fn duplicates_departments_and_stale_steps(app: &App) {
     assert_eq!(events::steps(&app.db, id).await.unwrap().len(), 5);
 }
 both!(grid_event_rules, duplicates_departments_and_stale_steps);
+
+async fn the_api_reports_and_steps_with_conflicts_shown(app: &App) {
+    use crate::api_cases::{Auth, get, post};
+    use serde_json::json;
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let mut grid = app.login("wangge").await;
+    let body = json!({"key": "api-1", "category": "facility", "summary": "路灯不亮",
+        "subjects": [subject]});
+    let first = post(&mut grid, Auth::Session, "/api/v1/grid/events", &body, None).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.json);
+    assert_eq!(first.json["event"]["state"], "reported");
+    assert_eq!(first.json["event"]["category_label"], "设施损坏");
+    let id = first.json["event"]["id"].as_i64().unwrap();
+    let again = post(&mut grid, Auth::Session, "/api/v1/grid/events", &body, None).await;
+    assert_eq!(
+        (again.status, again.json["new"].clone()),
+        (StatusCode::OK, json!(false))
+    );
+    assert_eq!(again.json["event"]["id"], id);
+    let dup = json!({"key": "api-2", "category": "facility", "summary": "路灯还是不亮",
+        "subjects": [subject]});
+    let r = post(&mut grid, Auth::Session, "/api/v1/grid/events", &dup, None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json["error"]["code"], "possible_duplicate");
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("事件 {id}"))
+    );
+    let bad = json!({"key": "api-3", "category": "facility", "summary": "x", "subjects": ["resident:999999999"]});
+    let r = post(&mut grid, Auth::Session, "/api/v1/grid/events", &bad, None).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let unknown = json!({"key": "api-4", "category": "facility", "summary": "x", "colour": "red"});
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/events",
+        &unknown,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::BAD_REQUEST);
+
+    // Read and list inside the area; outside it the event does not exist.
+    let shown = get(
+        &mut grid,
+        Auth::Session,
+        &format!("/api/v1/grid/events/{id}"),
+    )
+    .await;
+    assert_eq!(shown.status, StatusCode::OK);
+    assert_eq!(shown.json["subjects"][0], subject.as_str());
+    assert_eq!(
+        shown.json["actions"],
+        json!([]),
+        "a grid worker files nothing"
+    );
+    let listed = get(&mut grid, Auth::Session, "/api/v1/grid/events").await;
+    assert!(
+        listed.json["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["id"] == id)
+    );
+    app.account("myq02_grid8", Role::GridWorker, "MYQ-02").await;
+    let mut other = app.login("myq02_grid8").await;
+    let r = get(
+        &mut other,
+        Auth::Session,
+        &format!("/api/v1/grid/events/{id}"),
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let listed = get(&mut other, Auth::Session, "/api/v1/grid/events?all=true").await;
+    assert!(
+        listed.json["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|e| e["id"] != id)
+    );
+
+    // The head files it; a phone that queued 立案 offline, having seen 已上报, gets a conflict
+    // once the event has moved on, and nothing is written.
+    let mut head = app.login("shequ").await;
+    let steps = format!("/api/v1/grid/events/{id}/steps");
+    let file = json!({"action": "file", "expected_state": "reported"});
+    let r = post(&mut head, Auth::Session, &steps, &file, None).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.json);
+    assert_eq!(r.json["event"]["state"], "filed");
+    assert!(r.json["event"]["due"].is_string());
+    let r = post(&mut head, Auth::Session, &steps, &file, None).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert_eq!(r.json["error"]["code"], "state_changed");
+    assert!(
+        r.json["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("已立案")
+    );
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        &steps,
+        &json!({"action": "dispatch", "handler": "department:x"}),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = post(
+        &mut other,
+        Auth::Session,
+        &steps,
+        &json!({"action": "dispatch"}),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let mut street = app.login("jiedao").await;
+    let r = post(
+        &mut street,
+        Auth::Session,
+        &steps,
+        &json!({"action": "dispatch"}),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert_eq!(event(app, id).await.state, EventState::Filed);
+}
+both!(
+    grid_event_api,
+    the_api_reports_and_steps_with_conflicts_shown
+);

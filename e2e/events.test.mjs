@@ -1,0 +1,90 @@
+// Events (事件) in real Chromium, at phone size (390 × 844): a grid worker reports one from the
+// street; the community head files it and dispatches it back to the worker; the worker signs for
+// it from today's list and reports what was done; the head checks the result and closes it. The
+// page never scrolls sideways, and the timeline names every step.
+// Screenshots: /tmp/quanke-e2e-events-*.png.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshPage, launchChromium, path, signIn } from './browser.mjs';
+
+let browser;
+
+before(async () => {
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function shot(page, what) {
+  await page.screenshot({ path: `/tmp/quanke-e2e-events-${what}.png`, fullPage: true });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  const viewport = page.viewportSize().width;
+  assert.ok(width <= viewport, `${what}: the page is ${width}px wide at ${viewport}px`);
+}
+
+async function phone(t, who) {
+  const { page, problems } = await freshPage(browser, t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await signIn(page, who);
+  return { page, problems };
+}
+
+/** Presses the step button `label` on the event page, writing `note` in its form first. */
+async function take(page, label, note) {
+  const form = page.locator('form.step').filter({ has: page.getByRole('button', { name: label, exact: true }) });
+  if (note) await form.locator('textarea').fill(note);
+  await Promise.all([page.waitForEvent('load'), form.getByRole('button', { name: label, exact: true }).click()]);
+  assert.match(await page.locator('[role="status"]').innerText(), /已办理/, `${label} taken`);
+}
+
+test('an event goes round the whole loop on the phone', { timeout: 180_000 }, async (t) => {
+  const place = `幸福路 ${Date.now() % 100000} 号门口`;
+  const worker = await phone(t, 'wangge');
+  await worker.page.goto('/grid/events/new');
+  await shot(worker.page, 'report-390');
+  await worker.page.getByLabel('设施损坏').check();
+  await worker.page.getByLabel(/事件地点/).fill(place);
+  await worker.page.getByLabel('事件情况').fill('路灯杆倾斜，有倒伏危险');
+  await Promise.all([worker.page.waitForEvent('load'), worker.page.getByRole('button', { name: '上报事件' }).click()]);
+  assert.match(path(worker.page), /^\/grid\/events\/\d+$/);
+  const eventPath = path(worker.page);
+  assert.match(await worker.page.locator('.lead').innerText(), /已上报/);
+  assert.equal(await worker.page.locator('form.step').count(), 0, 'a grid worker does not file');
+
+  const head = await phone(t, 'shequ');
+  await head.page.goto(eventPath);
+  await take(head.page, '立案');
+  assert.match(await head.page.locator('.lead').innerText(), /已立案.*处置期限/s);
+  await head.page.getByLabel('李明').check();
+  await take(head.page, '派遣');
+  await shot(head.page, 'dispatched-390');
+
+  await worker.page.goto('/grid/due');
+  const mine = worker.page.locator('section.panel').filter({ hasText: '我处置的事件' });
+  await Promise.all([worker.page.waitForEvent('load'), mine.getByRole('link', { name: '路灯杆倾斜，有倒伏危险' }).click()]);
+  assert.equal(path(worker.page), eventPath);
+  await take(worker.page, '签收');
+  await take(worker.page, '处置反馈', '已联系路灯所扶正加固');
+  await shot(worker.page, 'fed-back-390');
+  assert.equal(await worker.page.getByRole('button', { name: '核查通过', exact: true }).count(), 1,
+    'the button shows; the rule refuses the handler when pressed');
+  const refusal = worker.page.locator('form.step').filter({ has: worker.page.getByRole('button', { name: '核查通过', exact: true }) });
+  await Promise.all([worker.page.waitForEvent('load'), refusal.getByRole('button', { name: '核查通过', exact: true }).click()]);
+  assert.match(await worker.page.locator('.alert').innerText(), /处置人以外/);
+
+  await head.page.goto(eventPath);
+  await take(head.page, '核查通过');
+  await take(head.page, '结案');
+  assert.match(await head.page.locator('.lead').innerText(), /已结案/);
+  assert.equal(await head.page.locator('form.step').count(), 0, 'nothing follows 结案');
+  const timeline = await head.page.locator('ol.timeline li').allInnerTexts();
+  const steps = timeline.map((line) => line.split(' · ')[1]);
+  assert.deepEqual(steps, ['上报', '立案', '派遣', '签收', '处置反馈', '核查通过', '结案']);
+  assert.match(timeline.join('\n'), /已联系路灯所扶正加固/);
+  await shot(head.page, 'closed-390');
+  assert.deepEqual(head.problems, []);
+  assert.deepEqual(worker.problems.filter((p) => !p.includes('422')), []);
+});

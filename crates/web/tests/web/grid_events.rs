@@ -255,7 +255,8 @@ async fn duplicates_departments_and_stale_steps(app: &App) {
     // Bad input: an unknown category, a subject from another community, no place at all.
     let sdn = app.first_resident("SDN").await;
     let foreign = format!("resident:{}", sdn.id);
-    let bad: [(&[(&str, &str)], StatusCode, &str); 3] = [
+    type Fields<'a> = &'a [(&'a str, &'a str)];
+    let bad: [(Fields, StatusCode, &str); 3] = [
         (
             &[
                 ("key", "bad-1"),

@@ -311,6 +311,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid events",
         include_str!("../migrations/sqlite/0034_grid_events.sql"),
     ),
+    (
+        35,
+        "grid inspections",
+        include_str!("../migrations/sqlite/0035_grid_inspections.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -477,6 +482,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         34,
         "grid events",
         include_str!("../migrations/postgres/0034_grid_events.sql"),
+    ),
+    (
+        35,
+        "grid inspections",
+        include_str!("../migrations/postgres/0035_grid_inspections.sql"),
     ),
 ];
 

@@ -23,6 +23,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "grid_events.html",
     "_grid_events.html",
     "grid_event.html",
+    "grid_inspection_form.html",
+    "grid_inspection.html",
     "login.html",
     "password.html",
     "home_desk.html",

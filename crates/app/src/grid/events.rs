@@ -11,6 +11,7 @@ use quanke_domain::grid::Subject;
 use quanke_domain::{OrgPath, Permission, Role, idempotency, limits};
 use quanke_store::Db;
 use quanke_store::grid::events::{self, EventRow, Handler, Listing, NewEvent, Reported, StepRow};
+use quanke_store::grid::inspections;
 use quanke_store::users;
 
 /// The most subjects one event may be linked to.
@@ -113,6 +114,7 @@ async fn prepare(
         reporter_id: Some(by),
         reporter_name: worker.name.clone(),
         links: links.into_iter().map(|(s, _)| s).collect(),
+        dispatched: None,
         day: worker.today,
         at: worker.now,
     })
@@ -304,6 +306,13 @@ pub async fn act(
         .named("说明")
         .check(note)
         .map_err(|e| refused(&e.to_string()))?;
+    if t.guards().contains(&EventGuard::Reinspected)
+        && !inspections::recheck_passed(db, event.id).await?
+    {
+        return Err(refused(
+            "须先登记一次复查，全部检查项合格后才能“复查合格”结案",
+        ));
+    }
     let handler = match t.guards().contains(&EventGuard::Handler) {
         true => Some(checked_handler(db, &event, &input.handler).await?),
         false => None,
@@ -431,6 +440,11 @@ async fn due_after(
     Ok(Some(Day::from(
         calendar.add_working_days(due.date(), paused),
     )))
+}
+
+/// The due day of an event of `category` filed on `day`: its working days on the calendar.
+pub fn due_from(calendar: &WorkCalendar, category: &Category, day: Day) -> Day {
+    Day::from(calendar.add_working_days(day.date(), category.days))
 }
 
 /// The day the event's current suspension began.

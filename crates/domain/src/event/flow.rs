@@ -23,13 +23,19 @@ impl Flow for EventFlow {
 pub enum EventGuard {
     /// `handler`: the step names who handles the event, a worker or a line department.
     Handler,
+    /// `reinspected`: the event is a 整改 event and a re-inspection of what failed has passed.
+    Reinspected,
 }
 
 impl FlowGuard for EventGuard {
-    const CHOICES: &'static str = "可选：handler，无条件时写“-”";
+    const CHOICES: &'static str = "可选：handler、reinspected，无条件时写“-”";
 
     fn parse(text: &str) -> Option<EventGuard> {
-        (text == "handler").then_some(EventGuard::Handler)
+        match text {
+            "handler" => Some(EventGuard::Handler),
+            "reinspected" => Some(EventGuard::Reinspected),
+            _ => None,
+        }
     }
 
     fn contradiction(_: &[EventGuard]) -> Option<(&'static str, &'static str)> {
@@ -62,7 +68,7 @@ mod tests {
 
     /// The loop as the issue names it, written out apart from the data file so that an edit
     /// changing the rules fails here.
-    const EXPECTED: [(EventState, EventState, &str); 12] = [
+    const EXPECTED: [(EventState, EventState, &str); 14] = [
         (Reported, Filed, "立案"),
         (Reported, Dismissed, "不予立案"),
         (Filed, Dispatched, "派遣"),
@@ -74,13 +80,15 @@ mod tests {
         (FedBack, Verified, "核查通过"),
         (FedBack, Handling, "核查不通过"),
         (Verified, Closed, "结案"),
+        (Dispatched, Closed, "复查合格"),
+        (Handling, Closed, "复查合格"),
         (Filed, Closed, ""),
     ];
 
     #[test]
     fn the_shipped_table_is_the_loop() {
         let table = EventLifecycle::shipped();
-        assert_eq!(table.transitions().len(), 11);
+        assert_eq!(table.transitions().len(), 13);
         for (from, to, label) in EXPECTED {
             match table.between(from, to) {
                 Some(t) => assert_eq!(t.action_label(), label, "{from:?}->{to:?}"),
@@ -117,6 +125,8 @@ mod tests {
         let table = EventLifecycle::shipped();
         let dispatch = table.action(Filed, "dispatch").unwrap();
         assert_eq!(dispatch.guards(), [EventGuard::Handler]);
+        let passed = table.action(Handling, "pass_reinspection").unwrap();
+        assert_eq!(passed.guards(), [EventGuard::Reinspected]);
         let noted: Vec<&str> = table
             .transitions()
             .iter()
@@ -136,7 +146,7 @@ mod tests {
                 .unwrap_err();
         assert_eq!(
             err.to_string(),
-            "事件流程表第 1 行：未知条件“assigned”，可选：handler，无条件时写“-”"
+            "事件流程表第 1 行：未知条件“assigned”，可选：handler、reinspected，无条件时写“-”"
         );
     }
 }

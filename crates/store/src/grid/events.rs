@@ -26,8 +26,20 @@ pub struct NewEvent {
     pub reporter_id: Option<i64>,
     pub reporter_name: String,
     pub links: Vec<Subject>,
+    /// Filed and dispatched at once (a 整改 event: the failed inspection is its filing).
+    pub dispatched: Option<Dispatched>,
     pub day: Day,
     pub at: i64,
+}
+
+/// An event filed and dispatched as it is reported: to whom, due when, and why.
+#[derive(Debug, Clone)]
+pub struct Dispatched {
+    pub handler_id: i64,
+    pub due: Day,
+    /// Who filed it (a name: the system on the inspection's behalf).
+    pub by: String,
+    pub note: String,
 }
 
 /// What reporting did: the event's id, and whether it is new or was sent before.
@@ -39,23 +51,29 @@ pub struct Reported {
 
 const INSERT_EVENT: &str = "INSERT INTO grid_events (idem_key, community_path, org_path, \
      category, state, summary, place, place_key, channel, reporter_id, reporter_name, \
-     reported_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) \
+     reported_at, updated_at, handler_id, due_day) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) \
      ON CONFLICT (idem_key) DO NOTHING RETURNING id";
 const INSERT_LINK: &str =
     "INSERT INTO grid_event_links (event_id, subject_kind, subject_id) VALUES ($1, $2, $3)";
 const INSERT_STEP: &str = "INSERT INTO grid_event_steps (event_id, action, from_state, \
      to_state, actor_id, actor_name, note, day, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-/// Stores `event` with its links and its first step, or returns the event stored under its
+/// Stores `event` with its links and its first steps, or returns the event stored under its
 /// key before.
 pub async fn report(db: &Db, event: &NewEvent) -> Result<Reported> {
+    let state = match event.dispatched {
+        Some(_) => EventState::Dispatched,
+        None => EventState::Reported,
+    };
+    let steps = first_steps(event);
     let reported = with_write_turn!(db, |tx| {
         let id: Option<i64> = sqlx::query_scalar(INSERT_EVENT)
             .bind(&event.key)
             .bind(event.community_path.as_str())
             .bind(event.org_path.as_str())
             .bind(&event.category)
-            .bind(EventState::Reported.code())
+            .bind(state.code())
             .bind(&event.summary)
             .bind(&event.place)
             .bind(&event.place_key)
@@ -63,6 +81,8 @@ pub async fn report(db: &Db, event: &NewEvent) -> Result<Reported> {
             .bind(event.reporter_id)
             .bind(&event.reporter_name)
             .bind(event.at)
+            .bind(event.dispatched.as_ref().map(|d| d.handler_id))
+            .bind(event.dispatched.as_ref().map(|d| d.due.to_string()))
             .fetch_optional(&mut *tx)
             .await?;
         let Some(id) = id else {
@@ -80,22 +100,61 @@ pub async fn report(db: &Db, event: &NewEvent) -> Result<Reported> {
                 .execute(&mut *tx)
                 .await?;
         }
-        sqlx::query(INSERT_STEP)
-            .bind(id)
-            .bind("report")
-            .bind("")
-            .bind(EventState::Reported.code())
-            .bind(event.reporter_id)
-            .bind(&event.reporter_name)
-            .bind("")
-            .bind(event.day.to_string())
-            .bind(event.at)
-            .execute(&mut *tx)
-            .await?;
+        for (action, from, to, actor_id, actor, note) in &steps {
+            sqlx::query(INSERT_STEP)
+                .bind(id)
+                .bind(*action)
+                .bind(*from)
+                .bind(*to)
+                .bind(*actor_id)
+                .bind(actor)
+                .bind(note)
+                .bind(event.day.to_string())
+                .bind(event.at)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Reported { id, fresh: true }
     });
     Ok(reported)
+}
+
+/// (action, from, to, actor id, actor, note) of each step an event is stored with: its report,
+/// and when it is dispatched at once, its filing and dispatch.
+type FirstStep = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Option<i64>,
+    String,
+    String,
+);
+
+fn first_steps(event: &NewEvent) -> Vec<FirstStep> {
+    let reported = EventState::Reported.code();
+    let mut steps = vec![(
+        "report",
+        "",
+        reported,
+        event.reporter_id,
+        event.reporter_name.clone(),
+        String::new(),
+    )];
+    if let Some(d) = &event.dispatched {
+        let filed = EventState::Filed.code();
+        steps.push(("file", reported, filed, None, d.by.clone(), d.note.clone()));
+        let dispatched = EventState::Dispatched.code();
+        steps.push((
+            "dispatch",
+            filed,
+            dispatched,
+            None,
+            d.by.clone(),
+            String::new(),
+        ));
+    }
+    steps
 }
 
 /// The event stored under `key`, if any (a resend is answered before anything is checked

@@ -257,7 +257,22 @@ async fn render_page(
         }
     }
     let alike = events::alike_before(&st.db, &event).await?;
+    let inspected = quanke_app::grid::inspections::of_event(&st.db, id).await?;
+    // A 整改 event is closed by re-inspecting with the checklist that opened it.
+    let reinspect = inspected
+        .first()
+        .filter(|_| quanke_app::grid::inspections::awaits_reinspection(event.state))
+        .filter(|_| ctx.me.scope.can(Permission::RecordVisits))
+        .and_then(|i| {
+            let subject = i.subject()?;
+            Some(format!(
+                "/grid/inspections/new?subject={}&checklist={}",
+                subject, i.checklist
+            ))
+        });
     let data = context! {
+        inspections => inspected.iter().map(super::inspections::brief).collect::<Vec<_>>(),
+        reinspect,
         event => brief(&event, &me),
         state_code => event.state.code(),
         channel => channel_label(&event.channel),
@@ -313,6 +328,8 @@ fn actions(event: &EventRow, me: &Worker) -> Vec<Value> {
     EventLifecycle::shipped()
         .actions_from(event.state, role)
         .into_iter()
+        // 复查合格 is taken by saving a passing re-inspection, offered as a link instead.
+        .filter(|t| !t.guards().contains(&EventGuard::Reinspected))
         .map(|t| {
             context! {
                 code => t.action_code(), label => t.action_label(), note => t.needs_note(),

@@ -1,5 +1,6 @@
 //! Grid work (网格工作) in the web application: recording visits on the phone or at a desk, each
-//! subject's visits, photos, follow-ups and events, reporting events and taking them through
+//! subject's visits, photos, follow-ups, inspections and events, inspecting
+//! businesses and dwellings, reporting events and taking them through
 //! their loop, the due list of a grid with the worker's
 //! follow-ups, the coverage of the street's places with each worker's visits, and the street's
 //! coverage rules. Every page stays inside the viewer's part of the org tree.
@@ -7,6 +8,7 @@
 mod coverage;
 mod due;
 mod events;
+mod inspections;
 mod photos;
 mod places;
 mod rules;
@@ -33,6 +35,12 @@ pub fn routes() -> Router<Shared> {
             get(photos::show),
         )
         .route("/grid/due", get(due::page))
+        .route("/grid/inspections/new", get(inspections::form))
+        .route(
+            "/grid/inspections",
+            axum::routing::post(inspections::submit),
+        )
+        .route("/grid/inspections/{id}", get(inspections::page))
         .route("/grid/events/new", get(events::form))
         .route("/grid/events", get(events::list).post(events::submit))
         .route("/grid/events/{id}", get(events::page))

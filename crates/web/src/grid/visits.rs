@@ -230,6 +230,7 @@ async fn render_subject(
     let data = context! {
         tasks,
         events => super::events::of_subject(st, &me, subject).await?,
+        inspections => super::inspections::of_subject(st, &me, subject).await?,
         can_report => ctx.me.scope.can(Permission::ReportEvents),
         subject => context! {
             code => subject.to_string(), kind => subject.kind.label(), label,

@@ -23,6 +23,11 @@ async fn visits_of(app: &App, kind: SubjectKind, id: i64) -> usize {
 
 async fn the_grid_pages_by_role(app: &App) {
     let mine = app.first_resident("MYQ-01").await.id;
+    let grid = orgs::by_code(&app.db, "MYQ-01").await.unwrap();
+    let shop = quanke_store::registry::businesses(&app.db, &grid.path, None, 1)
+        .await
+        .unwrap()[0]
+        .id;
     let pages: Vec<(String, [StatusCode; 6])> = vec![
         // columns: qiantai houtai wangge shequ jiedao admin
         ("/grid/due".into(), [NO, NO, OK, OK, OK, NO]),
@@ -39,6 +44,10 @@ async fn the_grid_pages_by_role(app: &App) {
         // Everyone who works in the community reports events; the street reads them.
         ("/grid/events".into(), [OK, OK, OK, OK, OK, NO]),
         ("/grid/events/new".into(), [OK, OK, OK, OK, NO, NO]),
+        (
+            format!("/grid/inspections/new?subject=business:{shop}&checklist=food_safety"),
+            [OK, OK, OK, OK, NO, NO],
+        ),
         (
             format!("/grid/events/new?subject=resident:{mine}"),
             [OK, OK, OK, OK, NO, NO],

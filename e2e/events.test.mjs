@@ -88,3 +88,50 @@ test('an event goes round the whole loop on the phone', { timeout: 180_000 }, as
   assert.deepEqual(head.problems, []);
   assert.deepEqual(worker.problems.filter((p) => !p.includes('422')), []);
 });
+
+test('a failed inspection point opens a 整改 event that the re-inspection closes', { timeout: 180_000 }, async (t) => {
+  const worker = await phone(t, 'wangge');
+  const page = worker.page;
+  await page.goto('/registry/businesses');
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: '走访、检查' }).first().click()]);
+  assert.match(path(page), /^\/grid\/subjects\/business\/\d+$/);
+  const business = path(page);
+  await Promise.all([page.waitForEvent('load'), page.locator('#inspections').getByRole('link', { name: '九小场所消防检查' }).click()]);
+  await shot(page, 'inspection-390');
+
+  /** Answers every point 合格 but the one whose text matches `failing`. */
+  async function answer(failing) {
+    const points = page.locator('fieldset.point');
+    for (let i = 0; i < await points.count(); i += 1) {
+      const point = points.nth(i);
+      const fails = failing && (await point.locator('legend').innerText()).includes(failing);
+      await point.getByLabel(fails ? '不合格' : '合格', { exact: true }).check();
+      if (fails) await point.getByLabel(/说明/).fill('后门堆放纸箱，通道被堵');
+    }
+    await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '保存检查记录' }).click()]);
+  }
+
+  await answer('安全出口');
+  assert.match(await page.locator('.lead').innerText(), /1 项不合格/);
+  assert.match(await page.locator('p.alert').innerText(), /已立案整改事件 \d+/);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: /查看整改事件/ }).click()]);
+  assert.match(await page.locator('.lead').innerText(), /已派遣.*处置人：李明/s);
+  await shot(page, 'rectification-390');
+  const eventPath = path(page);
+
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: '登记复查' }).click()]);
+  await answer(null);
+  assert.match(await page.locator('.lead').innerText(), /全部合格/);
+  assert.match(await page.locator('p.notice').last().innerText(), /整改事件 \d+ 已结案/);
+  await page.goto(eventPath);
+  assert.match(await page.locator('.lead').innerText(), /已结案/);
+  const steps = (await page.locator('ol.timeline li').allInnerTexts()).map((line) => line.split(' · ')[1]);
+  assert.deepEqual(steps, ['上报', '立案', '派遣', '复查合格']);
+  await page.goto(business);
+  const history = await page.locator('#inspections li').allInnerTexts();
+  assert.equal(history.length, 2);
+  assert.match(history[0], /（复查）.*全部合格/s);
+  assert.match(history[1], /1 项不合格/);
+  await shot(page, 'business-390');
+  assert.deepEqual(worker.problems, []);
+});

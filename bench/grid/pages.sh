@@ -2,7 +2,8 @@
 # Grid work's pages through HTTP at street scale (issue #15): for each database, a street filled
 # by `registry-search` (RESIDENTS people, about 2.8 to a household: 280,000 make some 100,000
 # households) and `grid-pages setup` (VISITS visits over a year, 5,000 businesses), kept
-# between runs (SQLite /tmp/quanke-grid/quanke.db, PostgreSQL quanke_bench_grid); then
+# between runs (SQLite /tmp/quanke-grid/quanke.db, PostgreSQL quanke_bench_grid), and
+# `grid-pages events` (EVENTS events, default 50,000: the issue's bar); then
 # `quanke serve` (release) and `grid-pages` at CLIENTS clients for SECONDS.
 #
 #   bench/grid/pages.sh [RESIDENTS] [VISITS] [CLIENTS] [SECONDS] [DATABASES]
@@ -16,6 +17,7 @@ visits=${2:-1000000}
 clients=${3:-4}
 seconds=${4:-20}
 databases=${5:-"sqlite postgres"}
+events=${EVENTS:-50000}
 pg_db=quanke_bench_grid
 dir=/tmp/quanke-grid
 [ -n "${SKIP_BUILD:-}" ] || build
@@ -37,6 +39,7 @@ for kind in $databases; do
     fi
     "$bin/registry-search" "$url" "$residents" 10 >"$dir/fill-$kind.log"
     "$bin/grid-pages" setup "$url" "$visits" | tee -a "$dir/fill-$kind.log"
+    "$bin/grid-pages" events "$url" "$events" | tee -a "$dir/fill-$kind.log"
     # What autovacuum does on a server (it is off on this machine): visibility for index-only
     # scans, and statistics.
     if [ "$kind" = postgres ]; then psql -q "$url" -c "VACUUM ANALYZE" >/dev/null; fi
@@ -44,7 +47,7 @@ for kind in $databases; do
   fi
   port=$(free_port)
   start_server serve "$url" "$dir" "$port"
-  echo "== $kind: $residents residents, $visits visits, $clients clients, $seconds s"
+  echo "== $kind: $residents residents, $visits visits, $events events, $clients clients, $seconds s"
   "$bin/grid-pages" "http://127.0.0.1:$port" --clients "$clients" --seconds "$seconds"
   stop_server
 done

@@ -5,7 +5,11 @@
 //! grid-pages setup DATABASE_URL VISITS [BUSINESSES]   # after registry-search filled the street
 //! grid-pages URL [--clients 4] [--seconds 20]
 //! grid-pages sync DATABASE_URL URL [VISITS]           # a phone's queue, sent twice
+//! grid-pages events DATABASE_URL EVENTS               # after setup: a year of events
 //! ```
+//!
+//! `events` records EVENTS events (50,000 for the issue's bar) at households across the street:
+//! nine in ten closed, the rest open; those of the grid worker's grid dispatched to them.
 //!
 //! `sync` sends VISITS (default 500) visits to households of C01-01 as the phone's script does
 //! (`/api/v1/grid/visits/sync`, 200 to a request), times the whole sync, then sends the same
@@ -13,7 +17,8 @@
 //!
 //! `setup` expects the street `registry-search` fills (street HS, communities C01–C10 of four
 //! grids each), registers BUSINESSES businesses (default 5,000) across its grids, adds the
-//! accounts `bench_jiedao` (street administrator) and `bench_wangge` (grid worker of C01-01),
+//! accounts `bench_jiedao` (street administrator), `bench_shequ` (head of C01) and
+//! `bench_wangge` (grid worker of C01-01),
 //! and records VISITS visits spread over the year before 2026-12-01 through the store's batch
 //! writer (the path a phone's queue takes): seven in ten to households (reaching their
 //! members), one in ten to people living alone or disabled, two in ten to businesses. It is
@@ -23,10 +28,12 @@ use anyhow::{Context, Result, bail};
 use quanke_bench::http::connect;
 use quanke_bench::http::host_port;
 use quanke_bench::pages::{Probe, account, load, post_json, sign_in};
-use quanke_bench::registry::{COMMUNITIES, GRIDS, STREET_CODE, grid_code};
+use quanke_bench::registry::{COMMUNITIES, GRIDS, STREET_CODE, community_code, grid_code};
 use quanke_domain::calendar::Day;
+use quanke_domain::event::{Categories, EventState};
 use quanke_domain::grid::{CoverageRules, Purposes, Subject, SubjectKind};
 use quanke_domain::{OrgPath, Role};
+use quanke_store::grid::events::{self as stored_events, Dispatched, NewEvent, Step};
 use quanke_store::grid::visits::{self, NewVisit, Reached};
 use quanke_store::grid::{coverage, purpose_sets};
 use quanke_store::registry::{NewBusiness, register_business};
@@ -55,6 +62,11 @@ async fn main() -> Result<()> {
         let visits: usize = it.next().map_or(Ok(500), |n| n.parse())?;
         return sync(&url, &server, visits).await;
     }
+    if first == "events" {
+        let url = it.next().context("events DATABASE_URL EVENTS")?;
+        let n: usize = it.next().context("EVENTS")?.parse()?;
+        return events(&url, n).await;
+    }
     if first == "setup" {
         let url = it.next().context("setup DATABASE_URL VISITS")?;
         let visits: usize = it.next().context("VISITS")?.parse()?;
@@ -73,6 +85,7 @@ async fn main() -> Result<()> {
     }
     let jiedao = sign_in(&addr, "bench_jiedao", PASSWORD).await?;
     let wangge = sign_in(&addr, "bench_wangge", PASSWORD).await?;
+    let shequ = sign_in(&addr, "bench_shequ", PASSWORD).await?;
     let probe = |label: &str, cookie: &str, path: &str| Probe {
         label: label.into(),
         cookie: cookie.into(),
@@ -96,6 +109,8 @@ async fn main() -> Result<()> {
             "/grid/coverage",
         ),
         probe("grid worker: home", &wangge, "/"),
+        probe("head: open events of the community", &shequ, "/grid/events"),
+        probe("head: home (events to file, overdue)", &shequ, "/"),
     ];
     load(&addr, probes, clients, seconds).await
 }
@@ -139,9 +154,11 @@ async fn setup(url: &str, visits: usize, businesses: usize) -> Result<()> {
     Ok(())
 }
 
-/// The two accounts; returns the grid worker's id (every visit is theirs).
+/// The accounts; returns the grid worker's id (every visit is theirs).
 async fn accounts(db: &Db) -> Result<i64> {
     account(db, "bench_jiedao", Role::StreetAdmin, STREET_CODE, PASSWORD).await?;
+    let head = &community_code(0);
+    account(db, "bench_shequ", Role::CommunityHead, head, PASSWORD).await?;
     account(
         db,
         "bench_wangge",
@@ -288,6 +305,77 @@ fn visit(
         recorded_at: NOW,
         reached,
         follow_up: None,
+    }
+}
+
+/// `n` events over the year before 2026-12-01 at households across the street, through the
+/// store's writer: nine in ten closed (filed, dispatched and closed), the rest open (reported,
+/// or for the grid worker's grid dispatched to them). Deterministic, like the visits.
+async fn events(url: &str, n: usize) -> Result<()> {
+    let db = Db::connect(url).await?;
+    let street = orgs::by_code(&db, STREET_CODE).await?;
+    let worker = quanke_store::users::by_username(&db, "bench_wangge").await?;
+    let households = visits::households_within(&db, &street.path).await?;
+    let categories = Categories::shipped().all();
+    let mut draw = Draw(0x2545_F491_4F6C_DD1D);
+    let started = Instant::now();
+    for i in 0..n {
+        let h = &households[draw.below(households.len())];
+        let day: Day = (date!(2026 - 12 - 01) - Duration::days(draw.below(365) as i64)).into();
+        let at = quanke_app::clock::day_start(day.date()) + 36_000;
+        let open = draw.below(10) == 0;
+        let mine = worker.org_path.contains(&h.org_path);
+        let dispatched = (!open || mine).then(|| Dispatched {
+            handler_id: worker.id,
+            due: day,
+            by: "系统".into(),
+            note: String::new(),
+        });
+        let event = NewEvent {
+            key: format!("bench-event:{i}"),
+            community_path: h.org_path.community().unwrap_or_else(OrgPath::whole),
+            org_path: h.org_path.clone(),
+            category: categories[i % categories.len()].code.clone(),
+            summary: "楼道堆放杂物，影响通行".into(),
+            place: String::new(),
+            place_key: format!("household:{}", h.id),
+            channel: "grid".into(),
+            reporter_id: Some(worker.id),
+            reporter_name: "网格员".into(),
+            links: vec![Subject {
+                kind: SubjectKind::Household,
+                id: h.id,
+            }],
+            dispatched,
+            day,
+            at,
+        };
+        let reported = stored_events::report(&db, &event).await?;
+        if !open && reported.fresh {
+            stored_events::advance(&db, &closing(reported.id, day, at)).await?;
+        }
+    }
+    println!(
+        "recorded {n} events in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// The step that closes a bench event the day it was dispatched.
+fn closing(event: i64, day: Day, at: i64) -> Step {
+    Step {
+        event,
+        action: "close".into(),
+        from: EventState::Dispatched,
+        to: EventState::Closed,
+        handler: None,
+        due: None,
+        actor_id: None,
+        actor_name: "系统".into(),
+        note: String::new(),
+        day,
+        at,
     }
 }
 

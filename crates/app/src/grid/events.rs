@@ -237,9 +237,7 @@ pub async fn held(db: &Db, worker: &Worker) -> GridResult<Vec<EventRow>> {
     let Some(id) = worker.id else {
         return Ok(Vec::new());
     };
-    let mut rows = events::held_by(db, id, SHOWN).await?;
-    rows.retain(|e| worker.org.contains(&e.org_path));
-    Ok(rows)
+    Ok(events::held_by(db, id, &worker.org, SHOWN).await?)
 }
 
 /// The events linked to `subject`, for a reader within whose scope it lies.

@@ -265,16 +265,19 @@ pub async fn listed(
     .await?))
 }
 
-/// The open events `handler` holds, the earliest due first.
-pub async fn held_by(db: &Db, handler: i64, limit: i64) -> Result<Vec<EventRow>> {
+/// The open events `handler` holds within `within` (one left behind in a place they no longer
+/// serve is the head's to dispatch again), the earliest due first.
+pub async fn held_by(db: &Db, handler: i64, within: &OrgPath, limit: i64) -> Result<Vec<EventRow>> {
     let sql = format!(
         "SELECT {COLUMNS} WHERE e.handler_id = $1 AND e.closed_at IS NULL \
-         ORDER BY e.due_day, e.id LIMIT $2"
+         AND e.org_path >= $2 AND e.org_path < $3 ORDER BY e.due_day, e.id LIMIT $4"
     );
     Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
         sql.as_str()
     ))
     .bind(handler)
+    .bind(within.as_str())
+    .bind(within.subtree_end())
     .bind(limit)
     .fetch_all(p)
     .await?))

@@ -347,6 +347,7 @@ async fn events(url: &str, n: usize) -> Result<()> {
                 id: h.id,
             }],
             dispatched,
+            located: None,
             day,
             at,
         };

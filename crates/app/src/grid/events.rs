@@ -10,7 +10,9 @@ use quanke_domain::event::{Categories, Category, EventGuard, EventLifecycle, Eve
 use quanke_domain::grid::Subject;
 use quanke_domain::{OrgPath, Permission, Role, idempotency, limits};
 use quanke_store::Db;
-use quanke_store::grid::events::{self, EventRow, Handler, Listing, NewEvent, Reported, StepRow};
+use quanke_store::grid::events::{
+    self, EventRow, Handler, Listing, Located, NewEvent, Reported, StepRow,
+};
 use quanke_store::grid::inspections;
 use quanke_store::users;
 
@@ -115,6 +117,7 @@ async fn prepare(
         reporter_name: worker.name.clone(),
         links: links.into_iter().map(|(s, _)| s).collect(),
         dispatched: None,
+        located: None,
         day: worker.today,
         at: worker.now,
     })
@@ -122,6 +125,63 @@ async fn prepare(
 
 fn refused(message: &str) -> GridError {
     GridError::Refused(message.to_string())
+}
+
+/// A report from outside the office: a partner's app through Open311 for a resident. It names
+/// no registry subject and lies in the community its address names; whoever files it sees any
+/// alike events on its page (a resident is never turned away as a duplicate).
+#[derive(Debug, Clone)]
+pub struct OutsideReport {
+    /// The sender's key, already scoped to the sender.
+    pub key: String,
+    pub community: OrgPath,
+    pub category: String,
+    pub summary: String,
+    pub place: String,
+    pub located: Located,
+    pub channel: String,
+    /// Who reported, as workers read it (the partner, and the resident's name if sent).
+    pub reporter: String,
+}
+
+/// Stores an outside report, checked as a worker's is; a resend under its key finds the first.
+pub async fn report_from_outside(
+    db: &Db,
+    today: Day,
+    now: i64,
+    r: &OutsideReport,
+) -> GridResult<Reported> {
+    let category = category(r.category.trim())?;
+    let summary = r.summary.trim();
+    if summary.is_empty() {
+        return Err(refused("请描述事件情况（description）"));
+    }
+    limits::DESCRIPTION
+        .named("事件描述")
+        .check(summary)
+        .map_err(|e| refused(&e.to_string()))?;
+    limits::ADDRESS
+        .named("事件地点")
+        .check(&r.place)
+        .map_err(|e| refused(&e.to_string()))?;
+    let event = NewEvent {
+        key: r.key.clone(),
+        community_path: r.community.clone(),
+        org_path: r.community.clone(),
+        category: category.code.clone(),
+        summary: summary.to_string(),
+        place: r.place.trim().to_string(),
+        place_key: place_key(r.place.trim(), None),
+        channel: r.channel.clone(),
+        reporter_id: None,
+        reporter_name: r.reporter.clone(),
+        links: Vec::new(),
+        dispatched: None,
+        located: Some(r.located.clone()),
+        day: today,
+        at: now,
+    };
+    Ok(events::report(db, &event).await?)
 }
 
 /// The category of `code` among those in force.

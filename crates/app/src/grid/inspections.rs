@@ -235,6 +235,7 @@ async fn open(
             by: "系统".into(),
             note: format!("检查记录 {id} 有不合格项，自动立案，派检查人督促整改并复查"),
         }),
+        located: None,
         day: worker.today,
         at: worker.now,
     };

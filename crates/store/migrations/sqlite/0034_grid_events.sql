@@ -6,6 +6,7 @@
 -- set at 立案 from the category's working days and moves on when a suspension ends. A handler
 -- is a worker (`handler_id`) or a line department (`handler_department`), never both.
 -- `escalated_at`: when the event, overdue, was escalated to the community head (once).
+-- `lat`/`lon` (WGS84) and `media_url`: what a resident's report through Open311 located it by.
 CREATE TABLE grid_events (
     id                 INTEGER PRIMARY KEY,
     idem_key           TEXT NOT NULL UNIQUE,
@@ -25,8 +26,13 @@ CREATE TABLE grid_events (
     reported_at        BIGINT NOT NULL,
     updated_at         BIGINT NOT NULL,
     closed_at          BIGINT,
-    escalated_at       BIGINT
+    escalated_at       BIGINT,
+    lat                DOUBLE PRECISION,
+    lon                DOUBLE PRECISION,
+    media_url          TEXT NOT NULL DEFAULT ''
 );
+-- Open311's public list: events by time reported.
+CREATE INDEX grid_events_reported ON grid_events(reported_at);
 -- A place's open and recent events (lists, the duplicate warning); a handler's open events.
 CREATE INDEX grid_events_place ON grid_events(org_path, state);
 CREATE INDEX grid_events_duplicate ON grid_events(community_path, category, place_key, reported_at);

@@ -28,8 +28,18 @@ pub struct NewEvent {
     pub links: Vec<Subject>,
     /// Filed and dispatched at once (a 整改 event: the failed inspection is its filing).
     pub dispatched: Option<Dispatched>,
+    /// Where a report from outside (Open311) located the event, and its picture.
+    pub located: Option<Located>,
     pub day: Day,
     pub at: i64,
+}
+
+/// A position (WGS84) and a picture's address, as a partner sent them (checked).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Located {
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub media_url: String,
 }
 
 /// An event filed and dispatched as it is reported: to whom, due when, and why.
@@ -51,8 +61,8 @@ pub struct Reported {
 
 const INSERT_EVENT: &str = "INSERT INTO grid_events (idem_key, community_path, org_path, \
      category, state, summary, place, place_key, channel, reporter_id, reporter_name, \
-     reported_at, updated_at, handler_id, due_day) \
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14) \
+     reported_at, updated_at, handler_id, due_day, lat, lon, media_url) \
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12, $13, $14, $15, $16, $17) \
      ON CONFLICT (idem_key) DO NOTHING RETURNING id";
 const INSERT_LINK: &str =
     "INSERT INTO grid_event_links (event_id, subject_kind, subject_id) VALUES ($1, $2, $3)";
@@ -67,6 +77,7 @@ pub async fn report(db: &Db, event: &NewEvent) -> Result<Reported> {
         None => EventState::Reported,
     };
     let steps = first_steps(event);
+    let located = event.located.clone().unwrap_or_default();
     let reported = with_write_turn!(db, |tx| {
         let id: Option<i64> = sqlx::query_scalar(INSERT_EVENT)
             .bind(&event.key)
@@ -83,6 +94,9 @@ pub async fn report(db: &Db, event: &NewEvent) -> Result<Reported> {
             .bind(event.at)
             .bind(event.dispatched.as_ref().map(|d| d.handler_id))
             .bind(event.dispatched.as_ref().map(|d| d.due.to_string()))
+            .bind(located.lat)
+            .bind(located.lon)
+            .bind(&located.media_url)
             .fetch_optional(&mut *tx)
             .await?;
         let Some(id) = id else {
@@ -168,7 +182,7 @@ pub async fn by_key(db: &Db, key: &str) -> Result<Option<i64>> {
 }
 
 /// One event as pages and the API show it.
-#[derive(Debug, Clone, PartialEq, Eq, FromRow)]
+#[derive(Debug, Clone, PartialEq, FromRow)]
 pub struct EventRow {
     pub id: i64,
     #[sqlx(try_from = "String")]
@@ -191,6 +205,9 @@ pub struct EventRow {
     pub reported_at: i64,
     pub updated_at: i64,
     pub closed_at: Option<i64>,
+    pub lat: Option<f64>,
+    pub lon: Option<f64>,
+    pub media_url: String,
 }
 
 impl EventRow {
@@ -212,7 +229,8 @@ impl EventRow {
 const COLUMNS: &str = "e.id, e.community_path, e.org_path, e.category, e.state, e.summary, \
      e.place, e.place_key, e.channel, e.reporter_id, e.reporter_name, e.handler_id, \
      u.display_name AS handler_name, e.handler_department, e.due_day, e.reported_at, \
-     e.updated_at, e.closed_at FROM grid_events e LEFT JOIN users u ON u.id = e.handler_id";
+     e.updated_at, e.closed_at, e.lat, e.lon, e.media_url \
+     FROM grid_events e LEFT JOIN users u ON u.id = e.handler_id";
 
 /// One event by id, when its place lies within `within`.
 pub async fn within(db: &Db, id: i64, within: &OrgPath) -> Result<Option<EventRow>> {
@@ -224,6 +242,48 @@ pub async fn within(db: &Db, id: i64, within: &OrgPath) -> Result<Option<EventRo
     .bind(within.as_str())
     .bind(within.subtree_end())
     .fetch_optional(p)
+    .await?))
+}
+
+/// One event by id, wherever it is: for the public Open311 reads, which show no person.
+pub async fn by_id(db: &Db, id: i64) -> Result<Option<EventRow>> {
+    let sql = format!("SELECT {COLUMNS} WHERE e.id = $1");
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(id)
+    .fetch_optional(p)
+    .await?))
+}
+
+/// Events reported between `from` and `to` (Unix seconds, both included), of `category` when
+/// given, closed or open when asked: Open311's public list, the newest first.
+pub async fn reported_between(
+    db: &Db,
+    from: i64,
+    to: i64,
+    category: Option<&str>,
+    closed: Option<bool>,
+    limit: i64,
+) -> Result<Vec<EventRow>> {
+    let closed_filter = match closed {
+        None => "",
+        Some(true) => "AND e.closed_at IS NOT NULL",
+        Some(false) => "AND e.closed_at IS NULL",
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} WHERE e.reported_at >= $1 AND e.reported_at <= $2 \
+         AND ($3 = '' OR e.category = $3) {closed_filter} \
+         ORDER BY e.reported_at DESC, e.id DESC LIMIT $4"
+    );
+    Ok(with_pool!(db, |p| sqlx::query_as(sqlx::AssertSqlSafe(
+        sql.as_str()
+    ))
+    .bind(from)
+    .bind(to)
+    .bind(category.unwrap_or(""))
+    .bind(limit)
+    .fetch_all(p)
     .await?))
 }
 

@@ -1,8 +1,8 @@
 //! Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) over the service catalogue and
-//! the cases, for third-party apps and city platforms: discovery, the service list and service
-//! definitions (`services.rs`); service requests, submitted by partners with an api_key
-//! (`submit.rs`) and read by anyone (`requests.rs`); and the `servicerequestupdates`
-//! extension (`updates.rs`). Partners' keys are issued at /admin/open311 or with
+//! the cases, and over the event categories and events (`events.rs`), for third-party apps and
+//! city platforms: discovery, the service list and service definitions (`services.rs`); service
+//! requests, submitted by partners with an api_key (`submit.rs`) and read by anyone
+//! (`requests.rs`); and the `servicerequestupdates` extension (`updates.rs`, cases only). Partners' keys are issued at /admin/open311 or with
 //! `quanke open311 key add`.
 //!
 //! Every path ends in `.json` or `.xml`; answers, errors included, come in that format (in XML,
@@ -16,6 +16,7 @@
 
 mod dates;
 mod discovery;
+mod events;
 pub(crate) mod format;
 mod jurisdiction;
 mod node;

@@ -1,10 +1,11 @@
-//! GET Service Requests and GET Service Request: every case, whatever channel brought it in, as
-//! a GeoReport service request. These are public (no api_key, as the spec allows), so a
+//! GET Service Requests and GET Service Request: every case and every event, whatever channel
+//! brought it in, as a GeoReport service request (events: `events.rs`). These are public (no api_key, as the spec allows), so a
 //! request shows the matter and its progress, never the person: no applicant, phone, resident
 //! or worker, and for cases not opened through Open311 no description, since the desk's
 //! notes may name people.
 
 use super::dates;
+use super::events;
 use super::format::{Format, Problem, Reply};
 use super::jurisdiction::InJurisdiction;
 use super::node::Node;
@@ -15,6 +16,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use quanke_domain::case::State as CaseState;
 use quanke_domain::catalogue::{Mode, ServiceItem};
+use quanke_store::grid::events::{self as stored_events, EventRow};
 use quanke_store::open311_requests::{self, Filter, ServiceRequest};
 use serde::Deserialize;
 
@@ -42,7 +44,7 @@ pub async fn list(
 ) -> Result<Reply, Problem> {
     let q: ListQuery = serde_urlencoded::from_str(query.as_deref().unwrap_or_default())
         .map_err(|e| format.problem(StatusCode::BAD_REQUEST, format!("查询参数有误：{e}")))?;
-    let found = match q.service_request_id.as_deref() {
+    let (found, events) = match q.service_request_id.as_deref() {
         // The spec: named requests override every other parameter.
         Some(ids) => by_numbers(&st, format, ids).await?,
         None => filtered(&st, format, &q).await?,
@@ -52,8 +54,26 @@ pub async fn list(
         .get(&st.db)
         .await
         .map_err(|e| format.internal(&e))?;
-    let requests = found.iter().map(|r| request(r, &snap));
+    // Cases and events, each newest first, merged newest first (named ones in their order).
+    let mut dated: Vec<(i64, Node)> = found
+        .iter()
+        .map(|r| (r.created_at, request(r, &snap)))
+        .collect();
+    for e in &events {
+        dated.push((e.reported_at, event_request(&st, e).await));
+    }
+    if q.service_request_id.is_none() {
+        dated.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+        dated.truncate(MAX);
+    }
+    let requests = dated.into_iter().map(|(_, node)| node);
     Ok(format.reply("service_requests", Node::list("request", requests)))
+}
+
+/// An event as a public request, its community named where its address is not public.
+async fn event_request(st: &Shared, e: &EventRow) -> Node {
+    let community = events::community_name(st, &e.community_path).await;
+    events::request(e, &community)
 }
 
 /// `GET /requests/{service_request_id}.{format}`: a list of one, as the spec has it.
@@ -65,6 +85,16 @@ pub async fn show(
 ) -> Result<Reply, Problem> {
     // The Format extractor has already seen the extension; what precedes it is the number.
     let number = file.rsplit_once('.').map_or(file.as_str(), |(n, _)| n);
+    if let Some(id) = events::event_id(number) {
+        let event = stored_events::by_id(&st.db, id)
+            .await
+            .map_err(|e| format.internal(&e))?
+            .ok_or_else(|| {
+                format.problem(StatusCode::NOT_FOUND, format!("服务请求不存在：{number}"))
+            })?;
+        let node = event_request(&st, &event).await;
+        return Ok(format.reply("service_requests", Node::list("request", [node])));
+    }
     let found = open311_requests::by_number(&st.db, number)
         .await
         .map_err(|e| format.internal(&e))?
@@ -83,47 +113,68 @@ pub async fn show(
 }
 
 /// "A-1,B-2": each named request that exists, in the order named, each once.
-async fn by_numbers(
-    st: &Shared,
-    format: Format,
-    ids: &str,
-) -> Result<Vec<ServiceRequest>, Problem> {
+async fn by_numbers(st: &Shared, format: Format, ids: &str) -> Result<Found, Problem> {
     let mut numbers: Vec<&str> = Vec::new();
     for id in ids.split(',').map(str::trim).filter(|id| !id.is_empty()) {
         if !numbers.contains(&id) {
             numbers.push(id);
         }
     }
-    let mut found = Vec::new();
+    let (mut found, mut events) = (Vec::new(), Vec::new());
     for number in numbers.into_iter().take(MAX) {
+        if let Some(id) = events::event_id(number) {
+            let e = stored_events::by_id(&st.db, id)
+                .await
+                .map_err(|e| format.internal(&e))?;
+            events.extend(e);
+            continue;
+        }
         let r = open311_requests::by_number(&st.db, number)
             .await
             .map_err(|e| format.internal(&e))?;
         found.extend(r);
     }
-    Ok(found)
+    Ok((found, events))
 }
 
-async fn filtered(
-    st: &Shared,
-    format: Format,
-    q: &ListQuery,
-) -> Result<Vec<ServiceRequest>, Problem> {
+/// Cases and events a list names or filters.
+type Found = (Vec<ServiceRequest>, Vec<EventRow>);
+
+async fn filtered(st: &Shared, format: Format, q: &ListQuery) -> Result<Found, Problem> {
     let (from, to) = dates::window(format, q.start_date.as_deref(), q.end_date.as_deref())?;
-    let f = Filter {
-        from,
-        to,
-        item_code: q
-            .service_code
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty()),
-        closed: closed_filter(format, q.status.as_deref())?,
-        limit: MAX as i64,
+    let code = q
+        .service_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
+    let closed = closed_filter(format, q.status.as_deref())?;
+    let (cases_wanted, events_wanted) = match code {
+        None => (true, true),
+        Some(c) if events::is_event_service(c) => (false, true),
+        Some(_) => (true, false),
     };
-    open311_requests::list(&st.db, &f)
-        .await
-        .map_err(|e| format.internal(&e))
+    let mut found = Vec::new();
+    if cases_wanted {
+        let f = Filter {
+            from,
+            to,
+            item_code: code,
+            closed,
+            limit: MAX as i64,
+        };
+        found = open311_requests::list(&st.db, &f)
+            .await
+            .map_err(|e| format.internal(&e))?;
+    }
+    let mut events = Vec::new();
+    if events_wanted {
+        // An event service no category has matches nothing, as an unknown item code does.
+        let category = code.map(|c| events::category_of(c).map_or("-", |cat| cat.code.as_str()));
+        events = stored_events::reported_between(&st.db, from, to, category, closed, MAX as i64)
+            .await
+            .map_err(|e| format.internal(&e))?;
+    }
+    Ok((found, events))
 }
 
 /// `status`: open, closed, or both comma separated (the same as leaving it out).

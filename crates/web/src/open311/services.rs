@@ -1,4 +1,5 @@
-//! GET Service List and GET Service Definition: the catalogue items in force today.
+//! GET Service List and GET Service Definition: the catalogue items in force today, then the
+//! event categories (`events.rs`).
 
 use super::format::{Format, Problem, Reply};
 use super::jurisdiction::InJurisdiction;
@@ -20,7 +21,8 @@ pub async fn list(
         .await
         .map_err(|e| format.internal(&e))?;
     let services = snap.items.iter().map(|c| service(&c.public));
-    Ok(format.reply("services", Node::list("service", services)))
+    let all = services.chain(super::events::services());
+    Ok(format.reply("services", Node::list("service", all)))
 }
 
 /// `GET /services/{service_code}.{format}`
@@ -34,6 +36,9 @@ pub async fn definition(
     let code = file
         .rsplit_once('.')
         .map_or(file.as_str(), |(code, _)| code);
+    if let Some(category) = super::events::category_of(code) {
+        return Ok(format.reply("service_definition", super::events::definition(category)));
+    }
     let snap = st
         .catalogue
         .get(&st.db)

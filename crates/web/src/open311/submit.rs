@@ -1,6 +1,7 @@
 //! POST Service Request: a partner's request becomes a case, received for the desk to check
 //! (`cases::intake::open` with `Outcome::Receive`, channel "open311"), and its case number is
-//! the service_request_id. Everything is checked before the case is written, so a refused
+//! the service_request_id; a request for an event service becomes an event for the community
+//! to file (`grid::events::report_from_outside`), its id `SJ` + the event's. Everything is checked before the case is written, so a refused
 //! request leaves nothing behind.
 //!
 //! The request's community: the one whose name `address_string` mentions (the longest such
@@ -9,6 +10,7 @@
 //! street takes it: a deployment serves one street, whose desk passes a case on (通办) when it
 //! belongs elsewhere, which is better than refusing a resident over an address.
 
+use super::events;
 use super::format::{Format, Problem, Reply};
 use super::jurisdiction::{self, InJurisdiction};
 use super::node::Node;
@@ -23,9 +25,13 @@ use quanke_app::cases::channel::Via;
 use quanke_app::cases::intake::{self, Intake, Outcome};
 use quanke_app::cases::{CaseError, Worker};
 use quanke_app::catalogue::Current;
+use quanke_app::grid::GridError;
+use quanke_app::grid::events::{self as grid_events, OutsideReport};
+use quanke_app::grid::visits::fresh_key;
 use quanke_domain::catalogue::{AnswerProblem, Answers, BusinessKind, ServiceItem, check_answers};
 use quanke_domain::ident::phone;
 use quanke_domain::{OrgKind, idempotency};
+use quanke_store::grid::events::Located;
 use quanke_store::open311_keys::{self, Key};
 use quanke_store::orgs::{self, Org};
 use std::collections::HashMap;
@@ -47,6 +53,12 @@ pub async fn create(
     // Some clients put the key in the query string even when posting.
     let query = Form::parse(format, query.unwrap_or_default().as_bytes())?;
     let partner = partner(&st, format, form.get("api_key").or(query.get("api_key"))).await?;
+    if let Some(code) = form
+        .get("service_code")
+        .filter(|c| events::is_event_service(c))
+    {
+        return event(&st, format, &form, &headers, &partner, code).await;
+    }
     let snap = st
         .catalogue
         .get(&st.db)
@@ -91,6 +103,58 @@ pub async fn create(
     let request = Node::fields([
         ("service_request_id", Node::text(&opened.case.number)),
         ("service_notice", Node::text(requests::notice(item))),
+        ("account_id", text_or_null(form.get("account_id"))),
+    ]);
+    Ok(format.reply("service_requests", Node::list("request", [request])))
+}
+
+/// A request for an event service: an event reported for the community its address names,
+/// for the community to file. Resent under the same `Idempotency-Key`, the first event.
+async fn event(
+    st: &Shared,
+    format: Format,
+    form: &Form,
+    headers: &HeaderMap,
+    partner: &Key,
+    code: &str,
+) -> Result<Reply, Problem> {
+    let category = events::category_of(code)
+        .ok_or_else(|| format.problem(StatusCode::BAD_REQUEST, format!("服务不存在：{code}")))?;
+    let details = details(format, form)?;
+    let key = match idempotency_key(format, headers, partner.id)? {
+        Some(key) => key,
+        None => idempotency::scoped("open311", partner.id, &fresh_key()),
+    };
+    let community = community(st, format, details.address.as_deref()).await?;
+    let who = applicant_name(form.get("first_name"), form.get("last_name"));
+    let report = OutsideReport {
+        key,
+        community: community.path.clone(),
+        category: category.code.clone(),
+        summary: details.description.clone(),
+        place: details.address.clone().unwrap_or_default(),
+        located: Located {
+            lat: details.lat.as_deref().and_then(|v| v.parse().ok()),
+            lon: details.long.as_deref().and_then(|v| v.parse().ok()),
+            media_url: details.media_url.clone().unwrap_or_default(),
+        },
+        channel: events::CHANNEL.into(),
+        reporter: format!("Open311：{}（{who}）", partner.name),
+    };
+    let now = quanke_app::clock::now();
+    let today = quanke_app::clock::day(now);
+    let reported = grid_events::report_from_outside(&st.db, today, now, &report)
+        .await
+        .map_err(|e| match e {
+            GridError::Refused(message) => format.problem(StatusCode::BAD_REQUEST, message),
+            other => format.internal(&other),
+        })?;
+    let request = Node::fields([
+        (
+            "service_request_id",
+            Node::text(events::request_id(reported.id)),
+        ),
+        ("service_notice", Node::text(events::notice(category))),
         ("account_id", text_or_null(form.get("account_id"))),
     ]);
     Ok(format.reply("service_requests", Node::list("request", [request])))

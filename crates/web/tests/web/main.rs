@@ -21,6 +21,7 @@ mod import_jobs;
 mod notifications;
 mod office_details;
 mod open311;
+mod open311_events;
 mod open311_requests;
 mod ops;
 mod portal_cases;

@@ -49,6 +49,9 @@ pub enum PortalAttempt {
     Application,
     /// A case-tracking lookup (办件查询) whose number and phone matched nothing: guessing.
     TrackingMiss,
+    /// An event reported by a resident (随手拍): a few a day from a household; more is a
+    /// script filling the community's list.
+    EventReport,
 }
 
 impl PortalAttempt {
@@ -63,6 +66,10 @@ impl PortalAttempt {
                 max: 10,
                 window_secs: 15 * 60,
             },
+            PortalAttempt::EventReport => Rule {
+                max: 10,
+                window_secs: 3600,
+            },
         }
     }
 
@@ -71,6 +78,7 @@ impl PortalAttempt {
         match self {
             PortalAttempt::Application => "application",
             PortalAttempt::TrackingMiss => "tracking_miss",
+            PortalAttempt::EventReport => "event_report",
         }
     }
 }

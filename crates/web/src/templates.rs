@@ -76,6 +76,8 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "portal_apply.html",
     "portal_applied.html",
     "portal_track.html",
+    "portal_report.html",
+    "portal_event.html",
     "portal_case.html",
     "case_reports.html",
     "registry_search.html",

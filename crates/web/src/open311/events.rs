@@ -82,7 +82,8 @@ pub fn notice(c: &Category) -> String {
 /// An event as a public request; `community` names the community where no address is public.
 pub fn request(e: &EventRow, community: &str) -> Node {
     let category = Categories::shipped().by_code(&e.category);
-    let theirs = e.channel == CHANNEL;
+    // A resident's own report (through a partner or the portal) is public by its nature.
+    let theirs = e.channel == CHANNEL || e.channel == "portal";
     let public = |text: &str| text_or_null(Some(text).filter(|_| theirs));
     let address = if theirs && !e.place.is_empty() {
         e.place.as_str()

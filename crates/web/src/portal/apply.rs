@@ -211,7 +211,7 @@ fn page(html: axum::response::Html<String>) -> Response {
 }
 
 /// The communities a resident may choose: every community of the street(s) served.
-async fn communities(st: &Shared) -> AppResult<Vec<orgs::Org>> {
+pub(super) async fn communities(st: &Shared) -> AppResult<Vec<orgs::Org>> {
     let mut all = Vec::new();
     for street in orgs::streets(&st.db).await? {
         let below = orgs::subtree(&st.db, &street.path).await?;

@@ -1,9 +1,11 @@
 //! The resident portal: no sign-in, phone-first. Search in everyday words, read a guide, work
 //! out exactly what to bring before coming (最多跑一次), apply online (网上申请), follow the
-//! case with its number and phone (办件查询) and rate it once it is done (好差评).
+//! case with its number and phone (办件查询) and rate it once it is done (好差评); report an
+//! event for the community to act on (随手拍) and follow it by its number.
 
 mod apply;
 pub(crate) mod questions;
+mod report;
 mod track;
 
 use crate::catalogue::search;
@@ -30,6 +32,8 @@ pub fn routes() -> Router<Shared> {
         .route("/items/{code}/checklist", get(checklist))
         .route("/track", get(track::form).post(track::lookup))
         .route("/track/rating", post(track::rate))
+        .route("/report", get(report::form).post(report::submit))
+        .route("/events/{number}", get(report::show))
 }
 
 /// The online application, with its scans, outside the server's small default body limit.

@@ -184,3 +184,100 @@ async fn partners_report_events_and_follow_them(app: &App) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 both!(open311_events, partners_report_events_and_follow_them);
+
+async fn residents_report_on_the_portal_and_follow_by_number(app: &App) {
+    let mut c = app.client();
+    let form = c.get("/portal/report").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("双荡弄社区") && form.body.contains("设施损坏"));
+    let sdn = quanke_store::orgs::by_code(&app.db, "SDN").await.unwrap();
+    let community = sdn.id.to_string();
+    let fields = |key: &'static str| {
+        vec![
+            ("key", key),
+            ("community", community.as_str()),
+            ("category", "facility"),
+            ("place", "双荡弄 5 幢楼下"),
+            ("summary", "路灯坏了一个星期"),
+            ("name", "王阿姨"),
+        ]
+    };
+    let r = c.post("/portal/report", &fields("portal-event-aaa1")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let location = r.location.unwrap();
+    assert!(location.starts_with("/portal/events/SJ"));
+    let again = c.post("/portal/report", &fields("portal-event-aaa1")).await;
+    assert_eq!(
+        again.location.as_deref(),
+        Some(location.as_str()),
+        "one event per form"
+    );
+    let page = c.get(&location).await;
+    assert!(page.body.contains("设施损坏") && page.body.contains("路灯坏了一个星期"));
+    assert!(page.body.contains("社区正在核实") && !page.body.contains("王阿姨"));
+    let id: i64 = location
+        .trim_start_matches("/portal/events/SJ")
+        .parse()
+        .unwrap();
+    let whole = quanke_domain::OrgPath::whole();
+    let stored = events::within(&app.db, id, &whole).await.unwrap().unwrap();
+    assert_eq!(
+        (stored.channel.as_str(), stored.community_path.clone()),
+        ("portal", sdn.path)
+    );
+    assert!(stored.reporter_name.contains("王阿姨"));
+
+    // No community, an unknown category, or a key the form did not issue: nothing written.
+    let mut none = fields("portal-event-aaa2");
+    none[1].1 = "";
+    assert!(
+        c.post("/portal/report", &none)
+            .await
+            .body
+            .contains("请选择事件所在的社区")
+    );
+    let mut odd = fields("portal-event-aaa3");
+    odd[2].1 = "aliens";
+    assert!(
+        c.post("/portal/report", &odd)
+            .await
+            .body
+            .contains("事件类别“aliens”不存在")
+    );
+    let mut forged = fields("portal-event-aaa4");
+    forged[0].1 = "visit:1:x";
+    assert_eq!(
+        c.post("/portal/report", &forged).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    let all = events::listed(&app.db, &whole, events::Listing::All, 100)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(
+        c.get("/portal/events/SJ999999").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        c.get("/portal/events/abc").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A flood from one address waits.
+    let keys: Vec<String> = (0..12).map(|i| format!("portal-event-flood{i}")).collect();
+    let mut last = None;
+    for key in &keys {
+        let mut f = fields("x");
+        f[0].1 = key.as_str();
+        last = Some(c.post("/portal/report", &f).await);
+    }
+    assert!(last.unwrap().body.contains("一小时内最多上报 10 件"));
+    let all = events::listed(&app.db, &whole, events::Listing::All, 100)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 10);
+}
+both!(
+    portal_events,
+    residents_report_on_the_portal_and_follow_by_number
+);

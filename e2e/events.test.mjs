@@ -135,3 +135,32 @@ test('a failed inspection point opens a 整改 event that the re-inspection clos
   await shot(page, 'business-390');
   assert.deepEqual(worker.problems, []);
 });
+
+test('a resident reports a broken lamp on the portal and the head files it', { timeout: 120_000 }, async (t) => {
+  const { page, problems } = await freshPage(browser, t);
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto('/portal');
+  await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: /随手拍/ }).click()]);
+  await shot(page, 'portal-report-390');
+  await page.getByLabel('所在社区').selectOption({ label: '卖鱼桥社区' });
+  await page.getByLabel('设施损坏').check();
+  await page.getByLabel('地点').fill('小河路 88 号门口');
+  await page.getByLabel('情况').fill('路灯不亮已经一个星期');
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: '提交' }).click()]);
+  assert.match(path(page), /^\/portal\/events\/SJ\d+$/);
+  const number = path(page).split('/').pop();
+  assert.match(await page.locator('h1').innerText(), new RegExp(number));
+  assert.match(await page.locator('.lead').innerText(), /设施损坏.*已上报/s);
+  await shot(page, 'portal-event-390');
+  assert.deepEqual(problems, []);
+
+  const head = await phone(t, 'shequ');
+  await head.page.goto('/grid/events');
+  const row = head.page.locator('table.due tbody tr').filter({ hasText: '路灯不亮已经一个星期' });
+  await Promise.all([head.page.waitForEvent('load'), row.getByRole('link').first().click()]);
+  assert.match(await head.page.locator('dl.facts').innerText(), /居民网上上报/);
+  await take(head.page, '立案');
+  await page.reload();
+  assert.match(await page.locator('.lead').innerText(), /已立案/);
+  assert.match(await page.locator('dl.facts').innerText(), /处置期限/);
+});

@@ -2,12 +2,12 @@
 //! shared lifecycle engine, and the rules the table cannot say: only the handler works an event
 //! they hold, nobody checks their own work, a dispatch names a handler inside the community.
 
-use super::visits::place_within;
+use super::visits::{described_within, place_within};
 use super::{GridError, GridResult};
 use crate::cases::Worker;
 use quanke_domain::calendar::{Day, WorkCalendar};
 use quanke_domain::event::{Categories, Category, EventGuard, EventLifecycle, EventState};
-use quanke_domain::grid::Subject;
+use quanke_domain::grid::{Subject, SubjectKind};
 use quanke_domain::{OrgPath, Permission, Role, idempotency, limits};
 use quanke_store::Db;
 use quanke_store::grid::events::{
@@ -93,10 +93,16 @@ async fn prepare(
         .check(&input.place)
         .map_err(|e| refused(&e.to_string()))?;
     let links = linked(db, &worker.org, &input.subjects).await?;
-    let place = input.place.trim();
-    if place.is_empty() && links.is_empty() {
-        return Err(refused("请填写事件地点，或关联所在的房屋、企业、居民"));
-    }
+    let place = match (input.place.trim(), links.first()) {
+        ("", None) => return Err(refused("请填写事件地点，或关联所在的房屋、企业、居民")),
+        // Where a household, dwelling or business is, its address or name says (a person's
+        // name is no place).
+        ("", Some((s, _))) if s.kind != SubjectKind::Resident => {
+            described_within(db, &worker.org, *s).await?.0
+        }
+        (typed, _) => typed.to_string(),
+    };
+    let place = place.as_str();
     let org_path = match links.first() {
         Some((_, path)) => path.clone(),
         None => worker.org.clone(),

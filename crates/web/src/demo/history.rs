@@ -5,6 +5,8 @@
 //! each with the documents it issued. A story stops at the present, so the last days' cases are
 //! still waiting where a real office's would be.
 //!
+//! The grid workers' visits, inspections and events of the same days follow (`grid`).
+//!
 //! Only `quanke demo` plays it, once, into a street without cases: the web tests start from the
 //! bare demo street and count their own cases.
 
@@ -57,7 +59,8 @@ pub async fn ensure(st: &Shared) -> anyhow::Result<usize> {
     let mut office = Office::open(st, &street).await?;
     let calendar = st.calendar.get(&st.db).await?;
     let mut opened = 0;
-    for day in working_days(&calendar, office.now, DAYS) {
+    let days = working_days(&calendar, office.now, DAYS);
+    for &day in &days {
         for (code, per_day) in PER_DAY {
             let n = office.rng.gen_range(per_day / 2..=per_day + per_day / 2);
             for _ in 0..n {
@@ -67,6 +70,13 @@ pub async fn ensure(st: &Shared) -> anyhow::Result<usize> {
     }
     office.settle_notifications().await?;
     tracing::info!(opened, cut_short = office.cut_short, "demo history played");
+    let grid = super::grid::play(&st.db, &calendar, &days).await?;
+    tracing::info!(
+        visits = grid.visits,
+        events = grid.events,
+        inspections = grid.inspections,
+        "demo grid work played"
+    );
     Ok(opened)
 }
 

@@ -4,6 +4,7 @@
 //! `quanke demo` also plays a few months of the office's work (`history`); the web tests start
 //! from the street without it.
 
+mod grid;
 pub mod history;
 mod staff;
 

@@ -58,9 +58,51 @@ async fn the_demo_street_starts_with_months_of_work(app: &App) {
     the_demo_logins_see_it(app).await;
     let again = quanke_web::demo::history::ensure(&app.state).await.unwrap();
     assert_eq!(again, 0, "a second start played the history again");
+    grid_work_is_there(app, &street.path).await;
 }
 
 /// What the demo logins meet on their pages.
+/// The grid workers' months: visits in each demo grid, events in every part of the loop, and
+/// inspections whose failed points opened 整改 events that re-inspections closed.
+async fn grid_work_is_there(app: &App, street: &quanke_domain::OrgPath) {
+    use quanke_store::grid::{events, inspections};
+    let all = events::listed(&app.db, street, events::Listing::All, 1_000)
+        .await
+        .unwrap();
+    assert!(all.len() >= 30, "only {} events", all.len());
+    let states: BTreeSet<&str> = all.iter().map(|e| e.state.code()).collect();
+    for s in ["closed", "dismissed"] {
+        assert!(states.contains(s), "no {s} event: {states:?}");
+    }
+    assert!(
+        all.iter().any(|e| !e.state.is_final()),
+        "every event is over"
+    );
+    let rectified = all
+        .iter()
+        .filter(|e| e.channel == "inspection")
+        .collect::<Vec<_>>();
+    assert!(!rectified.is_empty(), "no 整改 event");
+    let closed = rectified
+        .iter()
+        .find(|e| e.state.is_final())
+        .expect("a re-inspection closed one");
+    let checks = inspections::of_event(&app.db, closed.id).await.unwrap();
+    assert_eq!(checks.len(), 2, "the failed inspection and its re-check");
+    for code in ["MYQ-01", "SDN-01", "CJXC-01"] {
+        let grid = orgs::by_code(&app.db, code).await.unwrap();
+        let load = quanke_store::grid::workload::by_worker(
+            &app.db,
+            &grid.path,
+            "2000-01-01".parse().unwrap(),
+            "2999-12-31".parse().unwrap(),
+        )
+        .await
+        .unwrap();
+        assert!(load.iter().any(|w| w.visits >= 50), "{code}: {load:?}");
+    }
+}
+
 async fn the_demo_logins_see_it(app: &App) {
     let mut back = app.login("houtai").await;
     let queue = back.get("/cases").await;

@@ -52,6 +52,8 @@ pub enum Permission {
     EditCoverageRules,
     /// Report events (事件) and take their steps as the event table allows the role.
     ReportEvents,
+    /// Give a grid to another worker (网格交接): the outgoing worker's open work moves with it.
+    HandOverGrids,
 }
 
 impl Permission {
@@ -89,6 +91,8 @@ impl Permission {
             EditCoverageRules => matches!(role, StreetAdmin),
             // Everyone who works in the community: at the desk, in the back office, in a grid.
             ReportEvents => matches!(role, FrontDesk | BackOffice | GridWorker | CommunityHead),
+            // Those who place workers in grids.
+            HandOverGrids => matches!(role, CommunityHead | StreetAdmin),
         }
     }
 }

@@ -316,6 +316,11 @@ const SQLITE_MIGRATIONS: &[(i64, &str, &str)] = &[
         "grid inspections",
         include_str!("../migrations/sqlite/0035_grid_inspections.sql"),
     ),
+    (
+        36,
+        "grid handovers",
+        include_str!("../migrations/sqlite/0036_grid_handovers.sql"),
+    ),
 ];
 const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
     (
@@ -487,6 +492,11 @@ const PG_MIGRATIONS: &[(i64, &str, &str)] = &[
         35,
         "grid inspections",
         include_str!("../migrations/postgres/0035_grid_inspections.sql"),
+    ),
+    (
+        36,
+        "grid handovers",
+        include_str!("../migrations/postgres/0036_grid_handovers.sql"),
     ),
 ];
 

@@ -25,6 +25,7 @@ const TEMPLATES: &[(&str, &str)] = embedded![
     "grid_event.html",
     "grid_inspection_form.html",
     "grid_inspection.html",
+    "grid_handover.html",
     "login.html",
     "password.html",
     "home_desk.html",

@@ -5,6 +5,7 @@
 
 pub mod coverage;
 pub mod events;
+pub mod handover;
 pub mod inspections;
 pub mod photos;
 pub mod tasks;

@@ -2,6 +2,7 @@
 
 pub mod coverage;
 pub mod events;
+pub mod handover;
 pub mod inspections;
 pub mod photos;
 pub mod purpose_sets;

@@ -53,6 +53,7 @@ pub async fn page(
         rules => figures.iter().map(|f| rule_view(f, &places, &workers)).collect::<Vec<_>>(),
         version => force.version,
         may_edit => me.scope.can(Permission::EditCoverageRules),
+        may_hand_over => me.scope.can(Permission::HandOverGrids),
     };
     Ok(crate::registry::private(
         ctx.render("grid_coverage.html", data)?,

@@ -8,6 +8,7 @@
 mod coverage;
 mod due;
 mod events;
+mod handover;
 mod inspections;
 mod photos;
 mod places;
@@ -35,6 +36,7 @@ pub fn routes() -> Router<Shared> {
             get(photos::show),
         )
         .route("/grid/due", get(due::page))
+        .route("/grid/handover", get(handover::page).post(handover::submit))
         .route("/grid/inspections/new", get(inspections::form))
         .route(
             "/grid/inspections",

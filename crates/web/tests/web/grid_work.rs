@@ -44,6 +44,7 @@ async fn the_grid_pages_by_role(app: &App) {
         // Everyone who works in the community reports events; the street reads them.
         ("/grid/events".into(), [OK, OK, OK, OK, OK, NO]),
         ("/grid/events/new".into(), [OK, OK, OK, OK, NO, NO]),
+        ("/grid/handover".into(), [NO, NO, NO, OK, OK, NO]),
         (
             format!("/grid/inspections/new?subject=business:{shop}&checklist=food_safety"),
             [OK, OK, OK, OK, NO, NO],

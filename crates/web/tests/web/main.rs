@@ -13,6 +13,7 @@ mod catalogue_rows;
 mod demo_history;
 mod desk;
 mod grid_events;
+mod grid_handover;
 mod grid_inspections;
 mod grid_work;
 mod guide;

@@ -96,7 +96,8 @@ test('a failed inspection point opens a 整改 event that the re-inspection clos
   await Promise.all([page.waitForEvent('load'), page.getByRole('link', { name: '走访、检查' }).first().click()]);
   assert.match(path(page), /^\/grid\/subjects\/business\/\d+$/);
   const business = path(page);
-  await Promise.all([page.waitForEvent('load'), page.locator('#inspections').getByRole('link', { name: '九小场所消防检查' }).click()]);
+  const earlier = await page.locator('#inspections li').count();
+  await Promise.all([page.waitForEvent('load'), page.locator('#inspections .actions').getByRole('link', { name: '九小场所消防检查' }).click()]);
   await shot(page, 'inspection-390');
 
   /** Answers every point 合格 but the one whose text matches `failing`. */
@@ -129,7 +130,7 @@ test('a failed inspection point opens a 整改 event that the re-inspection clos
   assert.deepEqual(steps, ['上报', '立案', '派遣', '复查合格']);
   await page.goto(business);
   const history = await page.locator('#inspections li').allInnerTexts();
-  assert.equal(history.length, 2);
+  assert.equal(history.length, earlier + 2);
   assert.match(history[0], /（复查）.*全部合格/s);
   assert.match(history[1], /1 项不合格/);
   await shot(page, 'business-390');
@@ -163,4 +164,47 @@ test('a resident reports a broken lamp on the portal and the head files it', { t
   await page.reload();
   assert.match(await page.locator('.lead').innerText(), /已立案/);
   assert.match(await page.locator('dl.facts').innerText(), /处置期限/);
+});
+
+test('with no signal an event report is kept on the phone and sent once; a step on an event moved on is shown as a conflict', { timeout: 180_000 }, async (t) => {
+  const worker = await phone(t, 'wangge');
+  const page = worker.page;
+  const summary = `井盖松动 ${Date.now() % 100000}`;
+  await page.goto('/grid/events/new');
+  await page.context().setOffline(true);
+  await page.getByLabel('设施损坏').check();
+  await page.getByLabel(/事件地点/).fill('小河路 3 号门口');
+  await page.getByLabel('事件情况').fill(summary);
+  await page.getByRole('button', { name: '上报事件' }).click();
+  await page.locator('#saved-offline').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#offline .count').innerText(), '1');
+  await shot(page, 'offline-event-390');
+  await page.context().setOffline(false);
+  await page.locator('#offline').waitFor({ state: 'hidden' });
+  await page.goto('/grid/events');
+  assert.equal(await page.locator('table.due tbody tr').filter({ hasText: summary }).count(), 1, 'stored exactly once');
+
+  // Two heads: one files the event while the other's phone, offline, presses 立案 too.
+  const head = await phone(t, 'shequ');
+  const other = await phone(t, 'shequ');
+  await head.page.goto('/grid/events');
+  await Promise.all([head.page.waitForEvent('load'),
+    head.page.locator('table.due tbody tr').filter({ hasText: summary }).getByRole('link').first().click()]);
+  const eventPath = path(head.page);
+  await other.page.goto(eventPath);
+  await take(head.page, '立案');
+  await other.page.context().setOffline(true);
+  await other.page.locator('form.step').filter({ has: other.page.getByRole('button', { name: '立案', exact: true }) })
+    .getByRole('button', { name: '立案', exact: true }).click();
+  await other.page.locator('#saved-offline').waitFor({ state: 'visible' });
+  await other.page.context().setOffline(false);
+  const kept = other.page.locator('#offline li');
+  await kept.filter({ hasText: '未能上传' }).waitFor();
+  assert.match(await kept.innerText(), /已被他人办理.*已立案/s);
+  await shot(other.page, 'offline-conflict-390');
+  await kept.getByRole('button', { name: '删除这条' }).click();
+  await other.page.locator('#offline').waitFor({ state: 'hidden' });
+  await head.page.reload();
+  const steps = (await head.page.locator('ol.timeline li').allInnerTexts()).map((line) => line.split(' · ')[1]);
+  assert.deepEqual(steps, ['上报', '立案'], 'filed once');
 });

@@ -131,7 +131,7 @@ async fn visit_day(
     // Every six working days a person: a little less often than the weekly rule asks, so the
     // due list always has someone due or overdue, as a real grid's has.
     for (i, person) in g.alone.iter().enumerate() {
-        if (n + i) % 6 == 0 {
+        if (n + i).is_multiple_of(6) {
             plan.push((*person, "living_alone", "老人身体尚好，药按时在吃"));
         }
     }

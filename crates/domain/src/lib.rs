@@ -4,6 +4,7 @@ pub mod access;
 pub mod calendar;
 pub mod case;
 pub mod catalogue;
+pub mod datafile;
 pub mod event;
 pub mod grid;
 pub mod idempotency;

@@ -2,6 +2,7 @@
 //! days the community has to deal with it and the window in which a second report of the same
 //! category at the same place is flagged as a possible duplicate.
 
+use crate::datafile;
 use thiserror::Error;
 
 const SHIPPED: &str = include_str!("../../data/event_categories.txt");
@@ -46,15 +47,8 @@ impl Categories {
     /// line is refused whole.
     pub fn parse(text: &str) -> Result<Categories, CategoriesFileError> {
         let mut out: Vec<Category> = Vec::new();
-        for (index, raw) in text.lines().enumerate() {
-            let content = raw.trim();
-            if content.is_empty() || content.starts_with('#') {
-                continue;
-            }
-            let fail = |problem: String| CategoriesFileError {
-                line: index + 1,
-                problem,
-            };
+        for (line, content) in datafile::lines(text) {
+            let fail = |problem: String| CategoriesFileError { line, problem };
             let category = parse_line(content).map_err(fail)?;
             if out
                 .iter()
@@ -83,22 +77,9 @@ impl Categories {
 }
 
 fn parse_line(content: &str) -> Result<Category, String> {
-    let cells: Vec<&str> = content.split('|').map(str::trim).collect();
-    let [code, label, days, window] = cells[..] else {
-        return Err(format!(
-            "应有 4 栏（代码 | 名称 | 处置时限 | 重复提醒），实有 {} 栏",
-            cells.len()
-        ));
-    };
-    let code_ok = !code.is_empty()
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !code_ok {
-        return Err(format!(
-            "代码“{code}”无效，应由小写英文字母、数字和下划线组成"
-        ));
-    }
+    let cells = datafile::cells(content, 4, "代码 | 名称 | 处置时限 | 重复提醒")?;
+    let (code, label, days, window) = (cells[0], cells[1], cells[2], cells[3]);
+    datafile::check_code(code)?;
     if label.is_empty() {
         return Err("缺少类别名称".into());
     }

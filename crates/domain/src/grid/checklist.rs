@@ -3,6 +3,7 @@
 //! under, and its points, each answered 合格, 不合格 or 不适用.
 
 use super::subject::SubjectKind;
+use crate::datafile;
 use crate::event::Categories;
 use thiserror::Error;
 
@@ -86,15 +87,8 @@ impl Checklists {
     /// line is refused whole.
     pub fn parse(text: &str, categories: &Categories) -> Result<Checklists, ChecklistsFileError> {
         let mut lists: Vec<Checklist> = Vec::new();
-        for (index, raw) in text.lines().enumerate() {
-            let content = raw.trim();
-            if content.is_empty() || content.starts_with('#') {
-                continue;
-            }
-            let fail = |problem: String| ChecklistsFileError {
-                line: index + 1,
-                problem,
-            };
+        for (line, content) in datafile::lines(text) {
+            let fail = |problem: String| ChecklistsFileError { line, problem };
             match content.strip_prefix("==") {
                 Some(head) => {
                     let list = parse_head(head, categories).map_err(fail)?;
@@ -141,59 +135,38 @@ impl Checklists {
     }
 }
 
-fn cells(text: &str, n: usize, names: &str) -> Result<Vec<String>, String> {
-    let cells: Vec<String> = text.split('|').map(|c| c.trim().to_string()).collect();
-    if cells.len() != n {
-        return Err(format!("应有 {n} 栏（{names}），实有 {} 栏", cells.len()));
-    }
-    Ok(cells)
-}
-
-fn code_ok(code: &str) -> Result<(), String> {
-    let ok = !code.is_empty()
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    match ok {
-        true => Ok(()),
-        false => Err(format!(
-            "代码“{code}”无效，应由小写英文字母、数字和下划线组成"
-        )),
-    }
-}
-
 fn parse_head(head: &str, categories: &Categories) -> Result<Checklist, String> {
-    let c = cells(head, 4, "代码 | 名称 | 对象 | 整改事件类别")?;
-    code_ok(&c[0])?;
+    let c = datafile::cells(head, 4, "代码 | 名称 | 对象 | 整改事件类别")?;
+    datafile::check_code(c[0])?;
     if c[1].is_empty() {
         return Err("缺少检查表名称".into());
     }
-    let kind = match c[2].as_str() {
+    let kind = match c[2] {
         "企业" => SubjectKind::Business,
         "房屋" => SubjectKind::Dwelling,
         other => return Err(format!("对象“{other}”应为 企业 或 房屋")),
     };
-    if categories.by_code(&c[3]).is_none() {
+    if categories.by_code(c[3]).is_none() {
         return Err(format!("整改事件类别“{}”不在事件类别表中", c[3]));
     }
     Ok(Checklist {
-        code: c[0].clone(),
-        name: c[1].clone(),
+        code: c[0].to_string(),
+        name: c[1].to_string(),
         kind,
-        category: c[3].clone(),
+        category: c[3].to_string(),
         points: Vec::new(),
     })
 }
 
 fn parse_point(line: &str) -> Result<Point, String> {
-    let c = cells(line, 2, "检查项代码 | 检查内容")?;
-    code_ok(&c[0])?;
+    let c = datafile::cells(line, 2, "检查项代码 | 检查内容")?;
+    datafile::check_code(c[0])?;
     if c[1].is_empty() {
         return Err("缺少检查内容".into());
     }
     Ok(Point {
-        code: c[0].clone(),
-        text: c[1].clone(),
+        code: c[0].to_string(),
+        text: c[1].to_string(),
     })
 }
 

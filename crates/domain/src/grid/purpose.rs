@@ -1,5 +1,6 @@
 //! Why a visit was made (走访目的), as data: `data/visit_purposes.txt`.
 
+use crate::datafile;
 use thiserror::Error;
 
 const SHIPPED: &str = include_str!("../../data/visit_purposes.txt");
@@ -35,15 +36,8 @@ impl Purposes {
     /// Reads `code | 名称 | sensitive-or--` lines; `#` starts a comment.
     pub fn parse(text: &str) -> Result<Purposes, PurposesFileError> {
         let mut out: Vec<Purpose> = Vec::new();
-        for (index, raw) in text.lines().enumerate() {
-            let content = raw.trim();
-            if content.is_empty() || content.starts_with('#') {
-                continue;
-            }
-            let fail = |problem: String| PurposesFileError {
-                line: index + 1,
-                problem,
-            };
+        for (line, content) in datafile::lines(text) {
+            let fail = |problem: String| PurposesFileError { line, problem };
             let purpose = parse_line(content).map_err(fail)?;
             if out
                 .iter()
@@ -75,22 +69,9 @@ impl Purposes {
 }
 
 fn parse_line(content: &str) -> Result<Purpose, String> {
-    let cells: Vec<&str> = content.split('|').map(str::trim).collect();
-    let [code, label, flag] = cells[..] else {
-        return Err(format!(
-            "应有 3 栏（代码 | 名称 | 敏感），实有 {} 栏",
-            cells.len()
-        ));
-    };
-    let code_ok = !code.is_empty()
-        && code
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
-    if !code_ok {
-        return Err(format!(
-            "代码“{code}”无效，应由小写英文字母、数字和下划线组成"
-        ));
-    }
+    let cells = datafile::cells(content, 3, "代码 | 名称 | 敏感")?;
+    let (code, label, flag) = (cells[0], cells[1], cells[2]);
+    datafile::check_code(code)?;
     if label.is_empty() {
         return Err("缺少目的名称".into());
     }

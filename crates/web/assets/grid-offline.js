@@ -149,6 +149,9 @@
     if (followUp || f.get("follow_up_due")) {
       visit.follow_up = { title: followUp, due: f.get("follow_up_due") || "" };
     }
+    if (f.get("event_category") || (f.get("event_summary") || "").trim()) {
+      visit.event = { category: f.get("event_category") || "", summary: f.get("event_summary") || "" };
+    }
     return visit;
   }
 

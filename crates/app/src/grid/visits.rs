@@ -1,5 +1,6 @@
 //! Recording a visit and reading a subject's visits, for every channel alike.
 
+use super::events::{self, EventInput};
 use super::{GridError, GridResult, tasks};
 use crate::cases::Worker;
 use quanke_domain::calendar::Day;
@@ -37,6 +38,9 @@ pub struct VisitInput {
     pub follow_up: String,
     /// YYYY-MM-DD: the day the follow-up is due.
     pub follow_up_due: String,
+    /// An event found on the visit, to report at once (a category code; empty for none).
+    pub event_category: String,
+    pub event_summary: String,
 }
 
 /// A new idempotency key for a visit form: 128 random bits in hex.
@@ -55,8 +59,41 @@ pub async fn record(
     purposes: &Purposes,
     input: &VisitInput,
 ) -> GridResult<Recorded> {
+    let event = event_of(input)?;
     let visit = prepare(db, worker, purposes, input).await?;
-    Ok(visits::record(db, &visit).await?)
+    let recorded = visits::record(db, &visit).await?;
+    if let Some(event) = event {
+        events::report(db, worker, "grid", &event).await?;
+    }
+    Ok(recorded)
+}
+
+/// The event a visit reports, checked before anything is written; `None` when it reports
+/// none. It concerns the visit's first subject and goes under the visit's own key (in the
+/// events' scope), so a resent visit never reports it twice; the worker is on the spot, so a
+/// possible duplicate is reported anyway and named on the event's page.
+fn event_of(input: &VisitInput) -> GridResult<Option<EventInput>> {
+    let (category, summary) = (input.event_category.trim(), input.event_summary.trim());
+    if category.is_empty() {
+        return match summary.is_empty() {
+            true => Ok(None),
+            false => Err(GridError::Refused(
+                "填写了事件情况，请同时选择事件类别".into(),
+            )),
+        };
+    }
+    events::category(category)?;
+    if summary.is_empty() {
+        return Err(GridError::Refused("请写明要上报的事件情况".into()));
+    }
+    Ok(Some(EventInput {
+        key: input.key.clone(),
+        category: category.to_string(),
+        summary: summary.to_string(),
+        place: String::new(),
+        subjects: input.subjects.first().cloned().into_iter().collect(),
+        despite_alike: true,
+    }))
 }
 
 /// What became of one visit of a phone's queue.
@@ -86,23 +123,39 @@ pub async fn sync(
             "一次最多同步 {MOST_SYNCED} 条走访记录"
         )));
     }
-    let mut prepared: Vec<Result<NewVisit, GridError>> = Vec::with_capacity(inputs.len());
+    let mut prepared: Vec<GridResult<(NewVisit, Option<EventInput>)>> =
+        Vec::with_capacity(inputs.len());
     for input in inputs {
-        prepared.push(prepare(db, worker, purposes, input).await);
+        let checked = match event_of(input) {
+            Ok(event) => prepare(db, worker, purposes, input)
+                .await
+                .map(|visit| (visit, event)),
+            Err(e) => Err(e),
+        };
+        prepared.push(checked);
     }
     let ready: Vec<NewVisit> = prepared
         .iter()
-        .filter_map(|p| p.as_ref().ok().cloned())
+        .filter_map(|p| p.as_ref().ok().map(|(visit, _)| visit.clone()))
         .collect();
     // The batch writer answers once per visit, in order: each checked visit takes the next.
     let mut stored = visits::record_batch(db, &ready).await?.into_iter();
-    Ok(prepared
-        .into_iter()
-        .filter_map(|p| match p {
-            Ok(_) => stored.next().map(Synced::Stored),
-            Err(e) => Some(Synced::Refused(e)),
-        })
-        .collect())
+    let mut out = Vec::with_capacity(prepared.len());
+    for p in prepared {
+        match p {
+            Ok((_, event)) => {
+                let Some(recorded) = stored.next() else {
+                    continue;
+                };
+                if let Some(event) = event {
+                    events::report(db, worker, "grid", &event).await?;
+                }
+                out.push(Synced::Stored(recorded));
+            }
+            Err(e) => out.push(Synced::Refused(e)),
+        }
+    }
+    Ok(out)
 }
 
 /// A visit checked and its subjects found, ready to store.

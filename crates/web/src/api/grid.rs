@@ -49,6 +49,18 @@ pub struct VisitIn {
     /// sender's to do.
     #[serde(default)]
     pub follow_up: Option<FollowUpIn>,
+    /// An event found on the visit, reported with it (concerning its first subject).
+    #[serde(default)]
+    pub event: Option<VisitEventIn>,
+}
+
+/// An event a visit reports (事件).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VisitEventIn {
+    /// Category code (`environment`, `fire_hazard`, ...).
+    pub category: String,
+    pub summary: String,
 }
 
 /// A visit's follow-up (跟进事项).
@@ -146,6 +158,16 @@ fn input_of(v: &VisitIn) -> VisitInput {
         subjects: v.subjects.clone(),
         follow_up,
         follow_up_due,
+        event_category: v
+            .event
+            .as_ref()
+            .map(|e| e.category.clone())
+            .unwrap_or_default(),
+        event_summary: v
+            .event
+            .as_ref()
+            .map(|e| e.summary.clone())
+            .unwrap_or_default(),
     }
 }
 

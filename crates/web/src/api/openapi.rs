@@ -60,6 +60,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         grid::SyncIn,
         grid::VisitIn,
         grid::FollowUpIn,
+        grid::VisitEventIn,
         grid::SyncOut,
         grid::SyncResult,
         grid::SyncError,

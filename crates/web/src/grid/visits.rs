@@ -81,6 +81,8 @@ fn input_of(fields: Vec<(String, String)>) -> VisitInput {
             "subject" => input.subjects.push(value),
             "follow_up" => input.follow_up = value,
             "follow_up_due" => input.follow_up_due = value,
+            "event_category" => input.event_category = value,
+            "event_summary" => input.event_summary = value,
             _ => {}
         }
     }
@@ -118,7 +120,11 @@ async fn render_form(
             key => &input.key, day => &input.day, minutes => &input.minutes,
             findings => &input.findings, sensitive => input.sensitive,
             follow_up => &input.follow_up, follow_up_due => &input.follow_up_due,
+            event_category => &input.event_category, event_summary => &input.event_summary,
         },
+        categories => quanke_domain::event::Categories::shipped().all().iter()
+            .map(|c| context! { code => &c.code, label => &c.label })
+            .collect::<Vec<_>>(),
         purposes => choices,
         companions,
         latest_date => ctx.me.worker().today.to_string(),

@@ -473,3 +473,93 @@ both!(
     grid_event_api,
     the_api_reports_and_steps_with_conflicts_shown
 );
+
+async fn a_visit_reports_what_it_found(app: &App) {
+    use crate::api_cases::{Auth, post};
+    let person = app.first_resident("MYQ-01").await;
+    let subject = format!("resident:{}", person.id);
+    let mut grid = app.login("wangge").await;
+    let whole = quanke_domain::OrgPath::whole();
+    let count = || async {
+        events::listed(&app.db, &whole, events::Listing::All, 100)
+            .await
+            .unwrap()
+            .len()
+    };
+    let visits_of = || async {
+        let s = quanke_domain::grid::Subject {
+            kind: quanke_domain::grid::SubjectKind::Resident,
+            id: person.id,
+        };
+        quanke_store::grid::visits::timeline(&app.db, s, 100)
+            .await
+            .unwrap()
+            .len()
+    };
+    // A wrong event writes neither the visit nor the event.
+    let bad = [
+        ("key", "v-ev-0"),
+        ("subject", subject.as_str()),
+        ("purpose", "daily"),
+        ("event_category", "weather"),
+        ("event_summary", "x"),
+    ];
+    let r = grid.post("/grid/visits", &bad).await;
+    assert_eq!(r.status, REFUSED);
+    assert!(r.body.contains("事件类别“weather”不存在"));
+    let r = grid
+        .post(
+            "/grid/visits",
+            &[
+                ("key", "v-ev-0"),
+                ("subject", &subject),
+                ("purpose", "daily"),
+                ("event_summary", "楼道堆物"),
+            ],
+        )
+        .await;
+    assert!(r.body.contains("请同时选择事件类别"));
+    assert_eq!((visits_of().await, count().await), (0, 0));
+
+    let fields = [
+        ("key", "v-ev-1"),
+        ("subject", subject.as_str()),
+        ("purpose", "daily"),
+        ("findings", "老人身体尚好"),
+        ("event_category", "environment"),
+        ("event_summary", "楼道堆放纸箱，影响通行"),
+    ];
+    assert_eq!(grid.post("/grid/visits", &fields).await.status, SEE);
+    assert_eq!(grid.post("/grid/visits", &fields).await.status, SEE);
+    assert_eq!(
+        (visits_of().await, count().await),
+        (1, 1),
+        "resent: nothing doubled"
+    );
+    let all = events::listed(&app.db, &whole, events::Listing::All, 100)
+        .await
+        .unwrap();
+    assert_eq!(all[0].summary, "楼道堆放纸箱，影响通行");
+    assert_eq!(all[0].state, EventState::Reported);
+    let links = events::links(&app.db, all[0].id).await.unwrap();
+    assert_eq!(links[0].to_string(), subject);
+
+    // From a phone's queue: the same, once per visit's key.
+    let body = serde_json::json!({"visits": [{
+        "key": "v-ev-2", "purposes": ["daily"], "subjects": [subject],
+        "event": {"category": "noise", "summary": "楼上夜间施工"}
+    }]});
+    for _ in 0..2 {
+        let r = post(
+            &mut grid,
+            Auth::Session,
+            "/api/v1/grid/visits/sync",
+            &body,
+            None,
+        )
+        .await;
+        assert_eq!(r.json["results"][0]["status"], "stored", "{}", r.json);
+    }
+    assert_eq!((visits_of().await, count().await), (2, 2));
+}
+both!(grid_visit_event, a_visit_reports_what_it_found);

@@ -33,8 +33,10 @@ pub struct InspectionInput {
 pub enum Rectification {
     /// Nothing failed and nothing was open.
     None,
-    /// Points failed: this 整改 event was opened (or was open and stays so).
-    Open(i64),
+    /// Points failed: this 整改 event was opened.
+    Opened(i64),
+    /// A re-check failed points again: this 整改 event stays open.
+    StillOpen(i64),
     /// The re-inspection passed and closed this event.
     Closed(i64),
     /// The re-inspection passed but the event could not be closed now (the reason).
@@ -64,10 +66,10 @@ pub async fn record(
     let rectification = match (failed, inspection.rechecked_event) {
         (0, None) => Rectification::None,
         (0, Some(event)) => close(db, calendar, worker, event).await?,
-        (_, Some(event)) => Rectification::Open(event),
+        (_, Some(event)) => Rectification::StillOpen(event),
         (_, None) => {
             let event = open(db, calendar, worker, checklist, &inspection, stored.id).await?;
-            Rectification::Open(event)
+            Rectification::Opened(event)
         }
     };
     Ok(Recorded {

@@ -8,6 +8,7 @@
 mod cases;
 mod events;
 mod grid;
+mod grid_work;
 mod limits_doc;
 mod openapi;
 mod schema;
@@ -44,6 +45,9 @@ pub fn routes() -> Router<Shared> {
         )
         .route("/api/v1/grid/events/{id}", get(events::show))
         .route("/api/v1/grid/events/{id}/steps", post(events::step))
+        .route("/api/v1/grid/inspections", post(grid_work::inspect))
+        .route("/api/v1/grid/tasks", get(grid_work::my_tasks))
+        .route("/api/v1/grid/tasks/{id}/done", post(grid_work::task_done))
         .route("/api/v1/openapi.json", get(openapi::serve))
 }
 

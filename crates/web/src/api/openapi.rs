@@ -2,7 +2,7 @@
 //! handlers' annotations and the API's own body types, so it cannot drift from the code.
 
 use super::limits_doc::Limits;
-use super::{cases, events, grid, schema};
+use super::{cases, events, grid, grid_work, schema};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use serde::Serialize;
@@ -33,6 +33,9 @@ use utoipa::{Modify, OpenApi, ToSchema};
         events::list,
         events::show,
         events::step,
+        grid_work::inspect,
+        grid_work::my_tasks,
+        grid_work::task_done,
         catalogue_search,
     ),
     components(schemas(
@@ -72,13 +75,20 @@ use utoipa::{Modify, OpenApi, ToSchema};
         events::GridEventAction,
         events::GridEventDetail,
         events::GridEventStepIn,
+        grid_work::InspectionIn,
+        grid_work::AnswerIn,
+        grid_work::InspectionOut,
+        grid_work::TaskOut,
+        grid_work::TaskListOut,
+        grid_work::DoneIn,
+        grid_work::DoneOut,
     )),
     modifiers(&Security, &Limits),
     security(("bearer" = []), ("session" = [])),
     tags(
         (name = "cases", description = "办件：受理、查询、办理"),
         (name = "catalogue", description = "办事指南检索（无需登录）"),
-        (name = "grid", description = "网格工作：离线走访记录的同步，事件的上报与办理"),
+        (name = "grid", description = "网格工作：走访同步、事件、检查、跟进事项"),
     ),
 )]
 struct ApiDoc;

@@ -188,3 +188,132 @@ both!(
     grid_inspection_loop,
     a_failed_point_opens_a_rectification_that_a_reinspection_closes
 );
+
+async fn inspections_and_follow_ups_through_the_api(app: &App) {
+    use crate::api_cases::{Auth, get, post};
+    use serde_json::json;
+    let shop = first_business(app, "MYQ-01").await;
+    let list = Checklists::shipped().by_code("food_safety").unwrap();
+    let answers = |failing: &str| {
+        list.points
+            .iter()
+            .map(|p| json!({"point": p.code, "answer": if p.code == failing { "fail" } else { "pass" }}))
+            .collect::<Vec<_>>()
+    };
+    let mut grid = app.login("wangge").await;
+    let body = json!({"key": "api-i1", "checklist": "food_safety", "subject": format!("business:{shop}"), "answers": answers("health_cert")});
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/inspections",
+        &body,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.json);
+    assert_eq!(
+        (r.json["failed"].clone(), r.json["rectification"].clone()),
+        (json!(1), json!("opened"))
+    );
+    let again = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/inspections",
+        &body,
+        None,
+    )
+    .await;
+    assert_eq!(again.status, StatusCode::OK);
+    assert_eq!(again.json["event_id"], r.json["event_id"]);
+    let recheck = json!({"key": "api-i2", "checklist": "food_safety", "subject": format!("business:{shop}"), "answers": answers("")});
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/inspections",
+        &recheck,
+        None,
+    )
+    .await;
+    assert_eq!(r.json["rectification"], "closed", "{}", r.json);
+    let mut bad = recheck.clone();
+    bad["key"] = json!("api-i3");
+    bad["answers"][0]["point"] = json!("sprinkler");
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/inspections",
+        &bad,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mut far = recheck.clone();
+    far["key"] = json!("api-i4");
+    far["subject"] = json!(format!("business:{}", first_business(app, "SDN-01").await));
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/inspections",
+        &far,
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Follow-ups: listed for their worker, closed once, not by another grid.
+    let person = app.first_resident("MYQ-01").await;
+    let due = (quanke_app::clock::day(quanke_app::clock::now()).date() + time::Duration::days(3))
+        .to_string();
+    let visit = json!({"visits": [{"key": "api-f1", "purposes": ["daily"], "subjects": [format!("resident:{}", person.id)],
+        "follow_up": {"title": "送药上门", "due": due}}]});
+    post(
+        &mut grid,
+        Auth::Session,
+        "/api/v1/grid/visits/sync",
+        &visit,
+        None,
+    )
+    .await;
+    let mine = get(&mut grid, Auth::Session, "/api/v1/grid/tasks").await;
+    assert_eq!(mine.json["tasks"][0]["title"], "送药上门", "{}", mine.json);
+    let id = mine.json["tasks"][0]["id"].as_i64().unwrap();
+    app.account("myq02_grid6", Role::GridWorker, "MYQ-02").await;
+    let mut other = app.login("myq02_grid6").await;
+    let done = format!("/api/v1/grid/tasks/{id}/done");
+    let r = post(
+        &mut other,
+        Auth::Session,
+        &done,
+        &json!({"note": "x"}),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        &done,
+        &json!({"note": "已送到"}),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (r.status, r.json["done"].clone()),
+        (StatusCode::OK, json!(true))
+    );
+    let r = post(
+        &mut grid,
+        Auth::Session,
+        &done,
+        &json!({"note": "again"}),
+        None,
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let mine = get(&mut grid, Auth::Session, "/api/v1/grid/tasks").await;
+    assert_eq!(mine.json["tasks"], json!([]));
+}
+both!(
+    grid_inspection_api,
+    inspections_and_follow_ups_through_the_api
+);

@@ -293,7 +293,7 @@ fn channel_label(code: &str) -> &'static str {
     match code {
         "portal" => "居民网上上报",
         "open311" => "Open311 接口",
-        "api" => "接口",
+        "api" => "工作人员上报（手机或接口）",
         _ => "工作人员上报",
     }
 }

@@ -256,7 +256,7 @@ async fn render_page(
             subjects.push(context! { label, kind => subject.kind.label(), href => super::visits::subject_href(subject) });
         }
     }
-    let alike = events::alike_before(&st.db, &event).await?;
+    let alike = events::alike_before(&st.db, &me, &event).await?;
     let inspected = quanke_app::grid::inspections::of_event(&st.db, id).await?;
     // A 整改 event is closed by re-inspecting with the checklist that opened it.
     let reinspect = inspected

@@ -252,6 +252,22 @@ async fn duplicates_departments_and_stale_steps(app: &App) {
     ];
     reported(&mut grid, &other).await;
 
+    // The same place typed in another grid: its events are not the other worker's to read,
+    // not even as a warning.
+    let typed = |key: &'static str| {
+        [
+            ("key", key),
+            ("category", "environment"),
+            ("summary", "河边垃圾"),
+            ("place", "卖鱼桥河埠头"),
+        ]
+    };
+    reported(&mut grid, &typed("typed-1")).await;
+    app.account("myq02_grid4", Role::GridWorker, "MYQ-02").await;
+    let mut next_door = app.login("myq02_grid4").await;
+    let r = next_door.post("/grid/events", &typed("typed-2")).await;
+    assert_eq!(r.status, SEE, "no warning naming another grid's event");
+
     // Bad input: an unknown category, a subject from another community, no place at all.
     let sdn = app.first_resident("SDN").await;
     let foreign = format!("resident:{}", sdn.id);

@@ -5,27 +5,39 @@ use super::{SHOWN, category};
 use crate::cases::Worker;
 use crate::grid::visits::place_within;
 use crate::grid::{GridError, GridResult};
-use quanke_domain::Permission;
+use quanke_domain::event::Category;
 use quanke_domain::grid::Subject;
+use quanke_domain::{OrgPath, Permission};
 use quanke_store::Db;
 use quanke_store::grid::events::{self, EventRow, Listing, StepRow};
 
 /// Earlier events an event may duplicate (shown on its page, e.g. to whoever files it).
-pub async fn alike_before(db: &Db, event: &EventRow) -> GridResult<Vec<EventRow>> {
+pub async fn alike_before(db: &Db, reader: &Worker, event: &EventRow) -> GridResult<Vec<EventRow>> {
     let category = category(&event.category)?;
+    let place = &event.place_key;
+    let at = event.reported_at;
+    let mut rows = alike(db, &reader.org, &event.community_path, category, place, at).await?;
+    rows.retain(|e| e.id < event.id);
+    Ok(rows)
+}
+
+/// The events of `category` at `place_key` in `community` reported within the category's window
+/// before `at`, those within `scope` only (one in a grid the reader does not serve is not theirs
+/// to read, even as a warning).
+pub(super) async fn alike(
+    db: &Db,
+    scope: &OrgPath,
+    community: &OrgPath,
+    category: &Category,
+    place_key: &str,
+    at: i64,
+) -> GridResult<Vec<EventRow>> {
     if category.duplicate_window == 0 {
         return Ok(Vec::new());
     }
-    let since = event.reported_at - i64::from(category.duplicate_window) * 86_400;
-    let mut rows = events::alike(
-        db,
-        &event.community_path,
-        &event.category,
-        &event.place_key,
-        since,
-    )
-    .await?;
-    rows.retain(|e| e.id < event.id);
+    let since = at - i64::from(category.duplicate_window) * 86_400;
+    let mut rows = events::alike(db, community, &category.code, place_key, since).await?;
+    rows.retain(|e| scope.contains(&e.org_path));
     Ok(rows)
 }
 

@@ -6,7 +6,6 @@ use crate::cases::Worker;
 use crate::grid::visits::{described_within, place_within};
 use crate::grid::{GridError, GridResult};
 use quanke_domain::calendar::Day;
-use quanke_domain::event::Category;
 use quanke_domain::grid::{Subject, SubjectKind};
 use quanke_domain::{OrgPath, Permission, idempotency, limits};
 use quanke_store::Db;
@@ -52,7 +51,15 @@ pub async fn report(
     }
     if !input.despite_alike {
         let category = category(&event.category)?;
-        let alike = alike(db, &event, category).await?;
+        let alike = super::read::alike(
+            db,
+            &worker.org,
+            &event.community_path,
+            category,
+            &event.place_key,
+            event.at,
+        )
+        .await?;
         if !alike.is_empty() {
             return Ok(Reporting::Alike(alike));
         }
@@ -74,18 +81,7 @@ async fn prepare(
         .ok_or(GridError::Forbidden("事件须由工作人员上报"))?;
     let key = idempotency::read(&input.key).map_err(|e| GridError::Refused(e.to_string()))?;
     let category = category(input.category.trim())?;
-    let summary = input.summary.trim();
-    if summary.is_empty() {
-        return Err(refused("请描述事件情况"));
-    }
-    limits::DESCRIPTION
-        .named("事件描述")
-        .check(summary)
-        .map_err(|e| refused(&e.to_string()))?;
-    limits::ADDRESS
-        .named("事件地点")
-        .check(&input.place)
-        .map_err(|e| refused(&e.to_string()))?;
+    let summary = checked_text(&input.summary, &input.place, "请描述事件情况")?;
     let links = linked(db, &worker.org, &input.subjects).await?;
     let place = match (input.place.trim(), links.first()) {
         ("", None) => return Err(refused("请填写事件地点，或关联所在的房屋、企业、居民")),
@@ -148,18 +144,7 @@ pub async fn report_from_outside(
     r: &OutsideReport,
 ) -> GridResult<Reported> {
     let category = category(r.category.trim())?;
-    let summary = r.summary.trim();
-    if summary.is_empty() {
-        return Err(refused("请描述事件情况（description）"));
-    }
-    limits::DESCRIPTION
-        .named("事件描述")
-        .check(summary)
-        .map_err(|e| refused(&e.to_string()))?;
-    limits::ADDRESS
-        .named("事件地点")
-        .check(&r.place)
-        .map_err(|e| refused(&e.to_string()))?;
+    let summary = checked_text(&r.summary, &r.place, "请描述事件情况（description）")?;
     let event = NewEvent {
         key: r.key.clone(),
         community_path: r.community.clone(),
@@ -216,18 +201,19 @@ fn place_key(place: &str, first: Option<Subject>) -> String {
     }
 }
 
-/// The events of the same category at the same place within the category's window.
-async fn alike(db: &Db, event: &NewEvent, category: &Category) -> GridResult<Vec<EventRow>> {
-    if category.duplicate_window == 0 {
-        return Ok(Vec::new());
+/// A report's description, not empty and within its limit, and its place within its limit.
+fn checked_text<'a>(summary: &'a str, place: &str, when_empty: &str) -> GridResult<&'a str> {
+    let summary = summary.trim();
+    if summary.is_empty() {
+        return Err(refused(when_empty));
     }
-    let since = event.at - i64::from(category.duplicate_window) * 86_400;
-    Ok(events::alike(
-        db,
-        &event.community_path,
-        &event.category,
-        &event.place_key,
-        since,
-    )
-    .await?)
+    limits::DESCRIPTION
+        .named("事件描述")
+        .check(summary)
+        .map_err(|e| refused(&e.to_string()))?;
+    limits::ADDRESS
+        .named("事件地点")
+        .check(place)
+        .map_err(|e| refused(&e.to_string()))?;
+    Ok(summary)
 }
